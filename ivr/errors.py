@@ -1,0 +1,25 @@
+"""The error tree of the ivr package: every expected failure says what to fix."""
+
+
+class GreetlineError(Exception):
+    """An expected failure whose message tells the user what to do."""
+
+
+class ConfigurationError(GreetlineError):
+    """Settings that are unsafe or incomplete; refused at start-up."""
+
+
+class DocumentError(GreetlineError):
+    """A business document that cannot be applied; carries every problem found."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+class NotFoundError(GreetlineError):
+    """A business, number or call that does not exist."""
+
+
+class ConflictError(GreetlineError):
+    """A change that would clash with what is stored (e.g. a number owned by another business)."""

@@ -1,0 +1,45 @@
+"""Greetline's settings: one object, read from GREETLINE_* variables, passed to whatever needs it."""
+
+from pathlib import Path
+
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ivr.errors import ConfigurationError
+
+DEFAULT_DATA_DIR = Path("var")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GREETLINE_", extra="ignore")
+
+    database_url: str = f"sqlite:///{DEFAULT_DATA_DIR / 'greetline.db'}"
+    media_dir: Path = DEFAULT_DATA_DIR / "media"
+    # The base URL Twilio calls; signatures are computed over it, so it must be exactly what Twilio sees.
+    public_url: str = "http://127.0.0.1:8000"
+    twilio_auth_token: str | None = None
+    # Named loudly on purpose: without a token, webhooks are not verified. Only `make run` sets it.
+    insecure_dev_mode: bool = False
+    # Speech engines in the order they are tried (issue 4); the offline one last so an outage still speaks.
+    tts_engines: tuple[str, ...] = ("gtts", "espeak")
+    tts_timeout_s: float = 10.0
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url_is_absolute(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"GREETLINE_PUBLIC_URL must start with http:// or https://, got {value!r}")
+        return value.rstrip("/")
+
+    @field_validator("twilio_auth_token")
+    @classmethod
+    def _empty_token_is_none(cls, value: str | None) -> str | None:
+        return value or None
+
+    def require_webhook_security(self) -> None:
+        """Refuse to serve unverified webhooks unless insecure development mode was asked for by name."""
+        if self.twilio_auth_token is None and not self.insecure_dev_mode:
+            raise ConfigurationError(
+                "GREETLINE_TWILIO_AUTH_TOKEN is not set: set it to your Twilio auth token, "
+                "or start with --insecure-dev-mode for local development only"
+            )
