@@ -1,20 +1,163 @@
 """The `greetline` command: a thin face. Each command parses its arguments and calls one plain function."""
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
 
 from audio import cli as audio_cli
 from audio.errors import AudioError
-from ivr.errors import GreetlineError
+from ivr.errors import DocumentError, GreetlineError
+from ivr.settings import Settings
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, Any] = {}
+    if getattr(args, "insecure_dev_mode", False):
+        overrides["insecure_dev_mode"] = True
+    return Settings(**overrides)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from ivr.web.app import create_app
+
+    settings = _settings(args)
+    settings.require_webhook_security()
+    if settings.twilio_auth_token is None:
+        print(
+            "!! INSECURE DEVELOPMENT MODE: Twilio signatures are NOT checked. Never expose this server.\n"
+            "!! Set GREETLINE_TWILIO_AUTH_TOKEN for anything but local development.",
+            file=sys.stderr,
+        )
+    if args.migrate:
+        from ivr.commands import migrate
+
+        migrate(settings)
+    print(f"Voice webhook: POST {settings.public_url}/twilio/voice", file=sys.stderr)
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level)
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from ivr.commands import migrate
+
+    migrate(_settings(args))
+    print("database schema is up to date")
+    return 0
+
+
+def _apply(args: argparse.Namespace) -> int:
+    from ivr.commands import apply_file
+
+    print(apply_file(_settings(args), Path(args.file)))
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from ivr.commands import export_number
+
+    sys.stdout.write(export_number(_settings(args), args.number))
+    return 0
+
+
+def _call(args: argparse.Namespace) -> int:
+    from ivr.commands import parse_local_time, simulate
+    from ivr.simulator.behaviour import parse_behaviour
+    from ivr.simulator.caller import CallPlan
+    from ivr.simulator.report import transcript_data, transcript_text
+
+    plan = CallPlan(
+        to_number=args.to,
+        from_number=args.caller,
+        local_time=parse_local_time(args.at, date.today()) if args.at else None,
+        presses=args.press,
+        operators=parse_behaviour(args.operators),
+        service=parse_behaviour(args.service),
+    )
+    transcript = simulate(_settings(args), plan, args.url)
+    if args.json:
+        print(json.dumps(transcript_data(transcript), indent=2))
+    else:
+        print(transcript_text(transcript))
+    return 0
+
+
+def _register_service_commands(commands: Any) -> None:
+    serve = commands.add_parser("serve", help="run the web server Twilio calls", description="Run the web server.")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: %(default)s)")
+    serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    serve.add_argument("--no-migrate", dest="migrate", action="store_false", help="do not upgrade the schema first")
+    serve.add_argument(
+        "--insecure-dev-mode",
+        action="store_true",
+        help="allow running without GREETLINE_TWILIO_AUTH_TOKEN; webhooks are then NOT verified (local only)",
+    )
+    serve.set_defaults(func=_serve)
+
+    migrate = commands.add_parser("migrate", help="create or upgrade the database schema")
+    migrate.set_defaults(func=_migrate)
+
+
+def _register_document_commands(commands: Any) -> None:
+    apply = commands.add_parser(
+        "apply",
+        help="apply a business document (YAML)",
+        description="Validate a business document and store it; nothing is stored if anything is wrong.",
+        epilog="example: greetline apply examples/huisartsenpraktijk-de-linde.yaml",
+    )
+    apply.add_argument("file", help="path to the YAML document")
+    apply.set_defaults(func=_apply)
+
+    export = commands.add_parser("export", help="print the document of the business answering NUMBER")
+    export.add_argument("number", help="one of the business's numbers, E.164, e.g. +31501234567")
+    export.set_defaults(func=_export)
+
+
+def _register_call_command(commands: Any) -> None:
+    call = commands.add_parser(
+        "call",
+        help="simulate a call and show what the caller hears",
+        description="Play Twilio and a caller against the app (in-process, or --url of a running server) and "
+        "print what the caller hears, where the call goes, and the seconds until a human answers.",
+        epilog="example: greetline call --to +31501234567 --at 10:15 --press 1 --operators answer-after:8",
+    )
+    call.add_argument("--to", required=True, help="the business number dialled, E.164")
+    call.add_argument("--from", dest="caller", default="+31612345678", help="the caller (default: %(default)s)")
+    call.add_argument("--at", help="local time at the business: HH:MM, YYYY-MM-DD or 'YYYY-MM-DD HH:MM'")
+    call.add_argument("--press", default="", help="keys the caller presses, one per menu, e.g. 1")
+    call.add_argument(
+        "--operators",
+        default="answer-after:8",
+        help="how operators' phones behave: answer-after:SECONDS | never | busy (default: %(default)s)",
+    )
+    call.add_argument(
+        "--service",
+        default="answer-after:5",
+        help="how the overflow answering service behaves (default: %(default)s)",
+    )
+    call.add_argument("--url", help="base URL of a running server, e.g. http://127.0.0.1:8000 (default: in-process)")
+    call.add_argument("--json", action="store_true", help="print the transcript as JSON")
+    call.set_defaults(func=_call)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="greetline",
-        description="Greetline: greetings, a short menu and ring-count overflow for a business phone line.",
+        description="Greetline: greetings, a short menu and ring-count overflow for a business phone line. "
+        "Settings come from GREETLINE_* environment variables (see README).",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _register_service_commands(commands)
+    _register_document_commands(commands)
+    _register_call_command(commands)
     audio_cli.register(commands)
     return parser
 
@@ -24,6 +167,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         code: int = args.func(args)
+    except DocumentError as error:
+        print(
+            f"greetline: error: the document was not applied; fix these {len(error.problems)} problem(s):",
+            file=sys.stderr,
+        )
+        for problem in error.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 1
+    except ValidationError as error:  # settings from the environment
+        print(f"greetline: error: bad setting: {error.errors()[0]['msg']}", file=sys.stderr)
+        return 1
     except (GreetlineError, AudioError) as error:
         print(f"greetline: error: {error}", file=sys.stderr)
         return 1

@@ -1,0 +1,217 @@
+"""What a caller hears and where the call goes next, decided from plain data.
+
+Every webhook of a call maps to one function here; each returns a Decision. The state a call carries
+between webhooks (which dial ended, which menu attempt) travels in the webhook's parameters.
+"""
+
+from datetime import datetime
+from enum import StrEnum
+
+from ivr.callflow.model import (
+    Business,
+    Country,
+    Destination,
+    DialNumbers,
+    Language,
+    MenuOption,
+    Prompt,
+    RingMode,
+    Voicemail,
+)
+from ivr.callflow.ringing import dial_timeout_s
+from ivr.callflow.schedule import Holiday, InPeriod, Open, OutsideHours, situation
+from ivr.callflow.steps import (
+    Decision,
+    Dial,
+    Gather,
+    Hangup,
+    Hook,
+    Outcome,
+    Play,
+    Record,
+    Say,
+    Speech,
+    Step,
+    Webhook,
+)
+
+# How long the menu waits for a key after its last prompt before the caller goes to a human.
+MENU_WAIT_S = 4
+# Voicemail messages longer than this are cut; two minutes is plenty for a callback request.
+VOICEMAIL_MAX_LENGTH_S = 120
+# When the business cannot be loaded, ring its operators this long (Twilio's own default).
+FALLBACK_DIAL_TIMEOUT_S = 30
+# A wrong key repeats the menu once; after that the caller goes to a human.
+MENU_ATTEMPTS = 2
+
+
+class DialStage(StrEnum):
+    OPERATORS = "operators"
+    OPTION = "option"
+    OVERFLOW = "overflow"
+    CLOSED = "closed"
+
+
+class DialStatus(StrEnum):
+    """Twilio's DialCallStatus values (Twilio docs, <Dial> action)."""
+
+    COMPLETED = "completed"
+    ANSWERED = "answered"
+    BUSY = "busy"
+    NO_ANSWER = "no-answer"
+    FAILED = "failed"
+    CANCELED = "canceled"
+
+
+def speak(prompt: Prompt, language: Language) -> Speech:
+    return Play(prompt.media_id) if prompt.media_id else Say(prompt.text, language)
+
+
+def _dial_ended_hook(stage: DialStage, **extra: str) -> Webhook:
+    return Webhook(Hook.DIAL_ENDED, (("stage", stage.value), *sorted(extra.items())))
+
+
+def _dial(business: Business, numbers: tuple[str, ...], action: Webhook | None) -> Dial:
+    return Dial(numbers, dial_timeout_s(business.rings, business.country), business.country, action)
+
+
+def _operators(business: Business, index: int = 0) -> Dial:
+    if business.ring_mode is RingMode.SEQUENTIAL:
+        hook = _dial_ended_hook(DialStage.OPERATORS, index=str(index))
+        return _dial(business, (business.operators[index],), hook)
+    return _dial(business, business.operators, _dial_ended_hook(DialStage.OPERATORS))
+
+
+def _voicemail(business: Business) -> tuple[Step, ...]:
+    return (
+        speak(business.texts.voicemail, business.language),
+        Record(Webhook(Hook.RECORDED), Webhook(Hook.RECORDING), VOICEMAIL_MAX_LENGTH_S),
+        speak(business.texts.goodbye, business.language),
+        Hangup(),
+    )
+
+
+def _go_to(business: Business, destination: Destination | None, dial_ended: Webhook) -> tuple[Step, ...]:
+    if isinstance(destination, DialNumbers):
+        return (_dial(business, destination.numbers, dial_ended),)
+    if isinstance(destination, Voicemail):
+        return _voicemail(business)
+    return (Hangup(),)
+
+
+def _overflow(business: Business) -> Decision:
+    overflow = business.overflow
+    if isinstance(overflow, DialNumbers):
+        dial = Dial(
+            overflow.numbers,
+            dial_timeout_s(business.rings, business.country),
+            business.country,
+            _dial_ended_hook(DialStage.OVERFLOW),
+            whisper=Webhook(Hook.WHISPER),
+        )
+        return Decision((dial,), "overflow:dial")
+    if isinstance(overflow, Voicemail):
+        return Decision(_voicemail(business), "overflow:voicemail")
+    return _unavailable(business, "overflow:none")
+
+
+def _unavailable(business: Business, path: str) -> Decision:
+    steps = (speak(business.texts.unavailable, business.language), Hangup())
+    return Decision(steps, path, Outcome.MISSED)
+
+
+def _menu_gather(business: Business, lead: tuple[Speech, ...], attempt: int) -> Gather:
+    options = tuple(speak(option.prompt, business.language) for option in business.menu)
+    action = Webhook(Hook.MENU, (("attempt", str(attempt)),))
+    return Gather(lead + options, action, MENU_WAIT_S)
+
+
+def incoming(business: Business, now: datetime) -> Decision:
+    """The first answer to a call: welcome, information, the menu, then a human."""
+    current = situation(business, now)
+    if isinstance(current, InPeriod):
+        period = current.period
+        steps = (
+            speak(period.greeting, business.language),
+            *_go_to(business, period.destination, _dial_ended_hook(DialStage.CLOSED)),
+        )
+        return Decision(steps, f"period:{period.first_day.isoformat()}", Outcome.CLOSED)
+    if isinstance(current, Holiday | OutsideHours):
+        closed = business.closed
+        steps = (
+            speak(closed.greeting, business.language),
+            *_go_to(business, closed.destination, _dial_ended_hook(DialStage.CLOSED)),
+        )
+        reason = f"closed:holiday:{current.name}" if isinstance(current, Holiday) else "closed:hours"
+        return Decision(steps, reason, Outcome.CLOSED)
+    assert isinstance(current, Open)
+    welcome = [speak(business.greeting, business.language)]
+    if business.info is not None:
+        welcome.append(speak(business.info, business.language))
+    if business.menu:
+        return Decision((_menu_gather(business, tuple(welcome), attempt=1), _operators(business)), "welcome+menu")
+    return Decision((*welcome, _operators(business)), "welcome")
+
+
+def _option(business: Business, digits: str) -> MenuOption | None:
+    return next((option for option in business.menu if option.key == digits), None)
+
+
+def menu_choice(business: Business, digits: str, attempt: int) -> Decision:
+    """The caller pressed a key (or keys) in the menu."""
+    option = _option(business, digits)
+    if option is not None:
+        steps = _go_to(business, option.destination, _dial_ended_hook(DialStage.OPTION, key=option.key))
+        return Decision(steps, f"menu:{option.key}")
+    if attempt < MENU_ATTEMPTS:
+        retry = (speak(business.texts.menu_retry, business.language),)
+        gather = _menu_gather(business, retry, attempt + 1)
+        return Decision((gather, _operators(business)), f"menu:wrong:{digits}")
+    return Decision((_operators(business),), f"menu:wrong:{digits}")
+
+
+def dial_ended(business: Business, stage: DialStage, status: DialStatus, index: int = 0) -> Decision:
+    """A <Dial> finished: answered and done, or on to the next phone, the overflow, or a message."""
+    answered = status in (DialStatus.COMPLETED, DialStatus.ANSWERED)
+    if answered:
+        outcome = {
+            DialStage.OPERATORS: Outcome.OPERATOR,
+            DialStage.OPTION: Outcome.OPERATOR,
+            DialStage.OVERFLOW: Outcome.OVERFLOW,
+            DialStage.CLOSED: Outcome.CLOSED,
+        }[stage]
+        return Decision((Hangup(),), f"{stage.value}:{status.value}", outcome)
+    if stage is DialStage.OPERATORS and business.ring_mode is RingMode.SEQUENTIAL:
+        following = index + 1
+        if following < len(business.operators):
+            return Decision((_operators(business, following),), f"operators:{index}:{status.value}")
+    if stage in (DialStage.OPERATORS, DialStage.OPTION):
+        overflow = _overflow(business)
+        return Decision(overflow.steps, f"{stage.value}:{status.value}>{overflow.path}", overflow.outcome)
+    return _unavailable(business, f"{stage.value}:{status.value}")
+
+
+def whisper(business: Business) -> Decision:
+    """What the answering service hears before it is bridged: whom the call is for."""
+    return Decision((speak(business.texts.whisper, business.language),), "whisper")
+
+
+def recorded(business: Business) -> Decision:
+    return Decision(
+        (speak(business.texts.goodbye, business.language), Hangup()), "voicemail:recorded", Outcome.VOICEMAIL
+    )
+
+
+def unknown_number(message: Prompt, language: Language) -> Decision:
+    steps = (speak(message, language), Hangup())
+    return Decision(steps, "unknown-number", Outcome.UNKNOWN_NUMBER)
+
+
+def fallback(operators: tuple[str, ...], message: Prompt, language: Language, country: Country) -> Decision:
+    """Something inside failed: still get the caller to a human if we know who, else a clear message."""
+    closing = (speak(message, language), Hangup())
+    if not operators:
+        return Decision(closing, "fallback:message", Outcome.FALLBACK)
+    # No action URL: whatever happens to this dial, no further webhook can fail; the message follows it.
+    dial = Dial(operators, FALLBACK_DIAL_TIMEOUT_S, country, action=None)
+    return Decision((dial, *closing), "fallback:operators", Outcome.FALLBACK)

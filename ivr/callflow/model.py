@@ -1,0 +1,119 @@
+"""What the call flow knows about a business: plain frozen data, built by the document adapter."""
+
+from dataclasses import dataclass
+from datetime import date, time
+from enum import StrEnum
+
+
+class Language(StrEnum):
+    NL = "nl"
+    EN = "en"
+    DE = "de"
+    FR = "fr"
+
+
+class Country(StrEnum):
+    NL = "NL"
+    BE = "BE"
+    DE = "DE"
+    FR = "FR"
+    GB = "GB"
+    US = "US"
+
+
+class RingMode(StrEnum):
+    SIMULTANEOUS = "simultaneous"
+    SEQUENTIAL = "sequential"
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """A text the caller hears; `media_id` names its rendered recording once there is one."""
+
+    text: str
+    media_id: str | None = None
+
+
+@dataclass(frozen=True)
+class DialNumbers:
+    numbers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Voicemail:
+    emails: tuple[str, ...]
+
+
+Destination = DialNumbers | Voicemail
+
+
+@dataclass(frozen=True)
+class MenuOption:
+    key: str
+    prompt: Prompt
+    destination: Destination
+    emergency: bool = False
+
+
+@dataclass(frozen=True)
+class TimeRange:
+    start: time
+    end: time
+
+    def contains(self, moment: time) -> bool:
+        return self.start <= moment < self.end
+
+
+@dataclass(frozen=True)
+class OpeningHours:
+    """Ranges per weekday, Monday = 0. A weekday without ranges is closed all day."""
+
+    by_weekday: tuple[tuple[TimeRange, ...], ...]
+
+
+@dataclass(frozen=True)
+class ClosedInstructions:
+    greeting: Prompt
+    destination: Destination | None
+
+
+@dataclass(frozen=True)
+class Period:
+    """Temporary instructions for a run of days, both ends included (local dates)."""
+
+    first_day: date
+    last_day: date
+    greeting: Prompt
+    destination: Destination | None
+
+
+@dataclass(frozen=True)
+class Texts:
+    """The fixed sentences of the flow, already in the business's language with its name filled in."""
+
+    menu_retry: Prompt
+    voicemail: Prompt
+    whisper: Prompt
+    unavailable: Prompt
+    goodbye: Prompt
+
+
+@dataclass(frozen=True)
+class Business:
+    id: int
+    name: str
+    language: Language
+    country: Country
+    timezone: str
+    greeting: Prompt
+    info: Prompt | None
+    menu: tuple[MenuOption, ...]
+    operators: tuple[str, ...]
+    ring_mode: RingMode
+    rings: int
+    overflow: Destination | None
+    hours: OpeningHours | None
+    closed_on_holidays: bool
+    closed: ClosedInstructions
+    periods: tuple[Period, ...]
+    texts: Texts

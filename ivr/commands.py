@@ -1,0 +1,79 @@
+"""The plain functions behind the CLI: each takes Settings and plain values, returns what to print."""
+
+import secrets
+import sys
+from dataclasses import replace
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
+import httpx
+
+from ivr.applying import apply_text, export_document
+from ivr.errors import GreetlineError
+from ivr.settings import Settings
+from ivr.simulator.caller import CallPlan, SimulatedCall, Transcript
+from ivr.simulator.local_server import running_server
+from ivr.store.database import Database
+from ivr.store.migrate import upgrade
+from ivr.web.app import create_app
+
+
+def migrate(settings: Settings) -> None:
+    upgrade(settings.database_url)
+
+
+def apply_file(settings: Settings, path: Path) -> str:
+    try:
+        text = path.read_text("utf-8")
+    except OSError as error:
+        raise GreetlineError(f"cannot read {path}: {error.strerror}; check the path") from None
+    migrate(settings)
+    database = Database(settings.database_url)
+    try:
+        stored = apply_text(database, text, datetime.now(UTC))
+    finally:
+        database.dispose()
+    numbers = ", ".join(stored.document["numbers"])
+    return f"applied {stored.document['business']} (business {stored.id}, revision {stored.revision}) on {numbers}"
+
+
+def export_number(settings: Settings, number: str) -> str:
+    database = Database(settings.database_url)
+    try:
+        return export_document(database, number)
+    finally:
+        database.dispose()
+
+
+def parse_local_time(text: str, today: date) -> datetime:
+    """'14:30', '2026-12-25', or '2026-12-25 14:30': a wall-clock time at the business."""
+    try:
+        if len(text) <= 5 and ":" in text:
+            return datetime.combine(today, time.fromisoformat(text.zfill(5)))
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise GreetlineError(f"--at {text!r}: write a local time as HH:MM, YYYY-MM-DD or 'YYYY-MM-DD HH:MM'") from None
+    return moment if len(text) > 10 else datetime.combine(moment.date(), time(10, 0))
+
+
+def simulate(settings: Settings, plan: CallPlan, url: str | None) -> Transcript:
+    """Run the call against a server at `url`, or in-process against this configuration's database."""
+    if url is not None:
+        with httpx.Client(base_url=url, timeout=20.0) as client:
+            try:
+                return SimulatedCall(client, settings.public_url, settings.twilio_auth_token, plan).run()
+            except httpx.ConnectError:
+                raise GreetlineError(f"cannot reach {url}; is `greetline serve` running there?") from None
+    # In-process, sign with a one-off token so the app checks signatures exactly as in production.
+    token = secrets.token_hex(16)
+    app = create_app(settings.model_copy(update={"twilio_auth_token": token}))
+    with running_server(app) as base_url, httpx.Client(base_url=base_url, timeout=20.0) as client:
+        return SimulatedCall(client, settings.public_url, token, plan).run()
+
+
+def with_call_sid(plan: CallPlan) -> CallPlan:
+    return replace(plan, call_sid="CA" + secrets.token_hex(16))
+
+
+def warn(message: str) -> None:
+    print(message, file=sys.stderr)

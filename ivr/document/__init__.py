@@ -1,0 +1,1 @@
+"""The business document: validation (model), YAML (load), and conversion to the call flow (convert)."""

@@ -1,0 +1,118 @@
+"""From the document a business wrote to the plain data the call flow decides on."""
+
+from collections.abc import Mapping
+from datetime import date
+
+from ivr.callflow.model import (
+    Business,
+    ClosedInstructions,
+    Country,
+    Destination,
+    DialNumbers,
+    Language,
+    MenuOption,
+    Period,
+    Prompt,
+    RingMode,
+    Texts,
+    Voicemail,
+)
+from ivr.document import model as doc
+from ivr.document.hours import parse_hours
+from prompts import PartOfDay, PromptBook, prompt_book
+
+
+class PromptMaker:
+    """Turns texts into prompts, attaching a rendered recording when there is one for that exact text."""
+
+    def __init__(self, book: PromptBook, business: str, part_of_day: PartOfDay, rendered: Mapping[str, str]):
+        self._book = book
+        self._business = business
+        self._part_of_day = part_of_day
+        self._rendered = rendered
+
+    def text(self, text: str) -> Prompt:
+        salutation = self._book.salutations[self._part_of_day]
+        filled = text.replace("{business}", self._business).replace("{salutation}", salutation)
+        return Prompt(filled, self._rendered.get(filled))
+
+    def default(self, name: str) -> Prompt:
+        return self.text(self._book.texts[name])
+
+    def greeting(self, greeting: doc.Greeting | None, default: str) -> Prompt:
+        if greeting is None:
+            return self.default(default)
+        if greeting.media is not None:
+            return Prompt(greeting.text or greeting.file or "", greeting.media)
+        return self.text(greeting.text) if greeting.text else self.default(default)
+
+
+def destination(route: doc.Route) -> Destination | None:
+    if route.dial is not None:
+        return DialNumbers(tuple(route.dial))
+    if route.voicemail is not None:
+        return Voicemail(tuple(route.voicemail.email))
+    return None
+
+
+def texts_for(prompts: PromptMaker) -> Texts:
+    return Texts(
+        menu_retry=prompts.default("menu_retry"),
+        voicemail=prompts.default("voicemail"),
+        whisper=prompts.default("whisper"),
+        unavailable=prompts.default("unavailable"),
+        goodbye=prompts.default("goodbye"),
+    )
+
+
+def to_business(
+    document: doc.BusinessDocument,
+    business_id: int,
+    *,
+    part_of_day: PartOfDay,
+    rendered: Mapping[str, str] | None = None,
+) -> Business:
+    prompts = PromptMaker(prompt_book(document.language), document.business, part_of_day, rendered or {})
+    closed = document.closed or doc.Closed()
+    closed_default = doc.Route(dial=document.overflow.dial) if document.overflow else doc.Route()
+    closed_route = closed if (closed.dial or closed.voicemail) else closed_default
+    return Business(
+        id=business_id,
+        name=document.business,
+        language=Language(document.language),
+        country=Country(document.country),
+        timezone=document.timezone,
+        greeting=prompts.greeting(document.greeting, "welcome"),
+        info=prompts.greeting(document.info, "information") if document.info else None,
+        menu=tuple(
+            MenuOption(option.key, prompts.text(option.prompt), _required(destination(option)), option.emergency)
+            for option in document.menu
+        ),
+        operators=tuple(document.operators),
+        ring_mode=RingMode(document.ring),
+        rings=document.rings,
+        overflow=destination(document.overflow) if document.overflow else None,
+        hours=parse_hours(document.hours) if document.hours is not None else None,
+        closed_on_holidays=document.holidays,
+        closed=ClosedInstructions(prompts.greeting(closed.greeting, "closed"), destination(closed_route)),
+        periods=tuple(
+            Period(
+                first_day=_day(period.start),
+                last_day=_day(period.end),
+                greeting=prompts.greeting(period.greeting, "period"),
+                destination=destination(period),
+            )
+            for period in document.periods
+        ),
+        texts=texts_for(prompts),
+    )
+
+
+def _day(value: date) -> date:
+    return value
+
+
+def _required(route: Destination | None) -> Destination:
+    if route is None:  # the document model refuses options without a destination; this is a bug guard
+        raise ValueError("menu option without a destination")
+    return route

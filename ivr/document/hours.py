@@ -1,0 +1,60 @@
+"""Opening hours as people write them: {"mon-fri": "08:00-12:00, 13:00-17:00", "sat": "09:00-12:00"}."""
+
+from datetime import time
+
+from ivr.callflow.model import OpeningHours, TimeRange
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+CLOSED_WORDS = ("closed", "")
+
+
+def parse_days(spec: str) -> list[int]:
+    """'mon-fri', 'sat', 'mon,wed,fri' or 'mon-wed,fri' to weekday numbers (Monday = 0)."""
+    days: list[int] = []
+    for part in spec.lower().replace(" ", "").split(","):
+        first, _, last = part.partition("-")
+        if first not in WEEKDAYS or (last and last not in WEEKDAYS):
+            raise ValueError(f"{spec!r} is not a day or range of days; use e.g. mon-fri, sat, or mon,wed,fri")
+        start, end = WEEKDAYS.index(first), WEEKDAYS.index(last or first)
+        if end < start:
+            raise ValueError(f"{spec!r} runs backwards; write the earlier day first, e.g. mon-fri")
+        days.extend(range(start, end + 1))
+    return days
+
+
+def _clock(text: str, spec: str) -> time:
+    hours, sep, minutes = text.strip().partition(":")
+    if text.strip() == "24:00":
+        return time.max
+    if not sep or not (hours.isdigit() and minutes.isdigit()) or int(hours) > 23 or int(minutes) > 59:
+        raise ValueError(f"{spec!r} has a bad time {text.strip()!r}; write times as HH:MM, e.g. 08:00-17:00")
+    return time(int(hours), int(minutes))
+
+
+def parse_ranges(spec: str | list[str]) -> tuple[TimeRange, ...]:
+    """'08:00-12:00, 13:00-17:00' (or a list of such) to time ranges; 'closed' to none."""
+    parts = spec if isinstance(spec, list) else spec.split(",")
+    ranges: list[TimeRange] = []
+    for part in parts:
+        text = part.strip()
+        if text.lower() in CLOSED_WORDS:
+            continue
+        start_text, sep, end_text = text.partition("-")
+        if not sep:
+            raise ValueError(f"{text!r} is not a time range; write it as HH:MM-HH:MM, e.g. 08:00-17:00")
+        start, end = _clock(start_text, text), _clock(end_text, text)
+        if end <= start:
+            raise ValueError(f"{text!r} ends before it starts; ranges past midnight are two ranges on two days")
+        ranges.append(TimeRange(start, end))
+    return tuple(sorted(ranges, key=lambda time_range: time_range.start))
+
+
+def parse_hours(raw: dict[str, str | list[str]]) -> OpeningHours:
+    by_weekday: list[tuple[TimeRange, ...] | None] = [None] * 7
+    for day_spec, range_spec in raw.items():
+        ranges = parse_ranges(range_spec)
+        for day in parse_days(day_spec):
+            if by_weekday[day] is not None:
+                raise ValueError(f"{WEEKDAYS[day]} is given twice (in {day_spec!r}); name each day once")
+            by_weekday[day] = ranges
+    return OpeningHours(tuple(ranges or () for ranges in by_weekday))

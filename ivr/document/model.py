@@ -1,0 +1,180 @@
+"""The business document: the public contract a business writes in YAML (and the admin API edits)."""
+
+from datetime import date
+from typing import Annotated, ClassVar, Literal, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+from ivr.callflow.ringing import MAX_RINGS, MIN_RINGS
+from ivr.document.hours import parse_hours
+from ivr.document.phones import e164, email
+
+PhoneNumber = Annotated[str, BeforeValidator(str), AfterValidator(e164)]
+EmailAddress = Annotated[str, AfterValidator(email)]
+MAX_MENU_OPTIONS = 4
+MENU_KEYS = "0123456789*#"
+
+
+def _one_or_many(value: object) -> object:
+    return [value] if isinstance(value, str | int) else value
+
+
+PhoneNumbers = Annotated[list[PhoneNumber], BeforeValidator(_one_or_many), Field(min_length=1)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Greeting(Strict):
+    """A text to speak, or an audio file to play (normalised on apply)."""
+
+    text: str | None = Field(default=None, min_length=1, max_length=1000)
+    file: str | None = None
+    # Set by Greetline when an uploaded file has been normalised: the stored recording's id.
+    media: str | None = Field(default=None, pattern=r"^[0-9a-f]{16,64}$")
+
+    @model_validator(mode="after")
+    def _text_or_file(self) -> Self:
+        if self.text is None and self.file is None and self.media is None:
+            raise ValueError("give either text: (to be spoken) or file: (a recording)")
+        return self
+
+
+class VoicemailBox(Strict):
+    email: Annotated[list[EmailAddress], BeforeValidator(_one_or_many), Field(min_length=1)]
+
+
+class Route(Strict):
+    """Where a call goes: dial numbers, or voicemail e-mailed to the business; at most one of them."""
+
+    dial: PhoneNumbers | None = None
+    voicemail: VoicemailBox | None = None
+
+    # None: the route may be empty (then the call ends after the greeting); else what to say when it is.
+    _missing_route_message: ClassVar[str | None] = None
+
+    @model_validator(mode="after")
+    def _one_route(self) -> Self:
+        if self.dial is not None and self.voicemail is not None:
+            raise ValueError("give either dial: or voicemail:, not both")
+        if self.dial is None and self.voicemail is None and self._missing_route_message:
+            raise ValueError(self._missing_route_message)
+        return self
+
+
+class MenuOption(Route):
+    _missing_route_message = "a menu option needs dial: [numbers] or voicemail: {email: [...]}"
+
+    key: str
+    prompt: str = Field(min_length=1, max_length=300)
+    emergency: bool = False
+    dial: PhoneNumbers | None = None
+    voicemail: VoicemailBox | None = None
+
+    @field_validator("key", mode="before")
+    @classmethod
+    def _single_key(cls, value: object) -> str:
+        key = str(value)
+        if len(key) != 1 or key not in MENU_KEYS:
+            raise ValueError(f"key must be one of 0-9, * or #, got {key!r}")
+        return key
+
+
+class Overflow(Route):
+    _missing_route_message = "overflow needs dial: NUMBER (an answering service) or voicemail: {email: [...]}"
+
+
+class Closed(Route):
+    greeting: Greeting | None = None
+    dial: PhoneNumbers | None = None
+    voicemail: VoicemailBox | None = None
+
+
+class Period(Route):
+    start: date = Field(alias="from")
+    end: date = Field(alias="to")
+    greeting: Greeting | None = None
+    dial: PhoneNumbers | None = None
+    voicemail: VoicemailBox | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.end < self.start:
+            raise ValueError(f"period ends ({self.end}) before it starts ({self.start}); swap from: and to:")
+        return self
+
+
+class BusinessDocument(Strict):
+    business: str = Field(min_length=1, max_length=100)
+    numbers: PhoneNumbers
+    language: Literal["nl", "en", "de", "fr"] = "nl"
+    country: Literal["NL", "BE", "DE", "FR", "GB", "US"] = "NL"
+    timezone: str = "Europe/Amsterdam"
+    greeting: Greeting | None = None
+    info: Greeting | None = None
+    menu: list[MenuOption] = Field(default_factory=list)
+    operators: PhoneNumbers
+    ring: Literal["simultaneous", "sequential"] = "simultaneous"
+    rings: int = 4
+    overflow: Overflow | None = None
+    hours: dict[str, str | list[str]] | None = None
+    holidays: bool = True
+    closed: Closed | None = None
+    periods: list[Period] = Field(default_factory=list)
+
+    @field_validator("country", mode="before")
+    @classmethod
+    def _uk_is_gb(cls, value: object) -> object:
+        # ISO 3166 says GB; people (and the ITU) say UK.
+        return "GB" if isinstance(value, str) and value.upper() == "UK" else value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Europe/Amsterdam") from None
+        return value
+
+    @field_validator("rings")
+    @classmethod
+    def _ring_count(cls, value: int) -> int:
+        if not MIN_RINGS <= value <= MAX_RINGS:
+            raise ValueError(f"ring count must be from {MIN_RINGS} to {MAX_RINGS}, got {value}")
+        return value
+
+    @field_validator("menu")
+    @classmethod
+    def _one_short_menu(cls, value: list[MenuOption]) -> list[MenuOption]:
+        if len(value) > MAX_MENU_OPTIONS:
+            raise ValueError(f"a menu has at most {MAX_MENU_OPTIONS} options, got {len(value)}; merge or drop some")
+        keys = [option.key for option in value]
+        duplicates = sorted({key for key in keys if keys.count(key) > 1})
+        if duplicates:
+            raise ValueError(f"key {', '.join(duplicates)} is used twice; give each option its own key")
+        return value
+
+    @field_validator("hours")
+    @classmethod
+    def _readable_hours(cls, value: dict[str, str | list[str]] | None) -> dict[str, str | list[str]] | None:
+        if value is not None:
+            parse_hours(value)
+        return value
+
+    @field_validator("numbers")
+    @classmethod
+    def _distinct_numbers(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("a number is listed twice; list each number once")
+        return value

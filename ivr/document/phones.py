@@ -1,0 +1,39 @@
+"""Phone numbers and e-mail addresses as the document accepts them."""
+
+import re
+
+import phonenumbers
+
+# Deliberately simple: one @, a dot in the domain, no spaces. Delivery is the real test of an address.
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def e164(value: str) -> str:
+    """Normalise a phone number to E.164, or explain how to write it."""
+    text = str(value).strip()
+    hint = "write it in international E.164 form with country code, e.g. +31501234567"
+    if not text.startswith("+"):
+        raise ValueError(f"{text!r} is not an international number: {hint}")
+    try:
+        parsed = phonenumbers.parse(text, None)
+    except phonenumbers.NumberParseException as error:
+        raise ValueError(f"{text!r} is not a phone number ({error}): {hint}") from None
+    if not phonenumbers.is_valid_number(parsed):
+        raise ValueError(f"{text!r} is not a valid phone number: check the digits; {hint}")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def email(value: str) -> str:
+    text = str(value).strip()
+    if not EMAIL_PATTERN.match(text):
+        raise ValueError(f"{text!r} is not an e-mail address, e.g. praktijk@example.nl")
+    return text
+
+
+def region_of(number: str) -> str | None:
+    """The ISO country of an E.164 number, used to guess a language when nothing else is known."""
+    try:
+        region: str | None = phonenumbers.region_code_for_number(phonenumbers.parse(number, None))
+    except phonenumbers.NumberParseException:
+        return None
+    return region

@@ -1,0 +1,238 @@
+"""A simulated call: sign requests as Twilio does, follow the TwiML, keep time as a caller would hear it.
+
+Say durations are estimated from the words at the language's speaking rate; Play durations are read from
+the served WAV file. Ringing lasts the <Dial timeout> plus the ~5 s Twilio adds (see ivr.callflow.ringing).
+"""
+
+import struct
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import urlsplit
+
+import httpx
+from twilio.request_validator import RequestValidator
+
+from ivr.callflow.ringing import ringing_s
+from ivr.errors import GreetlineError
+from ivr.simulator.behaviour import PhoneBehaviour
+from ivr.simulator.twiml_reader import Verb, read_twiml
+from ivr.web.twilio_hooks import SIMULATED_TIME_FIELD
+from prompts import prompt_book
+
+# A call that takes more webhooks than this is looping; real IVR calls here take fewer than ten.
+MAX_REQUESTS = 40
+# How long the simulated caller talks into voicemail, and an answered call lasts.
+MESSAGE_S = 10
+CONVERSATION_S = 60
+# Twilio's <Gather> waits this long for a key when the TwiML does not say (Twilio docs, <Gather> timeout).
+DEFAULT_GATHER_TIMEOUT_S = 5
+
+
+RING_RESULTS = {"completed": "answered", "no-answer": "no answer", "busy": "busy"}
+
+
+@dataclass(frozen=True)
+class Heard:
+    at_s: float
+    kind: str  # say, play, ring, press, dial, answer, record, whisper, hangup, note
+    text: str
+    duration_s: float = 0.0
+
+
+@dataclass
+class Transcript:
+    to_number: str
+    from_number: str
+    call_sid: str
+    events: list[Heard] = field(default_factory=list)
+    human_after_s: float | None = None
+    answered_by: str | None = None
+    ended_at_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class CallPlan:
+    to_number: str
+    from_number: str
+    local_time: datetime | None
+    presses: str
+    operators: PhoneBehaviour
+    service: PhoneBehaviour
+    call_sid: str = "CAsimulated0000000000000000000000"
+
+
+def wav_duration_s(data: bytes) -> float | None:
+    """Duration of a RIFF/WAVE file from its fmt and data chunks (μ-law included, which `wave` refuses)."""
+    if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WAVE":
+        return None
+    offset, byte_rate, data_size = 12, 0, None
+    while offset + 8 <= len(data):
+        chunk_id, size = data[offset : offset + 4], struct.unpack("<I", data[offset + 4 : offset + 8])[0]
+        if chunk_id == b"fmt " and size >= 12:
+            byte_rate = struct.unpack("<I", data[offset + 16 : offset + 20])[0]
+        elif chunk_id == b"data":
+            data_size = min(size, len(data) - offset - 8)
+            break
+        offset += 8 + size + (size % 2)
+    if not byte_rate or data_size is None:
+        return None
+    return float(data_size) / byte_rate
+
+
+def say_duration_s(text: str, language_code: str) -> float:
+    language = language_code.split("-")[0].lower()
+    try:
+        words_per_minute = prompt_book(language).words_per_minute
+    except ValueError:
+        words_per_minute = 150
+    return round(len(text.split()) * 60.0 / words_per_minute, 1)
+
+
+class SimulatedCall:
+    def __init__(self, client: httpx.Client, public_url: str, auth_token: str | None, plan: CallPlan) -> None:
+        self._client = client
+        self._public_url = public_url.rstrip("/")
+        self._validator = RequestValidator(auth_token) if auth_token else None
+        self._plan = plan
+        self._presses = list(plan.presses)
+        self._requests = 0
+        self.clock_s = 0.0
+        self.transcript = Transcript(plan.to_number, plan.from_number, plan.call_sid)
+
+    # -- talking to the server as Twilio does --------------------------------------------------------
+    def _post(self, url: str, extra: dict[str, str]) -> list[Verb]:
+        self._requests += 1
+        if self._requests > MAX_REQUESTS:
+            raise GreetlineError(f"the call took more than {MAX_REQUESTS} webhooks; the flow is looping")
+        params = {
+            "CallSid": self._plan.call_sid,
+            "AccountSid": "ACsimulated",
+            "To": self._plan.to_number,
+            "From": self._plan.from_number,
+            "Direction": "inbound",
+            "CallStatus": "in-progress",
+            **extra,
+        }
+        if self._plan.local_time is not None:
+            params[SIMULATED_TIME_FIELD] = self._plan.local_time.isoformat()
+        absolute = url if url.startswith("http") else f"{self._public_url}{url}"
+        headers = {}
+        if self._validator is not None:
+            headers["X-Twilio-Signature"] = self._validator.compute_signature(absolute, params)
+        response = self._client.post(self._local(absolute), data=params, headers=headers)
+        if response.status_code != 200:
+            raise GreetlineError(f"{url} answered HTTP {response.status_code}: {response.text[:200]}")
+        return read_twiml(response.text)
+
+    def _local(self, absolute: str) -> str:
+        """The public URL as a path on the server we talk to (in-process or --url)."""
+        parts = urlsplit(absolute)
+        return f"{parts.path}?{parts.query}" if parts.query else parts.path
+
+    def _media_duration_s(self, url: str) -> float | None:
+        try:
+            response = self._client.get(self._local(url))
+        except httpx.HTTPError:
+            return None
+        return wav_duration_s(response.content) if response.status_code == 200 else None
+
+    def _note(self, kind: str, text: str, duration_s: float = 0.0) -> None:
+        self.transcript.events.append(Heard(round(self.clock_s, 1), kind, text, duration_s))
+        self.clock_s += duration_s
+
+    # -- following the TwiML -------------------------------------------------------------------------
+    def run(self) -> Transcript:
+        verbs: list[Verb] | None = self._post("/twilio/voice", {})
+        while verbs is not None:
+            verbs = self._follow(verbs)
+        self.transcript.ended_at_s = round(self.clock_s, 1)
+        self._post("/twilio/status", {"CallStatus": "completed", "CallDuration": str(int(self.clock_s))})
+        return self.transcript
+
+    def _speak(self, verb: Verb) -> None:
+        if verb.name == "Say":
+            language = verb.attributes.get("language", "en")
+            self._note("say", verb.text, say_duration_s(verb.text, language))
+        elif verb.name == "Play":
+            duration = self._media_duration_s(verb.text)
+            self._note("play", verb.text if duration is not None else f"{verb.text} (unreadable)", duration or 0.0)
+        elif verb.name == "Pause":
+            self._note("pause", "", float(verb.attributes.get("length", "1")))
+
+    def _follow(self, verbs: list[Verb]) -> list[Verb] | None:
+        """Play verbs in order; return the next webhook's TwiML, or None when the call is over."""
+        for verb in verbs:
+            if verb.name in ("Say", "Play", "Pause"):
+                self._speak(verb)
+            elif verb.name == "Gather":
+                for child in verb.children:
+                    self._speak(child)
+                if self._presses:
+                    digit = self._presses.pop(0)
+                    self._note("press", digit)
+                    return self._post(verb.attributes["action"], {"Digits": digit})
+                wait_s = float(verb.attributes.get("timeout", DEFAULT_GATHER_TIMEOUT_S))
+                self._note("wait", "no key pressed", wait_s)
+            elif verb.name == "Dial":
+                following = self._dial(verb)
+                if following is not None:
+                    return following
+            elif verb.name == "Record":
+                return self._record(verb)
+            elif verb.name == "Redirect":
+                return self._post(verb.text, {})
+            elif verb.name == "Hangup":
+                self._note("hangup", "the call ends")
+                return None
+        self._note("hangup", "the call ends (no more TwiML)")
+        return None
+
+    def _dial(self, verb: Verb) -> list[Verb] | None:
+        timeout_s = int(verb.attributes.get("timeout", "30"))
+        ring_s = ringing_s(timeout_s)
+        numbers = [child.text for child in verb.children if child.name == "Number"]
+        whisper_url = next(
+            (child.attributes.get("url") for child in verb.children if child.attributes.get("url")), None
+        )
+        behaviour = self._plan.service if whisper_url else self._plan.operators
+        self._note("dial", f"{', '.join(numbers)} (timeout {timeout_s} s: rings up to {ring_s} s)")
+        status, rang_s = behaviour.outcome(ring_s)
+        self._note("ring", RING_RESULTS.get(status, status), rang_s)
+        if status == "completed":
+            who = numbers[0]
+            if whisper_url:
+                for heard in self._post(
+                    whisper_url,
+                    {
+                        "CallSid": "CAsimulatedleg",
+                        "ParentCallSid": self._plan.call_sid,
+                        "To": who,
+                        "Direction": "outbound-dial",
+                    },
+                ):
+                    if heard.name == "Say":
+                        self._note(
+                            "whisper", heard.text, say_duration_s(heard.text, heard.attributes.get("language", "en"))
+                        )
+            self.transcript.human_after_s = round(self.clock_s, 1)
+            self.transcript.answered_by = who
+            self._note("answer", f"{who} talks with the caller", CONVERSATION_S)
+        action = verb.attributes.get("action")
+        if action is None:
+            return None
+        extra = {"DialCallStatus": status}
+        if status == "completed":
+            extra["DialCallDuration"] = str(CONVERSATION_S)
+        return self._post(action, extra)
+
+    def _record(self, verb: Verb) -> list[Verb]:
+        self._note("record", "the caller leaves a message", MESSAGE_S)
+        recording = {
+            "RecordingSid": "REsimulated000000000000000000000",
+            "RecordingUrl": "https://api.twilio.com/simulated/Recordings/REsimulated",
+            "RecordingDuration": str(MESSAGE_S),
+        }
+        callback = verb.attributes.get("recordingStatusCallback")
+        if callback:
+            self._post(callback, {**recording, "RecordingStatus": "completed"})
+        return self._post(verb.attributes["action"], recording)

@@ -1,0 +1,61 @@
+"""Storing business documents and finding a business by the number a caller dialled."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from ivr.errors import ConflictError, NotFoundError
+from ivr.store.tables import BusinessRow, NumberRow
+
+
+@dataclass(frozen=True)
+class StoredBusiness:
+    id: int
+    revision: int
+    document: dict[str, Any]
+
+
+def _stored(row: BusinessRow) -> StoredBusiness:
+    return StoredBusiness(row.id, row.revision, row.document)
+
+
+def find_by_number(session: Session, number: str) -> StoredBusiness | None:
+    row = session.execute(
+        select(BusinessRow).join(NumberRow, NumberRow.business_id == BusinessRow.id).where(NumberRow.number == number)
+    ).scalar_one_or_none()
+    return _stored(row) if row else None
+
+
+def get(session: Session, business_id: int) -> StoredBusiness:
+    row = session.get(BusinessRow, business_id)
+    if row is None:
+        raise NotFoundError(f"no business with id {business_id}")
+    return _stored(row)
+
+
+def owners_of(session: Session, numbers: list[str]) -> dict[str, int]:
+    rows = session.execute(select(NumberRow.number, NumberRow.business_id).where(NumberRow.number.in_(numbers)))
+    return {number: business_id for number, business_id in rows}
+
+
+def save(session: Session, name: str, numbers: list[str], document: dict[str, Any], now: datetime) -> StoredBusiness:
+    """Create or replace the business that owns these numbers; numbers of two businesses are refused."""
+    owners = owners_of(session, numbers)
+    business_ids = sorted(set(owners.values()))
+    if len(business_ids) > 1:
+        listing = ", ".join(f"{number} (business {owner})" for number, owner in sorted(owners.items()))
+        raise ConflictError(f"these numbers belong to different businesses: {listing}; apply them separately")
+    if business_ids:
+        row = session.get_one(BusinessRow, business_ids[0])
+        row.name, row.document, row.revision, row.updated_at = name, document, row.revision + 1, now
+        session.execute(delete(NumberRow).where(NumberRow.business_id == row.id))
+    else:
+        row = BusinessRow(name=name, document=document, revision=1, created_at=now, updated_at=now)
+        session.add(row)
+    session.flush()
+    session.add_all(NumberRow(number=number, business_id=row.id) for number in numbers)
+    session.flush()
+    return _stored(row)

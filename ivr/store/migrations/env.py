@@ -1,0 +1,23 @@
+"""Alembic environment: migrations run against the engine Greetline's settings name."""
+
+from alembic import context
+from sqlalchemy import Connection
+
+from ivr.store.database import make_engine
+from ivr.store.tables import Base
+
+
+def run(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=Base.metadata,
+        render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copying them
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+engine = make_engine(context.config.get_main_option("sqlalchemy.url") or "")
+with engine.connect() as connection:
+    run(connection)
+engine.dispose()

@@ -1,0 +1,58 @@
+"""The tables, as SQLAlchemy 2 typed mappings. Schema changes go through an Alembic migration."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class BusinessRow(Base):
+    __tablename__ = "businesses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    # The validated business document as the user's key names; the document model is the schema.
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Bumped on every change, so caches keyed on (id, revision) never serve a stale configuration.
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class NumberRow(Base):
+    __tablename__ = "business_numbers"
+
+    number: Mapped[str] = mapped_column(String(20), primary_key=True)
+    business_id: Mapped[int] = mapped_column(ForeignKey("businesses.id", ondelete="CASCADE"), index=True)
+
+
+class CallRow(Base):
+    __tablename__ = "calls"
+
+    call_sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # No foreign key: calls to unknown numbers are logged too, and the log outlives a deleted business.
+    business_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    to_number: Mapped[str] = mapped_column(String(32))
+    from_number: Mapped[str] = mapped_column(String(32))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    path: Mapped[list[str]] = mapped_column(JSON)
+    outcome: Mapped[str | None] = mapped_column(String(32))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    duration_s: Mapped[int | None] = mapped_column(Integer)
+
+
+class RecordingRow(Base):
+    __tablename__ = "recordings"
+
+    recording_sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    call_sid: Mapped[str] = mapped_column(String(64), index=True)
+    business_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    url: Mapped[str] = mapped_column(Text)
+    duration_s: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(32))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

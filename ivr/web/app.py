@@ -1,0 +1,41 @@
+"""The FastAPI application: built from Settings, nothing read from the environment here."""
+
+import logging
+
+from fastapi import FastAPI
+from fastapi.responses import PlainTextResponse
+
+from ivr.directory import Directory
+from ivr.settings import Settings
+from ivr.store.database import Database
+from ivr.twiml import TwimlRenderer
+from ivr.web import twilio_hooks
+from ivr.web.services import Clock, Services, utc_now
+
+log = logging.getLogger("greetline")
+
+
+def create_app(settings: Settings, *, clock: Clock = utc_now, database: Database | None = None) -> FastAPI:
+    settings.require_webhook_security()
+    app = FastAPI(title="Greetline", version="0.1.0", summary="Phone greetings, one short menu, ring-count overflow.")
+    app.state.services = Services(
+        settings=settings,
+        database=database or Database(settings.database_url),
+        directory=Directory(),
+        renderer=TwimlRenderer(settings.public_url),
+        clock=clock,
+    )
+    app.include_router(twilio_hooks.router)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> PlainTextResponse:
+        return PlainTextResponse("ok")
+
+    @app.get("/", include_in_schema=False)
+    def index() -> PlainTextResponse:
+        return PlainTextResponse(
+            "Greetline is running. Point your Twilio number's voice webhook at "
+            f"POST {settings.public_url}/twilio/voice\n"
+        )
+
+    return app

@@ -1,0 +1,77 @@
+"""The answer of last resort: when a voice webhook fails inside, the caller still reaches a human.
+
+Routes of the Twilio router use `FallbackRoute`: any failure other than a refused signature becomes a
+200 with TwiML that dials the business's operators as last loaded, or else says a clear message.
+"""
+
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from fastapi import HTTPException, Request, Response
+from fastapi.routing import APIRoute
+
+from ivr.callflow import flow
+from ivr.callflow.model import Country, Language, Prompt
+from ivr.callflow.steps import Decision
+from ivr.directory import Directory
+from ivr.document.phones import region_of
+from ivr.twiml import LAST_RESORT_TWIML
+from ivr.web.services import get_services
+from prompts import prompt_book
+
+log = logging.getLogger("greetline.fallback")
+
+TWIML_MEDIA_TYPE = "application/xml"
+
+# When nothing is known about the business, speak the language of the country its number belongs to.
+LANGUAGE_BY_REGION = {
+    "NL": Language.NL,
+    "BE": Language.NL,
+    "DE": Language.DE,
+    "AT": Language.DE,
+    "CH": Language.DE,
+    "FR": Language.FR,
+    "LU": Language.FR,
+}
+
+
+def language_for_number(number: str) -> Language:
+    return LANGUAGE_BY_REGION.get(region_of(number) or "", Language.EN)
+
+
+def fallback_decision(directory: Directory, to_number: str) -> Decision:
+    business = directory.last_known(to_number)
+    if business is not None:
+        return flow.fallback(business.operators, business.texts.unavailable, business.language, business.country)
+    language = language_for_number(to_number)
+    message = Prompt(prompt_book(language.value).text("fallback"))
+    return flow.fallback((), message, language, Country.NL)
+
+
+class FallbackRoute(APIRoute):
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def answer_whatever_happens(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except HTTPException:
+                raise
+            except Exception:
+                log.exception("voice webhook %s failed; answering with the fallback", request.url.path)
+                return await _fallback_response(request)
+
+        return answer_whatever_happens
+
+
+async def _fallback_response(request: Request) -> Response:
+    try:
+        services = get_services(request)
+        form = await request.form()
+        decision = fallback_decision(services.directory, str(form.get("To", "")))
+        body = services.renderer.render(decision.steps)
+    except Exception:
+        log.exception("the fallback failed too; answering the last-resort message")
+        body = LAST_RESORT_TWIML
+    return Response(body, media_type=TWIML_MEDIA_TYPE)
