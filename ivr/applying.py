@@ -5,7 +5,7 @@ from datetime import datetime
 from ivr.document.load import document_data, dump_document, parse_document, validate_document
 from ivr.document.model import BusinessDocument
 from ivr.document.phones import e164
-from ivr.errors import DocumentError, NotFoundError
+from ivr.errors import InputError, NotFoundError
 from ivr.store import businesses
 from ivr.store.businesses import StoredBusiness
 from ivr.store.database import Database
@@ -24,7 +24,7 @@ def export_document(database: Database, number: str) -> str:
     try:
         normalised = e164(number)
     except ValueError as error:
-        raise DocumentError([str(error)]) from None
+        raise InputError(str(error)) from None
     with database.transaction() as session:
         stored = businesses.find_by_number(session, normalised)
     if stored is None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 
 from ivr.applying import apply_text, export_document
-from ivr.errors import GreetlineError
+from ivr.errors import GreetlineError, InputError
 from ivr.settings import Settings
 from ivr.simulator.caller import CallPlan, SimulatedCall, Transcript
 from ivr.simulator.local_server import running_server
@@ -52,7 +52,7 @@ def parse_local_time(text: str, today: date) -> datetime:
             return datetime.combine(today, time.fromisoformat(text.zfill(5)))
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise GreetlineError(f"--at {text!r}: write a local time as HH:MM, YYYY-MM-DD or 'YYYY-MM-DD HH:MM'") from None
+        raise InputError(f"--at {text!r}: write a local time as HH:MM, YYYY-MM-DD or 'YYYY-MM-DD HH:MM'") from None
     return moment if len(text) > 10 else datetime.combine(moment.date(), time(10, 0))
 
 

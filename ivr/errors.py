@@ -23,3 +23,7 @@ class NotFoundError(GreetlineError):
 
 class ConflictError(GreetlineError):
     """A change that would clash with what is stored (e.g. a number owned by another business)."""
+
+
+class InputError(GreetlineError):
+    """A value given on the command line or in a request that cannot be used as it is."""

@@ -163,7 +163,7 @@ def menu_choice(business: Business, digits: str, attempt: int) -> Decision:
     if option is not None:
         steps = _go_to(business, option.destination, _dial_ended_hook(DialStage.OPTION, key=option.key))
         return Decision(steps, f"menu:{option.key}")
-    if attempt < MENU_ATTEMPTS:
+    if attempt < MENU_ATTEMPTS and business.menu:
         retry = (speak(business.texts.menu_retry, business.language),)
         gather = _menu_gather(business, retry, attempt + 1)
         return Decision((gather, _operators(business)), f"menu:wrong:{digits}")

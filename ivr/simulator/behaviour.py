@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from enum import StrEnum
 
-from ivr.errors import GreetlineError
+from ivr.errors import InputError
 
 
 class Answering(StrEnum):
@@ -35,8 +35,8 @@ def parse_behaviour(text: str) -> PhoneBehaviour:
         except ValueError:
             after_s = -1.0
         if after_s < 0:
-            raise GreetlineError(f"{text!r}: write answer-after:SECONDS, e.g. answer-after:8")
+            raise InputError(f"{text!r}: write answer-after:SECONDS, e.g. answer-after:8")
         return PhoneBehaviour(Answering.AFTER, after_s)
     if name in (Answering.NEVER.value, Answering.BUSY.value) and not seconds:
         return PhoneBehaviour(Answering(name))
-    raise GreetlineError(f"unknown phone behaviour {text!r}; use answer-after:SECONDS, never or busy")
+    raise InputError(f"unknown phone behaviour {text!r}; use answer-after:SECONDS, never or busy")

@@ -1,0 +1,161 @@
+"""The call flow as data: each case compares the whole list of steps a webhook answers with."""
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+
+from ivr.callflow import flow
+from ivr.callflow.flow import DialStage, DialStatus
+from ivr.callflow.model import Country, DialNumbers, Language, Prompt, RingMode, Voicemail
+from ivr.callflow.steps import Decision, Dial, Gather, Hangup, Hook, Outcome, Play, Record, Say, Webhook
+from tests.callflow.factory import CHRISTMAS_PERIOD, EMERGENCY, REPEATS, make_business
+
+NL = Language.NL
+TUESDAY_10 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+TUESDAY_NIGHT = datetime(2026, 11, 24, 22, 0, tzinfo=UTC)
+CHRISTMAS_DAY = datetime(2026, 12, 25, 10, 0, tzinfo=UTC)
+
+
+def ended(stage: str, **extra: str) -> Webhook:
+    return Webhook(Hook.DIAL_ENDED, (("stage", stage), *sorted(extra.items())))
+
+
+OPERATORS = Dial(("+31501111111", "+31502222222"), 15, Country.NL, ended("operators"))
+VOICEMAIL = (
+    Say("Spreek uw bericht in.", NL),
+    Record(Webhook(Hook.RECORDED), Webhook(Hook.RECORDING), 120),
+    Say("Tot ziens.", NL),
+    Hangup(),
+)
+OVERFLOW = Dial(("+31208888888",), 15, Country.NL, ended("overflow"), whisper=Webhook(Hook.WHISPER))
+MENU_PROMPTS = (Say("Voor spoed, toets 1.", NL), Say("Voor herhaalrecepten, toets 2.", NL))
+
+
+def test_open_without_menu_greets_then_rings_the_operators() -> None:
+    decision = flow.incoming(make_business(), TUESDAY_10)
+    assert decision == Decision((Say("Goedemiddag, u spreekt met De Linde.", NL), OPERATORS), "welcome")
+
+
+def test_open_with_info_and_menu_gathers_during_every_prompt_then_falls_through_to_a_human() -> None:
+    business = make_business(info=Prompt("Wij zijn open van acht tot vijf."), menu=(EMERGENCY, REPEATS))
+    decision = flow.incoming(business, TUESDAY_10)
+    gather = Gather(
+        (Say("Goedemiddag, u spreekt met De Linde.", NL), Say("Wij zijn open van acht tot vijf.", NL), *MENU_PROMPTS),
+        Webhook(Hook.MENU, (("attempt", "1"),)),
+        timeout_s=4,
+    )
+    assert decision.steps == (gather, OPERATORS)
+
+
+def test_rendered_greeting_plays_instead_of_say() -> None:
+    business = make_business(greeting=Prompt("Goedemiddag", media_id="ab12" * 8))
+    assert flow.incoming(business, TUESDAY_10).steps[0] == Play("ab12" * 8)
+
+
+def test_sequential_operators_ring_one_at_a_time() -> None:
+    business = make_business(ring_mode=RingMode.SEQUENTIAL)
+    first = flow.incoming(business, TUESDAY_10).steps[-1]
+    assert first == Dial(("+31501111111",), 15, Country.NL, ended("operators", index="0"))
+    second = flow.dial_ended(business, DialStage.OPERATORS, DialStatus.NO_ANSWER, index=0)
+    assert second.steps == (Dial(("+31502222222",), 15, Country.NL, ended("operators", index="1")),)
+    last = flow.dial_ended(business, DialStage.OPERATORS, DialStatus.BUSY, index=1)
+    assert last.steps == (OVERFLOW,)
+
+
+CLOSED_CASES = [
+    ("outside hours: closed greeting and voicemail", TUESDAY_NIGHT, {}, (Say("Wij zijn gesloten.", NL), *VOICEMAIL)),
+    ("public holiday: same", CHRISTMAS_DAY, {}, (Say("Wij zijn gesloten.", NL), *VOICEMAIL)),
+    (
+        "closed with an emergency number dials it",
+        TUESDAY_NIGHT,
+        {"closed": replace(make_business().closed, destination=DialNumbers(("+31881234567",)))},
+        (Say("Wij zijn gesloten.", NL), Dial(("+31881234567",), 15, Country.NL, ended("closed"))),
+    ),
+    (
+        "closed with nowhere to go ends after the greeting",
+        TUESDAY_NIGHT,
+        {"closed": replace(make_business().closed, destination=None)},
+        (Say("Wij zijn gesloten.", NL), Hangup()),
+    ),
+    (
+        "a holiday period has its own greeting and destination",
+        CHRISTMAS_DAY,
+        {"periods": (CHRISTMAS_PERIOD,)},
+        (Say("Feestdagen: u belt de waarneming.", NL), Dial(("+31209999999",), 15, Country.NL, ended("closed"))),
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "now", "overrides", "steps"), CLOSED_CASES, ids=[c[0] for c in CLOSED_CASES])
+def test_closed(name: str, now: datetime, overrides: dict[str, object], steps: tuple[object, ...]) -> None:
+    decision = flow.incoming(make_business(**overrides), now)
+    assert decision.steps == steps
+    assert decision.outcome is Outcome.CLOSED
+
+
+MENU = make_business(menu=(EMERGENCY, REPEATS))
+MENU_CASES = [
+    ("key 1 dials the emergency line", "1", 1, (Dial(("+31612345678",), 15, Country.NL, ended("option", key="1")),)),
+    ("key 2 goes to voicemail", "2", 1, VOICEMAIL),
+    (
+        "a wrong key repeats the menu once",
+        "9",
+        1,
+        (Gather((Say("Dat is geen keuze.", NL), *MENU_PROMPTS), Webhook(Hook.MENU, (("attempt", "2"),)), 4), OPERATORS),
+    ),
+    ("a second wrong key goes to a human", "9", 2, (OPERATORS,)),
+    ("keys pressed as a burst count as wrong", "12", 1, None),
+]
+
+
+@pytest.mark.parametrize(("name", "digits", "attempt", "steps"), MENU_CASES, ids=[c[0] for c in MENU_CASES])
+def test_menu_choice(name: str, digits: str, attempt: int, steps: tuple[object, ...] | None) -> None:
+    decision = flow.menu_choice(MENU, digits, attempt)
+    if steps is None:
+        assert decision.path == f"menu:wrong:{digits}"
+    else:
+        assert decision.steps == steps
+
+
+DIAL_CASES = [
+    (DialStage.OPERATORS, DialStatus.COMPLETED, (Hangup(),), Outcome.OPERATOR),
+    (DialStage.OPERATORS, DialStatus.NO_ANSWER, (OVERFLOW,), None),
+    (DialStage.OPERATORS, DialStatus.BUSY, (OVERFLOW,), None),
+    (DialStage.OPERATORS, DialStatus.FAILED, (OVERFLOW,), None),
+    (DialStage.OPERATORS, DialStatus.CANCELED, (OVERFLOW,), None),
+    (DialStage.OPTION, DialStatus.NO_ANSWER, (OVERFLOW,), None),
+    (DialStage.OVERFLOW, DialStatus.COMPLETED, (Hangup(),), Outcome.OVERFLOW),
+    (DialStage.OVERFLOW, DialStatus.NO_ANSWER, (Say("Niemand bereikbaar.", NL), Hangup()), Outcome.MISSED),
+    (DialStage.CLOSED, DialStatus.COMPLETED, (Hangup(),), Outcome.CLOSED),
+    (DialStage.CLOSED, DialStatus.BUSY, (Say("Niemand bereikbaar.", NL), Hangup()), Outcome.MISSED),
+]
+
+
+@pytest.mark.parametrize(("stage", "status", "steps", "outcome"), DIAL_CASES)
+def test_dial_ended(stage: DialStage, status: DialStatus, steps: tuple[object, ...], outcome: Outcome | None) -> None:
+    decision = flow.dial_ended(make_business(), stage, status)
+    assert (decision.steps, decision.outcome) == (steps, outcome)
+
+
+def test_overflow_to_voicemail() -> None:
+    business = make_business(overflow=Voicemail(("praktijk@example.nl",)))
+    assert flow.dial_ended(business, DialStage.OPERATORS, DialStatus.NO_ANSWER).steps == VOICEMAIL
+
+
+def test_no_overflow_configured_says_so_and_ends() -> None:
+    decision = flow.dial_ended(make_business(overflow=None), DialStage.OPERATORS, DialStatus.NO_ANSWER)
+    assert decision.steps == (Say("Niemand bereikbaar.", NL), Hangup())
+
+
+def test_whisper_tells_the_answering_service_whom_the_call_is_for() -> None:
+    assert flow.whisper(make_business()).steps == (Say("Oproep voor De Linde.", NL),)
+
+
+def test_fallback_dials_known_operators_without_further_webhooks() -> None:
+    decision = flow.fallback(("+31501111111",), Prompt("Sorry."), NL, Country.NL)
+    assert decision.steps == (Dial(("+31501111111",), 30, Country.NL, None), Say("Sorry.", NL), Hangup())
+
+
+def test_fallback_without_operators_is_a_clear_message() -> None:
+    assert flow.fallback((), Prompt("Sorry."), NL, Country.NL).steps == (Say("Sorry.", NL), Hangup())

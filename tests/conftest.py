@@ -1,0 +1,94 @@
+"""Shared fixtures: real databases (SQLite files, PostgreSQL schemas), settings, and a demo document."""
+
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy
+
+from ivr.settings import Settings
+from ivr.store.database import Database
+from ivr.store.migrate import upgrade
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO_DOCUMENT = REPO / "examples" / "huisartsenpraktijk-de-linde.yaml"
+POSTGRES_URL = os.environ.get("GREETLINE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+TEST_TOKEN = "test-auth-token-0123456789abcdef"
+PUBLIC_URL = "https://greetline.test"
+
+
+def _postgres_reachable() -> str | None:
+    try:
+        engine = sqlalchemy.create_engine(POSTGRES_URL, connect_args={"connect_timeout": 2})
+        with engine.connect():
+            pass
+        engine.dispose()
+    except Exception as error:
+        return (
+            f"PostgreSQL at {POSTGRES_URL} is not reachable ({type(error).__name__}); set GREETLINE_TEST_POSTGRES_URL"
+        )
+    return None
+
+
+@pytest.fixture(scope="session")
+def postgres_unavailable() -> str | None:
+    return _postgres_reachable()
+
+
+@pytest.fixture
+def postgres_url(postgres_unavailable: str | None) -> Iterator[str]:
+    """A fresh schema in the test PostgreSQL database; dropped afterwards."""
+    if postgres_unavailable:
+        if os.environ.get("CI"):
+            pytest.fail(postgres_unavailable)
+        pytest.skip(postgres_unavailable)
+    schema = f"t_{secrets.token_hex(6)}"
+    admin = sqlalchemy.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sqlalchemy.text(f"CREATE SCHEMA {schema}"))
+    try:
+        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sqlalchemy.text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'greetline.db'}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+@pytest.fixture
+def database(database_url: str) -> Iterator[Database]:
+    upgrade(database_url)
+    database = Database(database_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'greetline.db'}"
+    upgrade(url)
+    return url
+
+
+@pytest.fixture
+def settings(sqlite_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=sqlite_url,
+        media_dir=tmp_path / "media",
+        public_url=PUBLIC_URL,
+        twilio_auth_token=TEST_TOKEN,
+    )
+
+
+@pytest.fixture
+def demo_text() -> str:
+    return DEMO_DOCUMENT.read_text("utf-8")

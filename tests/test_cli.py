@@ -1,0 +1,117 @@
+"""The greetline command as a user runs it: a real process, real files, real exit codes."""
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DEMO_DOCUMENT
+
+GREETLINE = [sys.executable, "-m", "ivr"]
+# Bounds a command that hangs; none of these takes more than a few seconds.
+COMMAND_TIMEOUT_S = 60
+
+
+def run(args: list[str], env: dict[str, str], check: bool = True) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(GREETLINE + args, env=env, capture_output=True, text=True, timeout=COMMAND_TIMEOUT_S)
+    if check and result.returncode != 0:
+        raise AssertionError(f"greetline {' '.join(args)} failed: {result.stderr}")
+    return result
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    clean = {key: value for key, value in os.environ.items() if not key.startswith("GREETLINE_")}
+    return {
+        **clean,
+        "GREETLINE_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+        "GREETLINE_MEDIA_DIR": str(tmp_path / "media"),
+        "GREETLINE_PUBLIC_URL": "http://127.0.0.1:8000",
+    }
+
+
+def test_apply_export_and_simulate_the_demo(env: dict[str, str]) -> None:
+    assert "applied Huisartsenpraktijk De Linde" in run(["apply", str(DEMO_DOCUMENT)], env).stdout
+    exported = run(["export", "+31501234567"], env).stdout
+    assert "business: Huisartsenpraktijk De Linde" in exported and "rings: 4" in exported
+    transcript = run(["call", "--to", "+31501234567", "--at", "2026-11-24 10:15", "--operators", "answer-after:8"], env)
+    lines = transcript.stdout.splitlines()
+    assert lines[1].endswith('hears "Goedemorgen, u spreekt met Huisartsenpraktijk De Linde." (2.8 s)')
+    assert "dialling +31501111111, +31502222222 (timeout 15 s: rings up to 20 s)" in transcript.stdout
+    assert lines[-1] == "A human (+31501111111) answers after 21.6 s."
+
+
+def test_a_changed_ring_count_shows_in_the_next_call(env: dict[str, str], tmp_path: Path) -> None:
+    changed = tmp_path / "three-rings.yaml"
+    changed.write_text(DEMO_DOCUMENT.read_text("utf-8").replace("rings: 4", "rings: 3"), "utf-8")
+    run(["apply", str(DEMO_DOCUMENT)], env)
+    run(["apply", str(changed)], env)
+    transcript = run(["call", "--to", "+31501234567", "--at", "2026-11-24 10:15", "--operators", "never"], env)
+    assert "(timeout 10 s: rings up to 15 s)" in transcript.stdout
+    assert "answerer hears" in transcript.stdout  # the answering service hears whom the call is for
+
+
+def test_an_invalid_document_lists_every_problem_and_stores_nothing(env: dict[str, str], tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("business: X\nnumbers: ['0501234567']\nrings: 14\n", "utf-8")
+    result = run(["apply", str(bad)], env, check=False)
+    assert result.returncode == 1
+    assert "fix these 3 problem(s)" in result.stderr
+    assert "numbers[0]" in result.stderr and "operators: is required" in result.stderr and "rings:" in result.stderr
+    assert run(["export", "+31501234567"], env, check=False).returncode == 1
+
+
+def test_expected_errors_are_one_line_and_non_zero(env: dict[str, str]) -> None:
+    for args, expected in [
+        (["apply", "/nonexistent.yaml"], "cannot read /nonexistent.yaml"),
+        (["export", "0501234567"], "not an international number"),
+        (["call", "--to", "+31501234567", "--operators", "sometimes"], "unknown phone behaviour 'sometimes'"),
+        (["call", "--to", "+31501234567", "--at", "teatime"], "--at 'teatime'"),
+    ]:
+        result = run(args, env, check=False)
+        assert result.returncode == 1, args
+        assert result.stderr.count("\n") == 1 and expected in result.stderr, result.stderr
+
+
+def test_serve_refuses_to_start_without_a_token(env: dict[str, str]) -> None:
+    result = run(["serve", "--port", "0"], env, check=False)
+    assert result.returncode == 1
+    assert "GREETLINE_TWILIO_AUTH_TOKEN is not set" in result.stderr and "--insecure-dev-mode" in result.stderr
+
+
+@pytest.fixture
+def served(env: dict[str, str]) -> Iterator[tuple[str, dict[str, str]]]:
+    """`greetline serve` as a real uvicorn process on a free port; its URL is read from its own log."""
+    run(["apply", str(DEMO_DOCUMENT)], env)
+    env = {**env, "GREETLINE_TWILIO_AUTH_TOKEN": "cli-test-token"}
+    process = subprocess.Popen([*GREETLINE, "serve", "--port", "0"], env=env, stderr=subprocess.PIPE, text=True)
+    assert process.stderr is not None
+    url = None
+    for line in process.stderr:  # blocks until uvicorn reports where it listens
+        match = re.search(r"Uvicorn running on (http://127\.0\.0\.1:\d+)", line)
+        if match:
+            url = match.group(1)
+            break
+    try:
+        assert url, "the server did not start"
+        yield url, env
+    finally:
+        process.terminate()
+        process.wait(COMMAND_TIMEOUT_S)
+
+
+def test_simulator_against_a_running_server(served: tuple[str, dict[str, str]]) -> None:
+    url, env = served
+    result = run(["call", "--url", url, "--to", "+31501234567", "--at", "2026-11-24 10:15", "--press", "2"], env)
+    assert "presses 2" in result.stdout and "voicemail: the caller leaves a message" in result.stdout
+    assert result.stdout.splitlines()[-1].startswith("No human answered")
+
+
+def test_simulator_with_the_wrong_token_is_refused(served: tuple[str, dict[str, str]]) -> None:
+    url, env = served
+    result = run(["call", "--url", url, "--to", "+31501234567"], {**env, "GREETLINE_TWILIO_AUTH_TOKEN": "wrong"}, False)
+    assert result.returncode == 1 and "answered HTTP 403" in result.stderr

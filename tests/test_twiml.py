@@ -1,0 +1,40 @@
+"""Golden TwiML: the exact XML Twilio receives for representative decisions."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from ivr.callflow import flow
+from ivr.callflow.flow import DialStage, DialStatus
+from ivr.callflow.model import Prompt
+from ivr.twiml import LAST_RESORT_TWIML, TwimlRenderer
+from tests.callflow.factory import EMERGENCY, REPEATS, make_business
+
+GOLDEN = Path(__file__).with_name("golden")
+RENDERER = TwimlRenderer("https://greetline.test")
+TUESDAY_10 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+
+DECISIONS = {
+    "open_menu": flow.incoming(make_business(menu=(EMERGENCY, REPEATS), info=Prompt("Open tot vijf.")), TUESDAY_10),
+    "open_recorded_greeting": flow.incoming(make_business(greeting=Prompt("Hallo", "0f" * 16)), TUESDAY_10),
+    "overflow_whisper": flow.dial_ended(make_business(), DialStage.OPERATORS, DialStatus.NO_ANSWER),
+    "voicemail": flow.menu_choice(make_business(menu=(EMERGENCY, REPEATS)), "2", 1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DECISIONS))
+def test_golden_twiml(name: str) -> None:
+    expected = (GOLDEN / f"{name}.xml").read_text("utf-8").strip()
+    assert RENDERER.render(DECISIONS[name].steps) == expected
+
+
+def test_four_rings_in_the_netherlands_dial_with_a_15_second_timeout_and_dutch_ringback() -> None:
+    xml = RENDERER.render(flow.incoming(make_business(rings=4), TUESDAY_10).steps)
+    dial = '<Dial action="https://greetline.test/twilio/dial-ended?stage=operators" method="POST" ringTone="nl"'
+    assert f'{dial} timeout="15">' in xml
+
+
+def test_last_resort_is_valid_twiml() -> None:
+    assert LAST_RESORT_TWIML.startswith('<?xml version="1.0" encoding="UTF-8"?><Response><Say')
+    assert LAST_RESORT_TWIML.endswith("<Hangup /></Response>")

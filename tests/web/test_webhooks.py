@@ -1,0 +1,161 @@
+"""Twilio's webhooks through the real HTTP app (uvicorn on 127.0.0.1): signatures, TwiML, the call log."""
+
+import sqlite3
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+
+from ivr.applying import apply_text
+from ivr.settings import Settings
+from ivr.store import calls
+from ivr.store.database import Database
+from ivr.web.app import create_app
+from tests.twilio_client import TwilioLikeClient, twilio_client
+
+TUESDAY_10_LOCAL = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def applied(settings: Settings, demo_text: str) -> None:
+    database = Database(settings.database_url)
+    apply_text(database, demo_text, TUESDAY_10_LOCAL)
+    database.dispose()
+
+
+@pytest.fixture
+def client(settings: Settings, applied: None) -> Iterator[TwilioLikeClient]:
+    with twilio_client(create_app(settings, clock=lambda: TUESDAY_10_LOCAL)) as client:
+        yield client
+
+
+def twiml(body: str) -> ElementTree.Element:
+    root = ElementTree.fromstring(body)
+    assert root.tag == "Response"
+    return root
+
+
+def test_signed_call_gets_the_menu_then_operators_with_a_15_second_timeout(client: TwilioLikeClient) -> None:
+    response = client.post("/twilio/voice")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/xml")
+    root = twiml(response.text)
+    assert [child.tag for child in root] == ["Gather", "Dial"]
+    dial = root.find("Dial")
+    assert dial is not None and dial.get("timeout") == "15" and dial.get("ringTone") == "nl"
+    assert [number.text for number in dial] == ["+31501111111", "+31502222222"]
+
+
+def test_forged_signature_is_refused_with_403(client: TwilioLikeClient) -> None:
+    response = client.post("/twilio/voice", signature="bm90IGEgc2lnbmF0dXJl")
+    assert response.status_code == 403
+    assert "GREETLINE_PUBLIC_URL" in response.json()["detail"]
+
+
+def test_signature_over_other_parameters_is_refused(client: TwilioLikeClient) -> None:
+    signature = client.validator.compute_signature("https://greetline.test/twilio/voice", {"To": "+31201234567"})
+    assert client.post("/twilio/voice", signature=signature).status_code == 403
+
+
+def test_missing_signature_is_refused(client: TwilioLikeClient) -> None:
+    assert client.post("/twilio/voice", signature="").status_code == 403
+
+
+def test_signature_covers_the_query_string(client: TwilioLikeClient) -> None:
+    signature = client.validator.compute_signature(
+        "https://greetline.test/twilio/menu?attempt=1",
+        {"CallSid": "CA0123", "AccountSid": "AC0123", "From": "+31612345678", "To": "+31501234567", "Digits": "1"},
+    )
+    assert client.post("/twilio/menu?attempt=2", {"Digits": "1"}, signature=signature).status_code == 403
+    assert client.post("/twilio/menu?attempt=1", {"Digits": "1"}, signature=signature).status_code == 200
+
+
+def test_unknown_number_hears_a_polite_message_and_is_logged(client: TwilioLikeClient, settings: Settings) -> None:
+    response = client.post("/twilio/voice", {"To": "+31201234567", "CallSid": "CAunknown"})
+    root = twiml(response.text)
+    assert [child.tag for child in root] == ["Say", "Hangup"]
+    assert root[0].get("language") == "nl-NL"
+    database = Database(settings.database_url)
+    with database.transaction() as session:
+        logged = calls.get(session, "CAunknown")
+    database.dispose()
+    assert logged is not None and logged.outcome == "unknown number" and logged.business_id is None
+
+
+def test_a_whole_call_is_logged_with_its_path_and_outcome(client: TwilioLikeClient, settings: Settings) -> None:
+    client.post("/twilio/voice")
+    client.post("/twilio/menu?attempt=1", {"Digits": "1"})
+    overflow = twiml(client.post("/twilio/dial-ended?key=1&stage=option", {"DialCallStatus": "no-answer"}).text)
+    number = overflow.find("Dial/Number")
+    assert number is not None and number.text == "+31208888888"
+    assert number.get("url") == "https://greetline.test/twilio/whisper"
+    whisper = twiml(
+        client.post("/twilio/whisper", {"CallSid": "CAleg", "ParentCallSid": "CA0123", "To": "+31208888888"}).text
+    )
+    assert whisper[0].text == "Oproep voor Huisartsenpraktijk De Linde."
+    client.post("/twilio/dial-ended?stage=overflow", {"DialCallStatus": "completed"})
+    client.post("/twilio/status", {"CallStatus": "completed", "CallDuration": "95"})
+    database = Database(settings.database_url)
+    with database.transaction() as session:
+        logged = calls.get(session, "CA0123")
+    database.dispose()
+    assert logged is not None
+    assert logged.path == ["welcome+menu", "menu:1", "option:no-answer>overflow:dial", "overflow:completed"]
+    assert (logged.outcome, logged.duration_s, logged.business_id) == ("overflow", 95, 1)
+
+
+def test_recording_callback_twice_stores_one_recording(client: TwilioLikeClient, settings: Settings) -> None:
+    client.post("/twilio/voice")
+    params = {
+        "RecordingSid": "RE1",
+        "RecordingUrl": "https://api.twilio.com/RE1",
+        "RecordingDuration": "9",
+        "RecordingStatus": "completed",
+    }
+    assert client.post("/twilio/recording", params).status_code == 200
+    assert client.post("/twilio/recording", params).status_code == 200
+    database = Database(settings.database_url)
+    with database.engine.connect() as connection:
+        rows = connection.exec_driver_sql("SELECT recording_sid, business_id, duration_s FROM recordings").all()
+    database.dispose()
+    assert [tuple(row) for row in rows] == [("RE1", 1, 9)]
+
+
+def test_database_gone_still_answers_200_and_dials_the_operators(settings: Settings, applied: None) -> None:
+    with twilio_client(create_app(settings, clock=lambda: TUESDAY_10_LOCAL)) as client:
+        assert client.post("/twilio/voice").status_code == 200  # the business is now known to this server
+        # The database loses its tables under the running server (a botched restore, a wrong database).
+        with sqlite3.connect(settings.database_url.removeprefix("sqlite:///")) as broken:
+            broken.executescript("DROP TABLE business_numbers; DROP TABLE businesses;")
+        response = client.post("/twilio/voice", {"CallSid": "CA-after-outage"})
+    assert response.status_code == 200
+    root = twiml(response.text)
+    assert [child.tag for child in root] == ["Dial", "Say", "Hangup"]
+    assert [number.text for number in root[0]] == ["+31501111111", "+31502222222"]
+    assert root[0].get("action") is None  # no further webhook that could fail
+
+
+def test_database_unreachable_from_the_start_gives_a_clear_message(settings: Settings) -> None:
+    unreachable = settings.model_copy(update={"database_url": "postgresql+psycopg://nobody@127.0.0.1:9/none"})
+    with twilio_client(create_app(unreachable)) as client:
+        response = client.post("/twilio/voice")
+    assert response.status_code == 200
+    root = twiml(response.text)
+    assert [child.tag for child in root] == ["Say", "Hangup"]
+    assert root[0].get("language") == "nl-NL"  # +31: Dutch
+
+
+def test_mid_call_failure_also_falls_back(settings: Settings, applied: None) -> None:
+    with twilio_client(create_app(settings)) as client:
+        client.post("/twilio/voice")
+        response = client.post("/twilio/dial-ended?stage=nonsense", {"DialCallStatus": "no-answer"})
+    assert response.status_code == 200
+    assert [child.tag for child in twiml(response.text)] == ["Dial", "Say", "Hangup"]
+
+
+def test_server_refuses_to_start_without_a_token(settings: Settings) -> None:
+    from ivr.errors import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="--insecure-dev-mode"):
+        create_app(settings.model_copy(update={"twilio_auth_token": None}))
