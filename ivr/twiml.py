@@ -1,5 +1,7 @@
 """The one place that turns call steps into TwiML, always through twilio's VoiceResponse builder."""
 
+from collections.abc import Callable
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from twilio.twiml.voice_response import Gather as TwimlGather
@@ -27,6 +29,7 @@ RING_TONE: dict[Country, str] = {
 }
 
 WEBHOOK_PREFIX = "/twilio"
+RENDER_CACHE_SIZE = 4096
 
 
 class TwimlRenderer:
@@ -34,6 +37,8 @@ class TwimlRenderer:
 
     def __init__(self, public_url: str) -> None:
         self._public_url = public_url.rstrip("/")
+        # Most calls get one of a handful of answers; steps are frozen data, so the XML can be reused.
+        self.render: Callable[[tuple[Step, ...]], str] = lru_cache(maxsize=RENDER_CACHE_SIZE)(self._render)
 
     def webhook_url(self, webhook: Webhook) -> str:
         url = f"{self._public_url}{WEBHOOK_PREFIX}/{webhook.hook.value}"
@@ -42,7 +47,7 @@ class TwimlRenderer:
     def media_url(self, media_id: str) -> str:
         return f"{self._public_url}/media/{media_id}.wav"
 
-    def render(self, steps: tuple[Step, ...] | list[Step]) -> str:
+    def _render(self, steps: tuple[Step, ...]) -> str:
         response = VoiceResponse()
         for step in steps:
             self._add(response, step)

@@ -71,6 +71,11 @@ def _dial_ended_hook(stage: DialStage, **extra: str) -> Webhook:
     return Webhook(Hook.DIAL_ENDED, (("stage", stage.value), *sorted(extra.items())))
 
 
+def _business_hook(hook: Hook, business: Business) -> Webhook:
+    """For webhooks Twilio sends without the caller's To number (whisper, recording status)."""
+    return Webhook(hook, (("business", str(business.id)),))
+
+
 def _dial(business: Business, numbers: tuple[str, ...], action: Webhook | None) -> Dial:
     return Dial(numbers, dial_timeout_s(business.rings, business.country), business.country, action)
 
@@ -85,7 +90,7 @@ def _operators(business: Business, index: int = 0) -> Dial:
 def _voicemail(business: Business) -> tuple[Step, ...]:
     return (
         speak(business.texts.voicemail, business.language),
-        Record(Webhook(Hook.RECORDED), Webhook(Hook.RECORDING), VOICEMAIL_MAX_LENGTH_S),
+        Record(Webhook(Hook.RECORDED), _business_hook(Hook.RECORDING, business), VOICEMAIL_MAX_LENGTH_S),
         speak(business.texts.goodbye, business.language),
         Hangup(),
     )
@@ -107,7 +112,7 @@ def _overflow(business: Business) -> Decision:
             dial_timeout_s(business.rings, business.country),
             business.country,
             _dial_ended_hook(DialStage.OVERFLOW),
-            whisper=Webhook(Hook.WHISPER),
+            whisper=_business_hook(Hook.WHISPER, business),
         )
         return Decision((dial,), "overflow:dial")
     if isinstance(overflow, Voicemail):

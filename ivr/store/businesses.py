@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Connection, bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from ivr.errors import ConflictError, NotFoundError
@@ -27,6 +27,34 @@ def find_by_number(session: Session, number: str) -> StoredBusiness | None:
         select(BusinessRow).join(NumberRow, NumberRow.business_id == BusinessRow.id).where(NumberRow.number == number)
     ).scalar_one_or_none()
     return _stored(row) if row else None
+
+
+# Built once: constructing a statement costs more than running it, and these run on every call.
+_VERSION_BY_NUMBER = (
+    select(BusinessRow.id, BusinessRow.revision)
+    .join(NumberRow, NumberRow.business_id == BusinessRow.id)
+    .where(NumberRow.number == bindparam("number"))
+)
+_VERSION_BY_ID = select(BusinessRow.id, BusinessRow.revision).where(BusinessRow.id == bindparam("business_id"))
+_DOCUMENT_BY_ID = select(BusinessRow.id, BusinessRow.revision, BusinessRow.document).where(
+    BusinessRow.id == bindparam("business_id")
+)
+
+
+def version_of_number(connection: Connection, number: str) -> tuple[int, int] | None:
+    """(business id, revision) for a number: the one query every call makes, kept to two integers."""
+    row = connection.execute(_VERSION_BY_NUMBER, {"number": number}).one_or_none()
+    return (row[0], row[1]) if row else None
+
+
+def version_of_business(connection: Connection, business_id: int) -> tuple[int, int] | None:
+    row = connection.execute(_VERSION_BY_ID, {"business_id": business_id}).one_or_none()
+    return (row[0], row[1]) if row else None
+
+
+def document_of(connection: Connection, business_id: int) -> StoredBusiness | None:
+    row = connection.execute(_DOCUMENT_BY_ID, {"business_id": business_id}).one_or_none()
+    return StoredBusiness(row[0], row[1], row[2]) if row else None
 
 
 def get(session: Session, business_id: int) -> StoredBusiness:

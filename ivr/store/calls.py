@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from ivr.store.tables import CallRow, RecordingRow
@@ -36,47 +37,95 @@ def _logged(row: CallRow) -> LoggedCall:
     )
 
 
-def log_step(
-    session: Session,
-    *,
-    call_sid: str,
-    business_id: int | None,
-    to_number: str,
-    from_number: str,
-    now: datetime,
-    path: str,
-    outcome: str | None,
-) -> None:
-    """Add a step to a call's path, creating the call on its first webhook. Replays add nothing twice."""
-    row = session.get(CallRow, call_sid, with_for_update=True)
-    if row is None:
-        session.add(
-            CallRow(
-                call_sid=call_sid,
-                business_id=business_id,
-                to_number=to_number,
-                from_number=from_number,
-                started_at=now,
-                path=[path],
-                outcome=outcome,
-            )
+@dataclass(frozen=True)
+class CallStep:
+    """A webhook's decision for a call: its path label, and the outcome if that decision settled it."""
+
+    call_sid: str
+    business_id: int | None
+    to_number: str
+    from_number: str
+    at: datetime
+    path: str
+    outcome: str | None
+
+
+@dataclass(frozen=True)
+class CallEnd:
+    """Twilio's final status callback; a call that reached no outcome was hung up by the caller."""
+
+    call_sid: str
+    at: datetime
+    duration_s: int | None
+    hung_up: str
+
+
+CallEntry = CallStep | CallEnd
+
+_COLUMNS = (
+    "call_sid",
+    "business_id",
+    "to_number",
+    "from_number",
+    "started_at",
+    "path",
+    "outcome",
+    "ended_at",
+    "duration_s",
+)
+_UPDATE = (
+    update(CallRow)
+    .where(CallRow.call_sid == bindparam("sid"))
+    .values(
+        path=bindparam("path"),
+        outcome=bindparam("outcome"),
+        ended_at=bindparam("ended_at"),
+        duration_s=bindparam("duration_s"),
+    )
+)
+
+
+def write_entries(connection: Connection, entries: list[CallEntry]) -> None:
+    """Apply a batch of log entries in three statements: read the calls, insert the new, update the rest.
+
+    A step repeated back to back (Twilio retried a webhook) is stored once.
+    """
+    sids = sorted({entry.call_sid for entry in entries})
+    columns = [getattr(CallRow, name) for name in _COLUMNS]
+    rows = connection.execute(select(*columns).where(CallRow.call_sid.in_(sids)))
+    calls: dict[str, dict[str, Any]] = {row.call_sid: {**row._asdict(), "path": list(row.path)} for row in rows}
+    existing = set(calls)
+    for entry in entries:
+        call = calls.get(entry.call_sid)
+        if isinstance(entry, CallStep):
+            if call is None:
+                calls[entry.call_sid] = {
+                    "call_sid": entry.call_sid,
+                    "business_id": entry.business_id,
+                    "to_number": entry.to_number,
+                    "from_number": entry.from_number,
+                    "started_at": entry.at,
+                    "path": [entry.path],
+                    "outcome": entry.outcome,
+                    "ended_at": None,
+                    "duration_s": None,
+                }
+                continue
+            if not call["path"] or call["path"][-1] != entry.path:
+                call["path"].append(entry.path)
+            call["outcome"] = entry.outcome or call["outcome"]
+        elif call is not None:
+            call["ended_at"], call["duration_s"] = entry.at, entry.duration_s
+            call["outcome"] = call["outcome"] or entry.hung_up
+    new = [call for sid, call in calls.items() if sid not in existing]
+    changed = [{**call, "sid": sid} for sid, call in calls.items() if sid in existing]
+    if new:
+        connection.execute(insert(CallRow), new)
+    if changed:
+        connection.execute(
+            _UPDATE,
+            [{key: call[key] for key in ("sid", "path", "outcome", "ended_at", "duration_s")} for call in changed],
         )
-        return
-    if not row.path or row.path[-1] != path:
-        row.path = [*row.path, path]
-    if outcome is not None:
-        row.outcome = outcome
-
-
-def finish(session: Session, *, call_sid: str, now: datetime, duration_s: int | None, hung_up: str) -> None:
-    """The call ended (Twilio's status callback); a call that reached no outcome was hung up by the caller."""
-    row = session.get(CallRow, call_sid, with_for_update=True)
-    if row is None:
-        return
-    row.ended_at = now
-    row.duration_s = duration_s
-    if row.outcome is None:
-        row.outcome = hung_up
 
 
 def get(session: Session, call_sid: str) -> LoggedCall | None:

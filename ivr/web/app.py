@@ -1,12 +1,15 @@
 """The FastAPI application: built from Settings, nothing read from the environment here."""
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.responses import PlainTextResponse
 
 from ivr.directory import Directory
 from ivr.settings import Settings
+from ivr.store.call_log import CallLogWriter
 from ivr.store.database import Database
 from ivr.twiml import TwimlRenderer
 from ivr.web import twilio_hooks
@@ -17,14 +20,28 @@ log = logging.getLogger("greetline")
 
 def create_app(settings: Settings, *, clock: Clock = utc_now, database: Database | None = None) -> FastAPI:
     settings.require_webhook_security()
-    app = FastAPI(title="Greetline", version="0.1.0", summary="Phone greetings, one short menu, ring-count overflow.")
-    app.state.services = Services(
+    database = database or Database(settings.database_url)
+    services = Services(
         settings=settings,
-        database=database or Database(settings.database_url),
+        database=database,
         directory=Directory(),
         renderer=TwimlRenderer(settings.public_url),
+        call_log=CallLogWriter(database),
         clock=clock,
     )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        services.call_log.close()  # store the last calls' steps before the process ends
+
+    app = FastAPI(
+        title="Greetline",
+        version="0.1.0",
+        summary="Phone greetings, one short menu, ring-count overflow.",
+        lifespan=lifespan,
+    )
+    app.state.services = services
     app.include_router(twilio_hooks.router)
 
     @app.get("/healthz", include_in_schema=False)

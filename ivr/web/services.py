@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 
 from ivr.directory import Directory
 from ivr.settings import Settings
+from ivr.store.call_log import CallLogWriter
 from ivr.store.database import Database
 from ivr.twiml import TwimlRenderer
 
@@ -25,6 +26,7 @@ class Services:
     database: Database
     directory: Directory
     renderer: TwimlRenderer
+    call_log: CallLogWriter
     clock: Clock
 
 

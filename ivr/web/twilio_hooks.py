@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from fastapi import APIRouter, Response
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection
 from starlette.datastructures import FormData
 
 from ivr.callflow import flow
@@ -16,6 +16,7 @@ from ivr.callflow.flow import DialStage, DialStatus
 from ivr.callflow.model import Business, Prompt
 from ivr.callflow.steps import Decision, Outcome
 from ivr.store import calls
+from ivr.store.calls import CallEnd, CallStep
 from ivr.web.fallback import TWIML_MEDIA_TYPE, FallbackRoute, language_for_number
 from ivr.web.services import Services, ServicesDep
 from ivr.web.signature import TwilioForm
@@ -36,14 +37,14 @@ def _field(form: FormData, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _now(services: Services, form: FormData, session: Session) -> datetime:
+def _now(services: Services, form: FormData, connection: Connection) -> datetime:
     """The clock's time, or the simulator's: an instant, or a wall-clock time at the business called."""
     simulated = _field(form, SIMULATED_TIME_FIELD)
     if not simulated:
         return services.clock()
     moment = datetime.fromisoformat(simulated)
     if moment.tzinfo is None:
-        return services.directory.local_to_aware(session, _field(form, "To"), moment)
+        return services.directory.local_to_aware(connection, _field(form, "To"), moment)
     return moment
 
 
@@ -52,27 +53,28 @@ def _twiml(services: Services, decision: Decision) -> Response:
 
 
 def _answer(services: Services, form: FormData, decide: Decide) -> Response:
-    """Find the business by the number called, decide, log the step, answer."""
+    """Find the business by the number called, decide, hand the step to the call log, answer."""
     to_number, from_number, call_sid = _field(form, "To"), _field(form, "From"), _field(form, "CallSid")
-    with services.database.transaction() as session:
-        now = _now(services, form, session)
-        business = services.directory.lookup(session, to_number, now)
-        if business is None:
-            language = language_for_number(to_number)
-            decision = flow.unknown_number(Prompt(prompt_book(language.value).text("unavailable")), language)
-            log.warning("call %s to unknown number %s from %s", call_sid, to_number, from_number)
-        else:
-            decision = decide(business, now)
-        calls.log_step(
-            session,
+    with services.database.reading() as connection:
+        now = _now(services, form, connection)
+        business = services.directory.lookup(connection, to_number, now)
+    if business is None:
+        language = language_for_number(to_number)
+        decision = flow.unknown_number(Prompt(prompt_book(language.value).text("unavailable")), language)
+        log.warning("call %s to unknown number %s from %s", call_sid, to_number, from_number)
+    else:
+        decision = decide(business, now)
+    services.call_log.record(
+        CallStep(
             call_sid=call_sid,
             business_id=business.id if business else None,
             to_number=to_number,
             from_number=from_number,
-            now=now,
+            at=now,
             path=decision.path,
             outcome=decision.outcome.value if decision.outcome else None,
         )
+    )
     return _twiml(services, decision)
 
 
@@ -99,29 +101,23 @@ def recorded(form: TwilioForm, services: ServicesDep) -> Response:
 
 
 @router.post("/whisper", summary="What the answering service hears before it is connected")
-def whisper(form: TwilioForm, services: ServicesDep) -> Response:
-    # This request is about the answering service's leg; the caller's call is its parent.
-    parent_sid = _field(form, "ParentCallSid")
-    with services.database.transaction() as session:
-        now = services.clock()
-        parent = calls.get(session, parent_sid)
-        business = services.directory.lookup(session, parent.to_number, now) if parent else None
-    if business is None:
-        return Response(services.renderer.render(()), media_type=TWIML_MEDIA_TYPE)
-    return _twiml(services, flow.whisper(business))
+def whisper(form: TwilioForm, services: ServicesDep, business: int) -> Response:
+    with services.database.reading() as connection:
+        found = services.directory.lookup_by_id(connection, business, services.clock())
+    if found is None:  # the business was deleted mid-call: connect without a whisper
+        return _twiml(services, Decision((), "whisper:unknown"))
+    return _twiml(services, flow.whisper(found))
 
 
 @router.post("/recording", summary="Twilio's recording status callback")
-def recording(form: TwilioForm, services: ServicesDep) -> Response:
-    call_sid = _field(form, "CallSid")
+def recording(form: TwilioForm, services: ServicesDep, business: int) -> Response:
     duration = _field(form, "RecordingDuration")
     with services.database.transaction() as session:
-        call = calls.get(session, call_sid)
         calls.save_recording(
             session,
             recording_sid=_field(form, "RecordingSid"),
-            call_sid=call_sid,
-            business_id=call.business_id if call else None,
+            call_sid=_field(form, "CallSid"),
+            business_id=business,
             url=_field(form, "RecordingUrl"),
             duration_s=int(duration) if duration.isdigit() else None,
             status=_field(form, "RecordingStatus") or "completed",
@@ -138,12 +134,12 @@ FINAL_CALL_STATUSES = {"completed", "busy", "failed", "no-answer", "canceled"}
 def status(form: TwilioForm, services: ServicesDep) -> Response:
     if _field(form, "CallStatus") in FINAL_CALL_STATUSES:
         duration = _field(form, "CallDuration")
-        with services.database.transaction() as session:
-            calls.finish(
-                session,
+        services.call_log.record(
+            CallEnd(
                 call_sid=_field(form, "CallSid"),
-                now=services.clock(),
+                at=services.clock(),
                 duration_s=int(duration) if duration.isdigit() else None,
                 hung_up=Outcome.HUNG_UP.value,
             )
+        )
     return Response(services.renderer.render(()), media_type=TWIML_MEDIA_TYPE)

@@ -24,11 +24,13 @@ def ended(stage: str, **extra: str) -> Webhook:
 OPERATORS = Dial(("+31501111111", "+31502222222"), 15, Country.NL, ended("operators"))
 VOICEMAIL = (
     Say("Spreek uw bericht in.", NL),
-    Record(Webhook(Hook.RECORDED), Webhook(Hook.RECORDING), 120),
+    Record(Webhook(Hook.RECORDED), Webhook(Hook.RECORDING, (("business", "7"),)), 120),
     Say("Tot ziens.", NL),
     Hangup(),
 )
-OVERFLOW = Dial(("+31208888888",), 15, Country.NL, ended("overflow"), whisper=Webhook(Hook.WHISPER))
+OVERFLOW = Dial(
+    ("+31208888888",), 15, Country.NL, ended("overflow"), whisper=Webhook(Hook.WHISPER, (("business", "7"),))
+)
 MENU_PROMPTS = (Say("Voor spoed, toets 1.", NL), Say("Voor herhaalrecepten, toets 2.", NL))
 
 

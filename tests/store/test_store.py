@@ -9,6 +9,7 @@ from ivr.applying import apply_text, export_document
 from ivr.document.load import parse_document
 from ivr.errors import ConflictError, DocumentError, NotFoundError
 from ivr.store import businesses, calls
+from ivr.store.calls import CallEnd, CallEntry, CallStep, LoggedCall
 from ivr.store.database import Database
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -58,39 +59,49 @@ def test_export_of_an_unknown_number_says_what_to_do(database: Database) -> None
         export_document(database, "+31201234567")
 
 
+def step(path: str, outcome: str | None = None, sid: str = "CA1") -> CallStep:
+    return CallStep(sid, 1, "+31501234567", "+31612345678", NOW, path, outcome)
+
+
+def logged(database: Database, entries: list[CallEntry], sid: str = "CA1") -> LoggedCall | None:
+    with database.engine.begin() as connection:
+        calls.write_entries(connection, entries)
+    with database.transaction() as session:
+        return calls.get(session, sid)
+
+
 def test_call_log_appends_steps_once_and_keeps_the_outcome(database: Database) -> None:
-    common = {"call_sid": "CA1", "business_id": 1, "to_number": "+31501234567", "from_number": "+31612345678"}
-    with database.transaction() as session:
-        calls.log_step(session, **common, now=NOW, path="welcome", outcome=None)
-    with database.transaction() as session:
-        calls.log_step(session, **common, now=NOW, path="operators:no-answer>overflow:dial", outcome=None)
-        calls.log_step(session, **common, now=NOW, path="operators:no-answer>overflow:dial", outcome=None)
-    with database.transaction() as session:
-        calls.log_step(session, **common, now=NOW, path="overflow:completed", outcome="overflow")
-        calls.finish(session, call_sid="CA1", now=NOW, duration_s=75, hung_up="hung up")
-    with database.transaction() as session:
-        logged = calls.get(session, "CA1")
-    assert logged is not None
-    assert logged.path == ["welcome", "operators:no-answer>overflow:dial", "overflow:completed"]
-    assert (logged.outcome, logged.duration_s) == ("overflow", 75)
+    logged(database, [step("welcome")])
+    logged(database, [step("operators:no-answer>overflow:dial"), step("operators:no-answer>overflow:dial")])
+    call = logged(database, [step("overflow:completed", "overflow"), CallEnd("CA1", NOW, 75, "hung up")])
+    assert call is not None
+    assert call.path == ["welcome", "operators:no-answer>overflow:dial", "overflow:completed"]
+    assert (call.outcome, call.duration_s, call.started_at.replace(tzinfo=UTC)) == ("overflow", 75, NOW)
+
+
+def test_a_whole_call_in_one_batch(database: Database) -> None:
+    call = logged(
+        database,
+        [
+            step("welcome"),
+            step("menu:2"),
+            step("voicemail:recorded", "voicemail"),
+            CallEnd("CA1", NOW, 30, "hung up"),
+            step("welcome", sid="CA2"),
+        ],
+    )
+    assert call is not None and (call.path, call.outcome) == (["welcome", "menu:2", "voicemail:recorded"], "voicemail")
+    other = logged(database, [], sid="CA2")
+    assert other is not None and other.path == ["welcome"] and other.outcome is None
 
 
 def test_a_call_without_outcome_was_hung_up(database: Database) -> None:
-    with database.transaction() as session:
-        calls.log_step(
-            session,
-            call_sid="CA2",
-            business_id=1,
-            to_number="+3150",
-            from_number="+3161",
-            now=NOW,
-            path="welcome",
-            outcome=None,
-        )
-        calls.finish(session, call_sid="CA2", now=NOW, duration_s=4, hung_up="hung up")
-    with database.transaction() as session:
-        logged = calls.get(session, "CA2")
-    assert logged is not None and logged.outcome == "hung up"
+    call = logged(database, [step("welcome"), CallEnd("CA1", NOW, 4, "hung up")])
+    assert call is not None and call.outcome == "hung up"
+
+
+def test_an_end_for_an_unknown_call_is_ignored(database: Database) -> None:
+    assert logged(database, [CallEnd("CA404", NOW, 4, "hung up")], sid="CA404") is None
 
 
 def test_recording_callbacks_are_stored_once(database: Database) -> None:

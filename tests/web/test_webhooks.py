@@ -6,12 +6,14 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
+from fastapi import FastAPI
 
 from ivr.applying import apply_text
 from ivr.settings import Settings
 from ivr.store import calls
 from ivr.store.database import Database
 from ivr.web.app import create_app
+from ivr.web.services import Services
 from tests.twilio_client import TwilioLikeClient, twilio_client
 
 TUESDAY_10_LOCAL = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -25,9 +27,21 @@ def applied(settings: Settings, demo_text: str) -> None:
 
 
 @pytest.fixture
-def client(settings: Settings, applied: None) -> Iterator[TwilioLikeClient]:
-    with twilio_client(create_app(settings, clock=lambda: TUESDAY_10_LOCAL)) as client:
+def app(settings: Settings, applied: None) -> FastAPI:
+    return create_app(settings, clock=lambda: TUESDAY_10_LOCAL)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TwilioLikeClient]:
+    with twilio_client(app) as client:
         yield client
+
+
+def logged_call(app: FastAPI, call_sid: str) -> calls.LoggedCall | None:
+    services: Services = app.state.services
+    services.call_log.flush()  # the log is written beside the call; wait for what was handed over so far
+    with services.database.transaction() as session:
+        return calls.get(session, call_sid)
 
 
 def twiml(body: str) -> ElementTree.Element:
@@ -71,35 +85,31 @@ def test_signature_covers_the_query_string(client: TwilioLikeClient) -> None:
     assert client.post("/twilio/menu?attempt=1", {"Digits": "1"}, signature=signature).status_code == 200
 
 
-def test_unknown_number_hears_a_polite_message_and_is_logged(client: TwilioLikeClient, settings: Settings) -> None:
+def test_unknown_number_hears_a_polite_message_and_is_logged(client: TwilioLikeClient, app: FastAPI) -> None:
     response = client.post("/twilio/voice", {"To": "+31201234567", "CallSid": "CAunknown"})
     root = twiml(response.text)
     assert [child.tag for child in root] == ["Say", "Hangup"]
     assert root[0].get("language") == "nl-NL"
-    database = Database(settings.database_url)
-    with database.transaction() as session:
-        logged = calls.get(session, "CAunknown")
-    database.dispose()
+    logged = logged_call(app, "CAunknown")
     assert logged is not None and logged.outcome == "unknown number" and logged.business_id is None
 
 
-def test_a_whole_call_is_logged_with_its_path_and_outcome(client: TwilioLikeClient, settings: Settings) -> None:
+def test_a_whole_call_is_logged_with_its_path_and_outcome(client: TwilioLikeClient, app: FastAPI) -> None:
     client.post("/twilio/voice")
     client.post("/twilio/menu?attempt=1", {"Digits": "1"})
     overflow = twiml(client.post("/twilio/dial-ended?key=1&stage=option", {"DialCallStatus": "no-answer"}).text)
     number = overflow.find("Dial/Number")
     assert number is not None and number.text == "+31208888888"
-    assert number.get("url") == "https://greetline.test/twilio/whisper"
+    assert number.get("url") == "https://greetline.test/twilio/whisper?business=1"
     whisper = twiml(
-        client.post("/twilio/whisper", {"CallSid": "CAleg", "ParentCallSid": "CA0123", "To": "+31208888888"}).text
+        client.post(
+            "/twilio/whisper?business=1", {"CallSid": "CAleg", "ParentCallSid": "CA0123", "To": "+31208888888"}
+        ).text
     )
     assert whisper[0].text == "Oproep voor Huisartsenpraktijk De Linde."
     client.post("/twilio/dial-ended?stage=overflow", {"DialCallStatus": "completed"})
     client.post("/twilio/status", {"CallStatus": "completed", "CallDuration": "95"})
-    database = Database(settings.database_url)
-    with database.transaction() as session:
-        logged = calls.get(session, "CA0123")
-    database.dispose()
+    logged = logged_call(app, "CA0123")
     assert logged is not None
     assert logged.path == ["welcome+menu", "menu:1", "option:no-answer>overflow:dial", "overflow:completed"]
     assert (logged.outcome, logged.duration_s, logged.business_id) == ("overflow", 95, 1)
@@ -113,8 +123,8 @@ def test_recording_callback_twice_stores_one_recording(client: TwilioLikeClient,
         "RecordingDuration": "9",
         "RecordingStatus": "completed",
     }
-    assert client.post("/twilio/recording", params).status_code == 200
-    assert client.post("/twilio/recording", params).status_code == 200
+    assert client.post("/twilio/recording?business=1", params).status_code == 200
+    assert client.post("/twilio/recording?business=1", params).status_code == 200
     database = Database(settings.database_url)
     with database.engine.connect() as connection:
         rows = connection.exec_driver_sql("SELECT recording_sid, business_id, duration_s FROM recordings").all()
