@@ -1,0 +1,48 @@
+# Greetline: `make run` sets everything up and serves the demo; `make test` sets everything up and runs the checks.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO := examples/huisartsenpraktijk-de-linde.yaml
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup system run test lint typecheck pytest bench clean
+
+setup: system $(VENV)/.installed
+
+system:
+	@bash scripts/system-packages.sh
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+run: setup
+	$(BIN)/greetline migrate
+	$(BIN)/greetline apply $(DEMO)
+	@echo
+	@echo "  Demo business: Huisartsenpraktijk De Linde on +31501234567"
+	@echo "  Voice webhook: POST $${GREETLINE_PUBLIC_URL:-http://$(HOST):$(PORT)}/twilio/voice"
+	@echo "  Try a call:    $(BIN)/greetline call --url http://$(HOST):$(PORT) --to +31501234567"
+	@echo
+	$(BIN)/greetline serve --insecure-dev-mode --host $(HOST) --port $(PORT)
+
+test: setup lint typecheck pytest
+
+lint:
+	$(BIN)/ruff check ivr audio prompts tests bench
+	$(BIN)/ruff format --check ivr audio prompts tests bench
+
+typecheck:
+	$(BIN)/mypy
+
+pytest:
+	$(BIN)/pytest
+
+bench: setup
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,155 @@
+"""Benchmark: signed POST /twilio/voice against a bare FastAPI endpoint, one uvicorn worker, same run.
+
+Reports peak throughput (closed loop) and p50/p99 latency at a fixed request rate (open loop).
+Target (issue 2): p99 under 10 ms at 500 requests/s, and at least half the bare endpoint's throughput.
+"""
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from urllib.parse import urlencode
+
+from twilio.request_validator import RequestValidator
+
+from bench.load import LoadResult, run_load
+
+REPO = Path(__file__).resolve().parent.parent
+TOKEN = "bench-token-0123456789abcdef0123"
+PUBLIC_URL = "http://127.0.0.1:8000"
+RATE_RPS = 500
+RATE_SECONDS = 20
+PEAK_REQUESTS = 10_000
+PEAK_CONNECTIONS = 16
+RATE_CONNECTIONS = 32
+# Ignore the first requests of each run: connection set-up and first-call caches are not steady state.
+WARM_UP = 500
+
+
+def _request(path: str, call_number: int, signed: bool) -> bytes:
+    params = {
+        "CallSid": f"CA{call_number:032d}",
+        "AccountSid": "ACbench",
+        "From": "+31612345678",
+        "To": "+31501234567",
+        "CallStatus": "ringing",
+        "Direction": "inbound",
+    }
+    body = urlencode(params).encode()
+    headers = [
+        f"POST {path} HTTP/1.1",
+        "Host: 127.0.0.1:8000",
+        "Content-Type: application/x-www-form-urlencoded",
+        f"Content-Length: {len(body)}",
+    ]
+    if signed:
+        signature = RequestValidator(TOKEN).compute_signature(f"{PUBLIC_URL}{path}", params)
+        headers.append(f"X-Twilio-Signature: {signature}")
+    return ("\r\n".join(headers) + "\r\n\r\n").encode() + body
+
+
+def _requests(path: str, count: int, signed: bool, offset: int) -> list[bytes]:
+    return [_request(path, offset + number, signed) for number in range(count)]
+
+
+def _start_server(env: dict[str, str]) -> tuple[subprocess.Popen[str], int]:
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "bench.bench_app:build",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "0",
+        "--workers",
+        "1",
+        "--log-level",
+        "info",
+        "--no-access-log",
+    ]
+    process = subprocess.Popen(command, env=env, cwd=REPO, stderr=subprocess.PIPE, text=True)
+    assert process.stderr is not None
+    for line in process.stderr:
+        match = re.search(r"Uvicorn running on http://127\.0\.0\.1:(\d+)", line)
+        if match:
+            return process, int(match.group(1))
+    raise RuntimeError("the benchmark server did not start")
+
+
+def _summary(name: str, peak: LoadResult, paced: LoadResult) -> dict[str, float | str]:
+    steady = LoadResult(paced.sent, paced.failed, paced.elapsed_s, paced.latencies_ms[WARM_UP:])
+    return {
+        "endpoint": name,
+        "peak_rps": round(peak.throughput_rps),
+        "p50_ms": round(steady.percentile_ms(0.50), 2),
+        "p99_ms": round(steady.percentile_ms(0.99), 2),
+        "max_ms": round(max(steady.latencies_ms), 2),
+        "failed": peak.failed + paced.failed,
+    }
+
+
+def main() -> list[dict[str, float | str]]:
+    with tempfile.TemporaryDirectory() as scratch:
+        env = {
+            **os.environ,
+            "GREETLINE_DATABASE_URL": f"sqlite:///{scratch}/bench.db",
+            "GREETLINE_PUBLIC_URL": PUBLIC_URL,
+            "GREETLINE_TWILIO_AUTH_TOKEN": TOKEN,
+        }
+        setup = [sys.executable, "-m", "ivr", "apply", str(REPO / "examples" / "huisartsenpraktijk-de-linde.yaml")]
+        subprocess.run(setup, env=env, check=True, capture_output=True)
+        process, port = _start_server(env)
+        try:
+            rows = []
+            paced_count = RATE_RPS * RATE_SECONDS
+            for name, path, signed in [
+                ("bare FastAPI", "/bare/voice", False),
+                ("/twilio/voice", "/twilio/voice", True),
+            ]:
+                peak = run_load(
+                    "127.0.0.1",
+                    port,
+                    _requests(path, PEAK_REQUESTS, signed, 0),
+                    rate_rps=None,
+                    connections=PEAK_CONNECTIONS,
+                )
+                paced = run_load(
+                    "127.0.0.1",
+                    port,
+                    _requests(path, paced_count, signed, PEAK_REQUESTS),
+                    rate_rps=RATE_RPS,
+                    connections=RATE_CONNECTIONS,
+                )
+                rows.append(_summary(name, peak, paced))
+        finally:
+            process.terminate()
+            process.wait(30)
+    return rows
+
+
+def report(rows: list[dict[str, float | str]]) -> str:
+    lines = [
+        f"Signed POST /twilio/voice vs a bare endpoint; one uvicorn worker; {RATE_RPS} req/s for {RATE_SECONDS} s.",
+        "",
+        "| endpoint | peak throughput (req/s) | p50 at 500 req/s (ms) | p99 at 500 req/s (ms) | max (ms) | failed |",
+        "|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {r['endpoint']} | {r['peak_rps']} | {r['p50_ms']} | {r['p99_ms']} | {r['max_ms']} | {r['failed']} |"
+        for r in rows
+    ]
+    bare, voice = rows
+    lines.append("")
+    lines.append(
+        f"Throughput ratio voice/bare: {float(voice['peak_rps']) / float(bare['peak_rps']):.2f} (target >= 0.5); "
+        f"voice p99 {voice['p99_ms']} ms (target < 10 ms)."
+    )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(report(main()))
