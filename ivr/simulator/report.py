@@ -14,7 +14,7 @@ LABELS = {
     "dial": "dialling",
     "ring": "rings, then",
     "whisper": "answerer hears",
-    "answer": "talking:",
+    "answer": "connected:",
     "record": "voicemail:",
     "hangup": "hangs up:",
 }
