@@ -1,11 +1,13 @@
 """Applying a business document and exporting it again: all or nothing, every problem reported at once."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
+from ivr.document.lint import Finding, errors, lint
 from ivr.document.load import document_data, dump_document, parse_document, validate_document
 from ivr.document.model import BusinessDocument
 from ivr.document.phones import e164
-from ivr.errors import InputError, NotFoundError
+from ivr.errors import DocumentError, InputError, NotFoundError
 from ivr.store import businesses
 from ivr.store.businesses import StoredBusiness
 from ivr.store.database import Database
@@ -16,8 +18,25 @@ def apply_document(database: Database, document: BusinessDocument, now: datetime
         return businesses.save(session, document.business, list(document.numbers), document_data(document), now)
 
 
-def apply_text(database: Database, text: str, now: datetime) -> StoredBusiness:
-    return apply_document(database, parse_document(text), now)
+@dataclass(frozen=True)
+class Applied:
+    stored: StoredBusiness
+    warnings: list[Finding]
+
+
+def check_text(text: str) -> tuple[BusinessDocument, list[Finding]]:
+    """Validate and lint a document; errors of either kind refuse it whole, warnings are returned."""
+    document = parse_document(text)
+    findings = lint(document)
+    refused = errors(findings)
+    if refused:
+        raise DocumentError([f"{finding.where}: {finding.message}" for finding in refused])
+    return document, findings
+
+
+def apply_text(database: Database, text: str, now: datetime) -> Applied:
+    document, warnings = check_text(text)
+    return Applied(apply_document(database, document, now), warnings)
 
 
 def export_document(database: Database, number: str) -> str:

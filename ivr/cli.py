@@ -56,7 +56,15 @@ def _migrate(args: argparse.Namespace) -> int:
 def _apply(args: argparse.Namespace) -> int:
     from ivr.commands import apply_file
 
-    print(apply_file(_settings(args), Path(args.file)))
+    print("\n".join(apply_file(_settings(args), Path(args.file))))
+    return 0
+
+
+def _lint(args: argparse.Namespace) -> int:
+    from ivr.commands import lint_file
+
+    findings = lint_file(Path(args.file))
+    print("\n".join(findings) if findings else f"{args.file}: no problems found")
     return 0
 
 
@@ -116,6 +124,15 @@ def _register_document_commands(commands: Any) -> None:
     apply.add_argument("file", help="path to the YAML document")
     apply.set_defaults(func=_apply)
 
+    lint = commands.add_parser(
+        "lint",
+        help="check a business document's greetings without applying it",
+        description="Check a business document: errors (which stop apply) and warnings, each saying what to change.",
+        epilog="example: greetline lint examples/huisartsenpraktijk-de-linde.yaml",
+    )
+    lint.add_argument("file", help="path to the YAML document")
+    lint.set_defaults(func=_lint)
+
     export = commands.add_parser("export", help="print the document of the business answering NUMBER")
     export.add_argument("number", help="one of the business's numbers, E.164, e.g. +31501234567")
     export.set_defaults(func=_export)
@@ -169,7 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.func(args)
     except DocumentError as error:
         print(
-            f"greetline: error: the document was not applied; fix these {len(error.problems)} problem(s):",
+            f"greetline: error: nothing was applied; fix these {len(error.problems)} problem(s):",
             file=sys.stderr,
         )
         for problem in error.problems:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 
-from ivr.applying import apply_text, export_document
+from ivr.applying import apply_text, check_text, export_document
 from ivr.errors import GreetlineError, InputError
 from ivr.settings import Settings
 from ivr.simulator.caller import CallPlan, SimulatedCall, Transcript
@@ -22,19 +22,35 @@ def migrate(settings: Settings) -> None:
     upgrade(settings.database_url)
 
 
-def apply_file(settings: Settings, path: Path) -> str:
+def read_document(path: Path) -> str:
     try:
-        text = path.read_text("utf-8")
+        return path.read_text("utf-8")
     except OSError as error:
-        raise GreetlineError(f"cannot read {path}: {error.strerror}; check the path") from None
+        raise InputError(f"cannot read {path}: {error.strerror}; check the path") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path} is not UTF-8 text; save it as UTF-8 YAML") from None
+
+
+def lint_file(path: Path) -> list[str]:
+    """The checker's findings as lines; raises DocumentError when there are errors."""
+    _document, warnings = check_text(read_document(path))
+    return [str(finding) for finding in warnings]
+
+
+def apply_file(settings: Settings, path: Path) -> list[str]:
+    """Apply a document; returns the lines to print: warnings first, then what was applied."""
+    text = read_document(path)
     migrate(settings)
     database = Database(settings.database_url)
     try:
-        stored = apply_text(database, text, datetime.now(UTC))
+        applied = apply_text(database, text, datetime.now(UTC))
     finally:
         database.dispose()
+    stored = applied.stored
     numbers = ", ".join(stored.document["numbers"])
-    return f"applied {stored.document['business']} (business {stored.id}, revision {stored.revision}) on {numbers}"
+    return [str(finding) for finding in applied.warnings] + [
+        f"applied {stored.document['business']} (business {stored.id}, revision {stored.revision}) on {numbers}"
+    ]
 
 
 def export_number(settings: Settings, number: str) -> str:

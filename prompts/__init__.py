@@ -39,7 +39,11 @@ class PromptBook:
     texts: dict[str, str]
 
     def text(self, name: PromptName, *, business: str = "", part_of_day: PartOfDay = "afternoon") -> str:
-        return self.texts[name].format(business=business, salutation=self.salutations[part_of_day])
+        return self.fill(self.texts[name], business=business, part_of_day=part_of_day)
+
+    def fill(self, text: str, *, business: str, part_of_day: PartOfDay = "afternoon") -> str:
+        """Put the business's name and the salutation into a text; other braces are left as they are."""
+        return text.replace("{business}", business).replace("{salutation}", self.salutations[part_of_day])
 
 
 def part_of_day(local_hour: int) -> PartOfDay:

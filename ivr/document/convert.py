@@ -32,8 +32,7 @@ class PromptMaker:
         self._rendered = rendered
 
     def text(self, text: str) -> Prompt:
-        salutation = self._book.salutations[self._part_of_day]
-        filled = text.replace("{business}", self._business).replace("{salutation}", salutation)
+        filled = self._book.fill(text, business=self._business, part_of_day=self._part_of_day)
         return Prompt(filled, self._rendered.get(filled))
 
     def default(self, name: str) -> Prompt:
