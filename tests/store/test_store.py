@@ -22,7 +22,7 @@ def test_migrations_create_every_table(database: Database) -> None:
 
 
 def test_apply_then_find_by_number_and_export(database: Database, demo_text: str) -> None:
-    stored = apply_text(database, demo_text, NOW)
+    stored = apply_text(database, demo_text, NOW).stored
     with database.transaction() as session:
         found = businesses.find_by_number(session, "+31501234567")
     assert found is not None and (found.id, found.revision) == (stored.id, 1)
@@ -30,8 +30,8 @@ def test_apply_then_find_by_number_and_export(database: Database, demo_text: str
 
 
 def test_reapplying_replaces_and_bumps_the_revision(database: Database, demo_text: str) -> None:
-    first = apply_text(database, demo_text, NOW)
-    second = apply_text(database, demo_text.replace("rings: 4", "rings: 3"), NOW)
+    first = apply_text(database, demo_text, NOW).stored
+    second = apply_text(database, demo_text.replace("rings: 4", "rings: 3"), NOW).stored
     assert (second.id, second.revision, second.document["rings"]) == (first.id, 2, 3)
 
 
