@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     # Speech engines in the order they are tried (issue 4); the offline one last so an outage still speaks.
     tts_engines: tuple[str, ...] = ("gtts", "espeak")
     tts_timeout_s: float = 10.0
+    # An HTTPS proxy for reaching Google's speech endpoint, for networks that need one.
+    tts_proxy_url: str | None = None
+    speech_cache_dir: Path = DEFAULT_DATA_DIR / "speech-cache"
 
     @field_validator("public_url")
     @classmethod

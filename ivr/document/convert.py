@@ -1,6 +1,6 @@
 """From the document a business wrote to the plain data the call flow decides on."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 
 from ivr.callflow.model import (
@@ -25,11 +25,19 @@ from prompts import PartOfDay, PromptBook, prompt_book
 class PromptMaker:
     """Turns texts into prompts, attaching a rendered recording when there is one for that exact text."""
 
-    def __init__(self, book: PromptBook, business: str, part_of_day: PartOfDay, rendered: Mapping[str, str]):
+    def __init__(
+        self,
+        book: PromptBook,
+        business: str,
+        part_of_day: PartOfDay,
+        rendered: Mapping[str, str],
+        playable: Callable[[str], bool] = lambda _media_id: True,
+    ):
         self._book = book
         self._business = business
         self._part_of_day = part_of_day
         self._rendered = rendered
+        self._playable = playable
 
     def text(self, text: str) -> Prompt:
         filled = self._book.fill(text, business=self._business, part_of_day=self._part_of_day)
@@ -41,8 +49,8 @@ class PromptMaker:
     def greeting(self, greeting: doc.Greeting | None, default: str) -> Prompt:
         if greeting is None:
             return self.default(default)
-        if greeting.media is not None:
-            return Prompt(greeting.text or greeting.file or "", greeting.media)
+        if greeting.media is not None and self._playable(greeting.media):
+            return Prompt(greeting.text or self.default(default).text, greeting.media)
         return self.text(greeting.text) if greeting.text else self.default(default)
 
 
@@ -70,8 +78,10 @@ def to_business(
     *,
     part_of_day: PartOfDay,
     rendered: Mapping[str, str] | None = None,
+    playable: Callable[[str], bool] = lambda _media_id: True,
 ) -> Business:
-    prompts = PromptMaker(prompt_book(document.language), document.business, part_of_day, rendered or {})
+    """`rendered`: recordings by the text they speak; `playable`: whether an uploaded recording's file is there."""
+    prompts = PromptMaker(prompt_book(document.language), document.business, part_of_day, rendered or {}, playable)
     closed = document.closed or doc.Closed()
     closed_default = doc.Route(dial=document.overflow.dial) if document.overflow else doc.Route()
     closed_route = closed if (closed.dial or closed.voicemail) else closed_default

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -56,3 +56,20 @@ class RecordingRow(Base):
     duration_s: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(32))
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RenderedPromptRow(Base):
+    """A text of a business turned into speech and normalised: the call flow plays it instead of <Say>."""
+
+    __tablename__ = "rendered_prompts"
+    __table_args__ = (UniqueConstraint("business_id", "language", "text", name="uq_rendered_prompt_text"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    business_id: Mapped[int] = mapped_column(ForeignKey("businesses.id", ondelete="CASCADE"), index=True)
+    language: Mapped[str] = mapped_column(String(8))
+    # The exact text as spoken (name and salutation filled in): the key the call flow looks it up by.
+    text: Mapped[str] = mapped_column(Text)
+    media_id: Mapped[str] = mapped_column(String(64))
+    engine: Mapped[str] = mapped_column(String(32))
+    duration_s: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
