@@ -12,6 +12,8 @@ from ivr.settings import Settings
 from ivr.store.database import Database
 from ivr.store.migrate import upgrade
 
+pytest_plugins = ["tests.fakes.google_tts"]
+
 REPO = Path(__file__).resolve().parent.parent
 DEMO_DOCUMENT = REPO / "examples" / "huisartsenpraktijk-de-linde.yaml"
 POSTGRES_URL = os.environ.get("GREETLINE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
