@@ -1,9 +1,48 @@
-"""`greetline audio …` commands (the audio helper fills this in)."""
+"""`greetline audio …`: greeting audio from the command line."""
 
 import argparse
+import json
+from pathlib import Path
 from typing import Any
+
+from audio.errors import RefusedAudio
+from audio.normalize import TARGET_LUFS, normalize_greeting
+
+
+def _normalize(args: argparse.Namespace) -> int:
+    source, target = Path(args.input), Path(args.output)
+    try:
+        data = source.read_bytes()
+    except OSError as error:
+        raise RefusedAudio(f"cannot read {source}: {error.strerror}") from None
+    result = normalize_greeting(data, kind=args.kind, target_lufs=args.target_lufs)
+    target.write_bytes(result.wav)
+    if args.preview:
+        Path(args.preview).write_bytes(result.preview_mp3)
+    print(json.dumps(result.report.to_dict(), indent=2) if args.json else result.report.text())
+    return 0
 
 
 def register(commands: "argparse._SubParsersAction[Any]") -> None:
     audio = commands.add_parser("audio", help="produce and check greeting audio")
-    audio.add_subparsers(dest="audio_command", required=True, metavar="AUDIO_COMMAND")
+    audio_commands = audio.add_subparsers(dest="audio_command", required=True, metavar="AUDIO_COMMAND")
+    normalize = audio_commands.add_parser(
+        "normalize",
+        help="normalise a recording for the telephone",
+        description="Decode any common recording (WAV, MP3, M4A/AAC, OGG/Opus, FLAC, WebM) safely, make it mono "
+        "8 kHz, high-pass at 100 Hz, trim silence, bring it to the target loudness with true peak at most "
+        "-1.5 dBTP, and write 8 kHz mono μ-law WAV (what Twilio plays). Prints what each step did.",
+        epilog="example: greetline audio normalize welkom.m4a welkom.wav --kind welcome",
+    )
+    normalize.add_argument("input", help="the recording to normalise")
+    normalize.add_argument("output", help="where to write the WAV")
+    normalize.add_argument("--target-lufs", type=float, default=TARGET_LUFS, help="loudness (default: %(default)s)")
+    normalize.add_argument(
+        "--kind",
+        choices=["welcome", "info", "other"],
+        default="other",
+        help="what the recording is for; a long welcome or information gets a warning",
+    )
+    normalize.add_argument("--preview", metavar="MP3", help="also write an MP3 preview for people")
+    normalize.add_argument("--json", action="store_true", help="print the report as JSON")
+    normalize.set_defaults(func=_normalize)

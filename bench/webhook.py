@@ -100,7 +100,8 @@ def main() -> list[dict[str, float | str]]:
             "GREETLINE_PUBLIC_URL": PUBLIC_URL,
             "GREETLINE_TWILIO_AUTH_TOKEN": TOKEN,
         }
-        setup = [sys.executable, "-m", "ivr", "apply", str(REPO / "examples" / "huisartsenpraktijk-de-linde.yaml")]
+        demo = str(REPO / "examples" / "huisartsenpraktijk-de-linde.yaml")
+        setup = [sys.executable, "-m", "ivr", "apply", "--no-render", demo]
         subprocess.run(setup, env=env, check=True, capture_output=True)
         process, port = _start_server(env)
         try:

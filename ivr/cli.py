@@ -56,8 +56,27 @@ def _migrate(args: argparse.Namespace) -> int:
 def _apply(args: argparse.Namespace) -> int:
     from ivr.commands import apply_file
 
-    print("\n".join(apply_file(_settings(args), Path(args.file))))
+    print("\n".join(apply_file(_settings(args), Path(args.file), render=args.render, progress=_progress)))
     return 0
+
+
+def _progress(done: int, total: int, text: str) -> None:
+    """One line per text on a pipe; a line that updates itself on a terminal."""
+    if total == 0:
+        return
+    line = f"[{done}/{total}] {text[:60]}" if text else f"[{done}/{total}] done"
+    if sys.stderr.isatty():
+        print(f"\r\033[K{line}", end="" if text else "\n", file=sys.stderr, flush=True)
+    else:
+        print(line, file=sys.stderr, flush=True)
+
+
+def _render(args: argparse.Namespace) -> int:
+    from ivr.commands import render_number, render_report_lines
+
+    report = render_number(_settings(args), args.number, _progress)
+    print("\n".join(render_report_lines(report)))
+    return 0 if not report.problems else 2
 
 
 def _lint(args: argparse.Namespace) -> int:
@@ -118,10 +137,12 @@ def _register_document_commands(commands: Any) -> None:
     apply = commands.add_parser(
         "apply",
         help="apply a business document (YAML)",
-        description="Validate a business document and store it; nothing is stored if anything is wrong.",
+        description="Check a business document (errors refuse it whole, warnings are printed), normalise the "
+        "recordings it names, store it, then render its texts as speech (see `greetline render`).",
         epilog="example: greetline apply examples/huisartsenpraktijk-de-linde.yaml",
     )
     apply.add_argument("file", help="path to the YAML document")
+    apply.add_argument("--no-render", dest="render", action="store_false", help="do not render the texts as speech now")
     apply.set_defaults(func=_apply)
 
     lint = commands.add_parser(
@@ -132,6 +153,17 @@ def _register_document_commands(commands: Any) -> None:
     )
     lint.add_argument("file", help="path to the YAML document")
     lint.set_defaults(func=_lint)
+
+    render = commands.add_parser(
+        "render",
+        help="turn every text of a business into normalised speech recordings",
+        description="Render the business's texts with the speech engines (GREETLINE_TTS_ENGINES order, the offline "
+        "engine last), normalise them and store them; calls play them instead of <Say> at once. Texts already "
+        "rendered are kept. Exits 2 if some texts could not be rendered (calls keep using <Say> for those).",
+        epilog="example: greetline render +31501234567",
+    )
+    render.add_argument("number", help="one of the business's numbers, E.164")
+    render.set_defaults(func=_render)
 
     export = commands.add_parser("export", help="print the document of the business answering NUMBER")
     export.add_argument("number", help="one of the business's numbers, E.164, e.g. +31501234567")

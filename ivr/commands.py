@@ -5,10 +5,11 @@ import sys
 from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 
-from ivr.applying import apply_text, check_text, export_document
+from ivr.applying import apply_document, check_text, export_document
 from ivr.errors import GreetlineError, InputError
 from ivr.settings import Settings
 from ivr.simulator.caller import CallPlan, SimulatedCall, Transcript
@@ -16,6 +17,9 @@ from ivr.simulator.local_server import running_server
 from ivr.store.database import Database
 from ivr.store.migrate import upgrade
 from ivr.web.app import create_app
+
+if TYPE_CHECKING:
+    from ivr.rendering import Progress, RenderReport
 
 
 def migrate(settings: Settings) -> None:
@@ -37,20 +41,35 @@ def lint_file(path: Path) -> list[str]:
     return [str(finding) for finding in warnings]
 
 
-def apply_file(settings: Settings, path: Path) -> list[str]:
-    """Apply a document; returns the lines to print: warnings first, then what was applied."""
-    text = read_document(path)
+def apply_file(settings: Settings, path: Path, *, render: bool, progress: "Progress | None" = None) -> list[str]:
+    """Check, store recordings the document names, apply, then render its texts. Returns the lines to print."""
+    from audio.media import MediaStore
+    from ivr.uploads import attach_uploads
+
+    document, findings = check_text(read_document(path))
+    document, upload_notes = attach_uploads(document, path.parent, MediaStore(settings.media_dir))
     migrate(settings)
     database = Database(settings.database_url)
     try:
-        applied = apply_text(database, text, datetime.now(UTC))
+        stored = apply_document(database, document, datetime.now(UTC))
     finally:
         database.dispose()
-    stored = applied.stored
-    numbers = ", ".join(stored.document["numbers"])
-    return [str(finding) for finding in applied.warnings] + [
-        f"applied {stored.document['business']} (business {stored.id}, revision {stored.revision}) on {numbers}"
-    ]
+    numbers = ", ".join(document.numbers)
+    lines = [f"warning: {finding.where}: {finding.message}" for finding in findings]
+    lines += [f"warning: {note}" for note in upload_notes]
+    lines.append(f"applied {document.business} (business {stored.id}, revision {stored.revision}) on {numbers}")
+    if render:
+        report = render_number(settings, document.numbers[0], progress or (lambda _done, _total, _text: None))
+        lines += render_report_lines(report)
+    return lines
+
+
+def render_report_lines(report: "RenderReport") -> list[str]:
+    lines = [f"rendered {len(report.rendered)} text(s) as speech; {report.already} were rendered before"]
+    lines += [f"  {prompt.duration_s:5.1f} s  {prompt.engine:7}  {prompt.text}" for prompt in report.rendered]
+    lines += [f"warning: {warning}" for warning in report.warnings]
+    lines += [f"not rendered: {problem}" for problem in report.problems]
+    return lines
 
 
 def export_number(settings: Settings, number: str) -> str:
@@ -93,3 +112,42 @@ def with_call_sid(plan: CallPlan) -> CallPlan:
 
 def warn(message: str) -> None:
     print(message, file=sys.stderr)
+
+
+def render_number(settings: Settings, number: str, progress: "Progress") -> "RenderReport":
+    """Render every text of the business answering `number` (blocking; shows progress)."""
+    from audio.media import MediaStore
+    from audio.tts import SpeechCache, build_engines
+    from ivr.document.phones import e164
+    from ivr.rendering import render_business
+    from ivr.store import businesses
+
+    try:
+        normalised = e164(number)
+    except ValueError as error:
+        raise InputError(str(error)) from None
+    database = Database(settings.database_url)
+    try:
+        with database.transaction() as session:
+            stored = businesses.find_by_number(session, normalised)
+        if stored is None:
+            raise InputError(f"no business answers {normalised}; apply a document that lists it under numbers:")
+        engines = build_engines(
+            settings.tts_engines,
+            timeout_s=settings.tts_timeout_s,
+            proxy_url=settings.tts_proxy_url,
+            retries=settings.tts_retries,
+            retry_base_delay_s=settings.tts_retry_base_delay_s,
+            tls_ca_path=settings.tts_tls_ca_path,
+        )
+        return render_business(
+            database,
+            stored,
+            media=MediaStore(settings.media_dir),
+            engines=engines,
+            cache=SpeechCache(settings.speech_cache_dir),
+            now=datetime.now(UTC),
+            progress=progress,
+        )
+    finally:
+        database.dispose()

@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     tts_timeout_s: float = 10.0
     # An HTTPS proxy for reaching Google's speech endpoint, for networks that need one.
     tts_proxy_url: str | None = None
+    # Trust this CA for the speech endpoint (a TLS-inspecting proxy); the system's CAs otherwise.
+    tts_tls_ca_path: Path | None = None
     tts_retries: int = 3
     tts_retry_base_delay_s: float = 1.0
     speech_cache_dir: Path = DEFAULT_DATA_DIR / "speech-cache"

@@ -35,7 +35,7 @@ def env(tmp_path: Path) -> dict[str, str]:
 
 
 def test_apply_export_and_simulate_the_demo(env: dict[str, str]) -> None:
-    assert "applied Huisartsenpraktijk De Linde" in run(["apply", str(DEMO_DOCUMENT)], env).stdout
+    assert "applied Huisartsenpraktijk De Linde" in run(["apply", "--no-render", str(DEMO_DOCUMENT)], env).stdout
     exported = run(["export", "+31501234567"], env).stdout
     assert "business: Huisartsenpraktijk De Linde" in exported and "rings: 4" in exported
     transcript = run(["call", "--to", "+31501234567", "--at", "2026-11-24 10:15", "--operators", "answer-after:8"], env)
@@ -48,8 +48,8 @@ def test_apply_export_and_simulate_the_demo(env: dict[str, str]) -> None:
 def test_a_changed_ring_count_shows_in_the_next_call(env: dict[str, str], tmp_path: Path) -> None:
     changed = tmp_path / "three-rings.yaml"
     changed.write_text(DEMO_DOCUMENT.read_text("utf-8").replace("rings: 4", "rings: 3"), "utf-8")
-    run(["apply", str(DEMO_DOCUMENT)], env)
-    run(["apply", str(changed)], env)
+    run(["apply", "--no-render", str(DEMO_DOCUMENT)], env)
+    run(["apply", "--no-render", str(changed)], env)
     transcript = run(["call", "--to", "+31501234567", "--at", "2026-11-24 10:15", "--operators", "never"], env)
     assert "(timeout 10 s: rings up to 15 s)" in transcript.stdout
     assert "answerer hears" in transcript.stdout  # the answering service hears whom the call is for
@@ -86,7 +86,7 @@ def test_serve_refuses_to_start_without_a_token(env: dict[str, str]) -> None:
 @pytest.fixture
 def served(env: dict[str, str]) -> Iterator[tuple[str, dict[str, str]]]:
     """`greetline serve` as a real uvicorn process on a free port; its URL is read from its own log."""
-    run(["apply", str(DEMO_DOCUMENT)], env)
+    run(["apply", "--no-render", str(DEMO_DOCUMENT)], env)
     env = {**env, "GREETLINE_TWILIO_AUTH_TOKEN": "cli-test-token"}
     process = subprocess.Popen([*GREETLINE, "serve", "--port", "0"], env=env, stderr=subprocess.PIPE, text=True)
     assert process.stderr is not None

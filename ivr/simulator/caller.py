@@ -4,7 +4,6 @@ Say durations are estimated from the words at the language's speaking rate; Play
 the served WAV file. Ringing lasts the <Dial timeout> plus the ~5 s Twilio adds (see ivr.callflow.ringing).
 """
 
-import struct
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -12,6 +11,7 @@ from urllib.parse import urlsplit
 import httpx
 from twilio.request_validator import RequestValidator
 
+from audio.wav import wav_duration_s
 from ivr.callflow.ringing import ringing_s
 from ivr.errors import GreetlineError
 from ivr.simulator.behaviour import PhoneBehaviour
@@ -59,24 +59,6 @@ class CallPlan:
     operators: PhoneBehaviour
     service: PhoneBehaviour
     call_sid: str = "CAsimulated0000000000000000000000"
-
-
-def wav_duration_s(data: bytes) -> float | None:
-    """Duration of a RIFF/WAVE file from its fmt and data chunks (μ-law included, which `wave` refuses)."""
-    if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WAVE":
-        return None
-    offset, byte_rate, data_size = 12, 0, None
-    while offset + 8 <= len(data):
-        chunk_id, size = data[offset : offset + 4], struct.unpack("<I", data[offset + 4 : offset + 8])[0]
-        if chunk_id == b"fmt " and size >= 12:
-            byte_rate = struct.unpack("<I", data[offset + 16 : offset + 20])[0]
-        elif chunk_id == b"data":
-            data_size = min(size, len(data) - offset - 8)
-            break
-        offset += 8 + size + (size % 2)
-    if not byte_rate or data_size is None:
-        return None
-    return float(data_size) / byte_rate
 
 
 def say_duration_s(text: str, language_code: str) -> float:

@@ -7,12 +7,14 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.responses import PlainTextResponse
 
+from audio.media import MediaStore
 from ivr.directory import Directory
 from ivr.settings import Settings
 from ivr.store.call_log import CallLogWriter
 from ivr.store.database import Database
 from ivr.twiml import TwimlRenderer
 from ivr.web import twilio_hooks
+from ivr.web.media import media_router
 from ivr.web.services import Clock, Services, utc_now
 
 log = logging.getLogger("greetline")
@@ -24,7 +26,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, database: Database
     services = Services(
         settings=settings,
         database=database,
-        directory=Directory(),
+        directory=Directory(media_exists=MediaStore(settings.media_dir).exists),
         renderer=TwimlRenderer(settings.public_url),
         call_log=CallLogWriter(database),
         clock=clock,
@@ -43,6 +45,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, database: Database
     )
     app.state.services = services
     app.include_router(twilio_hooks.router)
+    app.include_router(media_router(settings.media_dir))
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> PlainTextResponse:

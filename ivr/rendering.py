@@ -1,0 +1,82 @@
+"""Turning a business's texts into normalised recordings the call flow plays instead of <Say>.
+
+Blocking work (speech engines, ffmpeg): run it from the CLI, a background job or a worker thread.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from audio.media import MediaStore
+from audio.normalize import normalize_greeting
+
+from audio.errors import AudioError
+from audio.tts import SpeechCache, SpeechEngine, synthesize_with_fallback
+from audio.tts.errors import NoSpeechEngineWorked
+from ivr.document.load import validate_document
+from ivr.document.spoken import spoken_texts
+from ivr.store import rendered
+from ivr.store.businesses import StoredBusiness
+from ivr.store.database import Database
+from ivr.store.rendered import RenderedPrompt
+
+# (done, total, text being rendered)
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class RenderReport:
+    rendered: list[RenderedPrompt] = field(default_factory=list)
+    already: int = 0
+    # Why texts still use <Say>: one line each, for the business to act on.
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def render_business(
+    database: Database,
+    stored: StoredBusiness,
+    *,
+    media: MediaStore,
+    engines: Sequence[SpeechEngine],
+    cache: SpeechCache,
+    now: datetime,
+    progress: Progress = lambda _done, _total, _text: None,
+) -> RenderReport:
+    document = validate_document(stored.document)
+    with database.reading() as connection:
+        existing = rendered.rendered_for(connection, stored.id, document.language)
+    texts = spoken_texts(document)
+    todo = [
+        spoken for spoken in texts if spoken.text not in existing or not media.exists(existing[spoken.text].media_id)
+    ]
+    report = RenderReport(already=len(texts) - len(todo))
+    working = list(engines)
+    for done, spoken in enumerate(todo):
+        progress(done, len(todo), spoken.text)
+        if not working:
+            report.problems.append(f"{spoken.text!r}: not rendered, no speech engine works; callers hear <Say>")
+            continue
+        try:
+            speech = synthesize_with_fallback(spoken.text, document.language, working, cache)
+            normalised = normalize_greeting(speech.audio, kind=spoken.kind)
+        except NoSpeechEngineWorked as error:
+            report.problems.append(f"{spoken.text!r}: {error}")
+            working = []  # every engine just failed; do not wait for each of them again on every text
+            continue
+        except AudioError as error:
+            report.problems.append(f"{spoken.text!r}: {error}; callers hear <Say>")
+            continue
+        # Engines before the one that worked failed just now: skip them for the rest of this business.
+        working = working[[engine.name for engine in working].index(speech.engine) :]
+        report.warnings += [f"{spoken.text!r}: {failure}" for failure in speech.failures]
+        report.warnings += [f"{spoken.text!r}: {warning}" for warning in normalised.report.warnings]
+        prompt = RenderedPrompt(spoken.text, media.save(normalised), speech.engine, normalised.report.duration_s)
+        with database.transaction() as session:
+            rendered.save_rendered(session, business_id=stored.id, language=document.language, prompt=prompt, now=now)
+        report.rendered.append(prompt)
+    if report.rendered:
+        with database.transaction() as session:
+            rendered.bump_revision(session, stored.id, now)
+    progress(len(todo), len(todo), "")
+    return report

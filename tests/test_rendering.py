@@ -1,0 +1,90 @@
+"""Greetings from text on a machine without internet: rendered, normalised, played; bad greetings refused."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DEMO_DOCUMENT
+from tests.fakes.google_tts import FakeCertificates, FakeGoogleTranslate
+from tests.test_cli import run
+
+ONLY_TEXTS = """\
+business: Schildersbedrijf Van Dam
+numbers: ["+31301234567"]
+language: {language}
+operators: ["+31612345678"]
+greeting: {{text: "{greeting}"}}
+"""
+
+
+@pytest.fixture
+def env(tmp_path: Path, unreachable_proxy_url: str) -> dict[str, str]:
+    clean = {key: value for key, value in os.environ.items() if not key.startswith("GREETLINE_")}
+    return {
+        **clean,
+        "GREETLINE_DATABASE_URL": f"sqlite:///{tmp_path / 'render.db'}",
+        "GREETLINE_MEDIA_DIR": str(tmp_path / "media"),
+        "GREETLINE_SPEECH_CACHE_DIR": str(tmp_path / "speech-cache"),
+        # Google out of reach, as on these machines and in an outage: the proxy to it refuses connections.
+        "GREETLINE_TTS_PROXY_URL": unreachable_proxy_url,
+        "GREETLINE_TTS_RETRY_BASE_DELAY_S": "0.01",
+    }
+
+
+def test_apply_offline_renders_every_text_with_the_offline_engine_and_calls_play_them(env: dict[str, str]) -> None:
+    applied = run(["apply", str(DEMO_DOCUMENT)], env).stdout
+    assert "rendered 13 text(s) as speech; 0 were rendered before" in applied
+    assert applied.count(" espeak ") == 13
+    assert "warning: 'Goedemorgen, u spreekt met Huisartsenpraktijk De Linde.': gtts:" in applied  # told why
+    media = sorted(path.suffix for path in Path(env["GREETLINE_MEDIA_DIR"]).iterdir())
+    assert media.count(".wav") == 13 and media.count(".mp3") == 13
+
+    call = json.loads(run(["call", "--to", "+31501234567", "--at", "2026-11-24 10:15", "--json"], env).stdout)
+    heard = [event for event in call["events"] if event["kind"] in ("say", "play")]
+    assert [event["kind"] for event in heard] == ["play"] * 4  # welcome, info, two menu options
+    assert all(0.5 < event["duration_s"] < 10 for event in heard)
+
+    again = run(["render", "+31501234567"], env).stdout
+    assert "rendered 0 text(s) as speech; 13 were rendered before" in again
+
+
+@pytest.mark.parametrize(
+    ("language", "greeting"),
+    [
+        ("en", "{salutation}, you are through to Schildersbedrijf Van Dam."),
+        ("de", "{salutation}, Schildersbedrijf Van Dam."),
+    ],
+)
+def test_a_document_with_only_texts_renders_in_its_language(
+    env: dict[str, str], tmp_path: Path, language: str, greeting: str
+) -> None:
+    document = tmp_path / "business.yaml"
+    document.write_text(ONLY_TEXTS.format(language=language, greeting=greeting), "utf-8")
+    applied = run(["apply", str(document)], env).stdout
+    assert "rendered 9 text(s)" in applied, applied
+
+
+def test_a_bad_greeting_is_refused_with_what_to_fix(env: dict[str, str], tmp_path: Path) -> None:
+    document = tmp_path / "business.yaml"
+    document.write_text(ONLY_TEXTS.format(language="nl", greeting="Welkom! Kijk op www.vandam.nl"), "utf-8")
+    result = run(["apply", str(document)], env, check=False)
+    assert result.returncode == 1
+    assert "greeting: the welcome does not name the business" in result.stderr
+    assert not Path(env["GREETLINE_MEDIA_DIR"]).exists()  # nothing rendered, nothing stored
+
+
+def test_with_google_reachable_the_first_engine_is_used(
+    env: dict[str, str], tmp_path: Path, google: FakeGoogleTranslate, google_certificates: FakeCertificates
+) -> None:
+    document = tmp_path / "business.yaml"
+    document.write_text(ONLY_TEXTS.format(language="nl", greeting="{salutation}, Schildersbedrijf Van Dam."), "utf-8")
+    env = {
+        **env,
+        "GREETLINE_TTS_PROXY_URL": google.proxy_url,
+        "GREETLINE_TTS_TLS_CA_PATH": str(google_certificates.ca_path),
+    }
+    applied = run(["apply", str(document)], env).stdout
+    assert applied.count(" gtts ") == 9
+    assert "Goedemorgen, Schildersbedrijf Van Dam." in google.texts()
