@@ -5,9 +5,11 @@ import subprocess
 
 from audio.errors import AudioToolFailed, RefusedAudio
 
-# ffmpeg may read only these: the pipe we feed, and the in-memory cache that makes it seekable (MP4/M4A
-# files keep their index at the end). No file, http, hls, concat or anything else a crafted input might name.
-INPUT_PROTOCOLS = "cache,pipe"
+# ffmpeg may read only the pipe we feed: no file, http, hls, concat or anything else a crafted input might name.
+INPUT_PROTOCOLS = "pipe"
+# MP4/M4A files often keep their index at the end; ffmpeg's in-memory "cache:" makes the pipe seekable for them.
+# Only for them: on other formats the cache garbled the last second (seen with WAV).
+SEEKABLE_INPUT_PROTOCOLS = "cache,pipe"
 # Decoding 5 minutes of any accepted format takes well under a second here; this bounds a hostile input.
 DECODE_TIMEOUT_S = 30.0
 

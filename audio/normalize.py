@@ -11,7 +11,7 @@ import numpy as np
 
 from audio import dsp, mulaw
 from audio.errors import RefusedAudio
-from audio.ffmpeg import INPUT_PROTOCOLS, run_ffmpeg
+from audio.ffmpeg import INPUT_PROTOCOLS, SEEKABLE_INPUT_PROTOCOLS, run_ffmpeg
 from audio.measure import (
     MIN_MEASURABLE_S,
     Signal,
@@ -23,7 +23,7 @@ from audio.measure import (
 )
 from audio.report import NormalizationReport
 from audio.sniff import sniff
-from audio.wav import TELEPHONE_RATE_HZ, mulaw_wav
+from audio.wav import TELEPHONE_RATE_HZ, mulaw_wav, read_float_wav
 
 Kind = Literal["welcome", "info", "other"]
 
@@ -33,7 +33,8 @@ LOUDNESS_TOLERANCE_LU = 0.05  # how close the loop gets before stopping (the pro
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 MIN_DURATION_S = 0.5
 MAX_DURATION_S = 300.0
-ANALYSIS_RATE_HZ = 48000  # decoded at this rate, measured, then resampled once to 8 kHz
+MIN_INPUT_RATE_HZ = 8000
+MAX_INPUT_RATE_HZ = 192000
 KEEP_BEFORE_VOICE_S = 0.2
 KEEP_AFTER_VOICE_S = 0.3
 FADE_IN_S = 0.01
@@ -53,39 +54,41 @@ class NormalizedGreeting:
 
 
 def decode(data: bytes) -> tuple[Signal, str, int]:
-    """Untrusted bytes to a mono float signal at the analysis rate; the format is sniffed, then forced."""
+    """Untrusted bytes to a mono float signal at their own rate; the format is sniffed, then forced."""
     if len(data) > MAX_UPLOAD_BYTES:
         raise RefusedAudio(f"the file is {len(data) / 2**20:.0f} MB; upload at most {MAX_UPLOAD_BYTES // 2**20} MB")
     found = sniff(data)
-    probe = run_ffmpeg(
+    refusal = f"this {found.name} file cannot be decoded"
+    streamed = run_ffmpeg(
         [
             "-protocol_whitelist",
-            INPUT_PROTOCOLS,
+            SEEKABLE_INPUT_PROTOCOLS if found.needs_seeking else INPUT_PROTOCOLS,
             "-f",
             found.demuxer,
             "-i",
-            "cache:pipe:0",
+            "cache:pipe:0" if found.needs_seeking else "pipe:0",
             "-map",
             "0:a:0",
             "-t",
             f"{MAX_DURATION_S + 1:.0f}",
             "-ac",
             "1",
-            "-af",
-            "aresample=resampler=soxr",
-            "-ar",
-            str(ANALYSIS_RATE_HZ),
-            "-f",
-            "f32le",
             "-c:a",
             "pcm_f32le",
+            "-f",
+            "wav",
             "pipe:1",
         ],
         data,
-        refuse_as=f"this {found.name} file cannot be decoded",
+        refuse_as=refusal,
     )
-    signal = np.frombuffer(probe, dtype="<f4").astype(np.float64)
-    return signal, found.name, ANALYSIS_RATE_HZ
+    try:
+        samples, rate_hz = read_float_wav(streamed)
+    except ValueError:
+        raise RefusedAudio(f"{refusal}: no audio came out of it") from None
+    if not MIN_INPUT_RATE_HZ <= rate_hz <= MAX_INPUT_RATE_HZ:
+        raise RefusedAudio(f"{refusal}: a sample rate of {rate_hz} Hz; export it at 8 to 192 kHz")
+    return np.frombuffer(samples, dtype="<f4").astype(np.float64), found.name, rate_hz
 
 
 def _check_length(signal: Signal, rate_hz: int) -> float:

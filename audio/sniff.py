@@ -15,6 +15,7 @@ ACCEPTED = "WAV, MP3, M4A/AAC, OGG/Opus, FLAC or WebM"
 class SniffedFormat:
     name: str  # for people and reports
     demuxer: str  # ffmpeg's input format, forced with -f
+    needs_seeking: bool = False
 
 
 def _is_mp3_frame(head: bytes) -> bool:
@@ -39,7 +40,7 @@ def sniff(data: bytes) -> SniffedFormat:
     if head[:4] == b"fLaC":
         return SniffedFormat("FLAC", "flac")
     if head[4:8] == b"ftyp":
-        return SniffedFormat("MP4/M4A", "mov")
+        return SniffedFormat("MP4/M4A", "mov", needs_seeking=True)
     if head[:4] == b"\x1a\x45\xdf\xa3":
         return SniffedFormat("WebM/Matroska", "matroska")
     if _is_adts(head):

@@ -32,3 +32,19 @@ def wav_duration_s(data: bytes) -> float | None:
     if not byte_rate or data_size is None:
         return None
     return float(data_size) / byte_rate
+
+
+def read_float_wav(data: bytes) -> tuple[bytes, int]:
+    """The samples and rate of a 32-bit float mono WAV that ffmpeg streamed (its size fields may be unset)."""
+    if data[:4] != b"RIFF" or data[8:12] != b"WAVE":
+        raise ValueError("not a WAV stream")
+    offset, rate_hz = 12, 0
+    while offset + 8 <= len(data):
+        chunk_id, size = data[offset : offset + 4], struct.unpack("<I", data[offset + 4 : offset + 8])[0]
+        if chunk_id == b"fmt ":
+            rate_hz = struct.unpack("<I", data[offset + 12 : offset + 16])[0]
+        elif chunk_id == b"data":
+            samples = data[offset + 8 :]
+            return samples[: len(samples) // 4 * 4], rate_hz
+        offset += 8 + size + (size % 2)
+    raise ValueError("no data in the WAV stream")

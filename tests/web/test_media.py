@@ -1,0 +1,69 @@
+"""Greeting audio served to Twilio: exact content type, immutable caching, ETag, HEAD and byte ranges."""
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import numpy as np
+import pytest
+from fastapi import FastAPI
+
+from audio import mulaw
+from audio.media import MediaStore
+from audio.normalize import NormalizedGreeting
+from audio.report import NormalizationReport
+from audio.wav import mulaw_wav
+from ivr.simulator.local_server import running_server
+from ivr.web.media import media_router
+
+WAV = mulaw_wav(mulaw.encode(0.3 * np.sin(np.arange(8000) / 3)))
+
+
+@pytest.fixture
+def stored(tmp_path: Path) -> tuple[MediaStore, str]:
+    store = MediaStore(tmp_path / "media")
+    greeting = NormalizedGreeting(WAV, b"ID3fake-preview", NormalizationReport("WAV", 1.0, 8000, -20.0, -3.0))
+    return store, store.save(greeting)
+
+
+@pytest.fixture
+def http(stored: tuple[MediaStore, str]) -> Iterator[httpx.Client]:
+    app = FastAPI()
+    app.include_router(media_router(stored[0].root))
+    with running_server(app) as url, httpx.Client(base_url=url) as client:
+        yield client
+
+
+def test_wav_is_served_with_audio_type_and_immutable_caching(
+    http: httpx.Client, stored: tuple[MediaStore, str]
+) -> None:
+    response = http.get(f"/media/{stored[1]}.wav")
+    assert response.status_code == 200
+    assert response.content == WAV
+    assert response.headers["content-type"] == "audio/wav"
+    assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert response.headers["etag"] == f'"{stored[1]}.wav"'
+
+
+def test_preview_head_range_and_conditional_get(http: httpx.Client, stored: tuple[MediaStore, str]) -> None:
+    media_id = stored[1]
+    head = http.head(f"/media/{media_id}.mp3")
+    assert (head.status_code, head.headers["content-type"], head.content) == (200, "audio/mpeg", b"")
+    assert head.headers["content-length"] == str(len(b"ID3fake-preview"))
+    part = http.get(f"/media/{media_id}.wav", headers={"Range": "bytes=0-11"})
+    assert (part.status_code, part.content) == (206, WAV[:12])
+    assert http.get(f"/media/{media_id}.wav", headers={"If-None-Match": f'"{media_id}.wav"'}).status_code == 304
+
+
+@pytest.mark.parametrize("path", ["/media/../../etc/passwd.wav", "/media/abc.wav", "/media/%s.exe", "/media/%s.ogg"])
+def test_anything_else_is_404(http: httpx.Client, stored: tuple[MediaStore, str], path: str) -> None:
+    assert http.get(path.replace("%s", stored[1])).status_code == 404
+
+
+def test_the_id_is_the_hash_of_the_content_and_saving_twice_is_harmless(stored: tuple[MediaStore, str]) -> None:
+    store, media_id = stored
+    assert media_id == hashlib.sha256(WAV).hexdigest()
+    assert store.save(NormalizedGreeting(WAV, b"other", NormalizationReport("WAV", 1, 8000, -20, -3))) == media_id
+    assert store.duration_s(media_id) == 1.0
+    assert not list(store.root.glob(".partial-*"))
