@@ -1,5 +1,6 @@
 """The greetline command as a user runs it: a real process, real files, real exit codes."""
 
+import json
 import os
 import re
 import subprocess
@@ -115,3 +116,18 @@ def test_simulator_with_the_wrong_token_is_refused(served: tuple[str, dict[str, 
     url, env = served
     result = run(["call", "--url", url, "--to", "+31501234567"], {**env, "GREETLINE_TWILIO_AUTH_TOKEN": "wrong"}, False)
     assert result.returncode == 1 and "answered HTTP 403" in result.stderr
+
+
+def test_audio_normalize_prints_the_report_and_refuses_with_one_line(env: dict[str, str], tmp_path: Path) -> None:
+    from tests.audio.signals import ffmpeg
+
+    source = tmp_path / "tone.mp3"
+    ffmpeg("-f", "lavfi", "-i", "sine=f=440:d=2", "-af", "volume=-30dB", "-ac", "2", str(source))
+    output = run(["audio", "normalize", str(source), str(tmp_path / "out.wav"), "--json"], env).stdout
+    report = json.loads(output)
+    assert report["input_format"] == "MP3" and abs(report["output_lufs"] + 19) <= 0.5
+    (tmp_path / "text.mp3").write_text("hello", "utf-8")
+    refused = run(["audio", "normalize", str(tmp_path / "text.mp3"), str(tmp_path / "x.wav")], env, check=False)
+    assert refused.returncode == 1 and refused.stderr.count("\n") == 1
+    assert "not an audio format we accept" in refused.stderr
+    assert not (tmp_path / "x.wav").exists()

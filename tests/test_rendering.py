@@ -88,3 +88,36 @@ def test_with_google_reachable_the_first_engine_is_used(
     applied = run(["apply", str(document)], env).stdout
     assert applied.count(" gtts ") == 9
     assert "Goedemorgen, Schildersbedrijf Van Dam." in google.texts()
+
+
+def test_a_recording_named_in_the_document_is_normalised_and_played(env: dict[str, str], tmp_path: Path) -> None:
+    from tests.audio.signals import encode, speech_wav
+
+    voice = speech_wav(tmp_path / "voice.wav", "Goedemiddag, u spreekt met Schildersbedrijf Van Dam.")
+    encode(voice, tmp_path / "welkom.m4a", "-af", "volume=-20dB", "-ac", "2", "-ar", "44100", "-c:a", "aac")
+    document = tmp_path / "business.yaml"
+    document.write_text(
+        ONLY_TEXTS.format(language="nl", greeting="{salutation}, Schildersbedrijf Van Dam.").replace(
+            'greeting: {text: "{salutation}, Schildersbedrijf Van Dam."}', "greeting: {file: welkom.m4a}"
+        ),
+        "utf-8",
+    )
+    run(["apply", "--no-render", str(document)], env)
+    exported = run(["export", "+31301234567"], env).stdout
+    assert "file: welkom.m4a" in exported and "media: " in exported
+    call = json.loads(run(["call", "--to", "+31301234567", "--json"], env).stdout)
+    first = call["events"][0]
+    assert first["kind"] == "play" and 2.0 < first["duration_s"] < 5.0
+
+
+def test_a_broken_recording_refuses_the_document_and_stores_nothing(env: dict[str, str], tmp_path: Path) -> None:
+    (tmp_path / "welkom.mp3").write_text("this is not audio", "utf-8")
+    document = tmp_path / "business.yaml"
+    document.write_text(
+        'business: Van Dam\nnumbers: ["+31301234567"]\noperators: ["+31612345678"]\ngreeting: {file: welkom.mp3}\n',
+        "utf-8",
+    )
+    result = run(["apply", str(document)], env, check=False)
+    assert result.returncode == 1
+    assert "greeting.file: welkom.mp3: this is not an audio format we accept" in result.stderr
+    assert run(["export", "+31301234567"], env, check=False).returncode == 1
