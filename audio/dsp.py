@@ -19,7 +19,8 @@ def _anti_alias(up: int, down: int, from_hz: int, to_hz: int) -> Signal:
     filter_rate_hz = up * from_hz
     pass_hz, stop_hz = 0.45 * min(from_hz, to_hz), 0.5 * min(from_hz, to_hz)
     taps = int(5.5 * filter_rate_hz / (stop_hz - pass_hz)) | 1
-    design: Signal = firwin(taps, (pass_hz + stop_hz) / 2, window=("kaiser", 8.6), fs=filter_rate_hz) * up
+    # resample_poly multiplies (a copy of) the taps by `up` itself.
+    design: Signal = firwin(taps, (pass_hz + stop_hz) / 2, window=("kaiser", 8.6), fs=filter_rate_hz)
     return design
 
 
