@@ -7,10 +7,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from audio.errors import AudioError
 from audio.media import MediaStore
 from audio.normalize import normalize_greeting
-
-from audio.errors import AudioError
 from audio.tts import SpeechCache, SpeechEngine, synthesize_with_fallback
 from audio.tts.errors import NoSpeechEngineWorked
 from ivr.document.load import validate_document
