@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from audio import cli as audio_cli
 from audio.errors import AudioError
+from ivr import cli_admin
 from ivr.errors import DocumentError, GreetlineError
 from ivr.settings import Settings
 
@@ -208,6 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     _register_document_commands(commands)
     _register_call_command(commands)
     audio_cli.register(commands)
+    cli_admin.register(commands)
     return parser
 
 

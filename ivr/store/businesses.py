@@ -87,3 +87,25 @@ def save(session: Session, name: str, numbers: list[str], document: dict[str, An
     session.add_all(NumberRow(number=number, business_id=row.id) for number in numbers)
     session.flush()
     return _stored(row)
+
+
+def replace(
+    session: Session, business_id: int, name: str, numbers: list[str], document: dict[str, Any], now: datetime
+) -> StoredBusiness:
+    """Replace a known business's document (an admin's edit); its numbers may not belong to another business."""
+    others = sorted(number for number, owner in owners_of(session, numbers).items() if owner != business_id)
+    if others:
+        raise ConflictError(f"{', '.join(others)} already belong(s) to another business; remove it from this one")
+    row = session.get(BusinessRow, business_id)
+    if row is None:
+        raise NotFoundError(f"no business with id {business_id}")
+    row.name, row.document, row.revision, row.updated_at = name, document, row.revision + 1, now
+    session.execute(delete(NumberRow).where(NumberRow.business_id == business_id))
+    session.flush()
+    session.add_all(NumberRow(number=number, business_id=business_id) for number in numbers)
+    session.flush()
+    return _stored(row)
+
+
+def all_businesses(session: Session) -> list[StoredBusiness]:
+    return [_stored(row) for row in session.scalars(select(BusinessRow).order_by(BusinessRow.id))]

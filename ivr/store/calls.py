@@ -133,10 +133,22 @@ def get(session: Session, call_sid: str) -> LoggedCall | None:
     return _logged(row) if row else None
 
 
-def recent(session: Session, business_id: int, limit: int = 50) -> list[LoggedCall]:
-    rows = session.scalars(
-        select(CallRow).where(CallRow.business_id == business_id).order_by(CallRow.started_at.desc()).limit(limit)
-    )
+def recent(
+    session: Session,
+    business_id: int,
+    limit: int = 50,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    outcome: str | None = None,
+) -> list[LoggedCall]:
+    query = select(CallRow).where(CallRow.business_id == business_id)
+    if since is not None:
+        query = query.where(CallRow.started_at >= since)
+    if until is not None:
+        query = query.where(CallRow.started_at < until)
+    if outcome is not None:
+        query = query.where(CallRow.outcome == outcome)
+    rows = session.scalars(query.order_by(CallRow.started_at.desc()).limit(limit))
     return [_logged(row) for row in rows]
 
 

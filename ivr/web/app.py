@@ -14,6 +14,7 @@ from ivr.store.call_log import CallLogWriter
 from ivr.store.database import Database
 from ivr.twiml import TwimlRenderer
 from ivr.web import twilio_hooks
+from ivr.web.api import routes as api_routes
 from ivr.web.media import media_router
 from ivr.web.services import Clock, Services, utc_now
 
@@ -46,6 +47,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, database: Database
     app.state.services = services
     app.include_router(twilio_hooks.router)
     app.include_router(media_router(settings.media_dir))
+    app.include_router(api_routes.router)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> PlainTextResponse:

@@ -15,7 +15,8 @@ CONTENT_TYPES = {"wav": "audio/wav", "mp3": "audio/mpeg"}
 def media_router(media_dir: Path) -> APIRouter:
     router = APIRouter(tags=["media"])
 
-    @router.api_route("/media/{media_id}.{extension}", methods=["GET", "HEAD"], summary="A greeting's audio")
+    @router.get("/media/{media_id}.{extension}", summary="A greeting's audio")
+    @router.head("/media/{media_id}.{extension}", summary="A greeting's audio, headers only", include_in_schema=False)
     def media(media_id: str, extension: str, request: Request) -> Response:
         content_type = CONTENT_TYPES.get(extension)
         if content_type is None or not MEDIA_ID.match(media_id):

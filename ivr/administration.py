@@ -1,0 +1,92 @@
+"""What staff change about a business, through the API (and later the admin page): the same document model,
+the same validation and checker as `greetline apply`, the same store; a change is heard from the next call."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import phonenumbers
+
+from ivr.callflow.model import Country
+from ivr.callflow.ringing import RING_CYCLE_S, dial_timeout_s, ringing_s
+from ivr.document.lint import Finding, errors, lint
+from ivr.document.load import document_data, validate_document
+from ivr.document.model import BusinessDocument
+from ivr.errors import DocumentError
+from ivr.store import businesses
+from ivr.store.businesses import StoredBusiness
+from ivr.store.database import Database
+
+# A mobile's own voicemail typically answers after about 20 s of ringing; past that it takes the call first.
+MOBILE_VOICEMAIL_AFTER_S = 20
+# The parts of a document the API changes on their own.
+PARTS = ("rings", "operators", "ring", "overflow", "hours", "holidays", "closed", "periods")
+
+
+@dataclass(frozen=True)
+class Saved:
+    stored: StoredBusiness
+    document: BusinessDocument
+    warnings: list[Finding]
+
+
+def checked(data: dict[str, Any]) -> tuple[BusinessDocument, list[Finding]]:
+    document = validate_document(data)
+    findings = lint(document)
+    refused = errors(findings)
+    if refused:
+        raise DocumentError([f"{finding.where}: {finding.message}" for finding in refused])
+    return document, findings
+
+
+def replace_document(database: Database, business_id: int, data: dict[str, Any], now: datetime) -> Saved:
+    document, warnings = checked(data)
+    with database.transaction() as session:
+        stored = businesses.replace(
+            session, business_id, document.business, list(document.numbers), document_data(document), now
+        )
+    return Saved(stored, document, warnings)
+
+
+def change_parts(database: Database, business_id: int, parts: dict[str, Any], now: datetime) -> Saved:
+    unknown = sorted(set(parts) - set(PARTS))
+    if unknown:
+        raise DocumentError(
+            [f"{key}: cannot be changed on its own here; replace the whole configuration" for key in unknown]
+        )
+    with database.transaction() as session:
+        current = businesses.get(session, business_id).document
+    merged = {**current, **parts}
+    return replace_document(database, business_id, {k: v for k, v in merged.items() if v is not None}, now)
+
+
+@dataclass(frozen=True)
+class RingMeaning:
+    rings: int
+    country: str
+    ring_cycle_s: int
+    dial_timeout_s: int
+    ringing_s: int
+    warnings: list[str]
+
+
+def ring_meaning(document: BusinessDocument) -> RingMeaning:
+    country = Country(document.country)
+    timeout_s = dial_timeout_s(document.rings, country)
+    heard_s = ringing_s(timeout_s)
+    warnings: list[str] = []
+    if document.rings > 5:
+        warnings.append(f"{document.rings} rings: most callers hang up after 5 or 6; use 5 or fewer")
+    mobiles = [
+        number
+        for number in document.operators
+        if phonenumbers.number_type(phonenumbers.parse(number)) == phonenumbers.PhoneNumberType.MOBILE
+    ]
+    if mobiles and heard_s >= MOBILE_VOICEMAIL_AFTER_S:
+        warnings.append(
+            f"{', '.join(mobiles)} is a mobile: its own voicemail answers after about "
+            f"{MOBILE_VOICEMAIL_AFTER_S} s and would take the call before it can overflow; "
+            f"use {max(1, (MOBILE_VOICEMAIL_AFTER_S - 1) // RING_CYCLE_S[country])} rings or fewer, "
+            "or switch off that phone's voicemail"
+        )
+    return RingMeaning(document.rings, country.value, RING_CYCLE_S[country], timeout_s, heard_s, warnings)

@@ -1,0 +1,116 @@
+"""`greetline keys …` and `greetline forward-codes`: the staff-facing commands."""
+
+import argparse
+from datetime import UTC, datetime
+from typing import Any
+
+from ivr.callflow.model import Country
+from ivr.callflow.ringing import MAX_RINGS, MIN_RINGS
+from ivr.document.phones import e164
+from ivr.errors import InputError
+from ivr.settings import Settings
+
+
+def _number(text: str) -> str:
+    try:
+        return e164(text)
+    except ValueError as error:
+        raise InputError(str(error)) from None
+
+
+def _keys_create(args: argparse.Namespace) -> int:
+    from ivr.commands import migrate
+    from ivr.store import businesses, keys
+    from ivr.store.database import Database
+
+    settings = Settings()
+    migrate(settings)
+    database = Database(settings.database_url)
+    try:
+        with database.transaction() as session:
+            business_id = None
+            if args.business:
+                stored = businesses.find_by_number(session, _number(args.business))
+                if stored is None:
+                    raise InputError(f"no business answers {args.business}; apply its document first")
+                business_id = stored.id
+            key, secret = keys.create(session, business_id=business_id, label=args.label, now=datetime.now(UTC))
+    finally:
+        database.dispose()
+    scope = f"business {key.business_id}" if key.business_id else "the platform (every business)"
+    print(f"API key {key.id} for {scope}; shown once, store it now:\n{secret}")
+    return 0
+
+
+def _keys_list(args: argparse.Namespace) -> int:
+    from ivr.store import keys
+    from ivr.store.database import Database
+
+    database = Database(Settings().database_url)
+    try:
+        with database.transaction() as session:
+            listed = keys.all_keys(session)
+    finally:
+        database.dispose()
+    for key in listed:
+        scope = f"business {key.business_id}" if key.business_id else "platform"
+        state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
+        print(f"{key.id:4}  {key.prefix}…  {scope:12}  {state:18}  {key.label}")
+    return 0
+
+
+def _keys_revoke(args: argparse.Namespace) -> int:
+    from ivr.store import keys
+    from ivr.store.database import Database
+
+    database = Database(Settings().database_url)
+    try:
+        with database.transaction() as session:
+            key = keys.revoke(session, args.id, datetime.now(UTC))
+    finally:
+        database.dispose()
+    print(f"API key {key.id} ({key.prefix}…) is revoked")
+    return 0
+
+
+def _forward_codes(args: argparse.Namespace) -> int:
+    from ivr.forwarding import forward_codes
+
+    if not MIN_RINGS <= args.rings <= MAX_RINGS:
+        raise InputError(f"ring count must be from {MIN_RINGS} to {MAX_RINGS}, got {args.rings}")
+    for code in forward_codes(args.rings, _number(args.to), Country("GB" if args.country == "UK" else args.country)):
+        print(f"{code.code:32}  {code.what}")
+    return 0
+
+
+def register(commands: Any) -> None:
+    keys = commands.add_parser("keys", help="create, list and revoke API keys")
+    key_commands = keys.add_subparsers(dest="keys_command", required=True, metavar="KEYS_COMMAND")
+    create = key_commands.add_parser(
+        "create",
+        help="create a key (shown once)",
+        epilog="example: greetline keys create --business +31501234567 --label assistant",
+    )
+    create.add_argument(
+        "--business",
+        metavar="NUMBER",
+        help="a number of the business the key may manage; without it, a platform key that manages every business",
+    )
+    create.add_argument("--label", default="", help="what the key is for")
+    create.set_defaults(func=_keys_create)
+    key_commands.add_parser("list", help="list keys (never the secrets)").set_defaults(func=_keys_list)
+    revoke = key_commands.add_parser("revoke", help="revoke a key by its id")
+    revoke.add_argument("id", type=int)
+    revoke.set_defaults(func=_keys_revoke)
+
+    forward = commands.add_parser(
+        "forward-codes",
+        help="mobile codes that forward calls to Greetline",
+        description="Codes to dial on a mobile so calls it does not answer (or when busy, unreachable, or always) "
+        "go to Greetline. The no-answer timer follows the ring count.",
+        epilog="example: greetline forward-codes --rings 4 --to +31501234567",
+    )
+    forward.add_argument("--rings", type=int, required=True, help="rings before forwarding")
+    forward.add_argument("--to", required=True, help="the Greetline number, E.164")
+    forward.add_argument("--country", default="NL", choices=["NL", "BE", "DE", "FR", "GB", "UK", "US"])
+    forward.set_defaults(func=_forward_codes)

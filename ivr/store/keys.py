@@ -1,0 +1,70 @@
+"""API keys: random, shown once, stored as a SHA-256 hash, revocable.
+
+A key is 32 random bytes, so a fast hash is enough: there is nothing to guess that a slow hash would protect.
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ivr.errors import NotFoundError
+from ivr.store.tables import ApiKeyRow
+
+KEY_PREFIX = "gl_"
+SHOWN_PREFIX_LENGTH = 10
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    id: int
+    prefix: str
+    business_id: int | None  # None: a platform key
+    label: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _key(row: ApiKeyRow) -> ApiKey:
+    return ApiKey(row.id, row.prefix, row.business_id, row.label, row.created_at, row.revoked_at)
+
+
+def create(session: Session, *, business_id: int | None, label: str, now: datetime) -> tuple[ApiKey, str]:
+    """Returns the stored key and the secret, which is never stored and cannot be shown again."""
+    secret = KEY_PREFIX + secrets.token_urlsafe(32)
+    row = ApiKeyRow(
+        key_hash=_hash(secret),
+        prefix=secret[:SHOWN_PREFIX_LENGTH],
+        business_id=business_id,
+        label=label,
+        created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return _key(row), secret
+
+
+def find_active(session: Session, secret: str) -> ApiKey | None:
+    row = session.execute(
+        select(ApiKeyRow).where(ApiKeyRow.key_hash == _hash(secret), ApiKeyRow.revoked_at.is_(None))
+    ).scalar_one_or_none()
+    return _key(row) if row else None
+
+
+def all_keys(session: Session) -> list[ApiKey]:
+    return [_key(row) for row in session.scalars(select(ApiKeyRow).order_by(ApiKeyRow.id))]
+
+
+def revoke(session: Session, key_id: int, now: datetime) -> ApiKey:
+    row = session.get(ApiKeyRow, key_id)
+    if row is None:
+        raise NotFoundError(f"no API key with id {key_id}; `greetline keys list` shows them")
+    row.revoked_at = row.revoked_at or now
+    return _key(row)

@@ -1,0 +1,190 @@
+"""/api/v1 routes: parse, check access, call the administration functions, answer JSON."""
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, HTTPException, Query
+from pydantic import BaseModel, Field
+
+from ivr import administration
+from ivr.callflow.ringing import MAX_RINGS, MIN_RINGS
+from ivr.document.load import validate_document
+from ivr.errors import ConflictError, DocumentError, NotFoundError
+from ivr.store import businesses, calls
+from ivr.web.api.auth import Caller, CallerDep
+from ivr.web.services import Services, ServicesDep
+
+router = APIRouter(prefix="/api/v1", tags=["api"])
+
+NOT_FOUND = "no such business"
+
+
+class BusinessSummary(BaseModel):
+    id: int
+    business: str
+    numbers: list[str]
+    revision: int
+
+
+class RingCount(BaseModel):
+    rings: int = Field(ge=MIN_RINGS, le=MAX_RINGS, description="rings before the call overflows")
+
+
+class RingMeaningOut(BaseModel):
+    rings: int
+    country: str
+    ring_cycle_s: int
+    dial_timeout_s: int
+    ringing_s: int
+    warnings: list[str]
+
+
+class SavedOut(BaseModel):
+    revision: int
+    warnings: list[str]
+
+
+class CallOut(BaseModel):
+    call_sid: str
+    caller: str
+    started_at: datetime
+    path: list[str]
+    outcome: str | None
+    duration_s: int | None
+
+
+def _own(services: Services, caller: Caller, business_id: int) -> dict[str, Any]:
+    """The business's stored document, if this key may see it; 404 otherwise, the same as if it did not exist."""
+    if not caller.may_see(business_id):
+        raise HTTPException(404, NOT_FOUND)
+    try:
+        with services.database.transaction() as session:
+            return businesses.get(session, business_id).document
+    except NotFoundError:
+        raise HTTPException(404, NOT_FOUND) from None
+
+
+def _saved(call: Callable[[], administration.Saved]) -> SavedOut:
+    try:
+        saved = call()
+    except DocumentError as error:
+        detail = {"message": "nothing was changed; fix these problems", "problems": error.problems}
+        raise HTTPException(422, detail) from None
+    except ConflictError as error:
+        raise HTTPException(409, str(error)) from None
+    return SavedOut(revision=saved.stored.revision, warnings=[f"{w.where}: {w.message}" for w in saved.warnings])
+
+
+@router.get("/businesses", summary="The businesses this key may manage")
+def list_businesses(services: ServicesDep, caller: CallerDep) -> list[BusinessSummary]:
+    with services.database.transaction() as session:
+        found = businesses.all_businesses(session)
+    return [
+        BusinessSummary(id=b.id, business=b.document["business"], numbers=b.document["numbers"], revision=b.revision)
+        for b in found
+        if caller.may_see(b.id)
+    ]
+
+
+@router.get("/businesses/{business_id}/config", summary="The whole business document")
+def get_config(business_id: int, services: ServicesDep, caller: CallerDep) -> dict[str, Any]:
+    return _own(services, caller, business_id)
+
+
+@router.put("/businesses/{business_id}/config", summary="Replace the whole business document")
+def put_config(
+    business_id: int, services: ServicesDep, caller: CallerDep, document: Annotated[dict[str, Any], Body()]
+) -> SavedOut:
+    _own(services, caller, business_id)
+    now = datetime.now(UTC)
+    return _saved(lambda: administration.replace_document(services.database, business_id, document, now))
+
+
+@router.patch("/businesses/{business_id}/config", summary="Change parts: rings, operators, overflow, hours, periods")
+def patch_config(
+    business_id: int, services: ServicesDep, caller: CallerDep, parts: Annotated[dict[str, Any], Body()]
+) -> SavedOut:
+    _own(services, caller, business_id)
+    now = datetime.now(UTC)
+    return _saved(lambda: administration.change_parts(services.database, business_id, parts, now))
+
+
+@router.put("/businesses/{business_id}/rings", summary="Set the ring count; answers what it means")
+def put_rings(business_id: int, body: RingCount, services: ServicesDep, caller: CallerDep) -> RingMeaningOut:
+    _own(services, caller, business_id)
+    now = datetime.now(UTC)
+    _saved(lambda: administration.change_parts(services.database, business_id, {"rings": body.rings}, now))
+    document = validate_document(_own(services, caller, business_id))
+    return RingMeaningOut(**administration.ring_meaning(document).__dict__)
+
+
+@router.get("/businesses/{business_id}/rings", summary="The ring count and what it means")
+def get_rings(business_id: int, services: ServicesDep, caller: CallerDep) -> RingMeaningOut:
+    document = validate_document(_own(services, caller, business_id))
+    return RingMeaningOut(**administration.ring_meaning(document).__dict__)
+
+
+@router.get("/businesses/{business_id}/calls", summary="The call log, newest first")
+def list_calls(
+    business_id: int,
+    services: ServicesDep,
+    caller: CallerDep,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    outcome: Literal["operator", "overflow", "voicemail", "closed", "missed", "hung up", "fallback"] | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> list[CallOut]:
+    _own(services, caller, business_id)
+    services.call_log.flush()  # include calls still on their way to the database
+    with services.database.transaction() as session:
+        logged = calls.recent(session, business_id, limit=limit, since=since, until=until, outcome=outcome)
+    return [
+        CallOut(
+            call_sid=c.call_sid,
+            caller=c.from_number,
+            started_at=c.started_at,
+            path=c.path,
+            outcome=c.outcome,
+            duration_s=c.duration_s,
+        )
+        for c in logged
+    ]
+
+
+class HeardOut(BaseModel):
+    to_number: str
+    events: list[dict[str, Any]]
+    human_after_s: float | None
+    answered_by: str | None
+
+
+@router.get("/businesses/{business_id}/hears", summary="What a caller hears at a given local time (the simulator)")
+def hears(
+    business_id: int,
+    services: ServicesDep,
+    caller: CallerDep,
+    at: Annotated[datetime | None, Query(description="local time at the business; default now")] = None,
+    press: Annotated[str, Query(max_length=4, pattern=r"^[0-9*#]*$")] = "",
+) -> HeardOut:
+    from ivr.commands import simulate
+    from ivr.simulator.behaviour import Answering, PhoneBehaviour
+    from ivr.simulator.caller import CallPlan
+
+    document = _own(services, caller, business_id)
+    local = at.replace(tzinfo=None) if at else None
+    plan = CallPlan(
+        document["numbers"][0],
+        "+31612345678",
+        local,
+        press,
+        PhoneBehaviour(Answering.AFTER, 8),
+        PhoneBehaviour(Answering.AFTER, 5),
+    )
+    transcript = simulate(services.settings, plan, url=None)
+    return HeardOut(
+        to_number=transcript.to_number,
+        events=[event.__dict__ for event in transcript.events],
+        human_after_s=transcript.human_after_s,
+        answered_by=transcript.answered_by,
+    )

@@ -1,0 +1,148 @@
+"""The staff API over real HTTP: keys, access across businesses, configuration changes heard at once."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+
+from ivr.applying import apply_text
+from ivr.settings import Settings
+from ivr.simulator.local_server import running_server
+from ivr.store import keys
+from ivr.store.database import Database
+from ivr.web.app import create_app
+from tests.twilio_client import TwilioLikeClient
+
+NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+OTHER = 'business: Loodgieter Jansen\nnumbers: ["+31201234567"]\noperators: ["+31201111111"]\n'
+
+
+@dataclass
+class Setup:
+    http: httpx.Client
+    demo_id: int
+    other_id: int
+    demo_key: str
+    other_key: str
+    platform_key: str
+
+    def as_key(self, key: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {key}"}
+
+
+@pytest.fixture
+def api(settings: Settings, demo_text: str) -> Iterator[Setup]:
+    database = Database(settings.database_url)
+    demo = apply_text(database, demo_text, NOW).stored
+    other = apply_text(database, OTHER, NOW).stored
+    with database.transaction() as session:
+        _, demo_key = keys.create(session, business_id=demo.id, label="assistant", now=NOW)
+        _, other_key = keys.create(session, business_id=other.id, label="", now=NOW)
+        _, platform_key = keys.create(session, business_id=None, label="ops", now=NOW)
+    database.dispose()
+    app = create_app(settings, clock=lambda: NOW)
+    with running_server(app) as url, httpx.Client(base_url=url, timeout=30) as http:
+        yield Setup(http, demo.id, other.id, demo_key, other_key, platform_key)
+
+
+def endpoints(http: httpx.Client, business_id: int) -> list[tuple[str, str]]:
+    schema = http.get("/openapi.json").json()
+    return [
+        (method.upper(), path.replace("{business_id}", str(business_id)))
+        for path, methods in schema["paths"].items()
+        if path.startswith("/api/v1")
+        for method in methods
+    ]
+
+
+def test_every_endpoint_answers_401_without_a_valid_key(api: Setup) -> None:
+    found = endpoints(api.http, api.demo_id)
+    assert len(found) >= 8
+    for method, path in found:
+        assert api.http.request(method, path).status_code == 401, (method, path)
+        bad = api.http.request(method, path, headers=api.as_key("gl_not-a-key"))
+        assert bad.status_code == 401, (method, path)
+        assert "greetline keys create" in bad.json()["detail"]
+
+
+def test_no_read_or_write_across_businesses(api: Setup) -> None:
+    bodies = {"PUT": {"rings": 3}, "PATCH": {"rings": 3}}
+    for method, path in endpoints(api.http, api.other_id):
+        if path == "/api/v1/businesses":
+            continue
+        body = bodies.get(method)
+        if path.endswith("/config") and method == "PUT":
+            body = {"business": "Hijacked", "numbers": ["+31201234567"], "operators": ["+31612345678"]}
+        response = api.http.request(method, path, json=body, headers=api.as_key(api.demo_key))
+        assert response.status_code == 404, (method, path, response.text)
+        assert response.json()["detail"] == "no such business"
+    own = api.http.get(f"/api/v1/businesses/{api.other_id}/config", headers=api.as_key(api.other_key))
+    assert own.json()["business"] == "Loodgieter Jansen"  # untouched
+    listed = api.http.get("/api/v1/businesses", headers=api.as_key(api.demo_key)).json()
+    assert [b["id"] for b in listed] == [api.demo_id]
+    everything = api.http.get("/api/v1/businesses", headers=api.as_key(api.platform_key)).json()
+    assert [b["id"] for b in everything] == [api.demo_id, api.other_id]
+
+
+def test_setting_the_ring_count_answers_what_it_means(api: Setup) -> None:
+    path = f"/api/v1/businesses/{api.demo_id}/rings"
+    three = api.http.put(path, json={"rings": 3}, headers=api.as_key(api.demo_key)).json()
+    assert (three["dial_timeout_s"], three["ringing_s"], three["warnings"]) == (10, 15, [])
+    six = api.http.put(path, json={"rings": 6}, headers=api.as_key(api.demo_key)).json()
+    assert six["dial_timeout_s"] == 25
+    assert any("most callers hang up" in warning for warning in six["warnings"])
+    impossible = api.http.put(path, json={"rings": 14}, headers=api.as_key(api.demo_key))
+    assert impossible.status_code == 422
+    assert api.http.get(path, headers=api.as_key(api.demo_key)).json()["rings"] == 6  # nothing lost
+
+
+def test_a_mobile_operator_with_too_many_rings_is_warned_about(api: Setup) -> None:
+    mobile = {"operators": ["+31612345678"], "rings": 4}
+    patched = api.http.patch(
+        f"/api/v1/businesses/{api.other_id}/config", json=mobile, headers=api.as_key(api.other_key)
+    )
+    assert patched.status_code == 200, patched.text
+    meaning = api.http.get(f"/api/v1/businesses/{api.other_id}/rings", headers=api.as_key(api.other_key)).json()
+    assert any("+31612345678 is a mobile" in warning for warning in meaning["warnings"])
+
+
+def test_a_bad_configuration_is_refused_whole_with_every_problem(api: Setup) -> None:
+    path = f"/api/v1/businesses/{api.demo_id}/config"
+    before = api.http.get(path, headers=api.as_key(api.demo_key)).json()
+    bad = dict(before, rings=40, operators=["0501111111"])
+    response = api.http.put(path, json=bad, headers=api.as_key(api.demo_key))
+    assert response.status_code == 422
+    problems = response.json()["detail"]["problems"]
+    assert any(p.startswith("rings:") for p in problems) and any(p.startswith("operators[0]:") for p in problems)
+    assert api.http.get(path, headers=api.as_key(api.demo_key)).json() == before
+
+
+def test_a_change_is_heard_on_the_next_call(api: Setup, settings: Settings) -> None:
+    api.http.put(f"/api/v1/businesses/{api.demo_id}/rings", json={"rings": 3}, headers=api.as_key(api.demo_key))
+    # The webhook of the same running server, signed as Twilio signs it.
+    twilio = TwilioLikeClient(api.http)
+    body = twilio.post("/twilio/voice").text
+    assert 'timeout="10"' in body
+
+
+def test_what_a_caller_hears_at_a_given_time(api: Setup) -> None:
+    heard = api.http.get(
+        f"/api/v1/businesses/{api.demo_id}/hears",
+        params={"at": "2026-11-24T20:00:00"},
+        headers=api.as_key(api.demo_key),
+    ).json()
+    kinds = [event["kind"] for event in heard["events"]]
+    assert kinds[:2] == ["say", "say"] and "record" in kinds  # closed: greeting, voicemail
+    assert heard["events"][0]["text"] == "U belt buiten onze openingstijden."
+
+
+def test_call_log_filters(api: Setup) -> None:
+    twilio = TwilioLikeClient(api.http)
+    twilio.post("/twilio/voice")
+    path = f"/api/v1/businesses/{api.demo_id}/calls"
+    logged = api.http.get(path, headers=api.as_key(api.demo_key)).json()
+    assert [call["call_sid"] for call in logged] == ["CA0123"]
+    none = api.http.get(path, params={"outcome": "voicemail"}, headers=api.as_key(api.demo_key)).json()
+    assert none == []
