@@ -131,3 +131,35 @@ def test_audio_normalize_prints_the_report_and_refuses_with_one_line(env: dict[s
     assert refused.returncode == 1 and refused.stderr.count("\n") == 1
     assert "not an audio format we accept" in refused.stderr
     assert not (tmp_path / "x.wav").exists()
+
+
+def test_keys_are_shown_once_listed_without_secrets_and_revocable(env: dict[str, str]) -> None:
+    run(["apply", "--no-render", str(DEMO_DOCUMENT)], env)
+    created = run(["keys", "create", "--business", "+31501234567", "--label", "assistant"], env).stdout
+    secret = created.splitlines()[-1]
+    assert created.startswith("API key 1 for business 1") and secret.startswith("gl_") and len(secret) > 40
+    listed = run(["keys", "list"], env).stdout
+    assert "assistant" in listed and "active" in listed and secret not in listed and secret[:10] in listed
+    assert "is revoked" in run(["keys", "revoke", "1"], env).stdout
+    assert "revoked" in run(["keys", "list"], env).stdout
+    missing = run(["keys", "revoke", "9"], env, check=False)
+    assert missing.returncode == 1 and "greetline keys list" in missing.stderr
+
+
+@pytest.mark.parametrize(
+    ("rings", "country", "timer_s"), [("4", "NL", 20), ("1", "NL", 5), ("3", "UK", 10), ("10", "US", 30)]
+)
+def test_forward_codes_follow_the_ring_count(env: dict[str, str], rings: str, country: str, timer_s: int) -> None:
+    lines = run(["forward-codes", "--rings", rings, "--to", "+31501234567", "--country", country], env).stdout
+    assert lines.splitlines()[0].startswith(f"**61*+31501234567**{timer_s}#")
+    assert [line.split()[0] for line in lines.splitlines()[1:]] == [
+        "**67*+31501234567#",
+        "**62*+31501234567#",
+        "**21*+31501234567#",
+        "##002#",
+    ]
+
+
+def test_forward_codes_refuse_a_wrong_number(env: dict[str, str]) -> None:
+    result = run(["forward-codes", "--rings", "4", "--to", "0501234567"], env, check=False)
+    assert result.returncode == 1 and "E.164" in result.stderr
