@@ -4,7 +4,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, HTTPException, Query
+from fastapi import APIRouter, Body, HTTPException, Path, Query
 from pydantic import BaseModel, Field
 
 from ivr import administration
@@ -18,6 +18,8 @@ from ivr.web.services import Services, ServicesDep
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
 NOT_FOUND = "no such business"
+# Ids are database integers; anything outside their range is refused before it reaches SQL.
+BusinessId = Annotated[int, Path(ge=1, le=2**31 - 1, description="the business's id")]
 
 
 class BusinessSummary(BaseModel):
@@ -88,13 +90,13 @@ def list_businesses(services: ServicesDep, caller: CallerDep) -> list[BusinessSu
 
 
 @router.get("/businesses/{business_id}/config", summary="The whole business document")
-def get_config(business_id: int, services: ServicesDep, caller: CallerDep) -> dict[str, Any]:
+def get_config(business_id: BusinessId, services: ServicesDep, caller: CallerDep) -> dict[str, Any]:
     return _own(services, caller, business_id)
 
 
 @router.put("/businesses/{business_id}/config", summary="Replace the whole business document")
 def put_config(
-    business_id: int, services: ServicesDep, caller: CallerDep, document: Annotated[dict[str, Any], Body()]
+    business_id: BusinessId, services: ServicesDep, caller: CallerDep, document: Annotated[dict[str, Any], Body()]
 ) -> SavedOut:
     _own(services, caller, business_id)
     now = datetime.now(UTC)
@@ -103,7 +105,7 @@ def put_config(
 
 @router.patch("/businesses/{business_id}/config", summary="Change parts: rings, operators, overflow, hours, periods")
 def patch_config(
-    business_id: int, services: ServicesDep, caller: CallerDep, parts: Annotated[dict[str, Any], Body()]
+    business_id: BusinessId, services: ServicesDep, caller: CallerDep, parts: Annotated[dict[str, Any], Body()]
 ) -> SavedOut:
     _own(services, caller, business_id)
     now = datetime.now(UTC)
@@ -111,7 +113,7 @@ def patch_config(
 
 
 @router.put("/businesses/{business_id}/rings", summary="Set the ring count; answers what it means")
-def put_rings(business_id: int, body: RingCount, services: ServicesDep, caller: CallerDep) -> RingMeaningOut:
+def put_rings(business_id: BusinessId, body: RingCount, services: ServicesDep, caller: CallerDep) -> RingMeaningOut:
     _own(services, caller, business_id)
     now = datetime.now(UTC)
     _saved(lambda: administration.change_parts(services.database, business_id, {"rings": body.rings}, now))
@@ -120,14 +122,14 @@ def put_rings(business_id: int, body: RingCount, services: ServicesDep, caller: 
 
 
 @router.get("/businesses/{business_id}/rings", summary="The ring count and what it means")
-def get_rings(business_id: int, services: ServicesDep, caller: CallerDep) -> RingMeaningOut:
+def get_rings(business_id: BusinessId, services: ServicesDep, caller: CallerDep) -> RingMeaningOut:
     document = validate_document(_own(services, caller, business_id))
     return RingMeaningOut(**administration.ring_meaning(document).__dict__)
 
 
 @router.get("/businesses/{business_id}/calls", summary="The call log, newest first")
 def list_calls(
-    business_id: int,
+    business_id: BusinessId,
     services: ServicesDep,
     caller: CallerDep,
     since: datetime | None = None,
@@ -161,7 +163,7 @@ class HeardOut(BaseModel):
 
 @router.get("/businesses/{business_id}/hears", summary="What a caller hears at a given local time (the simulator)")
 def hears(
-    business_id: int,
+    business_id: BusinessId,
     services: ServicesDep,
     caller: CallerDep,
     at: Annotated[datetime | None, Query(description="local time at the business; default now")] = None,
