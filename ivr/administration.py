@@ -20,7 +20,7 @@ from ivr.store.database import Database
 # A mobile's own voicemail typically answers after about 20 s of ringing; past that it takes the call first.
 MOBILE_VOICEMAIL_AFTER_S = 20
 # The parts of a document the API changes on their own.
-PARTS = ("rings", "operators", "ring", "overflow", "hours", "holidays", "closed", "periods")
+PARTS = ("greeting", "info", "rings", "operators", "ring", "overflow", "hours", "holidays", "closed", "periods")
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """`greetline keys …` and `greetline forward-codes`: the staff-facing commands."""
 
 import argparse
+import secrets
 from datetime import UTC, datetime
 from typing import Any
 
@@ -9,6 +10,8 @@ from ivr.callflow.ringing import MAX_RINGS, MIN_RINGS
 from ivr.document.phones import e164
 from ivr.errors import InputError
 from ivr.settings import Settings
+
+MIN_PASSWORD_LENGTH = 10
 
 
 def _number(text: str) -> str:
@@ -73,6 +76,31 @@ def _keys_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+def _staff_create(args: argparse.Namespace) -> int:
+    from ivr.commands import migrate
+    from ivr.store import businesses, staff
+    from ivr.store.database import Database
+
+    password = args.password or secrets.token_urlsafe(12)
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InputError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    settings = Settings()
+    migrate(settings)
+    database = Database(settings.database_url)
+    try:
+        with database.transaction() as session:
+            stored = businesses.find_by_number(session, _number(args.business))
+            if stored is None:
+                raise InputError(f"no business answers {args.business}; apply its document first")
+            user = staff.set_login(
+                session, business_id=stored.id, email=args.email, password=password, now=datetime.now(UTC)
+            )
+    finally:
+        database.dispose()
+    print(f"staff login for {stored.document['business']}: {user.email} / {password}")
+    return 0
+
+
 def _forward_codes(args: argparse.Namespace) -> int:
     from ivr.forwarding import forward_codes
 
@@ -102,6 +130,20 @@ def register(commands: Any) -> None:
     revoke = key_commands.add_parser("revoke", help="revoke a key by its id")
     revoke.add_argument("id", type=int)
     revoke.set_defaults(func=_keys_revoke)
+
+    staff = commands.add_parser("staff", help="staff logins for the admin page")
+    staff_commands = staff.add_subparsers(dest="staff_command", required=True, metavar="STAFF_COMMAND")
+    create_login = staff_commands.add_parser(
+        "create",
+        help="create a login (or reset its password)",
+        epilog="example: greetline staff create --business +31501234567 --email assistent@delinde.nl",
+    )
+    create_login.add_argument("--business", required=True, metavar="NUMBER", help="a number of the business")
+    create_login.add_argument("--email", required=True)
+    create_login.add_argument(
+        "--password", help=f"at least {MIN_PASSWORD_LENGTH} characters; default: a random one, printed"
+    )
+    create_login.set_defaults(func=_staff_create)
 
     forward = commands.add_parser(
         "forward-codes",

@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     twilio_auth_token: str | None = None
     # Named loudly on purpose: without a token, webhooks are not verified. Only `make run` sets it.
     insecure_dev_mode: bool = False
+    # Signs the admin page's session cookies. Unset: a random one per process (logins end on restart).
+    session_secret: str | None = None
     # Speech engines in the order they are tried (issue 4); the offline one last so an outage still speaks.
     tts_engines: tuple[str, ...] = ("gtts", "espeak")
     tts_timeout_s: float = 10.0

@@ -14,14 +14,15 @@ CALL = {"CallSid": "CA0123", "AccountSid": "AC0123", "From": "+31612345678", "To
 
 
 class TwilioLikeClient:
-    def __init__(self, http: httpx.Client, token: str = TEST_TOKEN) -> None:
+    def __init__(self, http: httpx.Client, token: str = TEST_TOKEN, public_url: str = PUBLIC_URL) -> None:
         self.http = http
         self.validator = RequestValidator(token)
+        self.public_url = public_url
 
     def post(self, path: str, params: dict[str, str] | None = None, *, signature: str | None = None) -> httpx.Response:
         form = {**CALL, **(params or {})}
         if signature is None:
-            signature = self.validator.compute_signature(f"{PUBLIC_URL}{path}", form)
+            signature = self.validator.compute_signature(f"{self.public_url}{path}", form)
         return self.http.post(path, data=form, headers={"X-Twilio-Signature": signature})
 
 

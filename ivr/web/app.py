@@ -1,11 +1,13 @@
 """The FastAPI application: built from Settings, nothing read from the environment here."""
 
 import logging
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.responses import PlainTextResponse
+from starlette.middleware.sessions import SessionMiddleware
 
 from audio.media import MediaStore
 from ivr.directory import Directory
@@ -14,11 +16,15 @@ from ivr.store.call_log import CallLogWriter
 from ivr.store.database import Database
 from ivr.twiml import TwimlRenderer
 from ivr.web import twilio_hooks
+from ivr.web.admin import routes as admin_routes
 from ivr.web.api import routes as api_routes
 from ivr.web.media import media_router
 from ivr.web.services import Clock, Services, utc_now
 
 log = logging.getLogger("greetline")
+
+# Staff stay logged in for a working day.
+SESSION_MAX_AGE_S = 12 * 3600
 
 
 def create_app(settings: Settings, *, clock: Clock = utc_now, database: Database | None = None) -> FastAPI:
@@ -48,6 +54,15 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, database: Database
     app.include_router(twilio_hooks.router)
     app.include_router(media_router(settings.media_dir))
     app.include_router(api_routes.router)
+    app.include_router(admin_routes.router)
+    # Signed, not encrypted: the cookie holds only the staff user's id, the language and the CSRF token.
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.session_secret or secrets.token_urlsafe(32),
+        same_site="lax",
+        https_only=settings.public_url.startswith("https://"),
+        max_age=SESSION_MAX_AGE_S,
+    )
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> PlainTextResponse:

@@ -1,0 +1,100 @@
+"""The admin page over real HTTP: login, CSRF, and changes that the next call hears."""
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+
+from ivr.applying import apply_text
+from ivr.settings import Settings
+from ivr.simulator.local_server import running_server
+from ivr.store import staff
+from ivr.store.database import Database
+from ivr.web.app import create_app
+from tests.twilio_client import TwilioLikeClient
+
+TUESDAY_10 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+EMAIL, PASSWORD = "assistent@delinde.nl", "een-lang-wachtwoord"
+# Plain http here, so the session cookie is not marked Secure and the test client sends it back.
+PUBLIC_URL = "http://greetline.test"
+
+
+@pytest.fixture
+def admin(settings: Settings, demo_text: str) -> Iterator[httpx.Client]:
+    database = Database(settings.database_url)
+    business = apply_text(database, demo_text, TUESDAY_10).stored
+    with database.transaction() as session:
+        staff.set_login(session, business_id=business.id, email=EMAIL, password=PASSWORD, now=TUESDAY_10)
+    database.dispose()
+    app = create_app(settings.model_copy(update={"public_url": PUBLIC_URL}), clock=lambda: TUESDAY_10)
+    with running_server(app) as url, httpx.Client(base_url=url, timeout=30) as http:
+        yield http
+
+
+def csrf(page: str) -> str:
+    match = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def log_in(http: httpx.Client) -> str:
+    token = csrf(http.get("/admin/login").text)
+    response = http.post("/admin/login", data={"email": EMAIL, "password": PASSWORD, "csrf": token})
+    assert response.status_code == 303 and response.headers["location"] == "/admin"
+    return csrf(http.get("/admin").text)
+
+
+def test_pages_need_a_login(admin: httpx.Client) -> None:
+    for path in ["/admin", "/admin/settings", "/admin/greetings", "/admin/calls"]:
+        response = admin.get(path)
+        assert (response.status_code, response.headers.get("location")) == (303, "/admin/login"), path
+
+
+def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(admin: httpx.Client) -> None:
+    token = csrf(admin.get("/admin/login").text)
+    response = admin.post("/admin/login", data={"email": EMAIL, "password": "wrong-password", "csrf": token})
+    assert response.status_code == 401 and "E-mailadres of wachtwoord klopt niet." in response.text
+
+
+def test_forms_without_the_csrf_token_are_refused(admin: httpx.Client) -> None:
+    log_in(admin)
+    assert admin.post("/admin/settings/rings", data={"rings": "3", "csrf": "forged"}).status_code == 403
+    assert "4 keer overgaan" in admin.get("/admin/settings").text  # unchanged
+
+
+def test_the_ring_count_changes_what_the_next_call_hears(admin: httpx.Client) -> None:
+    token = log_in(admin)
+    page = admin.post("/admin/settings/rings", data={"rings": "3", "csrf": token})
+    assert page.status_code == 200
+    assert "3 keer overgaan is ongeveer 15 seconden." in page.text
+    assert "timeout 10 s" in page.text  # the transcript on the page follows
+    assert 'timeout="10"' in TwilioLikeClient(admin, public_url=PUBLIC_URL).post("/twilio/voice").text
+
+
+def test_a_bad_number_is_shown_and_nothing_is_lost(admin: httpx.Client) -> None:
+    token = log_in(admin)
+    page = admin.post("/admin/settings/phones", data={"operators": "0501111111", "ring": "sequential", "csrf": token})
+    assert page.status_code == 422 and "is not an international number" in page.text
+    assert "+31501111111" in admin.get("/admin/settings").text
+
+
+def test_a_holiday_period_is_added_and_heard(admin: httpx.Client) -> None:
+    token = log_in(admin)
+    data = {
+        "start": "2026-11-24",
+        "end": "2026-11-25",
+        "text": "Vandaag zijn wij gesloten, u belt de waarneming.",
+        "dial": "+31209999999",
+        "csrf": token,
+    }
+    page = admin.post("/admin/settings/periods", data=data)
+    assert page.status_code == 200 and "2026-11-24 \u2013 2026-11-25" in page.text
+    assert "Vandaag zijn wij gesloten" in TwilioLikeClient(admin, public_url=PUBLIC_URL).post("/twilio/voice").text
+
+
+def test_english_on_request(admin: httpx.Client) -> None:
+    log_in(admin)
+    admin.get("/admin/language/en")
+    assert "4 rings is about 20 seconds." in admin.get("/admin/settings").text
