@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 DEMO := examples/huisartsenpraktijk-de-linde.yaml
 HOST ?= 127.0.0.1
 PORT ?= 8000
+DEMO_EMAIL := demo@greetline.test
+DEMO_PASSWORD := demo-password
 
 .PHONY: setup system run test lint typecheck pytest bench clean
 
@@ -22,10 +24,12 @@ $(VENV)/.installed: pyproject.toml
 run: setup
 	$(BIN)/greetline migrate
 	$(BIN)/greetline apply $(DEMO)
+	$(BIN)/greetline staff create --business +31501234567 --email $(DEMO_EMAIL) --password $(DEMO_PASSWORD) >/dev/null
 	@echo
 	@echo "  Demo business: Huisartsenpraktijk De Linde on +31501234567"
 	@echo "  Voice webhook: POST $${GREETLINE_PUBLIC_URL:-http://$(HOST):$(PORT)}/twilio/voice"
 	@echo "  Try a call:    $(BIN)/greetline call --url http://$(HOST):$(PORT) --to +31501234567"
+	@echo "  Admin page:    http://$(HOST):$(PORT)/admin  (log in as $(DEMO_EMAIL) / $(DEMO_PASSWORD))"
 	@echo
 	$(BIN)/greetline serve --insecure-dev-mode --host $(HOST) --port $(PORT)
 
@@ -45,4 +49,4 @@ bench: setup
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var artifacts .pytest_cache .mypy_cache .ruff_cache

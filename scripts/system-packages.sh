@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the system programs Greetline runs (Debian/Ubuntu packages), only those that are missing.
-# ffmpeg: decoding and normalising greetings; espeak-ng: the offline speech engine.
+# ffmpeg: decoding and normalising greetings; espeak-ng: the offline speech engine;
+# chromium: the browser the admin page's tests drive (Playwright uses it; it downloads no browser of its own).
 set -euo pipefail
 
-declare -A PACKAGE_OF=([ffmpeg]=ffmpeg [ffprobe]=ffmpeg [espeak-ng]=espeak-ng)
+declare -A PACKAGE_OF=([ffmpeg]=ffmpeg [ffprobe]=ffmpeg [espeak-ng]=espeak-ng [chromium]=chromium)
 missing=()
 for program in "${!PACKAGE_OF[@]}"; do
   command -v "$program" >/dev/null 2>&1 || missing+=("${PACKAGE_OF[$program]}")

@@ -1,0 +1,97 @@
+"""The admin page in a real browser (Debian's chromium, driven by Playwright): what staff actually do."""
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from ivr.applying import apply_text
+from ivr.settings import Settings
+from ivr.simulator.local_server import running_server
+from ivr.store import staff
+from ivr.store.database import Database
+from ivr.web.app import create_app
+from tests.audio.signals import encode, speech_wav
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+TUESDAY_10 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+EMAIL, PASSWORD = "demo@greetline.test", "demo-password"
+# Flags for a closed network: no background connections, no update checks (see the machine notes).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+if not shutil.which(CHROMIUM) and not os.environ.get("CI"):
+    pytest.skip(f"{CHROMIUM} is not installed; `make test` installs it", allow_module_level=True)
+
+from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+
+
+@pytest.fixture
+def page(settings: Settings, demo_text: str, tmp_path: Path) -> Iterator[Page]:
+    database = Database(settings.database_url)
+    business = apply_text(database, demo_text, TUESDAY_10).stored
+    with database.transaction() as session:
+        staff.set_login(session, business_id=business.id, email=EMAIL, password=PASSWORD, now=TUESDAY_10)
+    database.dispose()
+    app = create_app(settings.model_copy(update={"public_url": "http://greetline.test"}), clock=lambda: TUESDAY_10)
+    with running_server(app) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 390, "height": 844}, base_url=url)  # a phone screen
+        page.goto("/admin/login")
+        page.get_by_label("E-mailadres").fill(EMAIL)
+        page.get_by_label("Wachtwoord").fill(PASSWORD)
+        page.get_by_role("button", name="Inloggen").click()
+        expect(page.get_by_role("heading", name="Overzicht")).to_be_visible()
+        yield page
+        browser.close()
+
+
+def test_ring_count_seconds_follow_the_slider_and_the_transcript_follows_the_save(page: Page) -> None:
+    page.get_by_role("link", name="Instellingen").click()
+    slider = page.get_by_label("Aantal keer overgaan", exact=True)
+    slider.fill("3")
+    expect(page.locator("#ring-seconds")).to_have_text("3 keer overgaan is ongeveer 15 seconden.")
+    page.locator("form[action='/admin/settings/rings'] button").click()
+    expect(page.get_by_role("status").first).to_contain_text("Opgeslagen")
+    expect(page.locator(".transcript")).to_contain_text("timeout 10 s")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "admin-settings.png"), full_page=True)
+
+
+def test_upload_a_greeting_and_see_its_player_and_picture(page: Page, tmp_path: Path) -> None:
+    voice = speech_wav(tmp_path / "voice.wav", "Goedemiddag, u spreekt met Huisartsenpraktijk De Linde.")
+    encode(voice, tmp_path / "welkom.m4a", "-c:a", "aac")
+    page.get_by_role("link", name="Begroetingen").click()
+    page.get_by_label("Opname uploaden").set_input_files(str(tmp_path / "welkom.m4a"))
+    page.locator("form[action='/admin/greetings/upload'] button").click()
+    recording = page.locator("section.recording", has_text="welkom.m4a")
+    expect(recording.locator("audio")).to_have_attribute("src", re.compile(r"^/media/[0-9a-f]{64}\.mp3$"))
+    expect(recording.get_by_role("img")).to_be_visible()
+    assert recording.locator("svg path").get_attribute("d", timeout=5000).startswith("M0,24")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "admin-greetings.png"), full_page=True)
+
+
+def test_add_a_holiday_period(page: Page) -> None:
+    page.get_by_role("link", name="Instellingen").click()
+    page.get_by_label("Van", exact=True).fill("2026-12-31")
+    page.get_by_label("Tot en met").fill("2027-01-02")
+    page.get_by_label("Begroeting in die periode").fill("Met oud en nieuw belt u de waarneming.")
+    page.get_by_label("Doorverbinden met").fill("+31209999999")
+    page.get_by_role("button", name="Periode toevoegen").click()
+    expect(page.locator("#periods")).to_contain_text(
+        "2026-12-31 \u2013 2027-01-02: Met oud en nieuw belt u de waarneming."
+    )
