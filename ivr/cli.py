@@ -30,6 +30,9 @@ def _serve(args: argparse.Namespace) -> int:
     from ivr.web.app import create_app
 
     settings = _settings(args)
+    if "public_url" not in settings.model_fields_set:
+        # Not configured: the address being served is the best guess (right for local use and the simulator).
+        settings = settings.model_copy(update={"public_url": f"http://{args.host}:{args.port}"})
     settings.require_webhook_security()
     if settings.twilio_auth_token is None:
         print(
