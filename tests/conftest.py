@@ -86,6 +86,9 @@ def settings(sqlite_url: str, tmp_path: Path) -> Settings:
     return Settings(
         database_url=sqlite_url,
         media_dir=tmp_path / "media",
+        speech_cache_dir=tmp_path / "speech-cache",
+        # Google is out of reach here: fail over to espeak-ng without waiting out real back-off delays.
+        tts_retry_base_delay_s=0.01,
         public_url=PUBLIC_URL,
         twilio_auth_token=TEST_TOKEN,
     )

@@ -17,6 +17,7 @@ from ivr.store.database import Database
 from ivr.twiml import TwimlRenderer
 from ivr.web import twilio_hooks
 from ivr.web.admin import routes as admin_routes
+from ivr.web.api import greetings as api_greetings
 from ivr.web.api import routes as api_routes
 from ivr.web.media import media_router
 from ivr.web.services import Clock, Services, utc_now
@@ -54,6 +55,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, database: Database
     app.include_router(twilio_hooks.router)
     app.include_router(media_router(settings.media_dir))
     app.include_router(api_routes.router)
+    app.include_router(api_greetings.router)
     app.include_router(admin_routes.router)
     # Signed, not encrypted: the cookie holds only the staff user's id, the language and the CSRF token.
     app.add_middleware(

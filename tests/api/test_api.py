@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import httpx
 import pytest
@@ -13,6 +14,7 @@ from ivr.simulator.local_server import running_server
 from ivr.store import keys
 from ivr.store.database import Database
 from ivr.web.app import create_app
+from tests.audio.signals import speech_wav
 from tests.twilio_client import TwilioLikeClient
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -50,7 +52,12 @@ def api(settings: Settings, demo_text: str) -> Iterator[Setup]:
 def endpoints(http: httpx.Client, business_id: int) -> list[tuple[str, str]]:
     schema = http.get("/openapi.json").json()
     return [
-        (method.upper(), path.replace("{business_id}", str(business_id)))
+        (
+            method.upper(),
+            path.replace("{business_id}", str(business_id))
+            .replace("{greeting_id}", "1")
+            .replace("{recording_sid}", "RE1"),
+        )
         for path, methods in schema["paths"].items()
         if path.startswith("/api/v1")
         for method in methods
@@ -68,14 +75,20 @@ def test_every_endpoint_answers_401_without_a_valid_key(api: Setup) -> None:
 
 
 def test_no_read_or_write_across_businesses(api: Setup) -> None:
-    bodies = {"PUT": {"rings": 3}, "PATCH": {"rings": 3}}
+    hijack = {"business": "Hijacked", "numbers": ["+31201234567"], "operators": ["+31612345678"]}
     for method, path in endpoints(api.http, api.other_id):
         if path == "/api/v1/businesses":
             continue
-        body = bodies.get(method)
+        # Well-formed requests, so only the business they name can make them fail.
+        body: dict[str, object] | None = {"rings": 3} if method in ("PUT", "PATCH") else None
         if path.endswith("/config") and method == "PUT":
-            body = {"business": "Hijacked", "numbers": ["+31201234567"], "operators": ["+31612345678"]}
-        response = api.http.request(method, path, json=body, headers=api.as_key(api.demo_key))
+            body = hijack
+        if path.endswith("/greetings/text"):
+            body = {"text": "Hallo, Loodgieter Jansen."}
+        files = {"recording": ("welkom.wav", b"RIFF")} if method == "POST" else None
+        response = api.http.request(
+            method, path, json=None if files else body, files=files, headers=api.as_key(api.demo_key)
+        )
         assert response.status_code == 404, (method, path, response.text)
         assert response.json()["detail"] == "no such business"
     own = api.http.get(f"/api/v1/businesses/{api.other_id}/config", headers=api.as_key(api.other_key))
@@ -146,3 +159,34 @@ def test_call_log_filters(api: Setup) -> None:
     assert [call["call_sid"] for call in logged] == ["CA0123"]
     none = api.http.get(path, params={"outcome": "voicemail"}, headers=api.as_key(api.demo_key)).json()
     assert none == []
+
+
+def test_greetings_upload_list_activate_preview_delete(api: Setup, tmp_path: Path) -> None:
+    voice = speech_wav(tmp_path / "voice.wav", "Goedemiddag, u spreekt met Loodgieter Jansen.")
+    base = f"/api/v1/businesses/{api.other_id}/greetings"
+    key = api.as_key(api.other_key)
+    uploaded = api.http.post(base, files={"recording": ("welkom.wav", voice.read_bytes())}, headers=key)
+    assert uploaded.status_code == 201, uploaded.text
+    greeting = uploaded.json()
+    assert greeting["active"] is False and abs(greeting["report"]["output_lufs"] + 19) <= 0.5
+    refused = api.http.post(base, files={"recording": ("welkom.mp3", b"not audio at all")}, headers=key)
+    assert refused.status_code == 422 and "not an audio format" in refused.json()["detail"]
+    assert len(api.http.get(base, headers=key).json()) == 1  # the refused upload left nothing behind
+    active = api.http.put(f"{base}/{greeting['id']}/active", headers=key).json()
+    assert active["active"] is True
+    assert greeting["media_id"] in TwilioLikeClient(api.http).post("/twilio/voice", {"To": "+31201234567"}).text
+    preview = api.http.get(f"{base}/{greeting['id']}/preview", headers=key)
+    assert preview.headers["content-type"] == "audio/mpeg" and len(preview.content) > 1000
+    assert api.http.delete(f"{base}/{greeting['id']}", headers=key).status_code == 409  # active: keep it
+
+
+def test_voicemails_list_and_mark_handled(api: Setup) -> None:
+    twilio = TwilioLikeClient(api.http)
+    recording = {"RecordingSid": "RE77", "RecordingUrl": "https://api.twilio.com/RE77", "RecordingDuration": "12"}
+    twilio.post(f"/twilio/recording?business={api.demo_id}", recording)
+    base = f"/api/v1/businesses/{api.demo_id}/voicemails"
+    key = api.as_key(api.demo_key)
+    assert [v["recording_sid"] for v in api.http.get(base, headers=key).json()] == ["RE77"]
+    assert api.http.put(f"{base}/RE77/handled", headers=key).status_code == 204
+    assert api.http.get(base, params={"unhandled": "true"}, headers=key).json() == []
+    assert api.http.put(f"{base}/RE77/handled", headers=api.as_key(api.other_key)).status_code == 404

@@ -1,13 +1,14 @@
 """API keys as a dependency: 401 without a valid key; a business key sees only its own business (404 else)."""
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException
+from fastapi import Depends, HTTPException, Path
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from ivr.store import keys
-from ivr.web.services import ServicesDep
+from ivr.errors import NotFoundError
+from ivr.store import businesses, keys
+from ivr.web.services import Services, ServicesDep
 
 bearer = HTTPBearer(auto_error=False, description="An API key from `greetline keys create`")
 
@@ -39,3 +40,19 @@ def api_caller(
 
 
 CallerDep = Annotated[Caller, Depends(api_caller)]
+
+
+NOT_FOUND = "no such business"
+# Ids are database integers; anything outside their range is refused before it reaches SQL.
+BusinessId = Annotated[int, Path(ge=1, le=2**31 - 1, description="the business's id")]
+
+
+def owned_document(services: Services, caller: Caller, business_id: int) -> dict[str, Any]:
+    """The business's stored document, if this key may see it; 404 otherwise, the same as if it did not exist."""
+    if not caller.may_see(business_id):
+        raise HTTPException(404, NOT_FOUND)
+    try:
+        with services.database.transaction() as session:
+            return businesses.get(session, business_id).document
+    except NotFoundError:
+        raise HTTPException(404, NOT_FOUND) from None

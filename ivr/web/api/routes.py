@@ -4,22 +4,18 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, HTTPException, Path, Query
+from fastapi import APIRouter, Body, HTTPException, Query
 from pydantic import BaseModel, Field
 
 from ivr import administration
 from ivr.callflow.ringing import MAX_RINGS, MIN_RINGS
 from ivr.document.load import validate_document
-from ivr.errors import ConflictError, DocumentError, NotFoundError
+from ivr.errors import ConflictError, DocumentError
 from ivr.store import businesses, calls
-from ivr.web.api.auth import Caller, CallerDep
-from ivr.web.services import Services, ServicesDep
+from ivr.web.api.auth import BusinessId, CallerDep, owned_document
+from ivr.web.services import ServicesDep
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
-
-NOT_FOUND = "no such business"
-# Ids are database integers; anything outside their range is refused before it reaches SQL.
-BusinessId = Annotated[int, Path(ge=1, le=2**31 - 1, description="the business's id")]
 
 
 class BusinessSummary(BaseModel):
@@ -56,17 +52,6 @@ class CallOut(BaseModel):
     duration_s: int | None
 
 
-def _own(services: Services, caller: Caller, business_id: int) -> dict[str, Any]:
-    """The business's stored document, if this key may see it; 404 otherwise, the same as if it did not exist."""
-    if not caller.may_see(business_id):
-        raise HTTPException(404, NOT_FOUND)
-    try:
-        with services.database.transaction() as session:
-            return businesses.get(session, business_id).document
-    except NotFoundError:
-        raise HTTPException(404, NOT_FOUND) from None
-
-
 def _saved(call: Callable[[], administration.Saved]) -> SavedOut:
     try:
         saved = call()
@@ -91,14 +76,14 @@ def list_businesses(services: ServicesDep, caller: CallerDep) -> list[BusinessSu
 
 @router.get("/businesses/{business_id}/config", summary="The whole business document")
 def get_config(business_id: BusinessId, services: ServicesDep, caller: CallerDep) -> dict[str, Any]:
-    return _own(services, caller, business_id)
+    return owned_document(services, caller, business_id)
 
 
 @router.put("/businesses/{business_id}/config", summary="Replace the whole business document")
 def put_config(
     business_id: BusinessId, services: ServicesDep, caller: CallerDep, document: Annotated[dict[str, Any], Body()]
 ) -> SavedOut:
-    _own(services, caller, business_id)
+    owned_document(services, caller, business_id)
     now = datetime.now(UTC)
     return _saved(lambda: administration.replace_document(services.database, business_id, document, now))
 
@@ -107,23 +92,23 @@ def put_config(
 def patch_config(
     business_id: BusinessId, services: ServicesDep, caller: CallerDep, parts: Annotated[dict[str, Any], Body()]
 ) -> SavedOut:
-    _own(services, caller, business_id)
+    owned_document(services, caller, business_id)
     now = datetime.now(UTC)
     return _saved(lambda: administration.change_parts(services.database, business_id, parts, now))
 
 
 @router.put("/businesses/{business_id}/rings", summary="Set the ring count; answers what it means")
 def put_rings(business_id: BusinessId, body: RingCount, services: ServicesDep, caller: CallerDep) -> RingMeaningOut:
-    _own(services, caller, business_id)
+    owned_document(services, caller, business_id)
     now = datetime.now(UTC)
     _saved(lambda: administration.change_parts(services.database, business_id, {"rings": body.rings}, now))
-    document = validate_document(_own(services, caller, business_id))
+    document = validate_document(owned_document(services, caller, business_id))
     return RingMeaningOut(**administration.ring_meaning(document).__dict__)
 
 
 @router.get("/businesses/{business_id}/rings", summary="The ring count and what it means")
 def get_rings(business_id: BusinessId, services: ServicesDep, caller: CallerDep) -> RingMeaningOut:
-    document = validate_document(_own(services, caller, business_id))
+    document = validate_document(owned_document(services, caller, business_id))
     return RingMeaningOut(**administration.ring_meaning(document).__dict__)
 
 
@@ -137,7 +122,7 @@ def list_calls(
     outcome: Literal["operator", "overflow", "voicemail", "closed", "missed", "hung up", "fallback"] | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[CallOut]:
-    _own(services, caller, business_id)
+    owned_document(services, caller, business_id)
     services.call_log.flush()  # include calls still on their way to the database
     with services.database.transaction() as session:
         logged = calls.recent(session, business_id, limit=limit, since=since, until=until, outcome=outcome)
@@ -173,7 +158,7 @@ def hears(
     from ivr.simulator.behaviour import Answering, PhoneBehaviour
     from ivr.simulator.caller import CallPlan
 
-    document = _own(services, caller, business_id)
+    document = owned_document(services, caller, business_id)
     local = at.replace(tzinfo=None) if at else None
     plan = CallPlan(
         document["numbers"][0],

@@ -1,0 +1,195 @@
+"""/api/v1 greetings and voicemails: upload, generate from text, list, preview, make active, delete; listen, handle."""
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, HTTPException, Path, UploadFile
+from fastapi.responses import FileResponse, Response
+from pydantic import BaseModel, Field
+
+from audio.errors import AudioError
+from audio.media import MediaStore
+from audio.normalize import MAX_UPLOAD_BYTES, normalize_greeting
+from ivr import administration
+from ivr.errors import DocumentError, NotFoundError
+from ivr.store import library
+from ivr.web.api.auth import BusinessId, CallerDep, owned_document
+from ivr.web.services import Services, ServicesDep
+
+router = APIRouter(prefix="/api/v1", tags=["greetings"])
+
+GreetingId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+class GreetingOut(BaseModel):
+    id: int
+    file_name: str
+    media_id: str
+    duration_s: float
+    active: bool
+    preview_url: str
+    report: dict[str, Any]
+
+
+class TextGreeting(BaseModel):
+    text: str = Field(min_length=1, max_length=1000, description="the welcome; {salutation} and {business} allowed")
+
+
+class RenderOut(BaseModel):
+    rendered: int
+    problems: list[str]
+
+
+class VoicemailOut(BaseModel):
+    recording_sid: str
+    call_sid: str
+    url: str
+    duration_s: int | None
+    received_at: datetime
+    handled: bool
+
+
+def _out(services: Services, item: library.GreetingRecording, active_media: str | None) -> GreetingOut:
+    return GreetingOut(
+        id=item.id,
+        file_name=item.file_name,
+        media_id=item.media_id,
+        duration_s=item.duration_s,
+        active=item.media_id == active_media,
+        preview_url=f"{services.settings.public_url}/media/{item.media_id}.mp3",
+        report=item.report,
+    )
+
+
+def _active_media(document: dict[str, Any]) -> str | None:
+    media: str | None = (document.get("greeting") or {}).get("media")
+    return media
+
+
+@router.get("/businesses/{business_id}/greetings", summary="Uploaded greetings, the active one marked")
+def list_greetings(business_id: BusinessId, services: ServicesDep, caller: CallerDep) -> list[GreetingOut]:
+    document = owned_document(services, caller, business_id)
+    with services.database.transaction() as session:
+        found = library.greetings(session, business_id)
+    return [_out(services, item, _active_media(document)) for item in found]
+
+
+@router.post("/businesses/{business_id}/greetings", status_code=201, summary="Upload a recording (normalised)")
+def upload_greeting(
+    business_id: BusinessId, services: ServicesDep, caller: CallerDep, recording: UploadFile
+) -> GreetingOut:
+    document = owned_document(services, caller, business_id)
+    data = recording.file.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise HTTPException(413, f"the file is larger than {MAX_UPLOAD_BYTES // 2**20} MB; upload a shorter one")
+    try:
+        normalised = normalize_greeting(data, kind="welcome")
+    except AudioError as error:
+        raise HTTPException(422, str(error)) from None
+    media_id = MediaStore(services.settings.media_dir).save(normalised)
+    with services.database.transaction() as session:
+        item = library.add_greeting(
+            session,
+            business_id=business_id,
+            media_id=media_id,
+            file_name=recording.filename or "upload",
+            duration_s=normalised.report.duration_s,
+            report=normalised.report.to_dict(),
+            now=services.clock(),
+        )
+    return _out(services, item, _active_media(document))
+
+
+@router.get("/businesses/{business_id}/greetings/{greeting_id}/preview", summary="The greeting as MP3")
+def preview(business_id: BusinessId, greeting_id: GreetingId, services: ServicesDep, caller: CallerDep) -> Response:
+    owned_document(services, caller, business_id)
+    item = _greeting(services, business_id, greeting_id)
+    return FileResponse(MediaStore(services.settings.media_dir).preview_path(item.media_id), media_type="audio/mpeg")
+
+
+def _greeting(services: Services, business_id: int, greeting_id: int) -> library.GreetingRecording:
+    try:
+        with services.database.transaction() as session:
+            return library.greeting(session, business_id, greeting_id)
+    except NotFoundError:
+        raise HTTPException(404, "no such greeting") from None
+
+
+@router.put("/businesses/{business_id}/greetings/{greeting_id}/active", summary="Make this the welcome callers hear")
+def make_active(
+    business_id: BusinessId, greeting_id: GreetingId, services: ServicesDep, caller: CallerDep
+) -> GreetingOut:
+    owned_document(services, caller, business_id)
+    item = _greeting(services, business_id, greeting_id)
+    greeting = {"file": item.file_name, "media": item.media_id}
+    administration.change_parts(services.database, business_id, {"greeting": greeting}, services.clock())
+    return _out(services, item, item.media_id)
+
+
+@router.delete("/businesses/{business_id}/greetings/{greeting_id}", status_code=204, summary="Delete a greeting")
+def delete_greeting(
+    business_id: BusinessId, greeting_id: GreetingId, services: ServicesDep, caller: CallerDep
+) -> Response:
+    document = owned_document(services, caller, business_id)
+    item = _greeting(services, business_id, greeting_id)
+    if item.media_id == _active_media(document):
+        raise HTTPException(409, "this greeting is the active welcome; make another one active first")
+    with services.database.transaction() as session:
+        library.delete_greeting(session, business_id, greeting_id)
+    return Response(status_code=204)
+
+
+@router.put("/businesses/{business_id}/greetings/text", summary="Use a typed welcome, rendered as speech")
+def text_greeting(
+    business_id: BusinessId, body: Annotated[TextGreeting, Body()], services: ServicesDep, caller: CallerDep
+) -> RenderOut:
+    from ivr.commands import render_number
+
+    document = owned_document(services, caller, business_id)
+    try:
+        administration.change_parts(services.database, business_id, {"greeting": {"text": body.text}}, services.clock())
+    except DocumentError as error:
+        detail = {"message": "nothing was changed; fix these problems", "problems": error.problems}
+        raise HTTPException(422, detail) from None
+    report = render_number(services.settings, document["numbers"][0], lambda _done, _total, _text: None)
+    return RenderOut(rendered=len(report.rendered), problems=report.problems)
+
+
+@router.get("/businesses/{business_id}/voicemails", summary="Voicemail messages, newest first")
+def list_voicemails(
+    business_id: BusinessId, services: ServicesDep, caller: CallerDep, unhandled: bool = False
+) -> list[VoicemailOut]:
+    owned_document(services, caller, business_id)
+    with services.database.transaction() as session:
+        found = library.voicemails(session, business_id, unhandled_only=unhandled)
+    return [
+        VoicemailOut(
+            recording_sid=v.recording_sid,
+            call_sid=v.call_sid,
+            url=v.url,
+            duration_s=v.duration_s,
+            received_at=v.received_at,
+            handled=v.handled_at is not None,
+        )
+        for v in found
+    ]
+
+
+@router.put(
+    "/businesses/{business_id}/voicemails/{recording_sid}/handled",
+    status_code=204,
+    summary="Mark a voicemail as handled",
+)
+def mark_handled(
+    business_id: BusinessId,
+    recording_sid: Annotated[str, Path(max_length=64)],
+    services: ServicesDep,
+    caller: CallerDep,
+) -> Response:
+    owned_document(services, caller, business_id)
+    try:
+        with services.database.transaction() as session:
+            library.mark_handled(session, business_id, recording_sid, services.clock())
+    except NotFoundError:
+        raise HTTPException(404, "no such voicemail") from None
+    return Response(status_code=204)
