@@ -3,13 +3,13 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Protocol
 
 from fastapi import Depends, Request
 
 from ivr.directory import Directory
 from ivr.settings import Settings
-from ivr.store.call_log import CallLogWriter
+from ivr.store.calls import CallEntry
 from ivr.store.database import Database
 from ivr.twiml import TwimlRenderer
 
@@ -20,13 +20,23 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+class CallLog(Protocol):
+    """Where webhooks hand their steps (ivr.store.call_log.CallLogWriter; nowhere for a preview)."""
+
+    def record(self, entry: CallEntry) -> None: ...
+
+    def flush(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
 @dataclass(frozen=True)
 class Services:
     settings: Settings
     database: Database
     directory: Directory
     renderer: TwimlRenderer
-    call_log: CallLogWriter
+    call_log: CallLog
     clock: Clock
 
 

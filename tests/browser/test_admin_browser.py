@@ -62,8 +62,12 @@ def page(settings: Settings, demo_text: str, tmp_path: Path) -> Iterator[Page]:
 def test_ring_count_seconds_follow_the_slider_and_the_transcript_follows_the_save(page: Page) -> None:
     page.get_by_role("link", name="Instellingen").click()
     slider = page.get_by_label("Aantal keer overgaan", exact=True)
+    slider.fill("7")
+    expect(page.locator("#ring-seconds")).to_have_text("7 keer overgaan is ongeveer 35 seconden.")
+    expect(page.locator("#ring-warnings")).to_contain_text("most callers hang up")
     slider.fill("3")
     expect(page.locator("#ring-seconds")).to_have_text("3 keer overgaan is ongeveer 15 seconden.")
+    expect(page.locator("#ring-warnings li")).to_have_count(0)
     page.locator("form[action='/admin/settings/rings'] button").click()
     expect(page.get_by_role("status").first).to_contain_text("Opgeslagen")
     expect(page.locator(".transcript")).to_contain_text("timeout 10 s")

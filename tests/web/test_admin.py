@@ -3,6 +3,7 @@
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from ivr.applying import apply_text
 from ivr.settings import Settings
 from ivr.simulator.local_server import running_server
-from ivr.store import staff
+from ivr.store import businesses, calls, staff
 from ivr.store.database import Database
 from ivr.web.app import create_app
 from tests.twilio_client import TwilioLikeClient
@@ -98,3 +99,64 @@ def test_english_on_request(admin: httpx.Client) -> None:
     log_in(admin)
     admin.get("/admin/language/en")
     assert "4 rings is about 20 seconds." in admin.get("/admin/settings").text
+
+
+def stored_document(settings: Settings) -> dict[str, Any]:
+    database = Database(settings.database_url)
+    try:
+        with database.transaction() as session:
+            (found,) = businesses.all_businesses(session)
+            return found.document
+    finally:
+        database.dispose()
+
+
+def test_what_a_caller_hears_is_shown_but_not_logged_as_a_call(admin: httpx.Client, settings: Settings) -> None:
+    log_in(admin)
+    for _ in range(2):
+        dashboard = admin.get("/admin").text
+        assert "Goedemorgen, u spreekt met Huisartsenpraktijk De Linde." in dashboard
+        assert "timeout 15 s" in admin.get("/admin/settings").text
+    assert "Nog geen." in dashboard.split("Gesprekken vandaag")[1]
+    database = Database(settings.database_url)
+    with database.transaction() as session:
+        assert calls.recent(session, 1) == []
+    database.dispose()
+
+
+def test_the_language_switch_returns_to_the_page_and_never_to_another_site(admin: httpx.Client) -> None:
+    log_in(admin)
+    settings_page = str(admin.base_url.join("/admin/settings?x=1"))
+    back = admin.get("/admin/language/en", headers={"Referer": settings_page})
+    assert back.headers["location"] == "/admin/settings?x=1"
+    for elsewhere in ["https://evil.example/admin", "https://evil.example/phish", "/twilio/voice"]:
+        away = admin.get("/admin/language/nl", headers={"Referer": elsewhere})
+        assert away.headers["location"] == "/admin", elsewhere
+
+
+def test_the_ring_count_means_seconds_and_warnings_before_it_is_saved(admin: httpx.Client) -> None:
+    log_in(admin)
+    three = admin.get("/admin/settings/rings/meaning", params={"rings": 3}).json()
+    assert (three["text"], three["warnings"]) == ("3 keer overgaan is ongeveer 15 seconden.", [])
+    seven = admin.get("/admin/settings/rings/meaning", params={"rings": 7}).json()
+    assert seven["ringing_s"] == 35 and any("most callers hang up" in warning for warning in seven["warnings"])
+    assert admin.get("/admin/settings/rings/meaning", params={"rings": 11}).status_code == 422
+    assert "4 keer overgaan" in admin.get("/admin/settings").text  # asking saved nothing
+
+
+def test_the_overflow_is_changed_only_when_asked_and_never_lost(admin: httpx.Client, settings: Settings) -> None:
+    token = log_in(admin)
+    phones = {"operators": "+31501111111\n+31 50 222 2222", "ring": "sequential", "csrf": token}
+    boxes = ["praktijk@example.nl", "dokter@example.nl"]
+    voicemail = {"overflow_kind": "voicemail", "overflow_email": ", ".join(boxes)}
+    assert admin.post("/admin/settings/phones", data={**phones, **voicemail}).status_code == 200
+    assert stored_document(settings)["overflow"] == {"voicemail": {"email": boxes}}
+    page = admin.post("/admin/settings/phones", data=phones)  # a form that does not mention the overflow
+    assert page.status_code == 200 and 'value="voicemail" checked' in page.text
+    assert stored_document(settings)["overflow"] == {"voicemail": {"email": boxes}}
+    two = {"overflow_kind": "dial", "overflow_dial": "+31208888888; +31209999999"}
+    admin.post("/admin/settings/phones", data={**phones, **two})
+    assert stored_document(settings)["overflow"] == {"dial": ["+31208888888", "+31209999999"]}
+    assert stored_document(settings)["operators"] == ["+31501111111", "+31502222222"]
+    admin.post("/admin/settings/phones", data={**phones, "overflow_kind": "none"})
+    assert "overflow" not in stored_document(settings)

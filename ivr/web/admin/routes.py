@@ -8,9 +8,10 @@ import secrets
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
@@ -19,14 +20,17 @@ from audio.media import MediaStore
 from audio.normalize import normalize_greeting
 from ivr import administration
 from ivr.callflow.model import Country
+from ivr.callflow.ringing import MAX_RINGS, MIN_RINGS
 from ivr.document.load import validate_document
 from ivr.errors import ConflictError, DocumentError, GreetlineError
 from ivr.forwarding import forward_codes
 from ivr.simulator.caller import Transcript
 from ivr.store import businesses, calls, rendered, staff
 from ivr.store.staff import StaffUser
+from ivr.web.admin.forms import OverflowKind, listed, overflow_fields, overflow_part
 from ivr.web.admin.i18n import LANGUAGES, WORDS, english_days
 from ivr.web.admin.waveform import waveform_path
+from ivr.web.preview import caller_hears
 from ivr.web.services import Services, ServicesDep
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -71,21 +75,7 @@ def _document(services: Services, user: StaffUser) -> dict[str, Any]:
 
 
 def _hears(services: Services, document: dict[str, Any]) -> Transcript:
-    """The simulator's transcript of a call now, at the business's local time."""
-    from ivr.commands import simulate
-    from ivr.simulator.behaviour import Answering, PhoneBehaviour
-    from ivr.simulator.caller import CallPlan
-
-    local = services.clock().astimezone(ZoneInfo(document["timezone"])).replace(tzinfo=None)
-    plan = CallPlan(
-        document["numbers"][0],
-        "+31612345678",
-        local,
-        "",
-        PhoneBehaviour(Answering.AFTER, 8),
-        PhoneBehaviour(Answering.AFTER, 5),
-    )
-    return simulate(services.settings, plan, url=None)
+    return caller_hears(services, document, services.clock())
 
 
 def _recording_names(services: Services, user: StaffUser, language: str) -> dict[str, str]:
@@ -136,7 +126,16 @@ def logout(request: Request, csrf: Annotated[str, Form()]) -> Response:
 def choose_language(request: Request, language: str) -> Response:
     if language in LANGUAGES:
         request.session["lang"] = language
-    return RedirectResponse(request.headers.get("referer") or "/admin", status_code=303)
+    return RedirectResponse(_back_to(request), status_code=303)
+
+
+def _back_to(request: Request) -> str:
+    """The admin page the visitor came from; never another site (the Referer header is the visitor's to set)."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    same_site = referer.netloc in ("", request.url.netloc)
+    if same_site and (referer.path == "/admin" or referer.path.startswith("/admin/")):
+        return referer.path + (f"?{referer.query}" if referer.query else "")
+    return "/admin"
 
 
 @router.get("")
@@ -265,6 +264,7 @@ def _settings_page(request: Request, services: Services, user: StaffUser, **extr
         transcript=_hears(services, document),
         recordings=_recording_names(services, user, document.get("language", "nl")),
         forward_codes=codes,
+        overflow=overflow_fields(document),
         **extra,
     )
 
@@ -272,6 +272,22 @@ def _settings_page(request: Request, services: Services, user: StaffUser, **extr
 @router.get("/settings")
 def settings_page(request: Request, services: ServicesDep, user: UserDep) -> Response:
     return _settings_page(request, services, user)
+
+
+@router.get("/settings/rings/meaning")
+def ring_meaning(
+    request: Request, services: ServicesDep, user: UserDep, rings: Annotated[int, Query(ge=MIN_RINGS, le=MAX_RINGS)]
+) -> dict[str, Any]:
+    """What a ring count would mean, before it is saved: the slider shows it as it moves."""
+    candidate = validate_document({**_document(services, user), "rings": rings})
+    meaning = administration.ring_meaning(candidate)
+    words = WORDS.get(request.session.get("lang", "nl"), WORDS["nl"])
+    return {
+        "rings": meaning.rings,
+        "ringing_s": meaning.ringing_s,
+        "text": words["seconds"].format(rings=meaning.rings, s=meaning.ringing_s),
+        "warnings": meaning.warnings,
+    }
 
 
 def _after_save(request: Request, services: Services, user: StaffUser, problems: list[str]) -> Response:
@@ -303,13 +319,15 @@ def save_phones(
     operators: Annotated[str, Form()],
     ring: Annotated[str, Form()],
     csrf: Annotated[str, Form()],
-    overflow: Annotated[str, Form()] = "",
+    overflow_kind: Annotated[OverflowKind | None, Form()] = None,
+    overflow_dial: Annotated[str, Form()] = "",
+    overflow_email: Annotated[str, Form()] = "",
 ) -> Response:
     _check_csrf(request, csrf)
     parts: dict[str, Any] = {
-        "operators": [line.strip() for line in operators.splitlines() if line.strip()],
+        "operators": listed(operators),
         "ring": ring,
-        "overflow": {"dial": overflow.strip()} if overflow.strip() else None,
+        **overflow_part(overflow_kind, overflow_dial, overflow_email),
     }
     return _after_save(request, services, user, _save(services, user, parts))
 

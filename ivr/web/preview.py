@@ -1,0 +1,68 @@
+"""What a caller hears: the simulator's call against this app's own configuration, for the admin page and API.
+
+A preview is not a call. It runs on a second app that shares the database but logs nothing, so staff who open
+the dashboard do not see their own previews among today's calls (nor another business's, as one fixed call sid
+would have it), and it opens no database pool or log writer that would outlive the request.
+"""
+
+import secrets
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+
+from ivr.simulator.behaviour import Answering, PhoneBehaviour
+from ivr.simulator.caller import CallPlan, SimulatedCall, Transcript
+from ivr.simulator.local_server import running_server
+from ivr.store.calls import CallEntry
+from ivr.web.services import Services
+
+# A Dutch mobile as the caller, and phones that answer after a typical while: the preview shows the path a
+# call takes when someone is there (staff pick up after 8 s, an answering service after 5 s).
+PREVIEW_CALLER = "+31612345678"
+OPERATORS_ANSWER_AFTER_S = 8
+SERVICE_ANSWERS_AFTER_S = 5
+# The simulator's own per-request limit is generous; a preview that takes longer is a broken flow.
+PREVIEW_TIMEOUT_S = 20.0
+
+
+class _NotLogged:
+    def record(self, entry: CallEntry) -> None:
+        pass
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def local_time_at(document: dict[str, Any], moment: datetime) -> datetime:
+    """A moment as wall-clock time at the business; a time without a zone is taken to be that already."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(ZoneInfo(document["timezone"])).replace(tzinfo=None)
+
+
+def caller_hears(services: Services, document: dict[str, Any], moment: datetime, presses: str = "") -> Transcript:
+    from ivr.web.app import create_app  # the app module imports the routes that import this one
+
+    token = secrets.token_hex(16)  # signed and checked exactly as Twilio's requests are
+    settings = services.settings.model_copy(update={"twilio_auth_token": token})
+    app = create_app(settings, clock=services.clock, database=services.database)
+    built: Services = app.state.services
+    built.call_log.close()  # the writer create_app started; this app records nothing
+    app.state.services = replace(built, call_log=_NotLogged())
+    plan = CallPlan(
+        document["numbers"][0],
+        PREVIEW_CALLER,
+        local_time_at(document, moment),
+        presses,
+        PhoneBehaviour(Answering.AFTER, OPERATORS_ANSWER_AFTER_S),
+        PhoneBehaviour(Answering.AFTER, SERVICE_ANSWERS_AFTER_S),
+        call_sid="CApreview" + secrets.token_hex(12),
+    )
+    with running_server(app) as base_url, httpx.Client(base_url=base_url, timeout=PREVIEW_TIMEOUT_S) as client:
+        return SimulatedCall(client, settings.public_url, token, plan).run()
