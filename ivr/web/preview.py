@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
+from ivr.errors import InputError
 from ivr.simulator.behaviour import Answering, PhoneBehaviour
 from ivr.simulator.caller import CallPlan, SimulatedCall, Transcript
 from ivr.simulator.local_server import running_server
@@ -24,6 +25,8 @@ from ivr.web.services import Services
 PREVIEW_CALLER = "+31612345678"
 OPERATORS_ANSWER_AFTER_S = 8
 SERVICE_ANSWERS_AFTER_S = 5
+# Previews are for days people plan for; the far edges of the calendar only overflow date arithmetic.
+FIRST_YEAR, LAST_YEAR = 1970, 2200
 # The simulator's own per-request limit is generous; a preview that takes longer is a broken flow.
 PREVIEW_TIMEOUT_S = 20.0
 
@@ -41,12 +44,15 @@ class _NotLogged:
 
 def local_time_at(document: dict[str, Any], moment: datetime) -> datetime:
     """A moment as wall-clock time at the business; a time without a zone is taken to be that already."""
+    if not FIRST_YEAR < moment.year < LAST_YEAR:
+        raise InputError(f"give a time between the years {FIRST_YEAR} and {LAST_YEAR}, got {moment.isoformat()}")
     if moment.tzinfo is None:
         return moment
     return moment.astimezone(ZoneInfo(document["timezone"])).replace(tzinfo=None)
 
 
 def caller_hears(services: Services, document: dict[str, Any], moment: datetime, presses: str = "") -> Transcript:
+    """The transcript of a call at `moment`; InputError for a moment outside the years a preview covers."""
     from ivr.web.app import create_app  # the app module imports the routes that import this one
 
     token = secrets.token_hex(16)  # signed and checked exactly as Twilio's requests are

@@ -190,3 +190,15 @@ def test_voicemails_list_and_mark_handled(api: Setup) -> None:
     assert api.http.put(f"{base}/RE77/handled", headers=key).status_code == 204
     assert api.http.get(base, params={"unhandled": "true"}, headers=key).json() == []
     assert api.http.put(f"{base}/RE77/handled", headers=api.as_key(api.other_key)).status_code == 404
+
+
+def test_what_a_caller_hears_takes_a_time_with_its_zone_and_is_not_logged(api: Setup) -> None:
+    path = f"/api/v1/businesses/{api.demo_id}/hears"
+    # 16:30 in UTC is 17:30 in Amsterdam: after closing time, so the closed greeting.
+    heard = api.http.get(path, params={"at": "2026-11-24T16:30:00+00:00"}, headers=api.as_key(api.demo_key)).json()
+    assert heard["events"][0]["text"] == "U belt buiten onze openingstijden."
+    calls = api.http.get(f"/api/v1/businesses/{api.demo_id}/calls", headers=api.as_key(api.demo_key)).json()
+    assert calls == []  # a preview is not a call
+    for odd in ["0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59", "1969-12-31T23:00:00-02:00"]:
+        answer = api.http.get(path, params={"at": odd}, headers=api.as_key(api.demo_key))
+        assert answer.status_code == 422 and "give a time between" in answer.text, odd

@@ -10,9 +10,10 @@ from pydantic import BaseModel, Field
 from ivr import administration
 from ivr.callflow.ringing import MAX_RINGS, MIN_RINGS
 from ivr.document.load import validate_document
-from ivr.errors import ConflictError, DocumentError
+from ivr.errors import ConflictError, DocumentError, InputError
 from ivr.store import businesses, calls
 from ivr.web.api.auth import BusinessId, CallerDep, owned_document
+from ivr.web.preview import caller_hears
 from ivr.web.services import ServicesDep
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -151,24 +152,17 @@ def hears(
     business_id: BusinessId,
     services: ServicesDep,
     caller: CallerDep,
-    at: Annotated[datetime | None, Query(description="local time at the business; default now")] = None,
+    at: Annotated[
+        datetime | None,
+        Query(description="a time with a zone, or the local time at the business without one; default now"),
+    ] = None,
     press: Annotated[str, Query(max_length=4, pattern=r"^[0-9*#]*$")] = "",
 ) -> HeardOut:
-    from ivr.commands import simulate
-    from ivr.simulator.behaviour import Answering, PhoneBehaviour
-    from ivr.simulator.caller import CallPlan
-
     document = owned_document(services, caller, business_id)
-    local = at.replace(tzinfo=None) if at else None
-    plan = CallPlan(
-        document["numbers"][0],
-        "+31612345678",
-        local,
-        press,
-        PhoneBehaviour(Answering.AFTER, 8),
-        PhoneBehaviour(Answering.AFTER, 5),
-    )
-    transcript = simulate(services.settings, plan, url=None)
+    try:
+        transcript = caller_hears(services, document, at or services.clock(), press)
+    except InputError as error:
+        raise HTTPException(422, str(error)) from None
     return HeardOut(
         to_number=transcript.to_number,
         events=[event.__dict__ for event in transcript.events],
