@@ -3,6 +3,7 @@
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -14,6 +15,7 @@ from ivr.simulator.local_server import running_server
 from ivr.store import businesses, calls, staff
 from ivr.store.database import Database
 from ivr.web.app import create_app
+from tests.audio.signals import speech_wav
 from tests.twilio_client import TwilioLikeClient
 
 TUESDAY_10 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -160,3 +162,36 @@ def test_the_overflow_is_changed_only_when_asked_and_never_lost(admin: httpx.Cli
     assert stored_document(settings)["operators"] == ["+31501111111", "+31502222222"]
     admin.post("/admin/settings/phones", data={**phones, "overflow_kind": "none"})
     assert "overflow" not in stored_document(settings)
+
+
+def test_greetings_are_uploaded_chosen_and_deleted_and_a_refused_file_changes_nothing(
+    admin: httpx.Client, settings: Settings, tmp_path: Path
+) -> None:
+    token = log_in(admin)
+    uploads = {}
+    for name, words in [("eerste.wav", "Goedemorgen, u spreekt met De Linde."), ("tweede.wav", "Dag, De Linde.")]:
+        voice = speech_wav(tmp_path / name, words).read_bytes()
+        page = admin.post("/admin/greetings/upload", data={"csrf": token}, files={"recording": (name, voice)})
+        assert page.status_code == 200 and "Opgeslagen." in page.text
+        uploads[name] = stored_document(settings)["greeting"]["media"]
+    page = admin.get("/admin/greetings").text
+    assert page.index("tweede.wav") < page.index("eerste.wav")  # the one in use first
+    loudness = [float(x) for x in re.findall(r"Luidheid (-?[0-9.]+) LUFS", page)]
+    assert loudness and all(abs(lufs + 19) <= 0.5 for lufs in loudness)  # measured on the stored files
+    (first_id,) = [int(x) for x in re.findall(r'action="/admin/greetings/(\d+)/active"', page)]  # not in use
+    assert admin.post(f"/admin/greetings/{first_id}/active", data={"csrf": token}).status_code == 303
+    assert stored_document(settings)["greeting"] == {"file": "eerste.wav", "media": uploads["eerste.wav"]}
+    assert uploads["eerste.wav"] in TwilioLikeClient(admin, public_url=PUBLIC_URL).post("/twilio/voice").text
+    in_use = admin.post(f"/admin/greetings/{first_id}/delete", data={"csrf": token})
+    assert in_use.status_code == 409 and "in gebruik" in in_use.text
+    before = stored_document(settings)
+    refused = admin.post(
+        "/admin/greetings/upload", data={"csrf": token}, files={"recording": ("kapot.mp3", b"not audio at all")}
+    )
+    assert refused.status_code == 422 and "not an audio format" in refused.text
+    assert stored_document(settings) == before
+    (second_id,) = [int(x) for x in re.findall(r'action="/admin/greetings/(\d+)/delete"', refused.text)]
+    assert admin.post(f"/admin/greetings/{second_id}/delete", data={"csrf": token}).status_code == 303
+    assert "tweede.wav" not in admin.get("/admin/greetings").text
+    other = admin.post("/admin/greetings/999/active", data={"csrf": token})
+    assert other.status_code == 404

@@ -1,22 +1,38 @@
-"""A picture of a greeting: its waveform as an SVG path, drawn from the stored 8 kHz μ-law WAV."""
+"""A picture of a greeting, drawn from the stored 8 kHz μ-law WAV callers hear: its waveform as an SVG path,
+and its loudness and true peak measured on that same file (not copied from what normalising aimed for)."""
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from audio import mulaw
+from audio.measure import Signal, integrated_lufs, true_peak_dbtp
+from audio.wav import TELEPHONE_RATE_HZ
 
 COLUMNS = 240
 HEIGHT = 48
 
 
-def waveform_path(wav_path: Path) -> str:
-    """An SVG path of the min/max envelope, COLUMNS wide and HEIGHT high ("" if the file is unreadable)."""
+@dataclass(frozen=True)
+class Picture:
+    wave: str  # an SVG path COLUMNS wide and HEIGHT high; "" when there is too little audio to draw
+    lufs: float
+    true_peak_dbtp: float
+
+
+def picture(wav_path: Path) -> Picture | None:
+    """None if the file is not a WAV this store wrote."""
     data = wav_path.read_bytes()
     start = data.find(b"data")
     if start < 0:
-        return ""
+        return None
     samples = mulaw.decode(data[start + 8 :])
+    return Picture(_wave(samples), integrated_lufs(samples, TELEPHONE_RATE_HZ), true_peak_dbtp(samples))
+
+
+def _wave(samples: Signal) -> str:
+    """The min/max envelope per column, drawn along the top and back along the bottom."""
     if len(samples) < COLUMNS:
         return ""
     columns = np.array_split(samples, COLUMNS)

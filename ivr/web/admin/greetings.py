@@ -1,0 +1,151 @@
+"""/admin/greetings: every greeting with a player and its picture; upload a recording or type a welcome; choose
+which recording callers hear; delete the ones not in use.
+
+An uploaded recording joins the business's library (the same one the API manages) and becomes the welcome at
+once, which is what someone uploading a greeting expects; a refused recording changes nothing.
+"""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+
+from audio.errors import AudioError
+from audio.media import MediaStore
+from audio.normalize import MAX_UPLOAD_BYTES, normalize_greeting
+from ivr.errors import NotFoundError
+from ivr.store import library, rendered
+from ivr.store.staff import StaffUser
+from ivr.web.admin.pages import UserDep, check_csrf, common, document_of, page, save_parts, words
+from ivr.web.admin.waveform import picture
+from ivr.web.services import Services, ServicesDep
+
+router = APIRouter(prefix="/greetings", include_in_schema=False)
+GreetingId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+def _items(services: Services, user: StaffUser, document: dict[str, Any]) -> list[dict[str, Any]]:
+    """Uploaded recordings (the active one first), then the business's texts as rendered speech."""
+    media = MediaStore(services.settings.media_dir)
+    active = (document.get("greeting") or {}).get("media")
+    with services.database.transaction() as session:
+        uploads = library.greetings(session, user.business_id)
+    with services.database.reading() as connection:
+        spoken = rendered.rendered_for(connection, user.business_id, document.get("language", "nl"))
+    items: list[dict[str, Any]] = [
+        {"id": g.id, "title": g.file_name, "media_id": g.media_id, "engine": "upload", "active": g.media_id == active}
+        for g in sorted(uploads, key=lambda g: (g.media_id != active, -g.id))
+    ]
+    if active and not any(item["active"] for item in items):  # named by a document applied from the CLI
+        title = (document.get("greeting") or {}).get("file", "welcome")
+        items.insert(0, {"id": None, "title": title, "media_id": active, "engine": "upload", "active": True})
+    items += [
+        {"id": None, "title": text, "media_id": prompt.media_id, "engine": prompt.engine, "active": False}
+        for text, prompt in spoken.items()
+    ]
+    shown = []
+    for item in items:
+        if not media.exists(item["media_id"]):
+            continue
+        item["duration_s"] = media.duration_s(item["media_id"])
+        item["picture"] = picture(media.wav_path(item["media_id"]))
+        shown.append(item)
+    return shown
+
+
+def _page(request: Request, services: Services, user: StaffUser, status_code: int = 200, **extra: Any) -> Response:
+    shared = common(services, user)
+    document = shared["document"]
+    response = page(
+        request,
+        "greetings.html",
+        "greetings",
+        **shared,
+        recordings_list=_items(services, user, document),
+        greeting_text=(document.get("greeting") or {}).get("text", ""),
+        **extra,
+    )
+    response.status_code = status_code
+    return response
+
+
+@router.get("")
+def greetings(request: Request, services: ServicesDep, user: UserDep) -> Response:
+    return _page(request, services, user)
+
+
+@router.post("/upload")
+def upload_greeting(
+    request: Request, services: ServicesDep, user: UserDep, recording: UploadFile, csrf: Annotated[str, Form()]
+) -> Response:
+    check_csrf(request, csrf)
+    data = recording.file.read(MAX_UPLOAD_BYTES + 1)  # one byte more tells an oversized file from a full one
+    try:
+        normalised = normalize_greeting(data, kind="welcome")
+    except AudioError as error:
+        return _page(request, services, user, 422, problems=[str(error)])
+    media_id = MediaStore(services.settings.media_dir).save(normalised)
+    name = recording.filename or "upload"
+    problems = save_parts(services, user, {"greeting": {"file": name, "media": media_id}})
+    if problems:
+        return _page(request, services, user, 422, problems=problems)
+    with services.database.transaction() as session:
+        library.add_greeting(
+            session,
+            business_id=user.business_id,
+            media_id=media_id,
+            file_name=name,
+            duration_s=normalised.report.duration_s,
+            report=normalised.report.to_dict(),
+            now=services.clock(),
+        )
+    # Warnings (too long, noisy) are advice about a greeting that is in use, not problems that stopped it.
+    return _page(request, services, user, notice=words(request)["saved"], notes=normalised.report.warnings)
+
+
+@router.post("/text")
+def text_greeting(
+    request: Request, services: ServicesDep, user: UserDep, text: Annotated[str, Form()], csrf: Annotated[str, Form()]
+) -> Response:
+    from ivr.commands import render_number
+
+    check_csrf(request, csrf)
+    problems = save_parts(services, user, {"greeting": {"text": text.strip()}})
+    if problems:
+        return _page(request, services, user, 422, problems=problems)
+    document = document_of(services, user)
+    report = render_number(services.settings, document["numbers"][0], lambda _done, _total, _text: None)
+    # Saved either way: until a text has a recording, callers hear it spoken by Twilio's <Say>.
+    return _page(request, services, user, notice=words(request)["saved"], notes=report.problems)
+
+
+def _chosen(
+    request: Request, services: ServicesDep, user: UserDep, greeting_id: GreetingId, csrf: Annotated[str, Form()]
+) -> library.GreetingRecording:
+    """The greeting a form names, if it is this business's (404 otherwise, as if it did not exist)."""
+    check_csrf(request, csrf)
+    try:
+        with services.database.transaction() as session:
+            return library.greeting(session, user.business_id, greeting_id)
+    except NotFoundError:
+        raise HTTPException(404, "no such greeting") from None
+
+
+ChosenGreeting = Annotated[library.GreetingRecording, Depends(_chosen)]
+
+
+@router.post("/{greeting_id}/active")
+def make_active(request: Request, services: ServicesDep, user: UserDep, item: ChosenGreeting) -> Response:
+    problems = save_parts(services, user, {"greeting": {"file": item.file_name, "media": item.media_id}})
+    if problems:
+        return _page(request, services, user, 422, problems=problems)
+    return RedirectResponse("/admin/greetings", status_code=303)
+
+
+@router.post("/{greeting_id}/delete")
+def delete_greeting(request: Request, services: ServicesDep, user: UserDep, item: ChosenGreeting) -> Response:
+    if item.media_id == (document_of(services, user).get("greeting") or {}).get("media"):
+        return _page(request, services, user, 409, problems=[words(request)["delete_active"]])
+    with services.database.transaction() as session:
+        library.delete_greeting(session, user.business_id, item.id)
+    return RedirectResponse("/admin/greetings", status_code=303)
