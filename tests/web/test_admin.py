@@ -95,6 +95,12 @@ def test_a_holiday_period_is_added_and_heard(admin: httpx.Client) -> None:
     page = admin.post("/admin/settings/periods", data=data)
     assert page.status_code == 200 and "2026-11-24 \u2013 2026-11-25" in page.text
     assert "Vandaag zijn wij gesloten" in TwilioLikeClient(admin, public_url=PUBLIC_URL).post("/twilio/voice").text
+    # The demo's Christmas period is first, the new one second; a page showing an older list removes nothing.
+    stale = admin.post("/admin/settings/periods/1/delete", data={"start": "2026-12-24", "csrf": token})
+    assert stale.status_code == 422 and "2026-11-24 \u2013 2026-11-25" in stale.text
+    removed = admin.post("/admin/settings/periods/1/delete", data={"start": "2026-11-24", "csrf": token})
+    assert removed.status_code == 200 and "2026-11-24 \u2013 2026-11-25" not in removed.text
+    assert "Vandaag zijn wij gesloten" not in TwilioLikeClient(admin, public_url=PUBLIC_URL).post("/twilio/voice").text
 
 
 def test_english_on_request(admin: httpx.Client) -> None:

@@ -63,6 +63,8 @@ WORDS: dict[str, dict[str, str]] = {
         "delete": "Verwijderen",
         "delete_active": "Deze begroeting is in gebruik; laat eerst een andere horen.",
         "notes": "Goed om te weten:",
+        "remove_period": "Periode verwijderen:",
+        "periods_changed": "De lijst met periodes is intussen gewijzigd; kijk hem na en probeer het opnieuw.",
         "language": "English",
     },
     "en": {
@@ -125,6 +127,8 @@ WORDS: dict[str, dict[str, str]] = {
         "delete": "Delete",
         "delete_active": "This greeting is in use; choose another one first.",
         "notes": "Good to know:",
+        "remove_period": "Remove period:",
+        "periods_changed": "The list of periods has changed meanwhile; check it and try again.",
         "language": "Nederlands",
     },
 }

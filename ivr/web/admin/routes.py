@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ivr import administration
@@ -231,3 +231,21 @@ def add_period(
         period["dial"] = dial.strip()
     current = pages.document_of(services, user).get("periods", [])
     return _after_save(request, services, user, pages.save_parts(services, user, {"periods": [*current, period]}))
+
+
+@router.post("/settings/periods/{index}/delete")
+def remove_period(
+    request: Request,
+    services: ServicesDep,
+    user: UserDep,
+    index: Annotated[int, Path(ge=0, le=10_000)],
+    start: Annotated[date, Form()],
+    csrf: Annotated[str, Form()],
+) -> Response:
+    """Remove the period at this place in the list, if it is still the one the page showed (by its first day)."""
+    pages.check_csrf(request, csrf)
+    current = list(pages.document_of(services, user).get("periods", []))
+    if index >= len(current) or current[index]["from"] != start.isoformat():
+        return _after_save(request, services, user, [pages.words(request)["periods_changed"]])
+    del current[index]
+    return _after_save(request, services, user, pages.save_parts(services, user, {"periods": current}))
