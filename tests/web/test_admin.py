@@ -201,3 +201,18 @@ def test_greetings_are_uploaded_chosen_and_deleted_and_a_refused_file_changes_no
     assert "tweede.wav" not in admin.get("/admin/greetings").text
     other = admin.post("/admin/greetings/999/active", data={"csrf": token})
     assert other.status_code == 404
+
+
+def test_the_call_log_is_filtered_by_day_and_outcome(admin: httpx.Client) -> None:
+    log_in(admin)
+    twilio = TwilioLikeClient(admin, public_url=PUBLIC_URL)
+    twilio.post("/twilio/voice", {"CallSid": "CAtoday", "From": "+31612345678"})
+    for params, shown in [
+        ({}, True),
+        ({"day": "2026-11-24"}, True),
+        ({"day": "2026-11-23"}, False),
+        ({"day": "2026-11-24", "outcome": "voicemail"}, False),
+        ({"outcome": "nonsense"}, True),  # an unknown outcome filters nothing out
+    ]:
+        page = admin.get("/admin/calls", params=params)
+        assert page.status_code == 200 and ("+31612345678" in page.text) is shown, params

@@ -5,7 +5,7 @@ the very next call. Forms carry a CSRF token kept in the signed session cookie.
 """
 
 import secrets
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from ivr import administration
 from ivr.callflow.model import Country
 from ivr.callflow.ringing import MAX_RINGS, MIN_RINGS
+from ivr.callflow.steps import Outcome
 from ivr.document.load import validate_document
 from ivr.forwarding import forward_codes
 from ivr.simulator.caller import Transcript
@@ -34,6 +35,15 @@ router.include_router(greetings.router)
 
 def _hears(services: Services, document: dict[str, Any]) -> Transcript:
     return caller_hears(services, document, services.clock())
+
+
+# The outcomes a business's calls can have (a call to an unknown number belongs to no business).
+CALL_OUTCOMES = [outcome.value for outcome in Outcome if outcome is not Outcome.UNKNOWN_NUMBER]
+CALLS_SHOWN = 200
+
+
+def _local_midnight(document: dict[str, Any], day: date) -> datetime:
+    return datetime.combine(day, time(0), ZoneInfo(document["timezone"])).astimezone(UTC)
 
 
 @router.get("/login")
@@ -89,12 +99,10 @@ def _back_to(request: Request) -> str:
 def dashboard(request: Request, services: ServicesDep, user: UserDep) -> Response:
     common = pages.common(services, user)
     document = common["document"]
-    local_midnight = datetime.combine(
-        services.clock().astimezone(ZoneInfo(document["timezone"])).date(), time(0), ZoneInfo(document["timezone"])
-    )
+    local_today = services.clock().astimezone(ZoneInfo(document["timezone"])).date()
     services.call_log.flush()
     with services.database.transaction() as session:
-        today = calls.recent(session, user.business_id, since=local_midnight.astimezone(UTC))
+        today = calls.recent(session, user.business_id, since=_local_midnight(document, local_today))
     return pages.page(
         request,
         "dashboard.html",
@@ -107,11 +115,28 @@ def dashboard(request: Request, services: ServicesDep, user: UserDep) -> Respons
 
 
 @router.get("/calls")
-def call_log(request: Request, services: ServicesDep, user: UserDep) -> Response:
+def call_log(
+    request: Request,
+    services: ServicesDep,
+    user: UserDep,
+    day: Annotated[date | None, Query()] = None,
+    outcome: Annotated[str, Query(max_length=32)] = "",
+) -> Response:
+    shared = pages.common(services, user)
+    since = _local_midnight(shared["document"], day) if day else None
+    until = _local_midnight(shared["document"], day + timedelta(days=1)) if day else None
     services.call_log.flush()
     with services.database.transaction() as session:
-        logged = calls.recent(session, user.business_id, limit=200)
-    return pages.page(request, "calls.html", "calls", **pages.common(services, user), calls=logged)
+        logged = calls.recent(
+            session,
+            user.business_id,
+            limit=CALLS_SHOWN,
+            since=since,
+            until=until,
+            outcome=outcome if outcome in CALL_OUTCOMES else None,
+        )
+    filters = {"day": day.isoformat() if day else "", "outcome": outcome, "outcomes": CALL_OUTCOMES}
+    return pages.page(request, "calls.html", "calls", **shared, calls=logged, filters=filters)
 
 
 def _settings_page(request: Request, services: Services, user: StaffUser, **extra: Any) -> Response:
