@@ -20,7 +20,7 @@ from ivr.web.admin import routes as admin_routes
 from ivr.web.api import greetings as api_greetings
 from ivr.web.api import routes as api_routes
 from ivr.web.media import media_router
-from ivr.web.services import Clock, Services, utc_now
+from ivr.web.services import CallLog, Clock, Services, utc_now
 
 log = logging.getLogger("greetline")
 
@@ -28,7 +28,14 @@ log = logging.getLogger("greetline")
 SESSION_MAX_AGE_S = 12 * 3600
 
 
-def create_app(settings: Settings, *, clock: Clock = utc_now, database: Database | None = None) -> FastAPI:
+def create_app(
+    settings: Settings,
+    *,
+    clock: Clock = utc_now,
+    database: Database | None = None,
+    call_log: CallLog | None = None,
+) -> FastAPI:
+    """`call_log`: where webhooks hand their steps; by default a writer into `database`."""
     settings.require_webhook_security()
     database = database or Database(settings.database_url)
     services = Services(
@@ -36,7 +43,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, database: Database
         database=database,
         directory=Directory(media_exists=MediaStore(settings.media_dir).exists),
         renderer=TwimlRenderer(settings.public_url),
-        call_log=CallLogWriter(database),
+        call_log=call_log or CallLogWriter(database),
         clock=clock,
     )
 

@@ -6,7 +6,6 @@ would have it), and it opens no database pool or log writer that would outlive t
 """
 
 import secrets
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -57,10 +56,7 @@ def caller_hears(services: Services, document: dict[str, Any], moment: datetime,
 
     token = secrets.token_hex(16)  # signed and checked exactly as Twilio's requests are
     settings = services.settings.model_copy(update={"twilio_auth_token": token})
-    app = create_app(settings, clock=services.clock, database=services.database)
-    built: Services = app.state.services
-    built.call_log.close()  # the writer create_app started; this app records nothing
-    app.state.services = replace(built, call_log=_NotLogged())
+    app = create_app(settings, clock=services.clock, database=services.database, call_log=_NotLogged())
     plan = CallPlan(
         document["numbers"][0],
         PREVIEW_CALLER,

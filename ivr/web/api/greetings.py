@@ -104,7 +104,10 @@ def upload_greeting(
 def preview(business_id: BusinessId, greeting_id: GreetingId, services: ServicesDep, caller: CallerDep) -> Response:
     owned_document(services, caller, business_id)
     item = _greeting(services, business_id, greeting_id)
-    return FileResponse(MediaStore(services.settings.media_dir).preview_path(item.media_id), media_type="audio/mpeg")
+    path = MediaStore(services.settings.media_dir).preview_path(item.media_id)
+    if not path.is_file():
+        raise HTTPException(404, "this greeting's audio file is missing; upload it again")
+    return FileResponse(path, media_type="audio/mpeg")
 
 
 def _greeting(services: Services, business_id: int, greeting_id: int) -> library.GreetingRecording:
@@ -122,7 +125,11 @@ def make_active(
     owned_document(services, caller, business_id)
     item = _greeting(services, business_id, greeting_id)
     greeting = {"file": item.file_name, "media": item.media_id}
-    administration.change_parts(services.database, business_id, {"greeting": greeting}, services.clock())
+    try:
+        administration.change_parts(services.database, business_id, {"greeting": greeting}, services.clock())
+    except DocumentError as error:
+        detail = {"message": "nothing was changed; fix these problems", "problems": error.problems}
+        raise HTTPException(422, detail) from None
     return _out(services, item, item.media_id)
 
 
