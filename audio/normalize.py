@@ -29,7 +29,8 @@ Kind = Literal["welcome", "info", "other"]
 
 TARGET_LUFS = -19.0
 PEAK_CEILING_DBTP = -1.5
-LOUDNESS_TOLERANCE_LU = 0.05  # how close the loop gets before stopping (the promise is ±0.5 LU)
+LOUDNESS_TOLERANCE_LU = 0.05  # how close the loop gets before stopping
+LOUDNESS_PROMISE_LU = 0.5  # what every stored greeting meets, or it is refused
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 MIN_DURATION_S = 0.5
 MAX_DURATION_S = 300.0
@@ -56,13 +57,15 @@ class NormalizedGreeting:
 def decode(data: bytes) -> tuple[Signal, str, int]:
     """Untrusted bytes to a mono float signal at their own rate; the format is sniffed, then forced."""
     if len(data) > MAX_UPLOAD_BYTES:
-        raise RefusedAudio(f"the file is {len(data) / 2**20:.0f} MB; upload at most {MAX_UPLOAD_BYTES // 2**20} MB")
+        raise RefusedAudio(f"the file is larger than {MAX_UPLOAD_BYTES // 2**20} MB; upload a shorter recording")
     found = sniff(data)
     refusal = f"this {found.name} file cannot be decoded"
     streamed = run_ffmpeg(
         [
             "-protocol_whitelist",
             SEEKABLE_INPUT_PROTOCOLS if found.needs_seeking else INPUT_PROTOCOLS,
+            # The cache reads only 64 kB ahead by default; an MP4 index after the audio lies further on.
+            *(["-read_ahead_limit", "-1"] if found.needs_seeking else []),
             "-f",
             found.demuxer,
             "-i",
@@ -88,7 +91,11 @@ def decode(data: bytes) -> tuple[Signal, str, int]:
         raise RefusedAudio(f"{refusal}: no audio came out of it") from None
     if not MIN_INPUT_RATE_HZ <= rate_hz <= MAX_INPUT_RATE_HZ:
         raise RefusedAudio(f"{refusal}: a sample rate of {rate_hz} Hz; export it at 8 to 192 kHz")
-    return np.frombuffer(samples, dtype="<f4").astype(np.float64), found.name, rate_hz
+    signal = np.frombuffer(samples, dtype="<f4").astype(np.float64)
+    if not np.isfinite(signal).all():
+        raise RefusedAudio(f"{refusal}: it holds invalid samples (not numbers); export it again")
+    # Float files may go beyond full scale; one wild sample must not dwarf the voice in every measurement.
+    return np.clip(signal, -1.0, 1.0), found.name, rate_hz
 
 
 def _check_length(signal: Signal, rate_hz: int) -> float:
@@ -96,7 +103,7 @@ def _check_length(signal: Signal, rate_hz: int) -> float:
     if duration_s > MAX_DURATION_S:
         raise RefusedAudio(f"the recording is longer than {MAX_DURATION_S / 60:.0f} minutes; upload a shorter one")
     if duration_s < MIN_DURATION_S:
-        raise RefusedAudio(f"the recording is {duration_s:.2f} s; it must be at least {MIN_DURATION_S} s")
+        raise RefusedAudio(f"the recording is {duration_s:.3f} s; it must be at least {MIN_DURATION_S} s")
     if sample_peak_dbfs(signal) < DIGITAL_SILENCE_DBFS:
         raise RefusedAudio("the recording is silent; check the microphone and record again")
     return duration_s
@@ -167,6 +174,11 @@ def normalize_greeting(data: bytes, *, kind: Kind = "other", target_lufs: float 
         if abs(output_lufs - target_lufs) <= LOUDNESS_TOLERANCE_LU:
             break
         gain_db += target_lufs - output_lufs
+    if abs(output_lufs - target_lufs) > LOUDNESS_PROMISE_LU:
+        raise RefusedAudio(
+            f"this recording cannot be brought to {target_lufs:.0f} LUFS (it ends at {output_lufs:.1f}): it is mostly "
+            "silence, a click or a hum, not a voice; record the greeting again"
+        )
     report.gain_db, report.limiter_reduction_db = round(gain_db, 2), round(-reduction_db, 2)
     report.output_lufs, report.output_true_peak_dbtp = round(output_lufs, 2), round(output_peak, 2)
     report.step("loudness", f"{measured:.1f} → {output_lufs:.1f} LUFS (gain {gain_db:+.1f} dB)")

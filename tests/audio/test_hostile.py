@@ -274,7 +274,7 @@ CASES = [
     ),
     Case("WAV cut mid-sample", lambda corpus: corpus.speech[: len(corpus.speech) // 2 + 1], "ready"),
     Case("a 7999 Hz WAV", lambda corpus: convert(corpus.speech, "-ar", "7999", "-f", "wav"), "refused", "8 to 192 kHz"),
-    Case("over 50 MB", lambda corpus: corpus.speech + bytes(50 * 2**20), "refused", "at most 50 MB"),
+    Case("over 50 MB", lambda corpus: corpus.speech + bytes(50 * 2**20), "refused", "larger than 50 MB"),
     Case("a lone click in silence", click_in_silence, "either"),
     Case("DC offset only", lambda corpus: float_wav(np.full(3 * 22050, 0.5)), "either"),
 ]
@@ -392,8 +392,9 @@ LIMITS = [
 def test_a_refusal_at_a_limit_does_not_contradict_itself(build: Callable[[], bytes]) -> None:
     with pytest.raises(RefusedAudio) as refused:
         normalize_greeting(build())
-    found, limit = (float(number) for number in re.findall(r"\d+(?:\.\d+)?", one_line(refused.value))[:2])
-    assert found != limit, str(refused.value)
+    numbers = [float(number) for number in re.findall(r"\d+(?:\.\d+)?", one_line(refused.value))]
+    # Either it names only the limit, or the value it found differs visibly from the limit.
+    assert len(numbers) == 1 or numbers[0] != numbers[1], str(refused.value)
 
 
 # ---- the command line: one line on stderr, exit 1, no output file ----
