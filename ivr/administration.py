@@ -7,9 +7,10 @@ from typing import Any
 
 import phonenumbers
 
+from ivr.applying import linted
 from ivr.callflow.model import Country
 from ivr.callflow.ringing import RING_CYCLE_S, dial_timeout_s, ringing_s
-from ivr.document.lint import Finding, errors, lint
+from ivr.document.lint import Finding
 from ivr.document.load import document_data, validate_document
 from ivr.document.model import BusinessDocument
 from ivr.errors import DocumentError
@@ -31,12 +32,7 @@ class Saved:
 
 
 def checked(data: dict[str, Any]) -> tuple[BusinessDocument, list[Finding]]:
-    document = validate_document(data)
-    findings = lint(document)
-    refused = errors(findings)
-    if refused:
-        raise DocumentError([f"{finding.where}: {finding.message}" for finding in refused])
-    return document, findings
+    return linted(validate_document(data))
 
 
 def replace_document(database: Database, business_id: int, data: dict[str, Any], now: datetime) -> Saved:

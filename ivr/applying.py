@@ -24,14 +24,17 @@ class Applied:
     warnings: list[Finding]
 
 
-def check_text(text: str) -> tuple[BusinessDocument, list[Finding]]:
-    """Validate and lint a document; errors of either kind refuse it whole, warnings are returned."""
-    document = parse_document(text)
+def linted(document: BusinessDocument) -> tuple[BusinessDocument, list[Finding]]:
+    """The greeting checker's errors refuse a document whole (as validation errors do); warnings are returned."""
     findings = lint(document)
     refused = errors(findings)
     if refused:
         raise DocumentError([f"{finding.where}: {finding.message}" for finding in refused])
     return document, findings
+
+
+def check_text(text: str) -> tuple[BusinessDocument, list[Finding]]:
+    return linted(parse_document(text))
 
 
 def apply_text(database: Database, text: str, now: datetime) -> Applied:
