@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException, Path
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from ivr.errors import NotFoundError
+from ivr.errors import DocumentError, NotFoundError
 from ivr.store import businesses, keys
 from ivr.web.services import Services, ServicesDep
 
@@ -56,3 +56,8 @@ def owned_document(services: Services, caller: Caller, business_id: int) -> dict
             return businesses.get(session, business_id).document
     except NotFoundError:
         raise HTTPException(404, NOT_FOUND) from None
+
+
+def refused(error: DocumentError) -> HTTPException:
+    """A refused document as the API answers it: 422 with every problem, nothing changed."""
+    return HTTPException(422, {"message": "nothing was changed; fix these problems", "problems": error.problems})

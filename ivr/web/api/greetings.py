@@ -13,7 +13,7 @@ from audio.normalize import MAX_UPLOAD_BYTES, normalize_greeting
 from ivr import administration
 from ivr.errors import DocumentError, NotFoundError
 from ivr.store import library
-from ivr.web.api.auth import BusinessId, CallerDep, owned_document
+from ivr.web.api.auth import BusinessId, CallerDep, owned_document, refused
 from ivr.web.services import Services, ServicesDep
 
 router = APIRouter(prefix="/api/v1", tags=["greetings"])
@@ -128,8 +128,7 @@ def make_active(
     try:
         administration.change_parts(services.database, business_id, {"greeting": greeting}, services.clock())
     except DocumentError as error:
-        detail = {"message": "nothing was changed; fix these problems", "problems": error.problems}
-        raise HTTPException(422, detail) from None
+        raise refused(error) from None
     return _out(services, item, item.media_id)
 
 
@@ -156,8 +155,7 @@ def text_greeting(
     try:
         administration.change_parts(services.database, business_id, {"greeting": {"text": body.text}}, services.clock())
     except DocumentError as error:
-        detail = {"message": "nothing was changed; fix these problems", "problems": error.problems}
-        raise HTTPException(422, detail) from None
+        raise refused(error) from None
     report = render_number(services.settings, document["numbers"][0], lambda _done, _total, _text: None)
     return RenderOut(rendered=len(report.rendered), problems=report.problems)
 

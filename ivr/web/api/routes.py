@@ -12,7 +12,7 @@ from ivr.callflow.ringing import MAX_RINGS, MIN_RINGS
 from ivr.document.load import validate_document
 from ivr.errors import ConflictError, DocumentError, InputError
 from ivr.store import businesses, calls
-from ivr.web.api.auth import BusinessId, CallerDep, owned_document
+from ivr.web.api.auth import BusinessId, CallerDep, owned_document, refused
 from ivr.web.preview import caller_hears
 from ivr.web.services import ServicesDep
 
@@ -57,8 +57,7 @@ def _saved(call: Callable[[], administration.Saved]) -> SavedOut:
     try:
         saved = call()
     except DocumentError as error:
-        detail = {"message": "nothing was changed; fix these problems", "problems": error.problems}
-        raise HTTPException(422, detail) from None
+        raise refused(error) from None
     except ConflictError as error:
         raise HTTPException(409, str(error)) from None
     return SavedOut(revision=saved.stored.revision, warnings=[f"{w.where}: {w.message}" for w in saved.warnings])
