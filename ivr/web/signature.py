@@ -1,5 +1,11 @@
-"""Twilio request signatures, checked with twilio's RequestValidator over the public URL Twilio called."""
+"""Twilio request signatures, checked with twilio's RequestValidator over the public URL Twilio called.
 
+Everything that is not a well-formed, correctly signed urlencoded form is refused with 403 here, before any
+route runs: a failure while checking must never reach the voice fallback, which would answer 200 with the
+business's staff numbers.
+"""
+
+import logging
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
@@ -8,7 +14,11 @@ from twilio.request_validator import RequestValidator
 
 from ivr.web.services import get_services
 
+log = logging.getLogger("greetline.signature")
+
 SIGNATURE_HEADER = "X-Twilio-Signature"
+# Twilio posts its webhooks as this and nothing else (Twilio docs, "Webhooks: request parameters").
+TWILIO_CONTENT_TYPE = "application/x-www-form-urlencoded"
 
 
 def public_request_url(public_url: str, request: Request) -> str:
@@ -19,19 +29,35 @@ def public_request_url(public_url: str, request: Request) -> str:
     return f"{public_url}{path}?{query}" if query else f"{public_url}{path}"
 
 
+def _refused(reason: str) -> HTTPException:
+    return HTTPException(status_code=403, detail=f"refused Twilio webhook: {reason}")
+
+
+def _is_twilio_form(request: Request) -> bool:
+    media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    return media_type == TWILIO_CONTENT_TYPE
+
+
 async def verified_twilio_form(request: Request) -> FormData:
     settings = get_services(request).settings
-    # The form object itself, not a dict: a dict would lose repeated keys and break the signature.
-    form = await request.form()
-    if settings.twilio_auth_token is None:  # only possible in insecure development mode
-        return form
-    validator = RequestValidator(settings.twilio_auth_token)
-    signature = request.headers.get(SIGNATURE_HEADER, "")
-    if not validator.validate(public_request_url(settings.public_url, request), form, signature):
-        raise HTTPException(
-            status_code=403,
-            detail="invalid Twilio signature: the request was not signed with this account's auth token for "
-            "this URL; check GREETLINE_TWILIO_AUTH_TOKEN and that GREETLINE_PUBLIC_URL is the URL Twilio calls",
+    if not _is_twilio_form(request):
+        raise _refused(f"the body must be {TWILIO_CONTENT_TYPE}, as Twilio sends it")
+    try:
+        # The form object itself, not a dict: a dict would lose repeated keys and break the signature.
+        form = await request.form()
+        if settings.twilio_auth_token is None:  # only possible in insecure development mode
+            return form
+        signature = request.headers.get(SIGNATURE_HEADER, "")
+        valid = RequestValidator(settings.twilio_auth_token).validate(
+            public_request_url(settings.public_url, request), form, signature
+        )
+    except Exception as error:  # whatever broke, the request is not proven to be Twilio's
+        log.warning("refused a webhook to %s: checking its signature failed: %r", request.url.path, error)
+        raise _refused("the body could not be checked") from None
+    if not valid:
+        raise _refused(
+            "invalid signature: the request was not signed with this account's auth token for "
+            "this URL; check GREETLINE_TWILIO_AUTH_TOKEN and that GREETLINE_PUBLIC_URL is the URL Twilio calls"
         )
     return form
 
