@@ -32,6 +32,11 @@ class Settings(BaseSettings):
     tts_retries: int = 3
     tts_retry_base_delay_s: float = 1.0
     speech_cache_dir: Path = DEFAULT_DATA_DIR / "speech-cache"
+    # Every business's routing as the fallback needs it, rewritten on every change: a server started while the
+    # database is down still rings the staff. Keep it on local disk beside the database (not on a shared volume).
+    snapshot_path: Path = DEFAULT_DATA_DIR / "routing-snapshot.json"
+    # Call-log steps that did not fit in memory while the database was away; stored once it is back.
+    call_log_spill_path: Path = DEFAULT_DATA_DIR / "call-log-spill.jsonl"
 
     @field_validator("public_url")
     @classmethod

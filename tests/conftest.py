@@ -87,6 +87,8 @@ def settings(sqlite_url: str, tmp_path: Path) -> Settings:
         database_url=sqlite_url,
         media_dir=tmp_path / "media",
         speech_cache_dir=tmp_path / "speech-cache",
+        snapshot_path=tmp_path / "routing-snapshot.json",
+        call_log_spill_path=tmp_path / "call-log-spill.jsonl",
         # Google is out of reach here: fail over to espeak-ng without waiting out real back-off delays.
         tts_retry_base_delay_s=0.01,
         public_url=PUBLIC_URL,

@@ -1,74 +1,233 @@
-"""Writing the call log beside the call, not in its way.
+"""Writing the call log beside the call, not in its way, and never losing a row on the way.
 
-Webhooks hand each step to a writer thread that stores them in batches, one transaction per batch: a caller
-never waits for the log, a failing log never fails a call, and under load the cost per call stays small.
+Webhooks hand each step to a writer thread. The thread gathers what arrives within `BATCH_WINDOW_S` and stores it
+in one transaction, so under load the cost per call stays small and a SIGKILL loses at most that window (plus the
+batch being written). A batch that fails is retried with growing delays until the database takes it: a locked or
+unreachable database delays the log, it does not empty it. When the queue is full (the database has been away a
+long time) steps go to a spill file on disk instead, in order; the writer stores the spill once it has caught up,
+and also the spill an earlier process left behind. Closing stores what is left, or spills it when the database
+is still away, so a shutdown (lifespan end, SIGTERM) loses nothing either.
 """
 
+import contextlib
+import json
 import logging
 import queue
 import threading
+import time
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+from typing import Any
 
 from ivr.store import calls
-from ivr.store.calls import CallEntry
+from ivr.store.calls import CallEnd, CallEntry, CallStep
 from ivr.store.database import Database
 
 log = logging.getLogger("greetline.call_log")
 
 # Steps stored per transaction at most; a burst larger than this is written in several.
-BATCH_SIZE = 200
-# A queue this long means the database has stopped keeping up; further steps are dropped (and logged)
-# rather than let memory grow without bound.
-MAX_PENDING = 50_000
+BATCH_SIZE = 1000
+# How long the writer gathers steps before it writes them: the most a SIGKILL can lose (issue 8 allows 1 s).
+BATCH_WINDOW_S = 0.25
+# Steps held in memory before they go to the spill file: 1 to 2 minutes of 500 calls/s (about 30 MB).
+MAX_PENDING = 100_000
+# Retry delays for a batch the database refused: from a quick second try to one every few seconds.
+RETRY_FIRST_DELAY_S = 0.05
+RETRY_MAX_DELAY_S = 2.0
+# On close, how long the writer keeps retrying before it spills what is left to disk for the next start.
+CLOSE_RETRY_S = 5.0
+# `flush` waits at most this long by default: a page showing calls must not hang on a database that is away.
+FLUSH_TIMEOUT_S = 10.0
+
+_WAKE = object()  # put by close() so a writer waiting for steps notices at once
+
+
+class SpillFile:
+    """Steps the queue could not hold, as JSON lines, appended in the order they came."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def append(self, entries: list[CallEntry]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("a", encoding="utf-8") as file:
+            file.writelines(json.dumps(_encoded(entry)) + "\n" for entry in entries)
+
+    def take(self) -> list[CallEntry]:
+        """Everything spilled so far; the file is removed (the caller now owns the entries)."""
+        try:
+            text = self.path.read_text("utf-8")
+        except FileNotFoundError:
+            return []
+        self.path.unlink()
+        # A line cut short by a crash mid-write is the only one that can fail to parse; it is skipped.
+        entries = []
+        for line in text.splitlines():
+            try:
+                entries.append(_decoded(json.loads(line)))
+            except (ValueError, KeyError, TypeError):
+                log.error("skipping an unreadable line in the call log spill %s: %r", self.path, line[:200])
+        return entries
+
+
+def _encoded(entry: CallEntry) -> dict[str, Any]:
+    return {"kind": "step" if isinstance(entry, CallStep) else "end", **asdict(entry), "at": entry.at.isoformat()}
+
+
+def _decoded(data: dict[str, Any]) -> CallEntry:
+    kind = data.pop("kind")
+    data["at"] = datetime.fromisoformat(data["at"])
+    return CallStep(**data) if kind == "step" else CallEnd(**data)
 
 
 class CallLogWriter:
-    def __init__(self, database: Database) -> None:
+    """`spill_path`: where steps go while the queue is full; without one, `record` waits for room instead."""
+
+    def __init__(
+        self,
+        database: Database,
+        spill_path: Path | None = None,
+        *,
+        max_pending: int = MAX_PENDING,
+        close_retry_s: float = CLOSE_RETRY_S,
+    ) -> None:
         self._database = database
-        self._queue: queue.Queue[CallEntry | None] = queue.Queue(MAX_PENDING)
+        self._spill = SpillFile(spill_path) if spill_path else None
+        self._max_pending = max_pending
+        self._close_retry_s = close_retry_s
+        self._queue: queue.Queue[CallEntry | object] = queue.Queue(max_pending)
+        self._lock = threading.Lock()  # orders the choice between queue and spill file
+        self._spilling = False
+        self._progress = threading.Condition()
+        self._recorded = 0
+        self._stored = 0
+        self._closing = threading.Event()
         self._thread = threading.Thread(target=self._run, name="greetline-call-log", daemon=True)
         self._thread.start()
 
     def record(self, entry: CallEntry) -> None:
-        try:
-            self._queue.put_nowait(entry)
-        except queue.Full:
-            log.error("call log is %d entries behind; dropping %s", MAX_PENDING, entry)
+        with self._progress:
+            self._recorded += 1
+        if self._spill is None:
+            self._queue.put(entry)  # back-pressure: a webhook's deadline answers the call if this waits long
+            return
+        with self._lock:
+            if not self._spilling:
+                try:
+                    self._queue.put_nowait(entry)
+                    return
+                except queue.Full:
+                    self._spilling = True
+                    log.warning("call log is %d steps behind; spilling to %s", self._max_pending, self._spill.path)
+            self._spill.append([entry])
 
-    def flush(self) -> None:
-        """Block until everything recorded so far is stored (or failed and was logged)."""
-        self._queue.join()
+    def flush(self, timeout_s: float = FLUSH_TIMEOUT_S) -> bool:
+        """Wait until everything recorded so far is stored; False if that took longer than `timeout_s`."""
+        with self._progress:
+            target = self._recorded
+            return self._progress.wait_for(lambda: self._stored >= target, timeout_s)
 
     def close(self) -> None:
-        self._queue.put(None)
+        self._closing.set()
+        with contextlib.suppress(queue.Full):  # a full queue: the writer sees the flag after this batch
+            self._queue.put_nowait(_WAKE)
         self._thread.join()
 
     def _run(self) -> None:
-        while True:
-            first = self._queue.get()
-            if first is None:
-                self._queue.task_done()
+        if self._spill is not None:  # what an earlier process spilled (or could not store before it ended)
+            leftovers = self._spill.take()
+            if leftovers and not self._store(leftovers, counted=False):
                 return
-            batch = [first]
-            while len(batch) < BATCH_SIZE:
-                try:
-                    entry = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if entry is None:  # close() asked; store what we have, then stop
-                    self._store(batch)
-                    self._done(len(batch) + 1)
+        while True:
+            batch = self._gather()
+            if batch:
+                if not self._store(batch):
                     return
-                batch.append(entry)
-            self._store(batch)
-            self._done(len(batch))
+            elif self._closing.is_set():
+                return
 
-    def _done(self, count: int) -> None:
-        for _ in range(count):
-            self._queue.task_done()
+    def _gather(self) -> list[CallEntry]:
+        """What arrives within one batch window; or, when nothing is queued, what was spilled."""
+        batch: list[CallEntry] = []
+        deadline = None
+        while len(batch) < BATCH_SIZE:
+            wait_s = BATCH_WINDOW_S if deadline is None else deadline - time.monotonic()
+            try:
+                item = self._queue.get(timeout=max(0.0, wait_s))
+            except queue.Empty:
+                if batch or deadline is not None or self._closing.is_set():
+                    break
+                if self._spilling:
+                    return self._take_spill()
+                continue
+            if isinstance(item, CallStep | CallEnd):
+                batch.append(item)
+                deadline = deadline or time.monotonic() + BATCH_WINDOW_S
+            if self._closing.is_set() and self._queue.empty():
+                break
+        if not batch and self._spilling:
+            return self._take_spill()
+        return batch
 
-    def _store(self, batch: list[CallEntry]) -> None:
+    def _take_spill(self) -> list[CallEntry]:
+        assert self._spill is not None
+        with self._lock:  # from here on new steps queue again, after the spilled ones the writer now holds
+            self._spilling = False
+            return self._spill.take()
+
+    def _store(self, batch: list[CallEntry], *, counted: bool = True) -> bool:
+        """True once stored; False when closing gave up and spilled everything left (the writer then ends)."""
+        delay_s = RETRY_FIRST_DELAY_S
+        closing_since: float | None = None
+        failures = 0
+        while batch:
+            try:
+                with self._database.engine.begin() as connection:
+                    for start in range(0, len(batch), BATCH_SIZE):
+                        calls.write_entries(connection, batch[start : start + BATCH_SIZE])
+            except Exception as error:
+                failures += 1
+                if failures == 1:
+                    log.warning("could not store %d call log steps (%r); retrying until it works", len(batch), error)
+                if self._closing.is_set():
+                    closing_since = closing_since or time.monotonic()
+                    if time.monotonic() - closing_since >= self._close_retry_s:
+                        self._give_up(batch)
+                        return False
+                self._closing.wait(delay_s)  # a close ends the wait early, to spill sooner
+                delay_s = min(delay_s * 2, RETRY_MAX_DELAY_S)
+                continue
+            if failures:
+                log.warning("stored %d call log steps after %d failed attempt(s)", len(batch), failures)
+            if counted:
+                self._count_stored(len(batch))
+            return True
+        return True
+
+    def _give_up(self, batch: list[CallEntry]) -> None:
+        """Closing with the database away: keep the steps on disk for the next start."""
+        rest = [item for item in _drain(self._queue) if isinstance(item, CallStep | CallEnd)]
+        with self._lock:
+            if self._spill is None:
+                log.error("closing with the database away: %d call log steps are lost", len(batch) + len(rest))
+                return
+            # Oldest first: the batch, then the queue, then what was spilled while the queue was full.
+            kept = batch + rest + (self._spill.take() if self._spilling else [])
+            self._spilling = False
+            self._spill.append(kept)
+        log.error("closing with the database away: %d call log steps kept in %s", len(kept), self._spill.path)
+
+    def _count_stored(self, count: int) -> None:
+        with self._progress:
+            self._stored += count
+            self._progress.notify_all()
+
+
+def _drain(pending: "queue.Queue[CallEntry | object]") -> list[CallEntry | object]:
+    items = []
+    while True:
         try:
-            with self._database.engine.begin() as connection:
-                calls.write_entries(connection, batch)
-        except Exception:
-            log.exception("could not store %d call log entries", len(batch))
+            items.append(pending.get_nowait())
+        except queue.Empty:
+            return items

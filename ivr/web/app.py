@@ -43,7 +43,7 @@ def create_app(
         database=database,
         directory=Directory(media_exists=MediaStore(settings.media_dir).exists),
         renderer=TwimlRenderer(settings.public_url),
-        call_log=call_log or CallLogWriter(database),
+        call_log=call_log or CallLogWriter(database, settings.call_log_spill_path),
         clock=clock,
     )
 

@@ -17,7 +17,7 @@ def run(connection: Connection) -> None:
         context.run_migrations()
 
 
-engine = make_engine(context.config.get_main_option("sqlalchemy.url") or "")
+engine = make_engine(context.config.get_main_option("sqlalchemy.url") or "", bounded=False)
 with engine.connect() as connection:
     run(connection)
 engine.dispose()
