@@ -14,6 +14,7 @@ from ivr.document.lint import Finding
 from ivr.document.load import document_data, validate_document
 from ivr.document.model import BusinessDocument
 from ivr.errors import DocumentError
+from ivr.routing import remember_routing
 from ivr.store import businesses
 from ivr.store.businesses import StoredBusiness
 from ivr.store.database import Database
@@ -41,6 +42,7 @@ def replace_document(database: Database, business_id: int, data: dict[str, Any],
         stored = businesses.replace(
             session, business_id, document.business, list(document.numbers), document_data(document), now
         )
+    remember_routing(database, stored)
     return Saved(stored, document, warnings)
 
 

@@ -8,6 +8,7 @@ from ivr.document.load import document_data, dump_document, parse_document, vali
 from ivr.document.model import BusinessDocument
 from ivr.document.phones import e164
 from ivr.errors import DocumentError, InputError, NotFoundError
+from ivr.routing import remember_routing
 from ivr.store import businesses
 from ivr.store.businesses import StoredBusiness
 from ivr.store.database import Database
@@ -15,7 +16,9 @@ from ivr.store.database import Database
 
 def apply_document(database: Database, document: BusinessDocument, now: datetime) -> StoredBusiness:
     with database.transaction() as session:
-        return businesses.save(session, document.business, list(document.numbers), document_data(document), now)
+        stored = businesses.save(session, document.business, list(document.numbers), document_data(document), now)
+    remember_routing(database, stored)
+    return stored
 
 
 @dataclass(frozen=True)

@@ -41,9 +41,11 @@ def _serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     if args.migrate:
-        from ivr.commands import migrate
+        from ivr.commands import migrate_for_serving
 
-        migrate(settings)
+        warning = migrate_for_serving(settings)
+        if warning:
+            print(f"greetline: warning: {warning}", file=sys.stderr)
     print(f"Voice webhook: POST {settings.public_url}/twilio/voice", file=sys.stderr)
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level)
     return 0

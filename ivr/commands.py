@@ -26,6 +26,25 @@ def migrate(settings: Settings) -> None:
     upgrade(settings.database_url)
 
 
+def migrate_for_serving(settings: Settings) -> str | None:
+    """Bring the schema up to date if the database answers; else a warning, and the server starts anyway.
+
+    A server restarted during a database outage answers calls from the routing snapshot (the fallback dials the
+    staff) rather than not at all.
+    """
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        migrate(settings)
+    except OperationalError as error:
+        reason = str(error.orig or error).strip().splitlines()[0]
+        return (
+            f"database unreachable ({reason}); answering calls from the routing snapshot {settings.snapshot_path} "
+            "until it is back (/healthz says degraded); run `greetline migrate` once it is"
+        )
+    return None
+
+
 def read_document(path: Path) -> str:
     try:
         return path.read_text("utf-8")
@@ -49,7 +68,7 @@ def apply_file(settings: Settings, path: Path, *, render: bool, progress: "Progr
     document, findings = check_text(read_document(path))
     document, upload_notes = attach_uploads(document, path.parent, MediaStore(settings.media_dir))
     migrate(settings)
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, settings.snapshot_path)
     try:
         stored = apply_document(database, document, datetime.now(UTC))
     finally:

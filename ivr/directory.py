@@ -1,10 +1,13 @@
-"""From the number a caller dialled to the call flow's view of that business, with the last one remembered.
+"""From the number a caller dialled to the call flow's view of that business, with its routing remembered.
 
 Every call asks the database one small question: which business and revision answer this number. Parsing
 and converting the document costs far more, so that is done once per (business, revision, part of day):
-a saved change bumps the revision and is used from the very next call.
+a saved change bumps the revision and is used from the very next call. A revision newer than the routing
+snapshot holds (a change made through another process or replica) is written to the snapshot, so the fallback
+rings the staff the database last named.
 """
 
+import logging
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,7 +23,10 @@ from ivr.document.load import validate_document
 from ivr.document.model import BusinessDocument
 from ivr.store import businesses
 from ivr.store.rendered import rendered_for
+from ivr.store.snapshot import Routing, RoutingSnapshot
 from prompts import PartOfDay, part_of_day
+
+log = logging.getLogger("greetline.directory")
 
 # Enough for every business a single server hosts; beyond that the least recently called are parsed again.
 CACHE_SIZE = 1024
@@ -36,13 +42,29 @@ class Loaded:
     recordings: dict[str, str]
 
 
+def routing_of(document: BusinessDocument, business_id: int, revision: int) -> dict[str, Routing]:
+    """What the fallback needs for each of a business's numbers (the unavailable text does not vary by hour)."""
+    business = to_business(document, business_id, part_of_day="afternoon", rendered={}, playable=lambda _id: False)
+    routing = Routing(
+        business_id=business_id,
+        revision=revision,
+        operators=business.operators,
+        language=business.language.value,
+        country=business.country.value,
+        unavailable=business.texts.unavailable.text,
+    )
+    return {number: routing for number in document.numbers}
+
+
 class Directory:
-    def __init__(self, media_exists: Callable[[str], bool] = lambda _media_id: False) -> None:
+    def __init__(
+        self, media_exists: Callable[[str], bool] = lambda _media_id: False, routing: RoutingSnapshot | None = None
+    ) -> None:
         # A recording whose file is missing is left out, so the caller hears <Say> instead of an error.
         self._media_exists = media_exists
         self._documents: OrderedDict[tuple[int, int], Loaded] = OrderedDict()
         self._converted: OrderedDict[tuple[int, int, PartOfDay], Business] = OrderedDict()
-        self._last_known: dict[str, Business] = {}
+        self._routing = routing or RoutingSnapshot(None)
 
     def _document(
         self, connection: Connection, version: tuple[int, int] | None
@@ -71,10 +93,23 @@ class Directory:
         return local.replace(tzinfo=ZoneInfo(found[1].document.timezone) if found else UTC)
 
     def lookup(self, connection: Connection, number: str, now: datetime) -> Business | None:
-        business = self._business(connection, businesses.version_of_number(connection, number), now)
-        if business is not None:
-            self._last_known[number] = business
+        version = businesses.version_of_number(connection, number)
+        business = self._business(connection, version, now)
+        if business is not None and version is not None:
+            self._note_routing(number, version)
         return business
+
+    def _note_routing(self, number: str, version: tuple[int, int]) -> None:
+        known = self._routing.revision_of(number)
+        if known is not None and known >= version[1]:
+            return  # the usual case: one dict lookup per call
+        loaded = self._documents.get(version)
+        if loaded is None:
+            return
+        try:
+            self._routing.put_business(version[0], version[1], routing_of(loaded.document, *version))
+        except OSError as error:  # the call goes on; the snapshot is rewritten on the next change or reconnection
+            log.error("could not rewrite the routing snapshot: %r", error)
 
     def lookup_by_id(self, connection: Connection, business_id: int, now: datetime) -> Business | None:
         return self._business(connection, businesses.version_of_business(connection, business_id), now)
@@ -93,9 +128,9 @@ class Directory:
             _remember(self._converted, (business_id, revision, part), business)
         return business
 
-    def last_known(self, number: str) -> Business | None:
-        """The business as it last loaded, to answer calls while the database is down."""
-        return self._last_known.get(number)
+    def last_known(self, number: str) -> Routing | None:
+        """The number's routing as last saved or seen, to answer calls while the database is away."""
+        return self._routing.get(number)
 
 
 def _remember(cache: "OrderedDict[K, V]", key: K, value: V) -> None:

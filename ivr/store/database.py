@@ -9,6 +9,8 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from ivr.store.snapshot import RoutingSnapshot
+
 # Voice webhooks answer within 3 s whatever the database does (issue 8): the web app's database work is bounded
 # well inside that, so a database that is slower than this counts as away and the caller hears the fallback.
 # libpq counts connect_timeout in whole seconds and treats anything below 2 as 2.
@@ -72,11 +74,16 @@ def make_engine(database_url: str, *, bounded: bool = True) -> Engine:
 
 
 class Database:
-    """The engine and the one way to open a transaction; whoever opens it owns it."""
+    """The engine and the one way to open a transaction; whoever opens it owns it.
 
-    def __init__(self, database_url: str) -> None:
+    `routing` is the durable copy of every number's routing (`snapshot_path`; in memory only without one): it
+    travels with the database so every use case that saves a change can rewrite it.
+    """
+
+    def __init__(self, database_url: str, snapshot_path: Path | None = None) -> None:
         self.url = database_url
         self.engine = make_engine(database_url)
+        self.routing = RoutingSnapshot(snapshot_path)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager

@@ -11,11 +11,12 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from audio.media import MediaStore
 from ivr.directory import Directory
+from ivr.routing import DatabaseWatch
 from ivr.settings import Settings
 from ivr.store.call_log import CallLogWriter
 from ivr.store.database import Database
 from ivr.twiml import TwimlRenderer
-from ivr.web import twilio_hooks
+from ivr.web import health, twilio_hooks
 from ivr.web.admin import routes as admin_routes
 from ivr.web.api import greetings as api_greetings
 from ivr.web.api import routes as api_routes
@@ -37,20 +38,24 @@ def create_app(
 ) -> FastAPI:
     """`call_log`: where webhooks hand their steps; by default a writer into `database`."""
     settings.require_webhook_security()
-    database = database or Database(settings.database_url)
+    database = database or Database(settings.database_url, settings.snapshot_path)
     services = Services(
         settings=settings,
         database=database,
-        directory=Directory(media_exists=MediaStore(settings.media_dir).exists),
+        directory=Directory(media_exists=MediaStore(settings.media_dir).exists, routing=database.routing),
         renderer=TwimlRenderer(settings.public_url),
         call_log=call_log or CallLogWriter(database, settings.call_log_spill_path),
         clock=clock,
     )
 
+    watch = DatabaseWatch(database)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        watch.start()  # rewrites the routing snapshot from the database now and whenever it comes back
         yield
-        services.call_log.close()  # store the last calls' steps before the process ends
+        watch.close()
+        services.call_log.close()  # store the last calls' steps before the process ends (or spill them)
 
     app = FastAPI(
         title="Greetline",
@@ -64,6 +69,7 @@ def create_app(
     app.include_router(api_routes.router)
     app.include_router(api_greetings.router)
     app.include_router(admin_routes.router)
+    app.include_router(health.router)
     # Signed, not encrypted: the cookie holds only the staff user's id, the language and the CSRF token.
     app.add_middleware(
         SessionMiddleware,
@@ -72,10 +78,6 @@ def create_app(
         https_only=settings.public_url.startswith("https://"),
         max_age=SESSION_MAX_AGE_S,
     )
-
-    @app.get("/healthz", include_in_schema=False)
-    def healthz() -> PlainTextResponse:
-        return PlainTextResponse("ok")
 
     @app.get("/", include_in_schema=False)
     def index() -> PlainTextResponse:

@@ -50,9 +50,11 @@ def language_for_number(number: str) -> Language:
 
 
 def fallback_decision(directory: Directory, to_number: str) -> Decision:
-    business = directory.last_known(to_number)
-    if business is not None:
-        return flow.fallback(business.operators, business.texts.unavailable, business.language, business.country)
+    routing = directory.last_known(to_number)
+    if routing is not None:
+        return flow.fallback(
+            routing.operators, Prompt(routing.unavailable), Language(routing.language), Country(routing.country)
+        )
     language = language_for_number(to_number)
     message = Prompt(prompt_book(language.value).text("fallback"))
     return flow.fallback((), message, language, Country.NL)

@@ -1,0 +1,80 @@
+"""Keeping the routing snapshot (ivr.store.snapshot) true: on every saved change, and from the database itself.
+
+A saved change rewrites its business's entries (`remember_routing`, called by the use cases that save). A server
+also rewrites the whole snapshot from the database whenever it (re)connects (`DatabaseWatch`), which picks up
+changes made while it was away or by other processes, and the directory notes a newer revision seen on a call.
+"""
+
+import logging
+import threading
+
+from ivr.directory import routing_of
+from ivr.document.load import validate_document
+from ivr.store import businesses
+from ivr.store.businesses import StoredBusiness
+from ivr.store.database import Database
+from ivr.store.snapshot import Routing
+
+log = logging.getLogger("greetline.routing")
+
+# How often the server checks that the database answers; a reconnection rewrites the snapshot within this time.
+PROBE_INTERVAL_S = 5.0
+
+
+def routing_entries(stored: StoredBusiness) -> dict[str, Routing]:
+    document = validate_document(stored.document)
+    return routing_of(document, stored.id, stored.revision)
+
+
+def remember_routing(database: Database, stored: StoredBusiness) -> None:
+    """After a change is committed: the fallback of every process on this machine rings the new staff."""
+    try:
+        database.routing.put_business(stored.id, stored.revision, routing_entries(stored))
+    except OSError as error:  # the change is saved; a full disk must not report it as failed
+        log.error("could not rewrite the routing snapshot %s: %r", database.routing.path, error)
+
+
+def refresh_routing(database: Database) -> int:
+    """Rewrite the whole snapshot from the database; returns the number of numbers it holds."""
+    with database.transaction() as session:
+        stored = businesses.all_businesses(session)
+    entries: dict[str, Routing] = {}
+    for business in stored:
+        entries.update(routing_entries(business))
+    database.routing.replace_all(entries)
+    return len(entries)
+
+
+class DatabaseWatch:
+    """Checks in the background that the database answers; on every (re)connection rewrites the snapshot."""
+
+    def __init__(self, database: Database, interval_s: float = PROBE_INTERVAL_S) -> None:
+        self._database = database
+        self._interval_s = interval_s
+        self._stop = threading.Event()
+        self.reachable: bool | None = None  # None: not probed yet
+        self._thread = threading.Thread(target=self._run, name="greetline-database-watch", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(self._interval_s)  # a probe stuck on a stalled server is left behind (daemon thread)
+
+    def _run(self) -> None:
+        while True:
+            try:
+                if not self.reachable:
+                    count = refresh_routing(self._database)
+                    log.info("database reachable; routing snapshot rewritten (%d numbers)", count)
+                else:
+                    with self._database.reading() as connection:
+                        connection.exec_driver_sql("SELECT 1")
+                self.reachable = True
+            except Exception as error:
+                if self.reachable is not False:
+                    log.warning("database unreachable (%r): answering calls from the routing snapshot", error)
+                self.reachable = False
+            if self._stop.wait(self._interval_s):
+                return

@@ -1,0 +1,154 @@
+"""Every number's routing as the fallback needs it, kept in memory and in one JSON file on local disk.
+
+When the database is away the voice fallback still has to ring a business's staff, also in a process started during
+the outage. So each saved change rewrites this file (atomically: a temporary file renamed over it), and a server
+that starts without a database reads it. The map is keyed by number with the business's revision in each entry,
+so it can serve as the durable copy of an in-memory number → business map kept current by change notification.
+
+Several processes may write it (the server, `greetline apply`): each change is a read-modify-write of one
+business's entries under an exclusive `flock`, and readers notice a newer file by its modification time.
+"""
+
+import fcntl
+import json
+import logging
+import os
+import tempfile
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("greetline.snapshot")
+
+# Bumped when the entry's fields change; a file of another format is ignored (and rewritten on the next change).
+SNAPSHOT_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Routing:
+    """What the fallback needs to get a caller of one number to a human, in the business's language."""
+
+    business_id: int
+    revision: int
+    operators: tuple[str, ...]
+    language: str
+    country: str
+    unavailable: str
+
+
+class RoutingSnapshot:
+    """`path` None: kept in memory only (tests, previews)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._guard = threading.Lock()
+        self._entries: dict[str, Routing] = {}
+        self._read_mtime_ns = -1
+        self._reload()
+
+    def get(self, number: str) -> Routing | None:
+        self._reload()
+        return self._entries.get(number)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def put_business(self, business_id: int, revision: int, entries: dict[str, Routing]) -> None:
+        """Replace one business's numbers with `entries` (numbers it no longer has disappear).
+
+        An older revision than the one stored changes nothing: a call that read the database just before a
+        change must not put the old routing back.
+        """
+        with self._changing() as current:
+            mine = [number for number, routing in current.items() if routing.business_id == business_id]
+            if any(current[number].revision > revision for number in mine):
+                return
+            for number in mine:
+                del current[number]
+            current.update(entries)
+
+    def revision_of(self, number: str) -> int | None:
+        """The stored revision for a number, from memory (no look at the file): cheap enough for every call."""
+        routing = self._entries.get(number)
+        return routing.revision if routing else None
+
+    def replace_all(self, entries: dict[str, Routing]) -> None:
+        with self._changing() as current:
+            current.clear()
+            current.update(entries)
+
+    @contextmanager
+    def _changing(self) -> Iterator[dict[str, Routing]]:
+        with self._guard, self._file_lock():
+            current = self._read() if self.path else dict(self._entries)
+            yield current
+            if self.path:
+                _write_atomically(self.path, _encoded(current.items()))
+                self._read_mtime_ns = self.path.stat().st_mtime_ns
+            self._entries = current
+
+    @contextmanager
+    def _file_lock(self) -> Iterator[None]:
+        if self.path is None:
+            yield
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(f"{self.path}.lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield  # closing the file releases the lock
+
+    def _reload(self) -> None:
+        """Read the file again when another process has rewritten it since."""
+        if self.path is None:
+            return
+        try:
+            mtime_ns = self.path.stat().st_mtime_ns
+        except FileNotFoundError:
+            return
+        if mtime_ns != self._read_mtime_ns:
+            with self._guard:
+                self._entries = self._read()
+                self._read_mtime_ns = mtime_ns
+
+    def _read(self) -> dict[str, Routing]:
+        assert self.path is not None
+        try:
+            data = json.loads(self.path.read_text("utf-8"))
+            if data.get("format") != SNAPSHOT_FORMAT:
+                log.error(
+                    "routing snapshot %s has format %r, not %d; ignored", self.path, data.get("format"), SNAPSHOT_FORMAT
+                )
+                return {}
+            return {number: _decoded(entry) for number, entry in data["numbers"].items()}
+        except FileNotFoundError:
+            return {}
+        except (ValueError, KeyError, TypeError) as error:
+            # Written atomically, so this is damage from outside; the next change or refresh writes a good one.
+            log.error("routing snapshot %s is unreadable (%r); ignored", self.path, error)
+            return {}
+
+
+def _encoded(entries: Iterable[tuple[str, Routing]]) -> str:
+    numbers = {number: asdict(routing) for number, routing in sorted(entries)}
+    return json.dumps({"format": SNAPSHOT_FORMAT, "numbers": numbers}, ensure_ascii=False, indent=1)
+
+
+def _decoded(entry: dict[str, Any]) -> Routing:
+    return Routing(**{**entry, "operators": tuple(entry["operators"])})
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """A reader sees the old file or the new one, never half of one, also after a crash (fsync before rename)."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
