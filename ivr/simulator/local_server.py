@@ -1,8 +1,17 @@
-"""A real uvicorn server on 127.0.0.1 in a background thread: the simulator's in-process mode and tests use it."""
+"""A real uvicorn server on 127.0.0.1 in a background thread: the simulator's in-process mode and tests use it.
+Also `greetline serve` as a process of its own, for tests and benchmarks of process faults.
+"""
 
+import os
+import queue
+import re
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import IO
 
 import uvicorn
 from fastapi import FastAPI
@@ -37,3 +46,51 @@ def running_server(app: FastAPI, host: str = "127.0.0.1") -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(START_TIMEOUT_S)
+
+
+@dataclass
+class ServerProcess:
+    """A `greetline serve` in a process of its own, for faults a thread cannot show (SIGKILL, SIGTERM, a restart)."""
+
+    process: "subprocess.Popen[str]"
+    base_url: str
+    output: list[str]
+
+
+@contextmanager
+def server_process(environment: dict[str, str], *, start_timeout_s: float = 60.0) -> Iterator[ServerProcess]:
+    """Start `greetline serve` on a free port with these GREETLINE_* settings; yields once it accepts calls.
+
+    The server is killed on exit if it still runs. `output` collects its stderr lines (for messages and failures).
+    """
+    command = [sys.executable, "-m", "ivr", "serve", "--port", "0", "--log-level", "info"]
+    process = subprocess.Popen(
+        command, env={**os.environ, **environment}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    assert process.stderr is not None
+    lines: queue.Queue[str | None] = queue.Queue()
+    output: list[str] = []
+
+    def read(stream: IO[str]) -> None:
+        for line in stream:
+            output.append(line.rstrip("\n"))
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=read, args=(process.stderr,), name="greetline-serve-output", daemon=True).start()
+    try:
+        base_url = None
+        while base_url is None:
+            try:
+                line = lines.get(timeout=start_timeout_s)
+            except queue.Empty:
+                line = None
+            if line is None:
+                raise GreetlineError("greetline serve did not start:\n" + "\n".join(output))
+            if found := re.search(r"Uvicorn running on (http://\S+)", line):
+                base_url = found.group(1)
+        yield ServerProcess(process, base_url, output)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(start_timeout_s)
