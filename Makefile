@@ -8,7 +8,7 @@ PORT ?= 8000
 DEMO_EMAIL := demo@greetline.test
 DEMO_PASSWORD := demo-password
 
-.PHONY: setup system run test lint typecheck pytest bench clean
+.PHONY: setup system run test lint typecheck pytest bench reliability clean
 
 setup: system $(VENV)/.installed
 
@@ -47,6 +47,9 @@ pytest:
 
 bench: setup
 	$(BIN)/python -m bench
+
+reliability: setup
+	$(BIN)/python -m bench.reliability
 
 clean:
 	rm -rf $(VENV) var artifacts .pytest_cache .mypy_cache .ruff_cache

@@ -22,8 +22,9 @@ LOCK_TIMEOUT_MS = 1000
 SQLITE_BUSY_TIMEOUT_MS = 1000
 # Waiting for a pooled connection when all are taken (by calls stuck on a stalled server) ends after this.
 POOL_TIMEOUT_S = 1.0
-# Migrations may rewrite big tables and wait for a backup's lock: they get generous bounds instead.
-UNBOUNDED_BUSY_TIMEOUT_MS = 60_000
+# Migrations may rewrite big tables and wait for a backup's lock: they get no statement timeout and wait longer
+# for a lock, though not so long that `serve` with a locked database would be slow to start answering.
+UNBOUNDED_BUSY_TIMEOUT_MS = 10_000
 
 
 def _sqlite_pragmas(busy_timeout_ms: int) -> Callable[[Any, Any], None]:

@@ -18,6 +18,7 @@ from ivr.callflow.model import Country, Language, Prompt
 from ivr.callflow.steps import Decision
 from ivr.directory import Directory
 from ivr.document.phones import region_of
+from ivr.store.calls import CallStep
 from ivr.twiml import LAST_RESORT_TWIML
 from ivr.web.services import get_services
 from ivr.web.signature import verified_twilio_form
@@ -104,8 +105,22 @@ async def _fallback_response(request: Request) -> Response:
     try:
         services = get_services(request)
         form = await request.form()
-        decision = fallback_decision(services.directory, str(form.get("To", "")))
+        to_number = str(form.get("To", ""))
+        decision = fallback_decision(services.directory, to_number)
         body = services.renderer.render(decision.steps)
+        routing = services.directory.last_known(to_number)
+        # Logged like any answer (the writer waits for the database), so a fault does not hide the calls it hit.
+        services.call_log.record(
+            CallStep(
+                call_sid=str(form.get("CallSid", "")),
+                business_id=routing.business_id if routing else None,
+                to_number=to_number,
+                from_number=str(form.get("From", "")),
+                at=services.clock(),
+                path=decision.path,
+                outcome=decision.outcome.value if decision.outcome else None,
+            )
+        )
     except Exception:
         log.exception("the fallback failed too; answering the last-resort message")
         body = LAST_RESORT_TWIML

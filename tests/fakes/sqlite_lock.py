@@ -10,8 +10,13 @@ LOCK_TIMEOUT_S = 15.0
 
 
 @contextmanager
-def exclusive_lock(database_path: Path) -> Iterator[None]:
-    """Lock readers and writers out from a `sqlite3` process until the block ends; enters once the lock is held."""
+def exclusive_lock(database_path: Path, *, readers_too: bool = False) -> Iterator[None]:
+    """Hold `BEGIN EXCLUSIVE` from a `sqlite3` process until the block ends; enters once the lock is held.
+
+    In WAL mode that locks writers out and lets readers on. `readers_too` locks readers out as well
+    (EXCLUSIVE locking mode, sqlite.org/pragma.html#pragma_locking_mode), which SQLite grants only while no
+    other connection is open: take it before the server's first call (a backup tool that was there first).
+    """
     holder = subprocess.Popen(
         ["sqlite3", str(database_path)],
         stdin=subprocess.PIPE,
@@ -20,9 +25,12 @@ def exclusive_lock(database_path: Path) -> Iterator[None]:
     )
     assert holder.stdin is not None and holder.stdout is not None
     try:
-        # EXCLUSIVE locking mode keeps readers out too, even in WAL mode (sqlite.org/pragma.html#pragma_locking_mode).
         # The SELECT runs inside the transaction: once its answer is printed, the lock is held.
-        holder.stdin.write("PRAGMA locking_mode=EXCLUSIVE;\nBEGIN EXCLUSIVE;\nSELECT 'locked';\n")
+        # .timeout: wait for a server's own short transactions to end; .bail: no "locked" unless the lock is held.
+        mode = "PRAGMA locking_mode=EXCLUSIVE;\n" if readers_too else ""
+        holder.stdin.write(
+            f".timeout {int(LOCK_TIMEOUT_S * 1000)}\n.bail on\n{mode}BEGIN EXCLUSIVE;\nSELECT 'locked';\n"
+        )
         holder.stdin.flush()
         while (line := holder.stdout.readline()) and line.strip() != "locked":
             pass
