@@ -239,6 +239,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as error:
+        from sqlalchemy.exc import OperationalError  # here: most commands never touch the database
+
+        if not isinstance(error, OperationalError):
+            raise
+        reason = str(error.orig or error).strip().splitlines()[0]
+        print(
+            f"greetline: error: the database does not answer ({reason}); check GREETLINE_DATABASE_URL "
+            "and that the database server is running",
+            file=sys.stderr,
+        )
+        return 1
     return code
 
 

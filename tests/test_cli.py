@@ -31,8 +31,18 @@ def env(tmp_path: Path) -> dict[str, str]:
         **clean,
         "GREETLINE_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
         "GREETLINE_MEDIA_DIR": str(tmp_path / "media"),
+        "GREETLINE_SNAPSHOT_PATH": str(tmp_path / "routing-snapshot.json"),
+        "GREETLINE_CALL_LOG_SPILL_PATH": str(tmp_path / "call-log-spill.jsonl"),
         "GREETLINE_PUBLIC_URL": "http://127.0.0.1:8000",
     }
+
+
+def test_a_database_that_does_not_answer_is_one_line_and_a_non_zero_exit(env: dict[str, str]) -> None:
+    down = {**env, "GREETLINE_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:9/none"}
+    result = run(["migrate"], down, check=False)
+    assert result.returncode == 1
+    assert result.stderr.startswith("greetline: error: the database does not answer (")
+    assert "GREETLINE_DATABASE_URL" in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
 def test_apply_export_and_simulate_the_demo(env: dict[str, str]) -> None:
