@@ -6,7 +6,7 @@ that starts without a database reads it. The map is keyed by number with the bus
 so it can serve as the durable copy of an in-memory number → business map kept current by change notification.
 
 Several processes may write it (the server, `greetline apply`): each change is a read-modify-write of one
-business's entries under an exclusive `flock`, and readers notice a newer file by its modification time.
+business's entries under an exclusive `flock`, and readers notice a rewritten file by its inode, time and size.
 """
 
 import fcntl
@@ -46,7 +46,7 @@ class RoutingSnapshot:
         self.path = path
         self._guard = threading.Lock()
         self._entries: dict[str, Routing] = {}
-        self._read_mtime_ns = -1
+        self._read_version: tuple[int, int, int] | None = None
         self._reload()
 
     def get(self, number: str) -> Routing | None:
@@ -87,7 +87,7 @@ class RoutingSnapshot:
             yield current
             if self.path:
                 _write_atomically(self.path, _encoded(current.items()))
-                self._read_mtime_ns = self.path.stat().st_mtime_ns
+                self._read_version = _file_version(self.path)
             self._entries = current
 
     @contextmanager
@@ -105,13 +105,13 @@ class RoutingSnapshot:
         if self.path is None:
             return
         try:
-            mtime_ns = self.path.stat().st_mtime_ns
+            version = _file_version(self.path)
         except FileNotFoundError:
             return
-        if mtime_ns != self._read_mtime_ns:
+        if version != self._read_version:
             with self._guard:
                 self._entries = self._read()
-                self._read_mtime_ns = mtime_ns
+                self._read_version = version
 
     def _read(self) -> dict[str, Routing]:
         assert self.path is not None
@@ -129,6 +129,12 @@ class RoutingSnapshot:
             # Written atomically, so this is damage from outside; the next change or refresh writes a good one.
             log.error("routing snapshot %s is unreadable (%r); ignored", self.path, error)
             return {}
+
+
+def _file_version(path: Path) -> tuple[int, int, int]:
+    """Changes with every rewrite: each is a new file (inode), and two within one clock tick differ in size or inode."""
+    status = path.stat()
+    return status.st_ino, status.st_mtime_ns, status.st_size
 
 
 def _encoded(entries: Iterable[tuple[str, Routing]]) -> str:
