@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     tts_retries: int = 3
     tts_retry_base_delay_s: float = 1.0
     speech_cache_dir: Path = DEFAULT_DATA_DIR / "speech-cache"
+    # A request's headers, and a small body, must arrive within this; slow clients are closed (issue 8).
+    header_timeout_s: float = 10.0
+    body_timeout_s: float = 10.0
 
     @field_validator("public_url")
     @classmethod
