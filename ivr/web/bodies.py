@@ -97,7 +97,11 @@ class BodyLimits:
                     if received_bytes > rule.max_bytes:
                         raise too_large(rule.max_bytes)
                 return message
-            raise HTTPException(408, f"the request body did not arrive within {rule.deadline_s:g} s; send it again")
+            raise HTTPException(
+                408,
+                f"the request body did not arrive within {rule.deadline_s:g} s; send it again",
+                headers={"Connection": "close"},  # a client this slow gets no keep-alive either
+            )
 
         async def watched_send(message: Message) -> None:
             nonlocal response_started
