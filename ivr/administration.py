@@ -25,6 +25,13 @@ MOBILE_VOICEMAIL_AFTER_S = 20
 PARTS = ("greeting", "info", "rings", "operators", "ring", "overflow", "hours", "holidays", "closed", "periods")
 
 
+# The one answer a business gets for any number it may not add, whether or not another business has it.
+NUMBER_UNAVAILABLE = (
+    "a number in this configuration is not available to this business; keep the numbers it has, "
+    "or contact support to add a number"
+)
+
+
 @dataclass(frozen=True)
 class Saved:
     stored: StoredBusiness

@@ -28,6 +28,7 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from ivr.web.app import create_app
+    from ivr.web.serving import server_config
 
     settings = _settings(args)
     if "public_url" not in settings.model_fields_set:
@@ -47,7 +48,14 @@ def _serve(args: argparse.Namespace) -> int:
         if warning:
             print(f"greetline: warning: {warning}", file=sys.stderr)
     print(f"Voice webhook: POST {settings.public_url}/twilio/voice", file=sys.stderr)
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level)
+    config = server_config(
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        header_timeout_s=settings.header_timeout_s,
+        log_level=args.log_level,
+    )
+    uvicorn.Server(config).run()
     return 0
 
 

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     snapshot_path: Path = DEFAULT_DATA_DIR / "routing-snapshot.json"
     # Call-log steps that did not fit in memory while the database was away; stored once it is back.
     call_log_spill_path: Path = DEFAULT_DATA_DIR / "call-log-spill.jsonl"
+    # A request's headers, and a small body, must arrive within this; slow clients are closed (issue 8).
+    header_timeout_s: float = 10.0
+    body_timeout_s: float = 10.0
 
     @field_validator("public_url")
     @classmethod

@@ -17,15 +17,21 @@ import uvicorn
 from fastapi import FastAPI
 
 from ivr.errors import GreetlineError
+from ivr.settings import Settings
+from ivr.web.serving import server_config
 
 # Starting takes well under a second; this only bounds a server that cannot start at all.
 START_TIMEOUT_S = 15.0
 
 
 @contextmanager
-def running_server(app: FastAPI, host: str = "127.0.0.1") -> Iterator[str]:
-    """Serve `app` on a free port; yields its base URL and stops the server on exit."""
-    config = uvicorn.Config(app, host=host, port=0, log_level="warning", lifespan="off", access_log=False)
+def running_server(
+    app: FastAPI, host: str = "127.0.0.1", header_timeout_s: float = Settings.model_fields["header_timeout_s"].default
+) -> Iterator[str]:
+    """Serve `app` on a free port, as `greetline serve` would; yields its base URL and stops the server on exit."""
+    config = server_config(
+        app, host=host, port=0, header_timeout_s=header_timeout_s, log_level="warning", lifespan="off", access_log=False
+    )
     server = uvicorn.Server(config)
     started = threading.Event()
     original_startup = server.startup

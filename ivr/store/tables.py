@@ -101,6 +101,8 @@ class StaffUserRow(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Sessions record the epoch they were made in; raising it (logout, a new password) ends the older ones.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class GreetingRecordingRow(Base):

@@ -20,6 +20,7 @@ from ivr.web import health, twilio_hooks
 from ivr.web.admin import routes as admin_routes
 from ivr.web.api import greetings as api_greetings
 from ivr.web.api import routes as api_routes
+from ivr.web.bodies import BodyLimits
 from ivr.web.media import media_router
 from ivr.web.services import CallLog, Clock, Services, utc_now
 
@@ -78,6 +79,8 @@ def create_app(
         https_only=settings.public_url.startswith("https://"),
         max_age=SESSION_MAX_AGE_S,
     )
+    # Outermost of ours: every body is capped and timed before anything reads it.
+    app.add_middleware(BodyLimits, deadline_s=settings.body_timeout_s)
 
     @app.get("/", include_in_schema=False)
     def index() -> PlainTextResponse:

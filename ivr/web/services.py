@@ -1,7 +1,7 @@
 """What the routes share: built once in create_app, handed to routes as one typed dependency."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated, Protocol
 
@@ -12,6 +12,7 @@ from ivr.settings import Settings
 from ivr.store.calls import CallEntry
 from ivr.store.database import Database
 from ivr.twiml import TwimlRenderer
+from ivr.web.logins import LoginGuard
 
 Clock = Callable[[], datetime]
 
@@ -38,6 +39,7 @@ class Services:
     renderer: TwimlRenderer
     call_log: CallLog
     clock: Clock
+    logins: LoginGuard = field(default_factory=LoginGuard)
 
 
 def get_services(request: Request) -> Services:

@@ -19,6 +19,8 @@ log = logging.getLogger("greetline.signature")
 SIGNATURE_HEADER = "X-Twilio-Signature"
 # Twilio posts its webhooks as this and nothing else (Twilio docs, "Webhooks: request parameters").
 TWILIO_CONTENT_TYPE = "application/x-www-form-urlencoded"
+# Twilio's webhooks carry a few dozen parameters; far more is not Twilio.
+MAX_WEBHOOK_FIELDS = 200
 
 
 def public_request_url(public_url: str, request: Request) -> str:
@@ -44,13 +46,15 @@ async def verified_twilio_form(request: Request) -> FormData:
         raise _refused(f"the body must be {TWILIO_CONTENT_TYPE}, as Twilio sends it")
     try:
         # The form object itself, not a dict: a dict would lose repeated keys and break the signature.
-        form = await request.form()
+        form = await request.form(max_files=0, max_fields=MAX_WEBHOOK_FIELDS)
         if settings.twilio_auth_token is None:  # only possible in insecure development mode
             return form
         signature = request.headers.get(SIGNATURE_HEADER, "")
         valid = RequestValidator(settings.twilio_auth_token).validate(
             public_request_url(settings.public_url, request), form, signature
         )
+    except HTTPException:  # a body over the webhook cap (413) or too slow (408): say so, it is not a forgery
+        raise
     except Exception as error:  # whatever broke, the request is not proven to be Twilio's
         log.warning("refused a webhook to %s: checking its signature failed: %r", request.url.path, error)
         raise _refused("the body could not be checked") from None

@@ -202,3 +202,16 @@ def test_what_a_caller_hears_takes_a_time_with_its_zone_and_is_not_logged(api: S
     for odd in ["0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59", "1969-12-31T23:00:00-02:00"]:
         answer = api.http.get(path, params={"at": odd}, headers=api.as_key(api.demo_key))
         assert answer.status_code == 422 and "give a time between" in answer.text, odd
+
+
+def test_a_number_of_another_business_is_answered_like_any_unavailable_number(api: Setup) -> None:
+    path = f"/api/v1/businesses/{api.demo_id}/config"
+    document = api.http.get(path, headers=api.as_key(api.demo_key)).json()
+    taken = {**document, "numbers": [*document["numbers"], "+31201234567"]}  # the other business's
+    free = {**document, "numbers": [*document["numbers"], "+31209999999"]}  # nobody's
+    answers = [api.http.put(path, json=body, headers=api.as_key(api.demo_key)) for body in (taken, free)]
+    assert [a.status_code for a in answers] == [409, 409]
+    assert answers[0].json() == answers[1].json()  # nothing tells the two apart
+    assert "contact support" in answers[0].json()["detail"] and "another business" not in answers[0].text
+    platform = api.http.put(path, json=taken, headers=api.as_key(api.platform_key))
+    assert platform.status_code == 409 and "another business" in platform.json()["detail"]  # the operator may know

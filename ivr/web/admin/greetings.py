@@ -7,8 +7,9 @@ once, which is what someone uploading a greeting expects; a refused recording ch
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import UploadFile
 
 from audio.errors import AudioError
 from audio.media import MediaStore
@@ -18,6 +19,7 @@ from ivr.store import library, rendered
 from ivr.store.staff import StaffUser
 from ivr.web.admin.pages import UserDep, check_csrf, common, document_of, page, save_parts, words
 from ivr.web.admin.waveform import picture
+from ivr.web.bodies import uploaded_file
 from ivr.web.services import Services, ServicesDep
 
 router = APIRouter(prefix="/greetings", include_in_schema=False)
@@ -74,11 +76,17 @@ def greetings(request: Request, services: ServicesDep, user: UserDep) -> Respons
     return _page(request, services, user)
 
 
+async def _recording(request: Request, _user: UserDep) -> UploadFile:
+    """The uploaded recording, read only for a logged-in user with this page's token (never spooled otherwise)."""
+    recording, fields = await uploaded_file(request, "recording")
+    check_csrf(request, fields.get("csrf", ""))
+    return recording
+
+
 @router.post("/upload")
 def upload_greeting(
-    request: Request, services: ServicesDep, user: UserDep, recording: UploadFile, csrf: Annotated[str, Form()]
+    request: Request, services: ServicesDep, user: UserDep, recording: Annotated[UploadFile, Depends(_recording)]
 ) -> Response:
-    check_csrf(request, csrf)
     data = recording.file.read(MAX_UPLOAD_BYTES + 1)  # one byte more tells an oversized file from a full one
     try:
         normalised = normalize_greeting(data, kind="welcome")

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 
 from ivr import administration
-from ivr.errors import DocumentError, GreetlineError
+from ivr.errors import ConflictError, DocumentError, GreetlineError
 from ivr.store import businesses, rendered, staff
 from ivr.store.staff import StaffUser
 from ivr.web.admin.i18n import WORDS
@@ -39,7 +39,9 @@ def _user(request: Request, services: ServicesDep) -> StaffUser:
     if isinstance(user_id, int):
         with services.database.transaction() as session:
             user = staff.get(session, user_id)
-    if user is None:
+    # A session from before the last logout or password change carries an older epoch: it has ended.
+    if user is None or request.session.get("epoch") != user.session_epoch:
+        request.session.clear()
         raise HTTPException(303, headers={"Location": "/admin/login"})
     return user
 
@@ -83,6 +85,8 @@ def save_parts(services: Services, user: StaffUser, parts: dict[str, Any]) -> li
         administration.change_parts(services.database, user.business_id, parts, services.clock())
     except DocumentError as error:
         return error.problems
+    except ConflictError:  # which other business has a number is not this business's to know
+        return [administration.NUMBER_UNAVAILABLE]
     except GreetlineError as error:
         return [str(error)]
     return []

@@ -4,6 +4,7 @@ Every change goes through ivr.administration (the document model, the checker, t
 the very next call. Forms carry a CSRF token kept in the signed session cookie.
 """
 
+import math
 import secrets
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
@@ -26,6 +27,7 @@ from ivr.web.admin import greetings, pages
 from ivr.web.admin.forms import OverflowKind, listed, overflow_fields, overflow_part
 from ivr.web.admin.i18n import LANGUAGES, english_days
 from ivr.web.admin.pages import UserDep
+from ivr.web.logins import HashingBusy
 from ivr.web.preview import caller_hears
 from ivr.web.services import Services, ServicesDep
 
@@ -51,30 +53,57 @@ def login_page(request: Request) -> Response:
     return pages.page(request, "login.html", "login")
 
 
+# Seconds a visitor asked to try again is told to wait when every password check is taken.
+BUSY_RETRY_S = 5
+
+
+def _login_page(request: Request, status_code: int, problem: str, retry_after_s: int | None = None) -> Response:
+    page = pages.page(request, "login.html", "login", problems=[problem])
+    page.status_code = status_code
+    if retry_after_s is not None:
+        page.headers["Retry-After"] = str(retry_after_s)
+    return page
+
+
 @router.post("/login")
-def login(
+async def login(
     request: Request,
     services: ServicesDep,
-    email: Annotated[str, Form()],
-    password: Annotated[str, Form()],
+    email: Annotated[str, Form(max_length=254)],
+    password: Annotated[str, Form(max_length=1024)],
     csrf: Annotated[str, Form()],
 ) -> Response:
     pages.check_csrf(request, csrf)
-    with services.database.transaction() as session:
-        user = staff.verify(session, email, password)
+    guard, address = services.logins, request.client.host if request.client else "unknown"
+    wait_s = math.ceil(guard.wait_s(email, address))
+    if wait_s > 0:
+        return _login_page(request, 429, pages.words(request)["login_throttled"].format(s=wait_s), wait_s)
+
+    def check() -> StaffUser | None:
+        with services.database.transaction() as session:
+            return staff.verify(session, email, password)
+
+    try:
+        user = await guard.check_password(check)
+    except HashingBusy:
+        return _login_page(request, 503, pages.words(request)["login_busy"], BUSY_RETRY_S)
+    guard.record(email, address, succeeded=user is not None)
     if user is None:
-        failed = [pages.words(request)["login_failed"]]
-        page = pages.page(request, "login.html", "login", problems=failed)
-        page.status_code = 401
-        return page
+        return _login_page(request, 401, pages.words(request)["login_failed"])
     request.session["user"] = user.id
+    request.session["epoch"] = user.session_epoch
     request.session["csrf"] = secrets.token_urlsafe(24)  # a fresh token after logging in
     return RedirectResponse("/admin", status_code=303)
 
 
 @router.post("/logout")
-def logout(request: Request, csrf: Annotated[str, Form()]) -> Response:
+def logout(request: Request, services: ServicesDep, csrf: Annotated[str, Form()]) -> Response:
+    """Ends every session of this login, not only this browser's: a copied cookie stops working too."""
     pages.check_csrf(request, csrf)
+    user_id = request.session.get("user")
+    if isinstance(user_id, int):
+        with services.database.transaction() as session:
+            staff.end_sessions(session, user_id)
     request.session.clear()
     return RedirectResponse("/admin/login", status_code=303)
 

@@ -3,9 +3,10 @@
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, HTTPException, Path, UploadFile
+from fastapi import APIRouter, Body, Depends, HTTPException, Path, Request
 from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
+from starlette.datastructures import UploadFile
 
 from audio.errors import AudioError
 from audio.media import MediaStore
@@ -14,6 +15,7 @@ from ivr import administration
 from ivr.errors import DocumentError, NotFoundError
 from ivr.store import library
 from ivr.web.api.auth import BusinessId, CallerDep, owned_document, refused
+from ivr.web.bodies import uploaded_file
 from ivr.web.services import Services, ServicesDep
 
 router = APIRouter(prefix="/api/v1", tags=["greetings"])
@@ -74,9 +76,37 @@ def list_greetings(business_id: BusinessId, services: ServicesDep, caller: Calle
     return [_out(services, item, _active_media(document)) for item in found]
 
 
-@router.post("/businesses/{business_id}/greetings", status_code=201, summary="Upload a recording (normalised)")
+async def _recording(request: Request, _caller: CallerDep) -> UploadFile:
+    """The uploaded recording, read only once the key is known good (401 before a byte of the body)."""
+    recording, _fields = await uploaded_file(request, "recording")
+    return recording
+
+
+_UPLOAD_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["recording"],
+                "properties": {"recording": {"type": "string", "format": "binary"}},
+            }
+        }
+    },
+}
+
+
+@router.post(
+    "/businesses/{business_id}/greetings",
+    status_code=201,
+    summary="Upload a recording (normalised)",
+    openapi_extra={"requestBody": _UPLOAD_BODY},
+)
 def upload_greeting(
-    business_id: BusinessId, services: ServicesDep, caller: CallerDep, recording: UploadFile
+    business_id: BusinessId,
+    services: ServicesDep,
+    caller: CallerDep,
+    recording: Annotated[UploadFile, Depends(_recording)],
 ) -> GreetingOut:
     document = owned_document(services, caller, business_id)
     data = recording.file.read(MAX_UPLOAD_BYTES + 1)

@@ -12,7 +12,7 @@ from ivr.callflow.ringing import MAX_RINGS, MIN_RINGS
 from ivr.document.load import validate_document
 from ivr.errors import ConflictError, DocumentError, InputError
 from ivr.store import businesses, calls
-from ivr.web.api.auth import BusinessId, CallerDep, owned_document, refused
+from ivr.web.api.auth import BusinessId, Caller, CallerDep, owned_document, refused
 from ivr.web.preview import caller_hears
 from ivr.web.services import ServicesDep
 
@@ -53,13 +53,28 @@ class CallOut(BaseModel):
     duration_s: int | None
 
 
-def _saved(call: Callable[[], administration.Saved]) -> SavedOut:
+def _refuse_new_numbers(caller: Caller, current: dict[str, Any], document: dict[str, Any]) -> None:
+    """A business key keeps the numbers the platform gave it: any other number is unavailable, the same for all."""
+    if caller.business_id is None:
+        return
+    try:
+        numbers = validate_document(document).numbers
+    except DocumentError as error:
+        raise refused(error) from None
+    if set(numbers) - set(current["numbers"]):
+        raise HTTPException(409, administration.NUMBER_UNAVAILABLE)
+
+
+def _saved(caller: Caller, call: Callable[[], administration.Saved]) -> SavedOut:
     try:
         saved = call()
     except DocumentError as error:
         raise refused(error) from None
     except ConflictError as error:
-        raise HTTPException(409, str(error)) from None
+        # Only the platform may learn that a number belongs to some other business.
+        raise HTTPException(
+            409, str(error) if caller.business_id is None else administration.NUMBER_UNAVAILABLE
+        ) from None
     return SavedOut(revision=saved.stored.revision, warnings=[f"{w.where}: {w.message}" for w in saved.warnings])
 
 
@@ -83,9 +98,9 @@ def get_config(business_id: BusinessId, services: ServicesDep, caller: CallerDep
 def put_config(
     business_id: BusinessId, services: ServicesDep, caller: CallerDep, document: Annotated[dict[str, Any], Body()]
 ) -> SavedOut:
-    owned_document(services, caller, business_id)
+    _refuse_new_numbers(caller, owned_document(services, caller, business_id), document)
     now = datetime.now(UTC)
-    return _saved(lambda: administration.replace_document(services.database, business_id, document, now))
+    return _saved(caller, lambda: administration.replace_document(services.database, business_id, document, now))
 
 
 @router.patch("/businesses/{business_id}/config", summary="Change parts: rings, operators, overflow, hours, periods")
@@ -94,14 +109,14 @@ def patch_config(
 ) -> SavedOut:
     owned_document(services, caller, business_id)
     now = datetime.now(UTC)
-    return _saved(lambda: administration.change_parts(services.database, business_id, parts, now))
+    return _saved(caller, lambda: administration.change_parts(services.database, business_id, parts, now))
 
 
 @router.put("/businesses/{business_id}/rings", summary="Set the ring count; answers what it means")
 def put_rings(business_id: BusinessId, body: RingCount, services: ServicesDep, caller: CallerDep) -> RingMeaningOut:
     owned_document(services, caller, business_id)
     now = datetime.now(UTC)
-    _saved(lambda: administration.change_parts(services.database, business_id, {"rings": body.rings}, now))
+    _saved(caller, lambda: administration.change_parts(services.database, business_id, {"rings": body.rings}, now))
     document = validate_document(owned_document(services, caller, business_id))
     return RingMeaningOut(**administration.ring_meaning(document).__dict__)
 
