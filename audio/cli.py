@@ -6,10 +6,13 @@ from pathlib import Path
 from typing import Any
 
 from audio.errors import RefusedAudio
-from audio.normalize import TARGET_LUFS, normalize_greeting
+from audio.targets import TARGET_LUFS, TARGET_RANGE_LUFS
 
 
 def _normalize(args: argparse.Namespace) -> int:
+    # Imported here: numpy, scipy and pyloudnorm take most of a second, which every other command would pay.
+    from audio.normalize import normalize_greeting
+
     source, target = Path(args.input), Path(args.output)
     try:
         data = source.read_bytes()
@@ -36,7 +39,14 @@ def register(commands: "argparse._SubParsersAction[Any]") -> None:
     )
     normalize.add_argument("input", help="the recording to normalise")
     normalize.add_argument("output", help="where to write the WAV")
-    normalize.add_argument("--target-lufs", type=float, default=TARGET_LUFS, help="loudness (default: %(default)s)")
+    lowest, highest = TARGET_RANGE_LUFS
+    normalize.add_argument(
+        "--target-lufs",
+        type=float,
+        default=TARGET_LUFS,
+        metavar="LUFS",
+        help=f"integrated loudness to reach, {lowest:g} to {highest:g} (default: %(default)s)",
+    )
     normalize.add_argument(
         "--kind",
         choices=["welcome", "info", "other"],

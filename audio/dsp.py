@@ -1,37 +1,16 @@
-"""Changing audio: each step takes a float signal and returns a new one (the pipeline measures around them)."""
+"""Changing audio: each step takes a float signal and returns a new one (the pipeline measures around them).
 
-from functools import lru_cache
+Resampling is not here: ffmpeg does it with soxr while decoding (see `audio.decode`)."""
 
 import numpy as np
 from scipy.ndimage import minimum_filter1d, uniform_filter1d
-from scipy.signal import butter, firwin, resample_poly, sosfiltfilt
+from scipy.signal import butter, sosfiltfilt
 
-from audio.measure import FRAME_S, TRUE_PEAK_OVERSAMPLING, Signal, frame_levels_db
+from audio.measure import FRAME_S, Signal, frame_levels_db
 
 HIGH_PASS_HZ = 100.0  # below the voice band: rumble, handling noise, mains hum
 LIMITER_LOOKAHEAD_S = 0.005
 LIMITER_HOLD_S = 0.05
-
-
-@lru_cache(maxsize=32)
-def _anti_alias(up: int, down: int, from_hz: int, to_hz: int) -> Signal:
-    # Kaiser beta 8.6 gives about 86 dB of stopband; pass up to 0.45 of the new rate, stop at its Nyquist.
-    filter_rate_hz = up * from_hz
-    pass_hz, stop_hz = 0.45 * min(from_hz, to_hz), 0.5 * min(from_hz, to_hz)
-    taps = int(5.5 * filter_rate_hz / (stop_hz - pass_hz)) | 1
-    # resample_poly multiplies (a copy of) the taps by `up` itself.
-    design: Signal = firwin(taps, (pass_hz + stop_hz) / 2, window=("kaiser", 8.6), fs=filter_rate_hz)
-    return design
-
-
-def resample(signal: Signal, from_hz: int, to_hz: int) -> Signal:
-    """Polyphase resampling behind a steep anti-alias filter (pydub's set_frame_rate has none)."""
-    if from_hz == to_hz:
-        return signal
-    divisor = int(np.gcd(from_hz, to_hz))
-    up, down = to_hz // divisor, from_hz // divisor
-    result: Signal = resample_poly(signal, up, down, window=_anti_alias(up, down, from_hz, to_hz))
-    return result
 
 
 def high_pass(signal: Signal, rate_hz: int) -> Signal:
@@ -72,21 +51,18 @@ def fade(signal: Signal, rate_hz: int, in_s: float, out_s: float) -> Signal:
     return result
 
 
-def limit(signal: Signal, rate_hz: int, ceiling: float) -> tuple[Signal, float]:
-    """Look-ahead peak limiter on the true (oversampled) peak; returns the signal and the deepest gain cut, dB.
+def limiter_gain(peaks: Signal, rate_hz: int, ceiling: float) -> Signal:
+    """A look-ahead limiter's gain for each sample, from the signal's true peaks (`measure.true_peaks`).
 
-    The gain needed at each sample is spread 5 ms ahead (so it is already down when the peak arrives), held
-    50 ms after, and smoothed; only the loud moments are turned down, not the whole file.
+    The cut needed at each sample is applied 5 ms ahead (so the gain is already down when the peak arrives),
+    held 50 ms after, and smoothed; only the loud moments are turned down, not the whole file. Peaks scale with
+    any gain applied before the limiter, so they are measured once and the gain tried many times.
     """
-    oversampled = np.abs(resample_poly(signal, TRUE_PEAK_OVERSAMPLING, 1))
-    peaks = oversampled[: len(signal) * TRUE_PEAK_OVERSAMPLING].reshape(-1, TRUE_PEAK_OVERSAMPLING).max(axis=1)
     needed = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-9))
     ahead, hold = max(1, int(LIMITER_LOOKAHEAD_S * rate_hz)), max(1, int(LIMITER_HOLD_S * rate_hz))
     # A window from `hold` samples back to `ahead` samples forward: origin shifts scipy's centred window.
     size = ahead + hold + 1
     held = minimum_filter1d(needed, size=size, origin=(hold - ahead) // 2, mode="nearest")
     smoothed = uniform_filter1d(held, size=ahead, mode="nearest")
-    gain = np.minimum(smoothed, held)
-    deepest_db = float(20.0 * np.log10(max(float(gain.min()), 1e-9)))
-    result: Signal = signal * gain
-    return result, deepest_db
+    gain: Signal = np.minimum(smoothed, held)
+    return gain
