@@ -5,6 +5,7 @@ import shutil
 import subprocess
 import threading
 from collections.abc import Callable
+from typing import BinaryIO
 
 from audio.errors import AudioToolFailed, RefusedAudio
 
@@ -15,7 +16,7 @@ INPUT_PROTOCOLS = "pipe"
 SEEKABLE_INPUT_PROTOCOLS = "cache,pipe"
 # Decoding 5 minutes of any accepted format takes well under a second here; this bounds a hostile input.
 DECODE_TIMEOUT_S = 30.0
-_READ_CHUNK_BYTES = 1 << 16
+_READ_CHUNK_BYTES = 1 << 20
 # Larger pipes than the 64 kB default: fewer wake-ups while megabytes of samples stream out.
 _PIPE_BYTES = 1 << 20
 
@@ -52,17 +53,19 @@ def run_ffmpeg(arguments: list[str], stdin: bytes, *, timeout_s: float = DECODE_
     return result.stdout
 
 
-def run_ffmpeg_two_outputs(
+def run_ffmpeg_streaming(
     arguments: Callable[[str], list[str]],
     stdin: bytes,
+    on_stdout: Callable[[bytes], None],
     *,
     timeout_s: float = DECODE_TIMEOUT_S,
     refuse_as: str,
-) -> tuple[bytes, bytes]:
-    """Like run_ffmpeg, for one decode writing two outputs: stdout and a second pipe.
+) -> bytearray:
+    """One ffmpeg run writing two outputs: stdout handed to `on_stdout` chunk by chunk as it comes (so a long
+    output is never held whole; `on_stdout` may raise to stop ffmpeg), and a second pipe, collected and returned.
 
     `arguments` gets the second pipe's ffmpeg URL ("pipe:N") and returns the argument list. One process
-    instead of two saves ffmpeg's start-up (about 55 ms here) and a second decode.
+    instead of two saves ffmpeg's start-up and a second decode.
     """
     read_fd, write_fd = os.pipe()
     try:
@@ -79,26 +82,49 @@ def run_ffmpeg_two_outputs(
         raise
     finally:
         os.close(write_fd)  # ffmpeg holds its own copy; ours would keep the reader from ever seeing the end
-    chunks: list[bytes] = []
-    # Read the second pipe while communicate() reads stdout, or ffmpeg blocks on whichever pipe is full.
-    reader = threading.Thread(target=_drain, args=(read_fd, chunks), daemon=True)
-    reader.start()
-    try:
-        stdout, stderr = process.communicate(stdin, timeout=timeout_s)
-    except subprocess.TimeoutExpired:
+    assert process.stdin is not None and process.stdout is not None and process.stderr is not None
+    second, errors, timed_out = bytearray(), bytearray(), threading.Event()
+    # Each pipe has its own thread (stdout is this one), or ffmpeg blocks on whichever pipe is full.
+    helpers = [
+        threading.Thread(target=_feed, args=(process.stdin, stdin), daemon=True),
+        threading.Thread(target=_collect, args=(os.fdopen(read_fd, "rb", buffering=0), second), daemon=True),
+        threading.Thread(target=_collect, args=(process.stderr, errors), daemon=True),
+    ]
+
+    def stop_for_time() -> None:
+        timed_out.set()
         process.kill()
-        process.communicate()
-        raise _timed_out(refuse_as, timeout_s) from None
+
+    watchdog = threading.Timer(timeout_s, stop_for_time)
+    for thread in (*helpers, watchdog):
+        thread.start()
+    try:
+        while chunk := process.stdout.read(_READ_CHUNK_BYTES):
+            on_stdout(chunk)
     except BaseException:
         process.kill()
         raise
     finally:
-        reader.join()  # ffmpeg has exited (or been killed), so its end of the pipe is closed
-    _refuse_on_failure(process.returncode, stderr, refuse_as)
-    return stdout, b"".join(chunks)
+        process.stdout.close()
+        process.wait()
+        watchdog.cancel()
+        for thread in helpers:
+            thread.join()  # ffmpeg has exited (or been killed), so every pipe is at its end
+    if timed_out.is_set():
+        raise _timed_out(refuse_as, timeout_s)
+    _refuse_on_failure(process.returncode, bytes(errors), refuse_as)
+    return second
 
 
-def _drain(fd: int, chunks: list[bytes]) -> None:
-    with os.fdopen(fd, "rb", buffering=0) as pipe:
+def _feed(pipe: BinaryIO, data: bytes) -> None:
+    try:
+        with pipe:
+            pipe.write(data)
+    except OSError:  # ffmpeg stopped reading: it failed, was stopped, or had read all it needed
+        pass
+
+
+def _collect(pipe: BinaryIO, into: bytearray) -> None:
+    with pipe:
         while chunk := pipe.read(_READ_CHUNK_BYTES):
-            chunks.append(chunk)
+            into += chunk

@@ -15,13 +15,7 @@ from audio.decode import decode
 from audio.errors import InvalidTarget, RefusedAudio
 from audio.ffmpeg import INPUT_PROTOCOLS, run_ffmpeg
 from audio.levelling import level
-from audio.measure import (
-    MIN_MEASURABLE_S,
-    clipped_runs,
-    frame_levels_db,
-    integrated_lufs,
-    sample_peak_dbfs,
-)
+from audio.measure import MIN_MEASURABLE_S, frame_levels_db, integrated_lufs, sample_peak_dbfs
 from audio.report import NormalizationReport
 from audio.targets import (
     LONGEST_S,
@@ -78,7 +72,7 @@ def normalize_greeting(data: bytes, *, kind: Kind = "other", target_lufs: float 
         raise InvalidTarget(f"a loudness target must be {lowest:.0f} to {highest:.0f} LUFS, got {target_lufs:g}")
     decoded = decode(data)
     rate_hz, mono = TELEPHONE_RATE_HZ, decoded.telephone
-    duration_s, source_peak_dbfs = len(mono) / rate_hz, sample_peak_dbfs(decoded.source)
+    duration_s, source_peak_dbfs = len(mono) / rate_hz, decoded.source_peak_dbfs
     _check_length(duration_s, source_peak_dbfs)
     report = NormalizationReport(
         decoded.format_name,
@@ -87,7 +81,7 @@ def normalize_greeting(data: bytes, *, kind: Kind = "other", target_lufs: float 
         round(integrated_lufs(mono, rate_hz), 2),
         round(source_peak_dbfs, 2),
     )
-    if clipped_runs(decoded.source) >= CLIPPED_PLACES:
+    if decoded.source_clipped_places >= CLIPPED_PLACES:
         report.warnings.append("the source is clipped (distorted at full scale); record again a little quieter")
     report.step("mono, 8 kHz", f"downmixed, resampled by soxr, peak {sample_peak_dbfs(mono):.1f} dBFS")
 
@@ -115,10 +109,8 @@ def normalize_greeting(data: bytes, *, kind: Kind = "other", target_lufs: float 
             "record in a quieter room, closer to the microphone"
         )
 
-    measured = integrated_lufs(faded, rate_hz)
-    if measured <= DIGITAL_SILENCE_DBFS:
-        raise RefusedAudio("there is too little sound to measure its loudness; record the greeting again")
-    levelled = level(faded, rate_hz, measured, target_lufs)
+    levelled = level(faded, rate_hz, target_lufs)
+    measured = levelled.measured_lufs
     if abs(levelled.lufs - target_lufs) > LOUDNESS_PROMISE_LU:
         raise RefusedAudio(
             f"this recording cannot be brought to {target_lufs:.0f} LUFS (it ends at {levelled.lufs:.1f}): it is "
