@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from audio.errors import AudioError, RefusedAudio
-from audio.targets import TARGET_LUFS, TARGET_RANGE_LUFS
+from audio.targets import MAX_UPLOAD_BYTES, TARGET_LUFS, TARGET_RANGE_LUFS
 
 
 def _normalize(args: argparse.Namespace) -> int:
@@ -17,6 +17,8 @@ def _normalize(args: argparse.Namespace) -> int:
 
     source, target = Path(args.input), Path(args.output)
     try:
+        if source.stat().st_size > MAX_UPLOAD_BYTES:  # refused before reading: memory stays bounded
+            raise RefusedAudio(f"the file is larger than {MAX_UPLOAD_BYTES // 2**20} MB; upload a shorter recording")
         data = source.read_bytes()
     except OSError as error:
         raise RefusedAudio(f"cannot read {source}: {error.strerror}") from None

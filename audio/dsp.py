@@ -6,6 +6,7 @@ numpy only. Resampling is not here: ffmpeg does it with soxr while decoding (see
 import numpy as np
 from numpy.typing import NDArray
 
+from audio.chunks import windowed
 from audio.measure import FRAME_S, Signal, frame_levels_db
 from audio.spectrum import butterworth_high_pass_power, filtered
 
@@ -19,9 +20,7 @@ def high_pass(signal: Signal, rate_hz: int) -> Signal:
     """Fourth-order Butterworth, forward and backward (zero phase), so transients are not smeared into peaks."""
     # The mean first: the filter removes it anyway, and without it the padding makes no step at either end.
     centred = signal - np.float32(signal.mean(dtype=np.float64))
-    return filtered(
-        centred, rate_hz, lambda size: butterworth_high_pass_power(HIGH_PASS_HZ, rate_hz, HIGH_PASS_ORDER, size)
-    )
+    return filtered(centred, rate_hz, butterworth_high_pass_power(HIGH_PASS_HZ, rate_hz, HIGH_PASS_ORDER))
 
 
 def voice_span(
@@ -58,24 +57,31 @@ def fade(signal: Signal, rate_hz: int, in_s: float, out_s: float) -> Signal:
 def _sliding_max(values: Signal, before: int, after: int) -> Signal:
     """max(values[i - before : i + after + 1]) for every i, edges repeated (van Herk / Gil-Werman, O(n))."""
     width = before + after + 1
-    padded = np.concatenate((np.full(before, values[0], np.float32), values, np.full(after, values[-1], np.float32)))
-    blocks = -(-len(padded) // width)
-    tail = np.full(blocks * width - len(padded), -np.inf, np.float32)
-    grid = np.concatenate((padded, tail)).reshape(blocks, width)
-    from_block_start = np.maximum.accumulate(grid, axis=1).ravel()
-    to_block_end = np.maximum.accumulate(grid[:, ::-1], axis=1)[:, ::-1].ravel()
-    # A window starting at j ends at j + width - 1: it spans the end of j's block and the start of the next.
-    result: Signal = np.maximum(to_block_end[: len(values)], from_block_start[width - 1 : width - 1 + len(values)])
-    return result
+
+    def stretch_max(stretch: Signal) -> Signal:
+        blocks = -(-len(stretch) // width)
+        flat = np.full(blocks * width, -np.inf, np.float32)
+        flat[: len(stretch)] = stretch
+        grid = flat.reshape(blocks, width)
+        from_block_start = np.maximum.accumulate(grid, axis=1).ravel()
+        to_block_end = np.maximum.accumulate(grid[:, ::-1], axis=1)[:, ::-1].ravel()
+        # A window starting at j ends at j + width - 1: the end of j's block and the start of the next.
+        count = len(stretch) - width + 1
+        result: Signal = np.maximum(to_block_end[:count], from_block_start[width - 1 : width - 1 + count])
+        return result
+
+    return windowed(values, before, after, stretch_max)
 
 
 def _moving_average(values: Signal, size: int) -> Signal:
     """Centred mean over `size` samples, edges repeated."""
-    before, after = size // 2, size - 1 - size // 2
-    padded = np.concatenate((np.full(before, values[0]), values, np.full(after, values[-1])))
-    running = np.concatenate(([0.0], np.cumsum(padded, dtype=np.float64)))
-    result: Signal = ((running[size:] - running[:-size]) / size).astype(np.float32)
-    return result
+
+    def stretch_mean(stretch: Signal) -> Signal:
+        running = np.concatenate(([0.0], np.cumsum(stretch, dtype=np.float64)))
+        result: Signal = ((running[size:] - running[:-size]) / size).astype(np.float32)
+        return result
+
+    return windowed(values, size // 2, size - 1 - size // 2, stretch_mean)
 
 
 class Limiter:

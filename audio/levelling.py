@@ -28,6 +28,8 @@ PREDICTION_TOLERANCE_LU = 0.005
 # Bounds on how much loudness one dB of gain buys: 1 with no limiting, less and less as the limiter works.
 MIN_SLOPE, MAX_SLOPE = 0.05, 1.0
 MAX_STEP_DB = 12.0
+# More gain than this only amplifies noise: a click in silence would otherwise drive the search to infinity.
+MAX_GAIN_DB = 80.0
 SILENT_LUFS = -70.0  # BS.1770's absolute gate: nothing louder than this to measure
 
 
@@ -67,6 +69,7 @@ class _Predictor:
                 slope = min(MAX_SLOPE, max(MIN_SLOPE, (lufs - previous[1]) / (gain_db - previous[0])))
             previous = (gain_db, lufs)
             gain_db += max(-MAX_STEP_DB, min(MAX_STEP_DB, (target_lufs - lufs) / slope))
+            gain_db = max(-MAX_GAIN_DB, min(MAX_GAIN_DB, gain_db))
         return gain_db
 
 

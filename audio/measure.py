@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from audio.chunks import windowed
 from audio.spectrum import Section, biquads_response, filtered
 
 Signal = NDArray[np.float32]
@@ -66,7 +67,7 @@ def k_weighting(rate_hz: int) -> tuple[Section, Section]:
 
 
 def k_weighted(signal: Samples, rate_hz: int) -> Signal:
-    return filtered(signal, rate_hz, lambda size: biquads_response(k_weighting(rate_hz), size))
+    return filtered(signal, rate_hz, biquads_response(k_weighting(rate_hz)))
 
 
 def block_energies(weighted: Signal, rate_hz: int) -> NDArray[np.float64]:
@@ -124,21 +125,28 @@ def _interpolation_phases() -> tuple[tuple[float, ...], ...]:
 
 def true_peaks(signal: Samples) -> Signal:
     """For each sample, the largest magnitude of the 4x oversampled signal from it to the next sample."""
+    reach = _TRUE_PEAK_HALF_TAPS // TRUE_PEAK_OVERSAMPLING  # input samples the filter reaches on each side
+
+    def stretch_peaks(stretch: Signal) -> Signal:
+        count = len(stretch) - 2 * reach
+        peaks = np.abs(stretch[reach : reach + count])
+        between, term = np.empty(count, np.float32), np.empty(count, np.float32)
+        for taps in _interpolation_phases():
+            # Phase p lies p/4 of a sample after sample n: taps k = p, p + 4, ... weigh samples n + 10, n + 9, ...
+            # Shifted multiply-adds: several times faster than np.convolve on a kernel this short.
+            between.fill(0.0)
+            for index, tap in enumerate(taps):
+                shift = 2 * reach - index
+                np.multiply(stretch[shift : shift + count], np.float32(tap), out=term)
+                between += term
+            np.maximum(peaks, np.abs(between, out=between), out=peaks)
+        return peaks
+
     samples = np.asarray(signal, dtype=np.float32)
-    count = len(samples)
-    peaks = np.abs(samples)
-    between, term = np.empty(count, np.float32), np.empty(count, np.float32)
-    for taps in _interpolation_phases():
-        # Phase p lies p/4 of a sample after sample n: taps k = p, p + 4, ... weigh samples n + 10, n + 9, ...
-        # Shifted multiply-adds: several times faster than np.convolve on a kernel this short.
-        between.fill(0.0)
-        for index, tap in enumerate(taps):
-            shift = _TRUE_PEAK_HALF_TAPS // TRUE_PEAK_OVERSAMPLING - index
-            lo, hi = max(0, -shift), min(count, count - shift)
-            np.multiply(samples[lo + shift : hi + shift], np.float32(tap), out=term[lo:hi])
-            between[lo:hi] += term[lo:hi]
-        np.maximum(peaks, np.abs(between, out=between), out=peaks)
-    return peaks
+    if len(samples) == 0:
+        return samples
+    # Beyond the ends the signal is taken as silent, as an oversampling filter starting from rest takes it.
+    return windowed(samples, reach, reach, stretch_peaks, silent_outside=True)
 
 
 def true_peak_dbtp(signal: Samples) -> float:
