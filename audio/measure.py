@@ -2,7 +2,7 @@
 
 Measuring is kept apart from changing: every function here reads a signal and returns numbers. scipy and
 pyloudnorm are not used: importing them took longer than normalising a short greeting. The K-weighting filter
-is applied in the frequency domain (its exact response, on a zero-padded FFT), which gives what pyloudnorm's
+is applied in the frequency domain (its exact response, in overlapping FFT blocks), which gives what pyloudnorm's
 time-domain filter gives (tests hold the two together) at a fraction of the import and run time.
 """
 
