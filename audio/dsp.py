@@ -1,44 +1,26 @@
-"""Changing audio: each step takes a float signal and returns a new one (the pipeline measures around them)."""
+"""Changing audio: each step takes a float32 signal and returns a new one (the pipeline measures around them).
 
-from functools import lru_cache
+numpy only. Resampling is not here: ffmpeg does it with soxr while decoding (see `audio.decode`).
+"""
 
 import numpy as np
-from scipy.ndimage import minimum_filter1d, uniform_filter1d
-from scipy.signal import butter, firwin, resample_poly, sosfiltfilt
+from numpy.typing import NDArray
 
-from audio.measure import FRAME_S, TRUE_PEAK_OVERSAMPLING, Signal, frame_levels_db
+from audio.chunks import windowed
+from audio.measure import FRAME_S, Signal, frame_levels_db
+from audio.spectrum import butterworth_high_pass_power, filtered
 
 HIGH_PASS_HZ = 100.0  # below the voice band: rumble, handling noise, mains hum
+HIGH_PASS_ORDER = 4
 LIMITER_LOOKAHEAD_S = 0.005
 LIMITER_HOLD_S = 0.05
 
 
-@lru_cache(maxsize=32)
-def _anti_alias(up: int, down: int, from_hz: int, to_hz: int) -> Signal:
-    # Kaiser beta 8.6 gives about 86 dB of stopband; pass up to 0.45 of the new rate, stop at its Nyquist.
-    filter_rate_hz = up * from_hz
-    pass_hz, stop_hz = 0.45 * min(from_hz, to_hz), 0.5 * min(from_hz, to_hz)
-    taps = int(5.5 * filter_rate_hz / (stop_hz - pass_hz)) | 1
-    # resample_poly multiplies (a copy of) the taps by `up` itself.
-    design: Signal = firwin(taps, (pass_hz + stop_hz) / 2, window=("kaiser", 8.6), fs=filter_rate_hz)
-    return design
-
-
-def resample(signal: Signal, from_hz: int, to_hz: int) -> Signal:
-    """Polyphase resampling behind a steep anti-alias filter (pydub's set_frame_rate has none)."""
-    if from_hz == to_hz:
-        return signal
-    divisor = int(np.gcd(from_hz, to_hz))
-    up, down = to_hz // divisor, from_hz // divisor
-    result: Signal = resample_poly(signal, up, down, window=_anti_alias(up, down, from_hz, to_hz))
-    return result
-
-
 def high_pass(signal: Signal, rate_hz: int) -> Signal:
-    # Zero-phase (forward and backward) so the filter does not smear transients into larger peaks.
-    sos = butter(4, HIGH_PASS_HZ, btype="highpass", fs=rate_hz, output="sos")
-    result: Signal = sosfiltfilt(sos, signal)
-    return result
+    """Fourth-order Butterworth, forward and backward (zero phase), so transients are not smeared into peaks."""
+    # The mean first: the filter removes it anyway, and without it the padding makes no step at either end.
+    centred = signal - np.float32(signal.mean(dtype=np.float64))
+    return filtered(centred, rate_hz, butterworth_high_pass_power(HIGH_PASS_HZ, rate_hz, HIGH_PASS_ORDER))
 
 
 def voice_span(
@@ -66,27 +48,59 @@ def fade(signal: Signal, rate_hz: int, in_s: float, out_s: float) -> Signal:
     result = signal.copy()
     fade_in, fade_out = min(len(result), int(in_s * rate_hz)), min(len(result), int(out_s * rate_hz))
     if fade_in:
-        result[:fade_in] *= np.linspace(0.0, 1.0, fade_in)
+        result[:fade_in] *= np.linspace(0.0, 1.0, fade_in, dtype=np.float32)
     if fade_out:
-        result[-fade_out:] *= np.linspace(1.0, 0.0, fade_out)
+        result[-fade_out:] *= np.linspace(1.0, 0.0, fade_out, dtype=np.float32)
     return result
 
 
-def limit(signal: Signal, rate_hz: int, ceiling: float) -> tuple[Signal, float]:
-    """Look-ahead peak limiter on the true (oversampled) peak; returns the signal and the deepest gain cut, dB.
+def _sliding_max(values: Signal, before: int, after: int) -> Signal:
+    """max(values[i - before : i + after + 1]) for every i, edges repeated (van Herk / Gil-Werman, O(n))."""
+    width = before + after + 1
 
-    The gain needed at each sample is spread 5 ms ahead (so it is already down when the peak arrives), held
-    50 ms after, and smoothed; only the loud moments are turned down, not the whole file.
+    def stretch_max(stretch: Signal) -> Signal:
+        blocks = -(-len(stretch) // width)
+        flat = np.full(blocks * width, -np.inf, np.float32)
+        flat[: len(stretch)] = stretch
+        grid = flat.reshape(blocks, width)
+        from_block_start = np.maximum.accumulate(grid, axis=1).ravel()
+        to_block_end = np.maximum.accumulate(grid[:, ::-1], axis=1)[:, ::-1].ravel()
+        # A window starting at j ends at j + width - 1: the end of j's block and the start of the next.
+        count = len(stretch) - width + 1
+        result: Signal = np.maximum(to_block_end[:count], from_block_start[width - 1 : width - 1 + count])
+        return result
+
+    return windowed(values, before, after, stretch_max)
+
+
+def _moving_average(values: Signal, size: int) -> Signal:
+    """Centred mean over `size` samples, edges repeated."""
+
+    def stretch_mean(stretch: Signal) -> Signal:
+        running = np.concatenate(([0.0], np.cumsum(stretch, dtype=np.float64)))
+        result: Signal = ((running[size:] - running[:-size]) / size).astype(np.float32)
+        return result
+
+    return windowed(values, size // 2, size - 1 - size // 2, stretch_mean)
+
+
+class Limiter:
+    """A look-ahead peak limiter on the true (oversampled) peaks, for any gain in front of it.
+
+    The cut needed at each sample is applied 5 ms ahead (so the gain is already down when the peak arrives),
+    held 50 ms after, and smoothed; only the loud moments are turned down, not the whole file. Peaks scale
+    with the gain in front, so the slowest part (the largest peak near each sample) is found once, and each
+    gain tried costs one division and one moving average.
     """
-    oversampled = np.abs(resample_poly(signal, TRUE_PEAK_OVERSAMPLING, 1))
-    peaks = oversampled[: len(signal) * TRUE_PEAK_OVERSAMPLING].reshape(-1, TRUE_PEAK_OVERSAMPLING).max(axis=1)
-    needed = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-9))
-    ahead, hold = max(1, int(LIMITER_LOOKAHEAD_S * rate_hz)), max(1, int(LIMITER_HOLD_S * rate_hz))
-    # A window from `hold` samples back to `ahead` samples forward: origin shifts scipy's centred window.
-    size = ahead + hold + 1
-    held = minimum_filter1d(needed, size=size, origin=(hold - ahead) // 2, mode="nearest")
-    smoothed = uniform_filter1d(held, size=ahead, mode="nearest")
-    gain = np.minimum(smoothed, held)
-    deepest_db = float(20.0 * np.log10(max(float(gain.min()), 1e-9)))
-    result: Signal = signal * gain
-    return result, deepest_db
+
+    def __init__(self, true_peaks: Signal, rate_hz: int) -> None:
+        self.ahead = max(1, int(LIMITER_LOOKAHEAD_S * rate_hz))
+        hold = max(1, int(LIMITER_HOLD_S * rate_hz))
+        # Gain at sample i must be low enough for every peak from `hold` samples back to `ahead` samples on.
+        self._nearby_peak = np.maximum(_sliding_max(true_peaks, hold, self.ahead), np.float32(1e-9))
+
+    def gain(self, gain_in_front: float, ceiling: float) -> NDArray[np.float32]:
+        """The limiter's gain for each sample (at most 1), when the signal is first multiplied by `gain_in_front`."""
+        held = np.minimum(np.float32(1.0), np.float32(ceiling / gain_in_front) / self._nearby_peak)
+        result: NDArray[np.float32] = np.minimum(_moving_average(held, self.ahead), held)
+        return result

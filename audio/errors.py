@@ -11,3 +11,7 @@ class RefusedAudio(AudioError):
 
 class AudioToolFailed(AudioError):
     """ffmpeg itself failed or was missing: not the user's file, the machine's set-up."""
+
+
+class InvalidTarget(AudioError):
+    """A loudness target outside what a telephone greeting can meet: the caller's mistake, not the file's."""

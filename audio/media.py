@@ -9,10 +9,13 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from audio.errors import AudioError
-from audio.normalize import NormalizedGreeting
 from audio.wav import wav_duration_s
+
+if TYPE_CHECKING:  # the store itself needs no numpy: the web server imports it at start
+    from audio.normalize import NormalizedGreeting
 
 MEDIA_ID = re.compile(r"^[0-9a-f]{64}$")
 
@@ -35,7 +38,7 @@ class MediaStore:
     def exists(self, media_id: str) -> bool:
         return bool(MEDIA_ID.match(media_id)) and self.wav_path(media_id).is_file()
 
-    def save(self, greeting: NormalizedGreeting) -> str:
+    def save(self, greeting: "NormalizedGreeting") -> str:
         media_id = hashlib.sha256(greeting.wav).hexdigest()
         self.root.mkdir(parents=True, exist_ok=True)
         # The preview first: a WAV present means its preview is too.

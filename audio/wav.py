@@ -34,17 +34,21 @@ def wav_duration_s(data: bytes) -> float | None:
     return float(data_size) / byte_rate
 
 
-def read_float_wav(data: bytes) -> tuple[bytes, int]:
-    """The samples and rate of a 32-bit float mono WAV that ffmpeg streamed (its size fields may be unset)."""
-    if data[:4] != b"RIFF" or data[8:12] != b"WAVE":
+def float_wav_header(head: bytes) -> tuple[int, int] | None:
+    """Where the samples start and the rate, from the start of a float WAV that ffmpeg streams (its size fields
+    may be unset); None while `head` is too short to tell. ValueError if it is not a WAV stream."""
+    if len(head) >= 12 and (head[:4] != b"RIFF" or head[8:12] != b"WAVE"):
         raise ValueError("not a WAV stream")
     offset, rate_hz = 12, 0
-    while offset + 8 <= len(data):
-        chunk_id, size = data[offset : offset + 4], struct.unpack("<I", data[offset + 4 : offset + 8])[0]
+    while offset + 8 <= len(head):
+        chunk_id, size = head[offset : offset + 4], struct.unpack("<I", head[offset + 4 : offset + 8])[0]
+        if chunk_id == b"data":
+            if not rate_hz:
+                raise ValueError("no format before the samples in the WAV stream")
+            return offset + 8, rate_hz
         if chunk_id == b"fmt ":
-            rate_hz = struct.unpack("<I", data[offset + 12 : offset + 16])[0]
-        elif chunk_id == b"data":
-            samples = data[offset + 8 :]
-            return samples[: len(samples) // 4 * 4], rate_hz
+            if len(head) < offset + 16:
+                return None
+            rate_hz = struct.unpack("<I", head[offset + 12 : offset + 16])[0]
         offset += 8 + size + (size % 2)
-    raise ValueError("no data in the WAV stream")
+    return None

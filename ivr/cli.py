@@ -6,18 +6,19 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from audio import cli as audio_cli
 from audio.errors import AudioError
-from ivr import cli_admin
 from ivr.errors import DocumentError, GreetlineError
-from ivr.settings import Settings
+
+if TYPE_CHECKING:
+    from ivr.settings import Settings
 
 
-def _settings(args: argparse.Namespace) -> Settings:
+def _settings(args: argparse.Namespace) -> "Settings":
+    from ivr.settings import Settings
+
     overrides: dict[str, Any] = {}
     if getattr(args, "insecure_dev_mode", False):
         overrides["insecure_dev_mode"] = True
@@ -212,6 +213,8 @@ def _register_call_command(commands: Any) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from ivr import cli_admin
+
     parser = argparse.ArgumentParser(
         prog="greetline",
         description="Greetline: greetings, a short menu and ring-count overflow for a business phone line. "
@@ -227,8 +230,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["audio"]:  # needs no settings, database or web framework: skip importing them
+        return audio_cli.main(arguments[1:])
+    from pydantic import ValidationError
+
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     try:
         code: int = args.func(args)
     except DocumentError as error:

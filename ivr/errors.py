@@ -27,3 +27,11 @@ class ConflictError(GreetlineError):
 
 class InputError(GreetlineError):
     """A value given on the command line or in a request that cannot be used as it is."""
+
+
+class BusyError(GreetlineError):
+    """Enough of this work is running already; the same request will succeed a little later."""
+
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        self.retry_after_s = retry_after_s
+        super().__init__(message)

@@ -1,21 +1,52 @@
-"""Recordings a document names by file (`greeting: {file: welkom.m4a}`): normalised and stored on apply.
+"""Uploaded recordings become stored greetings here, and only here: the API, the admin page and `apply`
+(recordings a document names by file, `greeting: {file: welkom.m4a}`) all come through `store_recording`.
 
-The document keeps the file name for people and gains the stored recording's id (`media:`) for the call flow.
+A document keeps the file name for people and gains the stored recording's id (`media:`) for the call flow.
+The audio code (numpy, ffmpeg) is imported on the first upload, not when the web server starts.
 """
 
+import threading
 from pathlib import Path
 from typing import Literal
 
 from audio.errors import AudioError
 from audio.media import MediaStore
-from audio.normalize import normalize_greeting
+from audio.report import NormalizationReport
+from audio.targets import MAX_UPLOAD_BYTES
 from ivr.document.model import BusinessDocument, Greeting
-from ivr.errors import DocumentError
+from ivr.errors import BusyError, DocumentError
 
-# Uploads larger than this are refused before decoding: minutes of studio-quality audio fit well within it.
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+__all__ = ["MAX_UPLOAD_BYTES", "UPLOAD_SLOTS", "attach_uploads", "store_recording"]
 
 Kind = Literal["welcome", "info", "other"]
+
+# Decodes running at once in this process. Each holds at most about 60 MB (the upload, ffmpeg, the 8 kHz
+# signal: see docs/benchmarks.md), so four stay within the server's memory budget (issue 8: 300 MB); more
+# would only queue for the same two CPU cores.
+MAX_PARALLEL_DECODES = 4
+# A five-minute recording normalises in about a second; asking again after a few is enough.
+RETRY_AFTER_S = 5
+UPLOAD_SLOTS = threading.BoundedSemaphore(MAX_PARALLEL_DECODES)
+
+
+def store_recording(data: bytes, media: MediaStore, kind: Kind) -> tuple[str, NormalizationReport]:
+    """Normalise an uploaded recording and store it; returns its media id and what normalising did.
+
+    Raises AudioError for a file we refuse, BusyError when MAX_PARALLEL_DECODES uploads are being normalised
+    already (the caller answers "try again later").
+    """
+    if not UPLOAD_SLOTS.acquire(blocking=False):
+        raise BusyError(
+            f"{MAX_PARALLEL_DECODES} recordings are being processed right now; upload again in {RETRY_AFTER_S} seconds",
+            retry_after_s=RETRY_AFTER_S,
+        )
+    try:
+        from audio.normalize import normalize_greeting
+
+        normalised = normalize_greeting(data, kind=kind)
+        return media.save(normalised), normalised.report
+    finally:
+        UPLOAD_SLOTS.release()
 
 
 def _stored(
@@ -44,12 +75,12 @@ def _stored(
         )
         return greeting
     try:
-        normalised = normalize_greeting(data, kind=kind)
-    except AudioError as error:
+        media_id, report = store_recording(data, media, kind)
+    except (AudioError, BusyError) as error:
         problems.append(f"{where}.file: {greeting.file}: {error}")
         return greeting
-    notes += [f"{where}.file: {warning}" for warning in normalised.report.warnings]
-    return greeting.model_copy(update={"media": media.save(normalised)})
+    notes += [f"{where}.file: {warning}" for warning in report.warnings]
+    return greeting.model_copy(update={"media": media_id})
 
 
 def attach_uploads(document: BusinessDocument, base_dir: Path, media: MediaStore) -> tuple[BusinessDocument, list[str]]:

@@ -25,8 +25,16 @@ def media_router(media_dir: Path) -> APIRouter:
         if not path.is_file():
             raise HTTPException(404, "no such recording")
         etag = f'"{media_id}.{extension}"'
-        if request.headers.get("if-none-match") == etag:
+        if _matches(request.headers.get("if-none-match"), etag):
             return Response(status_code=304, headers={"ETag": etag, "Cache-Control": IMMUTABLE})
         return FileResponse(path, media_type=content_type, headers={"ETag": etag, "Cache-Control": IMMUTABLE})
 
     return router
+
+
+def _matches(if_none_match: str | None, etag: str) -> bool:
+    """RFC 9110 section 13.1.2: a list of tags, weak comparison, or "*"."""
+    if if_none_match is None:
+        return False
+    tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
+    return "*" in tags or etag in tags

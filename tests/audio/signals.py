@@ -1,4 +1,8 @@
-"""Test signals made with real ffmpeg and espeak-ng, and measurements of what the pipeline wrote."""
+"""Test signals made with real ffmpeg and espeak-ng, and measurements of what the pipeline wrote.
+
+What the pipeline wrote is measured with independent references, not with our own meter: pyloudnorm for
+loudness (BS.1770), scipy's polyphase resampler for the true peak.
+"""
 
 import json
 import subprocess
@@ -6,8 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pyloudnorm
+from numpy.typing import NDArray
+from scipy.signal import resample_poly
 
-from audio.measure import Signal, integrated_lufs, true_peak_dbtp
+Signal = NDArray[np.float64]
 
 TIMEOUT_S = 60
 
@@ -48,6 +55,15 @@ def decoded(data: bytes, rate_hz: int = 8000) -> Signal:
     return np.frombuffer(raw, dtype="<f4").astype(np.float64)
 
 
+def reference_lufs(signal: Signal, rate_hz: int) -> float:
+    return float(pyloudnorm.Meter(rate_hz).integrated_loudness(signal))
+
+
+def reference_true_peak_dbtp(signal: Signal) -> float:
+    oversampled: Signal = resample_poly(signal, 4, 1)
+    return float(20 * np.log10(np.max(np.abs(oversampled))))
+
+
 def loudness_and_peak(data: bytes) -> tuple[float, float]:
     signal = decoded(data)
-    return integrated_lufs(signal, 8000), true_peak_dbtp(signal)
+    return reference_lufs(signal, 8000), reference_true_peak_dbtp(signal)

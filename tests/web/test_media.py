@@ -23,8 +23,7 @@ WAV = mulaw_wav(mulaw.encode(0.3 * np.sin(np.arange(8000) / 3)))
 @pytest.fixture
 def stored(tmp_path: Path) -> tuple[MediaStore, str]:
     store = MediaStore(tmp_path / "media")
-    greeting = NormalizedGreeting(WAV, b"ID3fake-preview", NormalizationReport("WAV", 1.0, 8000, -20.0, -3.0))
-    return store, store.save(greeting)
+    return store, store.save(NormalizedGreeting(WAV, NormalizationReport("WAV", 1.0, 8000, -20.0, -3.0)))
 
 
 @pytest.fixture
@@ -50,10 +49,15 @@ def test_preview_head_range_and_conditional_get(http: httpx.Client, stored: tupl
     media_id = stored[1]
     head = http.head(f"/media/{media_id}.mp3")
     assert (head.status_code, head.headers["content-type"], head.content) == (200, "audio/mpeg", b"")
-    assert head.headers["content-length"] == str(len(b"ID3fake-preview"))
+    assert head.headers["content-length"] == str(stored[0].preview_path(media_id).stat().st_size)
     part = http.get(f"/media/{media_id}.wav", headers={"Range": "bytes=0-11"})
     assert (part.status_code, part.content) == (206, WAV[:12])
-    assert http.get(f"/media/{media_id}.wav", headers={"If-None-Match": f'"{media_id}.wav"'}).status_code == 304
+    assert part.headers["content-range"] == f"bytes 0-11/{len(WAV)}"
+    for tags in (f'"{media_id}.wav"', f'"other", W/"{media_id}.wav"', "*"):
+        unchanged = http.get(f"/media/{media_id}.wav", headers={"If-None-Match": tags})
+        assert (unchanged.status_code, unchanged.content) == (304, b""), tags
+        assert unchanged.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert http.get(f"/media/{media_id}.wav", headers={"If-None-Match": '"other"'}).status_code == 200
 
 
 @pytest.mark.parametrize("path", ["/media/../../etc/passwd.wav", "/media/abc.wav", "/media/%s.exe", "/media/%s.ogg"])
@@ -64,6 +68,6 @@ def test_anything_else_is_404(http: httpx.Client, stored: tuple[MediaStore, str]
 def test_the_id_is_the_hash_of_the_content_and_saving_twice_is_harmless(stored: tuple[MediaStore, str]) -> None:
     store, media_id = stored
     assert media_id == hashlib.sha256(WAV).hexdigest()
-    assert store.save(NormalizedGreeting(WAV, b"other", NormalizationReport("WAV", 1, 8000, -20, -3))) == media_id
+    assert store.save(NormalizedGreeting(WAV, NormalizationReport("WAV", 1, 8000, -20, -3))) == media_id
     assert store.duration_s(media_id) == 1.0
     assert not list(store.root.glob(".partial-*"))

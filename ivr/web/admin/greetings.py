@@ -13,10 +13,10 @@ from starlette.datastructures import UploadFile
 
 from audio.errors import AudioError
 from audio.media import MediaStore
-from audio.normalize import MAX_UPLOAD_BYTES, normalize_greeting
-from ivr.errors import NotFoundError
+from ivr.errors import BusyError, NotFoundError
 from ivr.store import library, rendered
 from ivr.store.staff import StaffUser
+from ivr.uploads import MAX_UPLOAD_BYTES, store_recording
 from ivr.web.admin.pages import UserDep, check_csrf, common, document_of, page, save_parts, words
 from ivr.web.admin.waveform import picture
 from ivr.web.bodies import uploaded_file
@@ -89,10 +89,13 @@ def upload_greeting(
 ) -> Response:
     data = recording.file.read(MAX_UPLOAD_BYTES + 1)  # one byte more tells an oversized file from a full one
     try:
-        normalised = normalize_greeting(data, kind="welcome")
+        media_id, report = store_recording(data, MediaStore(services.settings.media_dir), "welcome")
     except AudioError as error:
         return _page(request, services, user, 422, problems=[str(error)])
-    media_id = MediaStore(services.settings.media_dir).save(normalised)
+    except BusyError as error:
+        busy = _page(request, services, user, 503, problems=[str(error)])
+        busy.headers["Retry-After"] = str(error.retry_after_s)
+        return busy
     name = recording.filename or "upload"
     problems = save_parts(services, user, {"greeting": {"file": name, "media": media_id}})
     if problems:
@@ -103,12 +106,12 @@ def upload_greeting(
             business_id=user.business_id,
             media_id=media_id,
             file_name=name,
-            duration_s=normalised.report.duration_s,
-            report=normalised.report.to_dict(),
+            duration_s=report.duration_s,
+            report=report.to_dict(),
             now=services.clock(),
         )
     # Warnings (too long, noisy) are advice about a greeting that is in use, not problems that stopped it.
-    return _page(request, services, user, notice=words(request)["saved"], notes=normalised.report.warnings)
+    return _page(request, services, user, notice=words(request)["saved"], notes=report.warnings)
 
 
 @router.post("/text")

@@ -3,12 +3,12 @@ and its loudness and true peak measured on that same file (not copied from what 
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from audio import mulaw
-from audio.measure import Signal, integrated_lufs, true_peak_dbtp
 from audio.wav import TELEPHONE_RATE_HZ
+
+if TYPE_CHECKING:
+    from audio.measure import Signal
 
 COLUMNS = 240
 HEIGHT = 48
@@ -23,6 +23,10 @@ class Picture:
 
 def picture(wav_path: Path) -> Picture | None:
     """None if the file is not a WAV this store wrote."""
+    # Here, not at the top: numpy is imported when a page first shows a recording, not when the server starts.
+    from audio import mulaw
+    from audio.measure import integrated_lufs, true_peak_dbtp
+
     data = wav_path.read_bytes()
     start = data.find(b"data")
     if start < 0:
@@ -31,8 +35,10 @@ def picture(wav_path: Path) -> Picture | None:
     return Picture(_wave(samples), integrated_lufs(samples, TELEPHONE_RATE_HZ), true_peak_dbtp(samples))
 
 
-def _wave(samples: Signal) -> str:
+def _wave(samples: "Signal") -> str:
     """The min/max envelope per column, drawn along the top and back along the bottom."""
+    import numpy as np
+
     if len(samples) < COLUMNS:
         return ""
     columns = np.array_split(samples, COLUMNS)

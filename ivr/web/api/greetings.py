@@ -10,10 +10,10 @@ from starlette.datastructures import UploadFile
 
 from audio.errors import AudioError
 from audio.media import MediaStore
-from audio.normalize import MAX_UPLOAD_BYTES, normalize_greeting
 from ivr import administration
-from ivr.errors import DocumentError, NotFoundError
+from ivr.errors import BusyError, DocumentError, NotFoundError
 from ivr.store import library
+from ivr.uploads import MAX_UPLOAD_BYTES, store_recording
 from ivr.web.api.auth import BusinessId, CallerDep, owned_document, refused
 from ivr.web.bodies import uploaded_file
 from ivr.web.services import Services, ServicesDep
@@ -113,18 +113,19 @@ def upload_greeting(
     if len(data) > MAX_UPLOAD_BYTES:
         raise HTTPException(413, f"the file is larger than {MAX_UPLOAD_BYTES // 2**20} MB; upload a shorter one")
     try:
-        normalised = normalize_greeting(data, kind="welcome")
+        media_id, report = store_recording(data, MediaStore(services.settings.media_dir), "welcome")
     except AudioError as error:
         raise HTTPException(422, str(error)) from None
-    media_id = MediaStore(services.settings.media_dir).save(normalised)
+    except BusyError as error:
+        raise HTTPException(503, str(error), headers={"Retry-After": str(error.retry_after_s)}) from None
     with services.database.transaction() as session:
         item = library.add_greeting(
             session,
             business_id=business_id,
             media_id=media_id,
             file_name=recording.filename or "upload",
-            duration_s=normalised.report.duration_s,
-            report=normalised.report.to_dict(),
+            duration_s=report.duration_s,
+            report=report.to_dict(),
             now=services.clock(),
         )
     return _out(services, item, _active_media(document))

@@ -1,0 +1,48 @@
+"""What each entry point imports: heavy libraries only where they are needed (issue 12).
+
+The web server must start without numpy or any audio code (they come with the first upload), and
+`greetline audio normalize` must not pay for scipy, pyloudnorm, the web framework or the database. Each check
+runs in a fresh interpreter, since this test process has imported everything already.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.audio.signals import speech_wav
+from tests.conftest import PUBLIC_URL, REPO, TEST_TOKEN
+
+TIMEOUT_S = 60
+NUMERIC = ["numpy", "scipy", "pyloudnorm", "audio.normalize", "audio.measure", "audio.decode"]
+
+
+def imported_after(code: str) -> set[str]:
+    probe = f"{code}\nimport sys, json\nprint(json.dumps(sorted(sys.modules)))"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, timeout=TIMEOUT_S, check=True
+    )
+    return set(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def test_the_web_server_starts_without_numeric_or_audio_libraries(sqlite_url: str, tmp_path: Path) -> None:
+    imported = imported_after(
+        "from ivr.settings import Settings\n"
+        "from ivr.web.app import create_app\n"
+        "import ivr.cli\n"
+        f"create_app(Settings(database_url={sqlite_url!r}, media_dir={str(tmp_path / 'media')!r}, "
+        f"public_url={PUBLIC_URL!r}, twilio_auth_token={TEST_TOKEN!r}))"
+    )
+    assert "ivr.web.admin.greetings" in imported and "ivr.uploads" in imported  # the upload routes are there
+    assert [name for name in NUMERIC if name in imported] == []
+
+
+def test_the_normalize_command_imports_neither_scipy_nor_the_server(tmp_path: Path) -> None:
+    voice = speech_wav(tmp_path / "voice.wav", "Goedemiddag.")
+    target = tmp_path / "out.wav"
+    imported = imported_after(
+        f"from ivr.cli import main\nassert main(['audio', 'normalize', {str(voice)!r}, {str(target)!r}]) == 0"
+    )
+    assert "numpy" in imported and target.read_bytes()[:4] == b"RIFF"  # it did the work
+    heavy = ["scipy", "pyloudnorm", "fastapi", "sqlalchemy", "pydantic", "pydantic_settings", "phonenumbers"]
+    assert [name for name in heavy if name in imported] == []
