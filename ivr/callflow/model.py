@@ -41,7 +41,11 @@ class DialNumbers:
 
 @dataclass(frozen=True)
 class Voicemail:
+    """A voicemail box; `box` names it in the recording's webhooks so the message reaches its recipients."""
+
     emails: tuple[str, ...]
+    sms: tuple[str, ...] = ()
+    box: str = "overflow"
 
 
 Destination = DialNumbers | Voicemail

@@ -54,12 +54,24 @@ class PromptMaker:
         return self.text(greeting.text) if greeting.text else self.default(default)
 
 
-def destination(route: doc.Route) -> Destination | None:
+def destination(route: doc.Route, box: str) -> Destination | None:
+    """`box`: the voicemail box's name, see `voicemail_boxes`."""
     if route.dial is not None:
         return DialNumbers(tuple(route.dial))
     if route.voicemail is not None:
-        return Voicemail(tuple(route.voicemail.email))
+        return Voicemail(tuple(route.voicemail.email), tuple(route.voicemail.sms), box)
     return None
+
+
+def voicemail_boxes(document: doc.BusinessDocument) -> dict[str, doc.VoicemailBox]:
+    """Every voicemail box of a document by its name: overflow, closed, menu:KEY, period:FIRST-DAY.
+
+    Names, not positions, so a message recorded before an edit still finds its box afterwards.
+    """
+    routes: list[tuple[str, doc.Route | None]] = [("overflow", document.overflow), ("closed", document.closed)]
+    routes += [(f"menu:{option.key}", option) for option in document.menu]
+    routes += [(f"period:{period.start.isoformat()}", period) for period in document.periods]
+    return {name: route.voicemail for name, route in routes if route is not None and route.voicemail is not None}
 
 
 def texts_for(prompts: PromptMaker) -> Texts:
@@ -94,22 +106,27 @@ def to_business(
         greeting=prompts.greeting(document.greeting, "welcome"),
         info=prompts.greeting(document.info, "information") if document.info else None,
         menu=tuple(
-            MenuOption(option.key, prompts.text(option.prompt), _required(destination(option)), option.emergency)
+            MenuOption(
+                option.key,
+                prompts.text(option.prompt),
+                _required(destination(option, f"menu:{option.key}")),
+                option.emergency,
+            )
             for option in document.menu
         ),
         operators=tuple(document.operators),
         ring_mode=RingMode(document.ring),
         rings=document.rings,
-        overflow=destination(document.overflow) if document.overflow else None,
+        overflow=destination(document.overflow, "overflow") if document.overflow else None,
         hours=parse_hours(document.hours) if document.hours is not None else None,
         closed_on_holidays=document.holidays,
-        closed=ClosedInstructions(prompts.greeting(closed.greeting, "closed"), destination(closed_route)),
+        closed=ClosedInstructions(prompts.greeting(closed.greeting, "closed"), destination(closed_route, "closed")),
         periods=tuple(
             Period(
                 first_day=_day(period.start),
                 last_day=_day(period.end),
                 greeting=prompts.greeting(period.greeting, "period"),
-                destination=destination(period),
+                destination=destination(period, f"period:{period.start.isoformat()}"),
             )
             for period in document.periods
         ),
