@@ -93,6 +93,7 @@ def parse_local_time(text: str, today: date) -> datetime:
 
 def simulate(settings: Settings, plan: CallPlan, url: str | None) -> Transcript:
     """Run the call against a server at `url`, or in-process against this configuration's database."""
+    plan = replace(with_call_sid(plan), recordings_url=settings.twilio_api_url)
     if url is not None:
         with httpx.Client(base_url=url, timeout=20.0) as client:
             try:

@@ -121,3 +121,11 @@ class Business:
     closed: ClosedInstructions
     periods: tuple[Period, ...]
     texts: Texts
+
+
+def voicemail_boxes(business: Business) -> dict[str, Voicemail]:
+    """Every voicemail box of the business by its name (overflow, closed, menu:KEY, period:DAY)."""
+    destinations = [business.overflow, business.closed.destination]
+    destinations += [option.destination for option in business.menu]
+    destinations += [period.destination for period in business.periods]
+    return {found.box: found for found in destinations if isinstance(found, Voicemail)}

@@ -55,23 +55,12 @@ class PromptMaker:
 
 
 def destination(route: doc.Route, box: str) -> Destination | None:
-    """`box`: the voicemail box's name, see `voicemail_boxes`."""
+    """`box`: the voicemail box's name (see ivr.callflow.model.voicemail_boxes)."""
     if route.dial is not None:
         return DialNumbers(tuple(route.dial))
     if route.voicemail is not None:
         return Voicemail(tuple(route.voicemail.email), tuple(route.voicemail.sms), box)
     return None
-
-
-def voicemail_boxes(document: doc.BusinessDocument) -> dict[str, doc.VoicemailBox]:
-    """Every voicemail box of a document by its name: overflow, closed, menu:KEY, period:FIRST-DAY.
-
-    Names, not positions, so a message recorded before an edit still finds its box afterwards.
-    """
-    routes: list[tuple[str, doc.Route | None]] = [("overflow", document.overflow), ("closed", document.closed)]
-    routes += [(f"menu:{option.key}", option) for option in document.menu]
-    routes += [(f"period:{period.start.isoformat()}", period) for period in document.periods]
-    return {name: route.voicemail for name, route in routes if route is not None and route.voicemail is not None}
 
 
 def texts_for(prompts: PromptMaker) -> Texts:

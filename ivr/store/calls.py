@@ -162,12 +162,17 @@ def save_recording(
     duration_s: int | None,
     status: str,
     now: datetime,
+    box: str | None = None,
+    from_number: str | None = None,
 ) -> bool:
     """Store a voicemail recording's callback once; Twilio retries callbacks, so a repeat changes nothing.
 
     Returns whether it was new.
     """
-    if session.get(RecordingRow, recording_sid) is not None:
+    existing = session.get(RecordingRow, recording_sid)
+    if existing is not None:
+        # The <Record> action carries the caller's number; the status callback, often first, does not.
+        existing.from_number = existing.from_number or from_number
         return False
     session.add(
         RecordingRow(
@@ -178,6 +183,8 @@ def save_recording(
             duration_s=duration_s,
             status=status,
             received_at=now,
+            box=box,
+            from_number=from_number,
         )
     )
     return True

@@ -15,7 +15,7 @@ from ivr.settings import Settings
 from ivr.store.call_log import CallLogWriter
 from ivr.store.database import Database
 from ivr.twiml import TwimlRenderer
-from ivr.web import twilio_hooks
+from ivr.web import recording_hooks, twilio_hooks
 from ivr.web.admin import routes as admin_routes
 from ivr.web.api import greetings as api_greetings
 from ivr.web.api import routes as api_routes
@@ -60,6 +60,7 @@ def create_app(
     )
     app.state.services = services
     app.include_router(twilio_hooks.router)
+    app.include_router(recording_hooks.router)
     app.include_router(media_router(settings.media_dir))
     app.include_router(api_routes.router)
     app.include_router(api_greetings.router)

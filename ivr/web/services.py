@@ -38,6 +38,8 @@ class Services:
     renderer: TwimlRenderer
     call_log: CallLog
     clock: Clock
+    # Tells an embedded job worker that new deliveries are stored (so it need not wait for its next poll).
+    jobs_waiting: Callable[[], None] = lambda: None
 
 
 def get_services(request: Request) -> Services:

@@ -157,8 +157,8 @@ def test_daily_summary_defaults_to_half_past_five() -> None:
 
 
 def test_voicemail_boxes_by_name() -> None:
-    from ivr.document.convert import voicemail_boxes
+    from ivr.callflow.model import voicemail_boxes
 
-    boxes = voicemail_boxes(parse_document(MINIMAL + MESSAGES))
+    boxes = voicemail_boxes(to_business(parse_document(MINIMAL + MESSAGES), 1, part_of_day="morning"))
     assert sorted(boxes) == ["closed", "menu:2", "overflow", "period:2026-12-24"]
-    assert boxes["menu:2"].sms == ["+31687654321"]
+    assert boxes["menu:2"].sms == ("+31687654321",)
