@@ -49,6 +49,22 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _worker(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from ivr.commands import run_worker
+
+    settings = _settings(args)
+    stop = threading.Event()
+    # SIGTERM (systemd, docker stop) finishes the delivery in hand and stops; SIGKILL is survived by design.
+    signal.signal(signal.SIGTERM, lambda _signal, _frame: stop.set())
+    signal.signal(signal.SIGINT, lambda _signal, _frame: stop.set())
+    print("greetline worker: delivering from the outbox (Ctrl-C to stop)", file=sys.stderr, flush=True)
+    run_worker(settings, stop)
+    return 0
+
+
 def _migrate(args: argparse.Namespace) -> int:
     from ivr.commands import migrate
 
@@ -132,6 +148,15 @@ def _register_service_commands(commands: Any) -> None:
         help="allow running without GREETLINE_TWILIO_AUTH_TOKEN; webhooks are then NOT verified (local only)",
     )
     serve.set_defaults(func=_serve)
+
+    worker = commands.add_parser(
+        "worker",
+        help="deliver voicemail e-mails and texts from the outbox",
+        description="Run the job worker: deliver stored messages by e-mail and SMS, retrying with growing pauses. "
+        "`greetline serve` runs one inside unless GREETLINE_EMBEDDED_WORKER=false. On PostgreSQL several "
+        "workers may run; on SQLite run one.",
+    )
+    worker.set_defaults(func=_worker)
 
     migrate = commands.add_parser("migrate", help="create or upgrade the database schema")
     migrate.set_defaults(func=_migrate)

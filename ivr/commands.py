@@ -2,6 +2,7 @@
 
 import secrets
 import sys
+import threading
 from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -150,5 +151,19 @@ def render_number(settings: Settings, number: str, progress: "Progress") -> "Ren
             now=datetime.now(UTC),
             progress=progress,
         )
+    finally:
+        database.dispose()
+
+
+def run_worker(settings: Settings, stop: "threading.Event") -> None:
+    """Deliver from the outbox until `stop` is set (the `greetline worker` command)."""
+    from ivr.messages.delivery import make_worker
+    from ivr.web.app import SCHEDULE_EVERY_S
+    from ivr.web.services import utc_now
+
+    database = Database(settings.database_url)
+    try:
+        worker = make_worker(settings, database, utc_now)
+        worker.run_forever(stop, threading.Event(), settings.job_poll_s, SCHEDULE_EVERY_S)
     finally:
         database.dispose()

@@ -1,5 +1,6 @@
 """Taking a left message in: the message and all its deliveries in one transaction, once per RecordingSid."""
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +19,9 @@ def take_in(database: Database, message: LeftMessage, box: Voicemail, domain: st
     """
     try:
         with database.transaction() as session:
+            if message.from_number is None:  # the status callback does not say; the call log does
+                call = calls.get(session, message.call_sid)
+                message = replace(message, from_number=call.from_number if call else None)
             new = calls.save_recording(
                 session,
                 recording_sid=message.recording_sid,

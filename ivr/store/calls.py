@@ -188,3 +188,42 @@ def save_recording(
         )
     )
     return True
+
+
+@dataclass(frozen=True)
+class StoredRecording:
+    recording_sid: str
+    call_sid: str
+    business_id: int | None
+    box: str | None
+    url: str
+    duration_s: int | None
+    from_number: str | None
+    received_at: datetime
+    audio_name: str | None
+
+
+def get_recording(session: Session, recording_sid: str) -> StoredRecording | None:
+    row = session.get(RecordingRow, recording_sid)
+    if row is None:
+        return None
+    return StoredRecording(
+        row.recording_sid,
+        row.call_sid,
+        row.business_id,
+        row.box,
+        row.url,
+        row.duration_s,
+        row.from_number,
+        row.received_at,
+        row.audio_name,
+    )
+
+
+def recording_kept(session: Session, recording_sid: str, audio_name: str, now: datetime) -> None:
+    """Our private copy of the audio is stored and checked."""
+    session.execute(
+        update(RecordingRow)
+        .where(RecordingRow.recording_sid == recording_sid)
+        .values(audio_name=audio_name, stored_at=now)
+    )

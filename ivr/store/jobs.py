@@ -1,7 +1,7 @@
 """The jobs table: queueing work once, claiming due jobs (several workers on PostgreSQL), recording outcomes."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, or_, select, update
@@ -76,7 +76,12 @@ def claim_due(session: Session, now: datetime, lease: timedelta, limit: int) -> 
     for row in rows:
         row.state, row.lease_until, row.attempts = JobState.RUNNING.value, now + lease, row.attempts + 1
     session.flush()
-    return [Job(row.id, row.key, row.kind, dict(row.args), row.attempts, row.created_at) for row in rows]
+    return [Job(row.id, row.key, row.kind, dict(row.args), row.attempts, utc(row.created_at)) for row in rows]
+
+
+def utc(moment: datetime) -> datetime:
+    """SQLite hands back stored instants without their zone; everything stored here is UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def _finish(session: Session, job_id: int, **values: Any) -> None:
@@ -104,9 +109,9 @@ def for_subject(session: Session, subject: str) -> list[JobStatus]:
             dict(row.args),
             row.state,
             row.attempts,
-            row.next_attempt_at,
+            utc(row.next_attempt_at),
             row.last_error,
-            row.finished_at,
+            utc(row.finished_at) if row.finished_at else None,
         )
         for row in rows
     ]

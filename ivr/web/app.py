@@ -11,6 +11,8 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from audio.media import MediaStore
 from ivr.directory import Directory
+from ivr.jobs.embedded import WorkerThread
+from ivr.messages.delivery import make_worker
 from ivr.settings import Settings
 from ivr.store.call_log import CallLogWriter
 from ivr.store.database import Database
@@ -24,6 +26,10 @@ from ivr.web.services import CallLog, Clock, Services, utc_now
 
 log = logging.getLogger("greetline")
 
+# How often the worker's schedules (reconciling, daily summaries) look for due work.
+SCHEDULE_EVERY_S = 30.0
+# On shutdown, wait this long for a delivery in hand; one cut off is sent again after the restart.
+WORKER_STOP_TIMEOUT_S = 10.0
 # Staff stay logged in for a working day.
 SESSION_MAX_AGE_S = 12 * 3600
 
@@ -38,6 +44,11 @@ def create_app(
     """`call_log`: where webhooks hand their steps; by default a writer into `database`."""
     settings.require_webhook_security()
     database = database or Database(settings.database_url)
+    worker = (
+        WorkerThread(make_worker(settings, database, clock), settings.job_poll_s, SCHEDULE_EVERY_S)
+        if settings.embedded_worker
+        else None
+    )
     services = Services(
         settings=settings,
         database=database,
@@ -45,11 +56,17 @@ def create_app(
         renderer=TwimlRenderer(settings.public_url),
         call_log=call_log or CallLogWriter(database),
         clock=clock,
+        jobs_waiting=worker.wake.set if worker else lambda: None,
     )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Only a served app runs the worker: tests and previews serve without a lifespan, so they never deliver.
+        if worker is not None:
+            worker.start()
         yield
+        if worker is not None:
+            worker.stop(WORKER_STOP_TIMEOUT_S)
         services.call_log.close()  # store the last calls' steps before the process ends
 
     app = FastAPI(
