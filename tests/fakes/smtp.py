@@ -3,6 +3,7 @@ started again on the same port, to play a mail server that is down for a while.
 PYTEST_DONT_REWRITE
 """
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -17,11 +18,16 @@ from aiosmtpd.controller import Controller
 
 
 class Inbox:
-    def __init__(self) -> None:
+    """`latency_s`: how long the server takes to accept each message, as a busy mail server does."""
+
+    def __init__(self, latency_s: float = 0.0) -> None:
         self.messages: list[EmailMessage] = []
         self.arrived = threading.Condition()
+        self.latency_s = latency_s
 
     async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
+        if self.latency_s:
+            await asyncio.sleep(self.latency_s)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         assert isinstance(message, EmailMessage)
         with self.arrived:
@@ -46,8 +52,8 @@ def free_port() -> int:
 
 
 class MailServer:
-    def __init__(self) -> None:
-        self.inbox = Inbox()
+    def __init__(self, latency_s: float = 0.0) -> None:
+        self.inbox = Inbox(latency_s)
         self.port = free_port()
         self._controller: Controller | None = None
 
@@ -66,8 +72,8 @@ class MailServer:
 
 
 @contextmanager
-def running_mail_server() -> Iterator[MailServer]:
-    server = MailServer()
+def running_mail_server(latency_s: float = 0.0) -> Iterator[MailServer]:
+    server = MailServer(latency_s)
     server.start()
     try:
         yield server

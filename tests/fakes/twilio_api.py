@@ -81,6 +81,14 @@ class FakeTwilio:
     refused_auth: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def __post_init__(self) -> None:
+        self.changed = threading.Condition(self.lock)
+
+    def wait_for_texts(self, count: int, timeout_s: float = 20.0) -> int:
+        with self.changed:
+            self.changed.wait_for(lambda: len(self.texts) >= count, timeout_s)
+            return len(self.texts)
+
     def add_recording(self, sid: str, call_sid: str, duration_s: int = 14, created: datetime | None = None) -> str:
         """Twilio holds a recording; returns the RecordingUrl a callback would name."""
         with self.lock:
@@ -173,8 +181,9 @@ def _handler(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
                 self._json(400, {"code": 21211, "message": f"The 'To' number {form.get('To')} is not valid"})
                 return
             sid = "SM" + secrets.token_hex(16)
-            with fake.lock:
+            with fake.changed:
                 fake.texts.append(form)
+                fake.changed.notify_all()
             self._json(
                 201,
                 {
