@@ -15,9 +15,10 @@ from zoneinfo import ZoneInfo
 from ivr.document.load import validate_document
 from ivr.document.model import BusinessDocument
 from ivr.jobs.model import PermanentFailure
-from ivr.jobs.worker import Handler, Worker
+from ivr.jobs.worker import Handler, Schedule, Worker
 from ivr.messages import compose
-from ivr.messages.outbox import KEEP_RECORDING, VOICEMAIL_EMAIL, VOICEMAIL_SMS
+from ivr.messages.outbox import KEEP_RECORDING, VOICEMAIL_EMAIL, VOICEMAIL_SMS, message_domain
+from ivr.messages.reconcile import RECONCILE, Reconciler, reconcile_schedule
 from ivr.messages.senders import Senders, senders
 from ivr.messages.voicemail_audio import VoicemailAudio
 from ivr.settings import Settings
@@ -130,12 +131,19 @@ def make_worker(
     made_senders: Senders | None = None,
 ) -> Worker:
     """The worker with every job function of the after-the-call half, senders made from Settings."""
+    made = made_senders or senders(settings)
     deliveries = Deliveries(
         database,
-        made_senders or senders(settings),
+        made,
         audio=VoicemailAudio(Path(settings.voicemail_dir)),
         public_url=settings.public_url,
         delete_from_twilio=settings.twilio_delete_recordings,
         clock=clock,
     )
-    return Worker(database, deliveries.handlers(), clock=clock, lease_s=settings.job_lease_s)
+    handlers = deliveries.handlers()
+    schedules: list[Schedule] = []
+    if made.recordings is not None:  # without a Twilio account there is nothing to reconcile with
+        domain = message_domain(settings.public_url)
+        handlers[RECONCILE] = Reconciler(database, made.recordings, domain=domain, clock=clock)
+        schedules.append(reconcile_schedule)
+    return Worker(database, handlers, clock=clock, lease_s=settings.job_lease_s, schedules=schedules)

@@ -7,6 +7,7 @@ crash carries the same one and mail programs fold the two.
 import hashlib
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from ivr.callflow.model import Voicemail
 from ivr.jobs.model import JobSpec
@@ -31,6 +32,11 @@ class LeftMessage:
     url: str
     duration_s: int | None
     from_number: str | None = None
+
+
+def message_domain(public_url: str) -> str:
+    """Message-IDs end in our public host name, so they are unique to this installation."""
+    return urlsplit(public_url).hostname or "greetline.invalid"
 
 
 def message_id(recording_sid: str, address: str, domain: str) -> str:

@@ -10,6 +10,7 @@ import smtplib
 import ssl
 import sys
 from dataclasses import dataclass
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Protocol, TextIO
@@ -27,6 +28,8 @@ log = logging.getLogger("greetline.messages")
 SEND_TIMEOUT_S = 30.0
 SMTP_PORT = 587
 SMTPS_PORT = 465
+# At most this many recordings per reconciliation; more in one window means something else is badly wrong.
+RECONCILE_LIMIT = 1000
 # SMTP replies 5xx are final (RFC 5321 §4.2.1); 4xx and broken connections are worth another try.
 PERMANENT_SMTP_CODES = range(500, 600)
 
@@ -39,10 +42,20 @@ class TextSender(Protocol):
     def send(self, text: Sms) -> None: ...
 
 
+@dataclass(frozen=True)
+class ListedRecording:
+    recording_sid: str
+    call_sid: str
+    duration_s: int | None
+    url: str
+
+
 class RecordingFetcher(Protocol):
     def fetch(self, url: str) -> bytes: ...
 
     def delete(self, url: str) -> None: ...
+
+    def recent(self, since: datetime) -> list[ListedRecording]: ...
 
 
 def mime_message(mail: Email, sender: str) -> EmailMessage:
@@ -159,8 +172,28 @@ class TwilioRecordings:
 
     def __init__(self, account_sid: str, auth_token: str, api_url: str, timeout_s: float = SEND_TIMEOUT_S) -> None:
         self._auth = (account_sid, auth_token)
+        self._api_url = api_url
         self._origin = urlsplit(api_url)
         self._timeout_s = timeout_s
+
+    def recent(self, since: datetime) -> list[ListedRecording]:
+        """The account's completed recordings created since then, through twilio's REST client."""
+        from twilio.rest import Client
+
+        client = Client(*self._auth)
+        client.api.base_url = self._api_url
+        account_sid = self._auth[0]
+        found = client.api.v2010.account.recordings.list(date_created_after=since, limit=RECONCILE_LIMIT)
+        return [
+            ListedRecording(
+                recording.sid,
+                recording.call_sid,
+                int(recording.duration) if str(recording.duration or "").isdigit() else None,
+                f"{self._api_url}/2010-04-01/Accounts/{account_sid}/Recordings/{recording.sid}",
+            )
+            for recording in found
+            if recording.status == "completed"
+        ]
 
     def _checked(self, url: str) -> str:
         found = urlsplit(url)

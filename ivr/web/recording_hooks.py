@@ -19,7 +19,7 @@ from starlette.datastructures import FormData
 from ivr.callflow.model import Voicemail, voicemail_boxes
 from ivr.errors import InputError
 from ivr.messages.intake import take_in
-from ivr.messages.outbox import CALL_SID, RECORDING_SID, LeftMessage
+from ivr.messages.outbox import CALL_SID, RECORDING_SID, LeftMessage, message_domain
 from ivr.web.services import Services, ServicesDep
 from ivr.web.signature import TwilioForm
 
@@ -90,8 +90,7 @@ def left_message(services: Services, form: FormData, business: str, box: str) ->
 
 
 def store_message(services: Services, message: LeftMessage, box: Voicemail) -> bool:
-    domain = urlsplit(services.settings.public_url).hostname or "greetline.invalid"
-    new = take_in(services.database, message, box, domain, services.clock())
+    new = take_in(services.database, message, box, message_domain(services.settings.public_url), services.clock())
     if new:
         services.jobs_waiting()
     return new

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from ivr.jobs.worker import Worker
 from ivr.messages.delivery import make_worker
+from ivr.messages.reconcile import box_from_path
 from ivr.messages.senders import ForeignRecordingHost, TwilioRecordings
 from ivr.settings import Settings
 from ivr.store import jobs
@@ -175,3 +176,49 @@ def test_recordings_are_fetched_only_from_the_configured_api(twilio_api: FakeTwi
     with pytest.raises(Exception, match="401"):
         wrong.fetch(url)
     assert twilio_api.refused_auth == 1
+
+
+def test_a_recording_whose_callback_never_came_is_taken_in_by_the_reconciler(
+    app: FastAPI,
+    client: TwilioLikeClient,
+    after_call_settings: Settings,
+    database: Database,
+    mail_server: MailServer,
+    twilio_api: FakeTwilio,
+) -> None:
+    call = call_sid()
+    call_form = {"CallSid": call, "From": "+31611112222", "To": BUSINESS_NUMBER}
+    client.post("/twilio/voice", call_form)
+    client.post("/twilio/dial-ended?stage=operators", {**call_form, "DialCallStatus": "no-answer"})
+    app.state.services.call_log.flush()
+    sid = recording_sid()
+    twilio_api.add_recording(sid, call)  # recorded at Twilio, but neither webhook ever reached us
+    twilio_api.add_recording(recording_sid(), call_sid())  # and one of a call we never saw: left alone
+    clock = Clock()
+    the_worker = worker(after_call_settings, database, clock)
+    assert the_worker.run_schedules() == 1
+    the_worker.run_due()
+    mails = mail_server.inbox.wait_for(2)
+    assert sorted(mail["To"] for mail in mails) == ["jan@jansen.example", "kantoor@jansen.example"]
+    assert mails[0]["Subject"] == "Voicemail voor Loodgietersbedrijf Jansen van 06 11 11 22 22"
+    assert twilio_api.wait_for_texts(1) == 1
+    clock.advance(300)  # the next reconciliation finds nothing new
+    assert the_worker.run_schedules() == 1
+    the_worker.run_due()
+    assert len(mail_server.inbox.messages) == 2 and len(twilio_api.texts) == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "box"),
+    [
+        (["welcome", "operators:no-answer>overflow:voicemail"], "overflow"),
+        (["welcome+menu", "menu:2"], "menu:2"),
+        (["welcome+menu", "menu:wrong:9", "menu:2"], "menu:2"),
+        (["welcome+menu", "menu:1", "option:busy>overflow:voicemail"], "overflow"),
+        (["closed:hours"], "closed"),
+        (["period:2026-12-24"], "period:2026-12-24"),
+        (["welcome", "operators:completed"], None),
+    ],
+)
+def test_box_from_the_call_path(path: list[str], box: str | None) -> None:
+    assert box_from_path(path) == box
