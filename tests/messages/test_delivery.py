@@ -68,16 +68,22 @@ def client(app: FastAPI) -> Iterator[TwilioLikeClient]:
         yield client
 
 
-def leave_message(app: FastAPI, client: TwilioLikeClient, twilio_api: FakeTwilio, caller: str = "+31611112222") -> str:
-    """A caller reaches nobody and leaves a message; Twilio reports the recording (status callback only)."""
-    sid, call = recording_sid(), call_sid()
+def call_reaches_nobody(app: FastAPI, client: TwilioLikeClient, caller: str) -> str:
+    """A call rings the operators unanswered and overflows to the voicemail box; returns its CallSid."""
+    call = call_sid()
     call_form = {"CallSid": call, "From": caller, "To": BUSINESS_NUMBER}
     client.post("/twilio/voice", call_form)
     client.post("/twilio/dial-ended?stage=operators", {**call_form, "DialCallStatus": "no-answer"})
+    app.state.services.call_log.flush()
+    return call
+
+
+def leave_message(app: FastAPI, client: TwilioLikeClient, twilio_api: FakeTwilio, caller: str = "+31611112222") -> str:
+    """A caller reaches nobody and leaves a message; Twilio reports the recording (status callback only)."""
+    sid, call = recording_sid(), call_reaches_nobody(app, client, caller)
     url = twilio_api.add_recording(sid, call)
     # Twilio's recording status callback carries no From: the caller's number comes from the call log.
     form = {"CallSid": call, "From": "", "RecordingSid": sid, "RecordingUrl": url, "RecordingDuration": "74"}
-    app.state.services.call_log.flush()
     assert client.post("/twilio/recording?business=1&box=overflow", form).status_code == 201
     return sid
 
@@ -186,11 +192,7 @@ def test_a_recording_whose_callback_never_came_is_taken_in_by_the_reconciler(
     mail_server: MailServer,
     twilio_api: FakeTwilio,
 ) -> None:
-    call = call_sid()
-    call_form = {"CallSid": call, "From": "+31611112222", "To": BUSINESS_NUMBER}
-    client.post("/twilio/voice", call_form)
-    client.post("/twilio/dial-ended?stage=operators", {**call_form, "DialCallStatus": "no-answer"})
-    app.state.services.call_log.flush()
+    call = call_reaches_nobody(app, client, "+31611112222")
     sid = recording_sid()
     twilio_api.add_recording(sid, call)  # recorded at Twilio, but neither webhook ever reached us
     twilio_api.add_recording(recording_sid(), call_sid())  # and one of a call we never saw: left alone
