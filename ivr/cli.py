@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from audio import cli as audio_cli
 from audio.errors import AudioError
 from ivr import cli_admin
-from ivr.errors import DocumentError, GreetlineError
+from ivr.errors import DocumentError, GreetlineError, InputError
 from ivr.settings import Settings
 
 
@@ -62,6 +62,18 @@ def _worker(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, lambda _signal, _frame: stop.set())
     print("greetline worker: delivering from the outbox (Ctrl-C to stop)", file=sys.stderr, flush=True)
     run_worker(settings, stop)
+    return 0
+
+
+def _summary(args: argparse.Namespace) -> int:
+    from ivr.commands import send_summary
+
+    try:
+        day = date.fromisoformat(args.date) if args.date else None
+    except ValueError:
+        raise InputError(f"--date {args.date!r}: write the day as YYYY-MM-DD") from None
+    sent_day, addresses = send_summary(_settings(args), args.number, day)
+    print(f"sent the summary of {sent_day} to {', '.join(addresses)}")
     return 0
 
 
@@ -157,6 +169,17 @@ def _register_service_commands(commands: Any) -> None:
         "workers may run; on SQLite run one.",
     )
     worker.set_defaults(func=_worker)
+
+    summary = commands.add_parser(
+        "summary",
+        help="send a business's daily summary of calls now",
+        description="Send the daily summary (every call of the day, counts first) to the business's "
+        "daily_summary addresses now; the worker sends it by itself at daily_summary.at.",
+        epilog="example: greetline summary +31501234567 --date 2026-11-24",
+    )
+    summary.add_argument("number", help="one of the business's numbers, E.164")
+    summary.add_argument("--date", help="the local day, YYYY-MM-DD (default: today at the business)")
+    summary.set_defaults(func=_summary)
 
     migrate = commands.add_parser("migrate", help="create or upgrade the database schema")
     migrate.set_defaults(func=_migrate)

@@ -121,6 +121,8 @@ class Business:
     closed: ClosedInstructions
     periods: tuple[Period, ...]
     texts: Texts
+    # Who gets a note about a call that reached nobody and left no message (none: no notes).
+    missed_call_emails: tuple[str, ...] = ()
 
 
 def voicemail_boxes(business: Business) -> dict[str, Voicemail]:

@@ -120,6 +120,7 @@ def to_business(
             for period in document.periods
         ),
         texts=texts_for(prompts),
+        missed_call_emails=tuple(document.missed_calls.email) if document.missed_calls else (),
     )
 
 

@@ -22,6 +22,8 @@ class JobSpec:
     args: dict[str, Any]
     business_id: int | None = None
     subject: str | None = None
+    # Not to be run before this (e.g. wait for the callbacks that may still follow a call's end).
+    not_before: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -12,17 +12,17 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ivr.document.load import validate_document
 from ivr.document.model import BusinessDocument
 from ivr.jobs.model import PermanentFailure
 from ivr.jobs.worker import Handler, Schedule, Worker
 from ivr.messages import compose
+from ivr.messages.notes import Notes, stored_document
 from ivr.messages.outbox import KEEP_RECORDING, VOICEMAIL_EMAIL, VOICEMAIL_SMS, message_domain
 from ivr.messages.reconcile import RECONCILE, Reconciler, reconcile_schedule
 from ivr.messages.senders import Senders, senders
 from ivr.messages.voicemail_audio import VoicemailAudio
 from ivr.settings import Settings
-from ivr.store import businesses, calls
+from ivr.store import calls
 from ivr.store.calls import StoredRecording
 from ivr.store.database import Database
 from ivr.store.jobs import utc
@@ -67,8 +67,7 @@ class Deliveries:
         return found
 
     def _business(self, business_id: int) -> BusinessDocument:
-        with self._database.transaction() as session:
-            return validate_document(businesses.get(session, business_id).document)
+        return stored_document(self._database, business_id)
 
     def _audio_of(self, recording: StoredRecording) -> bytes | None:
         """Our copy, fetched from Twilio the first time; None when no Twilio account is configured."""
@@ -140,10 +139,11 @@ def make_worker(
         delete_from_twilio=settings.twilio_delete_recordings,
         clock=clock,
     )
-    handlers = deliveries.handlers()
-    schedules: list[Schedule] = []
+    domain = message_domain(settings.public_url)
+    notes = Notes(database, made, public_url=settings.public_url, domain=domain, clock=clock)
+    handlers = {**deliveries.handlers(), **notes.handlers()}
+    schedules: list[Schedule] = [notes.summary_schedule]
     if made.recordings is not None:  # without a Twilio account there is nothing to reconcile with
-        domain = message_domain(settings.public_url)
         handlers[RECONCILE] = Reconciler(database, made.recordings, domain=domain, clock=clock)
         schedules.append(reconcile_schedule)
     return Worker(database, handlers, clock=clock, lease_s=settings.job_lease_s, schedules=schedules)

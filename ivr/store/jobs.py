@@ -45,7 +45,7 @@ def enqueue(session: Session, specs: list[JobSpec], now: datetime) -> int:
             subject=spec.subject,
             state=JobState.PENDING.value,
             attempts=0,
-            next_attempt_at=now,
+            next_attempt_at=spec.not_before or now,
             created_at=now,
         )
         for spec in new

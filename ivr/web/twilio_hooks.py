@@ -16,6 +16,9 @@ from ivr.callflow.flow import DialStage, DialStatus
 from ivr.callflow.model import Business, Prompt
 from ivr.callflow.steps import Decision, Outcome
 from ivr.errors import InputError
+from ivr.messages.notes import missed_call_check
+from ivr.messages.outbox import CALL_SID
+from ivr.store import jobs
 from ivr.store.calls import CallEnd, CallStep
 from ivr.web.fallback import TWIML_MEDIA_TYPE, FallbackRoute, language_for_number
 from ivr.web.recording_hooks import left_message, store_message
@@ -137,12 +140,28 @@ FINAL_CALL_STATUSES = {"completed", "busy", "failed", "no-answer", "canceled"}
 def status(form: TwilioForm, services: ServicesDep) -> Response:
     if _field(form, "CallStatus") in FINAL_CALL_STATUSES:
         duration = _field(form, "CallDuration")
+        now = services.clock()
         services.call_log.record(
             CallEnd(
                 call_sid=_field(form, "CallSid"),
-                at=services.clock(),
+                at=now,
                 duration_s=int(duration) if duration.isdigit() else None,
                 hung_up=Outcome.HUNG_UP.value,
             )
         )
+        _check_for_missed_call(services, form, now)
     return Response(services.renderer.render(()), media_type=TWIML_MEDIA_TYPE)
+
+
+def _check_for_missed_call(services: Services, form: FormData, now: datetime) -> None:
+    """Queue a look at the ended call for a business that wants missed-call notes (best effort: logged)."""
+    call_sid = _field(form, "CallSid")
+    try:
+        with services.database.reading() as connection:
+            business = services.directory.lookup(connection, _field(form, "To"), now)
+        if business is None or not business.missed_call_emails or not CALL_SID.match(call_sid):
+            return
+        with services.database.transaction() as session:
+            jobs.enqueue(session, [missed_call_check(call_sid, business.id, now)], now)
+    except Exception:
+        log.exception("call %s: could not queue the missed-call check", call_sid[:40])

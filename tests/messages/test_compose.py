@@ -58,7 +58,7 @@ ROUTES = [
 
 @pytest.mark.parametrize(("path", "words"), ROUTES)
 def test_route_in_words(path: tuple[str, ...], words: str) -> None:
-    assert route_in_words(facts("nl", path)) == words
+    assert route_in_words(path, 4, facts("nl").menu, "nl") == words
 
 
 def test_unknown_caller_and_a_text_message() -> None:

@@ -224,3 +224,88 @@ def test_a_recording_whose_callback_never_came_is_taken_in_by_the_reconciler(
 )
 def test_box_from_the_call_path(path: list[str], box: str | None) -> None:
     assert box_from_path(path) == box
+
+
+def test_a_call_that_reached_nobody_and_left_nothing_gets_a_note_a_message_does_not(
+    app: FastAPI,
+    client: TwilioLikeClient,
+    after_call_settings: Settings,
+    database: Database,
+    mail_server: MailServer,
+    twilio_api: FakeTwilio,
+) -> None:
+    hung_up = call_reaches_nobody(app, client, "+31611112222")  # hangs up at the beep, says nothing
+    leave_message(app, client, twilio_api, caller="+31633334444")
+    with_message = next(iter(twilio_api.recordings.values())).call_sid
+    for call in (hung_up, with_message):
+        ended = {"CallSid": call, "To": BUSINESS_NUMBER, "CallStatus": "completed", "CallDuration": "40"}
+        client.post("/twilio/status", ended)
+    app.state.services.call_log.flush()
+    clock = Clock()
+    the_worker = worker(after_call_settings, database, clock)
+    clock.advance(59)  # the recording callback may still be on its way: not yet
+    the_worker.run_due()
+    assert [m["Subject"] for m in mail_server.inbox.messages if "Gemiste" in m["Subject"]] == []
+    clock.advance(1)
+    the_worker.run_due()
+    notes = [m for m in mail_server.inbox.wait_for(3) if m["Subject"].startswith("Gemiste oproep")]
+    assert [(m["To"], m["Subject"]) for m in notes] == [
+        ("kantoor@jansen.example", "Gemiste oproep voor Loodgietersbedrijf Jansen van 06 11 11 22 22")
+    ]
+    body = notes[0].get_body(("plain",))
+    assert body is not None and "tel:+31611112222" in body.get_content()
+
+
+def test_daily_summary_goes_at_its_local_time_across_the_dst_change(
+    after_call_settings: Settings, database: Database, mail_server: MailServer
+) -> None:
+    clock = Clock()
+    # Without a Twilio account there is no reconciling, so the only scheduled work is the summary.
+    the_worker = worker(after_call_settings.model_copy(update={"twilio_account_sid": None}), database, clock)
+    # Saturday 24 October 2026, summer time (UTC+2): 17:30 in Amsterdam is 15:30 UTC.
+    clock.now = datetime(2026, 10, 24, 15, 29, tzinfo=UTC)
+    assert the_worker.run_schedules() == 0
+    clock.advance(60)
+    assert the_worker.run_schedules() == 1
+    assert the_worker.run_schedules() == 0  # once a day, however often the schedule looks
+    the_worker.run_due()
+    # Sunday 25 October, winter time again (UTC+1): 17:30 is now 16:30 UTC.
+    clock.now = datetime(2026, 10, 25, 16, 29, tzinfo=UTC)
+    assert the_worker.run_schedules() == 0
+    clock.advance(60)
+    assert the_worker.run_schedules() == 1
+    the_worker.run_due()
+    mails = mail_server.inbox.wait_for(2)
+    assert [m["Subject"] for m in mails] == [
+        "Oproepen voor Loodgietersbedrijf Jansen op 24-10-2026: 0",
+        "Oproepen voor Loodgietersbedrijf Jansen op 25-10-2026: 0",
+    ]
+    body = mails[0].get_body(("plain",))
+    assert body is not None and "Vandaag geen oproepen." in body.get_content()  # silence never hides a fault
+
+
+def test_summary_command_lists_the_day(
+    app: FastAPI,
+    client: TwilioLikeClient,
+    after_call_settings: Settings,
+    mail_server: MailServer,
+    twilio_api: FakeTwilio,
+) -> None:
+    from datetime import date
+
+    from ivr.commands import send_summary
+
+    sid = leave_message(app, client, twilio_api)
+    call_reaches_nobody(app, client, "+31655556666")
+    day, addresses = send_summary(after_call_settings, BUSINESS_NUMBER, date(2026, 11, 24))
+    assert (day, addresses) == ("2026-11-24", ["jan@jansen.example"])
+    mail = mail_server.inbox.wait_for(1)[0]
+    assert mail["Subject"] == "Oproepen voor Loodgietersbedrijf Jansen op 24-11-2026: 2"
+    body = mail.get_body(("plain",))
+    assert body is not None
+    text = body.get_content().replace("\r\n", "\n")
+    assert text.startswith("Oproepen: 2 · Aangenomen: 0 · Voicemail: 1 · Gemist: 1\n")
+    assert (
+        f"10:15 · 06 11 11 22 22 · na 4 keer overgaan · voicemail · https://greetline.test/admin/messages/{sid}" in text
+    )
+    assert "10:15 · 06 55 55 66 66 · na 4 keer overgaan · gemist" in text
