@@ -22,7 +22,7 @@ def test_the_demo_document_is_valid_and_converts(demo_text: str) -> None:
     assert business.name == "Huisartsenpraktijk De Linde"
     assert business.greeting.text == "Goedemorgen, u spreekt met Huisartsenpraktijk De Linde."
     assert business.menu[0].destination == DialNumbers(("+31612345678",))
-    assert business.closed.destination == Voicemail(("praktijk@example.nl",), box="closed")
+    assert business.closed.destination == Voicemail(("praktijk@example.nl",), ("+31687654321",), "closed")
     assert business.hours is not None and business.hours.by_weekday[0] == (TimeRange(time(8), time(17)),)
 
 
