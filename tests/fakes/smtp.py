@@ -8,6 +8,7 @@ import email
 import email.policy
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email.message import EmailMessage
@@ -22,6 +23,8 @@ class Inbox:
 
     def __init__(self, latency_s: float = 0.0) -> None:
         self.messages: list[EmailMessage] = []
+        # time.monotonic() when each message was accepted, in the same order (for the benchmark).
+        self.arrived_at: list[float] = []
         self.arrived = threading.Condition()
         self.latency_s = latency_s
 
@@ -32,6 +35,7 @@ class Inbox:
         assert isinstance(message, EmailMessage)
         with self.arrived:
             self.messages.append(message)
+            self.arrived_at.append(time.monotonic())
             self.arrived.notify_all()
         return "250 OK"
 
