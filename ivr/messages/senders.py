@@ -73,8 +73,12 @@ def mime_message(mail: Email, sender: str) -> EmailMessage:
 class SmtpMailer:
     """smtp://user:pass@host:port (STARTTLS when the server offers it) or smtps:// (TLS from the start)."""
 
-    def __init__(self, url: str, timeout_s: float = SEND_TIMEOUT_S) -> None:
+    def __init__(self, url: str, local_hostname: str, timeout_s: float = SEND_TIMEOUT_S) -> None:
         parts = urlsplit(url)
+        # Given, not looked up: smtplib would ask DNS for our name on every connection.
+        self._local_hostname = local_hostname
+        # Made once: loading the system's CAs costs tens to hundreds of milliseconds each time.
+        self._tls = ssl.create_default_context()
         self._tls_on_connect = parts.scheme == "smtps"
         self._host = parts.hostname or "localhost"
         self._port = parts.port or (SMTPS_PORT if self._tls_on_connect else SMTP_PORT)
@@ -83,13 +87,15 @@ class SmtpMailer:
         self._timeout_s = timeout_s
 
     def _connect(self) -> smtplib.SMTP:
-        context = ssl.create_default_context()
+        name = self._local_hostname
         if self._tls_on_connect:
-            return smtplib.SMTP_SSL(self._host, self._port, timeout=self._timeout_s, context=context)
-        client = smtplib.SMTP(self._host, self._port, timeout=self._timeout_s)
+            return smtplib.SMTP_SSL(
+                self._host, self._port, local_hostname=name, timeout=self._timeout_s, context=self._tls
+            )
+        client = smtplib.SMTP(self._host, self._port, local_hostname=name, timeout=self._timeout_s)
         client.ehlo()
         if client.has_extn("starttls"):
-            client.starttls(context=context)
+            client.starttls(context=self._tls)
             client.ehlo()
         return client
 
@@ -174,7 +180,8 @@ class TwilioRecordings:
         self._auth = (account_sid, auth_token)
         self._api_url = api_url
         self._origin = urlsplit(api_url)
-        self._timeout_s = timeout_s
+        # One client for every request: its TLS context and connections are made once.
+        self._http = httpx.Client(auth=self._auth, timeout=timeout_s, follow_redirects=False)
 
     def recent(self, since: datetime) -> list[ListedRecording]:
         """The account's completed recordings created since then, through twilio's REST client."""
@@ -204,14 +211,14 @@ class TwilioRecordings:
 
     def fetch(self, url: str) -> bytes:
         # No redirects: a redirect could lead the credentials' request elsewhere.
-        response = httpx.get(self._checked(url) + ".mp3", auth=self._auth, timeout=self._timeout_s)
+        response = self._http.get(self._checked(url) + ".mp3")
         if response.status_code == 404:
             raise PermanentFailure(f"Twilio has no recording at {url} (404); was it deleted?")
         response.raise_for_status()
         return response.content
 
     def delete(self, url: str) -> None:
-        response = httpx.delete(self._checked(url) + ".json", auth=self._auth, timeout=self._timeout_s)
+        response = self._http.delete(self._checked(url) + ".json")
         if response.status_code not in (204, 404):
             response.raise_for_status()
 
@@ -228,7 +235,8 @@ class Senders:
 
 def senders(settings: Settings) -> Senders:
     """The one place the senders are made from Settings."""
-    mailer: Mailer = SmtpMailer(settings.smtp_url) if settings.smtp_url else ConsoleMailer()
+    host = urlsplit(settings.public_url).hostname or "localhost"
+    mailer: Mailer = SmtpMailer(settings.smtp_url, host) if settings.smtp_url else ConsoleMailer()
     sid, token = settings.twilio_account_sid, settings.twilio_auth_token
     if sid and token:
         return Senders(
