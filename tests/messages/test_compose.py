@@ -93,3 +93,19 @@ def test_numbers_for_people(number: str, written: str) -> None:
 )
 def test_menu_label(prompt: str, label: str) -> None:
     assert menu_label(prompt) == label
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "message"),
+    [
+        ("smtp_url", "mail.example.nl:587", "GREETLINE_SMTP_URL must look like smtp://user:pass@host:587"),
+        ("twilio_api_url", "api.twilio.com", "GREETLINE_TWILIO_API_URL must start with https://"),
+    ],
+)
+def test_after_call_settings_are_refused_with_the_fix(setting: str, value: str, message: str) -> None:
+    from pydantic import ValidationError
+
+    from ivr.settings import Settings
+
+    with pytest.raises(ValidationError, match=message):
+        Settings(**{setting: value})
