@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from audio import cli as audio_cli
 from audio.errors import AudioError
-from ivr.errors import DocumentError, GreetlineError
+from ivr.errors import DocumentError, GreetlineError, InputError
 
 if TYPE_CHECKING:
     from ivr.settings import Settings
@@ -57,6 +57,34 @@ def _serve(args: argparse.Namespace) -> int:
         log_level=args.log_level,
     )
     uvicorn.Server(config).run()
+    return 0
+
+
+def _worker(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from ivr.commands import run_worker
+
+    settings = _settings(args)
+    stop = threading.Event()
+    # SIGTERM (systemd, docker stop) finishes the delivery in hand and stops; SIGKILL is survived by design.
+    signal.signal(signal.SIGTERM, lambda _signal, _frame: stop.set())
+    signal.signal(signal.SIGINT, lambda _signal, _frame: stop.set())
+    print("greetline worker: delivering from the outbox (Ctrl-C to stop)", file=sys.stderr, flush=True)
+    run_worker(settings, stop)
+    return 0
+
+
+def _summary(args: argparse.Namespace) -> int:
+    from ivr.commands import send_summary
+
+    try:
+        day = date.fromisoformat(args.date) if args.date else None
+    except ValueError:
+        raise InputError(f"--date {args.date!r}: write the day as YYYY-MM-DD") from None
+    sent_day, addresses = send_summary(_settings(args), args.number, day)
+    print(f"sent the summary of {sent_day} to {', '.join(addresses)}")
     return 0
 
 
@@ -143,6 +171,26 @@ def _register_service_commands(commands: Any) -> None:
         help="allow running without GREETLINE_TWILIO_AUTH_TOKEN; webhooks are then NOT verified (local only)",
     )
     serve.set_defaults(func=_serve)
+
+    worker = commands.add_parser(
+        "worker",
+        help="deliver voicemail e-mails and texts from the outbox",
+        description="Run the job worker: deliver stored messages by e-mail and SMS, retrying with growing pauses. "
+        "`greetline serve` runs one inside unless GREETLINE_EMBEDDED_WORKER=false. On PostgreSQL several "
+        "workers may run; on SQLite run one.",
+    )
+    worker.set_defaults(func=_worker)
+
+    summary = commands.add_parser(
+        "summary",
+        help="send a business's daily summary of calls now",
+        description="Send the daily summary (every call of the day, counts first) to the business's "
+        "daily_summary addresses now; the worker sends it by itself at daily_summary.at.",
+        epilog="example: greetline summary +31501234567 --date 2026-11-24",
+    )
+    summary.add_argument("number", help="one of the business's numbers, E.164")
+    summary.add_argument("--date", help="the local day, YYYY-MM-DD (default: today at the business)")
+    summary.set_defaults(func=_summary)
 
     migrate = commands.add_parser("migrate", help="create or upgrade the database schema")
     migrate.set_defaults(func=_migrate)

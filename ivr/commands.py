@@ -2,6 +2,7 @@
 
 import secrets
 import sys
+import threading
 from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -20,6 +21,7 @@ from ivr.web.app import create_app
 
 if TYPE_CHECKING:
     from ivr.rendering import Progress, RenderReport
+    from ivr.store.businesses import StoredBusiness
 
 
 def migrate(settings: Settings) -> None:
@@ -112,6 +114,7 @@ def parse_local_time(text: str, today: date) -> datetime:
 
 def simulate(settings: Settings, plan: CallPlan, url: str | None) -> Transcript:
     """Run the call against a server at `url`, or in-process against this configuration's database."""
+    plan = replace(with_call_sid(plan), recordings_url=settings.twilio_api_url)
     if url is not None:
         with httpx.Client(base_url=url, timeout=20.0) as client:
             try:
@@ -133,24 +136,31 @@ def warn(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def render_number(settings: Settings, number: str, progress: "Progress") -> "RenderReport":
-    """Render every text of the business answering `number` (blocking; shows progress)."""
-    from audio.media import MediaStore
-    from audio.tts import SpeechCache, build_engines
+def business_answering(database: Database, number: str) -> "StoredBusiness":
+    """The business a number belongs to, or an InputError saying how to fix the number or the document."""
     from ivr.document.phones import e164
-    from ivr.rendering import render_business
     from ivr.store import businesses
 
     try:
         normalised = e164(number)
     except ValueError as error:
         raise InputError(str(error)) from None
+    with database.transaction() as session:
+        stored = businesses.find_by_number(session, normalised)
+    if stored is None:
+        raise InputError(f"no business answers {normalised}; apply a document that lists it under numbers:")
+    return stored
+
+
+def render_number(settings: Settings, number: str, progress: "Progress") -> "RenderReport":
+    """Render every text of the business answering `number` (blocking; shows progress)."""
+    from audio.media import MediaStore
+    from audio.tts import SpeechCache, build_engines
+    from ivr.rendering import render_business
+
     database = Database(settings.database_url)
     try:
-        with database.transaction() as session:
-            stored = businesses.find_by_number(session, normalised)
-        if stored is None:
-            raise InputError(f"no business answers {normalised}; apply a document that lists it under numbers:")
+        stored = business_answering(database, number)
         engines = build_engines(
             settings.tts_engines,
             timeout_s=settings.tts_timeout_s,
@@ -168,5 +178,48 @@ def render_number(settings: Settings, number: str, progress: "Progress") -> "Ren
             now=datetime.now(UTC),
             progress=progress,
         )
+    finally:
+        database.dispose()
+
+
+def run_worker(settings: Settings, stop: "threading.Event") -> None:
+    """Deliver from the outbox until `stop` is set (the `greetline worker` command)."""
+    from ivr.messages.delivery import make_worker
+    from ivr.web.app import SCHEDULE_EVERY_S
+    from ivr.web.services import utc_now
+
+    database = Database(settings.database_url)
+    try:
+        worker = make_worker(settings, database, utc_now)
+        worker.run_forever(stop, threading.Event(), settings.job_poll_s, SCHEDULE_EVERY_S)
+    finally:
+        database.dispose()
+
+
+def send_summary(settings: Settings, number: str, day: date | None) -> tuple[str, list[str]]:
+    """`greetline summary`: the business's daily summary for `day` (default: today there), sent now."""
+    from zoneinfo import ZoneInfo
+
+    from ivr.jobs.model import PermanentFailure
+    from ivr.messages.notes import Notes
+    from ivr.messages.outbox import message_domain
+    from ivr.messages.senders import senders
+
+    database = Database(settings.database_url)
+    try:
+        stored = business_answering(database, number)
+        now = datetime.now(UTC)
+        local_day = day or now.astimezone(ZoneInfo(stored.document.get("timezone", "UTC"))).date()
+        notes = Notes(
+            database,
+            senders(settings),
+            public_url=settings.public_url,
+            domain=message_domain(settings.public_url),
+            clock=lambda: datetime.now(UTC),
+        )
+        try:
+            return local_day.isoformat(), notes.send_summary_now(stored.id, local_day)
+        except PermanentFailure as error:
+            raise InputError(str(error)) from None
     finally:
         database.dispose()

@@ -40,6 +40,42 @@ class Settings(BaseSettings):
     # A request's headers, and a small body, must arrive within this; slow clients are closed (issue 8).
     header_timeout_s: float = 10.0
     body_timeout_s: float = 10.0
+    # Voicemail audio is private (medical data at a GP practice): kept here, never under media_dir.
+    voicemail_dir: Path = DEFAULT_DATA_DIR / "voicemail"
+    # After the call (issue 9). Without an SMTP URL or an account SID, deliveries are printed to the console.
+    smtp_url: str | None = None
+    mail_from: str = "Greetline <voicemail@greetline.invalid>"
+    twilio_account_sid: str | None = None
+    # Recordings are fetched only from this host; tests point it at a local fake of Twilio's REST API.
+    twilio_api_url: str = "https://api.twilio.com"
+    sms_from: str | None = None
+    twilio_delete_recordings: bool = False
+    # `greetline serve` runs the job worker in a thread unless this is false (then run `greetline worker`).
+    embedded_worker: bool = True
+    job_lease_s: float = 120.0
+    job_poll_s: float = 1.0
+
+    @field_validator("smtp_url", "twilio_account_sid", "sms_from")
+    @classmethod
+    def _empty_is_none(cls, value: str | None) -> str | None:
+        return value or None
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_scheme(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("smtp://", "smtps://")):
+            raise ValueError(
+                "GREETLINE_SMTP_URL must look like smtp://user:pass@host:587 (STARTTLS when offered) "
+                f"or smtps://user:pass@host:465 (TLS on connect), got {value.split('@')[-1]!r}"
+            )
+        return value
+
+    @field_validator("twilio_api_url")
+    @classmethod
+    def _api_url_is_absolute(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"GREETLINE_TWILIO_API_URL must start with https://, got {value!r}")
+        return value.rstrip("/")
 
     @field_validator("public_url")
     @classmethod

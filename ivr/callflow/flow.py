@@ -87,10 +87,19 @@ def _operators(business: Business, index: int = 0) -> Dial:
     return _dial(business, business.operators, _dial_ended_hook(DialStage.OPERATORS))
 
 
-def _voicemail(business: Business) -> tuple[Step, ...]:
+def _box_hook(hook: Hook, business: Business, box: Voicemail) -> Webhook:
+    """Both recording webhooks name the business and the box, so the message finds its recipients."""
+    return Webhook(hook, (("business", str(business.id)), ("box", box.box)))
+
+
+def _voicemail(business: Business, box: Voicemail) -> tuple[Step, ...]:
     return (
         speak(business.texts.voicemail, business.language),
-        Record(Webhook(Hook.RECORDED), _business_hook(Hook.RECORDING, business), VOICEMAIL_MAX_LENGTH_S),
+        Record(
+            _box_hook(Hook.RECORDED, business, box),
+            _box_hook(Hook.RECORDING, business, box),
+            VOICEMAIL_MAX_LENGTH_S,
+        ),
         speak(business.texts.goodbye, business.language),
         Hangup(),
     )
@@ -100,7 +109,7 @@ def _go_to(business: Business, destination: Destination | None, dial_ended: Webh
     if isinstance(destination, DialNumbers):
         return (_dial(business, destination.numbers, dial_ended),)
     if isinstance(destination, Voicemail):
-        return _voicemail(business)
+        return _voicemail(business, destination)
     return (Hangup(),)
 
 
@@ -116,7 +125,7 @@ def _overflow(business: Business) -> Decision:
         )
         return Decision((dial,), "overflow:dial")
     if isinstance(overflow, Voicemail):
-        return Decision(_voicemail(business), "overflow:voicemail")
+        return Decision(_voicemail(business, overflow), "overflow:voicemail")
     return _unavailable(business, "overflow:none")
 
 

@@ -41,7 +41,11 @@ class DialNumbers:
 
 @dataclass(frozen=True)
 class Voicemail:
+    """A voicemail box; `box` names it in the recording's webhooks so the message reaches its recipients."""
+
     emails: tuple[str, ...]
+    sms: tuple[str, ...] = ()
+    box: str = "overflow"
 
 
 Destination = DialNumbers | Voicemail
@@ -117,3 +121,13 @@ class Business:
     closed: ClosedInstructions
     periods: tuple[Period, ...]
     texts: Texts
+    # Who gets a note about a call that reached nobody and left no message (none: no notes).
+    missed_call_emails: tuple[str, ...] = ()
+
+
+def voicemail_boxes(business: Business) -> dict[str, Voicemail]:
+    """Every voicemail box of the business by its name (overflow, closed, menu:KEY, period:DAY)."""
+    destinations = [business.overflow, business.closed.destination]
+    destinations += [option.destination for option in business.menu]
+    destinations += [period.destination for period in business.periods]
+    return {found.box: found for found in destinations if isinstance(found, Voicemail)}

@@ -54,11 +54,12 @@ class PromptMaker:
         return self.text(greeting.text) if greeting.text else self.default(default)
 
 
-def destination(route: doc.Route) -> Destination | None:
+def destination(route: doc.Route, box: str) -> Destination | None:
+    """`box`: the voicemail box's name (see ivr.callflow.model.voicemail_boxes)."""
     if route.dial is not None:
         return DialNumbers(tuple(route.dial))
     if route.voicemail is not None:
-        return Voicemail(tuple(route.voicemail.email))
+        return Voicemail(tuple(route.voicemail.email), tuple(route.voicemail.sms), box)
     return None
 
 
@@ -94,26 +95,32 @@ def to_business(
         greeting=prompts.greeting(document.greeting, "welcome"),
         info=prompts.greeting(document.info, "information") if document.info else None,
         menu=tuple(
-            MenuOption(option.key, prompts.text(option.prompt), _required(destination(option)), option.emergency)
+            MenuOption(
+                option.key,
+                prompts.text(option.prompt),
+                _required(destination(option, f"menu:{option.key}")),
+                option.emergency,
+            )
             for option in document.menu
         ),
         operators=tuple(document.operators),
         ring_mode=RingMode(document.ring),
         rings=document.rings,
-        overflow=destination(document.overflow) if document.overflow else None,
+        overflow=destination(document.overflow, "overflow") if document.overflow else None,
         hours=parse_hours(document.hours) if document.hours is not None else None,
         closed_on_holidays=document.holidays,
-        closed=ClosedInstructions(prompts.greeting(closed.greeting, "closed"), destination(closed_route)),
+        closed=ClosedInstructions(prompts.greeting(closed.greeting, "closed"), destination(closed_route, "closed")),
         periods=tuple(
             Period(
                 first_day=_day(period.start),
                 last_day=_day(period.end),
                 greeting=prompts.greeting(period.greeting, "period"),
-                destination=destination(period),
+                destination=destination(period, f"period:{period.start.isoformat()}"),
             )
             for period in document.periods
         ),
         texts=texts_for(prompts),
+        missed_call_emails=tuple(document.missed_calls.email) if document.missed_calls else (),
     )
 
 

@@ -1,5 +1,6 @@
 """The business document: the public contract a business writes in YAML (and the admin API edits)."""
 
+import re
 from datetime import date
 from typing import Annotated, ClassVar, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -50,8 +51,82 @@ class Greeting(Strict):
         return self
 
 
+def _listed_once(values: list[str], what: str) -> list[str]:
+    twice = sorted({value for value in values if values.count(value) > 1})
+    if twice:
+        raise ValueError(f"{', '.join(twice)} is listed twice; list each {what} once (each gets one message)")
+    return values
+
+
+EmailAddresses = Annotated[list[EmailAddress], BeforeValidator(_one_or_many)]
+SmsNumbers = Annotated[list[PhoneNumber], BeforeValidator(_one_or_many)]
+# A time of day as "HH:MM" on a 24-hour clock, local to the business.
+LOCAL_TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
 class VoicemailBox(Strict):
-    email: Annotated[list[EmailAddress], BeforeValidator(_one_or_many), Field(min_length=1)]
+    """Where a message left in this box goes: an e-mail per address, an SMS per number."""
+
+    email: EmailAddresses = Field(default_factory=list)
+    sms: SmsNumbers = Field(default_factory=list)
+
+    @field_validator("email")
+    @classmethod
+    def _emails_once(cls, value: list[str]) -> list[str]:
+        return _listed_once(value, "address")
+
+    @field_validator("sms")
+    @classmethod
+    def _numbers_once(cls, value: list[str]) -> list[str]:
+        return _listed_once(value, "number")
+
+    @model_validator(mode="after")
+    def _delivered_somewhere(self) -> Self:
+        if not self.email and not self.sms:
+            raise ValueError(
+                "a voicemail box needs email: [addresses] and/or sms: [numbers], or nobody hears the messages"
+            )
+        return self
+
+
+def _some_addresses(values: list[str]) -> list[str]:
+    if not values:
+        raise ValueError("give at least one address, or leave this part out")
+    return _listed_once(values, "address")
+
+
+class MissedCalls(Strict):
+    """A short note per call that reached nobody and left no message."""
+
+    email: EmailAddresses
+
+    @field_validator("email")
+    @classmethod
+    def _emails_once(cls, value: list[str]) -> list[str]:
+        return _some_addresses(value)
+
+
+class DailySummary(Strict):
+    """Every call of the day in one e-mail, sent at `at` local time (also on a day without calls)."""
+
+    email: EmailAddresses
+    at: str = "17:30"
+
+    @field_validator("email")
+    @classmethod
+    def _emails_once(cls, value: list[str]) -> list[str]:
+        return _some_addresses(value)
+
+    @field_validator("at", mode="before")
+    @classmethod
+    def _clock_time(cls, value: object) -> object:
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+            # YAML 1.1 reads an unquoted 17:30 as the base-60 number 1050.
+            value = f"{value // 60:02d}:{value % 60:02d}"
+        text = str(value).strip()
+        if not re.match(LOCAL_TIME_PATTERN, text.zfill(5)):
+            raise ValueError(f'at: must be a local time as HH:MM (24-hour clock), e.g. "17:30", got {text!r}')
+        return text.zfill(5)
 
 
 class Route(Strict):
@@ -131,6 +206,8 @@ class BusinessDocument(Strict):
     holidays: bool = True
     closed: Closed | None = None
     periods: list[Period] = Field(default_factory=list)
+    missed_calls: MissedCalls | None = None
+    daily_summary: DailySummary | None = None
 
     @field_validator("country", mode="before")
     @classmethod

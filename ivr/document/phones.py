@@ -37,3 +37,19 @@ def region_of(number: str) -> str | None:
     except phonenumbers.NumberParseException:
         return None
     return region
+
+
+def for_people(number: str) -> str:
+    """A number as people in its country write it: 06 87 65 43 21, 020 123 4567, 020 7123 4567.
+
+    phonenumbers' national format, with a Dutch mobile's eight digits in pairs as the Dutch write them.
+    """
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return number
+    national: str = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    prefix, _, rest = national.partition(" ")
+    if phonenumbers.region_code_for_number(parsed) == "NL" and prefix == "06" and len(rest) == 8 and rest.isdigit():
+        return " ".join([prefix, *(rest[i : i + 2] for i in range(0, 8, 2))])
+    return national

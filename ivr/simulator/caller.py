@@ -4,6 +4,7 @@ Say durations are estimated from the words at the language's speaking rate; Play
 the served WAV file. Ringing lasts the <Dial timeout> plus the ~5 s Twilio adds (see ivr.callflow.ringing).
 """
 
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -58,7 +59,10 @@ class CallPlan:
     presses: str
     operators: PhoneBehaviour
     service: PhoneBehaviour
-    call_sid: str = "CAsimulated0000000000000000000000"
+    call_sid: str = "CA" + "0" * 32
+    # Where Twilio would keep the recording (GREETLINE_TWILIO_API_URL); None: post no recording callbacks,
+    # so a preview of what callers hear never stores or delivers a message.
+    recordings_url: str | None = None
 
 
 def say_duration_s(text: str, language_code: str) -> float:
@@ -83,6 +87,18 @@ class SimulatedCall:
 
     # -- talking to the server as Twilio does --------------------------------------------------------
     def _post(self, url: str, extra: dict[str, str]) -> list[Verb]:
+        response = self._send(url, extra)
+        if response.status_code != 200:
+            raise GreetlineError(f"{url} answered HTTP {response.status_code}: {response.text[:200]}")
+        return read_twiml(response.text)
+
+    def _callback(self, url: str, extra: dict[str, str]) -> None:
+        """A callback that answers no TwiML (the recording status): any 2xx will do."""
+        response = self._send(url, extra)
+        if not response.is_success:
+            raise GreetlineError(f"{url} answered HTTP {response.status_code}: {response.text[:200]}")
+
+    def _send(self, url: str, extra: dict[str, str]) -> httpx.Response:
         self._requests += 1
         if self._requests > MAX_REQUESTS:
             raise GreetlineError(f"the call took more than {MAX_REQUESTS} webhooks; the flow is looping")
@@ -101,10 +117,7 @@ class SimulatedCall:
         headers = {}
         if self._validator is not None:
             headers["X-Twilio-Signature"] = self._validator.compute_signature(absolute, params)
-        response = self._client.post(self._local(absolute), data=params, headers=headers)
-        if response.status_code != 200:
-            raise GreetlineError(f"{url} answered HTTP {response.status_code}: {response.text[:200]}")
-        return read_twiml(response.text)
+        return self._client.post(self._local(absolute), data=params, headers=headers)
 
     def _local(self, absolute: str) -> str:
         """The public URL as a path on the server we talk to (in-process or --url)."""
@@ -209,12 +222,16 @@ class SimulatedCall:
 
     def _record(self, verb: Verb) -> list[Verb]:
         self._note("record", "the caller leaves a message", MESSAGE_S)
+        if self._plan.recordings_url is None:
+            return self._post(verb.attributes["action"], {})
+        sid = "RE" + secrets.token_hex(16)
         recording = {
-            "RecordingSid": "REsimulated000000000000000000000",
-            "RecordingUrl": "https://api.twilio.com/simulated/Recordings/REsimulated",
+            "RecordingSid": sid,
+            "RecordingUrl": f"{self._plan.recordings_url}/2010-04-01/Accounts/ACsimulated/Recordings/{sid}",
             "RecordingDuration": str(MESSAGE_S),
         }
         callback = verb.attributes.get("recordingStatusCallback")
         if callback:
-            self._post(callback, {**recording, "RecordingStatus": "completed"})
+            self._callback(callback, {**recording, "RecordingStatus": "completed"})
+            self._note("note", f"Twilio reports recording {sid} ({MESSAGE_S} s)")
         return self._post(verb.attributes["action"], recording)

@@ -162,12 +162,17 @@ def save_recording(
     duration_s: int | None,
     status: str,
     now: datetime,
+    box: str | None = None,
+    from_number: str | None = None,
 ) -> bool:
     """Store a voicemail recording's callback once; Twilio retries callbacks, so a repeat changes nothing.
 
     Returns whether it was new.
     """
-    if session.get(RecordingRow, recording_sid) is not None:
+    existing = session.get(RecordingRow, recording_sid)
+    if existing is not None:
+        # The <Record> action carries the caller's number; the status callback, often first, does not.
+        existing.from_number = existing.from_number or from_number
         return False
     session.add(
         RecordingRow(
@@ -178,6 +183,47 @@ def save_recording(
             duration_s=duration_s,
             status=status,
             received_at=now,
+            box=box,
+            from_number=from_number,
         )
     )
     return True
+
+
+@dataclass(frozen=True)
+class StoredRecording:
+    recording_sid: str
+    call_sid: str
+    business_id: int | None
+    box: str | None
+    url: str
+    duration_s: int | None
+    from_number: str | None
+    received_at: datetime
+    audio_name: str | None
+
+
+def get_recording(session: Session, recording_sid: str) -> StoredRecording | None:
+    row = session.get(RecordingRow, recording_sid)
+    if row is None:
+        return None
+    return StoredRecording(
+        row.recording_sid,
+        row.call_sid,
+        row.business_id,
+        row.box,
+        row.url,
+        row.duration_s,
+        row.from_number,
+        row.received_at,
+        row.audio_name,
+    )
+
+
+def recording_kept(session: Session, recording_sid: str, audio_name: str, now: datetime) -> None:
+    """Our private copy of the audio is stored and checked."""
+    session.execute(
+        update(RecordingRow)
+        .where(RecordingRow.recording_sid == recording_sid)
+        .values(audio_name=audio_name, stored_at=now)
+    )

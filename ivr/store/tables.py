@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -57,6 +57,39 @@ class RecordingRow(Base):
     status: Mapped[str] = mapped_column(String(32))
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     handled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The voicemail box it was left in (overflow, closed, menu:KEY, period:DAY): whom it is delivered to.
+    box: Mapped[str | None] = mapped_column(String(64))
+    # The caller, when the <Record> action told us (the status callback does not carry it).
+    from_number: Mapped[str | None] = mapped_column(String(32))
+    # Our private copy of the audio (see ivr.messages.recordings), once fetched and checked.
+    audio_name: Mapped[str | None] = mapped_column(String(200))
+    stored_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class JobRow(Base):
+    """Work for the worker (ivr.jobs): a kind naming a function and its arguments, with its retry state.
+
+    Deliveries are jobs, one per address or SMS number; `key` makes taking the same thing in twice a no-op.
+    """
+
+    __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_due", "state", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), unique=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    args: Mapped[dict[str, Any]] = mapped_column(JSON)
+    business_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # What the job is about (a RecordingSid, a CallSid, a summary's day), for listing deliveries per message.
+    subject: Mapped[str | None] = mapped_column(String(100), index=True)
+    state: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # A running job whose lease has passed belongs to a worker that died: it is taken up again.
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class RenderedPromptRow(Base):

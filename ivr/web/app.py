@@ -11,12 +11,14 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from audio.media import MediaStore
 from ivr.directory import Directory
+from ivr.jobs.embedded import WorkerThread
+from ivr.messages.delivery import make_worker
 from ivr.routing import DatabaseWatch
 from ivr.settings import Settings
 from ivr.store.call_log import CallLogWriter
 from ivr.store.database import Database
 from ivr.twiml import TwimlRenderer
-from ivr.web import health, twilio_hooks
+from ivr.web import health, recording_hooks, twilio_hooks
 from ivr.web.admin import routes as admin_routes
 from ivr.web.api import greetings as api_greetings
 from ivr.web.api import routes as api_routes
@@ -26,6 +28,10 @@ from ivr.web.services import CallLog, Clock, Services, utc_now
 
 log = logging.getLogger("greetline")
 
+# How often the worker's schedules (reconciling, daily summaries) look for due work.
+SCHEDULE_EVERY_S = 30.0
+# On shutdown, wait this long for a delivery in hand; one cut off is sent again after the restart.
+WORKER_STOP_TIMEOUT_S = 10.0
 # Staff stay logged in for a working day.
 SESSION_MAX_AGE_S = 12 * 3600
 
@@ -40,6 +46,11 @@ def create_app(
     """`call_log`: where webhooks hand their steps; by default a writer into `database`."""
     settings.require_webhook_security()
     database = database or Database(settings.database_url, settings.snapshot_path)
+    worker = (
+        WorkerThread(make_worker(settings, database, clock), settings.job_poll_s, SCHEDULE_EVERY_S)
+        if settings.embedded_worker
+        else None
+    )
     services = Services(
         settings=settings,
         database=database,
@@ -47,6 +58,7 @@ def create_app(
         renderer=TwimlRenderer(settings.public_url),
         call_log=call_log or CallLogWriter(database, settings.call_log_spill_path),
         clock=clock,
+        jobs_waiting=worker.wake.set if worker else lambda: None,
     )
 
     watch = DatabaseWatch(database)
@@ -54,7 +66,12 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         watch.start()  # rewrites the routing snapshot from the database now and whenever it comes back
+        # Only a served app runs the worker: tests and previews serve without a lifespan, so they never deliver.
+        if worker is not None:
+            worker.start()
         yield
+        if worker is not None:
+            worker.stop(WORKER_STOP_TIMEOUT_S)
         watch.close()
         services.call_log.close()  # store the last calls' steps before the process ends (or spill them)
 
@@ -66,6 +83,7 @@ def create_app(
     )
     app.state.services = services
     app.include_router(twilio_hooks.router)
+    app.include_router(recording_hooks.router)
     app.include_router(media_router(settings.media_dir))
     app.include_router(api_routes.router)
     app.include_router(api_greetings.router)

@@ -40,6 +40,8 @@ class Services:
     call_log: CallLog
     clock: Clock
     logins: LoginGuard = field(default_factory=LoginGuard)
+    # Tells an embedded job worker that new deliveries are stored (so it need not wait for its next poll).
+    jobs_waiting: Callable[[], None] = lambda: None
 
 
 def get_services(request: Request) -> Services:

@@ -15,9 +15,13 @@ from ivr.callflow import flow
 from ivr.callflow.flow import DialStage, DialStatus
 from ivr.callflow.model import Business, Prompt
 from ivr.callflow.steps import Decision, Outcome
-from ivr.store import calls
+from ivr.errors import InputError
+from ivr.messages.notes import missed_call_check
+from ivr.messages.outbox import CALL_SID
+from ivr.store import jobs
 from ivr.store.calls import CallEnd, CallStep
 from ivr.web.fallback import TWIML_MEDIA_TYPE, FallbackRoute, language_for_number
+from ivr.web.recording_hooks import left_message, store_message
 from ivr.web.services import Services, ServicesDep
 from ivr.web.signature import TwilioForm
 from prompts import prompt_book
@@ -95,9 +99,28 @@ def dial_ended(form: TwilioForm, services: ServicesDep, stage: DialStage, index:
     return _answer(services, form, lambda business, _now: flow.dial_ended(business, stage, status, index))
 
 
+def _keep_message(services: Services, form: FormData, business: str, box: str) -> None:
+    """Store the message the <Record> action describes, if the status callback has not already.
+
+    This is a voice webhook: whatever goes wrong here, the caller still hears the goodbye (a 5xx would make
+    Twilio say "an application error has occurred"). A message not stored here is stored by the recording
+    status callback, which answers 5xx until it is, and else by the reconciler.
+    """
+    if not _field(form, "RecordingSid"):  # Twilio always sends one; a preview of what callers hear does not
+        return
+    try:
+        message, found_box = left_message(services, form, business, box)
+        store_message(services, message, found_box)
+    except InputError as error:
+        log.warning("call %s: voicemail not taken in at /recorded: %s", _field(form, "CallSid")[:40], error)
+    except Exception:
+        log.exception("call %s: storing the voicemail failed at /recorded; the status callback will bring it")
+
+
 @router.post("/recorded", summary="The caller finished a voicemail message")
-def recorded(form: TwilioForm, services: ServicesDep) -> Response:
-    return _answer(services, form, lambda business, _now: flow.recorded(business))
+def recorded(form: TwilioForm, services: ServicesDep, business: str = "", box: str = "") -> Response:
+    _keep_message(services, form, business, box)
+    return _answer(services, form, lambda found, _now: flow.recorded(found))
 
 
 @router.post("/whisper", summary="What the answering service hears before it is connected")
@@ -109,23 +132,6 @@ def whisper(form: TwilioForm, services: ServicesDep, business: int) -> Response:
     return _twiml(services, flow.whisper(found))
 
 
-@router.post("/recording", summary="Twilio's recording status callback")
-def recording(form: TwilioForm, services: ServicesDep, business: int) -> Response:
-    duration = _field(form, "RecordingDuration")
-    with services.database.transaction() as session:
-        calls.save_recording(
-            session,
-            recording_sid=_field(form, "RecordingSid"),
-            call_sid=_field(form, "CallSid"),
-            business_id=business,
-            url=_field(form, "RecordingUrl"),
-            duration_s=int(duration) if duration.isdigit() else None,
-            status=_field(form, "RecordingStatus") or "completed",
-            now=services.clock(),
-        )
-    return Response(services.renderer.render(()), media_type=TWIML_MEDIA_TYPE)
-
-
 # Twilio's final CallStatus values (Twilio docs, "Call status callback").
 FINAL_CALL_STATUSES = {"completed", "busy", "failed", "no-answer", "canceled"}
 
@@ -134,12 +140,28 @@ FINAL_CALL_STATUSES = {"completed", "busy", "failed", "no-answer", "canceled"}
 def status(form: TwilioForm, services: ServicesDep) -> Response:
     if _field(form, "CallStatus") in FINAL_CALL_STATUSES:
         duration = _field(form, "CallDuration")
+        now = services.clock()
         services.call_log.record(
             CallEnd(
                 call_sid=_field(form, "CallSid"),
-                at=services.clock(),
+                at=now,
                 duration_s=int(duration) if duration.isdigit() else None,
                 hung_up=Outcome.HUNG_UP.value,
             )
         )
+        _check_for_missed_call(services, form, now)
     return Response(services.renderer.render(()), media_type=TWIML_MEDIA_TYPE)
+
+
+def _check_for_missed_call(services: Services, form: FormData, now: datetime) -> None:
+    """Queue a look at the ended call for a business that wants missed-call notes (best effort: logged)."""
+    call_sid = _field(form, "CallSid")
+    try:
+        with services.database.reading() as connection:
+            business = services.directory.lookup(connection, _field(form, "To"), now)
+        if business is None or not business.missed_call_emails or not CALL_SID.match(call_sid):
+            return
+        with services.database.transaction() as session:
+            jobs.enqueue(session, [missed_call_check(call_sid, business.id, now)], now)
+    except Exception:
+        log.exception("call %s: could not queue the missed-call check", call_sid[:40])

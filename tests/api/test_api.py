@@ -15,6 +15,7 @@ from ivr.store import keys
 from ivr.store.database import Database
 from ivr.web.app import create_app
 from tests.audio.signals import speech_wav
+from tests.messages.documents import call_sid, recording_sid, recording_url
 from tests.twilio_client import TwilioLikeClient
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -182,14 +183,20 @@ def test_greetings_upload_list_activate_preview_delete(api: Setup, tmp_path: Pat
 
 def test_voicemails_list_and_mark_handled(api: Setup) -> None:
     twilio = TwilioLikeClient(api.http)
-    recording = {"RecordingSid": "RE77", "RecordingUrl": "https://api.twilio.com/RE77", "RecordingDuration": "12"}
-    twilio.post(f"/twilio/recording?business={api.demo_id}", recording)
+    sid = recording_sid()
+    recording = {
+        "CallSid": call_sid(),
+        "RecordingSid": sid,
+        "RecordingUrl": recording_url("https://api.twilio.com", sid),
+        "RecordingDuration": "12",
+    }
+    assert twilio.post(f"/twilio/recording?business={api.demo_id}&box=closed", recording).status_code == 201
     base = f"/api/v1/businesses/{api.demo_id}/voicemails"
     key = api.as_key(api.demo_key)
-    assert [v["recording_sid"] for v in api.http.get(base, headers=key).json()] == ["RE77"]
-    assert api.http.put(f"{base}/RE77/handled", headers=key).status_code == 204
+    assert [v["recording_sid"] for v in api.http.get(base, headers=key).json()] == [sid]
+    assert api.http.put(f"{base}/{sid}/handled", headers=key).status_code == 204
     assert api.http.get(base, params={"unhandled": "true"}, headers=key).json() == []
-    assert api.http.put(f"{base}/RE77/handled", headers=api.as_key(api.other_key)).status_code == 404
+    assert api.http.put(f"{base}/{sid}/handled", headers=api.as_key(api.other_key)).status_code == 404
 
 
 def test_what_a_caller_hears_takes_a_time_with_its_zone_and_is_not_logged(api: Setup) -> None:

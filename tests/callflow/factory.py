@@ -24,7 +24,7 @@ OFFICE_HOURS = TimeRange(time(8), time(17))
 WEEKDAYS_8_TO_5 = OpeningHours(((OFFICE_HOURS,),) * 5 + ((), ()))
 
 EMERGENCY = MenuOption("1", Prompt("Voor spoed, toets 1."), DialNumbers(("+31612345678",)), emergency=True)
-REPEATS = MenuOption("2", Prompt("Voor herhaalrecepten, toets 2."), Voicemail(("recept@example.nl",)))
+REPEATS = MenuOption("2", Prompt("Voor herhaalrecepten, toets 2."), Voicemail(("recept@example.nl",), box="menu:2"))
 CHRISTMAS_PERIOD = Period(
     date(2026, 12, 24), date(2027, 1, 1), Prompt("Feestdagen: u belt de waarneming."), DialNumbers(("+31209999999",))
 )
@@ -46,7 +46,7 @@ def make_business(**overrides: Any) -> Business:
         overflow=DialNumbers(("+31208888888",)),
         hours=WEEKDAYS_8_TO_5,
         closed_on_holidays=True,
-        closed=ClosedInstructions(Prompt("Wij zijn gesloten."), Voicemail(("praktijk@example.nl",))),
+        closed=ClosedInstructions(Prompt("Wij zijn gesloten."), Voicemail(("praktijk@example.nl",), box="closed")),
         periods=(),
         texts=Texts(
             menu_retry=Prompt("Dat is geen keuze."),

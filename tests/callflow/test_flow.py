@@ -22,12 +22,19 @@ def ended(stage: str, **extra: str) -> Webhook:
 
 
 OPERATORS = Dial(("+31501111111", "+31502222222"), 15, Country.NL, ended("operators"))
-VOICEMAIL = (
-    Say("Spreek uw bericht in.", NL),
-    Record(Webhook(Hook.RECORDED), Webhook(Hook.RECORDING, (("business", "7"),)), 120),
-    Say("Tot ziens.", NL),
-    Hangup(),
-)
+
+
+def voicemail(box: str) -> tuple[object, ...]:
+    """The voicemail steps; both recording webhooks name the business and the box the message is for."""
+    params = (("business", "7"), ("box", box))
+    return (
+        Say("Spreek uw bericht in.", NL),
+        Record(Webhook(Hook.RECORDED, params), Webhook(Hook.RECORDING, params), 120),
+        Say("Tot ziens.", NL),
+        Hangup(),
+    )
+
+
 OVERFLOW = Dial(
     ("+31208888888",), 15, Country.NL, ended("overflow"), whisper=Webhook(Hook.WHISPER, (("business", "7"),))
 )
@@ -66,8 +73,13 @@ def test_sequential_operators_ring_one_at_a_time() -> None:
 
 
 CLOSED_CASES = [
-    ("outside hours: closed greeting and voicemail", TUESDAY_NIGHT, {}, (Say("Wij zijn gesloten.", NL), *VOICEMAIL)),
-    ("public holiday: same", CHRISTMAS_DAY, {}, (Say("Wij zijn gesloten.", NL), *VOICEMAIL)),
+    (
+        "outside hours: closed greeting and voicemail",
+        TUESDAY_NIGHT,
+        {},
+        (Say("Wij zijn gesloten.", NL), *voicemail("closed")),
+    ),
+    ("public holiday: same", CHRISTMAS_DAY, {}, (Say("Wij zijn gesloten.", NL), *voicemail("closed"))),
     (
         "closed with an emergency number dials it",
         TUESDAY_NIGHT,
@@ -99,7 +111,7 @@ def test_closed(name: str, now: datetime, overrides: dict[str, object], steps: t
 MENU = make_business(menu=(EMERGENCY, REPEATS))
 MENU_CASES = [
     ("key 1 dials the emergency line", "1", 1, (Dial(("+31612345678",), 15, Country.NL, ended("option", key="1")),)),
-    ("key 2 goes to voicemail", "2", 1, VOICEMAIL),
+    ("key 2 goes to voicemail", "2", 1, voicemail("menu:2")),
     (
         "a wrong key repeats the menu once",
         "9",
@@ -141,8 +153,14 @@ def test_dial_ended(stage: DialStage, status: DialStatus, steps: tuple[object, .
 
 
 def test_overflow_to_voicemail() -> None:
-    business = make_business(overflow=Voicemail(("praktijk@example.nl",)))
-    assert flow.dial_ended(business, DialStage.OPERATORS, DialStatus.NO_ANSWER).steps == VOICEMAIL
+    business = make_business(overflow=Voicemail(("praktijk@example.nl",), ("+31612345678",), "overflow"))
+    assert flow.dial_ended(business, DialStage.OPERATORS, DialStatus.NO_ANSWER).steps == voicemail("overflow")
+
+
+def test_a_period_with_voicemail_names_its_own_box() -> None:
+    period = replace(CHRISTMAS_PERIOD, destination=Voicemail(("x@example.nl",), box="period:2026-12-24"))
+    steps = flow.incoming(make_business(periods=(period,)), CHRISTMAS_DAY).steps
+    assert steps == (Say("Feestdagen: u belt de waarneming.", NL), *voicemail("period:2026-12-24"))
 
 
 def test_no_overflow_configured_says_so_and_ends() -> None:

@@ -22,7 +22,7 @@ def test_the_demo_document_is_valid_and_converts(demo_text: str) -> None:
     assert business.name == "Huisartsenpraktijk De Linde"
     assert business.greeting.text == "Goedemorgen, u spreekt met Huisartsenpraktijk De Linde."
     assert business.menu[0].destination == DialNumbers(("+31612345678",))
-    assert business.closed.destination == Voicemail(("praktijk@example.nl",))
+    assert business.closed.destination == Voicemail(("praktijk@example.nl",), ("+31687654321",), "closed")
     assert business.hours is not None and business.hours.by_weekday[0] == (TimeRange(time(8), time(17)),)
 
 
@@ -82,6 +82,14 @@ def test_every_problem_is_listed_with_its_place_and_fix() -> None:
         ("country: XX", "country:"),
         ("greeting: {}", "give either text:"),
         ('numbers: ["+31201234567", "+31201234567"]', "listed twice"),
+        ("overflow: {voicemail: {}}", "a voicemail box needs email: [addresses] and/or sms: [numbers]"),
+        ("overflow: {voicemail: {email: [a@example.nl, a@example.nl]}}", "a@example.nl is listed twice"),
+        ("overflow: {voicemail: {sms: ['0612345678']}}", "overflow.voicemail.sms[0]: '0612345678' is not an intern"),
+        ("overflow: {voicemail: {email: [a@example.nl], fax: [x]}}", "overflow.voicemail.fax: is not a known key"),
+        ("missed_calls: {email: []}", "missed_calls.email: give at least one address, or leave this part out"),
+        ("missed_calls: {sms: ['+31612345678']}", "missed_calls.sms: is not a known key"),
+        ("daily_summary: {email: [a@example.nl], at: '25:00'}", "at: must be a local time as HH:MM"),
+        ("daily_summary: {at: '17:30'}", "daily_summary.email: is required"),
     ],
 )
 def test_refusals(extra: str, expected: str) -> None:
@@ -110,3 +118,47 @@ def test_hours_with_lunch_break_and_closed_days() -> None:
     assert hours.by_weekday[0] == (TimeRange(time(8), time(12)), TimeRange(time(13), time(17)))
     assert hours.by_weekday[5] == (TimeRange(time(9), time(12)),)
     assert hours.by_weekday[6] == ()
+
+
+MESSAGES = """\
+overflow: {voicemail: {email: [a@example.nl, b@example.nl], sms: ["+31612345678"]}}
+menu:
+  - {key: "2", prompt: "Voor offertes, toets 2.", voicemail: {sms: "+31687654321"}}
+closed: {voicemail: {email: praktijk@example.nl}}
+periods:
+  - {from: 2026-12-24, to: 2026-12-26, voicemail: {email: [kerst@example.nl]}}
+missed_calls: {email: [balie@example.nl]}
+daily_summary: {email: [eigenaar@example.nl], at: 8:05}
+"""
+
+
+def test_every_voicemail_box_names_its_recipients_and_its_box() -> None:
+    business = to_business(parse_document(MINIMAL + MESSAGES), 1, part_of_day="morning")
+    assert business.overflow == Voicemail(("a@example.nl", "b@example.nl"), ("+31612345678",), "overflow")
+    assert business.menu[0].destination == Voicemail((), ("+31687654321",), "menu:2")
+    assert business.closed.destination == Voicemail(("praktijk@example.nl",), (), "closed")
+    assert business.periods[0].destination == Voicemail(("kerst@example.nl",), (), "period:2026-12-24")
+
+
+def test_missed_calls_and_daily_summary_are_read_and_exported_back() -> None:
+    document = parse_document(MINIMAL + MESSAGES)
+    assert document.missed_calls is not None and document.missed_calls.email == ["balie@example.nl"]
+    # An unquoted 8:05 is a base-60 number to YAML 1.1; it is read back as the time it was meant to be.
+    assert document.daily_summary is not None and document.daily_summary.at == "08:05"
+    exported = dump_document(document)
+    assert "daily_summary:\n  email:\n  - eigenaar@example.nl\n  at: 08:05" in exported
+    assert parse_document(exported) == document
+
+
+def test_daily_summary_defaults_to_half_past_five() -> None:
+    document = parse_document(MINIMAL + "daily_summary: {email: [e@example.nl]}\n")
+    assert document.daily_summary is not None and document.daily_summary.at == "17:30"
+    assert parse_document(dump_document(document)) == document
+
+
+def test_voicemail_boxes_by_name() -> None:
+    from ivr.callflow.model import voicemail_boxes
+
+    boxes = voicemail_boxes(to_business(parse_document(MINIMAL + MESSAGES), 1, part_of_day="morning"))
+    assert sorted(boxes) == ["closed", "menu:2", "overflow", "period:2026-12-24"]
+    assert boxes["menu:2"].sms == ("+31687654321",)

@@ -115,23 +115,6 @@ def test_a_whole_call_is_logged_with_its_path_and_outcome(client: TwilioLikeClie
     assert (logged.outcome, logged.duration_s, logged.business_id) == ("overflow", 95, 1)
 
 
-def test_recording_callback_twice_stores_one_recording(client: TwilioLikeClient, settings: Settings) -> None:
-    client.post("/twilio/voice")
-    params = {
-        "RecordingSid": "RE1",
-        "RecordingUrl": "https://api.twilio.com/RE1",
-        "RecordingDuration": "9",
-        "RecordingStatus": "completed",
-    }
-    assert client.post("/twilio/recording?business=1", params).status_code == 200
-    assert client.post("/twilio/recording?business=1", params).status_code == 200
-    database = Database(settings.database_url)
-    with database.engine.connect() as connection:
-        rows = connection.exec_driver_sql("SELECT recording_sid, business_id, duration_s FROM recordings").all()
-    database.dispose()
-    assert [tuple(row) for row in rows] == [("RE1", 1, 9)]
-
-
 def test_database_gone_still_answers_200_and_dials_the_operators(settings: Settings, applied: None) -> None:
     with twilio_client(create_app(settings, clock=lambda: TUESDAY_10_LOCAL)) as client:
         assert client.post("/twilio/voice").status_code == 200  # the business is now known to this server

@@ -14,15 +14,24 @@ def listed(text: str) -> list[str]:
     return [item.strip() for item in _SEPARATORS.split(text) if item.strip()]
 
 
-def overflow_part(kind: OverflowKind | None, dial: str, email: str) -> dict[str, Any]:
-    """The `overflow` part to change, or nothing when the form did not say (so an overflow is never lost)."""
+def overflow_part(
+    kind: OverflowKind | None, dial: str, email: str, stored: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The `overflow` part to change, or nothing when the form did not say (so an overflow is never lost).
+
+    The form edits a voicemail box's addresses only; its SMS numbers (`stored`) are kept as they are.
+    """
     if kind is None:
         return {}
     if kind == "none":
         return {"overflow": None}
     if kind == "dial":
         return {"overflow": {"dial": listed(dial)}}
-    return {"overflow": {"voicemail": {"email": listed(email)}}}
+    box: dict[str, Any] = {"email": listed(email)}
+    sms = ((stored or {}).get("voicemail") or {}).get("sms")
+    if sms:
+        box["sms"] = sms
+    return {"overflow": {"voicemail": box}}
 
 
 def overflow_fields(document: dict[str, Any]) -> dict[str, str]:

@@ -244,7 +244,9 @@ def save_phones(
     parts: dict[str, Any] = {
         "operators": listed(operators),
         "ring": ring,
-        **overflow_part(overflow_kind, overflow_dial, overflow_email),
+        **overflow_part(
+            overflow_kind, overflow_dial, overflow_email, pages.document_of(services, user).get("overflow")
+        ),
     }
     return _after_save(request, services, user, pages.save_parts(services, user, parts))
 

@@ -1,0 +1,63 @@
+"""Jobs as data, and how long to wait before trying a failed one again."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+
+class JobState(StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """Work to do once: `key` identifies it, so taking the same thing in twice queues it once."""
+
+    key: str
+    kind: str
+    args: dict[str, Any]
+    business_id: int | None = None
+    subject: str | None = None
+    # Not to be run before this (e.g. wait for the callbacks that may still follow a call's end).
+    not_before: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Job:
+    id: int
+    key: str
+    kind: str
+    args: dict[str, Any]
+    attempts: int
+    created_at: datetime
+
+
+class PermanentFailure(Exception):
+    """A job that can never succeed (an address the server refuses for good): failed at once, not retried."""
+
+
+# The first retry comes within 10 s and later ones at most 10 min apart (issue 9); after a day, give up.
+FIRST_RETRY_S = 5.0
+MAX_RETRY_S = 600.0
+GIVE_UP_AFTER = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    first_retry_s: float = FIRST_RETRY_S
+    max_retry_s: float = MAX_RETRY_S
+    give_up_after: timedelta = GIVE_UP_AFTER
+
+    def delay_s(self, attempts: int) -> float:
+        """Seconds to wait after the `attempts`-th failed try: doubling from the first, capped."""
+        return min(self.first_retry_s * 2.0 ** max(attempts - 1, 0), self.max_retry_s)
+
+    def next_attempt(self, job: Job, now: datetime) -> datetime | None:
+        """When to try again, or None when the job has been failing for too long."""
+        if now - job.created_at >= self.give_up_after:
+            return None
+        return now + timedelta(seconds=self.delay_s(job.attempts))

@@ -1,0 +1,118 @@
+"""Claims due jobs, runs each kind's function, records the outcome; retries failures with growing pauses.
+
+A job is claimed (state running, a lease) in one transaction, run outside any transaction, and its outcome
+stored in another. A worker killed at any point leaves its claimed jobs to be taken up again when the lease
+has passed; a job runs twice only when the worker died between starting it and storing that it was done.
+"""
+
+import logging
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from ivr.jobs.model import Job, JobSpec, PermanentFailure, RetryPolicy
+from ivr.store import jobs
+from ivr.store.database import Database
+
+log = logging.getLogger("greetline.jobs")
+
+Handler = Callable[[dict[str, Any]], None]
+# Called now and then with the time; returns jobs to queue (their keys make repeats harmless).
+Schedule = Callable[[datetime], list[JobSpec]]
+Clock = Callable[[], datetime]
+
+# Longer than any one job takes (a mail with a two-minute recording, a Twilio request with its timeouts).
+DEFAULT_LEASE_S = 120.0
+CLAIM_BATCH = 10
+# The stored error text is for people: the first lines say it all.
+MAX_ERROR_CHARS = 1000
+
+
+class Worker:
+    def __init__(
+        self,
+        database: Database,
+        handlers: Mapping[str, Handler],
+        *,
+        clock: Clock,
+        policy: RetryPolicy | None = None,
+        lease_s: float = DEFAULT_LEASE_S,
+        schedules: Sequence[Schedule] = (),
+    ) -> None:
+        self._database = database
+        self._handlers = handlers
+        self._clock = clock
+        self._policy = policy or RetryPolicy()
+        self._lease = timedelta(seconds=lease_s)
+        self._schedules = schedules
+
+    def run_schedules(self) -> int:
+        """Queue what the schedules say is due now; returns how many jobs were new."""
+        now = self._clock()
+        specs = [spec for schedule in self._schedules for spec in schedule(now)]
+        if not specs:
+            return 0
+        with self._database.transaction() as session:
+            return jobs.enqueue(session, specs, now)
+
+    def run_due(self) -> int:
+        """Run every job that is due now; returns how many were run."""
+        ran = 0
+        while True:
+            with self._database.transaction() as session:
+                claimed = jobs.claim_due(session, self._clock(), self._lease, CLAIM_BATCH)
+            if not claimed:
+                return ran
+            for job in claimed:
+                self._run(job)
+                ran += 1
+
+    def _run(self, job: Job) -> None:
+        handler = self._handlers.get(job.kind)
+        try:
+            if handler is None:
+                raise PermanentFailure(f"no function for jobs of kind {job.kind!r}; is this worker older than the job?")
+            handler(job.args)
+        except PermanentFailure as error:
+            reason = _text(error)
+            log.error("job %s failed for good: %s", job.key, reason)
+            self._store(lambda session: jobs.failed(session, job.id, self._clock(), reason))
+        except Exception as error:
+            self._retry_or_fail(job, _text(error))
+        else:
+            self._store(lambda session: jobs.succeeded(session, job.id, self._clock()))
+
+    def _retry_or_fail(self, job: Job, error: str) -> None:
+        now = self._clock()
+        when = self._policy.next_attempt(job, now)
+        if when is None:
+            reason = f"gave up after {job.attempts} attempts in {self._policy.give_up_after}: {error}"
+            log.error("job %s failed for good: %s", job.key, reason)
+            self._store(lambda session: jobs.failed(session, job.id, now, reason[:MAX_ERROR_CHARS]))
+        else:
+            log.warning("job %s attempt %d failed (%s); next try at %s", job.key, job.attempts, error, when)
+            self._store(lambda session: jobs.retry_at(session, job.id, when, error))
+
+    def _store(self, write: Callable[[Any], None]) -> None:
+        with self._database.transaction() as session:
+            write(session)
+
+    def run_forever(self, stop: threading.Event, wake: threading.Event, poll_s: float, schedule_every_s: float) -> None:
+        """Until `stop` is set: run due jobs, waking every `poll_s` or when `wake` is set (new work stored)."""
+        last_schedule: datetime | None = None
+        while not stop.is_set():
+            try:
+                now = self._clock()
+                if last_schedule is None or (now - last_schedule).total_seconds() >= schedule_every_s:
+                    self.run_schedules()
+                    last_schedule = now
+                self.run_due()
+            except Exception:  # the database is away: keep the loop alive and try again at the next poll
+                log.exception("the job worker could not reach its jobs; trying again in %.0f s", poll_s)
+            wake.wait(poll_s)
+            wake.clear()
+
+
+def _text(error: BaseException) -> str:
+    return (str(error) or type(error).__name__)[:MAX_ERROR_CHARS]

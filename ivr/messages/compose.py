@@ -1,0 +1,229 @@
+"""Composing what a business is told after a call: plain data in, e-mails and texts out. No I/O, no clock."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cache
+from importlib import resources
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from ivr.document.phones import for_people
+
+
+@dataclass(frozen=True)
+class Attachment:
+    file_name: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Email:
+    to: str
+    subject: str
+    body: str
+    message_id: str
+    attachments: tuple[Attachment, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Sms:
+    to: str
+    body: str
+    # The business's own number unless GREETLINE_SMS_FROM says otherwise.
+    sender: str
+
+
+@dataclass(frozen=True)
+class VoicemailFacts:
+    """What the delivery knows of a message: from the stored message, its call and its business."""
+
+    business: str
+    language: str
+    timezone: str
+    caller: str | None
+    received_at: datetime
+    duration_s: int | None
+    # The call's path labels as the call log keeps them ("welcome+menu", "menu:2", "operators:no-answer>…").
+    path: tuple[str, ...]
+    rings: int
+    # Menu keys and the prompt that offers them ("2": "Voor offertes, toets 2.").
+    menu: tuple[tuple[str, str], ...]
+    inbox_url: str
+
+
+@cache
+def texts(language: str) -> dict[str, str]:
+    catalogue = yaml.safe_load(resources.files("ivr.messages").joinpath("texts.yaml").read_text("utf-8"))
+    found: dict[str, str] = catalogue[language]
+    return found
+
+
+def caller_text(number: str | None, language: str) -> str:
+    return for_people(number) if number else texts(language)["unknown_caller"]
+
+
+def local_time_text(moment: datetime, timezone: str, language: str) -> str:
+    return moment.astimezone(ZoneInfo(timezone)).strftime(texts(language)["time_format"])
+
+
+def duration_text(duration_s: int | None, language: str) -> str:
+    seconds = duration_s or 0
+    if seconds < 60:
+        return texts(language)["seconds"].format(s=seconds)
+    return texts(language)["minutes"].format(m=seconds // 60, s=seconds % 60)
+
+
+# "Voor offertes, toets 2." → "voor offertes": the part of a menu prompt that says what the option is for.
+_PRESS = re.compile(r"[,;:]?\s*(toets|druk|press|dial|drücken|wählen|tapez|appuyez)\b.*$", re.IGNORECASE)
+
+
+def menu_label(prompt: str) -> str:
+    label = _PRESS.sub("", prompt).strip().rstrip(".")
+    return label[:1].lower() + label[1:]
+
+
+def route_in_words(path: tuple[str, ...], rings: int, menu_prompts: tuple[tuple[str, str], ...], language: str) -> str:
+    """The call's way through the flow, in words: "menu: 2 - voor offertes", "na 4 keer overgaan"."""
+    words = texts(language)
+    menu = dict(menu_prompts)
+    parts: list[str] = []
+    for label in path:
+        if label.startswith("menu:") and label[5:] in menu:
+            parts.append(words["menu"].format(key=label[5:], label=menu_label(menu[label[5:]])))
+        elif label.startswith("closed:holiday:"):
+            parts.append(words["holiday"].format(name=label.removeprefix("closed:holiday:")))
+        elif label == "closed:hours":
+            parts.append(words["outside_hours"])
+        elif label.startswith("period:"):
+            parts.append(words["period"].format(day=label.removeprefix("period:")))
+        elif ":busy" in label:
+            parts.append(words["busy"])
+        elif ":no-answer" in label:
+            parts.append(words["after_rings"].format(rings=rings))
+    return ", ".join(dict.fromkeys(parts)) or "-"
+
+
+def voicemail_email(facts: VoicemailFacts, address: str, message_id: str, *, attached: bool) -> Email:
+    words = texts(facts.language)
+    caller = caller_text(facts.caller, facts.language)
+    lines = [
+        words["voicemail_intro"].format(caller=caller, business=facts.business),
+        "",
+        f"{words['caller']}: {caller}",
+    ]
+    if facts.caller:
+        lines.append(f"{words['call_back']}: tel:{facts.caller}")
+    lines += [
+        f"{words['time']}: {local_time_text(facts.received_at, facts.timezone, facts.language)}",
+        f"{words['duration']}: {duration_text(facts.duration_s, facts.language)}",
+        f"{words['route']}: {route_in_words(facts.path, facts.rings, facts.menu, facts.language)}",
+        "",
+        words["attached"] if attached else words["not_attached"],
+        f"{words['listen']}: {facts.inbox_url}",
+    ]
+    subject = words["voicemail_subject"].format(business=facts.business, caller=caller)
+    return Email(address, subject, "\n".join(lines) + "\n", message_id)
+
+
+def voicemail_sms(facts: VoicemailFacts, number: str, sender: str) -> Sms:
+    words = texts(facts.language)
+    body = words["voicemail_sms"].format(
+        business=facts.business,
+        caller=caller_text(facts.caller, facts.language),
+        time=local_time_text(facts.received_at, facts.timezone, facts.language),
+        duration=duration_text(facts.duration_s, facts.language),
+        link=facts.inbox_url,
+    )
+    return Sms(number, body, sender)
+
+
+# Outcomes the call log records when a person took the call (ivr.callflow.steps.Outcome).
+HUMAN_OUTCOMES = frozenset({"operator", "overflow"})
+
+
+def reached_a_human(path: tuple[str, ...], outcome: str | None) -> bool:
+    """Answered by staff or the answering service; a closed line's dial answered counts too."""
+    return outcome in HUMAN_OUTCOMES or any(label.endswith((":completed", ":answered")) for label in path)
+
+
+def missed_call_email(facts: VoicemailFacts, address: str, message_id: str) -> Email:
+    """A short note for a call that reached nobody and left no message (facts of the call, not a message)."""
+    words = texts(facts.language)
+    caller = caller_text(facts.caller, facts.language)
+    lines = [words["missed_intro"].format(caller=caller, business=facts.business), ""]
+    if facts.caller:
+        lines.append(f"{words['call_back']}: tel:{facts.caller} ({caller})")
+    lines += [
+        f"{words['time']}: {local_time_text(facts.received_at, facts.timezone, facts.language)}",
+        f"{words['route']}: {route_in_words(facts.path, facts.rings, facts.menu, facts.language)}",
+    ]
+    subject = words["missed_subject"].format(business=facts.business, caller=caller)
+    return Email(address, subject, "\n".join(lines) + "\n", message_id)
+
+
+@dataclass(frozen=True)
+class SummaryCall:
+    started_at: datetime
+    caller: str | None
+    path: tuple[str, ...]
+    outcome: str | None
+    duration_s: int | None
+    # The message left in this call, if any: where to listen to it.
+    message_url: str | None = None
+
+
+@dataclass(frozen=True)
+class FailedDelivery:
+    what: str
+    to: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class SummaryFacts:
+    business: str
+    language: str
+    timezone: str
+    day: date
+    rings: int
+    menu: tuple[tuple[str, str], ...]
+    calls: tuple[SummaryCall, ...]
+    failed: tuple[FailedDelivery, ...] = ()
+
+
+def _summary_line(call: SummaryCall, facts: SummaryFacts) -> str:
+    words = texts(facts.language)
+    local = call.started_at.astimezone(ZoneInfo(facts.timezone)).strftime("%H:%M")
+    if call.message_url:
+        outcome = words["outcome_voicemail"]
+    elif reached_a_human(call.path, call.outcome):
+        outcome = words["outcome_answered"]
+    else:
+        outcome = words["outcome_missed"]
+    route = route_in_words(call.path, facts.rings, facts.menu, facts.language)
+    parts = [local, caller_text(call.caller, facts.language), route, outcome]
+    if call.duration_s is not None:
+        parts.append(duration_text(call.duration_s, facts.language))
+    if call.message_url:
+        parts.append(call.message_url)
+    return " · ".join(parts)
+
+
+def daily_summary_email(facts: SummaryFacts, address: str, message_id: str) -> Email:
+    """Every call of the day, counts first; sent also on a day without calls, so silence never hides a fault."""
+    words = texts(facts.language)
+    calls = sorted(facts.calls, key=lambda call: call.started_at)
+    messages = sum(1 for call in calls if call.message_url)
+    answered = sum(1 for call in calls if not call.message_url and reached_a_human(call.path, call.outcome))
+    counts = words["summary_counts"].format(
+        count=len(calls), answered=answered, messages=messages, missed=len(calls) - answered - messages
+    )
+    lines = [counts, ""]
+    lines += [words["summary_failed"].format(what=f.what, to=f.to, reason=f.reason) for f in facts.failed]
+    lines += [_summary_line(call, facts) for call in calls] or [words["summary_none"]]
+    day = facts.day.strftime(words["time_format"].split(" ")[0])
+    subject = words["summary_subject"].format(business=facts.business, day=day, count=len(calls))
+    return Email(address, subject, "\n".join(lines) + "\n", message_id)

@@ -1,0 +1,149 @@
+"""The job functions that deliver a message: keep our copy of the recording, e-mail it, text about it.
+
+Each reads what it needs from the database when it runs (the business as it is now, the call's path as the
+log has it), so a delivery retried later composes the same message with the facts then known.
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ivr.document.model import BusinessDocument
+from ivr.jobs.model import PermanentFailure
+from ivr.jobs.worker import Handler, Schedule, Worker
+from ivr.messages import compose
+from ivr.messages.notes import Notes, stored_document
+from ivr.messages.outbox import KEEP_RECORDING, VOICEMAIL_EMAIL, VOICEMAIL_SMS, message_domain
+from ivr.messages.reconcile import RECONCILE, Reconciler, reconcile_schedule
+from ivr.messages.senders import Senders, senders
+from ivr.messages.voicemail_audio import VoicemailAudio
+from ivr.settings import Settings
+from ivr.store import calls
+from ivr.store.calls import StoredRecording
+from ivr.store.database import Database
+from ivr.store.jobs import utc
+
+log = logging.getLogger("greetline.messages")
+
+
+def inbox_url(public_url: str, recording_sid: str) -> str:
+    return f"{public_url}/admin/messages/{recording_sid}"
+
+
+class Deliveries:
+    def __init__(
+        self,
+        database: Database,
+        senders: Senders,
+        *,
+        audio: VoicemailAudio,
+        public_url: str,
+        delete_from_twilio: bool,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._database = database
+        self._senders = senders
+        self._audio = audio
+        self._public_url = public_url
+        self._delete_from_twilio = delete_from_twilio
+        self._clock = clock
+
+    def handlers(self) -> dict[str, Handler]:
+        return {
+            KEEP_RECORDING: self.keep_recording,
+            VOICEMAIL_EMAIL: self.voicemail_email,
+            VOICEMAIL_SMS: self.voicemail_sms,
+        }
+
+    def _recording(self, recording_sid: str) -> StoredRecording:
+        with self._database.transaction() as session:
+            found = calls.get_recording(session, recording_sid)
+        if found is None or found.business_id is None:
+            raise PermanentFailure(f"no stored message {recording_sid}")
+        return found
+
+    def _business(self, business_id: int) -> BusinessDocument:
+        return stored_document(self._database, business_id)
+
+    def _audio_of(self, recording: StoredRecording) -> bytes | None:
+        """Our copy, fetched from Twilio the first time; None when no Twilio account is configured."""
+        kept = self._audio.read(recording.recording_sid)
+        if kept is not None:
+            return kept
+        fetcher = self._senders.recordings
+        if fetcher is None:
+            return None
+        data = fetcher.fetch(recording.url)
+        name = self._audio.keep(recording.recording_sid, data)
+        with self._database.transaction() as session:
+            calls.recording_kept(session, recording.recording_sid, name, self._clock())
+        if self._delete_from_twilio:  # only now that ours is stored and checked
+            fetcher.delete(recording.url)
+        return data
+
+    def keep_recording(self, args: dict[str, Any]) -> None:
+        self._audio_of(self._recording(args["recording_sid"]))
+
+    def _facts(self, recording: StoredRecording, document: BusinessDocument) -> compose.VoicemailFacts:
+        with self._database.transaction() as session:
+            call = calls.get(session, recording.call_sid)
+        return compose.VoicemailFacts(
+            business=document.business,
+            language=document.language,
+            timezone=document.timezone,
+            caller=recording.from_number or (call.from_number if call else None),
+            received_at=utc(recording.received_at),
+            duration_s=recording.duration_s,
+            path=tuple(call.path) if call else (),
+            rings=document.rings,
+            menu=tuple((option.key, option.prompt) for option in document.menu),
+            inbox_url=inbox_url(self._public_url, recording.recording_sid),
+        )
+
+    def voicemail_email(self, args: dict[str, Any]) -> None:
+        recording = self._recording(args["recording_sid"])
+        document = self._business(recording.business_id or 0)
+        facts = self._facts(recording, document)
+        audio = self._audio_of(recording)
+        mail = compose.voicemail_email(facts, args["address"], args["message_id"], attached=audio is not None)
+        if audio is not None:
+            local = facts.received_at.astimezone(ZoneInfo(facts.timezone)).strftime("%Y-%m-%d-%H%M")
+            attachment = compose.Attachment(f"voicemail-{local}.mp3", "audio/mpeg", audio)
+            mail = replace(mail, attachments=(attachment,))
+        self._senders.mailer.send(mail, self._senders.mail_from)
+
+    def voicemail_sms(self, args: dict[str, Any]) -> None:
+        recording = self._recording(args["recording_sid"])
+        document = self._business(recording.business_id or 0)
+        sender = self._senders.sms_from or document.numbers[0]
+        self._senders.texts.send(compose.voicemail_sms(self._facts(recording, document), args["number"], sender))
+
+
+def make_worker(
+    settings: Settings,
+    database: Database,
+    clock: Callable[[], datetime],
+    made_senders: Senders | None = None,
+) -> Worker:
+    """The worker with every job function of the after-the-call half, senders made from Settings."""
+    made = made_senders or senders(settings)
+    deliveries = Deliveries(
+        database,
+        made,
+        audio=VoicemailAudio(Path(settings.voicemail_dir)),
+        public_url=settings.public_url,
+        delete_from_twilio=settings.twilio_delete_recordings,
+        clock=clock,
+    )
+    domain = message_domain(settings.public_url)
+    notes = Notes(database, made, public_url=settings.public_url, domain=domain, clock=clock)
+    handlers = {**deliveries.handlers(), **notes.handlers()}
+    schedules: list[Schedule] = [notes.summary_schedule]
+    if made.recordings is not None:  # without a Twilio account there is nothing to reconcile with
+        handlers[RECONCILE] = Reconciler(database, made.recordings, domain=domain, clock=clock)
+        schedules.append(reconcile_schedule)
+    return Worker(database, handlers, clock=clock, lease_s=settings.job_lease_s, schedules=schedules)

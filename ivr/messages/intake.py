@@ -1,0 +1,45 @@
+"""Taking a left message in: the message and all its deliveries in one transaction, once per RecordingSid."""
+
+from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+
+from ivr.callflow.model import Voicemail
+from ivr.messages.outbox import LeftMessage, voicemail_jobs
+from ivr.store import calls, jobs
+from ivr.store.database import Database
+from ivr.store.tables import RecordingRow
+
+
+def take_in(database: Database, message: LeftMessage, box: Voicemail, domain: str, now: datetime) -> bool:
+    """Store the message and its pending deliveries; returns whether it was new (a repeat stores nothing).
+
+    Raises whatever the database raises: the caller answers 5xx, and Twilio's next try finds it again.
+    """
+    try:
+        with database.transaction() as session:
+            if message.from_number is None:  # the status callback does not say; the call log does
+                call = calls.get(session, message.call_sid)
+                message = replace(message, from_number=call.from_number if call else None)
+            new = calls.save_recording(
+                session,
+                recording_sid=message.recording_sid,
+                call_sid=message.call_sid,
+                business_id=message.business_id,
+                url=message.url,
+                duration_s=message.duration_s,
+                status="completed",
+                now=now,
+                box=message.box,
+                from_number=message.from_number,
+            )
+            if new:
+                jobs.enqueue(session, voicemail_jobs(message, box, domain), now)
+            return new
+    except IntegrityError:
+        # The other recording webhook for this message committed between our read and our write.
+        with database.transaction() as session:
+            if session.get(RecordingRow, message.recording_sid) is not None:
+                return False
+        raise

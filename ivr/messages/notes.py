@@ -1,0 +1,225 @@
+"""Missed-call notes and the daily summary: jobs that look at the call log and queue one e-mail per address.
+
+Both are sent from the same function whether the worker runs them or `greetline summary` asks for one now.
+"""
+
+import logging
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ivr.document.load import validate_document
+from ivr.document.model import BusinessDocument
+from ivr.jobs.model import JobSpec, JobState, PermanentFailure
+from ivr.jobs.worker import Handler
+from ivr.messages import compose
+from ivr.messages.outbox import VOICEMAIL_EMAIL, VOICEMAIL_SMS, message_id
+from ivr.messages.senders import Senders
+from ivr.store import businesses, calls, jobs
+from ivr.store.database import Database
+from ivr.store.jobs import utc
+from ivr.store.tables import RecordingRow
+
+log = logging.getLogger("greetline.messages")
+
+MISSED_CALL = "missed-call"
+MISSED_CALL_EMAIL = "missed-call-email"
+DAILY_SUMMARY = "daily-summary"
+DAILY_SUMMARY_EMAIL = "daily-summary-email"
+# A call's recording callback can come some seconds after its final status; look only once it would have.
+MISSED_CALL_DELAY = timedelta(seconds=60)
+# The calls a summary lists at most; a small business takes far fewer in a day.
+SUMMARY_MAX_CALLS = 2000
+
+
+def stored_document(database: Database, business_id: int) -> BusinessDocument:
+    """The business's document as it is now (a delivery retried tomorrow uses tomorrow's addresses)."""
+    with database.transaction() as session:
+        return validate_document(businesses.get(session, business_id).document)
+
+
+def missed_call_check(call_sid: str, business_id: int, now: datetime) -> JobSpec:
+    return JobSpec(
+        f"{MISSED_CALL}:{call_sid}",
+        MISSED_CALL,
+        {"call_sid": call_sid, "business_id": business_id},
+        business_id,
+        call_sid,
+        not_before=now + MISSED_CALL_DELAY,
+    )
+
+
+def local_day_bounds(day: date, timezone: str) -> tuple[datetime, datetime]:
+    """The instants a local day starts and ends (23 or 25 hours on a DST change)."""
+    zone = ZoneInfo(timezone)
+    return datetime.combine(day, time(0), zone), datetime.combine(day + timedelta(days=1), time(0), zone)
+
+
+def summary_due(document: BusinessDocument, business_id: int, now: datetime) -> JobSpec | None:
+    """Today's summary once the local clock has passed its time; its key makes it once per local day."""
+    if document.daily_summary is None:
+        return None
+    local = now.astimezone(ZoneInfo(document.timezone))
+    if local.time() < time.fromisoformat(document.daily_summary.at):
+        return None
+    day = local.date().isoformat()
+    args = {"business_id": business_id, "day": day}
+    return JobSpec(f"{DAILY_SUMMARY}:{business_id}:{day}", DAILY_SUMMARY, args, business_id, f"summary:{day}")
+
+
+class Notes:
+    def __init__(
+        self, database: Database, senders: Senders, *, public_url: str, domain: str, clock: Callable[[], datetime]
+    ) -> None:
+        self._database = database
+        self._senders = senders
+        self._public_url = public_url
+        self._domain = domain
+        self._clock = clock
+
+    def handlers(self) -> dict[str, Handler]:
+        return {
+            MISSED_CALL: self.missed_call,
+            MISSED_CALL_EMAIL: self.missed_call_email,
+            DAILY_SUMMARY: self.daily_summary,
+            DAILY_SUMMARY_EMAIL: self.daily_summary_email,
+        }
+
+    def summary_schedule(self, now: datetime) -> list[JobSpec]:
+        with self._database.transaction() as session:
+            stored = businesses.all_businesses(session)
+        found = [summary_due(validate_document(b.document), b.id, now) for b in stored]
+        return [spec for spec in found if spec is not None]
+
+    def _document(self, business_id: int) -> BusinessDocument:
+        return stored_document(self._database, business_id)
+
+    def _queue(self, specs: list[JobSpec]) -> None:
+        with self._database.transaction() as session:
+            jobs.enqueue(session, specs, self._clock())
+
+    # -- missed calls ---------------------------------------------------------------------------------
+    def missed_call(self, args: dict[str, Any]) -> None:
+        """A call ended: if it reached nobody and left no message, queue a note per address."""
+        call_sid, business_id = args["call_sid"], args["business_id"]
+        with self._database.transaction() as session:
+            call = calls.get(session, call_sid)
+            recorded = session.query(RecordingRow).filter(RecordingRow.call_sid == call_sid).count() > 0
+        if call is None or recorded or compose.reached_a_human(tuple(call.path), call.outcome):
+            return
+        document = self._document(business_id)
+        addresses = document.missed_calls.email if document.missed_calls else []
+        self._queue(
+            [
+                JobSpec(
+                    f"{MISSED_CALL_EMAIL}:{call_sid}:{address}",
+                    MISSED_CALL_EMAIL,
+                    {**args, "address": address, "message_id": message_id(call_sid, address, self._domain)},
+                    business_id,
+                    call_sid,
+                )
+                for address in addresses
+            ]
+        )
+
+    def missed_call_email(self, args: dict[str, Any]) -> None:
+        document = self._document(args["business_id"])
+        with self._database.transaction() as session:
+            call = calls.get(session, args["call_sid"])
+        if call is None:
+            raise PermanentFailure(f"call {args['call_sid']} is not in the call log")
+        facts = compose.VoicemailFacts(
+            business=document.business,
+            language=document.language,
+            timezone=document.timezone,
+            caller=call.from_number,
+            received_at=utc(call.started_at),
+            duration_s=call.duration_s,
+            path=tuple(call.path),
+            rings=document.rings,
+            menu=tuple((option.key, option.prompt) for option in document.menu),
+            inbox_url=f"{self._public_url}/admin/calls",
+        )
+        self._senders.mailer.send(
+            compose.missed_call_email(facts, args["address"], args["message_id"]), self._senders.mail_from
+        )
+
+    # -- the daily summary ----------------------------------------------------------------------------
+    def daily_summary(self, args: dict[str, Any]) -> None:
+        document = self._document(args["business_id"])
+        addresses = document.daily_summary.email if document.daily_summary else []
+        subject = f"summary:{args['day']}"
+        self._queue(
+            [
+                JobSpec(
+                    f"{DAILY_SUMMARY_EMAIL}:{args['business_id']}:{args['day']}:{address}",
+                    DAILY_SUMMARY_EMAIL,
+                    {**args, "address": address, "message_id": message_id(subject, address, self._domain)},
+                    args["business_id"],
+                    subject,
+                )
+                for address in addresses
+            ]
+        )
+
+    def daily_summary_email(self, args: dict[str, Any]) -> None:
+        facts = self.summary_facts(args["business_id"], date.fromisoformat(args["day"]))
+        email = compose.daily_summary_email(facts, args["address"], args["message_id"])
+        self._senders.mailer.send(email, self._senders.mail_from)
+
+    def send_summary_now(self, business_id: int, day: date) -> list[str]:
+        """`greetline summary`: the same e-mail, to every address, at once; returns the addresses."""
+        document = self._document(business_id)
+        if document.daily_summary is None:
+            raise PermanentFailure("this business has no daily_summary: {email: [...]} in its document")
+        sent_at = self._clock().isoformat()
+        for address in document.daily_summary.email:
+            self.daily_summary_email(
+                {
+                    "business_id": business_id,
+                    "day": day.isoformat(),
+                    "address": address,
+                    "message_id": message_id(f"summary:{day}:{sent_at}", address, self._domain),
+                }
+            )
+        return list(document.daily_summary.email)
+
+    def summary_facts(self, business_id: int, day: date) -> compose.SummaryFacts:
+        document = self._document(business_id)
+        start, end = local_day_bounds(day, document.timezone)
+        with self._database.transaction() as session:
+            logged = calls.recent(session, business_id, limit=SUMMARY_MAX_CALLS, since=start, until=end)
+            sids = [call.call_sid for call in logged]
+            rows = session.query(RecordingRow).filter(RecordingRow.call_sid.in_(sids)).all() if sids else []
+            messages = {row.call_sid: row.recording_sid for row in rows}
+            failed = [
+                compose.FailedDelivery(
+                    status.kind, str(status.args.get("address") or status.args.get("number")), status.last_error or ""
+                )
+                for sid in messages.values()
+                for status in jobs.for_subject(session, sid)
+                if status.state == JobState.FAILED.value and status.kind in (VOICEMAIL_EMAIL, VOICEMAIL_SMS)
+            ]
+        return compose.SummaryFacts(
+            business=document.business,
+            language=document.language,
+            timezone=document.timezone,
+            day=day,
+            rings=document.rings,
+            menu=tuple((option.key, option.prompt) for option in document.menu),
+            calls=tuple(
+                compose.SummaryCall(
+                    utc(call.started_at),
+                    call.from_number,
+                    tuple(call.path),
+                    call.outcome,
+                    call.duration_s,
+                    f"{self._public_url}/admin/messages/{messages[call.call_sid]}"
+                    if call.call_sid in messages
+                    else None,
+                )
+                for call in logged
+            ),
+            failed=tuple(failed),
+        )

@@ -1,0 +1,125 @@
+"""The jobs table: queueing work once, claiming due jobs (several workers on PostgreSQL), recording outcomes."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session
+
+from ivr.jobs.model import Job, JobSpec, JobState
+from ivr.store.tables import JobRow
+
+
+@dataclass(frozen=True)
+class JobStatus:
+    """A job as a listing shows it: what it was for, and how it stands."""
+
+    key: str
+    kind: str
+    args: dict[str, Any]
+    state: str
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None
+    finished_at: datetime | None
+
+
+def enqueue(session: Session, specs: list[JobSpec], now: datetime) -> int:
+    """Queue the jobs whose keys are not queued yet; returns how many were new.
+
+    Two transactions queueing the same key at once: one fails on the unique key (the caller answers 5xx and
+    Twilio's retry then finds the key taken).
+    """
+    if not specs:
+        return 0
+    keys = [spec.key for spec in specs]
+    taken = set(session.scalars(select(JobRow.key).where(JobRow.key.in_(keys))))
+    new = [spec for spec in dict((spec.key, spec) for spec in specs).values() if spec.key not in taken]
+    session.add_all(
+        JobRow(
+            key=spec.key,
+            kind=spec.kind,
+            args=spec.args,
+            business_id=spec.business_id,
+            subject=spec.subject,
+            state=JobState.PENDING.value,
+            attempts=0,
+            next_attempt_at=spec.not_before or now,
+            created_at=now,
+        )
+        for spec in new
+    )
+    session.flush()
+    return len(new)
+
+
+def claim_due(session: Session, now: datetime, lease: timedelta, limit: int) -> list[Job]:
+    """Take up to `limit` due jobs: pending ones whose time has come, and running ones whose worker died.
+
+    On PostgreSQL the rows are locked with SKIP LOCKED, so workers never claim the same job; SQLite has no
+    row locks (and one writer at a time), so there one worker process runs.
+    """
+    due = or_(
+        and_(JobRow.state == JobState.PENDING.value, JobRow.next_attempt_at <= now),
+        and_(JobRow.state == JobState.RUNNING.value, JobRow.lease_until <= now),
+    )
+    rows = list(
+        session.scalars(
+            select(JobRow)
+            .where(due)
+            .order_by(JobRow.next_attempt_at, JobRow.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    )
+    for row in rows:
+        row.state, row.lease_until, row.attempts = JobState.RUNNING.value, now + lease, row.attempts + 1
+    session.flush()
+    return [Job(row.id, row.key, row.kind, dict(row.args), row.attempts, utc(row.created_at)) for row in rows]
+
+
+def utc(moment: datetime) -> datetime:
+    """SQLite hands back stored instants without their zone; everything stored here is UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def _finish(session: Session, job_id: int, **values: Any) -> None:
+    session.execute(update(JobRow).where(JobRow.id == job_id).values(lease_until=None, **values))
+
+
+def succeeded(session: Session, job_id: int, now: datetime) -> None:
+    _finish(session, job_id, state=JobState.DONE.value, finished_at=now, last_error=None)
+
+
+def retry_at(session: Session, job_id: int, when: datetime, error: str) -> None:
+    _finish(session, job_id, state=JobState.PENDING.value, next_attempt_at=when, last_error=error)
+
+
+def failed(session: Session, job_id: int, now: datetime, error: str) -> None:
+    _finish(session, job_id, state=JobState.FAILED.value, finished_at=now, last_error=error)
+
+
+def for_subject(session: Session, subject: str) -> list[JobStatus]:
+    rows = session.scalars(select(JobRow).where(JobRow.subject == subject).order_by(JobRow.id))
+    return [
+        JobStatus(
+            row.key,
+            row.kind,
+            dict(row.args),
+            row.state,
+            row.attempts,
+            utc(row.next_attempt_at),
+            row.last_error,
+            utc(row.finished_at) if row.finished_at else None,
+        )
+        for row in rows
+    ]
+
+
+def counts(session: Session) -> dict[str, int]:
+    """Jobs per state (for the benchmark and the worker's log)."""
+    found: dict[str, int] = {}
+    for (state,) in session.execute(select(JobRow.state)):
+        found[state] = found.get(state, 0) + 1
+    return found

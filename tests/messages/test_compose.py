@@ -1,0 +1,111 @@
+"""Composing is pure: the same facts give the same e-mail and text, in each of the four languages."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from ivr.document.phones import for_people
+from ivr.messages.compose import VoicemailFacts, menu_label, route_in_words, voicemail_email, voicemail_sms
+
+
+def facts(
+    language: str, path: tuple[str, ...] = ("welcome", "operators:no-answer>overflow:voicemail")
+) -> VoicemailFacts:
+    return VoicemailFacts(
+        business="De Linde",
+        language=language,
+        timezone="Europe/Amsterdam",
+        caller="+31687654321",
+        received_at=datetime(2026, 7, 1, 14, 5, tzinfo=UTC),  # summer time: 16:05 in Amsterdam
+        duration_s=74,
+        path=path,
+        rings=4,
+        menu=(("2", "Voor offertes, toets 2."),),
+        inbox_url="https://phone.example/admin/messages/RE1",
+    )
+
+
+EMAILS = [
+    ("nl", "Voicemail voor De Linde van 06 87 65 43 21", "Tijd: 01-07-2026 16:05", "Route: na 4 keer overgaan"),
+    ("en", "Voicemail for De Linde from 06 87 65 43 21", "Time: 01/07/2026 16:05", "Route: after 4 rings"),
+    ("de", "Sprachnachricht für De Linde von 06 87 65 43 21", "Zeit: 01.07.2026 16:05", "Weg: nach 4-maligem Klingeln"),
+    ("fr", "Message vocal pour De Linde de 06 87 65 43 21", "Heure: 01/07/2026 16:05", "Parcours: après 4 sonneries"),
+]
+
+
+@pytest.mark.parametrize(("language", "subject", "time", "route"), EMAILS)
+def test_voicemail_email(language: str, subject: str, time: str, route: str) -> None:
+    mail = voicemail_email(facts(language), "a@example.nl", "<id@x>", attached=True)
+    assert (mail.to, mail.subject, mail.message_id) == ("a@example.nl", subject, "<id@x>")
+    assert time in mail.body and route in mail.body
+    assert "tel:+31687654321" in mail.body and "1 min 14 s" in mail.body
+    assert "https://phone.example/admin/messages/RE1" in mail.body
+
+
+EN_DASH = "\u2013"  # the dash between a menu key and what it is for
+ROUTES = [
+    (("welcome+menu", "menu:2"), f"menu: 2 {EN_DASH} voor offertes"),
+    (("closed:hours",), "buiten openingstijden"),
+    (("closed:holiday:Eerste Kerstdag",), "feestdag (Eerste Kerstdag)"),
+    (("period:2026-12-24",), "tijdelijke regeling vanaf 2026-12-24"),
+    (("welcome", "operators:busy>overflow:voicemail"), "in gesprek"),
+    (
+        ("welcome+menu", "menu:2", "option:no-answer>overflow:voicemail"),
+        f"menu: 2 {EN_DASH} voor offertes, na 4 keer overgaan",
+    ),
+]
+
+
+@pytest.mark.parametrize(("path", "words"), ROUTES)
+def test_route_in_words(path: tuple[str, ...], words: str) -> None:
+    assert route_in_words(path, 4, facts("nl").menu, "nl") == words
+
+
+def test_unknown_caller_and_a_text_message() -> None:
+    unknown = VoicemailFacts(**{**facts("nl").__dict__, "caller": None, "duration_s": 9})
+    mail = voicemail_email(unknown, "a@example.nl", "<id@x>", attached=False)
+    assert mail.subject == "Voicemail voor De Linde van een onbekend nummer" and "tel:" not in mail.body
+    assert "De opname is te beluisteren in het postvak." in mail.body
+    text = voicemail_sms(facts("nl"), "+31612345678", "+31501234567")
+    assert text.body == (
+        "Voicemail voor De Linde van 06 87 65 43 21 om 01-07-2026 16:05 (1 min 14 s). "
+        "Luister: https://phone.example/admin/messages/RE1"
+    )
+
+
+@pytest.mark.parametrize(
+    ("number", "written"),
+    [
+        ("+31687654321", "06 87 65 43 21"),
+        ("+31201234567", "020 123 4567"),
+        ("+442071234567", "020 7123 4567"),
+        ("+33612345678", "06 12 34 56 78"),
+        ("anonymous", "anonymous"),
+    ],
+)
+def test_numbers_for_people(number: str, written: str) -> None:
+    assert for_people(number) == written
+
+
+@pytest.mark.parametrize(
+    ("prompt", "label"),
+    [("Voor offertes, toets 2.", "voor offertes"), ("For quotes, press 2.", "for quotes"), ("Spoed", "spoed")],
+)
+def test_menu_label(prompt: str, label: str) -> None:
+    assert menu_label(prompt) == label
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "message"),
+    [
+        ("smtp_url", "mail.example.nl:587", "GREETLINE_SMTP_URL must look like smtp://user:pass@host:587"),
+        ("twilio_api_url", "api.twilio.com", "GREETLINE_TWILIO_API_URL must start with https://"),
+    ],
+)
+def test_after_call_settings_are_refused_with_the_fix(setting: str, value: str, message: str) -> None:
+    from pydantic import ValidationError
+
+    from ivr.settings import Settings
+
+    with pytest.raises(ValidationError, match=message):
+        Settings(**{setting: value})
