@@ -16,6 +16,7 @@ from ivr.store.call_log import CallLogWriter
 from ivr.store.database import Database
 from ivr.twiml import TwimlRenderer
 from ivr.web import twilio_hooks
+from ivr.web.admin import pages as admin_pages
 from ivr.web.admin import routes as admin_routes
 from ivr.web.api import greetings as api_greetings
 from ivr.web.api import routes as api_routes
@@ -64,6 +65,7 @@ def create_app(
     app.include_router(api_routes.router)
     app.include_router(api_greetings.router)
     app.include_router(admin_routes.router)
+    admin_pages.install_error_pages(app)
     # Signed, not encrypted: the cookie holds only the staff user's id, the language and the CSRF token.
     app.add_middleware(
         SessionMiddleware,

@@ -64,13 +64,13 @@ def test_ring_count_seconds_follow_the_slider_and_the_transcript_follows_the_sav
     slider = page.get_by_label("Aantal keer overgaan", exact=True)
     slider.fill("7")
     expect(page.locator("#ring-seconds")).to_have_text("7 keer overgaan is ongeveer 35 seconden.")
-    expect(page.locator("#ring-warnings")).to_contain_text("most callers hang up")
+    expect(page.locator("#ring-warnings")).to_contain_text("de meeste bellers hangen op")
     slider.fill("3")
     expect(page.locator("#ring-seconds")).to_have_text("3 keer overgaan is ongeveer 15 seconden.")
     expect(page.locator("#ring-warnings li")).to_have_count(0)
     page.locator("form[action='/admin/settings/rings'] button").click()
     expect(page.get_by_role("status").first).to_contain_text("Opgeslagen")
-    expect(page.locator(".transcript")).to_contain_text("timeout 10 s")
+    expect(page.locator(".transcript")).to_contain_text("Gaat tot 15 s over bij:")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "admin-settings.png"), full_page=True)
 
@@ -89,13 +89,19 @@ def test_upload_a_greeting_and_see_its_player_and_picture(page: Page, tmp_path: 
     page.screenshot(path=str(ARTIFACTS / "admin-greetings.png"), full_page=True)
 
 
-def test_add_a_holiday_period(page: Page) -> None:
+def test_add_a_holiday_period_after_an_overlap_is_refused_with_both_named(page: Page) -> None:
     page.get_by_role("link", name="Instellingen").click()
     page.get_by_label("Van", exact=True).fill("2026-12-31")
-    page.get_by_label("Tot en met").fill("2027-01-02")
+    page.get_by_label("Tot en met").fill("2027-01-04")
     page.get_by_label("Begroeting in die periode").fill("Met oud en nieuw belt u de waarneming.")
-    page.get_by_label("Doorverbinden met").fill("+31209999999")
+    page.get_by_label("Doorverbinden met", exact=True).fill("020 999 9999")
+    page.get_by_role("button", name="Periode toevoegen").click()
+    refusal = page.locator("#period-error")  # the demo's Christmas period runs to 1 January
+    expect(refusal).to_contain_text("31 december 2026 \u2013 4 januari 2027")
+    expect(refusal).to_contain_text("24 december 2026 \u2013 1 januari 2027")
+    expect(page.get_by_label("Begroeting in die periode")).to_have_value("Met oud en nieuw belt u de waarneming.")
+    page.get_by_label("Van", exact=True).fill("2027-01-02")
     page.get_by_role("button", name="Periode toevoegen").click()
     expect(page.locator("#periods")).to_contain_text(
-        "2026-12-31 \u2013 2027-01-02: Met oud en nieuw belt u de waarneming."
+        "2 januari 2027 \u2013 4 januari 2027: Met oud en nieuw belt u de waarneming. doorverbonden met 020 999 9999"
     )

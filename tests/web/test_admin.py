@@ -72,15 +72,36 @@ def test_the_ring_count_changes_what_the_next_call_hears(admin: httpx.Client) ->
     page = admin.post("/admin/settings/rings", data={"rings": "3", "csrf": token})
     assert page.status_code == 200
     assert "3 keer overgaan is ongeveer 15 seconden." in page.text
-    assert "timeout 10 s" in page.text  # the transcript on the page follows
+    assert "Gaat tot 15 s over bij:" in page.text  # the transcript on the page follows
     assert 'timeout="10"' in TwilioLikeClient(admin, public_url=PUBLIC_URL).post("/twilio/voice").text
 
 
-def test_a_bad_number_is_shown_and_nothing_is_lost(admin: httpx.Client) -> None:
+def test_a_bad_number_is_shown_at_its_field_and_nothing_is_lost(admin: httpx.Client, settings: Settings) -> None:
     token = log_in(admin)
-    page = admin.post("/admin/settings/phones", data={"operators": "0501111111", "ring": "sequential", "csrf": token})
-    assert page.status_code == 422 and "is not an international number" in page.text
-    assert "+31501111111" in admin.get("/admin/settings").text
+    page = admin.post("/admin/settings/phones", data={"operators": "12345", "ring": "sequential", "csrf": token})
+    assert page.status_code == 422
+    assert '<p id="operators-error" class="field-error">12345 is geen internationaal nummer' in page.text
+    assert 'aria-describedby="operators-error" aria-invalid="true">12345</textarea>' in page.text  # typed, kept
+    assert stored_document(settings)["operators"] == ["+31501111111", "+31502222222"]
+    assert "050 111 1111" in admin.get("/admin/settings").text  # as people write it
+
+
+def test_numbers_are_typed_as_people_write_them(admin: httpx.Client, settings: Settings) -> None:
+    token = log_in(admin)
+    page = admin.post("/admin/settings/phones", data={"operators": "050 222 2222", "csrf": token})
+    assert page.status_code == 200 and stored_document(settings)["operators"] == ["+31502222222"]
+
+
+def test_clearing_the_staff_phones_is_refused_on_the_page_not_with_an_error_page(
+    admin: httpx.Client, settings: Settings
+) -> None:
+    token = log_in(admin)
+    page = admin.post("/admin/settings/phones", data={"operators": "", "ring": "simultaneous", "csrf": token})
+    assert page.status_code == 422 and page.headers["content-type"].startswith("text/html")
+    assert "Geef minstens één telefoon van een medewerker" in page.text
+    assert stored_document(settings)["operators"] == ["+31501111111", "+31502222222"]
+    missing = admin.post("/admin/settings/periods", data={"start": "2026-11-24"})  # no CSRF token at all
+    assert missing.status_code == 422 and "Er ging iets mis" in missing.text
 
 
 def test_a_holiday_period_is_added_and_heard(admin: httpx.Client) -> None:
@@ -93,13 +114,13 @@ def test_a_holiday_period_is_added_and_heard(admin: httpx.Client) -> None:
         "csrf": token,
     }
     page = admin.post("/admin/settings/periods", data=data)
-    assert page.status_code == 200 and "2026-11-24 \u2013 2026-11-25" in page.text
+    assert page.status_code == 200 and "24 november 2026 \u2013 25 november 2026" in page.text
     assert "Vandaag zijn wij gesloten" in TwilioLikeClient(admin, public_url=PUBLIC_URL).post("/twilio/voice").text
     # The demo's Christmas period is first, the new one second; a page showing an older list removes nothing.
     stale = admin.post("/admin/settings/periods/1/delete", data={"start": "2026-12-24", "csrf": token})
-    assert stale.status_code == 422 and "2026-11-24 \u2013 2026-11-25" in stale.text
+    assert stale.status_code == 422 and "24 november 2026 \u2013 25 november 2026" in stale.text
     removed = admin.post("/admin/settings/periods/1/delete", data={"start": "2026-11-24", "csrf": token})
-    assert removed.status_code == 200 and "2026-11-24 \u2013 2026-11-25" not in removed.text
+    assert removed.status_code == 200 and "24 november 2026 \u2013 25 november 2026" not in removed.text
     assert "Vandaag zijn wij gesloten" not in TwilioLikeClient(admin, public_url=PUBLIC_URL).post("/twilio/voice").text
 
 
@@ -124,7 +145,7 @@ def test_what_a_caller_hears_is_shown_but_not_logged_as_a_call(admin: httpx.Clie
     for _ in range(2):
         dashboard = admin.get("/admin").text
         assert "Goedemorgen, u spreekt met Huisartsenpraktijk De Linde." in dashboard
-        assert "timeout 15 s" in admin.get("/admin/settings").text
+        assert "Gaat tot 20 s over bij:" in admin.get("/admin/settings").text
     assert "Nog geen." in dashboard.split("Gesprekken vandaag")[1]
     database = Database(settings.database_url)
     with database.transaction() as session:
@@ -147,7 +168,7 @@ def test_the_ring_count_means_seconds_and_warnings_before_it_is_saved(admin: htt
     three = admin.get("/admin/settings/rings/meaning", params={"rings": 3}).json()
     assert (three["text"], three["warnings"]) == ("3 keer overgaan is ongeveer 15 seconden.", [])
     seven = admin.get("/admin/settings/rings/meaning", params={"rings": 7}).json()
-    assert seven["ringing_s"] == 35 and any("most callers hang up" in warning for warning in seven["warnings"])
+    assert seven["ringing_s"] == 35 and any("de meeste bellers hangen op" in warning for warning in seven["warnings"])
     assert admin.get("/admin/settings/rings/meaning", params={"rings": 11}).status_code == 422
     assert "4 keer overgaan" in admin.get("/admin/settings").text  # asking saved nothing
 
@@ -182,7 +203,7 @@ def test_greetings_are_uploaded_chosen_and_deleted_and_a_refused_file_changes_no
         uploads[name] = stored_document(settings)["greeting"]["media"]
     page = admin.get("/admin/greetings").text
     assert page.index("tweede.wav") < page.index("eerste.wav")  # the one in use first
-    loudness = [float(x) for x in re.findall(r"Luidheid (-?[0-9.]+) LUFS", page)]
+    loudness = [float(x) for x in re.findall(r"luidheid (-?[0-9.]+) LUFS", page)]
     assert loudness and all(abs(lufs + 19) <= 0.5 for lufs in loudness)  # measured on the stored files
     (first_id,) = [int(x) for x in re.findall(r'action="/admin/greetings/(\d+)/active"', page)]  # not in use
     assert admin.post(f"/admin/greetings/{first_id}/active", data={"csrf": token}).status_code == 303
@@ -194,7 +215,7 @@ def test_greetings_are_uploaded_chosen_and_deleted_and_a_refused_file_changes_no
     refused = admin.post(
         "/admin/greetings/upload", data={"csrf": token}, files={"recording": ("kapot.mp3", b"not audio at all")}
     )
-    assert refused.status_code == 422 and "not an audio format" in refused.text
+    assert refused.status_code == 422 and "kon niet telefoonklaar worden gemaakt" in refused.text
     assert stored_document(settings) == before
     (second_id,) = [int(x) for x in re.findall(r'action="/admin/greetings/(\d+)/delete"', refused.text)]
     assert admin.post(f"/admin/greetings/{second_id}/delete", data={"csrf": token}).status_code == 303
@@ -215,4 +236,44 @@ def test_the_call_log_is_filtered_by_day_and_outcome(admin: httpx.Client) -> Non
         ({"outcome": "nonsense"}, True),  # an unknown outcome filters nothing out
     ]:
         page = admin.get("/admin/calls", params=params)
-        assert page.status_code == 200 and ("+31612345678" in page.text) is shown, params
+        assert page.status_code == 200 and ("06 12345678" in page.text) is shown, params
+
+
+def test_empty_hours_are_refused_unless_always_open_is_chosen(admin: httpx.Client, settings: Settings) -> None:
+    token = log_in(admin)
+    before = stored_document(settings)["hours"]
+    page = admin.post("/admin/settings/hours", data={"hours": "", "holidays": "on", "csrf": token})
+    assert page.status_code == 422 and 'id="hours-error"' in page.text and "Altijd open" in page.text
+    assert stored_document(settings)["hours"] == before
+    typed = admin.post("/admin/settings/hours", data={"hours": "ma-vr 8-17", "csrf": token})
+    assert typed.status_code == 422 and ">ma-vr 8-17</textarea>" in typed.text  # kept to correct
+    assert "8-17 is geen tijdvak: schrijf het als 08:00-17:00" in typed.text
+    always = admin.post("/admin/settings/hours", data={"hours": "", "always_open": "on", "csrf": token})
+    assert always.status_code == 200 and "hours" not in stored_document(settings)
+    dutch = admin.post("/admin/settings/hours", data={"hours": "ma-do 08:00-17:00\nvr 08:00-12:00", "csrf": token})
+    assert dutch.status_code == 200
+    assert stored_document(settings)["hours"] == {"mon-thu": "08:00-17:00", "fri": "08:00-12:00"}
+    assert "maandag t/m donderdag: 08:00-17:00" in dutch.text
+
+
+def test_a_period_must_say_where_calls_go(admin: httpx.Client, settings: Settings) -> None:
+    token = log_in(admin)
+    before = stored_document(settings)["periods"]
+    data = {"start": "2027-02-01", "end": "2027-02-02", "text": "Wij zijn dicht.", "route": "dial", "csrf": token}
+    page = admin.post("/admin/settings/periods", data=data)
+    assert page.status_code == 422 and 'id="period_route-error"' in page.text
+    assert 'value="Wij zijn dicht."' in page.text and stored_document(settings)["periods"] == before
+    boxed = {**data, "route": "voicemail", "email": "praktijk@example.nl"}
+    assert admin.post("/admin/settings/periods", data=boxed).status_code == 200
+    assert stored_document(settings)["periods"][-1]["voicemail"] == {"email": ["praktijk@example.nl"]}
+
+
+def test_calls_show_local_time_and_the_route_in_words(admin: httpx.Client) -> None:
+    log_in(admin)
+    TwilioLikeClient(admin, public_url=PUBLIC_URL).post("/twilio/voice", {"CallSid": "CAlocal", "From": "+31612345678"})
+    page = admin.get("/admin/calls").text
+    assert "24-11-2026, 10:00" in page and "09:00" not in page  # 09:00 UTC is 10:00 in Amsterdam
+    assert "welkom" in page and "operators" not in page
+    admin.get("/admin/language/de")
+    german = admin.get("/admin/calls").text
+    assert "24.11.26, 10:00" in german and "Anrufe" in german
