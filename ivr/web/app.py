@@ -20,6 +20,7 @@ from ivr.web.admin import pages as admin_pages
 from ivr.web.admin import routes as admin_routes
 from ivr.web.api import greetings as api_greetings
 from ivr.web.api import routes as api_routes
+from ivr.web.docs import install_docs
 from ivr.web.media import media_router
 from ivr.web.services import CallLog, Clock, Services, utc_now
 
@@ -58,6 +59,8 @@ def create_app(
         version="0.1.0",
         summary="Phone greetings, one short menu, ring-count overflow.",
         lifespan=lifespan,
+        docs_url=None,  # served from the app's own copy of Swagger UI: see ivr.web.docs
+        redoc_url=None,
     )
     app.state.services = services
     app.include_router(twilio_hooks.router)
@@ -66,6 +69,7 @@ def create_app(
     app.include_router(api_greetings.router)
     app.include_router(admin_routes.router)
     admin_pages.install_error_pages(app)
+    install_docs(app)
     # Signed, not encrypted: the cookie holds only the staff user's id, the language and the CSRF token.
     app.add_middleware(
         SessionMiddleware,

@@ -1,5 +1,6 @@
 """The staff API over real HTTP: keys, access across businesses, configuration changes heard at once."""
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -202,3 +203,14 @@ def test_what_a_caller_hears_takes_a_time_with_its_zone_and_is_not_logged(api: S
     for odd in ["0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59", "1969-12-31T23:00:00-02:00"]:
         answer = api.http.get(path, params={"at": odd}, headers=api.as_key(api.demo_key))
         assert answer.status_code == 422 and "give a time between" in answer.text, odd
+
+
+def test_the_docs_page_needs_nothing_from_the_internet(api: Setup) -> None:
+    page = api.http.get("/docs")
+    assert page.status_code == 200
+    sources = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert sources and all(source.startswith("/") for source in sources), sources
+    for source in sources:
+        asset = api.http.get(source)
+        assert asset.status_code == 200 and len(asset.content) > 1000, source
+    assert "SwaggerUIBundle" in api.http.get("/docs-assets/swagger-ui-bundle.js").text

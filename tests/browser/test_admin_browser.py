@@ -105,3 +105,11 @@ def test_add_a_holiday_period_after_an_overlap_is_refused_with_both_named(page: 
     expect(page.locator("#periods")).to_contain_text(
         "2 januari 2027 \u2013 4 januari 2027: Met oud en nieuw belt u de waarneming. doorverbonden met 020 999 9999"
     )
+
+
+def test_the_api_docs_render_from_the_apps_own_files(page: Page) -> None:
+    page.goto("/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Greetline")
+    expect(page.locator(".opblock").first).to_be_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "api-docs.png"))
