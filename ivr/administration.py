@@ -35,16 +35,17 @@ def checked(data: dict[str, Any]) -> tuple[BusinessDocument, list[Finding]]:
     return linted(validate_document(data))
 
 
-def replace_document(database: Database, business_id: int, data: dict[str, Any], now: datetime) -> Saved:
+def replace_document(database: Database, business_id: int, data: dict[str, Any], now: datetime, by: str = "") -> Saved:
+    """`by`: who made the change, for the history (a staff member's e-mail address; empty for the API)."""
     document, warnings = checked(data)
     with database.transaction() as session:
         stored = businesses.replace(
-            session, business_id, document.business, list(document.numbers), document_data(document), now
+            session, business_id, document.business, list(document.numbers), document_data(document), now, by
         )
     return Saved(stored, document, warnings)
 
 
-def change_parts(database: Database, business_id: int, parts: dict[str, Any], now: datetime) -> Saved:
+def change_parts(database: Database, business_id: int, parts: dict[str, Any], now: datetime, by: str = "") -> Saved:
     unknown = sorted(set(parts) - set(PARTS))
     if unknown:
         raise DocumentError(
@@ -53,7 +54,7 @@ def change_parts(database: Database, business_id: int, parts: dict[str, Any], no
     with database.transaction() as session:
         current = businesses.get(session, business_id).document
     merged = {**current, **parts}
-    return replace_document(database, business_id, {k: v for k, v in merged.items() if v is not None}, now)
+    return replace_document(database, business_id, {k: v for k, v in merged.items() if v is not None}, now, by)
 
 
 @dataclass(frozen=True)

@@ -134,8 +134,10 @@ def test_the_check_finds_a_word_from_another_language() -> None:
 
 
 def _pages(admin: httpx.Client, token: str) -> Iterator[tuple[str, str]]:
+    admin.post("/admin/settings/rings", data={"rings": "5", "csrf": token})  # a change for the history to show
     for path in ["/admin", "/admin/settings", "/admin/greetings", "/admin/calls", "/admin/calls?day=2026-11-24"]:
         yield path, admin.get(path).text
+    yield "/admin/history", admin.get("/admin/history").text
     refused = {"operators": "12345", "overflow_kind": "voicemail", "overflow_email": "geen-adres", "csrf": token}
     yield "refused phones", admin.post("/admin/settings/phones", data=refused).text
     yield "empty hours", admin.post("/admin/settings/hours", data={"hours": "", "csrf": token}).text

@@ -180,7 +180,7 @@ def save_parts(
 ) -> Problems:
     """Apply a change; returns the problems to show at their fields (none when saved)."""
     try:
-        administration.change_parts(services.database, user.business_id, parts, services.clock())
+        administration.change_parts(services.database, user.business_id, parts, services.clock(), user.email)
     except DocumentError as error:
         return placed(words, error.problems, fields)
     except GreetlineError as error:
