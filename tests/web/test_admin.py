@@ -50,7 +50,7 @@ def log_in(http: httpx.Client) -> str:
 
 
 def test_pages_need_a_login(admin: httpx.Client) -> None:
-    for path in ["/admin", "/admin/settings", "/admin/greetings", "/admin/calls", "/admin/history"]:
+    for path in ["/admin", "/admin/settings", "/admin/greetings", "/admin/calls", "/admin/history", "/admin/staff"]:
         response = admin.get(path)
         assert (response.status_code, response.headers.get("location")) == (303, "/admin/login"), path
 
@@ -295,3 +295,32 @@ def test_the_history_shows_who_changed_what_and_goes_back_to_a_version(admin: ht
     assert back.status_code == 303 and stored_document(settings) == first
     assert admin.get("/admin/history").text.count('class="version"') == 4  # going back is a change too
     assert admin.post("/admin/history/999/restore", data={"csrf": token}).status_code == 404
+
+
+def test_staff_are_added_and_removed_and_change_their_own_password(admin: httpx.Client) -> None:
+    token = log_in(admin)
+    colleague = "balie@delinde.nl"
+    bad = admin.post("/admin/staff", data={"email": "balie", "password": "kort", "csrf": token})
+    assert bad.status_code == 422 and 'id="new-email-error"' in bad.text and 'id="new-password-error"' in bad.text
+    assert 'value="balie"' in bad.text  # typed, kept
+    added = admin.post("/admin/staff", data={"email": colleague, "password": "balie-wachtwoord", "csrf": token})
+    assert added.status_code == 200 and "balie@delinde.nl kan nu inloggen." in added.text
+    twice = admin.post("/admin/staff", data={"email": colleague, "password": "balie-wachtwoord", "csrf": token})
+    assert twice.status_code == 422 and "balie@delinde.nl kan al inloggen." in twice.text
+    with httpx.Client(base_url=admin.base_url) as other:
+        other_token = csrf(other.get("/admin/login").text)
+        login = {"email": colleague, "password": "balie-wachtwoord", "csrf": other_token}
+        assert other.post("/admin/login", data=login).status_code == 303
+    (colleague_id,) = re.findall(r'action="/admin/staff/(\d+)/remove"', added.text)
+    assert admin.post(f"/admin/staff/{colleague_id}/remove", data={"csrf": token}).status_code == 200
+    assert colleague not in admin.get("/admin/staff").text
+    wrong = admin.post("/admin/staff/password", data={"current": "fout", "new": "nieuw-wachtwoord", "csrf": token})
+    assert wrong.status_code == 422 and "Het huidige wachtwoord klopt niet." in wrong.text
+    changed = admin.post("/admin/staff/password", data={"current": PASSWORD, "new": "nieuw-wachtwoord", "csrf": token})
+    assert changed.status_code == 200 and "Uw wachtwoord is gewijzigd." in changed.text
+    with httpx.Client(base_url=admin.base_url) as other:
+        other_token = csrf(other.get("/admin/login").text)
+        old = other.post("/admin/login", data={"email": EMAIL, "password": PASSWORD, "csrf": other_token})
+        assert old.status_code == 401
+        new = other.post("/admin/login", data={"email": EMAIL, "password": "nieuw-wachtwoord", "csrf": other_token})
+        assert new.status_code == 303

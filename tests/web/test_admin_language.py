@@ -15,7 +15,7 @@ from ivr.settings import Settings
 from ivr.web.admin.i18n import LANGUAGES, translations
 from ivr.web.admin.wording import calendar_locale, phone
 from tests.twilio_client import TwilioLikeClient
-from tests.web.test_admin import PUBLIC_URL, admin, csrf, log_in, stored_document
+from tests.web.test_admin import EMAIL, PUBLIC_URL, admin, csrf, log_in, stored_document
 
 __all__ = ["admin"]  # the fixture, used by name
 
@@ -138,6 +138,8 @@ def _pages(admin: httpx.Client, token: str) -> Iterator[tuple[str, str]]:
     for path in ["/admin", "/admin/settings", "/admin/greetings", "/admin/calls", "/admin/calls?day=2026-11-24"]:
         yield path, admin.get(path).text
     yield "/admin/history", admin.get("/admin/history").text
+    yield "/admin/staff", admin.get("/admin/staff").text
+    yield "refused login", admin.post("/admin/staff", data={"email": "balie", "password": "kort", "csrf": token}).text
     refused = {"operators": "12345", "overflow_kind": "voicemail", "overflow_email": "geen-adres", "csrf": token}
     yield "refused phones", admin.post("/admin/settings/phones", data=refused).text
     yield "empty hours", admin.post("/admin/settings/hours", data={"hours": "", "csrf": token}).text
@@ -154,7 +156,7 @@ def test_every_admin_page_speaks_only_its_language(admin: httpx.Client, settings
     login_page = admin.get("/admin/login").text
     token = log_in(admin)
     TwilioLikeClient(admin, public_url=PUBLIC_URL).post("/twilio/voice", {"CallSid": "CAwalk", "From": "+31612345678"})
-    data = [*_data(stored_document(settings)), "geen-adres"]  # and what the refused form had typed
+    data = [*_data(stored_document(settings)), "geen-adres", "balie", EMAIL]  # and what the refused form had typed
     pages = [("/admin/login", login_page), *_pages(admin, token)]
     assert csrf(pages[1][1])
     for where, html in pages:
