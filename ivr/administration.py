@@ -21,7 +21,7 @@ from ivr.store.database import Database
 # A mobile's own voicemail typically answers after about 20 s of ringing; past that it takes the call first.
 MOBILE_VOICEMAIL_AFTER_S = 20
 # The parts of a document the API changes on their own.
-PARTS = ("greeting", "info", "rings", "operators", "ring", "overflow", "hours", "holidays", "closed", "periods")
+PARTS = ("greeting", "info", "menu", "rings", "operators", "ring", "overflow", "hours", "holidays", "closed", "periods")
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,15 @@ def log_in(http: httpx.Client) -> str:
 
 
 def test_pages_need_a_login(admin: httpx.Client) -> None:
-    for path in ["/admin", "/admin/settings", "/admin/greetings", "/admin/calls", "/admin/history", "/admin/staff"]:
+    for path in [
+        "/admin",
+        "/admin/settings",
+        "/admin/greetings",
+        "/admin/calls",
+        "/admin/history",
+        "/admin/staff",
+        "/admin/texts",
+    ]:
         response = admin.get(path)
         assert (response.status_code, response.headers.get("location")) == (303, "/admin/login"), path
 
@@ -324,3 +332,66 @@ def test_staff_are_added_and_removed_and_change_their_own_password(admin: httpx.
         assert old.status_code == 401
         new = other.post("/admin/login", data={"email": EMAIL, "password": "nieuw-wachtwoord", "csrf": other_token})
         assert new.status_code == 303
+
+
+def test_the_texts_page_shows_what_a_caller_hears_through_the_week(admin: httpx.Client) -> None:
+    log_in(admin)
+    week = admin.get("/admin/texts").text.split('id="week"')[1].split("</ol>")[0]
+    moments = week.split("<strong>")[1:]
+    assert [moment.split("</strong>")[0] for moment in moments] == [
+        "Nu",
+        "Vanavond",
+        "Zondag",
+        "Volgende feestdag",
+        "In de volgende periode",
+    ]
+    assert "u spreekt met Huisartsenpraktijk De Linde" in moments[0]
+    assert "U belt buiten onze openingstijden." in moments[1] and "U belt buiten onze openingstijden." in moments[2]
+    assert "25 december 2026" in moments[3] or "25-12-2026" in moments[3]  # Christmas Day, in the period
+    assert "Tijdens de feestdagen belt u de waarneming." in moments[4]
+
+
+def test_the_information_message_is_switched_off_and_on(admin: httpx.Client, settings: Settings) -> None:
+    token = log_in(admin)
+    assert admin.post("/admin/texts/info", data={"info_text": "Iets", "csrf": token}).status_code == 200
+    assert "info" not in stored_document(settings)
+    empty = admin.post("/admin/texts/info", data={"info_text": " ", "info_on": "on", "csrf": token})
+    assert empty.status_code == 422 and 'id="info-error"' in empty.text and "info" not in stored_document(settings)
+    text = "De praktijk is vrijdag gesloten."
+    assert admin.post("/admin/texts/info", data={"info_text": text, "info_on": "on", "csrf": token}).status_code == 200
+    assert stored_document(settings)["info"] == {"text": text}
+    assert text in TwilioLikeClient(admin, public_url=PUBLIC_URL).post("/twilio/voice").text
+
+
+def test_the_closed_message_and_its_destination(admin: httpx.Client, settings: Settings) -> None:
+    token = log_in(admin)
+    data = {"closed_text": "Wij zijn gesloten.", "closed_kind": "dial", "csrf": token}
+    refused = admin.post("/admin/texts/closed", data=data)
+    assert refused.status_code == 422 and 'id="closed_route-error"' in refused.text
+    assert ">Wij zijn gesloten.</textarea>" in refused.text
+    assert admin.post("/admin/texts/closed", data={**data, "closed_dial": "020 777 7777"}).status_code == 200
+    assert stored_document(settings)["closed"] == {"greeting": {"text": "Wij zijn gesloten."}, "dial": ["+31207777777"]}
+
+
+def test_the_menu_is_edited_with_a_destination_for_every_option(admin: httpx.Client, settings: Settings) -> None:
+    token = log_in(admin)
+    menu = stored_document(settings)["menu"]
+    form = {"csrf": token}
+    for index, option in enumerate(menu):
+        kind = "dial" if "dial" in option else "voicemail"
+        form |= {f"key_{index}": option["key"], f"prompt_{index}": option["prompt"], f"kind_{index}": kind}
+        form |= {f"dial_{index}": ", ".join(option.get("dial", [])), f"email_{index}": "recept@example.nl"}
+        if option.get("emergency"):
+            form[f"emergency_{index}"] = "on"
+    form |= {"key_2": "3", "prompt_2": "Voor uitslagen, toets 3."}
+    refused = admin.post("/admin/texts/menu", data=form)
+    assert refused.status_code == 422 and 'id="menu_2-error"' in refused.text
+    assert 'value="Voor uitslagen, toets 3."' in refused.text and stored_document(settings)["menu"] == menu
+    saved = admin.post("/admin/texts/menu", data={**form, "kind_2": "dial", "dial_2": "050 333 3333"})
+    assert saved.status_code == 200
+    stored = stored_document(settings)["menu"]
+    assert stored[:2] == menu and stored[2] == {
+        "key": "3",
+        "prompt": "Voor uitslagen, toets 3.",
+        "dial": ["+31503333333"],
+    }

@@ -139,6 +139,8 @@ def _pages(admin: httpx.Client, token: str) -> Iterator[tuple[str, str]]:
         yield path, admin.get(path).text
     yield "/admin/history", admin.get("/admin/history").text
     yield "/admin/staff", admin.get("/admin/staff").text
+    yield "/admin/texts", admin.get("/admin/texts").text
+    yield "refused menu", admin.post("/admin/texts/menu", data={"prompt_0": "Toets 1.", "csrf": token}).text
     yield "refused login", admin.post("/admin/staff", data={"email": "balie", "password": "kort", "csrf": token}).text
     refused = {"operators": "12345", "overflow_kind": "voicemail", "overflow_email": "geen-adres", "csrf": token}
     yield "refused phones", admin.post("/admin/settings/phones", data=refused).text

@@ -98,3 +98,23 @@ def period_name(period: dict[str, Any], locale: str) -> str:
     first = format_date(date.fromisoformat(period["from"]), "long", locale=locale)
     last = format_date(date.fromisoformat(period["to"]), "long", locale=locale)
     return f"{first} \u2013 {last}"
+
+
+def route_part(kind: str, dial: str, email: str, country: str) -> dict[str, Any]:
+    """Where calls go, as a menu option, the closed message or a period writes it; nothing for 'none'."""
+    if kind == "dial" and listed(dial):
+        return {"dial": local_numbers(listed(dial), country)}
+    if kind == "voicemail" and listed(email):
+        return {"voicemail": {"email": listed(email)}}
+    return {}
+
+
+def route_fields(part: dict[str, Any] | None) -> dict[str, str]:
+    """A stored destination as the form shows it (the voicemail box's e-mail addresses only)."""
+    part = part or {}
+    kind = "dial" if part.get("dial") else "voicemail" if part.get("voicemail") else "none"
+    return {
+        "kind": kind,
+        "dial": ", ".join(part.get("dial") or []),
+        "email": ", ".join((part.get("voicemail") or {}).get("email", [])),
+    }

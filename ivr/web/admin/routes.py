@@ -23,7 +23,7 @@ from ivr.forwarding import forward_codes, no_answer_timer_s
 from ivr.simulator.caller import Transcript
 from ivr.store import calls, staff
 from ivr.store.staff import StaffUser
-from ivr.web.admin import greetings, history, pages, team, wording
+from ivr.web.admin import greetings, history, pages, team, texts, wording
 from ivr.web.admin.forms import (
     OverflowKind,
     listed,
@@ -44,6 +44,7 @@ router = APIRouter(prefix="/admin", include_in_schema=False)
 router.include_router(greetings.router)
 router.include_router(history.router)
 router.include_router(team.router)
+router.include_router(texts.router)
 
 
 def _hears(services: Services, document: dict[str, Any]) -> Transcript:
