@@ -100,7 +100,7 @@ def _staff_create(args: argparse.Namespace) -> int:
     return 0
 
 
-def _business_staff(args: argparse.Namespace, act: Any) -> int:
+def _for_business(args: argparse.Namespace, act: Any) -> int:
     """Run `act(session, business)` for the business answering --business; what it returns is printed."""
     from ivr.commands import migrate
     from ivr.store import businesses
@@ -127,7 +127,7 @@ def _staff_list(args: argparse.Namespace) -> int:
         members = staff.of_business(session, stored.id)
         return "\n".join(f"{m.email}  (since {m.created_at:%Y-%m-%d})" for m in members) or "no staff logins"
 
-    return _business_staff(args, listing)
+    return _for_business(args, listing)
 
 
 def _staff_remove(args: argparse.Namespace) -> int:
@@ -140,7 +140,25 @@ def _staff_remove(args: argparse.Namespace) -> int:
         staff.remove(session, stored.id, found[0].id)
         return f"{found[0].email} can no longer log in"
 
-    return _business_staff(args, removing)
+    return _for_business(args, removing)
+
+
+def _templates_list(args: argparse.Namespace) -> int:
+    from prompts.info_templates import info_templates
+
+    for name, texts in info_templates().items():
+        print(f"{name:20}  {texts['en']}")
+    return 0
+
+
+def _templates_show(args: argparse.Namespace) -> int:
+    from ivr.info_messages import ready_made
+
+    def showing(session: Any, stored: Any) -> str:
+        text, findings = ready_made(stored.document, args.name, datetime.now(UTC).date())
+        return "\n".join([text, *(f"  {finding}" for finding in findings)])
+
+    return _for_business(args, showing)
 
 
 def _forward_codes(args: argparse.Namespace) -> int:
@@ -193,6 +211,18 @@ def register(commands: Any) -> None:
     remove_login.add_argument("--business", required=True, metavar="NUMBER", help="a number of the business")
     remove_login.add_argument("--email", required=True)
     remove_login.set_defaults(func=_staff_remove)
+
+    templates = commands.add_parser("templates", help="ready-made information messages")
+    template_commands = templates.add_subparsers(dest="templates_command", required=True, metavar="TEMPLATES_COMMAND")
+    template_commands.add_parser("list", help="the templates, in English").set_defaults(func=_templates_list)
+    show = template_commands.add_parser(
+        "show",
+        help="a template filled for a business, in its language, with the checker's findings",
+        epilog="example: greetline templates show holiday_closure --business +31501234567",
+    )
+    show.add_argument("name")
+    show.add_argument("--business", required=True, metavar="NUMBER", help="a number of the business")
+    show.set_defaults(func=_templates_show)
 
     forward = commands.add_parser(
         "forward-codes",

@@ -395,3 +395,15 @@ def test_the_menu_is_edited_with_a_destination_for_every_option(admin: httpx.Cli
         "prompt": "Voor uitslagen, toets 3.",
         "dial": ["+31503333333"],
     }
+
+
+def test_an_outbreak_notice_goes_live_from_a_template(admin: httpx.Client, settings: Settings) -> None:
+    token = log_in(admin)
+    filled = admin.post("/admin/texts/info/template", data={"template": "outbreak", "csrf": token})
+    assert filled.status_code == 200 and "Heeft u koorts of hoest u?" in filled.text
+    assert stored_document(settings)["info"]["text"] == "Wij zijn op werkdagen bereikbaar van acht tot vijf."
+    text = re.search(r'<textarea id="info" name="info_text"[^>]*>([^<]*)</textarea>', filled.text)
+    assert text is not None
+    saved = admin.post("/admin/texts/info", data={"info_text": text.group(1), "info_on": "on", "csrf": token})
+    assert saved.status_code == 200
+    assert "Heeft u koorts of hoest u?" in TwilioLikeClient(admin, public_url=PUBLIC_URL).post("/twilio/voice").text

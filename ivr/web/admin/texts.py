@@ -5,12 +5,14 @@ checker's advice and what a caller hears at the moments staff plan for."""
 
 from typing import Annotated, Any
 
+from babel.support import Translations
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from ivr import administration
 from ivr.document.model import MAX_MENU_OPTIONS
-from ivr.errors import DocumentError
+from ivr.errors import DocumentError, InputError
+from ivr.info_messages import ready_made
 from ivr.web.admin import week
 from ivr.web.admin.forms import route_fields, route_part
 from ivr.web.admin.pages import UserDep, check_csrf, common, language, page, save_parts, words
@@ -44,6 +46,16 @@ def _form_values(document: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def template_names(words_: Translations) -> list[tuple[str, str]]:
+    return [
+        ("outbreak", words_.gettext("Outbreak notice: who should call, who should not come by")),
+        ("holiday_closure", words_.gettext("Holiday closure, naming the stand-in")),
+        ("out_of_hours", words_.gettext("Out of hours: where to call for urgent care")),
+        ("temporary_closure", words_.gettext("Temporary closure (illness, moving, weather)")),
+        ("busy_period", words_.gettext("Busy period")),
+    ]
+
+
 def _page(
     request: Request,
     services: Services,
@@ -69,6 +81,7 @@ def _page(
         page_title=words_.gettext("What callers hear"),
         form={**_form_values(document), **(typed or {})},
         advice=[reworded(words_, finding.message) for finding in findings],
+        templates=template_names(words_),
         moments=week.moments(services, document, words_, lang),
         problems=problems or Problems(),
         notice=notice,
@@ -102,6 +115,36 @@ def save_info(
         return _saved(request, services, user, Problems({"info": [words_.gettext("This must not be empty.")]}), typed)
     part = {"info": {"text": info_text.strip()} if info_on == "on" else None}
     return _saved(request, services, user, save_parts(services, user, part, words_), typed)
+
+
+@router.post("/info/template")
+def use_template(
+    request: Request,
+    services: ServicesDep,
+    user: UserDep,
+    csrf: Annotated[str, Form()],
+    template: Annotated[str, Form()] = "",
+) -> Response:
+    """A ready-made message filled for this business, put in the field to read, change and save (not saved yet)."""
+    check_csrf(request, csrf)
+    document = common(services, user)["document"]
+    words_ = words(request, document)
+    try:
+        text, _findings = ready_made(document, template, services.clock().date())
+    except InputError:
+        lacking = words_.gettext(
+            "This message needs something the business does not have yet: a period with a number to put calls "
+            "through to, or an overflow number."
+        )
+        return _page(request, services, user, Problems({"template": [lacking]}), {"template": template})
+    typed = {"info_text": text, "info_on": True, "template": template}
+    return _page(
+        request,
+        services,
+        user,
+        typed=typed,
+        notice=words_.gettext("Read the message, change it if needed, and save it."),
+    )
 
 
 @router.post("/closed")
