@@ -13,6 +13,7 @@ from ivr import administration
 from ivr.document.model import MAX_MENU_OPTIONS
 from ivr.errors import DocumentError, InputError
 from ivr.info_messages import ready_made
+from ivr.store import rendered
 from ivr.web.admin import week
 from ivr.web.admin.forms import route_fields, route_part
 from ivr.web.admin.pages import UserDep, check_csrf, common, language, page, save_parts, words
@@ -56,6 +57,15 @@ def template_names(words_: Translations) -> list[tuple[str, str]]:
     ]
 
 
+def _spoken(services: Services, user: UserDep, document: dict[str, Any], text: str | None) -> str | None:
+    """The rendered speech of a text, if there is one (its id names /media/ID.wav and /media/ID.mp3)."""
+    if not text:
+        return None
+    with services.database.reading() as connection:
+        found = rendered.rendered_for(connection, user.business_id, document.get("language", "nl"))
+    return found[text].media_id if text in found else None
+
+
 def _page(
     request: Request,
     services: Services,
@@ -82,6 +92,7 @@ def _page(
         form={**_form_values(document), **(typed or {})},
         advice=[reworded(words_, finding.message) for finding in findings],
         templates=template_names(words_),
+        info_media=_spoken(services, user, document, (document.get("info") or {}).get("text")),
         moments=week.moments(services, document, words_, lang),
         problems=problems or Problems(),
         notice=notice,
@@ -114,7 +125,13 @@ def save_info(
     if info_on == "on" and not info_text.strip():
         return _saved(request, services, user, Problems({"info": [words_.gettext("This must not be empty.")]}), typed)
     part = {"info": {"text": info_text.strip()} if info_on == "on" else None}
-    return _saved(request, services, user, save_parts(services, user, part, words_), typed)
+    problems = save_parts(services, user, part, words_)
+    if not problems and info_on == "on":
+        from ivr.commands import render_number
+
+        # Spoken now, so the page can play it and offer it as MP3; until then callers hear Twilio's <Say>.
+        render_number(services.settings, common(services, user)["document"]["numbers"][0], lambda *_: None)
+    return _saved(request, services, user, problems, typed)
 
 
 @router.post("/info/template")
