@@ -19,6 +19,7 @@ from ivr.web import twilio_hooks
 from ivr.web.admin import pages as admin_pages
 from ivr.web.admin import routes as admin_routes
 from ivr.web.api import greetings as api_greetings
+from ivr.web.api import info_templates as api_info_templates
 from ivr.web.api import routes as api_routes
 from ivr.web.docs import install_docs
 from ivr.web.media import media_router
@@ -67,6 +68,7 @@ def create_app(
     app.include_router(media_router(settings.media_dir))
     app.include_router(api_routes.router)
     app.include_router(api_greetings.router)
+    app.include_router(api_info_templates.router)
     app.include_router(admin_routes.router)
     admin_pages.install_error_pages(app)
     install_docs(app)
