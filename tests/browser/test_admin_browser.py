@@ -46,7 +46,9 @@ def page(settings: Settings, demo_text: str, tmp_path: Path) -> Iterator[Page]:
     with database.transaction() as session:
         staff.set_login(session, business_id=business.id, email=EMAIL, password=PASSWORD, now=TUESDAY_10)
     database.dispose()
-    app = create_app(settings.model_copy(update={"public_url": "http://greetline.test"}), clock=lambda: TUESDAY_10)
+    # Speech from espeak-ng on this machine: Google's endpoint is outside 127.0.0.1.
+    local = {"public_url": "http://greetline.test", "tts_engines": ("espeak",)}
+    app = create_app(settings.model_copy(update=local), clock=lambda: TUESDAY_10)
     with running_server(app) as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 390, "height": 844}, base_url=url)  # a phone screen
@@ -113,3 +115,41 @@ def test_the_api_docs_render_from_the_apps_own_files(page: Page) -> None:
     expect(page.locator(".opblock").first).to_be_visible()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "api-docs.png"))
+
+
+def test_an_office_managers_day(page: Page) -> None:
+    """An outbreak notice from a template, heard; the closed message to a voicemail box with two addresses;
+    then back to the version of the morning, after confirming."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.on("dialog", lambda dialog: dialog.accept())  # "Terugzetten naar deze versie?": yes
+    page.get_by_role("link", name="Wat bellers horen").click()
+    page.get_by_label("Begin met een kant-en-klaar bericht").select_option("outbreak")
+    page.get_by_role("button", name="Invullen").click()
+    info = page.get_by_label("Informatiebericht", exact=True)
+    expect(info).to_have_value(re.compile("^Heeft u koorts of hoest u?"))
+    page.locator("form[action='/admin/texts/info'] button").click()
+    expect(page.get_by_role("status").first).to_contain_text("Opgeslagen")
+    expect(page.locator("#info-spoken audio")).to_have_attribute("src", re.compile(r"^/media/[0-9a-f]+\.mp3$"))
+    expect(page.locator("#week")).to_contain_text("Heeft u koorts of hoest u?")
+    page.screenshot(path=str(ARTIFACTS / "day-1-outbreak-notice.png"), full_page=True)
+
+    page.get_by_label("Bericht", exact=True).fill("U belt buiten onze openingstijden. Spreek een bericht in.")
+    closed = page.locator("form[action='/admin/texts/closed']")
+    closed.get_by_label("Voicemail, per e-mail bezorgd").check()
+    closed.get_by_label("E-mailadres(sen) voor voicemail").fill("praktijk@example.nl, dokter@example.nl")
+    closed.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_role("status").first).to_contain_text("Opgeslagen")
+    expect(page.locator("#closed-email")).to_have_value("praktijk@example.nl, dokter@example.nl")
+    page.screenshot(path=str(ARTIFACTS / "day-2-closed-voicemail.png"), full_page=True)
+
+    page.get_by_role("link", name="Geschiedenis").click()
+    versions = page.locator("section.version")
+    expect(versions).to_have_count(3)
+    expect(versions.first).to_contain_text("Gewijzigd door demo@greetline.test")
+    versions.last.get_by_role("button", name="Terugzetten").click()
+    expect(page.locator("section.version")).to_have_count(4)
+    page.screenshot(path=str(ARTIFACTS / "day-3-history.png"), full_page=True)
+    page.get_by_role("link", name="Wat bellers horen").click()
+    expect(page.get_by_label("Informatiebericht", exact=True)).to_have_value(
+        "Wij zijn op werkdagen bereikbaar van acht tot vijf."
+    )

@@ -16,7 +16,16 @@ from ivr.info_messages import ready_made
 from ivr.store import rendered
 from ivr.web.admin import week
 from ivr.web.admin.forms import route_fields, route_part
-from ivr.web.admin.pages import UserDep, check_csrf, common, language, page, save_parts, words
+from ivr.web.admin.pages import (
+    UserDep,
+    check_csrf,
+    common,
+    language,
+    page,
+    recording_names,
+    save_parts,
+    words,
+)
 from ivr.web.admin.problems import Problems, reworded
 from ivr.web.services import Services, ServicesDep
 
@@ -93,7 +102,9 @@ def _page(
         advice=[reworded(words_, finding.message) for finding in findings],
         templates=template_names(words_),
         info_media=_spoken(services, user, document, (document.get("info") or {}).get("text")),
-        moments=week.moments(services, document, words_, lang),
+        moments=week.moments(
+            services, document, recording_names(services, user, document.get("language", "nl")), words_, lang
+        ),
         problems=problems or Problems(),
         notice=notice,
     )

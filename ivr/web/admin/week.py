@@ -37,7 +37,10 @@ def _next_holiday(country: str, today: date) -> date | None:
     return None
 
 
-def moments(services: Services, document: dict[str, Any], words: Translations, language: str) -> list[Moment]:
+def moments(
+    services: Services, document: dict[str, Any], recordings: dict[str, str], words: Translations, language: str
+) -> list[Moment]:
+    """`recordings`: the business's texts by the URL their rendered speech plays from."""
     zone = ZoneInfo(document["timezone"])
     now = services.clock().astimezone(zone)
     today = now.date()
@@ -58,7 +61,7 @@ def moments(services: Services, document: dict[str, Any], words: Translations, l
     for label, moment in wanted:
         transcript = caller_hears(services, document, moment)
         steps = [
-            wording.heard_step(words, event, {}, document.get("country", "NL"), language)
+            wording.heard_step(words, event, recordings, document.get("country", "NL"), language)
             for event in transcript.events
             if event.kind in ("say", "play", "dial", "record", "hangup")
         ]
