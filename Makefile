@@ -8,7 +8,7 @@ PORT ?= 8000
 DEMO_EMAIL := demo@greetline.test
 DEMO_PASSWORD := demo-password
 
-.PHONY: setup system run test lint typecheck pytest bench reliability clean
+.PHONY: setup system run test lint typecheck pytest bench reliability clean catalogues
 
 setup: system $(VENV)/.installed
 
@@ -45,6 +45,14 @@ typecheck:
 
 pytest:
 	$(BIN)/pytest
+
+# After changing an interface string: extract every string into the four catalogues, then translate the new ones
+# (tests/web/test_catalogues.py fails until each is translated). The app reads the .po files themselves.
+LOCALES := ivr/web/admin/locale
+catalogues: setup
+	mkdir -p var
+	$(BIN)/pybabel --quiet extract -F babel.cfg --no-location --sort-output -o var/messages.pot .
+	$(BIN)/pybabel --quiet update -i var/messages.pot -d $(LOCALES) --ignore-obsolete --ignore-pot-creation-date --width 120
 
 bench: setup
 	$(BIN)/python -m bench

@@ -22,7 +22,7 @@ from ivr.store.database import Database
 # A mobile's own voicemail typically answers after about 20 s of ringing; past that it takes the call first.
 MOBILE_VOICEMAIL_AFTER_S = 20
 # The parts of a document the API changes on their own.
-PARTS = ("greeting", "info", "rings", "operators", "ring", "overflow", "hours", "holidays", "closed", "periods")
+PARTS = ("greeting", "info", "menu", "rings", "operators", "ring", "overflow", "hours", "holidays", "closed", "periods")
 
 
 # The one answer a business gets for any number it may not add, whether or not another business has it.
@@ -43,17 +43,18 @@ def checked(data: dict[str, Any]) -> tuple[BusinessDocument, list[Finding]]:
     return linted(validate_document(data))
 
 
-def replace_document(database: Database, business_id: int, data: dict[str, Any], now: datetime) -> Saved:
+def replace_document(database: Database, business_id: int, data: dict[str, Any], now: datetime, by: str = "") -> Saved:
+    """`by`: who made the change, for the history (a staff member's e-mail address; empty for the API)."""
     document, warnings = checked(data)
     with database.transaction() as session:
         stored = businesses.replace(
-            session, business_id, document.business, list(document.numbers), document_data(document), now
+            session, business_id, document.business, list(document.numbers), document_data(document), now, by
         )
     remember_routing(database, stored)
     return Saved(stored, document, warnings)
 
 
-def change_parts(database: Database, business_id: int, parts: dict[str, Any], now: datetime) -> Saved:
+def change_parts(database: Database, business_id: int, parts: dict[str, Any], now: datetime, by: str = "") -> Saved:
     unknown = sorted(set(parts) - set(PARTS))
     if unknown:
         raise DocumentError(
@@ -62,7 +63,7 @@ def change_parts(database: Database, business_id: int, parts: dict[str, Any], no
     with database.transaction() as session:
         current = businesses.get(session, business_id).document
     merged = {**current, **parts}
-    return replace_document(database, business_id, {k: v for k, v in merged.items() if v is not None}, now)
+    return replace_document(database, business_id, {k: v for k, v in merged.items() if v is not None}, now, by)
 
 
 @dataclass(frozen=True)

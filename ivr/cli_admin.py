@@ -10,8 +10,7 @@ from ivr.callflow.ringing import MAX_RINGS, MIN_RINGS
 from ivr.document.phones import e164
 from ivr.errors import InputError
 from ivr.settings import Settings
-
-MIN_PASSWORD_LENGTH = 10
+from ivr.store.staff import MIN_PASSWORD_LENGTH
 
 
 def _number(text: str) -> str:
@@ -101,6 +100,67 @@ def _staff_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def _for_business(args: argparse.Namespace, act: Any) -> int:
+    """Run `act(session, business)` for the business answering --business; what it returns is printed."""
+    from ivr.commands import migrate
+    from ivr.store import businesses
+    from ivr.store.database import Database
+
+    settings = Settings()
+    migrate(settings)
+    database = Database(settings.database_url)
+    try:
+        with database.transaction() as session:
+            stored = businesses.find_by_number(session, _number(args.business))
+            if stored is None:
+                raise InputError(f"no business answers {args.business}; apply its document first")
+            print(act(session, stored))
+    finally:
+        database.dispose()
+    return 0
+
+
+def _staff_list(args: argparse.Namespace) -> int:
+    from ivr.store import staff
+
+    def listing(session: Any, stored: Any) -> str:
+        members = staff.of_business(session, stored.id)
+        return "\n".join(f"{m.email}  (since {m.created_at:%Y-%m-%d})" for m in members) or "no staff logins"
+
+    return _for_business(args, listing)
+
+
+def _staff_remove(args: argparse.Namespace) -> int:
+    from ivr.store import staff
+
+    def removing(session: Any, stored: Any) -> str:
+        found = [m for m in staff.of_business(session, stored.id) if m.email == args.email.lower()]
+        if not found:
+            raise InputError(f"{args.email} has no login at {stored.document['business']}; see `greetline staff list`")
+        staff.remove(session, stored.id, found[0].id)
+        return f"{found[0].email} can no longer log in"
+
+    return _for_business(args, removing)
+
+
+def _templates_list(args: argparse.Namespace) -> int:
+    from prompts.info_templates import info_templates
+
+    for name, texts in info_templates().items():
+        print(f"{name:20}  {texts['en']}")
+    return 0
+
+
+def _templates_show(args: argparse.Namespace) -> int:
+    from ivr.info_messages import ready_made
+
+    def showing(session: Any, stored: Any) -> str:
+        text, findings = ready_made(stored.document, args.name, datetime.now(UTC).date())
+        return "\n".join([text, *(f"  {finding}" for finding in findings)])
+
+    return _for_business(args, showing)
+
+
 def _forward_codes(args: argparse.Namespace) -> int:
     from ivr.forwarding import forward_codes
 
@@ -144,6 +204,25 @@ def register(commands: Any) -> None:
         "--password", help=f"at least {MIN_PASSWORD_LENGTH} characters; default: a random one, printed"
     )
     create_login.set_defaults(func=_staff_create)
+    list_logins = staff_commands.add_parser("list", help="list a business's staff logins")
+    list_logins.add_argument("--business", required=True, metavar="NUMBER", help="a number of the business")
+    list_logins.set_defaults(func=_staff_list)
+    remove_login = staff_commands.add_parser("remove", help="remove a staff login")
+    remove_login.add_argument("--business", required=True, metavar="NUMBER", help="a number of the business")
+    remove_login.add_argument("--email", required=True)
+    remove_login.set_defaults(func=_staff_remove)
+
+    templates = commands.add_parser("templates", help="ready-made information messages")
+    template_commands = templates.add_subparsers(dest="templates_command", required=True, metavar="TEMPLATES_COMMAND")
+    template_commands.add_parser("list", help="the templates, in English").set_defaults(func=_templates_list)
+    show = template_commands.add_parser(
+        "show",
+        help="a template filled for a business, in its language, with the checker's findings",
+        epilog="example: greetline templates show holiday_closure --business +31501234567",
+    )
+    show.add_argument("name")
+    show.add_argument("--business", required=True, metavar="NUMBER", help="a number of the business")
+    show.set_defaults(func=_templates_show)
 
     forward = commands.add_parser(
         "forward-codes",

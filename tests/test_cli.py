@@ -173,3 +173,32 @@ def test_forward_codes_follow_the_ring_count(env: dict[str, str], rings: str, co
 def test_forward_codes_refuse_a_wrong_number(env: dict[str, str]) -> None:
     result = run(["forward-codes", "--rings", "4", "--to", "0501234567"], env, check=False)
     assert result.returncode == 1 and "E.164" in result.stderr
+
+
+def test_staff_logins_are_listed_and_removed(env: dict[str, str]) -> None:
+    run(["apply", "--no-render", str(DEMO_DOCUMENT)], env)
+    for email in ["assistent@delinde.nl", "praktijkmanager@delinde.nl"]:
+        run(["staff", "create", "--business", "+31501234567", "--email", email, "--password", "lang-genoeg-1"], env)
+    listed = run(["staff", "list", "--business", "+31501234567"], env).stdout.splitlines()
+    assert [line.split()[0] for line in listed] == ["assistent@delinde.nl", "praktijkmanager@delinde.nl"]
+    removed = run(["staff", "remove", "--business", "+31501234567", "--email", "assistent@delinde.nl"], env)
+    assert "assistent@delinde.nl can no longer log in" in removed.stdout
+    assert "assistent" not in run(["staff", "list", "--business", "+31501234567"], env).stdout
+    again = run(["staff", "remove", "--business", "+31501234567", "--email", "assistent@delinde.nl"], env, check=False)
+    assert again.returncode == 1 and again.stderr.count("\n") == 1 and "greetline staff list" in again.stderr
+
+
+def test_templates_are_listed_and_shown_filled_for_a_business(env: dict[str, str]) -> None:
+    run(["apply", "--no-render", str(DEMO_DOCUMENT)], env)
+    listed = run(["templates", "list"], env).stdout.splitlines()
+    assert [line.split()[0] for line in listed] == [
+        "outbreak",
+        "holiday_closure",
+        "out_of_hours",
+        "temporary_closure",
+        "busy_period",
+    ]
+    shown = run(["templates", "show", "holiday_closure", "--business", "+31501234567"], env).stdout
+    assert shown.startswith("Huisartsenpraktijk De Linde is gesloten tot en met")
+    wrong = run(["templates", "show", "nonsense", "--business", "+31501234567"], env, check=False)
+    assert wrong.returncode == 1 and wrong.stderr.count("\n") == 1 and "outbreak" in wrong.stderr

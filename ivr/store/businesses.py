@@ -8,6 +8,7 @@ from sqlalchemy import Connection, bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from ivr.errors import ConflictError, NotFoundError
+from ivr.store import history
 from ivr.store.tables import BusinessRow, NumberRow
 
 
@@ -69,7 +70,9 @@ def owners_of(session: Session, numbers: list[str]) -> dict[str, int]:
     return {number: business_id for number, business_id in rows}
 
 
-def save(session: Session, name: str, numbers: list[str], document: dict[str, Any], now: datetime) -> StoredBusiness:
+def save(
+    session: Session, name: str, numbers: list[str], document: dict[str, Any], now: datetime, by: str = ""
+) -> StoredBusiness:
     """Create or replace the business that owns these numbers; numbers of two businesses are refused."""
     owners = owners_of(session, numbers)
     business_ids = sorted(set(owners.values()))
@@ -85,12 +88,19 @@ def save(session: Session, name: str, numbers: list[str], document: dict[str, An
         session.add(row)
     session.flush()
     session.add_all(NumberRow(number=number, business_id=row.id) for number in numbers)
+    history.record(session, row.id, row.revision, document, by, now)
     session.flush()
     return _stored(row)
 
 
 def replace(
-    session: Session, business_id: int, name: str, numbers: list[str], document: dict[str, Any], now: datetime
+    session: Session,
+    business_id: int,
+    name: str,
+    numbers: list[str],
+    document: dict[str, Any],
+    now: datetime,
+    by: str = "",
 ) -> StoredBusiness:
     """Replace a known business's document (an admin's edit); its numbers may not belong to another business."""
     others = sorted(number for number, owner in owners_of(session, numbers).items() if owner != business_id)
@@ -103,6 +113,7 @@ def replace(
     session.execute(delete(NumberRow).where(NumberRow.business_id == business_id))
     session.flush()
     session.add_all(NumberRow(number=number, business_id=business_id) for number in numbers)
+    history.record(session, business_id, row.revision, document, by, now)
     session.flush()
     return _stored(row)
 

@@ -9,6 +9,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ivr.errors import ConflictError, NotFoundError
 from ivr.store.tables import StaffUserRow
 
 _hasher = PasswordHasher()
@@ -64,3 +65,50 @@ def end_sessions(session: Session, user_id: int) -> None:
 def get(session: Session, user_id: int) -> StaffUser | None:
     row = session.get(StaffUserRow, user_id)
     return _user(row) if row else None
+
+
+# A password shorter than this is refused wherever one is set (the CLI, the admin page).
+MIN_PASSWORD_LENGTH = 10
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    id: int
+    email: str
+    created_at: datetime
+
+
+def of_business(session: Session, business_id: int) -> list[StaffMember]:
+    rows = session.scalars(
+        select(StaffUserRow).where(StaffUserRow.business_id == business_id).order_by(StaffUserRow.email)
+    )
+    return [StaffMember(row.id, row.email, row.created_at) for row in rows]
+
+
+def add(session: Session, *, business_id: int, email: str, password: str, now: datetime) -> StaffUser:
+    """A new login; an address that already logs in (here or at another business) is refused, never moved."""
+    if session.execute(select(StaffUserRow.id).where(StaffUserRow.email == email.lower())).first():
+        raise ConflictError(f"{email.lower()} already has a login")
+    return set_login(session, business_id=business_id, email=email, password=password, now=now)
+
+
+def remove(session: Session, business_id: int, user_id: int) -> None:
+    row = session.get(StaffUserRow, user_id)
+    if row is None or row.business_id != business_id:
+        raise NotFoundError(f"no staff login {user_id} at business {business_id}")
+    session.delete(row)
+    session.flush()
+
+
+def change_password(session: Session, user_id: int, current: str, new: str) -> int | None:
+    """The login's new session epoch, or None when the current password is wrong (then nothing changes).
+
+    A new password ends every session of the login; the caller keeps its own by taking the new epoch.
+    """
+    row = session.get(StaffUserRow, user_id)
+    if row is None or verify(session, row.email, current) is None:
+        return None
+    row.password_hash = _hasher.hash(new)
+    row.session_epoch += 1
+    session.flush()
+    return row.session_epoch

@@ -24,6 +24,20 @@ class BusinessRow(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class DocumentVersionRow(Base):
+    """One stored version of a business document; a change adds a row, going back to a version adds another."""
+
+    __tablename__ = "document_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    business_id: Mapped[int] = mapped_column(ForeignKey("businesses.id", ondelete="CASCADE"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The staff member's e-mail address; empty for a change from the CLI or the API.
+    changed_by: Mapped[str] = mapped_column(String(254))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class NumberRow(Base):
     __tablename__ = "business_numbers"
 

@@ -19,10 +19,13 @@ from ivr.store.call_log import CallLogWriter
 from ivr.store.database import Database
 from ivr.twiml import TwimlRenderer
 from ivr.web import health, recording_hooks, twilio_hooks
+from ivr.web.admin import pages as admin_pages
 from ivr.web.admin import routes as admin_routes
 from ivr.web.api import greetings as api_greetings
+from ivr.web.api import info_templates as api_info_templates
 from ivr.web.api import routes as api_routes
 from ivr.web.bodies import BodyLimits
+from ivr.web.docs import install_docs
 from ivr.web.media import media_router
 from ivr.web.services import CallLog, Clock, Services, utc_now
 
@@ -80,6 +83,8 @@ def create_app(
         version="0.1.0",
         summary="Phone greetings, one short menu, ring-count overflow.",
         lifespan=lifespan,
+        docs_url=None,  # served from the app's own copy of Swagger UI: see ivr.web.docs
+        redoc_url=None,
     )
     app.state.services = services
     app.include_router(twilio_hooks.router)
@@ -87,8 +92,11 @@ def create_app(
     app.include_router(media_router(settings.media_dir))
     app.include_router(api_routes.router)
     app.include_router(api_greetings.router)
+    app.include_router(api_info_templates.router)
     app.include_router(admin_routes.router)
     app.include_router(health.router)
+    admin_pages.install_error_pages(app)
+    install_docs(app)
     # Signed, not encrypted: the cookie holds only the staff user's id, the language and the CSRF token.
     app.add_middleware(
         SessionMiddleware,

@@ -1,5 +1,6 @@
 """The staff API over real HTTP: keys, access across businesses, configuration changes heard at once."""
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -57,7 +58,8 @@ def endpoints(http: httpx.Client, business_id: int) -> list[tuple[str, str]]:
             method.upper(),
             path.replace("{business_id}", str(business_id))
             .replace("{greeting_id}", "1")
-            .replace("{recording_sid}", "RE1"),
+            .replace("{recording_sid}", "RE1")
+            .replace("{name}", "outbreak"),
         )
         for path, methods in schema["paths"].items()
         if path.startswith("/api/v1")
@@ -78,7 +80,7 @@ def test_every_endpoint_answers_401_without_a_valid_key(api: Setup) -> None:
 def test_no_read_or_write_across_businesses(api: Setup) -> None:
     hijack = {"business": "Hijacked", "numbers": ["+31201234567"], "operators": ["+31612345678"]}
     for method, path in endpoints(api.http, api.other_id):
-        if path == "/api/v1/businesses":
+        if path in ("/api/v1/businesses", "/api/v1/info-templates"):  # about no business in particular
             continue
         # Well-formed requests, so only the business they name can make them fail.
         body: dict[str, object] | None = {"rings": 3} if method in ("PUT", "PATCH") else None
@@ -222,3 +224,27 @@ def test_a_number_of_another_business_is_answered_like_any_unavailable_number(ap
     assert "contact support" in answers[0].json()["detail"] and "another business" not in answers[0].text
     platform = api.http.put(path, json=taken, headers=api.as_key(api.platform_key))
     assert platform.status_code == 409 and "another business" in platform.json()["detail"]  # the operator may know
+
+
+def test_the_docs_page_needs_nothing_from_the_internet(api: Setup) -> None:
+    page = api.http.get("/docs")
+    assert page.status_code == 200
+    sources = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert sources and all(source.startswith("/") for source in sources), sources
+    for source in sources:
+        asset = api.http.get(source)
+        assert asset.status_code == 200 and len(asset.content) > 1000, source
+    assert "SwaggerUIBundle" in api.http.get("/docs-assets/swagger-ui-bundle.js").text
+
+
+def test_ready_made_messages_are_listed_and_filled_for_a_business(api: Setup) -> None:
+    key = api.as_key(api.demo_key)
+    library = api.http.get("/api/v1/info-templates", headers=key).json()
+    assert set(library) >= {"outbreak", "holiday_closure"} and set(library["outbreak"]) == {"nl", "en", "de", "fr"}
+    filled = api.http.get(f"/api/v1/businesses/{api.demo_id}/info-templates/holiday_closure", headers=key).json()
+    assert filled["language"] == "nl" and filled["findings"] == []
+    assert filled["text"].startswith("Huisartsenpraktijk De Linde is gesloten tot en met")
+    other = api.http.get(f"/api/v1/businesses/{api.other_id}/info-templates/outbreak", headers=key)
+    assert other.status_code == 404
+    unknown = api.http.get(f"/api/v1/businesses/{api.demo_id}/info-templates/nonsense", headers=key)
+    assert unknown.status_code == 422 and "outbreak" in unknown.json()["detail"]

@@ -46,7 +46,9 @@ def page(settings: Settings, demo_text: str, tmp_path: Path) -> Iterator[Page]:
     with database.transaction() as session:
         staff.set_login(session, business_id=business.id, email=EMAIL, password=PASSWORD, now=TUESDAY_10)
     database.dispose()
-    app = create_app(settings.model_copy(update={"public_url": "http://greetline.test"}), clock=lambda: TUESDAY_10)
+    # Speech from espeak-ng on this machine: Google's endpoint is outside 127.0.0.1.
+    local = {"public_url": "http://greetline.test", "tts_engines": ("espeak",)}
+    app = create_app(settings.model_copy(update=local), clock=lambda: TUESDAY_10)
     with running_server(app) as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 390, "height": 844}, base_url=url)  # a phone screen
@@ -64,13 +66,13 @@ def test_ring_count_seconds_follow_the_slider_and_the_transcript_follows_the_sav
     slider = page.get_by_label("Aantal keer overgaan", exact=True)
     slider.fill("7")
     expect(page.locator("#ring-seconds")).to_have_text("7 keer overgaan is ongeveer 35 seconden.")
-    expect(page.locator("#ring-warnings")).to_contain_text("most callers hang up")
+    expect(page.locator("#ring-warnings")).to_contain_text("de meeste bellers hangen op")
     slider.fill("3")
     expect(page.locator("#ring-seconds")).to_have_text("3 keer overgaan is ongeveer 15 seconden.")
     expect(page.locator("#ring-warnings li")).to_have_count(0)
     page.locator("form[action='/admin/settings/rings'] button").click()
     expect(page.get_by_role("status").first).to_contain_text("Opgeslagen")
-    expect(page.locator(".transcript")).to_contain_text("timeout 10 s")
+    expect(page.locator(".transcript")).to_contain_text("Gaat tot 15 s over bij:")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "admin-settings.png"), full_page=True)
 
@@ -89,13 +91,65 @@ def test_upload_a_greeting_and_see_its_player_and_picture(page: Page, tmp_path: 
     page.screenshot(path=str(ARTIFACTS / "admin-greetings.png"), full_page=True)
 
 
-def test_add_a_holiday_period(page: Page) -> None:
+def test_add_a_holiday_period_after_an_overlap_is_refused_with_both_named(page: Page) -> None:
     page.get_by_role("link", name="Instellingen").click()
     page.get_by_label("Van", exact=True).fill("2026-12-31")
-    page.get_by_label("Tot en met").fill("2027-01-02")
+    page.get_by_label("Tot en met").fill("2027-01-04")
     page.get_by_label("Begroeting in die periode").fill("Met oud en nieuw belt u de waarneming.")
-    page.get_by_label("Doorverbinden met").fill("+31209999999")
+    page.get_by_label("Doorverbinden met", exact=True).fill("020 999 9999")
+    page.get_by_role("button", name="Periode toevoegen").click()
+    refusal = page.locator("#period-error")  # the demo's Christmas period runs to 1 January
+    expect(refusal).to_contain_text("31 december 2026 \u2013 4 januari 2027")
+    expect(refusal).to_contain_text("24 december 2026 \u2013 1 januari 2027")
+    expect(page.get_by_label("Begroeting in die periode")).to_have_value("Met oud en nieuw belt u de waarneming.")
+    page.get_by_label("Van", exact=True).fill("2027-01-02")
     page.get_by_role("button", name="Periode toevoegen").click()
     expect(page.locator("#periods")).to_contain_text(
-        "2026-12-31 \u2013 2027-01-02: Met oud en nieuw belt u de waarneming."
+        "2 januari 2027 \u2013 4 januari 2027: Met oud en nieuw belt u de waarneming. doorverbonden met 020 999 9999"
+    )
+
+
+def test_the_api_docs_render_from_the_apps_own_files(page: Page) -> None:
+    page.goto("/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Greetline")
+    expect(page.locator(".opblock").first).to_be_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "api-docs.png"))
+
+
+def test_an_office_managers_day(page: Page) -> None:
+    """An outbreak notice from a template, heard; the closed message to a voicemail box with two addresses;
+    then back to the version of the morning, after confirming."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.on("dialog", lambda dialog: dialog.accept())  # "Terugzetten naar deze versie?": yes
+    page.get_by_role("link", name="Wat bellers horen").click()
+    page.get_by_label("Begin met een kant-en-klaar bericht").select_option("outbreak")
+    page.get_by_role("button", name="Invullen").click()
+    info = page.get_by_label("Informatiebericht", exact=True)
+    expect(info).to_have_value(re.compile("^Heeft u koorts of hoest u?"))
+    page.locator("form[action='/admin/texts/info'] button").click()
+    expect(page.get_by_role("status").first).to_contain_text("Opgeslagen")
+    expect(page.locator("#info-spoken audio")).to_have_attribute("src", re.compile(r"^/media/[0-9a-f]+\.mp3$"))
+    expect(page.locator("#week")).to_contain_text("Heeft u koorts of hoest u?")
+    page.screenshot(path=str(ARTIFACTS / "day-1-outbreak-notice.png"), full_page=True)
+
+    page.get_by_label("Bericht", exact=True).fill("U belt buiten onze openingstijden. Spreek een bericht in.")
+    closed = page.locator("form[action='/admin/texts/closed']")
+    closed.get_by_label("Voicemail, per e-mail bezorgd").check()
+    closed.get_by_label("E-mailadres(sen) voor voicemail").fill("praktijk@example.nl, dokter@example.nl")
+    closed.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_role("status").first).to_contain_text("Opgeslagen")
+    expect(page.locator("#closed-email")).to_have_value("praktijk@example.nl, dokter@example.nl")
+    page.screenshot(path=str(ARTIFACTS / "day-2-closed-voicemail.png"), full_page=True)
+
+    page.get_by_role("link", name="Geschiedenis").click()
+    versions = page.locator("section.version")
+    expect(versions).to_have_count(3)
+    expect(versions.first).to_contain_text("Gewijzigd door demo@greetline.test")
+    versions.last.get_by_role("button", name="Terugzetten").click()
+    expect(page.locator("section.version")).to_have_count(4)
+    page.screenshot(path=str(ARTIFACTS / "day-3-history.png"), full_page=True)
+    page.get_by_role("link", name="Wat bellers horen").click()
+    expect(page.get_by_label("Informatiebericht", exact=True)).to_have_value(
+        "Wij zijn op werkdagen bereikbaar van acht tot vijf."
     )

@@ -31,7 +31,9 @@ def admin(settings: Settings, demo_text: str) -> Iterator[httpx.Client]:
     with database.transaction() as session:
         staff.set_login(session, business_id=business.id, email=EMAIL, password=PASSWORD, now=TUESDAY_10)
     database.dispose()
-    app = create_app(settings.model_copy(update={"public_url": PUBLIC_URL}), clock=lambda: TUESDAY_10)
+    # Speech from espeak-ng on this machine: Google's endpoint is outside 127.0.0.1.
+    local_speech = {"public_url": PUBLIC_URL, "tts_engines": ("espeak",)}
+    app = create_app(settings.model_copy(update=local_speech), clock=lambda: TUESDAY_10)
     with running_server(app) as url, httpx.Client(base_url=url, timeout=30) as http:
         yield http
 
@@ -50,7 +52,15 @@ def log_in(http: httpx.Client) -> str:
 
 
 def test_pages_need_a_login(admin: httpx.Client) -> None:
-    for path in ["/admin", "/admin/settings", "/admin/greetings", "/admin/calls"]:
+    for path in [
+        "/admin",
+        "/admin/settings",
+        "/admin/greetings",
+        "/admin/calls",
+        "/admin/history",
+        "/admin/staff",
+        "/admin/texts",
+    ]:
         response = admin.get(path)
         assert (response.status_code, response.headers.get("location")) == (303, "/admin/login"), path
 
@@ -72,15 +82,36 @@ def test_the_ring_count_changes_what_the_next_call_hears(admin: httpx.Client) ->
     page = admin.post("/admin/settings/rings", data={"rings": "3", "csrf": token})
     assert page.status_code == 200
     assert "3 keer overgaan is ongeveer 15 seconden." in page.text
-    assert "timeout 10 s" in page.text  # the transcript on the page follows
+    assert "Gaat tot 15 s over bij:" in page.text  # the transcript on the page follows
     assert 'timeout="10"' in TwilioLikeClient(admin, public_url=PUBLIC_URL).post("/twilio/voice").text
 
 
-def test_a_bad_number_is_shown_and_nothing_is_lost(admin: httpx.Client) -> None:
+def test_a_bad_number_is_shown_at_its_field_and_nothing_is_lost(admin: httpx.Client, settings: Settings) -> None:
     token = log_in(admin)
-    page = admin.post("/admin/settings/phones", data={"operators": "0501111111", "ring": "sequential", "csrf": token})
-    assert page.status_code == 422 and "is not an international number" in page.text
-    assert "+31501111111" in admin.get("/admin/settings").text
+    page = admin.post("/admin/settings/phones", data={"operators": "12345", "ring": "sequential", "csrf": token})
+    assert page.status_code == 422
+    assert '<p id="operators-error" class="field-error">12345 is geen internationaal nummer' in page.text
+    assert 'aria-describedby="operators-error" aria-invalid="true">12345</textarea>' in page.text  # typed, kept
+    assert stored_document(settings)["operators"] == ["+31501111111", "+31502222222"]
+    assert "050 111 1111" in admin.get("/admin/settings").text  # as people write it
+
+
+def test_numbers_are_typed_as_people_write_them(admin: httpx.Client, settings: Settings) -> None:
+    token = log_in(admin)
+    page = admin.post("/admin/settings/phones", data={"operators": "050 222 2222", "csrf": token})
+    assert page.status_code == 200 and stored_document(settings)["operators"] == ["+31502222222"]
+
+
+def test_clearing_the_staff_phones_is_refused_on_the_page_not_with_an_error_page(
+    admin: httpx.Client, settings: Settings
+) -> None:
+    token = log_in(admin)
+    page = admin.post("/admin/settings/phones", data={"operators": "", "ring": "simultaneous", "csrf": token})
+    assert page.status_code == 422 and page.headers["content-type"].startswith("text/html")
+    assert "Geef minstens één telefoon van een medewerker" in page.text
+    assert stored_document(settings)["operators"] == ["+31501111111", "+31502222222"]
+    missing = admin.post("/admin/settings/periods", data={"start": "2026-11-24"})  # no CSRF token at all
+    assert missing.status_code == 422 and "Er ging iets mis" in missing.text
 
 
 def test_a_holiday_period_is_added_and_heard(admin: httpx.Client) -> None:
@@ -93,13 +124,13 @@ def test_a_holiday_period_is_added_and_heard(admin: httpx.Client) -> None:
         "csrf": token,
     }
     page = admin.post("/admin/settings/periods", data=data)
-    assert page.status_code == 200 and "2026-11-24 \u2013 2026-11-25" in page.text
+    assert page.status_code == 200 and "24 november 2026 \u2013 25 november 2026" in page.text
     assert "Vandaag zijn wij gesloten" in TwilioLikeClient(admin, public_url=PUBLIC_URL).post("/twilio/voice").text
     # The demo's Christmas period is first, the new one second; a page showing an older list removes nothing.
     stale = admin.post("/admin/settings/periods/1/delete", data={"start": "2026-12-24", "csrf": token})
-    assert stale.status_code == 422 and "2026-11-24 \u2013 2026-11-25" in stale.text
+    assert stale.status_code == 422 and "24 november 2026 \u2013 25 november 2026" in stale.text
     removed = admin.post("/admin/settings/periods/1/delete", data={"start": "2026-11-24", "csrf": token})
-    assert removed.status_code == 200 and "2026-11-24 \u2013 2026-11-25" not in removed.text
+    assert removed.status_code == 200 and "24 november 2026 \u2013 25 november 2026" not in removed.text
     assert "Vandaag zijn wij gesloten" not in TwilioLikeClient(admin, public_url=PUBLIC_URL).post("/twilio/voice").text
 
 
@@ -124,7 +155,7 @@ def test_what_a_caller_hears_is_shown_but_not_logged_as_a_call(admin: httpx.Clie
     for _ in range(2):
         dashboard = admin.get("/admin").text
         assert "Goedemorgen, u spreekt met Huisartsenpraktijk De Linde." in dashboard
-        assert "timeout 15 s" in admin.get("/admin/settings").text
+        assert "Gaat tot 20 s over bij:" in admin.get("/admin/settings").text
     assert "Nog geen." in dashboard.split("Gesprekken vandaag")[1]
     database = Database(settings.database_url)
     with database.transaction() as session:
@@ -147,7 +178,7 @@ def test_the_ring_count_means_seconds_and_warnings_before_it_is_saved(admin: htt
     three = admin.get("/admin/settings/rings/meaning", params={"rings": 3}).json()
     assert (three["text"], three["warnings"]) == ("3 keer overgaan is ongeveer 15 seconden.", [])
     seven = admin.get("/admin/settings/rings/meaning", params={"rings": 7}).json()
-    assert seven["ringing_s"] == 35 and any("most callers hang up" in warning for warning in seven["warnings"])
+    assert seven["ringing_s"] == 35 and any("de meeste bellers hangen op" in warning for warning in seven["warnings"])
     assert admin.get("/admin/settings/rings/meaning", params={"rings": 11}).status_code == 422
     assert "4 keer overgaan" in admin.get("/admin/settings").text  # asking saved nothing
 
@@ -182,7 +213,7 @@ def test_greetings_are_uploaded_chosen_and_deleted_and_a_refused_file_changes_no
         uploads[name] = stored_document(settings)["greeting"]["media"]
     page = admin.get("/admin/greetings").text
     assert page.index("tweede.wav") < page.index("eerste.wav")  # the one in use first
-    loudness = [float(x) for x in re.findall(r"Luidheid (-?[0-9.]+) LUFS", page)]
+    loudness = [float(x) for x in re.findall(r"luidheid (-?[0-9.]+) LUFS", page)]
     assert loudness and all(abs(lufs + 19) <= 0.5 for lufs in loudness)  # measured on the stored files
     (first_id,) = [int(x) for x in re.findall(r'action="/admin/greetings/(\d+)/active"', page)]  # not in use
     assert admin.post(f"/admin/greetings/{first_id}/active", data={"csrf": token}).status_code == 303
@@ -194,7 +225,7 @@ def test_greetings_are_uploaded_chosen_and_deleted_and_a_refused_file_changes_no
     refused = admin.post(
         "/admin/greetings/upload", data={"csrf": token}, files={"recording": ("kapot.mp3", b"not audio at all")}
     )
-    assert refused.status_code == 422 and "not an audio format" in refused.text
+    assert refused.status_code == 422 and "kon niet telefoonklaar worden gemaakt" in refused.text
     assert stored_document(settings) == before
     (second_id,) = [int(x) for x in re.findall(r'action="/admin/greetings/(\d+)/delete"', refused.text)]
     assert admin.post(f"/admin/greetings/{second_id}/delete", data={"csrf": token}).status_code == 303
@@ -215,4 +246,173 @@ def test_the_call_log_is_filtered_by_day_and_outcome(admin: httpx.Client) -> Non
         ({"outcome": "nonsense"}, True),  # an unknown outcome filters nothing out
     ]:
         page = admin.get("/admin/calls", params=params)
-        assert page.status_code == 200 and ("+31612345678" in page.text) is shown, params
+        assert page.status_code == 200 and ("06 12345678" in page.text) is shown, params
+
+
+def test_empty_hours_are_refused_unless_always_open_is_chosen(admin: httpx.Client, settings: Settings) -> None:
+    token = log_in(admin)
+    before = stored_document(settings)["hours"]
+    page = admin.post("/admin/settings/hours", data={"hours": "", "holidays": "on", "csrf": token})
+    assert page.status_code == 422 and 'id="hours-error"' in page.text and "Altijd open" in page.text
+    assert stored_document(settings)["hours"] == before
+    typed = admin.post("/admin/settings/hours", data={"hours": "ma-vr 8-17", "csrf": token})
+    assert typed.status_code == 422 and ">ma-vr 8-17</textarea>" in typed.text  # kept to correct
+    assert "8-17 is geen tijdvak: schrijf het als 08:00-17:00" in typed.text
+    always = admin.post("/admin/settings/hours", data={"hours": "", "always_open": "on", "csrf": token})
+    assert always.status_code == 200 and "hours" not in stored_document(settings)
+    dutch = admin.post("/admin/settings/hours", data={"hours": "ma-do 08:00-17:00\nvr 08:00-12:00", "csrf": token})
+    assert dutch.status_code == 200
+    assert stored_document(settings)["hours"] == {"mon-thu": "08:00-17:00", "fri": "08:00-12:00"}
+    assert "maandag t/m donderdag: 08:00-17:00" in dutch.text
+
+
+def test_a_period_must_say_where_calls_go(admin: httpx.Client, settings: Settings) -> None:
+    token = log_in(admin)
+    before = stored_document(settings)["periods"]
+    data = {"start": "2027-02-01", "end": "2027-02-02", "text": "Wij zijn dicht.", "route": "dial", "csrf": token}
+    page = admin.post("/admin/settings/periods", data=data)
+    assert page.status_code == 422 and 'id="period_route-error"' in page.text
+    assert 'value="Wij zijn dicht."' in page.text and stored_document(settings)["periods"] == before
+    boxed = {**data, "route": "voicemail", "email": "praktijk@example.nl"}
+    assert admin.post("/admin/settings/periods", data=boxed).status_code == 200
+    assert stored_document(settings)["periods"][-1]["voicemail"] == {"email": ["praktijk@example.nl"]}
+
+
+def test_calls_show_local_time_and_the_route_in_words(admin: httpx.Client) -> None:
+    log_in(admin)
+    TwilioLikeClient(admin, public_url=PUBLIC_URL).post("/twilio/voice", {"CallSid": "CAlocal", "From": "+31612345678"})
+    page = admin.get("/admin/calls").text
+    assert "24-11-2026, 10:00" in page and "09:00" not in page  # 09:00 UTC is 10:00 in Amsterdam
+    assert "welkom" in page and "operators" not in page
+    admin.get("/admin/language/de")
+    german = admin.get("/admin/calls").text
+    assert "24.11.26, 10:00" in german and "Anrufe" in german
+
+
+def test_the_history_shows_who_changed_what_and_goes_back_to_a_version(admin: httpx.Client, settings: Settings) -> None:
+    token = log_in(admin)
+    first = stored_document(settings)
+    for rings in ("3", "5"):
+        assert admin.post("/admin/settings/rings", data={"rings": rings, "csrf": token}).status_code == 200
+    page = admin.get("/admin/history").text
+    assert page.count('class="version"') == 3 and page.count("Gewijzigd door") == 2
+    assert "Gewijzigd via de API of de opdrachtregel" in page  # the document applied from the CLI
+    newest = page.split('class="version"')[1]
+    assert re.search(r"<td>Aantal keer overgaan</td><td><code[^>]*>3</code></td><td><code[^>]*>5</code>", newest)
+    assert "24-11-2026, 10:00" in newest and "assistent@delinde.nl" in newest
+    oldest = int(re.findall(r'action="/admin/history/(\d+)/restore"', page)[-1])
+    back = admin.post(f"/admin/history/{oldest}/restore", data={"csrf": token})
+    assert back.status_code == 303 and stored_document(settings) == first
+    assert admin.get("/admin/history").text.count('class="version"') == 4  # going back is a change too
+    assert admin.post("/admin/history/999/restore", data={"csrf": token}).status_code == 404
+
+
+def test_staff_are_added_and_removed_and_change_their_own_password(admin: httpx.Client) -> None:
+    token = log_in(admin)
+    colleague = "balie@delinde.nl"
+    bad = admin.post("/admin/staff", data={"email": "balie", "password": "kort", "csrf": token})
+    assert bad.status_code == 422 and 'id="new-email-error"' in bad.text and 'id="new-password-error"' in bad.text
+    assert 'value="balie"' in bad.text  # typed, kept
+    added = admin.post("/admin/staff", data={"email": colleague, "password": "balie-wachtwoord", "csrf": token})
+    assert added.status_code == 200 and "balie@delinde.nl kan nu inloggen." in added.text
+    twice = admin.post("/admin/staff", data={"email": colleague, "password": "balie-wachtwoord", "csrf": token})
+    assert twice.status_code == 422 and "balie@delinde.nl kan al inloggen." in twice.text
+    with httpx.Client(base_url=admin.base_url) as other:
+        other_token = csrf(other.get("/admin/login").text)
+        login = {"email": colleague, "password": "balie-wachtwoord", "csrf": other_token}
+        assert other.post("/admin/login", data=login).status_code == 303
+    (colleague_id,) = re.findall(r'action="/admin/staff/(\d+)/remove"', added.text)
+    assert admin.post(f"/admin/staff/{colleague_id}/remove", data={"csrf": token}).status_code == 200
+    assert colleague not in admin.get("/admin/staff").text
+    wrong = admin.post("/admin/staff/password", data={"current": "fout", "new": "nieuw-wachtwoord", "csrf": token})
+    assert wrong.status_code == 422 and "Het huidige wachtwoord klopt niet." in wrong.text
+    changed = admin.post("/admin/staff/password", data={"current": PASSWORD, "new": "nieuw-wachtwoord", "csrf": token})
+    assert changed.status_code == 200 and "Uw wachtwoord is gewijzigd." in changed.text
+    with httpx.Client(base_url=admin.base_url) as other:
+        other_token = csrf(other.get("/admin/login").text)
+        old = other.post("/admin/login", data={"email": EMAIL, "password": PASSWORD, "csrf": other_token})
+        assert old.status_code == 401
+        new = other.post("/admin/login", data={"email": EMAIL, "password": "nieuw-wachtwoord", "csrf": other_token})
+        assert new.status_code == 303
+
+
+def test_the_texts_page_shows_what_a_caller_hears_through_the_week(admin: httpx.Client) -> None:
+    log_in(admin)
+    week = admin.get("/admin/texts").text.split('id="week"')[1].split("</ol>")[0]
+    moments = week.split("<strong>")[1:]
+    assert [moment.split("</strong>")[0] for moment in moments] == [
+        "Nu",
+        "Vanavond",
+        "Zondag",
+        "Volgende feestdag",
+        "In de volgende periode",
+    ]
+    assert "u spreekt met Huisartsenpraktijk De Linde" in moments[0]
+    assert "U belt buiten onze openingstijden." in moments[1] and "U belt buiten onze openingstijden." in moments[2]
+    assert "25 december 2026" in moments[3] or "25-12-2026" in moments[3]  # Christmas Day, in the period
+    assert "Tijdens de feestdagen belt u de waarneming." in moments[4]
+
+
+def test_the_information_message_is_switched_off_and_on(admin: httpx.Client, settings: Settings) -> None:
+    token = log_in(admin)
+    assert admin.post("/admin/texts/info", data={"info_text": "Iets", "csrf": token}).status_code == 200
+    assert "info" not in stored_document(settings)
+    empty = admin.post("/admin/texts/info", data={"info_text": " ", "info_on": "on", "csrf": token})
+    assert empty.status_code == 422 and 'id="info-error"' in empty.text and "info" not in stored_document(settings)
+    text = "De praktijk is vrijdag gesloten."
+    assert admin.post("/admin/texts/info", data={"info_text": text, "info_on": "on", "csrf": token}).status_code == 200
+    assert stored_document(settings)["info"] == {"text": text}
+    assert text in TwilioLikeClient(admin, public_url=PUBLIC_URL).post("/twilio/voice").text
+
+
+def test_the_closed_message_and_its_destination(admin: httpx.Client, settings: Settings) -> None:
+    token = log_in(admin)
+    data = {"closed_text": "Wij zijn gesloten.", "closed_kind": "dial", "csrf": token}
+    refused = admin.post("/admin/texts/closed", data=data)
+    assert refused.status_code == 422 and 'id="closed_route-error"' in refused.text
+    assert ">Wij zijn gesloten.</textarea>" in refused.text
+    assert admin.post("/admin/texts/closed", data={**data, "closed_dial": "020 777 7777"}).status_code == 200
+    assert stored_document(settings)["closed"] == {"greeting": {"text": "Wij zijn gesloten."}, "dial": ["+31207777777"]}
+
+
+def test_the_menu_is_edited_with_a_destination_for_every_option(admin: httpx.Client, settings: Settings) -> None:
+    token = log_in(admin)
+    menu = stored_document(settings)["menu"]
+    form = {"csrf": token}
+    for index, option in enumerate(menu):
+        kind = "dial" if "dial" in option else "voicemail"
+        form |= {f"key_{index}": option["key"], f"prompt_{index}": option["prompt"], f"kind_{index}": kind}
+        form |= {f"dial_{index}": ", ".join(option.get("dial", [])), f"email_{index}": "recept@example.nl"}
+        if option.get("emergency"):
+            form[f"emergency_{index}"] = "on"
+    form |= {"key_2": "3", "prompt_2": "Voor uitslagen, toets 3."}
+    refused = admin.post("/admin/texts/menu", data=form)
+    assert refused.status_code == 422 and 'id="menu_2-error"' in refused.text
+    assert 'value="Voor uitslagen, toets 3."' in refused.text and stored_document(settings)["menu"] == menu
+    saved = admin.post("/admin/texts/menu", data={**form, "kind_2": "dial", "dial_2": "050 333 3333"})
+    assert saved.status_code == 200
+    stored = stored_document(settings)["menu"]
+    assert stored[:2] == menu and stored[2] == {
+        "key": "3",
+        "prompt": "Voor uitslagen, toets 3.",
+        "dial": ["+31503333333"],
+    }
+
+
+def test_an_outbreak_notice_goes_live_from_a_template(admin: httpx.Client, settings: Settings) -> None:
+    token = log_in(admin)
+    filled = admin.post("/admin/texts/info/template", data={"template": "outbreak", "csrf": token})
+    assert filled.status_code == 200 and "Heeft u koorts of hoest u?" in filled.text
+    assert stored_document(settings)["info"]["text"] == "Wij zijn op werkdagen bereikbaar van acht tot vijf."
+    text = re.search(r'<textarea id="info" name="info_text"[^>]*>([^<]*)</textarea>', filled.text)
+    assert text is not None
+    saved = admin.post("/admin/texts/info", data={"info_text": text.group(1), "info_on": "on", "csrf": token})
+    assert saved.status_code == 200
+    spoken = re.search(r'<a href="(/media/[0-9a-f]+\.mp3)" download', saved.text)
+    assert spoken is not None, "the saved message is rendered as speech and offered as MP3"
+    mp3 = admin.get(spoken.group(1))
+    assert mp3.status_code == 200 and mp3.headers["content-type"] == "audio/mpeg" and len(mp3.content) > 1000
+    assert (
+        spoken.group(1).removesuffix(".mp3")
+        in TwilioLikeClient(admin, public_url=PUBLIC_URL).post("/twilio/voice").text
+    )  # callers hear the recording

@@ -1,7 +1,14 @@
 """Form fields as business-document parts: what staff type in the admin page, in the document's own shape."""
 
 import re
+from datetime import date
 from typing import Any, Literal
+
+import phonenumbers
+from babel.dates import format_date
+from babel.support import Translations
+
+from ivr.web.admin.problems import Problems
 
 OverflowKind = Literal["dial", "voicemail", "none"]
 
@@ -42,4 +49,81 @@ def overflow_fields(document: dict[str, Any]) -> dict[str, str]:
         "kind": kind,
         "dial": ", ".join(overflow.get("dial", [])),
         "email": ", ".join((overflow.get("voicemail") or {}).get("email", [])),
+    }
+
+
+def local_numbers(numbers: list[str], country: str) -> list[str]:
+    """Numbers as staff type them ('050 123 4567' in the Netherlands) in E.164; one that is not a number stays as
+    typed, so the document model names it in its refusal."""
+    found = []
+    for number in numbers:
+        try:
+            parsed = phonenumbers.parse(number, country)
+        except phonenumbers.NumberParseException:
+            found.append(number)
+            continue
+        valid = phonenumbers.is_valid_number(parsed)
+        found.append(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164) if valid else number)
+    return found
+
+
+def period_from_form(
+    words: Translations, start: str, end: str, text: str, route: str, dial: str, email: str, country: str
+) -> tuple[dict[str, Any] | None, Problems]:
+    """A period as the document writes it, or the problems with what was typed; a period always says where calls go
+    (without one the call would end after the greeting, which nobody adding a holiday means)."""
+    problems = Problems()
+    days = []
+    for name, value in (("period", start), ("period", end)):
+        try:
+            days.append(date.fromisoformat(value))
+        except ValueError:
+            problems.add(name, words.gettext("Give the first and the last day of the period."))
+            return None, problems
+    if not text.strip():
+        problems.add("period", words.gettext("Give the greeting callers hear during the period."))
+    destination: dict[str, Any] = {}
+    if route == "dial" and listed(dial):
+        destination = {"dial": local_numbers(listed(dial), country)}
+    elif route == "voicemail" and listed(email):
+        destination = {"voicemail": {"email": listed(email)}}
+    else:
+        problems.add("period_route", words.gettext("Say where calls go: a number or a voicemail box."))
+    if problems:
+        return None, problems
+    period = {"from": days[0].isoformat(), "to": days[1].isoformat(), "greeting": {"text": text.strip()}}
+    return {**period, **destination}, problems
+
+
+def overlapping(new: dict[str, Any], periods: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The first stored period sharing a day with `new` (dates as ISO text compare as dates)."""
+    for period in periods:
+        if period["from"] <= new["to"] and new["from"] <= period["to"]:
+            return period
+    return None
+
+
+def period_name(period: dict[str, Any], locale: str) -> str:
+    first = format_date(date.fromisoformat(period["from"]), "long", locale=locale)
+    last = format_date(date.fromisoformat(period["to"]), "long", locale=locale)
+    return f"{first} \u2013 {last}"
+
+
+def route_part(kind: str, dial: str, email: str, country: str) -> dict[str, Any]:
+    """Where calls go, as a menu option, the closed message or a period writes it; nothing for 'none'."""
+    if kind == "dial" and listed(dial):
+        return {"dial": local_numbers(listed(dial), country)}
+    if kind == "voicemail" and listed(email):
+        return {"voicemail": {"email": listed(email)}}
+    return {}
+
+
+def route_fields(part: dict[str, Any] | None) -> dict[str, str]:
+    """A stored destination as the form shows it (the voicemail box's e-mail addresses only)."""
+    part = part or {}
+    kind = "dial" if part.get("dial") else "voicemail" if part.get("voicemail") else "none"
+    return {
+        "kind": kind,
+        "dial": ", ".join(part.get("dial") or []),
+        "email": ", ".join((part.get("voicemail") or {}).get("email", [])),
     }

@@ -7,6 +7,7 @@ once, which is what someone uploading a greeting expects; a refused recording ch
 
 from typing import Annotated, Any
 
+from babel.support import Translations
 from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
@@ -18,11 +19,14 @@ from ivr.store import library, rendered
 from ivr.store.staff import StaffUser
 from ivr.uploads import MAX_UPLOAD_BYTES, store_recording
 from ivr.web.admin.pages import UserDep, check_csrf, common, document_of, page, save_parts, words
+from ivr.web.admin.problems import Problems, reworded
 from ivr.web.admin.waveform import picture
 from ivr.web.bodies import uploaded_file
 from ivr.web.services import Services, ServicesDep
 
 router = APIRouter(prefix="/greetings", include_in_schema=False)
+# A refused recording is shown at the upload field, not at the typed welcome's.
+_RECORDING = {"greeting": "recording"}
 GreetingId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
@@ -58,17 +62,33 @@ def _items(services: Services, user: StaffUser, document: dict[str, Any]) -> lis
 def _page(request: Request, services: Services, user: StaffUser, status_code: int = 200, **extra: Any) -> Response:
     shared = common(services, user)
     document = shared["document"]
-    response = page(
+    words_ = words(request, document)
+    items = _items(services, user, document)
+    for item in items:
+        item["engine_name"] = (
+            words_.gettext("recording") if item["engine"] == "upload" else words_.gettext("computer voice")
+        )
+    return page(
         request,
         "greetings.html",
         "greetings",
+        status_code=status_code,
         **shared,
-        recordings_list=_items(services, user, document),
+        page_title=words_.gettext("Greetings"),
+        recordings_list=items,
         greeting_text=(document.get("greeting") or {}).get("text", ""),
         **extra,
     )
-    response.status_code = status_code
-    return response
+
+
+def _notes(words_: Translations, notes: list[str]) -> list[str]:
+    """Advice from the audio and speech steps (English, for the CLI) in the page's language."""
+    general = words_.gettext("Listen to it once: it may be too long, too quiet or not yet spoken by a computer voice.")
+    return list(
+        dict.fromkeys(
+            general if again == reworded(words_, "") else again for again in (reworded(words_, note) for note in notes)
+        )
+    )
 
 
 @router.get("")
@@ -90,14 +110,21 @@ def upload_greeting(
     data = recording.file.read(MAX_UPLOAD_BYTES + 1)  # one byte more tells an oversized file from a full one
     try:
         media_id, report = store_recording(data, MediaStore(services.settings.media_dir), "welcome")
-    except AudioError as error:
-        return _page(request, services, user, 422, problems=[str(error)])
+    except AudioError:
+        refused = words(request).gettext(
+            "This file could not be made telephone-ready: use a recording of speech under two minutes "
+            "(WAV, MP3, M4A, OGG, FLAC or WebM)."
+        )
+        return _page(request, services, user, 422, problems=Problems({"recording": [refused]}))
     except BusyError as error:
-        busy = _page(request, services, user, 503, problems=[str(error)])
+        busy_text = words(request).gettext(
+            "Other recordings are being made telephone-ready right now; upload again in %(s)s seconds."
+        ) % {"s": error.retry_after_s}
+        busy = _page(request, services, user, 503, problems=Problems({"recording": [busy_text]}))
         busy.headers["Retry-After"] = str(error.retry_after_s)
         return busy
     name = recording.filename or "upload"
-    problems = save_parts(services, user, {"greeting": {"file": name, "media": media_id}})
+    problems = save_parts(services, user, {"greeting": {"file": name, "media": media_id}}, words(request), _RECORDING)
     if problems:
         return _page(request, services, user, 422, problems=problems)
     with services.database.transaction() as session:
@@ -111,7 +138,8 @@ def upload_greeting(
             now=services.clock(),
         )
     # Warnings (too long, noisy) are advice about a greeting that is in use, not problems that stopped it.
-    return _page(request, services, user, notice=words(request)["saved"], notes=report.warnings)
+    words_ = words(request)
+    return _page(request, services, user, notice=words_.gettext("Saved."), notes=_notes(words_, report.warnings))
 
 
 @router.post("/text")
@@ -121,13 +149,14 @@ def text_greeting(
     from ivr.commands import render_number
 
     check_csrf(request, csrf)
-    problems = save_parts(services, user, {"greeting": {"text": text.strip()}})
+    problems = save_parts(services, user, {"greeting": {"text": text.strip()}}, words(request))
     if problems:
-        return _page(request, services, user, 422, problems=problems)
+        return _page(request, services, user, 422, problems=problems, greeting_text=text)
     document = document_of(services, user)
     report = render_number(services.settings, document["numbers"][0], lambda _done, _total, _text: None)
     # Saved either way: until a text has a recording, callers hear it spoken by Twilio's <Say>.
-    return _page(request, services, user, notice=words(request)["saved"], notes=report.problems)
+    words_ = words(request)
+    return _page(request, services, user, notice=words_.gettext("Saved."), notes=_notes(words_, report.problems))
 
 
 def _chosen(
@@ -147,7 +176,9 @@ ChosenGreeting = Annotated[library.GreetingRecording, Depends(_chosen)]
 
 @router.post("/{greeting_id}/active")
 def make_active(request: Request, services: ServicesDep, user: UserDep, item: ChosenGreeting) -> Response:
-    problems = save_parts(services, user, {"greeting": {"file": item.file_name, "media": item.media_id}})
+    problems = save_parts(
+        services, user, {"greeting": {"file": item.file_name, "media": item.media_id}}, words(request), _RECORDING
+    )
     if problems:
         return _page(request, services, user, 422, problems=problems)
     return RedirectResponse("/admin/greetings", status_code=303)
@@ -156,7 +187,8 @@ def make_active(request: Request, services: ServicesDep, user: UserDep, item: Ch
 @router.post("/{greeting_id}/delete")
 def delete_greeting(request: Request, services: ServicesDep, user: UserDep, item: ChosenGreeting) -> Response:
     if item.media_id == (document_of(services, user).get("greeting") or {}).get("media"):
-        return _page(request, services, user, 409, problems=[words(request)["delete_active"]])
+        in_use = words(request).gettext("This greeting is in use; choose another one first.")
+        return _page(request, services, user, 409, problems=Problems({"form": [in_use]}))
     with services.database.transaction() as session:
         library.delete_greeting(session, user.business_id, item.id)
     return RedirectResponse("/admin/greetings", status_code=303)

@@ -1,154 +1,37 @@
-"""The admin page's words in Dutch and English."""
+"""The admin page's languages: gettext message catalogues, one per language, kept as the .po files in
+ivr/web/admin/locale/<language>/LC_MESSAGES/messages.po (extracted with `make catalogues`, see babel.cfg).
 
-LANGUAGES = ("nl", "en")
+The catalogues are compiled in memory when first used rather than shipped as .mo files: the .po file is then the
+only copy of the words, and a clean clone, an editable install and a wheel all read the same ones with no build
+step to forget. `tests/web/test_catalogues.py` holds every catalogue against the strings in the code.
+"""
 
-WORDS: dict[str, dict[str, str]] = {
-    "nl": {
-        "title": "Greetline beheer",
-        "skip": "Naar de inhoud",
-        "login": "Inloggen",
-        "logout": "Uitloggen",
-        "email": "E-mailadres",
-        "password": "Wachtwoord",
-        "login_failed": "E-mailadres of wachtwoord klopt niet.",
-        "login_throttled": "Te veel mislukte pogingen. Probeer het over {s} seconden opnieuw.",
-        "login_busy": "Er loggen nu veel mensen tegelijk in. Probeer het over een paar seconden opnieuw.",
-        "dashboard": "Overzicht",
-        "greetings": "Begroetingen",
-        "settings": "Instellingen",
-        "calls": "Gesprekken",
-        "hears_now": "Wat een beller nu hoort",
-        "human_after": "Een medewerker neemt op na {s} s.",
-        "no_human": "Geen medewerker neemt op.",
-        "today": "Gesprekken vandaag",
-        "none": "Nog geen.",
-        "rings": "Aantal keer overgaan",
-        "rings_help": "Daarna gaat het gesprek naar de doorschakeling.",
-        "seconds": "{rings} keer overgaan is ongeveer {s} seconden.",
-        "save": "Opslaan",
-        "saved": "Opgeslagen.",
-        "operators": "Telefoons van medewerkers (één per regel)",
-        "ring_mode": "Tegelijk of om de beurt",
-        "simultaneous": "Tegelijk",
-        "sequential": "Om de beurt",
-        "overflow": "Als niemand opneemt",
-        "overflow_dial": "Doorschakelen naar een nummer (bijv. een antwoorddienst)",
-        "overflow_voicemail": "Voicemail, per e-mail bezorgd",
-        "overflow_none": "Niets: de beller hoort dat niemand bereikbaar is",
-        "overflow_numbers": "Nummer(s) voor doorschakelen",
-        "overflow_emails": "E-mailadres(sen) voor voicemail",
-        "hours": "Openingstijden (per regel: dagen tijden, bijv. ma-vr 08:00-17:00)",
-        "holidays": "Gesloten op feestdagen",
-        "periods": "Tijdelijke instructies",
-        "from": "Van",
-        "to": "Tot en met",
-        "period_text": "Begroeting in die periode",
-        "dial": "Doorverbinden met",
-        "add_period": "Periode toevoegen",
-        "upload": "Opname uploaden",
-        "upload_help": "WAV, MP3, M4A, OGG, FLAC of WebM; wij maken hem telefoonklaar.",
-        "type_text": "Of typ de welkomsttekst",
-        "greeting_text": "Welkomsttekst",
-        "problems": "Los dit eerst op:",
-        "forward": "Doorschakelcodes voor uw mobiel",
-        "time": "Tijd",
-        "caller": "Beller",
-        "path": "Route",
-        "outcome": "Afloop",
-        "duration": "Duur",
-        "loudness": "Luidheid",
-        "engine": "Stem",
-        "waveform": "Golfvorm van",
-        "true_peak": "Piek",
-        "active": "In gebruik",
-        "make_active": "Deze laten horen",
-        "delete": "Verwijderen",
-        "delete_active": "Deze begroeting is in gebruik; laat eerst een andere horen.",
-        "notes": "Goed om te weten:",
-        "day": "Dag",
-        "all_outcomes": "Alle",
-        "show": "Tonen",
-        "remove_period": "Periode verwijderen:",
-        "periods_changed": "De lijst met periodes is intussen gewijzigd; kijk hem na en probeer het opnieuw.",
-        "language": "English",
-    },
-    "en": {
-        "title": "Greetline admin",
-        "skip": "Skip to content",
-        "login": "Log in",
-        "logout": "Log out",
-        "email": "E-mail address",
-        "password": "Password",
-        "login_failed": "E-mail address or password is wrong.",
-        "login_throttled": "Too many failed attempts. Try again in {s} seconds.",
-        "login_busy": "Many people are logging in right now. Try again in a few seconds.",
-        "dashboard": "Overview",
-        "greetings": "Greetings",
-        "settings": "Settings",
-        "calls": "Calls",
-        "hears_now": "What a caller hears now",
-        "human_after": "A person answers after {s} s.",
-        "no_human": "Nobody answers.",
-        "today": "Today's calls",
-        "none": "None yet.",
-        "rings": "Number of rings",
-        "rings_help": "After that the call goes to the overflow.",
-        "seconds": "{rings} rings is about {s} seconds.",
-        "save": "Save",
-        "saved": "Saved.",
-        "operators": "Staff phones (one per line)",
-        "ring_mode": "All at once or in turn",
-        "simultaneous": "All at once",
-        "sequential": "In turn",
-        "overflow": "When nobody answers",
-        "overflow_dial": "Put through to a number (e.g. an answering service)",
-        "overflow_voicemail": "Voicemail, delivered by e-mail",
-        "overflow_none": "Nothing: the caller hears that nobody can answer",
-        "overflow_numbers": "Number(s) to put through to",
-        "overflow_emails": "E-mail address(es) for voicemail",
-        "hours": "Opening hours (one per line: days times, e.g. mon-fri 08:00-17:00)",
-        "holidays": "Closed on public holidays",
-        "periods": "Temporary instructions",
-        "from": "From",
-        "to": "To (included)",
-        "period_text": "Greeting during that period",
-        "dial": "Put through to",
-        "add_period": "Add period",
-        "upload": "Upload a recording",
-        "upload_help": "WAV, MP3, M4A, OGG, FLAC or WebM; we make it telephone-ready.",
-        "type_text": "Or type the welcome",
-        "greeting_text": "Welcome text",
-        "problems": "Fix this first:",
-        "forward": "Forwarding codes for your mobile",
-        "time": "Time",
-        "caller": "Caller",
-        "path": "Path",
-        "outcome": "Outcome",
-        "duration": "Duration",
-        "loudness": "Loudness",
-        "engine": "Voice",
-        "waveform": "Waveform of",
-        "true_peak": "Peak",
-        "active": "In use",
-        "make_active": "Play this one",
-        "delete": "Delete",
-        "delete_active": "This greeting is in use; choose another one first.",
-        "notes": "Good to know:",
-        "day": "Day",
-        "all_outcomes": "All",
-        "show": "Show",
-        "remove_period": "Remove period:",
-        "periods_changed": "The list of periods has changed meanwhile; check it and try again.",
-        "language": "Nederlands",
-    },
-}
+from functools import cache
+from io import BytesIO
+from pathlib import Path
 
-DAY_NAMES = {"ma": "mon", "di": "tue", "wo": "wed", "do": "thu", "vr": "fri", "za": "sat", "zo": "sun"}
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+LANGUAGES = ("nl", "en", "de", "fr")
+DEFAULT_LANGUAGE = "nl"
+LOCALE_DIR = Path(__file__).with_name("locale")
+DOMAIN = "messages"
 
 
-def english_days(spec: str) -> str:
-    """Accept Dutch day abbreviations in the hours field (ma-vr) as well as English ones (mon-fri)."""
-    result = spec.lower()
-    for dutch, english in DAY_NAMES.items():
-        result = result.replace(dutch, english)
-    return result
+def catalogue_path(language: str) -> Path:
+    return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@cache
+def translations(language: str) -> Translations:
+    """The words of one of LANGUAGES (the default language's for any other)."""
+    if language not in LANGUAGES:
+        language = DEFAULT_LANGUAGE
+    with catalogue_path(language).open("rb") as po:
+        catalogue = read_po(po, locale=language, domain=DOMAIN)
+    compiled = BytesIO()
+    write_mo(compiled, catalogue)
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)

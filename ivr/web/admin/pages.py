@@ -2,25 +2,113 @@
 and saving a change through ivr.administration (the document model, the checker, the store)."""
 
 import secrets
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request
+from babel.dates import format_date
+from babel.support import Translations
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ivr import administration
 from ivr.errors import ConflictError, DocumentError, GreetlineError
 from ivr.store import businesses, rendered, staff
 from ivr.store.staff import StaffUser
-from ivr.web.admin.i18n import WORDS
+from ivr.web.admin import wording
+from ivr.web.admin.i18n import DEFAULT_LANGUAGE, LANGUAGES, translations
+from ivr.web.admin.problems import Problems, placed
 from ivr.web.services import Services, ServicesDep
 
 templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
+templates.env.add_extension("jinja2.ext.i18n")
 
 
-def words(request: Request) -> dict[str, str]:
-    return WORDS.get(request.session.get("lang", "nl"), WORDS["nl"])
+@pass_context
+def _gettext(context: Context, message: str) -> str:
+    words: Translations = context["words"]
+    return words.gettext(message)
+
+
+@pass_context
+def _ngettext(context: Context, singular: str, plural: str, count: int) -> str:
+    words: Translations = context["words"]
+    return words.ngettext(singular, plural, count)
+
+
+templates.env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+
+
+@pass_context
+def _local_time(context: Context, moment: datetime) -> str:
+    return wording.local_time(moment, context["timezone"], context["lang"])
+
+
+@pass_context
+def _phone(context: Context, number: str) -> str:
+    return wording.phone(number, context["country"])
+
+
+@pass_context
+def _phones(context: Context, numbers: list[str]) -> str:
+    return wording.phones(numbers, context["country"])
+
+
+@pass_context
+def _days(context: Context, spec: str) -> str:
+    return wording.days_in_words(context["words"], spec, context["lang"])
+
+
+@pass_context
+def _seconds(context: Context, value_s: float) -> str:
+    return wording.seconds(context["words"], value_s, context["lang"])
+
+
+@pass_context
+def _route(context: Context, path: list[str]) -> str:
+    return wording.route(context["words"], path, (context.get("document") or {}).get("rings", 4))
+
+
+@pass_context
+def _outcome(context: Context, value: str | None) -> str:
+    return wording.outcome(context["words"], value)
+
+
+@pass_context
+def _date(context: Context, value: str) -> str:
+    return format_date(date.fromisoformat(value), "long", locale=wording.calendar_locale(context["lang"]))
+
+
+templates.env.filters.update(
+    local_time=_local_time,
+    phone=_phone,
+    phones=_phones,
+    days=_days,
+    seconds=_seconds,
+    route=_route,
+    outcome=_outcome,
+    long_date=_date,
+)
+
+
+def language(request: Request, document: dict[str, Any] | None = None) -> str:
+    """The language the visitor chose, else the business's own, else Dutch."""
+    chosen = request.session.get("lang")
+    if chosen in LANGUAGES:
+        return str(chosen)
+    if document and document.get("language") in LANGUAGES:
+        return str(document["language"])
+    return DEFAULT_LANGUAGE
+
+
+def words(request: Request, document: dict[str, Any] | None = None) -> Translations:
+    return translations(language(request, document))
 
 
 def csrf_token(request: Request) -> str:
@@ -49,17 +137,23 @@ def _user(request: Request, services: ServicesDep) -> StaffUser:
 UserDep = Annotated[StaffUser, Depends(_user)]
 
 
-def page(request: Request, name: str, current: str | None, **context: Any) -> Response:
+def page(request: Request, name: str, current: str | None, status_code: int = 200, **context: Any) -> Response:
+    document = context.get("document")
+    lang = language(request, document)
+    problems = context.pop("problems", None) or Problems()
     base = {
-        "t": words(request),
-        "lang": request.session.get("lang", "nl"),
+        "words": translations(lang),
+        "lang": lang,
+        "languages": [(code, wording.language_name(code)) for code in LANGUAGES],
         "csrf": csrf_token(request),
         "page": current,
-        "problems": [],
+        "problems": problems,
         "notes": [],
         "notice": None,
+        "country": (document or {}).get("country", "NL"),
+        "timezone": (document or {}).get("timezone", "Europe/Amsterdam"),
     }
-    return templates.TemplateResponse(request, name, {**base, **context})
+    return templates.TemplateResponse(request, name, {**base, **context}, status_code=status_code)
 
 
 def document_of(services: Services, user: StaffUser) -> dict[str, Any]:
@@ -79,14 +173,50 @@ def recording_names(services: Services, user: StaffUser, language: str) -> dict[
     return {f"{services.settings.public_url}/media/{p.media_id}.wav": text for text, p in found.items()}
 
 
-def save_parts(services: Services, user: StaffUser, parts: dict[str, Any]) -> list[str]:
-    """Apply a change; returns problems to show (empty when saved)."""
+def save_parts(
+    services: Services,
+    user: StaffUser,
+    parts: dict[str, Any],
+    words: Translations,
+    fields: dict[str, str] | None = None,
+) -> Problems:
+    """Apply a change; returns the problems to show at their fields (none when saved)."""
     try:
-        administration.change_parts(services.database, user.business_id, parts, services.clock())
+        administration.change_parts(services.database, user.business_id, parts, services.clock(), user.email)
     except DocumentError as error:
-        return error.problems
+        return placed(words, error.problems, fields)
     except ConflictError:  # which other business has a number is not this business's to know
-        return [administration.NUMBER_UNAVAILABLE]
+        unavailable = words.gettext(
+            "A number here is not available to this business; keep the numbers it has, or contact support to add one."
+        )
+        return Problems({"numbers": [unavailable]})
     except GreetlineError as error:
-        return [str(error)]
-    return []
+        return placed(words, [str(error)], fields)
+    return Problems()
+
+
+def install_error_pages(app: FastAPI) -> None:
+    """Under /admin, a refused request is a page in the visitor's language with a way back, never raw JSON."""
+
+    def _admin_page(request: Request, status_code: int) -> Response:
+        words_ = words(request)
+        message = {
+            403: words_.gettext("This form has expired; reload the page and try again."),
+            404: words_.gettext("This page or item does not exist (any more)."),
+        }.get(status_code, words_.gettext("This request could not be handled; go back and check what you filled in."))
+        return page(request, "error.html", None, status_code=status_code, message=message)
+
+    async def on_http_error(request: Request, error: Exception) -> Response:
+        assert isinstance(error, StarletteHTTPException)
+        if request.url.path.startswith("/admin") and error.status_code >= 400:
+            return _admin_page(request, error.status_code)
+        return await http_exception_handler(request, error)
+
+    async def on_invalid_request(request: Request, error: Exception) -> Response:
+        assert isinstance(error, RequestValidationError)
+        if request.url.path.startswith("/admin"):
+            return _admin_page(request, 422)
+        return await request_validation_exception_handler(request, error)
+
+    app.add_exception_handler(StarletteHTTPException, on_http_error)
+    app.add_exception_handler(RequestValidationError, on_invalid_request)

@@ -7,10 +7,11 @@ the very next call. Forms carry a CSRF token kept in the signed session cookie.
 import math
 import secrets
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from babel.support import Translations
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
@@ -19,20 +20,33 @@ from ivr.callflow.model import Country
 from ivr.callflow.ringing import MAX_RINGS, MIN_RINGS
 from ivr.callflow.steps import Outcome
 from ivr.document.load import validate_document
-from ivr.forwarding import forward_codes
+from ivr.forwarding import forward_codes, no_answer_timer_s
 from ivr.simulator.caller import Transcript
 from ivr.store import calls, staff
 from ivr.store.staff import StaffUser
-from ivr.web.admin import greetings, pages
-from ivr.web.admin.forms import OverflowKind, listed, overflow_fields, overflow_part
-from ivr.web.admin.i18n import LANGUAGES, english_days
+from ivr.web.admin import greetings, history, pages, team, texts, wording
+from ivr.web.admin.forms import (
+    OverflowKind,
+    listed,
+    local_numbers,
+    overflow_fields,
+    overflow_part,
+    overlapping,
+    period_from_form,
+    period_name,
+)
+from ivr.web.admin.i18n import LANGUAGES, translations
 from ivr.web.admin.pages import UserDep
+from ivr.web.admin.problems import Problems, reworded
 from ivr.web.logins import HashingBusy
 from ivr.web.preview import caller_hears
 from ivr.web.services import Services, ServicesDep
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 router.include_router(greetings.router)
+router.include_router(history.router)
+router.include_router(team.router)
+router.include_router(texts.router)
 
 
 def _hears(services: Services, document: dict[str, Any]) -> Transcript:
@@ -58,7 +72,7 @@ BUSY_RETRY_S = 5
 
 
 def _login_page(request: Request, status_code: int, problem: str, retry_after_s: int | None = None) -> Response:
-    page = pages.page(request, "login.html", "login", problems=[problem])
+    page = pages.page(request, "login.html", "login", problems=Problems({"form": [problem]}))
     page.status_code = status_code
     if retry_after_s is not None:
         page.headers["Retry-After"] = str(retry_after_s)
@@ -77,7 +91,8 @@ async def login(
     guard, address = services.logins, request.client.host if request.client else "unknown"
     wait_s = math.ceil(guard.wait_s(email, address))
     if wait_s > 0:
-        return _login_page(request, 429, pages.words(request)["login_throttled"].format(s=wait_s), wait_s)
+        throttled = pages.words(request).gettext("Too many failed attempts. Try again in %(s)s seconds.")
+        return _login_page(request, 429, throttled % {"s": wait_s}, wait_s)
 
     def check() -> StaffUser | None:
         with services.database.transaction() as session:
@@ -86,10 +101,15 @@ async def login(
     try:
         user = await guard.check_password(check)
     except HashingBusy:
-        return _login_page(request, 503, pages.words(request)["login_busy"], BUSY_RETRY_S)
+        return _login_page(
+            request,
+            503,
+            pages.words(request).gettext("Many people are logging in right now. Try again in a few seconds."),
+            BUSY_RETRY_S,
+        )
     guard.record(email, address, succeeded=user is not None)
     if user is None:
-        return _login_page(request, 401, pages.words(request)["login_failed"])
+        return _login_page(request, 401, pages.words(request).gettext("E-mail address or password is wrong."))
     request.session["user"] = user.id
     request.session["epoch"] = user.session_epoch
     request.session["csrf"] = secrets.token_urlsafe(24)  # a fresh token after logging in
@@ -124,6 +144,18 @@ def _back_to(request: Request) -> str:
     return "/admin"
 
 
+def _heard(request: Request, services: Services, user: StaffUser, document: dict[str, Any]) -> dict[str, Any]:
+    """What a caller hears now, step by step in the page's language."""
+    lang = pages.language(request, document)
+    recordings = pages.recording_names(services, user, document.get("language", "nl"))
+    transcript = _hears(services, document)
+    steps = [
+        wording.heard_step(translations(lang), event, recordings, document.get("country", "NL"), lang)
+        for event in transcript.events
+    ]
+    return {"transcript": transcript, "heard": steps}
+
+
 @router.get("")
 def dashboard(request: Request, services: ServicesDep, user: UserDep) -> Response:
     common = pages.common(services, user)
@@ -132,14 +164,15 @@ def dashboard(request: Request, services: ServicesDep, user: UserDep) -> Respons
     services.call_log.flush()
     with services.database.transaction() as session:
         today = calls.recent(session, user.business_id, since=_local_midnight(document, local_today))
+    words = pages.words(request, document)
     return pages.page(
         request,
         "dashboard.html",
         "dashboard",
         **common,
-        transcript=_hears(services, document),
+        **_heard(request, services, user, document),
         calls=today,
-        recordings=pages.recording_names(services, user, document.get("language", "nl")),
+        page_title=words.gettext("Overview"),
     )
 
 
@@ -165,25 +198,89 @@ def call_log(
             outcome=outcome if outcome in CALL_OUTCOMES else None,
         )
     filters = {"day": day.isoformat() if day else "", "outcome": outcome, "outcomes": CALL_OUTCOMES}
-    return pages.page(request, "calls.html", "calls", **shared, calls=logged, filters=filters)
+    title = pages.words(request, shared["document"]).gettext("Calls")
+    return pages.page(request, "calls.html", "calls", **shared, calls=logged, filters=filters, page_title=title)
 
 
-def _settings_page(request: Request, services: Services, user: StaffUser, **extra: Any) -> Response:
+def _ring_words(words: Translations, meaning: administration.RingMeaning) -> tuple[str, list[str]]:
+    text = words.ngettext(
+        "%(num)d ring is about %(s)s seconds.", "%(num)d rings is about %(s)s seconds.", meaning.rings
+    ) % {"num": meaning.rings, "s": meaning.ringing_s}
+    return text, [reworded(words, warning) for warning in meaning.warnings]
+
+
+def _forward_words(words: Translations, document: dict[str, Any]) -> list[tuple[str, str]]:
+    """The forwarding codes with what each does; which code it is, is in its GSM service code (3GPP TS 22.030)."""
+    rings = document.get("rings", 4)
+    codes = forward_codes(rings, document["numbers"][0], Country(document.get("country", "NL")))
+    timer_s = no_answer_timer_s(rings, Country(document.get("country", "NL")))
+    meaning = {
+        "**61*": words.gettext("Not answered within %(s)s s (about %(rings)s rings): forward to Greetline")
+        % {"s": timer_s, "rings": rings},
+        "**67*": words.gettext("Busy: forward to Greetline"),
+        "**62*": words.gettext("Switched off or out of reach: forward to Greetline"),
+        "**21*": words.gettext("Always: every call goes to Greetline at once (holidays, closed days)"),
+        "##002": words.gettext("Cancel all forwarding"),
+    }
+    return [(code.code, meaning.get(code.code[:5], "")) for code in codes]
+
+
+def _form_values(document: dict[str, Any], lang: str) -> dict[str, Any]:
+    """What the settings forms show: the stored document, in the shape and language of the fields."""
+    overflow = overflow_fields(document)
+    hours = document.get("hours") or {}
+    return {
+        "operators": "\n".join(document.get("operators", [])),
+        "ring": document.get("ring", "simultaneous"),
+        "overflow_kind": overflow["kind"],
+        "overflow_dial": overflow["dial"],
+        "overflow_email": overflow["email"],
+        "hours": "".join(
+            f"{wording.days_for_form(days, lang)} {times if isinstance(times, str) else ', '.join(times)}\n"
+            for days, times in hours.items()
+        ),
+        "always_open": not hours,
+        "holidays": document.get("holidays", True),
+        "period_start": "",
+        "period_end": "",
+        "period_text": "",
+        "period_route": "dial",
+        "period_dial": "",
+        "period_email": "",
+    }
+
+
+def _settings_page(
+    request: Request,
+    services: Services,
+    user: StaffUser,
+    *,
+    problems: Problems | None = None,
+    typed: dict[str, Any] | None = None,
+    notice: str | None = None,
+) -> Response:
+    """The settings page; after a refused change the fields show what was typed, with the problems beside them."""
     common = pages.common(services, user)
     document = common["document"]
-    meaning = administration.ring_meaning(validate_document(document))
-    codes = forward_codes(document.get("rings", 4), document["numbers"][0], Country(document.get("country", "NL")))
+    lang = pages.language(request, document)
+    words = translations(lang)
+    ring_text, ring_warnings = _ring_words(words, administration.ring_meaning(validate_document(document)))
     return pages.page(
         request,
         "settings.html",
         "settings",
+        status_code=422 if problems else 200,
         **common,
-        rings=meaning,
-        transcript=_hears(services, document),
-        recordings=pages.recording_names(services, user, document.get("language", "nl")),
-        forward_codes=codes,
-        overflow=overflow_fields(document),
-        **extra,
+        **_heard(request, services, user, document),
+        page_title=words.gettext("Settings"),
+        rings=administration.ring_meaning(validate_document(document)),
+        ring_text=ring_text,
+        ring_warnings=ring_warnings,
+        forward_codes=_forward_words(words, document),
+        form={**_form_values(document, lang), **(typed or {})},
+        hours_example=f"{wording.days_for_form('mon-fri', lang)} 08:00-12:00, 13:00-17:00",
+        problems=problems or Problems(),
+        notice=notice,
     )
 
 
@@ -197,35 +294,36 @@ def ring_meaning(
     request: Request, services: ServicesDep, user: UserDep, rings: Annotated[int, Query(ge=MIN_RINGS, le=MAX_RINGS)]
 ) -> dict[str, Any]:
     """What a ring count would mean, before it is saved: the slider shows it as it moves."""
-    candidate = validate_document({**pages.document_of(services, user), "rings": rings})
-    meaning = administration.ring_meaning(candidate)
-    return {
-        "rings": meaning.rings,
-        "ringing_s": meaning.ringing_s,
-        "text": pages.words(request)["seconds"].format(rings=meaning.rings, s=meaning.ringing_s),
-        "warnings": meaning.warnings,
-    }
+    document = pages.document_of(services, user)
+    meaning = administration.ring_meaning(validate_document({**document, "rings": rings}))
+    text, warnings = _ring_words(pages.words(request, document), meaning)
+    return {"rings": meaning.rings, "ringing_s": meaning.ringing_s, "text": text, "warnings": warnings}
 
 
-def _after_save(request: Request, services: Services, user: StaffUser, problems: list[str]) -> Response:
-    notice = None if problems else pages.words(request)["saved"]
-    page = _settings_page(request, services, user, problems=problems, notice=notice)
+def _after_save(
+    request: Request, services: Services, user: StaffUser, problems: Problems, typed: dict[str, Any]
+) -> Response:
     if problems:
-        page.status_code = 422
-    return page
+        return _settings_page(request, services, user, problems=problems, typed=typed)
+    notice = pages.words(request, pages.document_of(services, user)).gettext("Saved.")
+    return _settings_page(request, services, user, notice=notice)
 
 
 @router.post("/settings/rings")
 def save_rings(
-    request: Request, services: ServicesDep, user: UserDep, rings: Annotated[str, Form()], csrf: Annotated[str, Form()]
+    request: Request,
+    services: ServicesDep,
+    user: UserDep,
+    csrf: Annotated[str, Form()],
+    rings: Annotated[str, Form()] = "",
 ) -> Response:
     pages.check_csrf(request, csrf)
-    problems = (
-        ["rings: give a whole number from 1 to 10"]
-        if not rings.isdigit()
-        else pages.save_parts(services, user, {"rings": int(rings)})
-    )
-    return _after_save(request, services, user, problems)
+    words = pages.words(request, pages.document_of(services, user))
+    if rings.isdigit():
+        problems = pages.save_parts(services, user, {"rings": int(rings)}, words)
+    else:
+        problems = Problems({"rings": [words.gettext("Choose from 1 to 10 rings.")]})
+    return _after_save(request, services, user, problems, {})
 
 
 @router.post("/settings/phones")
@@ -233,22 +331,41 @@ def save_phones(
     request: Request,
     services: ServicesDep,
     user: UserDep,
-    operators: Annotated[str, Form()],
-    ring: Annotated[str, Form()],
     csrf: Annotated[str, Form()],
+    operators: Annotated[str, Form()] = "",
+    ring: Annotated[str, Form()] = "simultaneous",
     overflow_kind: Annotated[OverflowKind | None, Form()] = None,
     overflow_dial: Annotated[str, Form()] = "",
     overflow_email: Annotated[str, Form()] = "",
 ) -> Response:
     pages.check_csrf(request, csrf)
-    parts: dict[str, Any] = {
-        "operators": listed(operators),
+    document = pages.document_of(services, user)
+    words = pages.words(request, document)
+    typed = {
+        "operators": operators,
         "ring": ring,
-        **overflow_part(
-            overflow_kind, overflow_dial, overflow_email, pages.document_of(services, user).get("overflow")
-        ),
+        "overflow_kind": overflow_kind or overflow_fields(document)["kind"],
+        "overflow_dial": overflow_dial,
+        "overflow_email": overflow_email,
     }
-    return _after_save(request, services, user, pages.save_parts(services, user, parts))
+    country = document.get("country", "NL")
+    problems = Problems()
+    staff_phones = local_numbers(listed(operators), country)
+    if not staff_phones:
+        problems.add("operators", words.gettext("Give at least one staff phone: calls ring there first."))
+    else:
+        parts: dict[str, Any] = {
+            "operators": staff_phones,
+            "ring": ring,
+            **overflow_part(
+                overflow_kind,
+                ", ".join(local_numbers(listed(overflow_dial), country)),
+                overflow_email,
+                document.get("overflow"),
+            ),
+        }
+        problems = pages.save_parts(services, user, parts, words)
+    return _after_save(request, services, user, problems, typed)
 
 
 @router.post("/settings/hours")
@@ -259,15 +376,28 @@ def save_hours(
     csrf: Annotated[str, Form()],
     hours: Annotated[str, Form()] = "",
     holidays: Annotated[str, Form()] = "",
+    always_open: Annotated[str, Form()] = "",
 ) -> Response:
     pages.check_csrf(request, csrf)
+    words = pages.words(request, pages.document_of(services, user))
+    typed = {"hours": hours, "holidays": holidays == "on", "always_open": always_open == "on"}
     parsed: dict[str, str] = {}
     for line in hours.splitlines():
         days, _, times = line.strip().partition(" ")
         if days:
-            parsed[english_days(days)] = times.strip()
-    problems = pages.save_parts(services, user, {"hours": parsed or None, "holidays": holidays == "on"})
-    return _after_save(request, services, user, problems)
+            parsed[wording.english_days(days)] = times.strip()
+    problems = Problems()
+    if parsed and always_open == "on":
+        problems.add("hours", words.gettext("Choose: opening hours, or always open; not both."))
+    elif not parsed and always_open != "on":
+        # An empty field would open the line day and night; that has to be a choice, not an accident.
+        problems.add(
+            "hours",
+            words.gettext("Give the opening hours, or tick 'Always open' if calls should come through day and night."),
+        )
+    else:
+        problems = pages.save_parts(services, user, {"hours": parsed or None, "holidays": holidays == "on"}, words)
+    return _after_save(request, services, user, problems, typed)
 
 
 @router.post("/settings/periods")
@@ -275,18 +405,39 @@ def add_period(
     request: Request,
     services: ServicesDep,
     user: UserDep,
-    start: Annotated[date, Form()],
-    end: Annotated[date, Form()],
-    text: Annotated[str, Form()],
     csrf: Annotated[str, Form()],
+    start: Annotated[str, Form()] = "",
+    end: Annotated[str, Form()] = "",
+    text: Annotated[str, Form()] = "",
+    route: Annotated[Literal["dial", "voicemail"], Form()] = "dial",
     dial: Annotated[str, Form()] = "",
+    email: Annotated[str, Form()] = "",
 ) -> Response:
     pages.check_csrf(request, csrf)
-    period: dict[str, Any] = {"from": start.isoformat(), "to": end.isoformat(), "greeting": {"text": text.strip()}}
-    if dial.strip():
-        period["dial"] = dial.strip()
-    current = pages.document_of(services, user).get("periods", [])
-    return _after_save(request, services, user, pages.save_parts(services, user, {"periods": [*current, period]}))
+    document = pages.document_of(services, user)
+    words = pages.words(request, document)
+    typed = {
+        "period_start": start,
+        "period_end": end,
+        "period_text": text,
+        "period_route": route,
+        "period_dial": dial,
+        "period_email": email,
+    }
+    current = document.get("periods", [])
+    new, problems = period_from_form(words, start, end, text, route, dial, email, document.get("country", "NL"))
+    if new is not None:
+        clash = overlapping(new, current)
+        if clash is not None:
+            lang = pages.language(request, document)
+            problems.add(
+                "period",
+                words.gettext("This period (%(new)s) overlaps the period %(old)s; change the dates or remove that one.")
+                % {"new": period_name(new, lang), "old": period_name(clash, lang)},
+            )
+        else:
+            problems = pages.save_parts(services, user, {"periods": [*current, new]}, words, {"periods": "period"})
+    return _after_save(request, services, user, problems, typed)
 
 
 @router.post("/settings/periods/{index}/delete")
@@ -301,7 +452,10 @@ def remove_period(
     """Remove the period at this place in the list, if it is still the one the page showed (by its first day)."""
     pages.check_csrf(request, csrf)
     current = list(pages.document_of(services, user).get("periods", []))
+    words = pages.words(request, pages.document_of(services, user))
     if index >= len(current) or current[index]["from"] != start.isoformat():
-        return _after_save(request, services, user, [pages.words(request)["periods_changed"]])
+        changed = words.gettext("The list of periods has changed meanwhile; check it and try again.")
+        return _after_save(request, services, user, Problems({"period": [changed]}), {})
     del current[index]
-    return _after_save(request, services, user, pages.save_parts(services, user, {"periods": current}))
+    problems = pages.save_parts(services, user, {"periods": current}, words, {"periods": "period"})
+    return _after_save(request, services, user, problems, {})

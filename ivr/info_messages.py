@@ -1,0 +1,62 @@
+"""Ready-made information messages filled from a business's own document: its name, the end of its next period,
+the stand-in's number and the out-of-hours number, numbers read out digit by digit. One function for the CLI,
+the API and the admin page."""
+
+from datetime import date
+from typing import Any
+
+import phonenumbers
+from babel.dates import format_date
+
+from ivr.document.lint import Finding, Level, lint
+from ivr.document.load import validate_document
+from ivr.errors import InputError
+from prompts.info_templates import fill_template
+
+# How a date is said in each language ("1 januari 2027"); British English for "en".
+_DATE_LOCALE = {"nl": "nl_NL", "en": "en_GB", "de": "de_DE", "fr": "fr_FR"}
+
+
+def spoken_digits(number: str) -> str:
+    """'+31209999999' as a caller dials it at home, digit by digit in its groups: '0 2 0, 9 9 9, 9 9 9 9'."""
+    parsed = phonenumbers.parse(number, None)
+    national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    groups = [group for group in national.replace("-", " ").replace("(", "").replace(")", "").split() if group]
+    return ", ".join(" ".join(group) for group in groups)
+
+
+def _next_period(document: dict[str, Any], today: date) -> dict[str, Any] | None:
+    coming = [period for period in document.get("periods", []) if period["to"] >= today.isoformat()]
+    return min(coming, key=lambda period: period["from"]) if coming else None
+
+
+def _values(document: dict[str, Any], today: date) -> dict[str, str]:
+    language = document.get("language", "nl")
+    period = _next_period(document, today)
+    values = {"business": document["business"]}
+    if period is not None:
+        values["until"] = format_date(date.fromisoformat(period["to"]), "long", locale=_DATE_LOCALE[language])
+        if period.get("dial"):
+            values["stand_in"] = spoken_digits(period["dial"][0])
+    referral = ((document.get("overflow") or {}).get("dial") or (document.get("closed") or {}).get("dial") or [])[:1]
+    if referral:
+        values["referral"] = spoken_digits(referral[0])
+    return values
+
+
+def ready_made(document: dict[str, Any], name: str, today: date) -> tuple[str, list[Finding]]:
+    """The template filled for this business, and what the greeting checker says about it as its information
+    message; InputError names what the business still lacks (a period with a stand-in, an overflow number)."""
+    try:
+        text = fill_template(name, document.get("language", "nl"), _values(document, today))
+    except ValueError as error:
+        hint = {
+            "until": "add a period (its last day is the date said)",
+            "stand_in": "add a period with a number to put calls through to",
+            "referral": "give an overflow number (dial:) for out-of-hours calls",
+        }
+        missing = str(error).rpartition(" needs ")[2]
+        raise InputError(f"{error}: {hint[missing]}" if missing in hint else str(error)) from None
+    findings = lint(validate_document({**document, "info": {"text": text}}))
+    # Its own findings, and any error it causes elsewhere (a caller waiting too long before a phone rings).
+    return text, [finding for finding in findings if finding.where == "info" or finding.level is Level.ERROR]

@@ -1,0 +1,116 @@
+"""/admin/history: every stored version of the business's document, who changed what and when (before and
+after, part by part), and going back to a version. Going back is itself a change: it is checked like any other
+and adds a version, so it can be undone in turn."""
+
+from typing import Annotated, Any
+
+import yaml
+from babel.support import Translations
+from fastapi import APIRouter, Form, HTTPException, Path, Request
+from fastapi.responses import RedirectResponse, Response
+
+from ivr import administration
+from ivr.errors import DocumentError, GreetlineError, NotFoundError
+from ivr.store import history
+from ivr.web.admin.pages import UserDep, check_csrf, common, page, words
+from ivr.web.admin.problems import Problems, placed
+from ivr.web.services import ServicesDep
+
+router = APIRouter(prefix="/history", include_in_schema=False)
+VersionId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+VERSIONS_SHOWN = 30
+
+
+def part_names(words_: Translations) -> dict[str, str]:
+    return {
+        "business": words_.gettext("Name"),
+        "numbers": words_.gettext("Phone numbers of the business"),
+        "language": words_.gettext("Language callers hear"),
+        "country": words_.gettext("Country"),
+        "timezone": words_.gettext("Time zone"),
+        "greeting": words_.gettext("Welcome"),
+        "info": words_.gettext("Information message"),
+        "menu": words_.gettext("Menu"),
+        "operators": words_.gettext("Staff phones"),
+        "ring": words_.gettext("All at once or in turn"),
+        "rings": words_.gettext("Number of rings"),
+        "overflow": words_.gettext("When nobody answers"),
+        "hours": words_.gettext("Opening hours"),
+        "holidays": words_.gettext("Closed on public holidays"),
+        "closed": words_.gettext("When closed"),
+        "periods": words_.gettext("Temporary instructions"),
+    }
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str | int | float | bool):
+        return str(value)
+    text: str = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, sort_keys=False, width=10_000)
+    return text.strip()
+
+
+def changes(before: dict[str, Any] | None, after: dict[str, Any], names: dict[str, str]) -> list[dict[str, str]]:
+    """The parts that differ, in the document's order, each with its value before and after."""
+    before = before or {}
+    keys = list(dict.fromkeys([*after, *before]))
+    return [
+        {"part": names.get(key, key), "before": _shown(before.get(key)), "after": _shown(after.get(key))}
+        for key in keys
+        if before.get(key) != after.get(key)
+    ]
+
+
+def _page(request: Request, services: ServicesDep, user: UserDep, status_code: int = 200, **extra: Any) -> Response:
+    shared = common(services, user)
+    words_ = words(request, shared["document"])
+    with services.database.transaction() as session:
+        found = history.versions(session, user.business_id, VERSIONS_SHOWN + 1)
+    names = part_names(words_)
+    shown = [
+        {
+            "id": version.id,
+            "changed_at": version.changed_at,
+            "changed_by": version.changed_by,
+            "current": index == 0,
+            "changes": changes(found[index + 1].document if index + 1 < len(found) else None, version.document, names),
+        }
+        for index, version in enumerate(found[:VERSIONS_SHOWN])
+    ]
+    return page(
+        request,
+        "history.html",
+        "history",
+        status_code=status_code,
+        **shared,
+        page_title=words_.gettext("History"),
+        versions=shown,
+        **extra,
+    )
+
+
+@router.get("")
+def history_page(request: Request, services: ServicesDep, user: UserDep) -> Response:
+    return _page(request, services, user)
+
+
+@router.post("/{version_id}/restore")
+def restore(
+    request: Request, services: ServicesDep, user: UserDep, version_id: VersionId, csrf: Annotated[str, Form()]
+) -> Response:
+    check_csrf(request, csrf)
+    try:
+        with services.database.transaction() as session:
+            chosen = history.version(session, user.business_id, version_id)
+    except NotFoundError:
+        raise HTTPException(404, "no such version") from None
+    try:
+        administration.replace_document(
+            services.database, user.business_id, chosen.document, services.clock(), user.email
+        )
+    except DocumentError as error:
+        return _page(request, services, user, 422, problems=placed(words(request), error.problems))
+    except GreetlineError as error:
+        return _page(request, services, user, 422, problems=Problems({"form": [str(error)]}))
+    return RedirectResponse("/admin/history", status_code=303)

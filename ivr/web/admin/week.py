@@ -1,0 +1,75 @@
+"""What a caller hears at the moments staff plan for: now, tonight, Sunday morning, the next public holiday,
+inside the next period; each a preview call (ivr.web.preview) against the stored configuration."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.support import Translations
+
+from ivr.callflow.model import Country
+from ivr.callflow.schedule import public_holiday
+from ivr.web.admin import wording
+from ivr.web.preview import caller_hears
+from ivr.web.services import Services
+
+# Moments inside the day: late evening for "tonight", mid-morning for a day that is not today.
+TONIGHT = time(22, 0)
+MORNING = time(11, 0)
+# How far ahead to look for the next public holiday.
+HOLIDAY_HORIZON_DAYS = 400
+
+
+@dataclass(frozen=True)
+class Moment:
+    label: str
+    when: str
+    heard: list[wording.HeardStep]
+    person_after: str
+
+
+def _next_holiday(country: str, today: date) -> date | None:
+    for offset in range(1, HOLIDAY_HORIZON_DAYS):
+        day = today + timedelta(days=offset)
+        if public_holiday(Country(country), day):
+            return day
+    return None
+
+
+def moments(
+    services: Services, document: dict[str, Any], recordings: dict[str, str], words: Translations, language: str
+) -> list[Moment]:
+    """`recordings`: the business's texts by the URL their rendered speech plays from."""
+    zone = ZoneInfo(document["timezone"])
+    now = services.clock().astimezone(zone)
+    today = now.date()
+    sunday = today + timedelta(days=(6 - today.weekday()) or 7)
+    wanted: list[tuple[str, datetime]] = [
+        (words.gettext("Now"), now),
+        (words.gettext("Tonight"), datetime.combine(today, TONIGHT, zone)),
+        (words.gettext("Sunday"), datetime.combine(sunday, MORNING, zone)),
+    ]
+    holiday = _next_holiday(document.get("country", "NL"), today)
+    if holiday is not None:
+        wanted.append((words.gettext("Next public holiday"), datetime.combine(holiday, MORNING, zone)))
+    coming = sorted(p["from"] for p in document.get("periods", []) if p["to"] >= today.isoformat())
+    if coming:
+        first = max(date.fromisoformat(coming[0]), today + timedelta(days=1))
+        wanted.append((words.gettext("In the next period"), datetime.combine(first, MORNING, zone)))
+    found = []
+    for label, moment in wanted:
+        transcript = caller_hears(services, document, moment)
+        steps = [
+            wording.heard_step(words, event, recordings, document.get("country", "NL"), language)
+            for event in transcript.events
+            if event.kind in ("say", "play", "dial", "record", "hangup")
+        ]
+        person = (
+            words.gettext("A person answers after %(s)s.")
+            % {"s": wording.seconds(words, transcript.human_after_s, language)}
+            if transcript.human_after_s is not None
+            else words.gettext("Nobody answers.")
+        )
+        found.append(Moment(label, wording.local_time(moment, document["timezone"], language), steps, person))
+    return found
