@@ -362,7 +362,9 @@ def test_the_information_message_is_switched_off_and_on(admin: httpx.Client, set
     text = "De praktijk is vrijdag gesloten."
     assert admin.post("/admin/texts/info", data={"info_text": text, "info_on": "on", "csrf": token}).status_code == 200
     assert stored_document(settings)["info"] == {"text": text}
-    assert text in TwilioLikeClient(admin, public_url=PUBLIC_URL).post("/twilio/voice").text
+    spoken = re.search(r'<a href="/media/([0-9a-f]+)\.mp3" download', admin.get("/admin/texts").text)
+    assert spoken is not None  # rendered as speech when saved: callers hear the recording
+    assert spoken.group(1) in TwilioLikeClient(admin, public_url=PUBLIC_URL).post("/twilio/voice").text
 
 
 def test_the_closed_message_and_its_destination(admin: httpx.Client, settings: Settings) -> None:
