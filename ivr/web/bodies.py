@@ -16,7 +16,7 @@ from fastapi import HTTPException, Request
 from starlette.datastructures import UploadFile
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from audio.normalize import MAX_UPLOAD_BYTES
+from audio.targets import MAX_UPLOAD_BYTES
 
 KIB = 1024
 MIB = 1024 * KIB
