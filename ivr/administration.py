@@ -1,19 +1,21 @@
 """What staff change about a business, through the API (and later the admin page): the same document model,
 the same validation and checker as `greetline apply`, the same store; a change is heard from the next call."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import phonenumbers
 
-from ivr.applying import linted
+from ivr.applying import check_data
 from ivr.callflow.model import Country
 from ivr.callflow.ringing import RING_CYCLE_S, dial_timeout_s, ringing_s
 from ivr.document.lint import Finding
-from ivr.document.load import document_data, validate_document
+from ivr.document.load import document_data
 from ivr.document.model import BusinessDocument
 from ivr.errors import DocumentError
+from ivr.measured import stored_durations
 from ivr.store import businesses
 from ivr.store.businesses import StoredBusiness
 from ivr.store.database import Database
@@ -31,12 +33,16 @@ class Saved:
     warnings: list[Finding]
 
 
-def checked(data: dict[str, Any]) -> tuple[BusinessDocument, list[Finding]]:
-    return linted(validate_document(data))
+def checked(
+    data: dict[str, Any], durations_s: Mapping[str, float] | None = None
+) -> tuple[BusinessDocument, list[Finding]]:
+    """Every problem at once (validation and checker); durations as measured from the business's audio."""
+    return check_data(data, durations_s).accepted()
 
 
 def replace_document(database: Database, business_id: int, data: dict[str, Any], now: datetime) -> Saved:
-    document, warnings = checked(data)
+    language = data.get("language", "nl") if isinstance(data.get("language"), str) else "nl"
+    document, warnings = checked(data, stored_durations(database, business_id, language))
     with database.transaction() as session:
         stored = businesses.replace(
             session, business_id, document.business, list(document.numbers), document_data(document), now

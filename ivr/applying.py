@@ -1,10 +1,18 @@
 """Applying a business document and exporting it again: all or nothing, every problem reported at once."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from ivr.document.lint import Finding, errors, lint
-from ivr.document.load import document_data, dump_document, parse_document, validate_document
+from ivr.document.lint import Finding, Level, errors, lint
+from ivr.document.load import (
+    PLACEHOLDER_NUMBERS,
+    document_data,
+    dump_document,
+    read_yaml,
+    salvaged,
+    validate_document,
+)
 from ivr.document.model import BusinessDocument
 from ivr.document.phones import e164
 from ivr.errors import DocumentError, InputError, NotFoundError
@@ -24,21 +32,53 @@ class Applied:
     warnings: list[Finding]
 
 
-def linted(document: BusinessDocument) -> tuple[BusinessDocument, list[Finding]]:
-    """The greeting checker's errors refuse a document whole (as validation errors do); warnings are returned."""
-    findings = lint(document)
-    refused = errors(findings)
-    if refused:
-        raise DocumentError([f"{finding.where}: {finding.message}" for finding in refused])
-    return document, findings
+@dataclass(frozen=True)
+class Checked:
+    """A document (None when it does not validate) and every finding: validation problems and the checker's."""
+
+    document: BusinessDocument | None
+    findings: list[Finding]
+
+    def accepted(self) -> tuple[BusinessDocument, list[Finding]]:
+        """The document and its warnings; any error refuses it whole, listing every error."""
+        refused = errors(self.findings)
+        if refused or self.document is None:
+            raise DocumentError([f"{finding.where}: {finding.message}" for finding in refused])
+        return self.document, self.findings
 
 
-def check_text(text: str) -> tuple[BusinessDocument, list[Finding]]:
-    return linted(parse_document(text))
+def as_finding(problem: str) -> Finding:
+    where, _, message = problem.partition(": ")
+    return Finding(Level.ERROR, where, message) if message else Finding(Level.ERROR, "document", problem)
+
+
+def check_data(data: object, durations_s: Mapping[str, float] | None = None, today: date | None = None) -> Checked:
+    """Validate and check in one run: when validation refuses parts, the checker still looks at the rest."""
+    try:
+        document = validate_document(data)
+    except DocumentError as error:
+        rest, later = salvaged(data)
+        problems = [as_finding(problem) for problem in error.problems + later]
+        found = lint(rest, durations_s, today) if rest is not None else []
+        stand_ins = PLACEHOLDER_NUMBERS.values()
+        found = [finding for finding in found if not any(number in finding.message for number in stand_ins)]
+        return Checked(None, problems + [finding for finding in found if finding not in problems])
+    return Checked(document, lint(document, durations_s, today))
+
+
+def linted(
+    document: BusinessDocument, durations_s: Mapping[str, float] | None = None
+) -> tuple[BusinessDocument, list[Finding]]:
+    """The checker's errors refuse a document whole (as validation errors do); warnings are returned."""
+    return Checked(document, lint(document, durations_s)).accepted()
+
+
+def check_text(text: str, durations_s: Mapping[str, float] | None = None) -> Checked:
+    return check_data(read_yaml(text), durations_s)
 
 
 def apply_text(database: Database, text: str, now: datetime) -> Applied:
-    document, warnings = check_text(text)
+    document, warnings = check_text(text).accepted()
     return Applied(apply_document(database, document, now), warnings)
 
 

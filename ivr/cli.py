@@ -84,10 +84,23 @@ def _render(args: argparse.Namespace) -> int:
 
 
 def _lint(args: argparse.Namespace) -> int:
+    from ivr.applying import as_finding
     from ivr.commands import lint_file
 
-    findings = lint_file(Path(args.file))
-    print("\n".join(findings) if findings else f"{args.file}: no problems found")
+    try:
+        findings = lint_file(Path(args.file)).findings
+    except DocumentError as error:  # not YAML at all: nothing else can be checked
+        findings = [as_finding(problem) for problem in error.problems]
+    for finding in findings:
+        print(finding)
+    refused = sum(1 for finding in findings if finding.level.value == "error")
+    if refused:
+        print(
+            f"greetline: error: {refused} error(s); apply refuses this document until they are fixed", file=sys.stderr
+        )
+        return 1
+    if not findings:
+        print(f"{args.file}: no problems found")
     return 0
 
 

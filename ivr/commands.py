@@ -2,6 +2,7 @@
 
 import secrets
 import sys
+import tempfile
 from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -9,8 +10,10 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from ivr.applying import apply_document, check_text, export_document
-from ivr.errors import GreetlineError, InputError
+from ivr.applying import Checked, apply_document, as_finding, check_data, check_text, export_document
+from ivr.document.lint import Finding, lint
+from ivr.document.load import document_data, read_yaml, validate_document
+from ivr.errors import DocumentError, GreetlineError, InputError
 from ivr.settings import Settings
 from ivr.simulator.caller import CallPlan, SimulatedCall, Transcript
 from ivr.simulator.local_server import running_server
@@ -35,19 +38,45 @@ def read_document(path: Path) -> str:
         raise InputError(f"{path} is not UTF-8 text; save it as UTF-8 YAML") from None
 
 
-def lint_file(path: Path) -> list[str]:
-    """The checker's findings as lines; raises DocumentError when there are errors."""
-    _document, warnings = check_text(read_document(path))
-    return [str(finding) for finding in warnings]
+def lint_file(path: Path) -> Checked:
+    """Every finding at once: validation problems, unusable recordings and the checker's findings on the rest.
+    Recordings the document names are normalised (into a scratch store) to measure what callers will hear."""
+    from audio.media import MediaStore
+    from ivr.measured import upload_durations
+    from ivr.uploads import attach_uploads
+
+    data = read_yaml(read_document(path))
+    durations: dict[str, float] = {}
+    unusable: list[Finding] = []
+    try:
+        document = validate_document(data)
+    except DocumentError:
+        return check_data(data)
+    with tempfile.TemporaryDirectory(prefix="greetline-lint-") as scratch:
+        media = MediaStore(Path(scratch))
+        try:
+            document, _notes = attach_uploads(document, path.parent, media)
+            durations = upload_durations(document, media)
+        except DocumentError as error:
+            unusable = [as_finding(problem) for problem in error.problems]
+    checked = check_data(document_data(document), durations)
+    return Checked(checked.document, unusable + checked.findings)
 
 
 def apply_file(settings: Settings, path: Path, *, render: bool, progress: "Progress | None" = None) -> list[str]:
     """Check, store recordings the document names, apply, then render its texts. Returns the lines to print."""
     from audio.media import MediaStore
+    from ivr.measured import upload_durations
     from ivr.uploads import attach_uploads
 
-    document, findings = check_text(read_document(path))
-    document, upload_notes = attach_uploads(document, path.parent, MediaStore(settings.media_dir))
+    media = MediaStore(settings.media_dir)
+    checked = check_text(read_document(path))
+    if checked.document is None:
+        checked.accepted()  # refuses, listing every problem
+    assert checked.document is not None
+    document, upload_notes = attach_uploads(checked.document, path.parent, media)
+    # Checked again with the recordings measured: an upload's length is known only now.
+    document, findings = Checked(document, lint(document, upload_durations(document, media))).accepted()
     migrate(settings)
     database = Database(settings.database_url)
     try:

@@ -64,7 +64,7 @@ class DialStatus(StrEnum):
 
 
 def speak(prompt: Prompt, language: Language) -> Speech:
-    return Play(prompt.media_id) if prompt.media_id else Say(prompt.text, language)
+    return Play(prompt.media_id, prompt.text) if prompt.media_id else Say(prompt.text, language)
 
 
 def _dial_ended_hook(stage: DialStage, **extra: str) -> Webhook:
@@ -143,8 +143,9 @@ def incoming(business: Business, now: datetime) -> Decision:
         return Decision(steps, f"period:{period.first_day.isoformat()}", Outcome.CLOSED)
     if isinstance(current, Holiday | OutsideHours):
         closed = business.closed
+        message = business.texts.holiday if isinstance(current, Holiday) else closed.greeting
         steps = (
-            speak(closed.greeting, business.language),
+            speak(message, business.language),
             *_go_to(business, closed.destination, _dial_ended_hook(DialStage.CLOSED)),
         )
         reason = f"closed:holiday:{current.name}" if isinstance(current, Holiday) else "closed:hours"

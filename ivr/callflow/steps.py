@@ -32,6 +32,8 @@ class Say:
 @dataclass(frozen=True)
 class Play:
     media_id: str
+    # The words of the recording, for people reading a path or a transcript; Twilio only gets the media.
+    text: str = field(default="", compare=False)
 
 
 Speech = Say | Play

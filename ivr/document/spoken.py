@@ -31,7 +31,14 @@ def _prompts(business: Business) -> list[tuple[Prompt, Kind]]:
     texts = business.texts
     found += [
         (prompt, "other")
-        for prompt in (texts.menu_retry, texts.voicemail, texts.whisper, texts.unavailable, texts.goodbye)
+        for prompt in (
+            texts.menu_retry,
+            texts.voicemail,
+            texts.whisper,
+            texts.unavailable,
+            texts.goodbye,
+            texts.holiday,
+        )
     ]
     return found
 

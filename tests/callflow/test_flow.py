@@ -67,7 +67,7 @@ def test_sequential_operators_ring_one_at_a_time() -> None:
 
 CLOSED_CASES = [
     ("outside hours: closed greeting and voicemail", TUESDAY_NIGHT, {}, (Say("Wij zijn gesloten.", NL), *VOICEMAIL)),
-    ("public holiday: same", CHRISTMAS_DAY, {}, (Say("Wij zijn gesloten.", NL), *VOICEMAIL)),
+    ("public holiday: the holiday message", CHRISTMAS_DAY, {}, (Say("Vandaag is het een feestdag.", NL), *VOICEMAIL)),
     (
         "closed with an emergency number dials it",
         TUESDAY_NIGHT,
