@@ -3,7 +3,7 @@ the same validation and checker as `greetline apply`, the same store; a change i
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import phonenumbers
@@ -34,15 +34,15 @@ class Saved:
 
 
 def checked(
-    data: dict[str, Any], durations_s: Mapping[str, float] | None = None
+    data: dict[str, Any], durations_s: Mapping[str, float] | None = None, today: date | None = None
 ) -> tuple[BusinessDocument, list[Finding]]:
     """Every problem at once (validation and checker); durations as measured from the business's audio."""
-    return check_data(data, durations_s).accepted()
+    return check_data(data, durations_s, today).accepted()
 
 
 def replace_document(database: Database, business_id: int, data: dict[str, Any], now: datetime) -> Saved:
     language = data.get("language", "nl") if isinstance(data.get("language"), str) else "nl"
-    document, warnings = checked(data, stored_durations(database, business_id, language))
+    document, warnings = checked(data, stored_durations(database, business_id, language), now.date())
     with database.transaction() as session:
         stored = businesses.replace(
             session, business_id, document.business, list(document.numbers), document_data(document), now

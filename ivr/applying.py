@@ -73,12 +73,12 @@ def linted(
     return Checked(document, lint(document, durations_s)).accepted()
 
 
-def check_text(text: str, durations_s: Mapping[str, float] | None = None) -> Checked:
-    return check_data(read_yaml(text), durations_s)
+def check_text(text: str, durations_s: Mapping[str, float] | None = None, today: date | None = None) -> Checked:
+    return check_data(read_yaml(text), durations_s, today)
 
 
 def apply_text(database: Database, text: str, now: datetime) -> Applied:
-    document, warnings = check_text(text).accepted()
+    document, warnings = check_text(text, today=now.date()).accepted()
     return Applied(apply_document(database, document, now), warnings)
 
 

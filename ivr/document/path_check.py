@@ -141,6 +141,8 @@ Collect = Callable[[str, Level, str, Callable[[str, float, int], str]], _Collect
 def _message_without_record(
     path: CallPath, words: PathWords, places: dict[str, str], described: str, collect: Collect
 ) -> None:
+    if path.ending is Ending.HUMAN:  # someone answered: they take the message
+        return
     for position, event in enumerate(path.events):
         if event.kind is EventKind.HEARS and words.asks_for_message(event.text):
             later = path.events[position + 1 :]
@@ -185,7 +187,7 @@ def _timings(
     where = f"menu[{emergency_keys[path.keys[0]]}]"
     if waited.at_s > MAX_SECONDS_TO_HUMAN:
         collect("emergency-key", Level.ERROR, where, _emergency_key_message).add(described, waited.at_s)
-    after = events[events.index(waited) + 1 :]
+    after = [event for event in events[events.index(waited) + 1 :] if event.kind is not EventKind.HEARS]
     if after and after[0].kind is EventKind.RECORDS:
         collect("emergency-box", Level.WARNING, where, _emergency_box_message).add(described)
     if len(after) >= 2 and after[0].kind is EventKind.RINGS and after[1].kind is EventKind.ANSWERED:

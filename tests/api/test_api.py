@@ -208,3 +208,19 @@ def test_what_a_caller_hears_takes_a_time_with_its_zone_and_is_not_logged(api: S
     for odd in ["0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59", "1969-12-31T23:00:00-02:00"]:
         answer = api.http.get(path, params={"at": odd}, headers=api.as_key(api.demo_key))
         assert answer.status_code == 422 and "give a time between" in answer.text, odd
+
+
+def test_a_document_with_a_trap_is_refused_naming_the_path(api: Setup) -> None:
+    path = f"/api/v1/businesses/{api.demo_id}/config"
+    before = api.http.get(path, headers=api.as_key(api.demo_key)).json()
+    trap = dict(before, closed={"greeting": {"text": "Spreek na de toon een bericht in."}}, numbers=["0501234567"])
+    trap.pop("overflow")
+    response = api.http.put(path, json=trap, headers=api.as_key(api.demo_key))
+    assert response.status_code == 422
+    problems = response.json()["detail"]["problems"]
+    assert any(problem.startswith("numbers[0]:") for problem in problems)  # validation and paths in one answer
+    assert any(
+        problem.startswith("closed.greeting: maandag 's nachts → gesloten → tekst vraagt om een bericht → ophangen")
+        for problem in problems
+    ), problems
+    assert api.http.get(path, headers=api.as_key(api.demo_key)).json() == before
