@@ -104,6 +104,16 @@ def _lint(args: argparse.Namespace) -> int:
     return 0
 
 
+def _holidays(args: argparse.Namespace) -> int:
+    from ivr.callflow.model import Country
+    from ivr.document.holidays import holidays_of
+
+    country = Country("GB" if args.country.upper() == "UK" else args.country.upper())
+    for day, name in holidays_of(country, args.year or date.today().year):
+        print(f"{day.isoformat()}  {day:%a}  {name}")
+    return 0
+
+
 def _export(args: argparse.Namespace) -> int:
     from ivr.commands import export_number
 
@@ -170,6 +180,19 @@ def _register_document_commands(commands: Any) -> None:
     )
     lint.add_argument("file", help="path to the YAML document")
     lint.set_defaults(func=_lint)
+
+    holidays = commands.add_parser(
+        "holidays",
+        help="list a country's public holidays by the names holidays: accepts",
+        description="Print a country's public holidays for a year. A document's holidays: list closes the business "
+        "on the ones it names (exactly as printed here), or on dates written MM-DD (every year) or YYYY-MM-DD (once).",
+        epilog="example: greetline holidays NL --year 2026",
+    )
+    holidays.add_argument(
+        "country", type=str.upper, choices=["NL", "BE", "DE", "FR", "GB", "UK", "US"], help="the business's country"
+    )
+    holidays.add_argument("--year", type=int, help="the year to list (default: this year)")
+    holidays.set_defaults(func=_holidays)
 
     render = commands.add_parser(
         "render",

@@ -78,9 +78,14 @@ def _keys_revoke(args: argparse.Namespace) -> int:
 
 def _staff_create(args: argparse.Namespace) -> int:
     from ivr.commands import migrate
+    from ivr.document.phones import email
     from ivr.store import businesses, staff
     from ivr.store.database import Database
 
+    try:
+        address = email(args.email)
+    except ValueError as error:
+        raise InputError(f"--email: {error}") from None
     password = args.password or secrets.token_urlsafe(12)
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InputError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
@@ -93,7 +98,7 @@ def _staff_create(args: argparse.Namespace) -> int:
             if stored is None:
                 raise InputError(f"no business answers {args.business}; apply its document first")
             user = staff.set_login(
-                session, business_id=stored.id, email=args.email, password=password, now=datetime.now(UTC)
+                session, business_id=stored.id, email=address, password=password, now=datetime.now(UTC)
             )
     finally:
         database.dispose()
@@ -139,7 +144,7 @@ def register(commands: Any) -> None:
         epilog="example: greetline staff create --business +31501234567 --email assistent@delinde.nl",
     )
     create_login.add_argument("--business", required=True, metavar="NUMBER", help="a number of the business")
-    create_login.add_argument("--email", required=True)
+    create_login.add_argument("--email", required=True, help="the login: the staff member's e-mail address")
     create_login.add_argument(
         "--password", help=f"at least {MIN_PASSWORD_LENGTH} characters; default: a random one, printed"
     )

@@ -235,7 +235,10 @@ def save_hours(
         days, _, times = line.strip().partition(" ")
         if days:
             parsed[english_days(days)] = times.strip()
-    problems = pages.save_parts(services, user, {"hours": parsed or None, "holidays": holidays == "on"})
+    # The box says "closed on holidays"; a list of which ones (written in the document) is kept while it is ticked.
+    current = pages.document_of(services, user).get("holidays", True)
+    closed_on_holidays = (current if isinstance(current, list) else True) if holidays == "on" else False
+    problems = pages.save_parts(services, user, {"hours": parsed or None, "holidays": closed_on_holidays})
     return _after_save(request, services, user, problems)
 
 
