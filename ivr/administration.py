@@ -6,22 +6,19 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-import phonenumbers
-
 from ivr.applying import check_data
 from ivr.callflow.model import Country
 from ivr.callflow.ringing import RING_CYCLE_S, dial_timeout_s, ringing_s
 from ivr.document.lint import Finding
 from ivr.document.load import document_data
 from ivr.document.model import BusinessDocument
+from ivr.document.phones import MOBILE_VOICEMAIL_AFTER_S, is_mobile
 from ivr.errors import DocumentError
 from ivr.measured import stored_durations
 from ivr.store import businesses
 from ivr.store.businesses import StoredBusiness
 from ivr.store.database import Database
 
-# A mobile's own voicemail typically answers after about 20 s of ringing; past that it takes the call first.
-MOBILE_VOICEMAIL_AFTER_S = 20
 # The parts of a document the API changes on their own.
 PARTS = ("greeting", "info", "rings", "operators", "ring", "overflow", "hours", "holidays", "closed", "periods")
 
@@ -79,11 +76,7 @@ def ring_meaning(document: BusinessDocument) -> RingMeaning:
     warnings: list[str] = []
     if document.rings > 5:
         warnings.append(f"{document.rings} rings: most callers hang up after 5 or 6; use 5 or fewer")
-    mobiles = [
-        number
-        for number in document.operators
-        if phonenumbers.number_type(phonenumbers.parse(number)) == phonenumbers.PhoneNumberType.MOBILE
-    ]
+    mobiles = [number for number in document.operators if is_mobile(number)]
     if mobiles and heard_s >= MOBILE_VOICEMAIL_AFTER_S:
         warnings.append(
             f"{', '.join(mobiles)} is a mobile: its own voicemail answers after about "

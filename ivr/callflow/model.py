@@ -110,6 +110,7 @@ class Texts:
     unavailable: Prompt
     goodbye: Prompt
     holiday: Prompt
+    confirm: Prompt
 
 
 @dataclass(frozen=True)
@@ -131,3 +132,5 @@ class Business:
     closed: ClosedInstructions
     periods: tuple[Period, ...]
     texts: Texts
+    # Each staff phone first hears whom the call is for and takes it with 1 (a mobile's voicemail cannot).
+    confirm: bool = False

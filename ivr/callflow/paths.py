@@ -19,7 +19,7 @@ from ivr.callflow.flow import DialStage, DialStatus
 from ivr.callflow.model import Business
 from ivr.callflow.ringing import ringing_s
 from ivr.callflow.schedule import Holiday, InPeriod, Open, Situation, closing_holiday, situation
-from ivr.callflow.steps import Dial, Gather, Hangup, Play, Record, Say, Speech, Step
+from ivr.callflow.steps import Dial, Gather, Hangup, Hook, Play, Record, Say, Speech, Step
 
 # How long a recording or spoken text takes, in seconds.
 Seconds = Callable[[Speech], float]
@@ -99,6 +99,16 @@ def _words(speech: Speech) -> str:
     return speech.text
 
 
+def _spoken(steps: tuple[Step, ...]) -> list[Speech]:
+    spoken: list[Speech] = []
+    for step in steps:
+        if isinstance(step, Say | Play):
+            spoken.append(step)
+        elif isinstance(step, Gather):
+            spoken += step.prompts
+    return spoken
+
+
 @dataclass(frozen=True)
 class _Walker:
     business: Business
@@ -165,10 +175,10 @@ class _Walker:
         rung = (*events, Event(EventKind.RINGS, at_s, numbers, ringing_s=rings_s, stage=stage))
         answered_s = at_s + rings_s
         if dial.whisper is not None:
-            # The answering service hears whom the call is for before the caller is put through.
-            answered_s += sum(
-                self.seconds(step) for step in flow.whisper(business).steps if isinstance(step, Say | Play)
-            )
+            # The answering phone hears whom the call is for (and, with confirm calls, presses 1 after the
+            # question) before the caller is put through.
+            asked = flow.confirm_call(business) if dial.whisper.hook is Hook.CONFIRM else flow.whisper(business)
+            answered_s += sum(self.seconds(speech) for speech in _spoken(asked.steps))
         yield self._end((*rung, Event(EventKind.ANSWERED, answered_s, numbers)), Ending.HUMAN)
         if stage is None:
             # No webhook after this dial: whatever happened, the rest of the TwiML follows.

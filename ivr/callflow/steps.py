@@ -13,6 +13,8 @@ class Hook(StrEnum):
     MENU = "menu"
     DIAL_ENDED = "dial-ended"
     WHISPER = "whisper"
+    CONFIRM = "confirm"
+    CONFIRMED = "confirmed"
     RECORDED = "recorded"
     RECORDING = "recording"
 
@@ -55,6 +57,7 @@ class Dial:
     timeout_s: int
     country: Country
     action: Webhook | None
+    # What each answering phone hears before the caller is put through (Twilio <Number url>).
     whisper: Webhook | None = None
 
 

@@ -71,6 +71,7 @@ def texts_for(prompts: PromptMaker) -> Texts:
         unavailable=prompts.default("unavailable"),
         goodbye=prompts.default("goodbye"),
         holiday=prompts.default("holiday"),
+        confirm=prompts.default("confirm"),
     )
 
 
@@ -121,6 +122,7 @@ def to_business(
             for period in document.periods
         ),
         texts=texts_for(prompts),
+        confirm=document.confirm,
     )
 
 

@@ -11,9 +11,12 @@ from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 
 from ivr.callflow.flow import speak
+from ivr.callflow.model import Country
+from ivr.callflow.ringing import dial_timeout_s, ringing_s
 from ivr.document.findings import Finding, Level, errors
 from ivr.document.model import BusinessDocument, Greeting
 from ivr.document.path_check import business_at_for, path_findings, spoken_seconds
+from ivr.document.phones import MOBILE_VOICEMAIL_AFTER_S, is_mobile
 from prompts import prompt_book
 
 # A welcome longer than this makes callers wait for the point; information longer than this is not listened to.
@@ -112,11 +115,32 @@ def lint(
             )
         )
     findings += _wording(document)
+    findings += _mobile_voicemail(document)
     keys = {document.menu[index].key: index for index in emergency}
     day = today or date.today()
     # The week walked starts on its Monday, so paths read the same whichever day the check runs.
     findings += path_findings(document, seconds, day - timedelta(days=day.weekday()), keys)
     return findings
+
+
+def _mobile_voicemail(document: BusinessDocument) -> list[Finding]:
+    """A staff mobile whose own voicemail answers before the ringing ends takes every unanswered call."""
+    if document.confirm:
+        return []
+    heard_s = ringing_s(dial_timeout_s(document.rings, Country(document.country)))
+    staff = [*document.operators, *(number for option in document.menu for number in option.dial or [])]
+    mobiles = list(dict.fromkeys(number for number in staff if is_mobile(number)))
+    if not mobiles or heard_s <= MOBILE_VOICEMAIL_AFTER_S:
+        return []
+    return [
+        Finding(
+            Level.WARNING,
+            "confirm",
+            f"{', '.join(mobiles)} is a mobile and rings about {heard_s} s: its own voicemail answers after about "
+            f"{MOBILE_VOICEMAIL_AFTER_S} s and takes the call, so it never overflows; set confirm: true (each "
+            "staff phone presses 1 to take a call), or use fewer rings",
+        )
+    ]
 
 
 def datetime_at_noon(day: date) -> datetime:

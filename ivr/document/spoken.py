@@ -38,6 +38,7 @@ def _prompts(business: Business) -> list[tuple[Prompt, Kind]]:
             texts.unavailable,
             texts.goodbye,
             texts.holiday,
+            texts.confirm,
         )
     ]
     return found

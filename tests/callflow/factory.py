@@ -56,6 +56,7 @@ def make_business(**overrides: Any) -> Business:
             unavailable=Prompt("Niemand bereikbaar."),
             goodbye=Prompt("Tot ziens."),
             holiday=Prompt("Vandaag is het een feestdag."),
+            confirm=Prompt("Oproep voor De Linde, toets 1 om aan te nemen."),
         ),
     )
     return replace(business, **overrides)

@@ -258,3 +258,31 @@ def test_lint_lists_every_finding_and_never_says_nothing_was_applied(
     assert "error: closed.greeting: maandag 's nachts → gesloten → tekst vraagt om een bericht" in out
     assert "nothing was applied" not in out + err
     assert err.strip() == "greetline: error: 2 error(s); apply refuses this document until they are fixed"
+
+
+def test_a_staff_mobile_ringing_past_its_voicemail_is_told_about_confirm_calls() -> None:
+    mobile = changed(
+        ("rings: 4", "rings: 5"), ('operators: ["+31501111111", "+31502222222"]', 'operators: ["+31611111111"]')
+    )
+    # Five rings keep the emergency caller too long as well; only the confirm finding matters here.
+    found = [(f.level.value, f.where, f.message) for f in lint(parse_document(mobile), today=MONDAY)]
+    assert (
+        "warning",
+        "confirm",
+        "+31611111111, +31612345678 is a mobile and rings about 25 s: its own voicemail answers after about 20 s "
+        "and takes the call, so it never overflows; set confirm: true (each staff phone presses 1 to take a call), "
+        "or use fewer rings",
+    ) in found
+    confirmed = [f for f in lint(parse_document(mobile + "confirm: true\n"), today=MONDAY) if f.where == "confirm"]
+    assert confirmed == []
+
+
+def test_with_confirm_calls_the_human_comes_after_the_question() -> None:
+    five_rings = changed(("rings: 4", "rings: 5"))
+    # 2.8 s welcome + 1.6 s option + 25 s ringing = 29.4 s: just in time.
+    assert [f for f in lint(parse_document(five_rings), today=MONDAY) if f.where == "menu[0]"] == []
+    # The question ("Oproep voor Huisartsenpraktijk De Linde, toets 1 om aan te nemen.", 11 words) adds 4.4 s.
+    asked = [
+        f.message for f in lint(parse_document(five_rings + "confirm: true\n"), today=MONDAY) if f.where == "menu[0]"
+    ]
+    assert len(asked) == 1 and "toets 1 → belt +31612345678 → opgenomen na 34 s" in asked[0]
