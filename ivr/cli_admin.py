@@ -107,12 +107,17 @@ def _staff_create(args: argparse.Namespace) -> int:
 
 
 def _forward_codes(args: argparse.Namespace) -> int:
-    from ivr.forwarding import forward_codes
+    from ivr.forwarding import forward_codes, landline_codes
 
     if not MIN_RINGS <= args.rings <= MAX_RINGS:
         raise InputError(f"ring count must be from {MIN_RINGS} to {MAX_RINGS}, got {args.rings}")
-    for code in forward_codes(args.rings, _number(args.to), Country("GB" if args.country == "UK" else args.country)):
+    to_number = _number(args.to)
+    for code in forward_codes(args.rings, to_number, Country("GB" if args.country == "UK" else args.country)):
         print(f"{code.code:32}  {code.what}")
+    for line, codes in landline_codes(to_number).items():
+        print(f"\n{line} landline:")
+        for code in codes:
+            print(f"{code.code:32}  {code.what}")
     return 0
 
 
@@ -154,10 +159,16 @@ def register(commands: Any) -> None:
         "forward-codes",
         help="mobile codes that forward calls to Greetline",
         description="Codes to dial on a mobile so calls it does not answer (or when busy, unreachable, or always) "
-        "go to Greetline. The no-answer timer follows the ring count.",
+        "go to Greetline; the no-answer timer follows the ring count, up to the 30 s a mobile waits at most. Then "
+        "the codes for an analogue and an ISDN landline, each with its cancel code.",
         epilog="example: greetline forward-codes --rings 4 --to +31501234567",
     )
     forward.add_argument("--rings", type=int, required=True, help="rings before forwarding")
     forward.add_argument("--to", required=True, help="the Greetline number, E.164")
-    forward.add_argument("--country", default="NL", choices=["NL", "BE", "DE", "FR", "GB", "UK", "US"])
+    forward.add_argument(
+        "--country",
+        default="NL",
+        choices=["NL", "BE", "DE", "FR", "GB", "UK", "US"],
+        help="the country's ring cycle turns rings into seconds (default: %(default)s)",
+    )
     forward.set_defaults(func=_forward_codes)

@@ -152,12 +152,23 @@ def test_keys_are_shown_once_listed_without_secrets_and_revocable(env: dict[str,
 def test_forward_codes_follow_the_ring_count(env: dict[str, str], rings: str, country: str, timer_s: int) -> None:
     lines = run(["forward-codes", "--rings", rings, "--to", "+31501234567", "--country", country], env).stdout
     assert lines.splitlines()[0].startswith(f"**61*+31501234567**{timer_s}#")
-    assert [line.split()[0] for line in lines.splitlines()[1:]] == [
+    assert [line.split()[0] for line in lines.splitlines()[1:5]] == [
         "**67*+31501234567#",
         "**62*+31501234567#",
         "**21*+31501234567#",
         "##002#",
     ]
+
+
+def test_more_rings_than_a_mobile_waits_say_so_and_landline_codes_follow(env: dict[str, str]) -> None:
+    lines = run(["forward-codes", "--rings", "8", "--to", "+31501234567"], env).stdout.splitlines()
+    assert lines[0] == (
+        "**61*+31501234567**30#            not answered within 30 s, the longest a mobile waits "
+        "(you chose 8 rings, about 40 s): forward to Greetline"
+    )
+    codes = [line.split()[0] for line in lines if line.startswith(("*", "#"))]
+    for service in ("21", "61", "67", "210", "610", "670"):
+        assert f"*{service}*+31501234567#" in codes and f"#{service}#" in codes
 
 
 def test_forward_codes_refuse_a_wrong_number(env: dict[str, str]) -> None:
