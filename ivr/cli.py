@@ -2,6 +2,7 @@
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -15,6 +16,9 @@ from audio.errors import AudioError
 from ivr import cli_admin
 from ivr.errors import DocumentError, GreetlineError
 from ivr.settings import Settings
+
+# 128 + SIGPIPE (13): the exit status a shell gives a command whose reader went away.
+EXIT_BROKEN_PIPE = 141
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -147,7 +151,12 @@ def _register_service_commands(commands: Any) -> None:
     serve = commands.add_parser("serve", help="run the web server Twilio calls", description="Run the web server.")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: %(default)s)")
-    serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    serve.add_argument(
+        "--log-level",
+        default="info",
+        choices=["critical", "error", "warning", "info", "debug"],
+        help="how much the server logs (default: %(default)s)",
+    )
     serve.add_argument("--no-migrate", dest="migrate", action="store_false", help="do not upgrade the schema first")
     serve.add_argument(
         "--insecure-dev-mode",
@@ -254,9 +263,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
     try:
+        args = parser.parse_args(argv)
         code: int = args.func(args)
+        sys.stdout.flush()  # here, not at exit, so a reader that went away is noticed below
     except DocumentError as error:
         print(
             f"greetline: error: nothing was applied; fix these {len(error.problems)} problem(s):",
@@ -273,6 +283,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`greetline … | head`): stop quietly. Point stdout at /dev/null so the flush at
+        # exit does not fail again (Python docs, "Note on SIGPIPE"); 141 is what a shell reports for SIGPIPE.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     return code
 
 

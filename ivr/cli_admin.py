@@ -138,7 +138,7 @@ def register(commands: Any) -> None:
     create.set_defaults(func=_keys_create)
     key_commands.add_parser("list", help="list keys (never the secrets)").set_defaults(func=_keys_list)
     revoke = key_commands.add_parser("revoke", help="revoke a key by its id")
-    revoke.add_argument("id", type=int)
+    revoke.add_argument("id", type=int, help="the key's id, as `greetline keys list` shows it")
     revoke.set_defaults(func=_keys_revoke)
 
     staff = commands.add_parser("staff", help="staff logins for the admin page")

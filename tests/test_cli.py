@@ -1,5 +1,6 @@
 """The greetline command as a user runs it: a real process, real files, real exit codes."""
 
+import argparse
 import json
 import os
 import re
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from ivr.cli import build_parser
 from tests.conftest import DEMO_DOCUMENT
 
 GREETLINE = [sys.executable, "-m", "ivr"]
@@ -174,3 +176,52 @@ def test_more_rings_than_a_mobile_waits_say_so_and_landline_codes_follow(env: di
 def test_forward_codes_refuse_a_wrong_number(env: dict[str, str]) -> None:
     result = run(["forward-codes", "--rings", "4", "--to", "0501234567"], env, check=False)
     assert result.returncode == 1 and "E.164" in result.stderr
+
+
+def test_export_before_migrate_says_what_to_do(env: dict[str, str]) -> None:
+    result = run(["export", "+31501234567"], env, check=False)
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("greetline: error: the database has no businesses yet (no schema)")
+    assert "greetline migrate" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(env: dict[str, str]) -> None:
+    """`greetline … | head`: the pipe is closed before anything is written."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        result = subprocess.run(
+            [*GREETLINE, "holidays", "NL", "--year", "2026"],
+            env=env,
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=COMMAND_TIMEOUT_S,
+        )
+    finally:
+        os.close(write_end)
+    assert (result.returncode, result.stderr) == (141, "")
+
+
+def test_every_command_and_option_says_what_it_is_for() -> None:
+    def undescribed(parser: argparse.ArgumentParser, name: str) -> list[str]:
+        missing: list[str] = []
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                helps = {choice.dest: choice.help for choice in action._choices_actions}
+                for command, sub in action.choices.items():
+                    missing += [] if helps.get(command) else [f"{name} {command}"]
+                    missing += undescribed(sub, f"{name} {command}")
+            elif not action.help:
+                missing.append(f"{name} {'/'.join(action.option_strings) or action.dest}")
+        return missing
+
+    assert undescribed(build_parser(), "greetline") == []
+
+
+def test_staff_create_refuses_a_malformed_email(env: dict[str, str]) -> None:
+    result = run(["staff", "create", "--business", "+31501234567", "--email", "assistent"], env, check=False)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "greetline: error: --email: 'assistent' is not an e-mail address, e.g. praktijk@example.nl"
+    )
