@@ -8,7 +8,7 @@ import numpy as np
 
 from audio import mulaw
 from audio.measure import Signal, integrated_lufs, true_peak_dbtp
-from audio.wav import TELEPHONE_RATE_HZ
+from audio.wav import TELEPHONE_RATE_HZ, read_mulaw_wav
 
 COLUMNS = 240
 HEIGHT = 48
@@ -23,11 +23,10 @@ class Picture:
 
 def picture(wav_path: Path) -> Picture | None:
     """None if the file is not a WAV this store wrote."""
-    data = wav_path.read_bytes()
-    start = data.find(b"data")
-    if start < 0:
+    encoded = read_mulaw_wav(wav_path.read_bytes())
+    if encoded is None:
         return None
-    samples = mulaw.decode(data[start + 8 :])
+    samples = mulaw.decode(encoded)
     return Picture(_wave(samples), integrated_lufs(samples, TELEPHONE_RATE_HZ), true_peak_dbtp(samples))
 
 
