@@ -127,6 +127,12 @@ def parse_local_time(text: str, today: date) -> datetime:
 
 def simulate(settings: Settings, plan: CallPlan, url: str | None) -> Transcript:
     """Run the call against a server at `url`, or in-process against this configuration's database."""
+    from ivr.document.phones import e164
+
+    try:
+        plan = replace(with_call_sid(plan), to_number=e164(plan.to_number))
+    except ValueError as error:
+        raise InputError(f"--to: {error}") from None
     if url is not None:
         with httpx.Client(base_url=url, timeout=20.0) as client:
             try:
