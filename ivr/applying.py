@@ -15,10 +15,11 @@ from ivr.document.load import (
 )
 from ivr.document.model import BusinessDocument
 from ivr.document.phones import e164
-from ivr.errors import DocumentError, InputError, NotFoundError
+from ivr.errors import DocumentError, GreetlineError, InputError, NotFoundError
 from ivr.store import businesses
 from ivr.store.businesses import StoredBusiness
 from ivr.store.database import Database
+from ivr.store.migrate import has_schema
 
 
 def apply_document(database: Database, document: BusinessDocument, now: datetime) -> StoredBusiness:
@@ -87,6 +88,11 @@ def export_document(database: Database, number: str) -> str:
         normalised = e164(number)
     except ValueError as error:
         raise InputError(str(error)) from None
+    if not has_schema(database):
+        raise GreetlineError(
+            "the database has no businesses yet (no schema): run `greetline migrate`, then "
+            "`greetline apply FILE`; check GREETLINE_DATABASE_URL if you expected one"
+        )
     with database.transaction() as session:
         stored = businesses.find_by_number(session, normalised)
     if stored is None:

@@ -18,7 +18,7 @@ from ivr.settings import Settings
 from ivr.simulator.caller import CallPlan, SimulatedCall, Transcript
 from ivr.simulator.local_server import running_server
 from ivr.store.database import Database
-from ivr.store.migrate import has_schema, upgrade
+from ivr.store.migrate import upgrade
 from ivr.web.app import create_app
 
 if TYPE_CHECKING:
@@ -104,11 +104,6 @@ def render_report_lines(report: "RenderReport") -> list[str]:
 def export_number(settings: Settings, number: str) -> str:
     database = Database(settings.database_url)
     try:
-        if not has_schema(database):
-            raise GreetlineError(
-                "the database has no businesses yet (no schema): run `greetline migrate`, then "
-                "`greetline apply FILE`; check GREETLINE_DATABASE_URL if you expected one"
-            )
         return export_document(database, number)
     finally:
         database.dispose()
