@@ -16,7 +16,7 @@ from ivr.document.load import document_data, read_yaml, validate_document
 from ivr.errors import DocumentError, GreetlineError, InputError
 from ivr.settings import Settings
 from ivr.simulator.caller import CallPlan, SimulatedCall, Transcript
-from ivr.simulator.local_server import running_server
+from ivr.simulator.transport import InProcessTransport
 from ivr.store.database import Database
 from ivr.store.migrate import upgrade
 from ivr.web.app import create_app
@@ -137,7 +137,7 @@ def simulate(settings: Settings, plan: CallPlan, url: str | None) -> Transcript:
     # In-process, sign with a one-off token so the app checks signatures exactly as in production.
     token = secrets.token_hex(16)
     app = create_app(settings.model_copy(update={"twilio_auth_token": token}))
-    with running_server(app) as base_url, httpx.Client(base_url=base_url, timeout=20.0) as client:
+    with httpx.Client(transport=InProcessTransport(app), base_url=settings.public_url, timeout=20.0) as client:
         return SimulatedCall(client, settings.public_url, token, plan).run()
 
 
