@@ -14,6 +14,7 @@ from ivr.applying import Checked, apply_document, as_finding, check_data, check_
 from ivr.document.lint import Finding, lint
 from ivr.document.load import document_data, read_yaml, validate_document
 from ivr.errors import DocumentError, GreetlineError, InputError
+from ivr.measured import recording_words
 from ivr.settings import Settings
 from ivr.simulator.caller import CallPlan, SimulatedCall, Transcript
 from ivr.simulator.transport import InProcessTransport
@@ -137,8 +138,13 @@ def simulate(settings: Settings, plan: CallPlan, url: str | None) -> Transcript:
     # In-process, sign with a one-off token so the app checks signatures exactly as in production.
     token = secrets.token_hex(16)
     app = create_app(settings.model_copy(update={"twilio_auth_token": token}))
+    database = Database(settings.database_url)
+    try:
+        words = recording_words(database, plan.to_number)
+    finally:
+        database.dispose()
     with httpx.Client(transport=InProcessTransport(app), base_url=settings.public_url, timeout=20.0) as client:
-        return SimulatedCall(client, settings.public_url, token, plan).run()
+        return SimulatedCall(client, settings.public_url, token, plan, words).run()
 
 
 def with_call_sid(plan: CallPlan) -> CallPlan:

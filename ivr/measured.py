@@ -1,11 +1,13 @@
-"""How long what callers hear takes, measured from the audio: for the checker, instead of estimating.
+"""What callers hear, as recordings: how long each takes (measured from the audio, for the checker instead of
+estimating) and what each says (for the simulator's transcript).
 
 Uploaded recordings by their stored id, rendered speech by the exact text it speaks.
 """
 
 from audio.media import MediaStore
+from ivr.document.load import validate_document
 from ivr.document.model import BusinessDocument, Greeting
-from ivr.store import library, rendered
+from ivr.store import businesses, library, rendered
 from ivr.store.database import Database
 
 
@@ -31,3 +33,22 @@ def stored_durations(database: Database, business_id: int, language: str) -> dic
         }
         durations.update({found.media_id: found.duration_s for found in library.greetings(session, business_id)})
     return durations
+
+
+def recording_words(database: Database, number: str) -> dict[str, str]:
+    """By recording id: the text rendered speech says, or an uploaded file's name and length."""
+    with database.transaction() as session:
+        stored = businesses.find_by_number(session, number)
+        if stored is None:
+            return {}
+        document = validate_document(stored.document)
+        words = {
+            prompt.media_id: prompt.text
+            for prompt in rendered.rendered_for(session, stored.id, document.language).values()
+        }
+        uploads = library.greetings(session, stored.id)
+    words.update({found.media_id: f"{found.file_name} ({found.duration_s:.1f} s)" for found in uploads})
+    for greeting in _greetings(document):
+        if greeting.media is not None and greeting.media not in words:
+            words[greeting.media] = greeting.file or greeting.text or "an uploaded recording"
+    return words

@@ -4,6 +4,7 @@ Say durations are estimated from the words at the language's speaking rate; Play
 the served WAV file. Ringing lasts the <Dial timeout> plus the ~5 s Twilio adds (see ivr.callflow.ringing).
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -71,7 +72,16 @@ def say_duration_s(text: str, language_code: str) -> float:
 
 
 class SimulatedCall:
-    def __init__(self, client: httpx.Client, public_url: str, auth_token: str | None, plan: CallPlan) -> None:
+    def __init__(
+        self,
+        client: httpx.Client,
+        public_url: str,
+        auth_token: str | None,
+        plan: CallPlan,
+        recordings: Mapping[str, str] | None = None,
+    ) -> None:
+        # What each recording says, by its id (rendered speech, uploaded files); unknown ones show their URL.
+        self._recordings = recordings or {}
         self._client = client
         self._public_url = public_url.rstrip("/")
         self._validator = RequestValidator(auth_token) if auth_token else None
@@ -137,7 +147,9 @@ class SimulatedCall:
             self._note("say", verb.text, say_duration_s(verb.text, language))
         elif verb.name == "Play":
             duration = self._media_duration_s(verb.text)
-            self._note("play", verb.text if duration is not None else f"{verb.text} (unreadable)", duration or 0.0)
+            media_id = urlsplit(verb.text).path.rsplit("/", 1)[-1].removesuffix(".wav")
+            words = f'"{self._recordings[media_id]}"' if media_id in self._recordings else verb.text
+            self._note("play", words if duration is not None else f"{words} (unreadable)", duration or 0.0)
         elif verb.name == "Pause":
             self._note("pause", "", float(verb.attributes.get("length", "1")))
 

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from ivr.errors import InputError
+from ivr.measured import recording_words
 from ivr.simulator.behaviour import Answering, PhoneBehaviour
 from ivr.simulator.caller import CallPlan, SimulatedCall, Transcript
 from ivr.simulator.transport import InProcessTransport
@@ -69,4 +70,5 @@ def caller_hears(services: Services, document: dict[str, Any], moment: datetime,
     # In-process: no server thread or socket per preview, the requests go straight into the second app.
     transport = InProcessTransport(app)
     with httpx.Client(transport=transport, base_url=settings.public_url, timeout=PREVIEW_TIMEOUT_S) as client:
-        return SimulatedCall(client, settings.public_url, token, plan).run()
+        words = recording_words(services.database, plan.to_number)
+        return SimulatedCall(client, settings.public_url, token, plan, words).run()

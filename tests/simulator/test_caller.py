@@ -4,13 +4,17 @@ from datetime import UTC, datetime
 
 import pytest
 
+from audio.media import MediaStore
+from audio.wav import mulaw_wav
 from ivr.applying import apply_text
 from ivr.commands import simulate
 from ivr.errors import InputError
 from ivr.settings import Settings
 from ivr.simulator.behaviour import parse_behaviour
 from ivr.simulator.caller import CallPlan
+from ivr.store import rendered
 from ivr.store.database import Database
+from ivr.store.rendered import RenderedPrompt
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
@@ -54,3 +58,27 @@ def test_the_staff_confirmation_is_heard_and_answered(settings: Settings, demo_t
     assert question in heard
     assert heard[heard.index(question) + 1] == ("press", "1 (the answerer takes the call)")
     assert transcript.answered_by == "+31501111111"
+
+
+def test_a_rendered_recording_is_shown_by_its_words(settings: Settings, demo_text: str) -> None:
+    apply(settings, demo_text)
+    welcome = "Goedemorgen, u spreekt met Huisartsenpraktijk De Linde."
+    media_id = "5e" * 32
+    wav = MediaStore(settings.media_dir).wav_path(media_id)
+    wav.parent.mkdir(parents=True, exist_ok=True)
+    wav.write_bytes(mulaw_wav(b"\xff" * 8000 * 3))  # three seconds of silence
+    database = Database(settings.database_url)
+    try:
+        with database.transaction() as session:
+            rendered.save_rendered(
+                session, business_id=1, language="nl", prompt=RenderedPrompt(welcome, media_id, "espeak", 3.0), now=NOW
+            )
+            rendered.bump_revision(session, 1, NOW)
+    finally:
+        database.dispose()
+    transcript = simulate(settings, plan(), None)
+    assert (transcript.events[0].kind, transcript.events[0].text, transcript.events[0].duration_s) == (
+        "play",
+        f'"{welcome}"',
+        3.0,
+    )
