@@ -67,13 +67,6 @@ def check_data(data: object, durations_s: Mapping[str, float] | None = None, tod
     return Checked(document, lint(document, durations_s, today))
 
 
-def linted(
-    document: BusinessDocument, durations_s: Mapping[str, float] | None = None
-) -> tuple[BusinessDocument, list[Finding]]:
-    """The checker's errors refuse a document whole (as validation errors do); warnings are returned."""
-    return Checked(document, lint(document, durations_s)).accepted()
-
-
 def check_text(text: str, durations_s: Mapping[str, float] | None = None, today: date | None = None) -> Checked:
     return check_data(read_yaml(text), durations_s, today)
 
