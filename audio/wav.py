@@ -52,3 +52,19 @@ def float_wav_header(head: bytes) -> tuple[int, int] | None:
             rate_hz = struct.unpack("<I", head[offset + 12 : offset + 16])[0]
         offset += 8 + size + (size % 2)
     return None
+
+
+def read_mulaw_wav(data: bytes) -> bytes | None:
+    """The μ-law bytes of a WAV this store wrote: exactly the data chunk's size, never its pad byte or a chunk
+    that follows; None for anything else (another format, or no data chunk)."""
+    if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WAVE":
+        return None
+    offset, audio_format = 12, None
+    while offset + 8 <= len(data):
+        chunk_id, size = data[offset : offset + 4], struct.unpack("<I", data[offset + 4 : offset + 8])[0]
+        if chunk_id == b"fmt " and size >= 2:
+            audio_format = struct.unpack("<H", data[offset + 8 : offset + 10])[0]
+        elif chunk_id == b"data":
+            return data[offset + 8 : offset + 8 + size] if audio_format == WAVE_FORMAT_MULAW else None
+        offset += 8 + size + (size % 2)
+    return None

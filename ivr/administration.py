@@ -1,26 +1,25 @@
 """What staff change about a business, through the API (and later the admin page): the same document model,
 the same validation and checker as `greetline apply`, the same store; a change is heard from the next call."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-import phonenumbers
-
-from ivr.applying import linted
+from ivr.applying import check_data
 from ivr.callflow.model import Country
 from ivr.callflow.ringing import RING_CYCLE_S, dial_timeout_s, ringing_s
 from ivr.document.lint import Finding
-from ivr.document.load import document_data, validate_document
+from ivr.document.load import document_data
 from ivr.document.model import BusinessDocument
+from ivr.document.phones import MOBILE_VOICEMAIL_AFTER_S, is_mobile
 from ivr.errors import DocumentError
+from ivr.measured import stored_durations
 from ivr.routing import remember_routing
 from ivr.store import businesses
 from ivr.store.businesses import StoredBusiness
 from ivr.store.database import Database
 
-# A mobile's own voicemail typically answers after about 20 s of ringing; past that it takes the call first.
-MOBILE_VOICEMAIL_AFTER_S = 20
 # The parts of a document the API changes on their own.
 PARTS = ("greeting", "info", "menu", "rings", "operators", "ring", "overflow", "hours", "holidays", "closed", "periods")
 
@@ -39,13 +38,17 @@ class Saved:
     warnings: list[Finding]
 
 
-def checked(data: dict[str, Any]) -> tuple[BusinessDocument, list[Finding]]:
-    return linted(validate_document(data))
+def checked(
+    data: dict[str, Any], durations_s: Mapping[str, float] | None = None, today: date | None = None
+) -> tuple[BusinessDocument, list[Finding]]:
+    """Every problem at once (validation and checker); durations as measured from the business's audio."""
+    return check_data(data, durations_s, today).accepted()
 
 
 def replace_document(database: Database, business_id: int, data: dict[str, Any], now: datetime, by: str = "") -> Saved:
     """`by`: who made the change, for the history (a staff member's e-mail address; empty for the API)."""
-    document, warnings = checked(data)
+    language = data.get("language", "nl") if isinstance(data.get("language"), str) else "nl"
+    document, warnings = checked(data, stored_durations(database, business_id, language), now.date())
     with database.transaction() as session:
         stored = businesses.replace(
             session, business_id, document.business, list(document.numbers), document_data(document), now, by
@@ -83,11 +86,7 @@ def ring_meaning(document: BusinessDocument) -> RingMeaning:
     warnings: list[str] = []
     if document.rings > 5:
         warnings.append(f"{document.rings} rings: most callers hang up after 5 or 6; use 5 or fewer")
-    mobiles = [
-        number
-        for number in document.operators
-        if phonenumbers.number_type(phonenumbers.parse(number)) == phonenumbers.PhoneNumberType.MOBILE
-    ]
+    mobiles = [number for number in document.operators if is_mobile(number)]
     if mobiles and heard_s >= MOBILE_VOICEMAIL_AFTER_S:
         warnings.append(
             f"{', '.join(mobiles)} is a mobile: its own voicemail answers after about "

@@ -2,6 +2,7 @@
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -14,6 +15,9 @@ from ivr.errors import DocumentError, GreetlineError, InputError
 
 if TYPE_CHECKING:
     from ivr.settings import Settings
+
+# 128 + SIGPIPE (13): the exit status a shell gives a command whose reader went away.
+EXIT_BROKEN_PIPE = 141
 
 
 def _settings(args: argparse.Namespace) -> "Settings":
@@ -123,10 +127,33 @@ def _render(args: argparse.Namespace) -> int:
 
 
 def _lint(args: argparse.Namespace) -> int:
+    from ivr.applying import as_finding
     from ivr.commands import lint_file
 
-    findings = lint_file(Path(args.file))
-    print("\n".join(findings) if findings else f"{args.file}: no problems found")
+    try:
+        findings = lint_file(Path(args.file)).findings
+    except DocumentError as error:  # not YAML at all: nothing else can be checked
+        findings = [as_finding(problem) for problem in error.problems]
+    for finding in findings:
+        print(finding)
+    refused = sum(1 for finding in findings if finding.level.value == "error")
+    if refused:
+        print(
+            f"greetline: error: {refused} error(s); apply refuses this document until they are fixed", file=sys.stderr
+        )
+        return 1
+    if not findings:
+        print(f"{args.file}: no problems found")
+    return 0
+
+
+def _holidays(args: argparse.Namespace) -> int:
+    from ivr.callflow.model import Country
+    from ivr.document.holidays import holidays_of
+
+    country = Country("GB" if args.country.upper() == "UK" else args.country.upper())
+    for day, name in holidays_of(country, args.year or date.today().year):
+        print(f"{day.isoformat()}  {day:%a}  {name}")
     return 0
 
 
@@ -163,7 +190,12 @@ def _register_service_commands(commands: Any) -> None:
     serve = commands.add_parser("serve", help="run the web server Twilio calls", description="Run the web server.")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: %(default)s)")
-    serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    serve.add_argument(
+        "--log-level",
+        default="info",
+        choices=["critical", "error", "warning", "info", "debug"],
+        help="how much the server logs (default: %(default)s)",
+    )
     serve.add_argument("--no-migrate", dest="migrate", action="store_false", help="do not upgrade the schema first")
     serve.add_argument(
         "--insecure-dev-mode",
@@ -216,6 +248,19 @@ def _register_document_commands(commands: Any) -> None:
     )
     lint.add_argument("file", help="path to the YAML document")
     lint.set_defaults(func=_lint)
+
+    holidays = commands.add_parser(
+        "holidays",
+        help="list a country's public holidays by the names holidays: accepts",
+        description="Print a country's public holidays for a year. A document's holidays: list closes the business "
+        "on the ones it names (exactly as printed here), or on dates written MM-DD (every year) or YYYY-MM-DD (once).",
+        epilog="example: greetline holidays NL --year 2026",
+    )
+    holidays.add_argument(
+        "country", type=str.upper, choices=["NL", "BE", "DE", "FR", "GB", "UK", "US"], help="the business's country"
+    )
+    holidays.add_argument("--year", type=int, help="the year to list (default: this year)")
+    holidays.set_defaults(func=_holidays)
 
     render = commands.add_parser(
         "render",
@@ -284,9 +329,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from pydantic import ValidationError
 
     parser = build_parser()
-    args = parser.parse_args(arguments)
     try:
+        args = parser.parse_args(arguments)
         code: int = args.func(args)
+        sys.stdout.flush()  # here, not at exit, so a reader that went away is noticed below
     except DocumentError as error:
         print(
             f"greetline: error: nothing was applied; fix these {len(error.problems)} problem(s):",
@@ -303,6 +349,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`greetline … | head`): stop quietly. Point stdout at /dev/null so the flush at
+        # exit does not fail again (Python docs, "Note on SIGPIPE"); 141 is what a shell reports for SIGPIPE.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except Exception as error:
         from sqlalchemy.exc import OperationalError  # here: most commands never touch the database
 

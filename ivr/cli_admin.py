@@ -77,9 +77,14 @@ def _keys_revoke(args: argparse.Namespace) -> int:
 
 def _staff_create(args: argparse.Namespace) -> int:
     from ivr.commands import migrate
+    from ivr.document.phones import email
     from ivr.store import businesses, staff
     from ivr.store.database import Database
 
+    try:
+        address = email(args.email)
+    except ValueError as error:
+        raise InputError(f"--email: {error}") from None
     password = args.password or secrets.token_urlsafe(12)
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InputError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
@@ -92,7 +97,7 @@ def _staff_create(args: argparse.Namespace) -> int:
             if stored is None:
                 raise InputError(f"no business answers {args.business}; apply its document first")
             user = staff.set_login(
-                session, business_id=stored.id, email=args.email, password=password, now=datetime.now(UTC)
+                session, business_id=stored.id, email=address, password=password, now=datetime.now(UTC)
             )
     finally:
         database.dispose()
@@ -162,12 +167,17 @@ def _templates_show(args: argparse.Namespace) -> int:
 
 
 def _forward_codes(args: argparse.Namespace) -> int:
-    from ivr.forwarding import forward_codes
+    from ivr.forwarding import forward_codes, landline_codes
 
     if not MIN_RINGS <= args.rings <= MAX_RINGS:
         raise InputError(f"ring count must be from {MIN_RINGS} to {MAX_RINGS}, got {args.rings}")
-    for code in forward_codes(args.rings, _number(args.to), Country("GB" if args.country == "UK" else args.country)):
+    to_number = _number(args.to)
+    for code in forward_codes(args.rings, to_number, Country("GB" if args.country == "UK" else args.country)):
         print(f"{code.code:32}  {code.what}")
+    for line, codes in landline_codes(to_number).items():
+        print(f"\n{line} landline:")
+        for code in codes:
+            print(f"{code.code:32}  {code.what}")
     return 0
 
 
@@ -188,7 +198,7 @@ def register(commands: Any) -> None:
     create.set_defaults(func=_keys_create)
     key_commands.add_parser("list", help="list keys (never the secrets)").set_defaults(func=_keys_list)
     revoke = key_commands.add_parser("revoke", help="revoke a key by its id")
-    revoke.add_argument("id", type=int)
+    revoke.add_argument("id", type=int, help="the key's id, as `greetline keys list` shows it")
     revoke.set_defaults(func=_keys_revoke)
 
     staff = commands.add_parser("staff", help="staff logins for the admin page")
@@ -199,7 +209,7 @@ def register(commands: Any) -> None:
         epilog="example: greetline staff create --business +31501234567 --email assistent@delinde.nl",
     )
     create_login.add_argument("--business", required=True, metavar="NUMBER", help="a number of the business")
-    create_login.add_argument("--email", required=True)
+    create_login.add_argument("--email", required=True, help="the login: the staff member's e-mail address")
     create_login.add_argument(
         "--password", help=f"at least {MIN_PASSWORD_LENGTH} characters; default: a random one, printed"
     )
@@ -228,10 +238,16 @@ def register(commands: Any) -> None:
         "forward-codes",
         help="mobile codes that forward calls to Greetline",
         description="Codes to dial on a mobile so calls it does not answer (or when busy, unreachable, or always) "
-        "go to Greetline. The no-answer timer follows the ring count.",
+        "go to Greetline; the no-answer timer follows the ring count, up to the 30 s a mobile waits at most. Then "
+        "the codes for an analogue and an ISDN landline, each with its cancel code.",
         epilog="example: greetline forward-codes --rings 4 --to +31501234567",
     )
     forward.add_argument("--rings", type=int, required=True, help="rings before forwarding")
     forward.add_argument("--to", required=True, help="the Greetline number, E.164")
-    forward.add_argument("--country", default="NL", choices=["NL", "BE", "DE", "FR", "GB", "UK", "US"])
+    forward.add_argument(
+        "--country",
+        default="NL",
+        choices=["NL", "BE", "DE", "FR", "GB", "UK", "US"],
+        help="the country's ring cycle turns rings into seconds (default: %(default)s)",
+    )
     forward.set_defaults(func=_forward_codes)

@@ -2,6 +2,7 @@
 
 import secrets
 import sys
+import tempfile
 import threading
 from dataclasses import replace
 from datetime import UTC, date, datetime, time
@@ -10,11 +11,14 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from ivr.applying import apply_document, check_text, export_document
-from ivr.errors import GreetlineError, InputError
+from ivr.applying import Checked, apply_document, as_finding, check_data, check_text, export_document
+from ivr.document.lint import Finding, lint
+from ivr.document.load import document_data, read_yaml, validate_document
+from ivr.errors import DocumentError, GreetlineError, InputError
+from ivr.measured import recording_words
 from ivr.settings import Settings
 from ivr.simulator.caller import CallPlan, SimulatedCall, Transcript
-from ivr.simulator.local_server import running_server
+from ivr.simulator.transport import InProcessTransport
 from ivr.store.database import Database
 from ivr.store.migrate import upgrade
 from ivr.web.app import create_app
@@ -56,19 +60,45 @@ def read_document(path: Path) -> str:
         raise InputError(f"{path} is not UTF-8 text; save it as UTF-8 YAML") from None
 
 
-def lint_file(path: Path) -> list[str]:
-    """The checker's findings as lines; raises DocumentError when there are errors."""
-    _document, warnings = check_text(read_document(path))
-    return [str(finding) for finding in warnings]
+def lint_file(path: Path) -> Checked:
+    """Every finding at once: validation problems, unusable recordings and the checker's findings on the rest.
+    Recordings the document names are normalised (into a scratch store) to measure what callers will hear."""
+    from audio.media import MediaStore
+    from ivr.measured import upload_durations
+    from ivr.uploads import attach_uploads
+
+    data = read_yaml(read_document(path))
+    durations: dict[str, float] = {}
+    unusable: list[Finding] = []
+    try:
+        document = validate_document(data)
+    except DocumentError:
+        return check_data(data)
+    with tempfile.TemporaryDirectory(prefix="greetline-lint-") as scratch:
+        media = MediaStore(Path(scratch))
+        try:
+            document, _notes = attach_uploads(document, path.parent, media)
+            durations = upload_durations(document, media)
+        except DocumentError as error:
+            unusable = [as_finding(problem) for problem in error.problems]
+    checked = check_data(document_data(document), durations)
+    return Checked(checked.document, unusable + checked.findings)
 
 
 def apply_file(settings: Settings, path: Path, *, render: bool, progress: "Progress | None" = None) -> list[str]:
     """Check, store recordings the document names, apply, then render its texts. Returns the lines to print."""
     from audio.media import MediaStore
+    from ivr.measured import upload_durations
     from ivr.uploads import attach_uploads
 
-    document, findings = check_text(read_document(path))
-    document, upload_notes = attach_uploads(document, path.parent, MediaStore(settings.media_dir))
+    media = MediaStore(settings.media_dir)
+    checked = check_text(read_document(path))
+    if checked.document is None:
+        checked.accepted()  # refuses, listing every problem
+    assert checked.document is not None
+    document, upload_notes = attach_uploads(checked.document, path.parent, media)
+    # Checked again with the recordings measured: an upload's length is known only now.
+    document, findings = Checked(document, lint(document, upload_durations(document, media))).accepted()
     migrate(settings)
     database = Database(settings.database_url, settings.snapshot_path)
     try:
@@ -114,7 +144,12 @@ def parse_local_time(text: str, today: date) -> datetime:
 
 def simulate(settings: Settings, plan: CallPlan, url: str | None) -> Transcript:
     """Run the call against a server at `url`, or in-process against this configuration's database."""
-    plan = replace(with_call_sid(plan), recordings_url=settings.twilio_api_url)
+    from ivr.document.phones import e164
+
+    try:
+        plan = replace(with_call_sid(plan), to_number=e164(plan.to_number), recordings_url=settings.twilio_api_url)
+    except ValueError as error:
+        raise InputError(f"--to: {error}") from None
     if url is not None:
         with httpx.Client(base_url=url, timeout=20.0) as client:
             try:
@@ -124,8 +159,13 @@ def simulate(settings: Settings, plan: CallPlan, url: str | None) -> Transcript:
     # In-process, sign with a one-off token so the app checks signatures exactly as in production.
     token = secrets.token_hex(16)
     app = create_app(settings.model_copy(update={"twilio_auth_token": token}))
-    with running_server(app) as base_url, httpx.Client(base_url=base_url, timeout=20.0) as client:
-        return SimulatedCall(client, settings.public_url, token, plan).run()
+    database = Database(settings.database_url)
+    try:
+        words = recording_words(database, plan.to_number)
+    finally:
+        database.dispose()
+    with httpx.Client(transport=InProcessTransport(app), base_url=settings.public_url, timeout=20.0) as client:
+        return SimulatedCall(client, settings.public_url, token, plan, words).run()
 
 
 def with_call_sid(plan: CallPlan) -> CallPlan:

@@ -18,6 +18,7 @@ PromptName = Literal[
     "period",
     "voicemail",
     "whisper",
+    "confirm",
     "unavailable",
     "goodbye",
     "fallback",

@@ -1,5 +1,6 @@
 """The greetline command as a user runs it: a real process, real files, real exit codes."""
 
+import argparse
 import json
 import os
 import re
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from ivr.cli import build_parser
 from tests.conftest import DEMO_DOCUMENT
 
 GREETLINE = [sys.executable, "-m", "ivr"]
@@ -162,12 +164,23 @@ def test_keys_are_shown_once_listed_without_secrets_and_revocable(env: dict[str,
 def test_forward_codes_follow_the_ring_count(env: dict[str, str], rings: str, country: str, timer_s: int) -> None:
     lines = run(["forward-codes", "--rings", rings, "--to", "+31501234567", "--country", country], env).stdout
     assert lines.splitlines()[0].startswith(f"**61*+31501234567**{timer_s}#")
-    assert [line.split()[0] for line in lines.splitlines()[1:]] == [
+    assert [line.split()[0] for line in lines.splitlines()[1:5]] == [
         "**67*+31501234567#",
         "**62*+31501234567#",
         "**21*+31501234567#",
         "##002#",
     ]
+
+
+def test_more_rings_than_a_mobile_waits_say_so_and_landline_codes_follow(env: dict[str, str]) -> None:
+    lines = run(["forward-codes", "--rings", "8", "--to", "+31501234567"], env).stdout.splitlines()
+    assert lines[0] == (
+        "**61*+31501234567**30#            not answered within 30 s, the longest a mobile waits "
+        "(you chose 8 rings, about 40 s): forward to Greetline"
+    )
+    codes = [line.split()[0] for line in lines if line.startswith(("*", "#"))]
+    for service in ("21", "61", "67", "210", "610", "670"):
+        assert f"*{service}*+31501234567#" in codes and f"#{service}#" in codes
 
 
 def test_forward_codes_refuse_a_wrong_number(env: dict[str, str]) -> None:
@@ -202,3 +215,52 @@ def test_templates_are_listed_and_shown_filled_for_a_business(env: dict[str, str
     assert shown.startswith("Huisartsenpraktijk De Linde is gesloten tot en met")
     wrong = run(["templates", "show", "nonsense", "--business", "+31501234567"], env, check=False)
     assert wrong.returncode == 1 and wrong.stderr.count("\n") == 1 and "outbreak" in wrong.stderr
+
+
+def test_export_before_migrate_says_what_to_do(env: dict[str, str]) -> None:
+    result = run(["export", "+31501234567"], env, check=False)
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("greetline: error: the database has no businesses yet (no schema)")
+    assert "greetline migrate" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(env: dict[str, str]) -> None:
+    """`greetline … | head`: the pipe is closed before anything is written."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        result = subprocess.run(
+            [*GREETLINE, "holidays", "NL", "--year", "2026"],
+            env=env,
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=COMMAND_TIMEOUT_S,
+        )
+    finally:
+        os.close(write_end)
+    assert (result.returncode, result.stderr) == (141, "")
+
+
+def test_every_command_and_option_says_what_it_is_for() -> None:
+    def undescribed(parser: argparse.ArgumentParser, name: str) -> list[str]:
+        missing: list[str] = []
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                helps = {choice.dest: choice.help for choice in action._choices_actions}
+                for command, sub in action.choices.items():
+                    missing += [] if helps.get(command) else [f"{name} {command}"]
+                    missing += undescribed(sub, f"{name} {command}")
+            elif not action.help:
+                missing.append(f"{name} {'/'.join(action.option_strings) or action.dest}")
+        return missing
+
+    assert undescribed(build_parser(), "greetline") == []
+
+
+def test_staff_create_refuses_a_malformed_email(env: dict[str, str]) -> None:
+    result = run(["staff", "create", "--business", "+31501234567", "--email", "assistent"], env, check=False)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "greetline: error: --email: 'assistent' is not an e-mail address, e.g. praktijk@example.nl"
+    )

@@ -35,11 +35,12 @@ def env(tmp_path: Path, unreachable_proxy_url: str) -> dict[str, str]:
 
 def test_apply_offline_renders_every_text_with_the_offline_engine_and_calls_play_them(env: dict[str, str]) -> None:
     applied = run(["apply", str(DEMO_DOCUMENT)], env).stdout
-    assert "rendered 13 text(s) as speech; 0 were rendered before" in applied
-    assert applied.count(" espeak ") == 13
+    # The 13 texts of before, and the holiday message (the demo closes on public holidays).
+    assert "rendered 14 text(s) as speech; 0 were rendered before" in applied
+    assert applied.count(" espeak ") == 14
     assert "warning: 'Goedemorgen, u spreekt met Huisartsenpraktijk De Linde.': gtts:" in applied  # told why
     media = sorted(path.suffix for path in Path(env["GREETLINE_MEDIA_DIR"]).iterdir())
-    assert media.count(".wav") == 13 and media.count(".mp3") == 13
+    assert media.count(".wav") == 14 and media.count(".mp3") == 14
 
     call = json.loads(run(["call", "--to", "+31501234567", "--at", "2026-11-24 10:15", "--json"], env).stdout)
     heard = [event for event in call["events"] if event["kind"] in ("say", "play")]
@@ -47,7 +48,7 @@ def test_apply_offline_renders_every_text_with_the_offline_engine_and_calls_play
     assert all(0.5 < event["duration_s"] < 10 for event in heard)
 
     again = run(["render", "+31501234567"], env).stdout
-    assert "rendered 0 text(s) as speech; 13 were rendered before" in again
+    assert "rendered 0 text(s) as speech; 14 were rendered before" in again
 
 
 @pytest.mark.parametrize(
@@ -63,7 +64,7 @@ def test_a_document_with_only_texts_renders_in_its_language(
     document = tmp_path / "business.yaml"
     document.write_text(ONLY_TEXTS.format(language=language, greeting=greeting), "utf-8")
     applied = run(["apply", str(document)], env).stdout
-    assert "rendered 9 text(s)" in applied, applied
+    assert "rendered 10 text(s)" in applied, applied  # with the holiday message
 
 
 def test_a_bad_greeting_is_refused_with_what_to_fix(env: dict[str, str], tmp_path: Path) -> None:
@@ -86,7 +87,7 @@ def test_with_google_reachable_the_first_engine_is_used(
         "GREETLINE_TTS_TLS_CA_PATH": str(google_certificates.ca_path),
     }
     applied = run(["apply", str(document)], env).stdout
-    assert applied.count(" gtts ") == 9
+    assert applied.count(" gtts ") == 10
     assert "Goedemorgen, Schildersbedrijf Van Dam." in google.texts()
 
 

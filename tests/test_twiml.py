@@ -20,6 +20,10 @@ DECISIONS = {
     "open_recorded_greeting": flow.incoming(make_business(greeting=Prompt("Hallo", "0f" * 16)), TUESDAY_10),
     "overflow_whisper": flow.dial_ended(make_business(), DialStage.OPERATORS, DialStatus.NO_ANSWER),
     "voicemail": flow.menu_choice(make_business(menu=(EMERGENCY, REPEATS)), "2", 1),
+    "confirm_operators": flow.incoming(make_business(confirm=True), TUESDAY_10),
+    "confirm_question": flow.confirm_call(make_business(confirm=True)),
+    "confirm_accepted": flow.confirmed("1"),
+    "confirm_no_key": flow.confirmed(""),
 }
 
 

@@ -43,6 +43,10 @@ VOICEMAIL_MAX_LENGTH_S = 120
 FALLBACK_DIAL_TIMEOUT_S = 30
 # A wrong key repeats the menu once; after that the caller goes to a human.
 MENU_ATTEMPTS = 2
+# How long a staff phone's confirmation waits for 1 after asking; then that phone's leg hangs up.
+CONFIRM_WAIT_S = 5
+# The key that takes a confirmed call.
+CONFIRM_KEY = "1"
 
 
 class DialStage(StrEnum):
@@ -64,7 +68,7 @@ class DialStatus(StrEnum):
 
 
 def speak(prompt: Prompt, language: Language) -> Speech:
-    return Play(prompt.media_id) if prompt.media_id else Say(prompt.text, language)
+    return Play(prompt.media_id, prompt.text) if prompt.media_id else Say(prompt.text, language)
 
 
 def _dial_ended_hook(stage: DialStage, **extra: str) -> Webhook:
@@ -77,7 +81,9 @@ def _business_hook(hook: Hook, business: Business) -> Webhook:
 
 
 def _dial(business: Business, numbers: tuple[str, ...], action: Webhook | None) -> Dial:
-    return Dial(numbers, dial_timeout_s(business.rings, business.country), business.country, action)
+    """Staff phones: with confirm calls, each answering phone is asked to press 1 before it is put through."""
+    confirm = _business_hook(Hook.CONFIRM, business) if business.confirm else None
+    return Dial(numbers, dial_timeout_s(business.rings, business.country), business.country, action, confirm)
 
 
 def _operators(business: Business, index: int = 0) -> Dial:
@@ -152,8 +158,9 @@ def incoming(business: Business, now: datetime) -> Decision:
         return Decision(steps, f"period:{period.first_day.isoformat()}", Outcome.CLOSED)
     if isinstance(current, Holiday | OutsideHours):
         closed = business.closed
+        message = business.texts.holiday if isinstance(current, Holiday) else closed.greeting
         steps = (
-            speak(closed.greeting, business.language),
+            speak(message, business.language),
             *_go_to(business, closed.destination, _dial_ended_hook(DialStage.CLOSED)),
         )
         reason = f"closed:holiday:{current.name}" if isinstance(current, Holiday) else "closed:hours"
@@ -208,6 +215,24 @@ def dial_ended(business: Business, stage: DialStage, status: DialStatus, index: 
 def whisper(business: Business) -> Decision:
     """What the answering service hears before it is bridged: whom the call is for."""
     return Decision((speak(business.texts.whisper, business.language),), "whisper")
+
+
+def confirm_call(business: Business) -> Decision:
+    """A staff phone answered: ask before connecting. No key (a mobile's own voicemail) hangs up this phone
+    only; the other phones keep ringing and the call overflows after the rings staff chose."""
+    ask = Gather(
+        (speak(business.texts.confirm, business.language),),
+        _business_hook(Hook.CONFIRMED, business),
+        CONFIRM_WAIT_S,
+    )
+    return Decision((ask, Hangup()), "confirm")
+
+
+def confirmed(digits: str) -> Decision:
+    """The staff phone's answer: 1 connects the caller (an empty answer ends the <Number url>), else hang up."""
+    if digits == CONFIRM_KEY:
+        return Decision((), "confirm:accepted")
+    return Decision((Hangup(),), "confirm:refused")
 
 
 def recorded(business: Business) -> Decision:

@@ -65,7 +65,8 @@ class TimeRange:
     end: time
 
     def contains(self, moment: time) -> bool:
-        return self.start <= moment < self.end
+        # time.max stands for midnight at the end of the day: the range includes the day's last instant.
+        return self.start <= moment and (moment < self.end or self.end == time.max)
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,18 @@ class OpeningHours:
     """Ranges per weekday, Monday = 0. A weekday without ranges is closed all day."""
 
     by_weekday: tuple[tuple[TimeRange, ...], ...]
+
+
+@dataclass(frozen=True)
+class HolidayClosures:
+    """The days a business closes for a holiday: every public holiday of its country, those it names, or dates."""
+
+    all_public: bool = False
+    # Public holiday names as the holidays package gives them, lower-cased.
+    names: frozenset[str] = frozenset()
+    # (month, day): closed on that date every year.
+    yearly: frozenset[tuple[int, int]] = frozenset()
+    once: frozenset[date] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -100,6 +113,8 @@ class Texts:
     whisper: Prompt
     unavailable: Prompt
     goodbye: Prompt
+    holiday: Prompt
+    confirm: Prompt
 
 
 @dataclass(frozen=True)
@@ -117,12 +132,14 @@ class Business:
     rings: int
     overflow: Destination | None
     hours: OpeningHours | None
-    closed_on_holidays: bool
+    holidays: HolidayClosures
     closed: ClosedInstructions
     periods: tuple[Period, ...]
     texts: Texts
     # Who gets a note about a call that reached nobody and left no message (none: no notes).
     missed_call_emails: tuple[str, ...] = ()
+    # Each staff phone first hears whom the call is for and takes it with 1 (a mobile's voicemail cannot).
+    confirm: bool = False
 
 
 def voicemail_boxes(business: Business) -> dict[str, Voicemail]:

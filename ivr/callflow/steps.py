@@ -13,6 +13,8 @@ class Hook(StrEnum):
     MENU = "menu"
     DIAL_ENDED = "dial-ended"
     WHISPER = "whisper"
+    CONFIRM = "confirm"
+    CONFIRMED = "confirmed"
     RECORDED = "recorded"
     RECORDING = "recording"
 
@@ -32,6 +34,8 @@ class Say:
 @dataclass(frozen=True)
 class Play:
     media_id: str
+    # The words of the recording, for people reading a path or a transcript; Twilio only gets the media.
+    text: str = field(default="", compare=False)
 
 
 Speech = Say | Play
@@ -53,6 +57,7 @@ class Dial:
     timeout_s: int
     country: Country
     action: Webhook | None
+    # What each answering phone hears before the caller is put through (Twilio <Number url>).
     whisper: Webhook | None = None
 
 

@@ -18,6 +18,7 @@ from ivr.callflow.model import (
     Voicemail,
 )
 from ivr.document import model as doc
+from ivr.document.holidays import holiday_closures
 from ivr.document.hours import parse_hours
 from prompts import PartOfDay, PromptBook, prompt_book
 
@@ -70,6 +71,8 @@ def texts_for(prompts: PromptMaker) -> Texts:
         whisper=prompts.default("whisper"),
         unavailable=prompts.default("unavailable"),
         goodbye=prompts.default("goodbye"),
+        holiday=prompts.default("holiday"),
+        confirm=prompts.default("confirm"),
     )
 
 
@@ -84,7 +87,12 @@ def to_business(
     """`rendered`: recordings by the text they speak; `playable`: whether an uploaded recording's file is there."""
     prompts = PromptMaker(prompt_book(document.language), document.business, part_of_day, rendered or {}, playable)
     closed = document.closed or doc.Closed()
-    closed_default = doc.Route(dial=document.overflow.dial) if document.overflow else doc.Route()
+    # Without a closed: route, callers out of hours go where callers nobody answers go (the overflow).
+    closed_default = (
+        doc.Route(dial=document.overflow.dial, voicemail=document.overflow.voicemail)
+        if document.overflow
+        else doc.Route()
+    )
     closed_route = closed if (closed.dial or closed.voicemail) else closed_default
     return Business(
         id=business_id,
@@ -108,7 +116,7 @@ def to_business(
         rings=document.rings,
         overflow=destination(document.overflow, "overflow") if document.overflow else None,
         hours=parse_hours(document.hours) if document.hours is not None else None,
-        closed_on_holidays=document.holidays,
+        holidays=holiday_closures(document.holidays),
         closed=ClosedInstructions(prompts.greeting(closed.greeting, "closed"), destination(closed_route, "closed")),
         periods=tuple(
             Period(
@@ -121,6 +129,7 @@ def to_business(
         ),
         texts=texts_for(prompts),
         missed_call_emails=tuple(document.missed_calls.email) if document.missed_calls else (),
+        confirm=document.confirm,
     )
 
 

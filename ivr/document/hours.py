@@ -6,6 +6,8 @@ from ivr.callflow.model import OpeningHours, TimeRange
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 CLOSED_WORDS = ("closed", "")
+# People write 23:59 (or 24:00) for "until midnight"; neither should leave the last minute closed.
+UNTIL_MIDNIGHT = ("23:59", "24:00")
 
 
 def parse_days(spec: str) -> list[int]:
@@ -24,8 +26,6 @@ def parse_days(spec: str) -> list[int]:
 
 def _clock(text: str, spec: str) -> time:
     hours, sep, minutes = text.strip().partition(":")
-    if text.strip() == "24:00":
-        return time.max
     if not sep or not (hours.isdigit() and minutes.isdigit()) or int(hours) > 23 or int(minutes) > 59:
         raise ValueError(f"{spec!r} has a bad time {text.strip()!r}; write times as HH:MM, e.g. 08:00-17:00")
     return time(int(hours), int(minutes))
@@ -42,7 +42,8 @@ def parse_ranges(spec: str | list[str]) -> tuple[TimeRange, ...]:
         start_text, sep, end_text = text.partition("-")
         if not sep:
             raise ValueError(f"{text!r} is not a time range; write it as HH:MM-HH:MM, e.g. 08:00-17:00")
-        start, end = _clock(start_text, text), _clock(end_text, text)
+        start = _clock(start_text, text)
+        end = time.max if end_text.strip() in UNTIL_MIDNIGHT else _clock(end_text, text)
         if end <= start:
             raise ValueError(f"{text!r} ends before it starts; ranges past midnight are two ranges on two days")
         ranges.append(TimeRange(start, end))

@@ -1,5 +1,6 @@
 """Reading and writing business documents as YAML, with every problem reported at once."""
 
+import re
 from typing import Any
 
 import yaml
@@ -7,6 +8,8 @@ from pydantic import ValidationError
 
 from ivr.document.model import BusinessDocument
 from ivr.errors import DocumentError
+
+FIELD_PREFIX = re.compile(r"^(\w+): ")
 
 
 def _where(location: tuple[int | str, ...]) -> str:
@@ -30,6 +33,11 @@ def _problem(error: Any) -> str:
         message = "is not a known key; check its spelling or remove it"
     # Skip pydantic's internal validator names in the path (they say nothing to a user).
     location = tuple(part for part in error["loc"] if not (isinstance(part, str) and "[" in part))
+    if not location:
+        # A check across fields names the field it is about first ("operators: ..."); report it there.
+        named = FIELD_PREFIX.match(message)
+        if named and named.group(1) in BusinessDocument.model_fields:
+            return message
     return f"{_where(location)}: {message}"
 
 
@@ -43,15 +51,71 @@ def validate_document(data: object) -> BusinessDocument:
         raise DocumentError(problems) from None
 
 
-def parse_document(text: str) -> BusinessDocument:
+def read_yaml(text: str) -> object:
     try:
-        data = yaml.safe_load(text)
+        return yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "document"
         reason = getattr(error, "problem", None) or str(error)
         raise DocumentError([f"{where}: not valid YAML ({reason}); check indentation and quotes"]) from None
-    return validate_document(data)
+
+
+def parse_document(text: str) -> BusinessDocument:
+    return validate_document(read_yaml(text))
+
+
+# Stand-ins for required numbers that did not validate, so the rest of the document can still be checked.
+# Findings that mention them are about the stand-ins, not the document, and are left out.
+PLACEHOLDER_NUMBERS = {"numbers": "+31200000001", "operators": "+31200000002"}
+
+
+# Repairs tried before giving up: checks across fields run only once the fields themselves are valid.
+MAX_REPAIRS = 4
+
+
+def _repaired(data: dict[str, Any], problems: list[Any]) -> dict[str, Any] | None:
+    repaired = dict(data)
+    dropped_items: dict[str, set[int]] = {}
+    for problem in problems:
+        location = problem["loc"]
+        named = FIELD_PREFIX.match(str(problem["msg"]).removeprefix("Value error, "))
+        key = location[0] if location else (named.group(1) if named else None)
+        if not isinstance(key, str) or key == "business":
+            return None
+        value = repaired.get(key)
+        in_list = len(location) > 1 and isinstance(location[1], int) and isinstance(value, list)
+        if in_list and key not in PLACEHOLDER_NUMBERS:
+            dropped_items.setdefault(key, set()).add(int(location[1]))
+        else:
+            repaired.pop(key, None)
+    for key, indexes in dropped_items.items():
+        repaired[key] = [item for index, item in enumerate(repaired[key]) if index not in indexes]
+    for key, number in PLACEHOLDER_NUMBERS.items():
+        repaired.setdefault(key, [number])
+    return repaired
+
+
+def salvaged(data: object) -> tuple[BusinessDocument | None, list[str]]:
+    """The document without the parts validation refused (list items, else whole keys), for the checker to
+    look at the rest in the same run, and the problems only found once those parts were gone (checks across
+    fields). The document is None when what is left is not one."""
+    if not isinstance(data, dict):
+        return None, []
+    current: dict[str, Any] | None = data
+    later: list[str] = []
+    for repair in range(MAX_REPAIRS + 1):
+        assert current is not None
+        try:
+            return BusinessDocument.model_validate(current), later
+        except ValidationError as error:
+            problems = error.errors()
+        if repair > 0:
+            later += [_problem(problem) for problem in problems]
+        current = _repaired(current, problems)
+        if current is None:
+            break
+    return None, later
 
 
 # Nested entries read best with what identifies them first: the key, the dates, then the greeting.

@@ -15,7 +15,9 @@ from pydantic import (
     model_validator,
 )
 
+from ivr.callflow.model import Country
 from ivr.callflow.ringing import MAX_RINGS, MIN_RINGS
+from ivr.document.holidays import check_holidays
 from ivr.document.hours import parse_hours
 from ivr.document.phones import e164, email
 
@@ -23,13 +25,26 @@ PhoneNumber = Annotated[str, BeforeValidator(str), AfterValidator(e164)]
 EmailAddress = Annotated[str, AfterValidator(email)]
 MAX_MENU_OPTIONS = 4
 MENU_KEYS = "0123456789*#"
+# Twilio's <Dial> takes at most 10 <Number> nouns (Twilio docs, <Number>: "up to ten").
+MAX_DIALLED_NUMBERS = 10
 
 
 def _one_or_many(value: object) -> object:
     return [value] if isinstance(value, str | int) else value
 
 
+def _at_most_one_dial(numbers: list[str]) -> list[str]:
+    if len(numbers) > MAX_DIALLED_NUMBERS:
+        raise ValueError(
+            f"{len(numbers)} numbers: Twilio rings at most {MAX_DIALLED_NUMBERS} phones in one dial; "
+            f"list {MAX_DIALLED_NUMBERS} or fewer"
+        )
+    return numbers
+
+
 PhoneNumbers = Annotated[list[PhoneNumber], BeforeValidator(_one_or_many), Field(min_length=1)]
+# Numbers rung together in one <Dial>.
+DialledNumbers = Annotated[PhoneNumbers, AfterValidator(_at_most_one_dial)]
 
 
 class Strict(BaseModel):
@@ -132,7 +147,7 @@ class DailySummary(Strict):
 class Route(Strict):
     """Where a call goes: dial numbers, or voicemail e-mailed to the business; at most one of them."""
 
-    dial: PhoneNumbers | None = None
+    dial: DialledNumbers | None = None
     voicemail: VoicemailBox | None = None
 
     # None: the route may be empty (then the call ends after the greeting); else what to say when it is.
@@ -153,7 +168,7 @@ class MenuOption(Route):
     key: str
     prompt: str = Field(min_length=1, max_length=300)
     emergency: bool = False
-    dial: PhoneNumbers | None = None
+    dial: DialledNumbers | None = None
     voicemail: VoicemailBox | None = None
 
     @field_validator("key", mode="before")
@@ -171,7 +186,7 @@ class Overflow(Route):
 
 class Closed(Route):
     greeting: Greeting | None = None
-    dial: PhoneNumbers | None = None
+    dial: DialledNumbers | None = None
     voicemail: VoicemailBox | None = None
 
 
@@ -179,7 +194,7 @@ class Period(Route):
     start: date = Field(alias="from")
     end: date = Field(alias="to")
     greeting: Greeting | None = None
-    dial: PhoneNumbers | None = None
+    dial: DialledNumbers | None = None
     voicemail: VoicemailBox | None = None
 
     @model_validator(mode="after")
@@ -200,10 +215,12 @@ class BusinessDocument(Strict):
     menu: list[MenuOption] = Field(default_factory=list)
     operators: PhoneNumbers
     ring: Literal["simultaneous", "sequential"] = "simultaneous"
+    # Each staff phone first hears who the call is for and takes it with 1; a mobile's own voicemail cannot.
+    confirm: bool = False
     rings: int = 4
     overflow: Overflow | None = None
     hours: dict[str, str | list[str]] | None = None
-    holidays: bool = True
+    holidays: bool | list[Annotated[str, BeforeValidator(str)]] = True
     closed: Closed | None = None
     periods: list[Period] = Field(default_factory=list)
     missed_calls: MissedCalls | None = None
@@ -248,6 +265,22 @@ class BusinessDocument(Strict):
         if value is not None:
             parse_hours(value)
         return value
+
+    @model_validator(mode="after")
+    def _simultaneous_at_most_ten(self) -> Self:
+        if self.ring == "simultaneous" and len(self.operators) > MAX_DIALLED_NUMBERS:
+            # Named "operators:" so the problem is reported there (see ivr.document.load).
+            raise ValueError(
+                f"operators: {len(self.operators)} phones ring at once, but Twilio rings at most "
+                f"{MAX_DIALLED_NUMBERS} in one dial; list {MAX_DIALLED_NUMBERS} or fewer, or use ring: sequential"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _known_holidays(self) -> Self:
+        if isinstance(self.holidays, list):
+            check_holidays(self.holidays, Country(self.country), date.today())
+        return self
 
     @field_validator("numbers")
     @classmethod

@@ -30,6 +30,18 @@ def email(value: str) -> str:
     return text
 
 
+# A mobile's own voicemail typically answers after about 20 s of ringing; past that it takes the call first.
+MOBILE_VOICEMAIL_AFTER_S = 20
+
+
+def is_mobile(number: str) -> bool:
+    try:
+        kind = phonenumbers.number_type(phonenumbers.parse(number, None))
+    except phonenumbers.NumberParseException:
+        return False
+    return bool(kind == phonenumbers.PhoneNumberType.MOBILE)
+
+
 def region_of(number: str) -> str | None:
     """The ISO country of an E.164 number, used to guess a language when nothing else is known."""
     try:

@@ -7,7 +7,7 @@ over the day yields each of its variants, and nothing spoken is missed.
 from dataclasses import dataclass
 from typing import Literal
 
-from ivr.callflow.model import Business, Prompt
+from ivr.callflow.model import Business, HolidayClosures, Prompt
 from ivr.document.convert import to_business
 from ivr.document.model import BusinessDocument
 from prompts import PARTS_OF_DAY
@@ -31,8 +31,19 @@ def _prompts(business: Business) -> list[tuple[Prompt, Kind]]:
     texts = business.texts
     found += [
         (prompt, "other")
-        for prompt in (texts.menu_retry, texts.voicemail, texts.whisper, texts.unavailable, texts.goodbye)
+        for prompt in (
+            texts.menu_retry,
+            texts.voicemail,
+            texts.whisper,
+            texts.unavailable,
+            texts.goodbye,
+        )
     ]
+    # Only what this business's callers (and staff) can hear: each text rendered costs a speech request.
+    if business.holidays != HolidayClosures():
+        found.append((texts.holiday, "other"))
+    if business.confirm:
+        found.append((texts.confirm, "other"))
     return found
 
 

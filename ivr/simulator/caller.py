@@ -5,6 +5,7 @@ the served WAV file. Ringing lasts the <Dial timeout> plus the ~5 s Twilio adds 
 """
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -75,7 +76,16 @@ def say_duration_s(text: str, language_code: str) -> float:
 
 
 class SimulatedCall:
-    def __init__(self, client: httpx.Client, public_url: str, auth_token: str | None, plan: CallPlan) -> None:
+    def __init__(
+        self,
+        client: httpx.Client,
+        public_url: str,
+        auth_token: str | None,
+        plan: CallPlan,
+        recordings: Mapping[str, str] | None = None,
+    ) -> None:
+        # What each recording says, by its id (rendered speech, uploaded files); unknown ones show their URL.
+        self._recordings = recordings or {}
         self._client = client
         self._public_url = public_url.rstrip("/")
         self._validator = RequestValidator(auth_token) if auth_token else None
@@ -150,7 +160,9 @@ class SimulatedCall:
             self._note("say", verb.text, say_duration_s(verb.text, language))
         elif verb.name == "Play":
             duration = self._media_duration_s(verb.text)
-            self._note("play", verb.text if duration is not None else f"{verb.text} (unreadable)", duration or 0.0)
+            media_id = urlsplit(verb.text).path.rsplit("/", 1)[-1].removesuffix(".wav")
+            words = f'"{self._recordings[media_id]}"' if media_id in self._recordings else verb.text
+            self._note("play", words if duration is not None else f"{words} (unreadable)", duration or 0.0)
         elif verb.name == "Pause":
             self._note("pause", "", float(verb.attributes.get("length", "1")))
 
@@ -186,29 +198,17 @@ class SimulatedCall:
         timeout_s = int(verb.attributes.get("timeout", "30"))
         ring_s = ringing_s(timeout_s)
         numbers = [child.text for child in verb.children if child.name == "Number"]
-        whisper_url = next(
-            (child.attributes.get("url") for child in verb.children if child.attributes.get("url")), None
-        )
-        behaviour = self._plan.service if whisper_url else self._plan.operators
+        leg_url = next((child.attributes.get("url") for child in verb.children if child.attributes.get("url")), None)
+        # Staff phones with confirm calls are asked to press 1; an answering service hears a whisper.
+        confirming = leg_url is not None and urlsplit(leg_url).path.endswith("/confirm")
+        behaviour = self._plan.service if leg_url and not confirming else self._plan.operators
         self._note("dial", f"{', '.join(numbers)} (timeout {timeout_s} s: rings up to {ring_s} s)")
         status, rang_s = behaviour.outcome(ring_s)
         self._note("ring", RING_RESULTS.get(status, status), rang_s)
         if status == "completed":
             who = numbers[0]
-            if whisper_url:
-                for heard in self._post(
-                    whisper_url,
-                    {
-                        "CallSid": "CAsimulatedleg",
-                        "ParentCallSid": self._plan.call_sid,
-                        "To": who,
-                        "Direction": "outbound-dial",
-                    },
-                ):
-                    if heard.name == "Say":
-                        self._note(
-                            "whisper", heard.text, say_duration_s(heard.text, heard.attributes.get("language", "en"))
-                        )
+            if leg_url:
+                self._answerer_hears(leg_url, who)
             self.transcript.human_after_s = round(self.clock_s, 1)
             self.transcript.answered_by = who
             self._note("answer", f"{who} talks with the caller", CONVERSATION_S)
@@ -219,6 +219,27 @@ class SimulatedCall:
         if status == "completed":
             extra["DialCallDuration"] = str(CONVERSATION_S)
         return self._post(action, extra)
+
+    def _answerer_hears(self, url: str, who: str) -> None:
+        """What the answering phone hears before the caller is put through: a whisper, or the confirmation
+        question (the simulated staff member presses 1)."""
+        leg = {
+            "CallSid": "CAsimulatedleg",
+            "ParentCallSid": self._plan.call_sid,
+            "To": who,
+            "Direction": "outbound-dial",
+        }
+        for heard in self._post(url, leg):
+            if heard.name == "Say":
+                self._note("whisper", heard.text, say_duration_s(heard.text, heard.attributes.get("language", "en")))
+            elif heard.name == "Gather":
+                for asked in heard.children:
+                    if asked.name == "Say":
+                        language = asked.attributes.get("language", "en")
+                        self._note("whisper", asked.text, say_duration_s(asked.text, language))
+                self._note("press", "1 (the answerer takes the call)")
+                self._post(heard.attributes["action"], {**leg, "Digits": "1"})
+                return
 
     def _record(self, verb: Verb) -> list[Verb]:
         self._note("record", "the caller leaves a message", MESSAGE_S)

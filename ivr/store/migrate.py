@@ -4,6 +4,10 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import inspect
+
+from ivr.store.database import Database
+from ivr.store.tables import BusinessRow
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -14,6 +18,12 @@ def alembic_config(database_url: str) -> Config:
     # ConfigParser interpolation would choke on % in passwords.
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     return config
+
+
+def has_schema(database: Database) -> bool:
+    """Whether `greetline migrate` has run on this database (its tables exist)."""
+    with database.reading() as connection:
+        return inspect(connection).has_table(BusinessRow.__tablename__)
 
 
 def upgrade(database_url: str) -> None:

@@ -13,9 +13,10 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from ivr.errors import InputError
+from ivr.measured import recording_words
 from ivr.simulator.behaviour import Answering, PhoneBehaviour
 from ivr.simulator.caller import CallPlan, SimulatedCall, Transcript
-from ivr.simulator.local_server import running_server
+from ivr.simulator.transport import InProcessTransport
 from ivr.store.calls import CallEntry
 from ivr.web.services import Services
 
@@ -66,5 +67,8 @@ def caller_hears(services: Services, document: dict[str, Any], moment: datetime,
         PhoneBehaviour(Answering.AFTER, SERVICE_ANSWERS_AFTER_S),
         call_sid="CApreview" + secrets.token_hex(12),
     )
-    with running_server(app) as base_url, httpx.Client(base_url=base_url, timeout=PREVIEW_TIMEOUT_S) as client:
-        return SimulatedCall(client, settings.public_url, token, plan).run()
+    # In-process: no server thread or socket per preview, the requests go straight into the second app.
+    transport = InProcessTransport(app)
+    with httpx.Client(transport=transport, base_url=settings.public_url, timeout=PREVIEW_TIMEOUT_S) as client:
+        words = recording_words(services.database, plan.to_number)
+        return SimulatedCall(client, settings.public_url, token, plan, words).run()

@@ -132,6 +132,20 @@ def whisper(form: TwilioForm, services: ServicesDep, business: int) -> Response:
     return _twiml(services, flow.whisper(found))
 
 
+@router.post("/confirm", summary="A staff phone answered: ask it to press 1 before the caller is put through")
+def confirm(form: TwilioForm, services: ServicesDep, business: int) -> Response:
+    with services.database.reading() as connection:
+        found = services.directory.lookup_by_id(connection, business, services.clock())
+    if found is None:  # the business was deleted mid-call: connect without asking
+        return _twiml(services, Decision((), "confirm:unknown"))
+    return _twiml(services, flow.confirm_call(found))
+
+
+@router.post("/confirmed", summary="The staff phone's answer to the confirmation")
+def confirmed(form: TwilioForm, services: ServicesDep, business: int) -> Response:
+    return _twiml(services, flow.confirmed(_field(form, "Digits")))
+
+
 # Twilio's final CallStatus values (Twilio docs, "Call status callback").
 FINAL_CALL_STATUSES = {"completed", "busy", "failed", "no-answer", "canceled"}
 

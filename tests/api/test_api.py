@@ -106,12 +106,18 @@ def test_setting_the_ring_count_answers_what_it_means(api: Setup) -> None:
     path = f"/api/v1/businesses/{api.demo_id}/rings"
     three = api.http.put(path, json={"rings": 3}, headers=api.as_key(api.demo_key)).json()
     assert (three["dial_timeout_s"], three["ringing_s"], three["warnings"]) == (10, 15, [])
-    six = api.http.put(path, json={"rings": 6}, headers=api.as_key(api.demo_key)).json()
-    assert six["dial_timeout_s"] == 25
-    assert any("most callers hang up" in warning for warning in six["warnings"])
-    impossible = api.http.put(path, json={"rings": 14}, headers=api.as_key(api.demo_key))
+    # Six rings keep an emergency caller from a human for over 30 s: refused, naming the path.
+    six = api.http.put(path, json={"rings": 6}, headers=api.as_key(api.demo_key))
+    assert six.status_code == 422
+    assert "toets 1 → belt +31612345678 → opgenomen na 38 s" in six.text
+    other = f"/api/v1/businesses/{api.other_id}/rings"
+    six_elsewhere = api.http.put(other, json={"rings": 6}, headers=api.as_key(api.other_key)).json()
+    assert six_elsewhere["dial_timeout_s"] == 25
+    assert any("most callers hang up" in warning for warning in six_elsewhere["warnings"])
+    impossible = api.http.put(other, json={"rings": 14}, headers=api.as_key(api.other_key))
     assert impossible.status_code == 422
-    assert api.http.get(path, headers=api.as_key(api.demo_key)).json()["rings"] == 6  # nothing lost
+    assert api.http.get(other, headers=api.as_key(api.other_key)).json()["rings"] == 6  # nothing lost
+    assert api.http.get(path, headers=api.as_key(api.demo_key)).json()["rings"] == 3
 
 
 def test_a_mobile_operator_with_too_many_rings_is_warned_about(api: Setup) -> None:
@@ -248,3 +254,19 @@ def test_ready_made_messages_are_listed_and_filled_for_a_business(api: Setup) ->
     assert other.status_code == 404
     unknown = api.http.get(f"/api/v1/businesses/{api.demo_id}/info-templates/nonsense", headers=key)
     assert unknown.status_code == 422 and "outbreak" in unknown.json()["detail"]
+
+
+def test_a_document_with_a_trap_is_refused_naming_the_path(api: Setup) -> None:
+    path = f"/api/v1/businesses/{api.demo_id}/config"
+    before = api.http.get(path, headers=api.as_key(api.demo_key)).json()
+    trap = dict(before, closed={"greeting": {"text": "Spreek na de toon een bericht in."}}, numbers=["0501234567"])
+    trap.pop("overflow")
+    response = api.http.put(path, json=trap, headers=api.as_key(api.demo_key))
+    assert response.status_code == 422
+    problems = response.json()["detail"]["problems"]
+    assert any(problem.startswith("numbers[0]:") for problem in problems)  # validation and paths in one answer
+    assert any(
+        problem.startswith("closed.greeting: maandag 's nachts → gesloten → tekst vraagt om een bericht → ophangen")
+        for problem in problems
+    ), problems
+    assert api.http.get(path, headers=api.as_key(api.demo_key)).json() == before

@@ -9,6 +9,7 @@ from ivr.callflow.model import (
     ClosedInstructions,
     Country,
     DialNumbers,
+    HolidayClosures,
     Language,
     MenuOption,
     OpeningHours,
@@ -45,7 +46,7 @@ def make_business(**overrides: Any) -> Business:
         rings=4,
         overflow=DialNumbers(("+31208888888",)),
         hours=WEEKDAYS_8_TO_5,
-        closed_on_holidays=True,
+        holidays=HolidayClosures(all_public=True),
         closed=ClosedInstructions(Prompt("Wij zijn gesloten."), Voicemail(("praktijk@example.nl",), box="closed")),
         periods=(),
         texts=Texts(
@@ -54,6 +55,8 @@ def make_business(**overrides: Any) -> Business:
             whisper=Prompt("Oproep voor De Linde."),
             unavailable=Prompt("Niemand bereikbaar."),
             goodbye=Prompt("Tot ziens."),
+            holiday=Prompt("Vandaag is het een feestdag."),
+            confirm=Prompt("Oproep voor De Linde, toets 1 om aan te nemen."),
         ),
     )
     return replace(business, **overrides)

@@ -79,7 +79,12 @@ CLOSED_CASES = [
         {},
         (Say("Wij zijn gesloten.", NL), *voicemail("closed")),
     ),
-    ("public holiday: same", CHRISTMAS_DAY, {}, (Say("Wij zijn gesloten.", NL), *voicemail("closed"))),
+    (
+        "public holiday: the holiday message",
+        CHRISTMAS_DAY,
+        {},
+        (Say("Vandaag is het een feestdag.", NL), *voicemail("closed")),
+    ),
     (
         "closed with an emergency number dials it",
         TUESDAY_NIGHT,

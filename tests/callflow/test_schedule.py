@@ -2,7 +2,7 @@ from datetime import UTC, datetime, time
 
 import pytest
 
-from ivr.callflow.model import Country, OpeningHours, TimeRange
+from ivr.callflow.model import Country, HolidayClosures, OpeningHours, TimeRange
 from ivr.callflow.schedule import Holiday, InPeriod, Open, OutsideHours, Situation, situation
 from tests.callflow.factory import CHRISTMAS_PERIOD, make_business
 
@@ -17,7 +17,7 @@ CASES: list[tuple[str, datetime, dict[str, object], type[Situation]]] = [
     ("no hours means always open", datetime(2026, 11, 28, 3, 0, tzinfo=UTC), {"hours": None}, Open),
     ("Christmas is a Dutch public holiday", datetime(2026, 12, 25, 10, 0, tzinfo=UTC), {}, Holiday),
     ("King's Day 2026 is on Monday 27 April", datetime(2026, 4, 27, 10, 0, tzinfo=UTC), {}, Holiday),
-    ("holidays can be ignored", datetime(2026, 4, 27, 10, 0, tzinfo=UTC), {"closed_on_holidays": False}, Open),
+    ("holidays can be ignored", datetime(2026, 4, 27, 10, 0, tzinfo=UTC), {"holidays": HolidayClosures()}, Open),
     ("German Labour Day", datetime(2026, 5, 1, 8, 0, tzinfo=UTC), {"country": Country.DE}, Holiday),
     ("a period wins over hours", datetime(2026, 12, 28, 10, 0, tzinfo=UTC), {"periods": (CHRISTMAS_PERIOD,)}, InPeriod),
     (

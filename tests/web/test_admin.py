@@ -418,3 +418,12 @@ def test_an_outbreak_notice_goes_live_from_a_template(admin: httpx.Client, setti
         spoken.group(1).removesuffix(".mp3")
         in TwilioLikeClient(admin, public_url=PUBLIC_URL).post("/twilio/voice").text
     )  # callers hear the recording
+
+
+def test_a_period_asking_for_a_message_nobody_records_is_refused_with_its_path(admin: httpx.Client) -> None:
+    token = log_in(admin)
+    data = {"start": "2036-07-01", "end": "2036-07-14", "text": "Spreek na de toon een bericht in.", "csrf": token}
+    page = admin.post("/admin/settings/periods", data=data)
+    assert page.status_code == 422
+    assert "periode 2036-07-01 t/m 2036-07-14 \u2192 tekst vraagt om een bericht \u2192 ophangen" in page.text
+    assert "2036-07-01" not in admin.get("/admin/settings").text

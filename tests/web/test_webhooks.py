@@ -152,3 +152,34 @@ def test_server_refuses_to_start_without_a_token(settings: Settings) -> None:
 
     with pytest.raises(ConfigurationError, match="--insecure-dev-mode"):
         create_app(settings.model_copy(update={"twilio_auth_token": None}))
+
+
+@pytest.fixture
+def confirming(settings: Settings, demo_text: str) -> Iterator[TwilioLikeClient]:
+    database = Database(settings.database_url)
+    # Three rings: the question adds seconds before the emergency caller reaches a human.
+    apply_text(database, demo_text.replace("rings: 4", "rings: 3") + "confirm: true\n", TUESDAY_10_LOCAL)
+    database.dispose()
+    with twilio_client(create_app(settings, clock=lambda: TUESDAY_10_LOCAL)) as client:
+        yield client
+
+
+def test_with_confirm_calls_each_staff_phone_presses_1_or_its_leg_hangs_up(confirming: TwilioLikeClient) -> None:
+    operators = twiml(confirming.post("/twilio/voice").text).findall("Dial/Number")
+    assert [number.get("url") for number in operators] == ["https://greetline.test/twilio/confirm?business=1"] * 2
+    leg = {"CallSid": "CAleg", "ParentCallSid": "CA0123", "To": "+31501111111"}
+    question = twiml(confirming.post("/twilio/confirm?business=1", leg).text)
+    assert [child.tag for child in question] == ["Gather", "Hangup"]  # no key: this phone's leg ends
+    gather = question[0]
+    assert gather.get("action") == "https://greetline.test/twilio/confirmed?business=1"
+    assert gather.get("numDigits") == "1" and gather[0].text == (
+        "Oproep voor Huisartsenpraktijk De Linde, toets 1 om aan te nemen."
+    )
+    accepted = twiml(confirming.post("/twilio/confirmed?business=1", {**leg, "Digits": "1"}).text)
+    assert list(accepted) == []  # an empty answer puts the caller through
+    refused = twiml(confirming.post("/twilio/confirmed?business=1", {**leg, "Digits": "7"}).text)
+    assert [child.tag for child in refused] == ["Hangup"]
+    # The answering service is not staff: it hears the whisper, not the question.
+    overflow = twiml(confirming.post("/twilio/dial-ended?stage=operators", {"DialCallStatus": "no-answer"}).text)
+    number = overflow.find("Dial/Number")
+    assert number is not None and number.get("url") == "https://greetline.test/twilio/whisper?business=1"

@@ -396,7 +396,10 @@ def save_hours(
             words.gettext("Give the opening hours, or tick 'Always open' if calls should come through day and night."),
         )
     else:
-        problems = pages.save_parts(services, user, {"hours": parsed or None, "holidays": holidays == "on"}, words)
+        # The box says "closed on holidays"; a list of which ones (written in the document) is kept while ticked.
+        current = pages.document_of(services, user).get("holidays", True)
+        closed_on_holidays = (current if isinstance(current, list) else True) if holidays == "on" else False
+        problems = pages.save_parts(services, user, {"hours": parsed or None, "holidays": closed_on_holidays}, words)
     return _after_save(request, services, user, problems, typed)
 
 

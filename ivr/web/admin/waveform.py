@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from audio.wav import TELEPHONE_RATE_HZ
+from audio.wav import TELEPHONE_RATE_HZ, read_mulaw_wav
 
 if TYPE_CHECKING:
     from audio.measure import Signal
@@ -27,11 +27,10 @@ def picture(wav_path: Path) -> Picture | None:
     from audio import mulaw
     from audio.measure import integrated_lufs, true_peak_dbtp
 
-    data = wav_path.read_bytes()
-    start = data.find(b"data")
-    if start < 0:
+    encoded = read_mulaw_wav(wav_path.read_bytes())
+    if encoded is None:
         return None
-    samples = mulaw.decode(data[start + 8 :])
+    samples = mulaw.decode(encoded)
     return Picture(_wave(samples), integrated_lufs(samples, TELEPHONE_RATE_HZ), true_peak_dbtp(samples))
 
 

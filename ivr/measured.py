@@ -1,0 +1,54 @@
+"""What callers hear, as recordings: how long each takes (measured from the audio, for the checker instead of
+estimating) and what each says (for the simulator's transcript).
+
+Uploaded recordings by their stored id, rendered speech by the exact text it speaks.
+"""
+
+from audio.media import MediaStore
+from ivr.document.load import validate_document
+from ivr.document.model import BusinessDocument, Greeting
+from ivr.store import businesses, library, rendered
+from ivr.store.database import Database
+
+
+def _greetings(document: BusinessDocument) -> list[Greeting]:
+    found = [document.greeting, document.info, document.closed.greeting if document.closed else None]
+    found += [period.greeting for period in document.periods]
+    return [greeting for greeting in found if greeting is not None]
+
+
+def upload_durations(document: BusinessDocument, media: MediaStore) -> dict[str, float]:
+    return {
+        greeting.media: media.duration_s(greeting.media)
+        for greeting in _greetings(document)
+        if greeting.media is not None and media.exists(greeting.media)
+    }
+
+
+def stored_durations(database: Database, business_id: int, language: str) -> dict[str, float]:
+    """What the business's calls play: its rendered texts and its uploaded recordings, as stored."""
+    with database.transaction() as session:
+        durations = {
+            text: prompt.duration_s for text, prompt in rendered.rendered_for(session, business_id, language).items()
+        }
+        durations.update({found.media_id: found.duration_s for found in library.greetings(session, business_id)})
+    return durations
+
+
+def recording_words(database: Database, number: str) -> dict[str, str]:
+    """By recording id: the text rendered speech says, or an uploaded file's name and length."""
+    with database.transaction() as session:
+        stored = businesses.find_by_number(session, number)
+        if stored is None:
+            return {}
+        document = validate_document(stored.document)
+        words = {
+            prompt.media_id: prompt.text
+            for prompt in rendered.rendered_for(session, stored.id, document.language).values()
+        }
+        uploads = library.greetings(session, stored.id)
+    words.update({found.media_id: f"{found.file_name} ({found.duration_s:.1f} s)" for found in uploads})
+    for greeting in _greetings(document):
+        if greeting.media is not None and greeting.media not in words:
+            words[greeting.media] = greeting.file or greeting.text or "an uploaded recording"
+    return words

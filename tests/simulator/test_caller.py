@@ -1,0 +1,84 @@
+"""The simulator end to end, in-process: a fresh CallSid per call, a refused --to, the confirmation heard."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from audio.media import MediaStore
+from audio.wav import mulaw_wav
+from ivr.applying import apply_text
+from ivr.commands import simulate
+from ivr.errors import InputError
+from ivr.settings import Settings
+from ivr.simulator.behaviour import parse_behaviour
+from ivr.simulator.caller import CallPlan
+from ivr.store import rendered
+from ivr.store.database import Database
+from ivr.store.rendered import RenderedPrompt
+
+NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+
+
+def plan(to_number: str = "+31501234567", presses: str = "") -> CallPlan:
+    return CallPlan(
+        to_number=to_number,
+        from_number="+31612345678",
+        local_time=datetime(2026, 11, 24, 10, 15),
+        presses=presses,
+        operators=parse_behaviour("answer-after:8"),
+        service=parse_behaviour("answer-after:5"),
+    )
+
+
+def apply(settings: Settings, text: str) -> None:
+    database = Database(settings.database_url)
+    try:
+        apply_text(database, text, NOW)
+    finally:
+        database.dispose()
+
+
+def test_a_fresh_call_sid_for_every_call(settings: Settings, demo_text: str) -> None:
+    apply(settings, demo_text)
+    first, second = simulate(settings, plan(), None), simulate(settings, plan(), None)
+    assert first.call_sid != second.call_sid
+    assert first.call_sid.startswith("CA") and len(first.call_sid) == 34
+
+
+def test_a_to_that_is_not_a_number_is_refused(settings: Settings) -> None:
+    with pytest.raises(InputError, match=r"^--to: 'De Linde' is not an international number"):
+        simulate(settings, plan("De Linde"), None)
+
+
+def test_the_staff_confirmation_is_heard_and_answered(settings: Settings, demo_text: str) -> None:
+    apply(settings, demo_text.replace("rings: 4", "rings: 3") + "confirm: true\n")
+    transcript = simulate(settings, plan(presses="9"), None)
+    heard = [(event.kind, event.text) for event in transcript.events]
+    question = ("whisper", "Oproep voor Huisartsenpraktijk De Linde, toets 1 om aan te nemen.")
+    assert question in heard
+    assert heard[heard.index(question) + 1] == ("press", "1 (the answerer takes the call)")
+    assert transcript.answered_by == "+31501111111"
+
+
+def test_a_rendered_recording_is_shown_by_its_words(settings: Settings, demo_text: str) -> None:
+    apply(settings, demo_text)
+    welcome = "Goedemorgen, u spreekt met Huisartsenpraktijk De Linde."
+    media_id = "5e" * 32
+    wav = MediaStore(settings.media_dir).wav_path(media_id)
+    wav.parent.mkdir(parents=True, exist_ok=True)
+    wav.write_bytes(mulaw_wav(b"\xff" * 8000 * 3))  # three seconds of silence
+    database = Database(settings.database_url)
+    try:
+        with database.transaction() as session:
+            rendered.save_rendered(
+                session, business_id=1, language="nl", prompt=RenderedPrompt(welcome, media_id, "espeak", 3.0), now=NOW
+            )
+            rendered.bump_revision(session, 1, NOW)
+    finally:
+        database.dispose()
+    transcript = simulate(settings, plan(), None)
+    assert (transcript.events[0].kind, transcript.events[0].text, transcript.events[0].duration_s) == (
+        "play",
+        f'"{welcome}"',
+        3.0,
+    )
