@@ -219,7 +219,7 @@ def register(commands: Any) -> None:
     list_logins.set_defaults(func=_staff_list)
     remove_login = staff_commands.add_parser("remove", help="remove a staff login")
     remove_login.add_argument("--business", required=True, metavar="NUMBER", help="a number of the business")
-    remove_login.add_argument("--email", required=True)
+    remove_login.add_argument("--email", required=True, help="the login to remove: the staff member's e-mail address")
     remove_login.set_defaults(func=_staff_remove)
 
     templates = commands.add_parser("templates", help="ready-made information messages")
@@ -230,7 +230,7 @@ def register(commands: Any) -> None:
         help="a template filled for a business, in its language, with the checker's findings",
         epilog="example: greetline templates show holiday_closure --business +31501234567",
     )
-    show.add_argument("name")
+    show.add_argument("name", help="the template's name, as `greetline templates list` prints it")
     show.add_argument("--business", required=True, metavar="NUMBER", help="a number of the business")
     show.set_defaults(func=_templates_show)
 

@@ -140,14 +140,16 @@ def _unavailable(business: Business, path: str) -> Decision:
     return Decision(steps, path, Outcome.MISSED)
 
 
-def _menu_gather(business: Business, lead: tuple[Speech, ...], attempt: int) -> Gather:
-    options = tuple(speak(option.prompt, business.language) for option in business.menu)
+def _menu_gather(business: Business, lead: tuple[Speech, ...], attempt: int, info: tuple[Speech, ...] = ()) -> Gather:
+    """Emergencies come first: their keys are heard before the information message, the other options after it."""
+    urgent = tuple(speak(option.prompt, business.language) for option in business.menu if option.emergency)
+    others = tuple(speak(option.prompt, business.language) for option in business.menu if not option.emergency)
     action = Webhook(Hook.MENU, (("attempt", str(attempt)),))
-    return Gather(lead + options, action, MENU_WAIT_S)
+    return Gather(lead + urgent + info + others, action, MENU_WAIT_S)
 
 
 def incoming(business: Business, now: datetime) -> Decision:
-    """The first answer to a call: welcome, information, the menu, then a human."""
+    """The first answer to a call: welcome, emergency options, information, the other options, then a human."""
     current = situation(business, now)
     if isinstance(current, InPeriod):
         period = current.period
@@ -166,12 +168,12 @@ def incoming(business: Business, now: datetime) -> Decision:
         reason = f"closed:holiday:{current.name}" if isinstance(current, Holiday) else "closed:hours"
         return Decision(steps, reason, Outcome.CLOSED)
     assert isinstance(current, Open)
-    welcome = [speak(business.greeting, business.language)]
-    if business.info is not None:
-        welcome.append(speak(business.info, business.language))
+    welcome = (speak(business.greeting, business.language),)
+    info = (speak(business.info, business.language),) if business.info is not None else ()
     if business.menu:
-        return Decision((_menu_gather(business, tuple(welcome), attempt=1), _operators(business)), "welcome+menu")
-    return Decision((*welcome, _operators(business)), "welcome")
+        gather = _menu_gather(business, welcome, attempt=1, info=info)
+        return Decision((gather, _operators(business)), "welcome+menu")
+    return Decision((*welcome, *info, _operators(business)), "welcome")
 
 
 def _option(business: Business, digits: str) -> MenuOption | None:

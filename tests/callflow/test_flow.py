@@ -49,8 +49,15 @@ def test_open_without_menu_greets_then_rings_the_operators() -> None:
 def test_open_with_info_and_menu_gathers_during_every_prompt_then_falls_through_to_a_human() -> None:
     business = make_business(info=Prompt("Wij zijn open van acht tot vijf."), menu=(EMERGENCY, REPEATS))
     decision = flow.incoming(business, TUESDAY_10)
+    emergency, repeats = MENU_PROMPTS
+    # Emergencies come first: the emergency key is heard before the information message, however long it is.
     gather = Gather(
-        (Say("Goedemiddag, u spreekt met De Linde.", NL), Say("Wij zijn open van acht tot vijf.", NL), *MENU_PROMPTS),
+        (
+            Say("Goedemiddag, u spreekt met De Linde.", NL),
+            emergency,
+            Say("Wij zijn open van acht tot vijf.", NL),
+            repeats,
+        ),
         Webhook(Hook.MENU, (("attempt", "1"),)),
         timeout_s=4,
     )

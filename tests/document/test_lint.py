@@ -106,7 +106,8 @@ def test_a_path_to_a_human_over_30_seconds_is_an_error() -> None:
     info = "info: {text: '" + " ".join(["informatie"] * 70) + "'}\n"
     menu = 'menu:\n  - {key: "1", prompt: "Voor spoed, toets 1.", dial: ["+31612345678"], emergency: true}\n'
     findings = found(document("nl", GOOD["nl"], info + menu))
-    assert sorted({where for level, where, _ in findings if level == "error"}) == ["menu", "menu[0]"]
+    # The emergency key comes before the information message, so only the caller who waits hears too much.
+    assert sorted({where for level, where, _ in findings if level == "error"}) == ["menu"]
 
 
 def test_more_than_five_rings_is_a_warning() -> None:

@@ -92,11 +92,12 @@ TRAPS = [
         ("'s ochtends → open → toets 1 → belt +31612345678 → opgenomen na 34 s", "6 times, 5 s each"),
     ),
     Trap(
-        "a 46 s uploaded information recording before the emergency key",
+        # The emergency key is heard before it (emergencies come first); a caller who waits hears it all.
+        "a 46 s uploaded information recording before a phone rings",
         changed(("menu:\n", f'info: {{file: info.m4a, media: "{UPLOADED}"}}\nmenu:\n')),
         "error",
-        "menu[0]",
-        ("→ open → toets 1", "can press only after about 50 s"),
+        "menu",
+        ("→ open → geen toets", "of recordings"),
         durations_s=((UPLOADED, 46.0),),
     ),
     Trap(

@@ -39,6 +39,9 @@ def part_names(words_: Translations) -> dict[str, str]:
         "holidays": words_.gettext("Closed on public holidays"),
         "closed": words_.gettext("When closed"),
         "periods": words_.gettext("Temporary instructions"),
+        "confirm": words_.gettext("Staff confirm calls with 1"),
+        "missed_calls": words_.gettext("Notes of missed calls"),
+        "daily_summary": words_.gettext("Daily summary of calls"),
     }
 
 

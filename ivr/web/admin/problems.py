@@ -36,6 +36,8 @@ def _value(match: re.Match[str]) -> str:
 
 # (pattern over the model's or the checker's English message, the words to show instead)
 _TABLE: list[tuple[str, Reword]] = [
+    # The path checker names the path in the business's language ("… → …: why"); only the why is reworded.
+    (r"^(?P<path>[^:]* \u2192 [^:]*): (?P<why>.*)$", lambda w, m: f"{m.group('path')}: {reworded(w, m.group('why'))}"),
     (
         r"'(?P<value>[^']*)' is not an international number",
         lambda w, m: (
@@ -112,6 +114,40 @@ _TABLE: list[tuple[str, Reword]] = [
         lambda w, m: w.gettext("Do not send callers to a website or e-mail address."),
     ),
     (r"drop the filler", lambda w, m: w.gettext("Leave out filler words: they lengthen the wait.")),
+    (
+        r"is a mobile and rings about (?P<value>\d+) s: its own voicemail",
+        lambda w, m: (
+            w.gettext(
+                "A staff mobile rings %(value)s s, past its own voicemail: let staff confirm calls, or ring less."
+            )
+            % {"value": _value(m)}
+        ),
+    ),
+    (
+        r"the caller is asked to leave a message, but nothing records it",
+        lambda w, m: w.gettext(
+            "Callers are asked to leave a message, but nothing records it: add a voicemail box here."
+        ),
+    ),
+    (
+        r"during opening hours the call ends with nobody answering and no message box",
+        lambda w, m: w.gettext("Nobody answers and there is no message box: add an answering service or voicemail."),
+    ),
+    (
+        r"callers hear a message and are hung up on",
+        lambda w, m: w.gettext("Callers hear a message and are hung up on: give a number or a voicemail box."),
+    ),
+    (
+        r"emergency caller reaches a human only after about (?P<value>\d+) s",
+        lambda w, m: (
+            w.gettext("An emergency caller reaches a person only after about %(value)s s; keep it under 30 s.")
+            % {"value": _value(m)}
+        ),
+    ),
+    (
+        r"the emergency option takes a message instead",
+        lambda w, m: w.gettext("The emergency option takes a message instead of reaching a person: give it a number."),
+    ),
 ]
 _COMPILED = [(re.compile(pattern), reword) for pattern, reword in _TABLE]
 

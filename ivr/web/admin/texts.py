@@ -8,12 +8,15 @@ from typing import Annotated, Any
 from babel.support import Translations
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from ivr import administration
 from ivr.document.model import MAX_MENU_OPTIONS
 from ivr.errors import DocumentError, InputError
 from ivr.info_messages import ready_made
 from ivr.store import rendered
+from ivr.store.staff import StaffUser
 from ivr.web.admin import week
 from ivr.web.admin.forms import route_fields, route_part
 from ivr.web.admin.pages import (
@@ -205,7 +208,12 @@ def save_closed(
 @router.post("/menu")
 async def save_menu(request: Request, services: ServicesDep, user: UserDep) -> Response:
     """Up to four option rows; a row without a prompt is no option. The emergency mark puts a row first."""
-    form = await request.form()
+    form = await request.form()  # the rows vary, so the form is read here rather than declared
+    # Saving and showing the page touch the database and run previews on their own event loop: not on this one.
+    return await run_in_threadpool(_save_menu, request, services, user, form)
+
+
+def _save_menu(request: Request, services: Services, user: StaffUser, form: FormData) -> Response:
     check_csrf(request, str(form.get("csrf", "")))
     document = common(services, user)["document"]
     words_ = words(request, document)

@@ -59,8 +59,8 @@ def _refuse_new_numbers(caller: Caller, current: dict[str, Any], document: dict[
         return
     try:
         numbers = validate_document(document).numbers
-    except DocumentError as error:
-        raise refused(error) from None
+    except DocumentError:
+        return  # saving reports every problem at once, the checker's findings included
     if set(numbers) - set(current["numbers"]):
         raise HTTPException(409, administration.NUMBER_UNAVAILABLE)
 
