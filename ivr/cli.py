@@ -327,6 +327,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if arguments[:1] == ["audio"]:  # needs no settings, database or web framework: skip importing them
         return audio_cli.main(arguments[1:])
     from pydantic import ValidationError
+    from pydantic_settings import SettingsError
 
     parser = build_parser()
     try:
@@ -343,6 +344,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except ValidationError as error:  # settings from the environment
         print(f"greetline: error: bad setting: {error.errors()[0]['msg']}", file=sys.stderr)
+        return 1
+    except SettingsError as error:  # a setting that is not even readable, e.g. a list not written as JSON
+        print(f"greetline: error: {error}; lists are written as JSON, e.g. '[\"espeak\"]'", file=sys.stderr)
         return 1
     except (GreetlineError, AudioError) as error:
         print(f"greetline: error: {error}", file=sys.stderr)

@@ -264,3 +264,9 @@ def test_staff_create_refuses_a_malformed_email(env: dict[str, str]) -> None:
     assert result.stderr.strip() == (
         "greetline: error: --email: 'assistent' is not an e-mail address, e.g. praktijk@example.nl"
     )
+
+
+def test_an_unreadable_setting_is_one_line_naming_the_form(env: dict[str, str]) -> None:
+    result = run(["migrate"], {**env, "GREETLINE_TTS_ENGINES": "espeak"}, check=False)
+    assert result.returncode == 1 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "tts_engines" in result.stderr and '["espeak"]' in result.stderr
