@@ -39,6 +39,8 @@ def part_names(words_: Translations) -> dict[str, str]:
         "holidays": words_.gettext("Closed on public holidays"),
         "closed": words_.gettext("When closed"),
         "periods": words_.gettext("Temporary instructions"),
+        "missed_calls": words_.gettext("Notes of missed calls"),
+        "daily_summary": words_.gettext("Daily summary"),
     }
 
 
