@@ -61,6 +61,10 @@ class _Shown(HTMLParser):
             self.texts.append(data.strip())
 
 
+def _longest_first(text: str) -> tuple[int, bool, str]:
+    return len(text), PLACEHOLDER.search(text) is not None, text
+
+
 def _patterns(language: str) -> list[re.Pattern[str]]:
     """The language's calendar names and catalogue strings as patterns, the longest first (a short one that
     stands inside a long one waits its turn)."""
@@ -72,7 +76,9 @@ def _patterns(language: str) -> list[re.Pattern[str]]:
     for days in (get_day_names("wide", locale=calendar), get_day_names("abbreviated", locale=calendar)):
         names += [str(name).rstrip(".") for name in days.values()]  # the hours field writes 'lun', not 'lun.'
     patterns = []
-    for text in [*sorted(set(names), key=len, reverse=True), *sorted(set(messages), key=len, reverse=True)]:
+    # Among strings of one length, one with a placeholder first: it stands for more than its length shows (and
+    # in a fixed order: a tie decided by the set's hash order made the walk pass or fail from run to run).
+    for text in [*sorted(set(names), key=len, reverse=True), *sorted(set(messages), key=_longest_first, reverse=True)]:
         parts = PLACEHOLDER.split(text)
         literal = "".join(re.escape(part) if i % 2 == 0 else VALUE for i, part in enumerate(parts))
         patterns.append(re.compile(rf"(?<![^\W\d_]){literal}(?![^\W\d_])"))  # whole words only
