@@ -69,6 +69,11 @@ def local_time_text(moment: datetime, timezone: str, language: str) -> str:
     return moment.astimezone(ZoneInfo(timezone)).strftime(texts(language)["time_format"])
 
 
+def audio_file_name(received_at: datetime, timezone: str) -> str:
+    """The recording's file name as a download or attachment: when it was left, at the business."""
+    return f"voicemail-{received_at.astimezone(ZoneInfo(timezone)).strftime('%Y-%m-%d-%H%M')}.mp3"
+
+
 def duration_text(duration_s: int | None, language: str) -> str:
     seconds = duration_s or 0
     if seconds < 60:

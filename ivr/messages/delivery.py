@@ -8,9 +8,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
-from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from ivr.document.model import BusinessDocument
 from ivr.jobs.model import PermanentFailure
@@ -20,7 +18,7 @@ from ivr.messages.notes import Notes, stored_document
 from ivr.messages.outbox import KEEP_RECORDING, VOICEMAIL_EMAIL, VOICEMAIL_SMS, message_domain
 from ivr.messages.reconcile import RECONCILE, Reconciler, reconcile_schedule
 from ivr.messages.senders import Senders, senders
-from ivr.messages.voicemail_audio import VoicemailAudio
+from ivr.messages.voicemail_audio import VoicemailAudio, voicemail_audio
 from ivr.settings import Settings
 from ivr.store import calls
 from ivr.store.calls import StoredRecording
@@ -111,8 +109,8 @@ class Deliveries:
         audio = self._audio_of(recording)
         mail = compose.voicemail_email(facts, args["address"], args["message_id"], attached=audio is not None)
         if audio is not None:
-            local = facts.received_at.astimezone(ZoneInfo(facts.timezone)).strftime("%Y-%m-%d-%H%M")
-            attachment = compose.Attachment(f"voicemail-{local}.mp3", "audio/mpeg", audio)
+            name = compose.audio_file_name(facts.received_at, facts.timezone)
+            attachment = compose.Attachment(name, "audio/mpeg", audio)
             mail = replace(mail, attachments=(attachment,))
         self._senders.mailer.send(mail, self._senders.mail_from)
 
@@ -134,7 +132,7 @@ def make_worker(
     deliveries = Deliveries(
         database,
         made,
-        audio=VoicemailAudio(Path(settings.voicemail_dir)),
+        audio=voicemail_audio(settings),
         public_url=settings.public_url,
         delete_from_twilio=settings.twilio_delete_recordings,
         clock=clock,

@@ -3,6 +3,8 @@
 import os
 from pathlib import Path
 
+from ivr.settings import Settings
+
 # An MP3 starts with an ID3 tag or an MPEG audio frame's 11 sync bits (ISO/IEC 11172-3, 2.4.1.3).
 ID3_TAG = b"ID3"
 # Less than this is not a recording of anyone speaking, whatever the server said.
@@ -27,6 +29,11 @@ class VoicemailAudio:
     def name(self, recording_sid: str) -> str:
         return f"{recording_sid}.mp3"
 
+    def path(self, recording_sid: str) -> Path | None:
+        """Where our copy is, if it is stored (the name is checked as a RecordingSid by the caller)."""
+        found = self._directory / self.name(recording_sid)
+        return found if found.is_file() else None
+
     def read(self, recording_sid: str) -> bytes | None:
         try:
             return (self._directory / self.name(recording_sid)).read_bytes()
@@ -43,3 +50,8 @@ class VoicemailAudio:
         os.chmod(partial, 0o600)
         os.replace(partial, target)
         return target.name
+
+
+def voicemail_audio(settings: Settings) -> VoicemailAudio:
+    """The one place the store of voicemail audio is made from Settings (the worker's and the web app's)."""
+    return VoicemailAudio(Path(settings.voicemail_dir))

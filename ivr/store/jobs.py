@@ -101,20 +101,29 @@ def failed(session: Session, job_id: int, now: datetime, error: str) -> None:
 
 
 def for_subject(session: Session, subject: str) -> list[JobStatus]:
-    rows = session.scalars(select(JobRow).where(JobRow.subject == subject).order_by(JobRow.id))
-    return [
-        JobStatus(
-            row.key,
-            row.kind,
-            dict(row.args),
-            row.state,
-            row.attempts,
-            utc(row.next_attempt_at),
-            row.last_error,
-            utc(row.finished_at) if row.finished_at else None,
+    return for_subjects(session, [subject]).get(subject, [])
+
+
+def for_subjects(session: Session, subjects: list[str]) -> dict[str, list[JobStatus]]:
+    """The jobs of many subjects in one query (a page of messages with their deliveries), each in queued order."""
+    found: dict[str, list[JobStatus]] = {}
+    if not subjects:
+        return found
+    rows = session.scalars(select(JobRow).where(JobRow.subject.in_(subjects)).order_by(JobRow.id))
+    for row in rows:
+        found.setdefault(row.subject or "", []).append(
+            JobStatus(
+                row.key,
+                row.kind,
+                dict(row.args),
+                row.state,
+                row.attempts,
+                utc(row.next_attempt_at),
+                row.last_error,
+                utc(row.finished_at) if row.finished_at else None,
+            )
         )
-        for row in rows
-    ]
+    return found
 
 
 def counts(session: Session) -> dict[str, int]:

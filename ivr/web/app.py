@@ -13,6 +13,7 @@ from audio.media import MediaStore
 from ivr.directory import Directory
 from ivr.jobs.embedded import WorkerThread
 from ivr.messages.delivery import make_worker
+from ivr.messages.voicemail_audio import voicemail_audio
 from ivr.routing import DatabaseWatch
 from ivr.settings import Settings
 from ivr.store.call_log import CallLogWriter
@@ -61,6 +62,7 @@ def create_app(
         renderer=TwimlRenderer(settings.public_url),
         call_log=call_log or CallLogWriter(database, settings.call_log_spill_path),
         clock=clock,
+        voicemails=voicemail_audio(settings),
         jobs_waiting=worker.wake.set if worker else lambda: None,
     )
 

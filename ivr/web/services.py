@@ -8,6 +8,7 @@ from typing import Annotated, Protocol
 from fastapi import Depends, Request
 
 from ivr.directory import Directory
+from ivr.messages.voicemail_audio import VoicemailAudio
 from ivr.settings import Settings
 from ivr.store.calls import CallEntry
 from ivr.store.database import Database
@@ -39,6 +40,8 @@ class Services:
     renderer: TwimlRenderer
     call_log: CallLog
     clock: Clock
+    # Our private copies of voicemail recordings: served only to the business's staff and API keys.
+    voicemails: VoicemailAudio
     logins: LoginGuard = field(default_factory=LoginGuard)
     # Tells an embedded job worker that new deliveries are stored (so it need not wait for its next poll).
     jobs_waiting: Callable[[], None] = lambda: None

@@ -60,6 +60,7 @@ def test_pages_need_a_login(admin: httpx.Client) -> None:
         "/admin/history",
         "/admin/staff",
         "/admin/texts",
+        "/admin/messages",
     ]:
         response = admin.get(path)
         assert (response.status_code, response.headers.get("location")) == (303, "/admin/login"), path

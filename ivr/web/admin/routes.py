@@ -24,7 +24,7 @@ from ivr.forwarding import forward_codes, no_answer_timer_s
 from ivr.simulator.caller import Transcript
 from ivr.store import calls, staff
 from ivr.store.staff import StaffUser
-from ivr.web.admin import greetings, history, pages, team, texts, wording
+from ivr.web.admin import greetings, history, inbox, pages, team, texts, wording
 from ivr.web.admin.forms import (
     OverflowKind,
     listed,
@@ -45,6 +45,7 @@ from ivr.web.services import Services, ServicesDep
 router = APIRouter(prefix="/admin", include_in_schema=False)
 router.include_router(greetings.router)
 router.include_router(history.router)
+router.include_router(inbox.router)
 router.include_router(team.router)
 router.include_router(texts.router)
 

@@ -1,0 +1,111 @@
+"""The inbox: a business's voicemail messages with how each delivery stands, as the admin page and the API show them.
+
+One function for both faces, so the page and the API never disagree about whether a message reached someone.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy.orm import Session
+
+from ivr.jobs.model import JobState
+from ivr.messages.outbox import VOICEMAIL_EMAIL, VOICEMAIL_SMS
+from ivr.store import jobs, library
+from ivr.store.jobs import JobStatus, utc
+
+# The newest messages a page lists; older ones stay stored (and in the API with a larger limit).
+MESSAGES_SHOWN = 200
+
+
+class DeliveryState(StrEnum):
+    WAITING = "waiting"  # queued, not tried yet
+    SENDING = "sending"  # a worker has it in hand now
+    RETRYING = "retrying"  # tried and failed; tried again at next_attempt_at
+    SENT = "sent"
+    FAILED = "failed"  # given up (24 h of failures, or refused for good)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    channel: str  # "email" or "sms"
+    to: str
+    state: DeliveryState
+    attempts: int
+    next_attempt_at: datetime | None
+    finished_at: datetime | None
+    error: str | None
+
+
+@dataclass(frozen=True)
+class InboxMessage:
+    recording_sid: str
+    call_sid: str
+    # Twilio's copy of the recording (deleted there when GREETLINE_TWILIO_DELETE_RECORDINGS is set).
+    url: str
+    box: str | None
+    caller: str | None
+    received_at: datetime
+    duration_s: int | None
+    handled_at: datetime | None
+    # Our private copy is stored: the inbox can play it.
+    audio_kept: bool
+    deliveries: tuple[Delivery, ...]
+
+
+_CHANNELS = {VOICEMAIL_EMAIL: ("email", "address"), VOICEMAIL_SMS: ("sms", "number")}
+
+
+def delivery(job: JobStatus) -> Delivery | None:
+    """How a delivery job stands, in the inbox's terms; None for a job that delivers to nobody."""
+    if job.kind not in _CHANNELS:
+        return None
+    channel, recipient = _CHANNELS[job.kind]
+    if job.state == JobState.DONE:
+        state = DeliveryState.SENT
+    elif job.state == JobState.FAILED:
+        state = DeliveryState.FAILED
+    elif job.state == JobState.RUNNING:
+        state = DeliveryState.SENDING
+    else:
+        state = DeliveryState.RETRYING if job.attempts else DeliveryState.WAITING
+    return Delivery(
+        channel,
+        str(job.args.get(recipient, "")),
+        state,
+        job.attempts,
+        job.next_attempt_at if state in (DeliveryState.WAITING, DeliveryState.RETRYING) else None,
+        job.finished_at,
+        job.last_error if state in (DeliveryState.RETRYING, DeliveryState.FAILED) else None,
+    )
+
+
+def _message(found: library.VoicemailMessage, statuses: list[JobStatus]) -> InboxMessage:
+    deliveries = tuple(d for d in map(delivery, statuses) if d is not None)
+    return InboxMessage(
+        found.recording_sid,
+        found.call_sid,
+        found.url,
+        found.box,
+        found.from_number,
+        utc(found.received_at),
+        found.duration_s,
+        utc(found.handled_at) if found.handled_at else None,
+        found.audio_name is not None,
+        deliveries,
+    )
+
+
+def messages(
+    session: Session, business_id: int, *, unhandled_only: bool = False, limit: int = MESSAGES_SHOWN
+) -> list[InboxMessage]:
+    """The business's messages, newest first, each with its deliveries (two queries, whatever the count)."""
+    found = library.voicemails(session, business_id, unhandled_only=unhandled_only, limit=limit)
+    statuses = jobs.for_subjects(session, [m.recording_sid for m in found])
+    return [_message(m, statuses.get(m.recording_sid, [])) for m in found]
+
+
+def message(session: Session, business_id: int, recording_sid: str) -> InboxMessage:
+    """One message of this business; NotFoundError for another business's, as for one that never existed."""
+    found = library.voicemail(session, business_id, recording_sid)
+    return _message(found, jobs.for_subject(session, recording_sid))

@@ -1,0 +1,152 @@
+"""/admin/messages: the business's voicemail messages with a player, who each was delivered to and how that
+stands (sent / trying again and when / failed and why), marking one handled, and the audio itself.
+
+The audio is medical data at a GP practice: it is served here only to the business's own logged-in staff (and
+by the API to its key), never under /media, and never kept in a shared cache.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any
+
+from babel.dates import format_date
+from babel.support import Translations
+from fastapi import APIRouter, Depends, Form, HTTPException, Path, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from ivr.errors import NotFoundError
+from ivr.messages import inbox
+from ivr.messages.compose import menu_label
+from ivr.messages.inbox import Delivery, DeliveryState, InboxMessage
+from ivr.messages.outbox import RECORDING_SID
+from ivr.store import library
+from ivr.store.staff import StaffUser
+from ivr.web.admin import wording
+from ivr.web.admin.pages import UserDep, check_csrf, common, page, words
+from ivr.web.admin.pages import language as page_language
+from ivr.web.services import Services, ServicesDep
+from ivr.web.voicemail_audio import audio_response
+
+router = APIRouter(prefix="/messages", include_in_schema=False)
+
+
+def _sid(recording_sid: Annotated[str, Path(max_length=64)]) -> str:
+    if not RECORDING_SID.match(recording_sid):
+        raise HTTPException(404, "no such message")
+    return recording_sid
+
+
+Sid = Annotated[str, Depends(_sid)]
+
+
+def _one(services: Services, business_id: int, recording_sid: str) -> InboxMessage:
+    try:
+        with services.database.transaction() as session:
+            return inbox.message(session, business_id, recording_sid)
+    except NotFoundError:
+        raise HTTPException(404, "no such message") from None
+
+
+@dataclass(frozen=True)
+class BoxWords:
+    """A voicemail box in words; `own` is the business's own text (a menu option's prompt), shown as it is."""
+
+    text: str
+    own: str = ""
+
+
+def box_words(words_: Translations, box: str | None, document: dict[str, Any], language: str) -> BoxWords:
+    kind, _, rest = (box or "").partition(":")
+    if kind == "overflow":
+        rings = int(document.get("rings", 4))
+        return BoxWords(words_.ngettext("after %(num)d ring", "after %(num)d rings", rings) % {"num": rings})
+    if kind == "closed":
+        return BoxWords(words_.gettext("outside opening hours"))
+    if kind == "menu":
+        prompts = {str(option.get("key")): option.get("prompt", "") for option in document.get("menu", [])}
+        own = menu_label(prompts[rest]) if prompts.get(rest) else ""
+        return BoxWords(words_.gettext("menu: key %(key)s") % {"key": rest}, own)
+    if kind == "period":
+        try:
+            day = format_date(date.fromisoformat(rest), "long", locale=wording.calendar_locale(language))
+        except ValueError:
+            return BoxWords(words_.gettext("special period"))
+        return BoxWords(words_.gettext("special period from %(date)s") % {"date": day})
+    return BoxWords(words_.gettext("voicemail"))
+
+
+def delivery_words(words_: Translations, delivery: Delivery, timezone: str, language: str) -> str:
+    def at(moment: Any) -> str:
+        return wording.local_time(moment, timezone, language) if moment else ""
+
+    if delivery.state is DeliveryState.SENT:
+        return words_.gettext("sent at %(time)s") % {"time": at(delivery.finished_at)}
+    if delivery.state is DeliveryState.FAILED:
+        return words_.gettext("failed at %(time)s; given up") % {"time": at(delivery.finished_at)}
+    if delivery.state is DeliveryState.RETRYING:
+        return words_.ngettext(
+            "%(num)d attempt failed; trying again at %(time)s",
+            "%(num)d attempts failed; trying again at %(time)s",
+            delivery.attempts,
+        ) % {"num": delivery.attempts, "time": at(delivery.next_attempt_at)}
+    if delivery.state is DeliveryState.SENDING:
+        return words_.gettext("being sent now")
+    return words_.gettext("waiting to be sent")
+
+
+def _shown(request: Request, services: Services, user: StaffUser, found: list[InboxMessage], single: bool) -> Response:
+    shared = common(services, user)
+    document = shared["document"]
+    lang = page_language(request, document)
+    words_ = words(request, document)
+    timezone = document.get("timezone", "Europe/Amsterdam")
+    shown = [
+        {
+            "message": message,
+            "box": box_words(words_, message.box, document, lang),
+            "deliveries": [(d, delivery_words(words_, d, timezone, lang)) for d in message.deliveries],
+        }
+        for message in found
+    ]
+    title = words_.gettext("Voicemail message") if single else words_.gettext("Messages")
+    return page(request, "messages.html", "messages", **shared, messages=shown, single=single, page_title=title)
+
+
+@router.get("")
+def messages_page(request: Request, services: ServicesDep, user: UserDep) -> Response:
+    with services.database.transaction() as session:
+        found = inbox.messages(session, user.business_id)
+    return _shown(request, services, user, found, single=False)
+
+
+@router.get("/{recording_sid}.mp3")
+def message_audio(
+    services: ServicesDep, user: UserDep, recording_sid: Sid, download: Annotated[bool, Query()] = False
+) -> Response:
+    message = _one(services, user.business_id, recording_sid)
+    timezone = common(services, user)["document"].get("timezone", "Europe/Amsterdam")
+    return audio_response(services, message, timezone, download)
+
+
+@router.get("/{recording_sid}")
+def message_page(request: Request, services: ServicesDep, user: UserDep, recording_sid: Sid) -> Response:
+    return _shown(request, services, user, [_one(services, user.business_id, recording_sid)], single=True)
+
+
+@router.post("/{recording_sid}/handled")
+def mark_handled(
+    request: Request,
+    services: ServicesDep,
+    user: UserDep,
+    recording_sid: Sid,
+    csrf: Annotated[str, Form()],
+    back: Annotated[str, Form(max_length=16)] = "list",
+) -> Response:
+    check_csrf(request, csrf)
+    try:
+        with services.database.transaction() as session:
+            library.mark_handled(session, user.business_id, recording_sid, services.clock())
+    except NotFoundError:
+        raise HTTPException(404, "no such message") from None
+    target = f"/admin/messages/{recording_sid}" if back == "message" else f"/admin/messages#{recording_sid}"
+    return RedirectResponse(target, status_code=303)
