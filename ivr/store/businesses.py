@@ -8,6 +8,7 @@ from sqlalchemy import Connection, bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from ivr.errors import ConflictError, NotFoundError
+from ivr.store.revisions import mark_changed
 from ivr.store.tables import BusinessRow, NumberRow
 
 
@@ -86,6 +87,7 @@ def save(session: Session, name: str, numbers: list[str], document: dict[str, An
     session.flush()
     session.add_all(NumberRow(number=number, business_id=row.id) for number in numbers)
     session.flush()
+    mark_changed(session)
     return _stored(row)
 
 
@@ -104,6 +106,7 @@ def replace(
     session.flush()
     session.add_all(NumberRow(number=number, business_id=business_id) for number in numbers)
     session.flush()
+    mark_changed(session)
     return _stored(row)
 
 

@@ -9,12 +9,14 @@ from datetime import datetime
 
 from fastapi import APIRouter, Response
 from sqlalchemy import Connection
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from ivr.callflow import flow
 from ivr.callflow.flow import DialStage, DialStatus
 from ivr.callflow.model import Business, Prompt
 from ivr.callflow.steps import Decision, Outcome
+from ivr.directory import MISS, Miss
 from ivr.store import calls
 from ivr.store.calls import CallEnd, CallStep
 from ivr.web.fallback import TWIML_MEDIA_TYPE, FallbackRoute, language_for_number
@@ -37,11 +39,8 @@ def _field(form: FormData, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _now(services: Services, form: FormData, connection: Connection) -> datetime:
-    """The clock's time, or the simulator's: an instant, or a wall-clock time at the business called."""
-    simulated = _field(form, SIMULATED_TIME_FIELD)
-    if not simulated:
-        return services.clock()
+def _simulated_now(services: Services, form: FormData, connection: Connection, simulated: str) -> datetime:
+    """The simulator's time: an instant, or a wall-clock time at the business called."""
     moment = datetime.fromisoformat(simulated)
     if moment.tzinfo is None:
         return services.directory.local_to_aware(connection, _field(form, "To"), moment)
@@ -52,12 +51,24 @@ def _twiml(services: Services, decision: Decision) -> Response:
     return Response(services.renderer.render(decision.steps), media_type=TWIML_MEDIA_TYPE)
 
 
-def _answer(services: Services, form: FormData, decide: Decide) -> Response:
+def _from_database(services: Services, form: FormData, to_number: str) -> tuple[datetime, Business | None]:
+    """In a worker thread: the database is asked only when memory cannot answer (blocking I/O off the event loop)."""
+    with services.database.reading() as connection:
+        simulated = _field(form, SIMULATED_TIME_FIELD)
+        now = _simulated_now(services, form, connection, simulated) if simulated else services.clock()
+        return now, services.directory.lookup(connection, to_number, now)
+
+
+async def _answer(services: Services, form: FormData, decide: Decide) -> Response:
     """Find the business by the number called, decide, hand the step to the call log, answer."""
     to_number, from_number, call_sid = _field(form, "To"), _field(form, "From"), _field(form, "CallSid")
-    with services.database.reading() as connection:
-        now = _now(services, form, connection)
-        business = services.directory.lookup(connection, to_number, now)
+    now = services.clock()
+    cached = MISS if _field(form, SIMULATED_TIME_FIELD) else services.directory.cached(to_number, now)
+    business: Business | None
+    if isinstance(cached, Miss):
+        now, business = await run_in_threadpool(_from_database, services, form, to_number)
+    else:
+        business = cached
     if business is None:
         language = language_for_number(to_number)
         decision = flow.unknown_number(Prompt(prompt_book(language.value).text("unavailable")), language)
@@ -79,31 +90,38 @@ def _answer(services: Services, form: FormData, decide: Decide) -> Response:
 
 
 @router.post("/voice", summary="A call comes in")
-def voice(form: TwilioForm, services: ServicesDep) -> Response:
-    return _answer(services, form, flow.incoming)
+async def voice(form: TwilioForm, services: ServicesDep) -> Response:
+    return await _answer(services, form, flow.incoming)
 
 
 @router.post("/menu", summary="The caller pressed a key in the menu")
-def menu(form: TwilioForm, services: ServicesDep, attempt: int = 1) -> Response:
+async def menu(form: TwilioForm, services: ServicesDep, attempt: int = 1) -> Response:
     digits = _field(form, "Digits")
-    return _answer(services, form, lambda business, _now: flow.menu_choice(business, digits, attempt))
+    return await _answer(services, form, lambda business, _now: flow.menu_choice(business, digits, attempt))
 
 
 @router.post("/dial-ended", summary="A <Dial> finished")
-def dial_ended(form: TwilioForm, services: ServicesDep, stage: DialStage, index: int = 0) -> Response:
+async def dial_ended(form: TwilioForm, services: ServicesDep, stage: DialStage, index: int = 0) -> Response:
     status = DialStatus(_field(form, "DialCallStatus") or DialStatus.FAILED.value)
-    return _answer(services, form, lambda business, _now: flow.dial_ended(business, stage, status, index))
+    return await _answer(services, form, lambda business, _now: flow.dial_ended(business, stage, status, index))
 
 
 @router.post("/recorded", summary="The caller finished a voicemail message")
-def recorded(form: TwilioForm, services: ServicesDep) -> Response:
-    return _answer(services, form, lambda business, _now: flow.recorded(business))
+async def recorded(form: TwilioForm, services: ServicesDep) -> Response:
+    return await _answer(services, form, lambda business, _now: flow.recorded(business))
+
+
+def _whisper_lookup(services: Services, business_id: int, now: datetime) -> Business | None:
+    with services.database.reading() as connection:
+        return services.directory.lookup_by_id(connection, business_id, now)
 
 
 @router.post("/whisper", summary="What the answering service hears before it is connected")
-def whisper(form: TwilioForm, services: ServicesDep, business: int) -> Response:
-    with services.database.reading() as connection:
-        found = services.directory.lookup_by_id(connection, business, services.clock())
+async def whisper(form: TwilioForm, services: ServicesDep, business: int) -> Response:
+    now = services.clock()
+    found = services.directory.cached_by_id(business, now)
+    if isinstance(found, Miss):
+        found = await run_in_threadpool(_whisper_lookup, services, business, now)
     if found is None:  # the business was deleted mid-call: connect without a whisper
         return _twiml(services, Decision((), "whisper:unknown"))
     return _twiml(services, flow.whisper(found))
