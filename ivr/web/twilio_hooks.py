@@ -1,13 +1,16 @@
 """Twilio's webhooks: parse the form, load the business, let the call flow decide, render TwiML.
 
-Signatures are checked by the TwilioForm dependency; failures inside answer the fallback (FallbackRoute).
+The voice routes (voice, menu, dial-ended, whisper) are plain async endpoints: they check the signature first
+(verified_twilio_form, 403) and answer from the directory's memory on the event loop, asking the database in a worker
+thread only on a miss; `within_deadline` answers the fallback on any failure or after the deadline. The other
+callbacks are FastAPI routes with the TwilioForm dependency and FallbackRoute.
 """
 
 import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from sqlalchemy import Connection
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
@@ -19,9 +22,9 @@ from ivr.callflow.steps import Decision, Outcome
 from ivr.directory import MISS, Miss
 from ivr.store import calls
 from ivr.store.calls import CallEnd, CallStep
-from ivr.web.fallback import TWIML_MEDIA_TYPE, FallbackRoute, language_for_number
-from ivr.web.services import Services, ServicesDep
-from ivr.web.signature import TwilioForm
+from ivr.web.fallback import TWIML_MEDIA_TYPE, FallbackRoute, language_for_number, within_deadline
+from ivr.web.services import Services, ServicesDep, get_services
+from ivr.web.signature import TwilioForm, verified_twilio_form
 from prompts import prompt_book
 
 log = logging.getLogger("greetline.calls")
@@ -89,21 +92,41 @@ async def _answer(services: Services, form: FormData, decide: Decide) -> Respons
     return _twiml(services, decision)
 
 
-@router.post("/voice", summary="A call comes in")
-async def voice(form: TwilioForm, services: ServicesDep) -> Response:
-    return await _answer(services, form, flow.incoming)
+async def _voice(request: Request, decide: Callable[[Request, FormData], Decide]) -> Response:
+    services = get_services(request)
+    form = await verified_twilio_form(request)
+    return await _answer(services, form, decide(request, form))
 
 
-@router.post("/menu", summary="The caller pressed a key in the menu")
-async def menu(form: TwilioForm, services: ServicesDep, attempt: int = 1) -> Response:
-    digits = _field(form, "Digits")
-    return await _answer(services, form, lambda business, _now: flow.menu_choice(business, digits, attempt))
+def _query_int(request: Request, name: str, default: int) -> int:
+    value = request.query_params.get(name)
+    return default if value is None else int(value)  # a bad value fails the handler: the caller gets the fallback
 
 
-@router.post("/dial-ended", summary="A <Dial> finished")
-async def dial_ended(form: TwilioForm, services: ServicesDep, stage: DialStage, index: int = 0) -> Response:
-    status = DialStatus(_field(form, "DialCallStatus") or DialStatus.FAILED.value)
-    return await _answer(services, form, lambda business, _now: flow.dial_ended(business, stage, status, index))
+async def voice(request: Request) -> Response:
+    """A call comes in."""
+    return await _voice(request, lambda _request, _form: flow.incoming)
+
+
+async def menu(request: Request) -> Response:
+    """The caller pressed a key in the menu."""
+
+    def decide(request: Request, form: FormData) -> Decide:
+        digits, attempt = _field(form, "Digits"), _query_int(request, "attempt", 1)
+        return lambda business, _now: flow.menu_choice(business, digits, attempt)
+
+    return await _voice(request, decide)
+
+
+async def dial_ended(request: Request) -> Response:
+    """A <Dial> finished."""
+
+    def decide(request: Request, form: FormData) -> Decide:
+        stage, index = DialStage(request.query_params.get("stage", "")), _query_int(request, "index", 0)
+        status = DialStatus(_field(form, "DialCallStatus") or DialStatus.FAILED.value)
+        return lambda business, _now: flow.dial_ended(business, stage, status, index)
+
+    return await _voice(request, decide)
 
 
 @router.post("/recorded", summary="The caller finished a voicemail message")
@@ -116,15 +139,22 @@ def _whisper_lookup(services: Services, business_id: int, now: datetime) -> Busi
         return services.directory.lookup_by_id(connection, business_id, now)
 
 
-@router.post("/whisper", summary="What the answering service hears before it is connected")
-async def whisper(form: TwilioForm, services: ServicesDep, business: int) -> Response:
-    now = services.clock()
+async def whisper(request: Request) -> Response:
+    """What the answering service hears before it is connected."""
+    services = get_services(request)
+    await verified_twilio_form(request)
+    business, now = int(request.query_params.get("business", "")), services.clock()
     found = services.directory.cached_by_id(business, now)
     if isinstance(found, Miss):
         found = await run_in_threadpool(_whisper_lookup, services, business, now)
     if found is None:  # the business was deleted mid-call: connect without a whisper
         return _twiml(services, Decision((), "whisper:unknown"))
     return _twiml(services, flow.whisper(found))
+
+
+# The voice routes as plain endpoints: no dependency solving, no worker thread unless the database is asked.
+for _path, _endpoint in [("/voice", voice), ("/menu", menu), ("/dial-ended", dial_ended), ("/whisper", whisper)]:
+    router.add_route(f"{router.prefix}{_path}", within_deadline(_endpoint), methods=["POST"], include_in_schema=False)
 
 
 @router.post("/recording", summary="Twilio's recording status callback")
