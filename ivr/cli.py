@@ -29,8 +29,16 @@ def _settings(args: argparse.Namespace) -> "Settings":
     return Settings(**overrides)
 
 
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
+    from uvicorn.supervisors.multiprocess import Multiprocess
 
     from ivr.web.app import create_app
     from ivr.web.serving import server_config
@@ -53,12 +61,23 @@ def _serve(args: argparse.Namespace) -> int:
         if warning:
             print(f"greetline: warning: {warning}", file=sys.stderr)
     print(f"Voice webhook: POST {settings.public_url}/twilio/voice", file=sys.stderr)
+    options = {"log_level": args.log_level, "access_log": args.access_log}
+    if args.workers > 1:
+        # Each worker builds its app from the environment: hand it the settings decided here.
+        os.environ["GREETLINE_PUBLIC_URL"] = settings.public_url
+        os.environ["GREETLINE_INSECURE_DEV_MODE"] = "true" if settings.insecure_dev_mode else "false"
+        config = server_config(
+            None,
+            host=args.host,
+            port=args.port,
+            header_timeout_s=settings.header_timeout_s,
+            workers=args.workers,
+            **options,
+        )
+        Multiprocess(config, sockets=[config.bind_socket()]).run()
+        return 0
     config = server_config(
-        create_app(settings),
-        host=args.host,
-        port=args.port,
-        header_timeout_s=settings.header_timeout_s,
-        log_level=args.log_level,
+        create_app(settings), host=args.host, port=args.port, header_timeout_s=settings.header_timeout_s, **options
     )
     uvicorn.Server(config).run()
     return 0
@@ -195,6 +214,17 @@ def _register_service_commands(commands: Any) -> None:
         default="info",
         choices=["critical", "error", "warning", "info", "debug"],
         help="how much the server logs (default: %(default)s)",
+    )
+    serve.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=1,
+        help="server processes sharing the port; one per CPU core in production (default: %(default)s)",
+    )
+    serve.add_argument(
+        "--access-log",
+        action="store_true",
+        help="log every request (off by default: it costs a fifth of the webhook's throughput; a proxy logs them)",
     )
     serve.add_argument("--no-migrate", dest="migrate", action="store_false", help="do not upgrade the schema first")
     serve.add_argument(

@@ -1,18 +1,20 @@
 """From the number a caller dialled to the call flow's view of that business, with its routing remembered.
 
-Every call asks the database one small question: which business and revision answer this number. Parsing
-and converting the document costs far more, so that is done once per (business, revision, part of day):
-a saved change bumps the revision and is used from the very next call. A revision newer than the routing
-snapshot holds (a change made through another process or replica) is written to the snapshot, so the fallback
-rings the staff the database last named.
+A call to a number seen since the last change is answered from memory, without the database and without a worker
+thread (`Directory.cached`); otherwise one small query finds the business and revision for the number
+(`Directory.lookup`). Parsing and converting a document costs far more, so that is done once per (business, revision,
+part of day) and kept for every business: a saved change bumps the revision and is used from the very next call. A
+revision newer than the routing snapshot holds (a change made through another process or replica) is written to the
+snapshot, so the fallback rings the staff the database last named.
 """
 
 import logging
-from collections import OrderedDict
+import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TypeVar
+from enum import Enum
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
@@ -21,18 +23,17 @@ from ivr.callflow.model import Business
 from ivr.document.convert import to_business
 from ivr.document.load import validate_document
 from ivr.document.model import BusinessDocument
-from ivr.store import businesses
+from ivr.store import businesses, revisions
 from ivr.store.rendered import rendered_for
+from ivr.store.revisions import Stamp, committed
 from ivr.store.snapshot import Routing, RoutingSnapshot
 from prompts import PartOfDay, part_of_day
 
 log = logging.getLogger("greetline.directory")
 
-# Enough for every business a single server hosts; beyond that the least recently called are parsed again.
-CACHE_SIZE = 1024
-
-K = TypeVar("K")
-V = TypeVar("V")
+# A change made by another replica (not through this machine's snapshot) is heard by calls arriving this long after
+# it at the latest: at most one call in this time asks the database for the revision stamp (one aggregate query).
+RECHECK_S = 0.25
 
 
 @dataclass(frozen=True)
@@ -56,35 +57,121 @@ def routing_of(document: BusinessDocument, business_id: int, revision: int) -> d
     return {number: routing for number in document.numbers}
 
 
+class Miss(Enum):
+    """The directory cannot answer from memory: ask again with a database connection (in a worker thread)."""
+
+    MISS = "miss"
+
+
+MISS = Miss.MISS
+
+
 class Directory:
+    """Number → business in memory; the database is asked only for a number not seen since the last change.
+
+    Kept current three ways: a change committed by this process is heard from the very next call
+    (ivr.store.revisions.committed), a change written to the routing snapshot by another process on this machine
+    (`greetline apply`) likewise, and any other change (another replica) within `recheck_s`: a call arriving
+    later than that after the last check asks the database for its revision stamp first.
+    """
+
     def __init__(
-        self, media_exists: Callable[[str], bool] = lambda _media_id: False, routing: RoutingSnapshot | None = None
+        self,
+        media_exists: Callable[[str], bool] = lambda _media_id: False,
+        routing: RoutingSnapshot | None = None,
+        recheck_s: float = RECHECK_S,
     ) -> None:
         # A recording whose file is missing is left out, so the caller hears <Say> instead of an error.
         self._media_exists = media_exists
-        self._documents: OrderedDict[tuple[int, int], Loaded] = OrderedDict()
-        self._converted: OrderedDict[tuple[int, int, PartOfDay], Business] = OrderedDict()
-        self._routing = routing or RoutingSnapshot(None)
+        # Not `routing or ...`: an empty snapshot is falsy (it has a length), and must still be the one shared.
+        self._routing = routing if routing is not None else RoutingSnapshot(None)
+        self._recheck_s = recheck_s
+        # One entry per business (its latest revision seen), so a miss never parses a document again.
+        self._documents: dict[int, tuple[int, Loaded]] = {}
+        self._converted: dict[tuple[int, int, PartOfDay], Business] = {}
+        # Versions by number and by business id, valid while `_heard` is what the sources of change say.
+        self._by_number: dict[str, tuple[int, int] | None] = {}
+        self._by_id: dict[int, tuple[int, int] | None] = {}
+        self._heard: tuple[int, int] = (-1, -1)
+        self._stamp: Stamp | None = None
+        self._checked_at = -math.inf
+
+    # -- from memory (on the event loop) -------------------------------------------------------------------------
+
+    def cached(self, number: str, now: datetime) -> Business | Miss | None:
+        return self._cached(lambda: self._by_number.get(number, MISS), now)
+
+    def cached_by_id(self, business_id: int, now: datetime) -> Business | Miss | None:
+        return self._cached(lambda: self._by_id.get(business_id, MISS), now)
+
+    def _cached(self, version_of: Callable[[], tuple[int, int] | Miss | None], now: datetime) -> Business | Miss | None:
+        if not self._current():  # may replace the maps: read them only after
+            return MISS
+        version = version_of()
+        if isinstance(version, Miss):
+            return MISS
+        return self._from_memory(version, now)
+
+    def _current(self) -> bool:
+        """False when the maps may be stale: a change was heard, or the database is due to be asked."""
+        heard = (committed(), self._routing.generation())
+        if heard != self._heard:
+            self._forget(heard)
+            return False
+        return time.monotonic() - self._checked_at < self._recheck_s
+
+    def _forget(self, heard: tuple[int, int]) -> None:
+        # New dicts rather than clear(): a worker thread filling the old ones cannot put a stale entry back.
+        self._by_number, self._by_id, self._heard = {}, {}, heard
+
+    def _from_memory(self, version: tuple[int, int] | None, now: datetime) -> Business | Miss | None:
+        if version is None:
+            return None
+        found = self._documents.get(version[0])
+        if found is None or found[0] != version[1]:
+            return MISS
+        return self._converted_for(version, found[1], now)
+
+    # -- with the database (in a worker thread) ------------------------------------------------------------------
+
+    def _check(
+        self, connection: Connection
+    ) -> tuple[dict[str, tuple[int, int] | None], dict[int, tuple[int, int] | None]]:
+        """The maps to fill, after asking the database whether anything changed if that is due."""
+        self._current()  # forgets the maps if this process or the snapshot heard of a change
+        maps = self._by_number, self._by_id
+        if time.monotonic() - self._checked_at >= self._recheck_s:
+            checked_at = time.monotonic()
+            stamp = revisions.stamp(connection)
+            if stamp != self._stamp:
+                self._forget(self._heard)
+                maps = self._by_number, self._by_id
+                self._stamp = stamp
+            self._checked_at = checked_at
+        return maps
 
     def _document(
         self, connection: Connection, version: tuple[int, int] | None
     ) -> tuple[tuple[int, int], Loaded] | None:
         if version is None:
             return None
-        loaded = self._documents.get(version)
-        if loaded is None:
-            stored = businesses.document_of(connection, version[0])
-            if stored is None:  # deleted between the two queries
-                return None
-            version = (stored.id, stored.revision)
-            document = validate_document(stored.document)
-            recordings = {
-                text: prompt.media_id
-                for text, prompt in rendered_for(connection, stored.id, document.language).items()
-                if self._media_exists(prompt.media_id)
-            }
-            loaded = Loaded(document, recordings)
-            _remember(self._documents, version, loaded)
+        found = self._documents.get(version[0])
+        if found is not None and found[0] == version[1]:
+            return version, found[1]
+        stored = businesses.document_of(connection, version[0])
+        if stored is None:  # deleted between the two queries
+            return None
+        version = (stored.id, stored.revision)
+        document = validate_document(stored.document)
+        recordings = {
+            text: prompt.media_id
+            for text, prompt in rendered_for(connection, stored.id, document.language).items()
+            if self._media_exists(prompt.media_id)
+        }
+        loaded = Loaded(document, recordings)
+        self._documents[stored.id] = (stored.revision, loaded)
+        for key in [key for key in self._converted if key[0] == stored.id and key[1] != stored.revision]:
+            self._converted.pop(key, None)
         return version, loaded
 
     def local_to_aware(self, connection: Connection, number: str, local: datetime) -> datetime:
@@ -93,48 +180,54 @@ class Directory:
         return local.replace(tzinfo=ZoneInfo(found[1].document.timezone) if found else UTC)
 
     def lookup(self, connection: Connection, number: str, now: datetime) -> Business | None:
-        version = businesses.version_of_number(connection, number)
+        by_number, _by_id = self._check(connection)
+        version = by_number.get(number, MISS)
+        if version is MISS:
+            version = businesses.version_of_number(connection, number)
         business = self._business(connection, version, now)
         if business is not None and version is not None:
             self._note_routing(number, version)
+        by_number[number] = version
         return business
 
     def _note_routing(self, number: str, version: tuple[int, int]) -> None:
         known = self._routing.revision_of(number)
         if known is not None and known >= version[1]:
             return  # the usual case: one dict lookup per call
-        loaded = self._documents.get(version)
-        if loaded is None:
+        found = self._documents.get(version[0])
+        if found is None or found[0] != version[1]:
             return
         try:
-            self._routing.put_business(version[0], version[1], routing_of(loaded.document, *version))
+            self._routing.put_business(version[0], version[1], routing_of(found[1].document, *version))
         except OSError as error:  # the call goes on; the snapshot is rewritten on the next change or reconnection
             log.error("could not rewrite the routing snapshot: %r", error)
 
     def lookup_by_id(self, connection: Connection, business_id: int, now: datetime) -> Business | None:
-        return self._business(connection, businesses.version_of_business(connection, business_id), now)
+        _by_number, by_id = self._check(connection)
+        version = by_id.get(business_id, MISS)
+        if version is MISS:
+            version = businesses.version_of_business(connection, business_id)
+        business = self._business(connection, version, now)
+        by_id[business_id] = version
+        return business
 
     def _business(self, connection: Connection, version: tuple[int, int] | None, now: datetime) -> Business | None:
         found = self._document(connection, version)
         if found is None:
             return None
-        (business_id, revision), loaded = found
+        return self._converted_for(*found, now)
+
+    def _converted_for(self, version: tuple[int, int], loaded: Loaded, now: datetime) -> Business:
         part = part_of_day(now.astimezone(ZoneInfo(loaded.document.timezone)).hour)
-        business = self._converted.get((business_id, revision, part))
+        key = (version[0], version[1], part)
+        business = self._converted.get(key)
         if business is None:
             business = to_business(
-                loaded.document, business_id, part_of_day=part, rendered=loaded.recordings, playable=self._media_exists
+                loaded.document, version[0], part_of_day=part, rendered=loaded.recordings, playable=self._media_exists
             )
-            _remember(self._converted, (business_id, revision, part), business)
+            self._converted[key] = business
         return business
 
     def last_known(self, number: str) -> Routing | None:
         """The number's routing as last saved or seen, to answer calls while the database is away."""
         return self._routing.get(number)
-
-
-def _remember(cache: "OrderedDict[K, V]", key: K, value: V) -> None:
-    cache[key] = value
-    cache.move_to_end(key)
-    while len(cache) > CACHE_SIZE:
-        cache.popitem(last=False)

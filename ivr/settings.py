@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     snapshot_path: Path = DEFAULT_DATA_DIR / "routing-snapshot.json"
     # Call-log steps that did not fit in memory while the database was away; stored once it is back.
     call_log_spill_path: Path = DEFAULT_DATA_DIR / "call-log-spill.jsonl"
+    # Calls to numbers seen since the last change are answered from memory. A change made by this process, or by
+    # another one on this machine (it rewrites the snapshot), is heard from the next call; one made by another
+    # replica is heard by calls arriving this long after it (a cheap revision query at most this often). 0: always ask.
+    directory_recheck_s: float = 0.25
     # A request's headers, and a small body, must arrive within this; slow clients are closed (issue 8).
     header_timeout_s: float = 10.0
     body_timeout_s: float = 10.0

@@ -139,3 +139,20 @@ def test_serve_starts_without_a_database_and_rings_the_staff_from_the_snapshot(a
     assert health.status_code == 200 and health.json()["status"] == "degraded"
     assert response.status_code == 200
     assert "<Number>+31501111111</Number><Number>+31502222222</Number>" in response.text
+
+
+def test_serve_with_workers_answers_signed_calls_from_every_process(applied: Settings) -> None:
+    # The workers build their apps from the environment: the signature, the public URL and the database reach them.
+    command = ["--workers", "2"]
+    calls = [signed_call(f"CA{n:032}") for n in range(20)]
+    with (
+        server_process(environment(applied), arguments=command) as server,
+        httpx.Client(base_url=server.base_url) as http,
+    ):
+        answers = [http.post("/twilio/voice", data=form, headers=headers) for form, headers in calls]
+        forged = http.post("/twilio/voice", data=calls[0][0], headers={"X-Twilio-Signature": "forged"})
+    # Answered by the business's flow (what it says depends on the hour), not the unknown-number message.
+    assert all(answer.status_code == 200 and ("<Dial" in answer.text or "<Record" in answer.text) for answer in answers)
+    assert forged.status_code == 403
+    # The access log is off unless asked for: no request line among the server's output.
+    assert not any('"POST /twilio/voice HTTP/1.1"' in line for line in server.output)

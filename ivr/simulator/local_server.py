@@ -8,7 +8,7 @@ import re
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO
@@ -64,12 +64,16 @@ class ServerProcess:
 
 
 @contextmanager
-def server_process(environment: dict[str, str], *, start_timeout_s: float = 60.0) -> Iterator[ServerProcess]:
+def server_process(
+    environment: dict[str, str], *, arguments: Sequence[str] = (), start_timeout_s: float = 60.0
+) -> Iterator[ServerProcess]:
     """Start `greetline serve` on a free port with these GREETLINE_* settings; yields once it accepts calls.
+
+    `arguments`: further options of `serve` (--workers, --access-log).
 
     The server is killed on exit if it still runs. `output` collects its stderr lines (for messages and failures).
     """
-    command = [sys.executable, "-m", "ivr", "serve", "--port", "0", "--log-level", "info"]
+    command = [sys.executable, "-m", "ivr", "serve", "--port", "0", "--log-level", "info", *arguments]
     process = subprocess.Popen(
         command, env={**os.environ, **environment}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
@@ -85,8 +89,9 @@ def server_process(environment: dict[str, str], *, start_timeout_s: float = 60.0
 
     threading.Thread(target=read, args=(process.stderr,), name="greetline-serve-output", daemon=True).start()
     try:
-        base_url = None
-        while base_url is None:
+        base_url, started = None, False
+        # With --workers the parent names the address before any worker listens: wait for an app to have started.
+        while base_url is None or not started:
             try:
                 line = lines.get(timeout=start_timeout_s)
             except queue.Empty:
@@ -95,6 +100,7 @@ def server_process(environment: dict[str, str], *, start_timeout_s: float = 60.0
                 raise GreetlineError("greetline serve did not start:\n" + "\n".join(output))
             if found := re.search(r"Uvicorn running on (http://\S+)", line):
                 base_url = found.group(1)
+            started = started or "Application startup complete" in line
         yield ServerProcess(process, base_url, output)
     finally:
         if process.poll() is None:

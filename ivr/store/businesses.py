@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from ivr.errors import ConflictError, NotFoundError
 from ivr.store import history
+from ivr.store.revisions import mark_changed
 from ivr.store.tables import BusinessRow, NumberRow
 
 
@@ -90,6 +91,7 @@ def save(
     session.add_all(NumberRow(number=number, business_id=row.id) for number in numbers)
     history.record(session, row.id, row.revision, document, by, now)
     session.flush()
+    mark_changed(session)
     return _stored(row)
 
 
@@ -115,8 +117,17 @@ def replace(
     session.add_all(NumberRow(number=number, business_id=business_id) for number in numbers)
     history.record(session, business_id, row.revision, document, by, now)
     session.flush()
+    mark_changed(session)
     return _stored(row)
 
 
 def all_businesses(session: Session) -> list[StoredBusiness]:
     return [_stored(row) for row in session.scalars(select(BusinessRow).order_by(BusinessRow.id))]
+
+
+def visible_to(session: Session, business_id: int | None) -> list[StoredBusiness]:
+    """The businesses a key may see: its own by primary key (one row, however many there are), or all of them."""
+    if business_id is None:
+        return all_businesses(session)
+    row = session.get(BusinessRow, business_id)
+    return [_stored(row)] if row else []

@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import Connection, bindparam, select, update
 from sqlalchemy.orm import Session
 
+from ivr.store.revisions import mark_changed
 from ivr.store.tables import BusinessRow, RenderedPromptRow
 
 
@@ -53,3 +54,4 @@ def bump_revision(session: Session, business_id: int, now: datetime) -> None:
         .where(BusinessRow.id == business_id)
         .values(revision=BusinessRow.revision + 1, updated_at=now)
     )
+    mark_changed(session)

@@ -47,7 +47,15 @@ class RoutingSnapshot:
         self._guard = threading.Lock()
         self._entries: dict[str, Routing] = {}
         self._read_version: tuple[int, int, int] | None = None
+        # Counts the rewrites by others read from the file: the directory hears another process's change by it (this
+        # process's own changes it hears from ivr.store.revisions, after their commit).
+        self._generation = 0
         self._reload()
+
+    def generation(self) -> int:
+        """Changes when another process has rewritten the file since (one stat of the file)."""
+        self._reload()
+        return self._generation
 
     def get(self, number: str) -> Routing | None:
         self._reload()
@@ -112,6 +120,7 @@ class RoutingSnapshot:
             with self._guard:
                 self._entries = self._read()
                 self._read_version = version
+                self._generation += 1
 
     def _read(self) -> dict[str, Routing]:
         assert self.path is not None

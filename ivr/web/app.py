@@ -58,7 +58,11 @@ def create_app(
     services = Services(
         settings=settings,
         database=database,
-        directory=Directory(media_exists=MediaStore(settings.media_dir).exists, routing=database.routing),
+        directory=Directory(
+            media_exists=MediaStore(settings.media_dir).exists,
+            routing=database.routing,
+            recheck_s=settings.directory_recheck_s,
+        ),
         renderer=TwimlRenderer(settings.public_url),
         call_log=call_log or CallLogWriter(database, settings.call_log_spill_path),
         clock=clock,

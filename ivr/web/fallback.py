@@ -1,8 +1,9 @@
 """The answer of last resort: when a voice webhook fails inside, the caller still reaches a human.
 
-Routes of the Twilio router use `FallbackRoute`: any failure other than a refused signature becomes a
-200 with TwiML that dials the business's operators as last loaded, or else says a clear message. So does a
-handler that has not answered within `VOICE_DEADLINE_S` (a stalled database): the caller is not kept waiting.
+Voice endpoints are wrapped in `within_deadline` (FastAPI routes of the Twilio router use `FallbackRoute`): any
+failure other than a refused signature becomes a 200 with TwiML that dials the business's operators as last loaded,
+or else says a clear message. So does a handler that has not answered within `VOICE_DEADLINE_S` (a stalled
+database): the caller is not kept waiting.
 """
 
 import asyncio
@@ -61,31 +62,40 @@ def fallback_decision(directory: Directory, to_number: str) -> Decision:
     return flow.fallback((), message, language, Country.NL)
 
 
+Handler = Callable[[Request], Coroutine[Any, Any, Response]]
+
+
+def within_deadline(handler: Handler) -> Handler:
+    """The handler's answer if it comes within the deadline and without failing; the fallback otherwise."""
+
+    async def answer_whatever_happens(request: Request) -> Response:
+        # Not asyncio.wait_for: it would wait for a worker thread stuck on the database to end, which is
+        # exactly what must not hold the call. The abandoned task ends with its thread.
+        task = asyncio.ensure_future(handler(request))
+        done, _pending = await asyncio.wait({task}, timeout=VOICE_DEADLINE_S)
+        if not done:
+            task.add_done_callback(_late_answer)
+            log.error(
+                "voice webhook %s took over %.1f s; answering with the fallback", request.url.path, VOICE_DEADLINE_S
+            )
+            await _signed(request)
+            return await _fallback_response(request)
+        try:
+            return task.result()
+        except HTTPException:
+            raise
+        except Exception:
+            log.exception("voice webhook %s failed; answering with the fallback", request.url.path)
+            return await _fallback_response(request)
+
+    return answer_whatever_happens
+
+
 class FallbackRoute(APIRoute):
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
+    """For FastAPI routes of the Twilio router; the voice routes are plain endpoints wrapped in `within_deadline`."""
 
-        async def answer_whatever_happens(request: Request) -> Response:
-            # Not asyncio.wait_for: it would wait for a worker thread stuck on the database to end, which is
-            # exactly what must not hold the call. The abandoned task ends with its thread.
-            task = asyncio.ensure_future(handler(request))
-            done, _pending = await asyncio.wait({task}, timeout=VOICE_DEADLINE_S)
-            if not done:
-                task.add_done_callback(_late_answer)
-                log.error(
-                    "voice webhook %s took over %.1f s; answering with the fallback", request.url.path, VOICE_DEADLINE_S
-                )
-                await _signed(request)
-                return await _fallback_response(request)
-            try:
-                return task.result()
-            except HTTPException:
-                raise
-            except Exception:
-                log.exception("voice webhook %s failed; answering with the fallback", request.url.path)
-                return await _fallback_response(request)
-
-        return answer_whatever_happens
+    def get_route_handler(self) -> Handler:
+        return within_deadline(super().get_route_handler())
 
 
 async def _signed(request: Request) -> None:

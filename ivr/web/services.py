@@ -52,4 +52,9 @@ def get_services(request: Request) -> Services:
     return services
 
 
-ServicesDep = Annotated[Services, Depends(get_services)]
+async def _services_dependency(request: Request) -> Services:
+    # async: FastAPI runs a plain `def` dependency in a worker thread, a hop per request for a dict lookup.
+    return get_services(request)
+
+
+ServicesDep = Annotated[Services, Depends(_services_dependency)]

@@ -68,16 +68,40 @@ class _HeaderDeadlineProtocol(H11Protocol):
             self.transport.close()
 
 
-def server_config(app: FastAPI, *, host: str, port: int, header_timeout_s: float, **options: Any) -> uvicorn.Config:
-    """`options`: further uvicorn settings (log level, lifespan); the limits above are not among them."""
+class WorkerProtocol(_HeaderDeadlineProtocol):
+    """The protocol of `greetline serve --workers N`: each worker process imports it by name (uvicorn cannot hand a
+    class made at run time to another process), and its header deadline is set by the worker's app factory."""
+
+
+def app_for_worker() -> FastAPI:
+    """The app in each worker of `greetline serve --workers N`, from the GREETLINE_* environment `serve` set."""
+    from ivr.settings import Settings
+    from ivr.web.app import create_app
+
+    settings = Settings()
+    WorkerProtocol.header_timeout_s = settings.header_timeout_s
+    return create_app(settings)
+
+
+WORKER_APP = "ivr.web.serving:app_for_worker"
+WORKER_PROTOCOL = "ivr.web.serving:WorkerProtocol"
+
+
+def server_config(
+    app: FastAPI | None, *, host: str, port: int, header_timeout_s: float, workers: int = 1, **options: Any
+) -> uvicorn.Config:
+    """`app` None: `workers` processes, each building its app from the environment (`app_for_worker`).
+
+    `options`: further uvicorn settings (log level, access log, lifespan); the limits above are not among them.
+    """
+    limits: dict[str, Any] = {
+        "timeout_keep_alive": KEEP_ALIVE_S,
+        "h11_max_incomplete_event_size": MAX_HEADER_BYTES,
+        "limit_concurrency": MAX_CONNECTIONS,
+    }
+    if app is None:
+        return uvicorn.Config(
+            WORKER_APP, factory=True, workers=workers, host=host, port=port, http=WORKER_PROTOCOL, **limits, **options
+        )
     protocol = type("HeaderDeadlineProtocol", (_HeaderDeadlineProtocol,), {"header_timeout_s": header_timeout_s})
-    return uvicorn.Config(
-        app,
-        host=host,
-        port=port,
-        http=protocol,
-        timeout_keep_alive=KEEP_ALIVE_S,
-        h11_max_incomplete_event_size=MAX_HEADER_BYTES,
-        limit_concurrency=MAX_CONNECTIONS,
-        **options,
-    )
+    return uvicorn.Config(app, host=host, port=port, http=protocol, **limits, **options)

@@ -1,29 +1,34 @@
 """Twilio's webhooks: parse the form, load the business, let the call flow decide, render TwiML.
 
-Signatures are checked by the TwilioForm dependency; failures inside answer the fallback (FallbackRoute).
+The voice routes (voice, menu, dial-ended, whisper) are plain async endpoints: they check the signature first
+(verified_twilio_form, 403) and answer from the directory's memory on the event loop, asking the database in a worker
+thread only on a miss; `within_deadline` answers the fallback on any failure or after the deadline. The other
+callbacks are FastAPI routes with the TwilioForm dependency and FallbackRoute.
 """
 
 import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from sqlalchemy import Connection
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from ivr.callflow import flow
 from ivr.callflow.flow import DialStage, DialStatus
 from ivr.callflow.model import Business, Prompt
 from ivr.callflow.steps import Decision, Outcome
+from ivr.directory import MISS, Miss
 from ivr.errors import InputError
 from ivr.messages.notes import missed_call_check
 from ivr.messages.outbox import CALL_SID
 from ivr.store import jobs
 from ivr.store.calls import CallEnd, CallStep
-from ivr.web.fallback import TWIML_MEDIA_TYPE, FallbackRoute, language_for_number
+from ivr.web.fallback import TWIML_MEDIA_TYPE, FallbackRoute, language_for_number, within_deadline
 from ivr.web.recording_hooks import left_message, store_message
-from ivr.web.services import Services, ServicesDep
-from ivr.web.signature import TwilioForm
+from ivr.web.services import Services, ServicesDep, get_services
+from ivr.web.signature import TwilioForm, verified_twilio_form
 from prompts import prompt_book
 
 log = logging.getLogger("greetline.calls")
@@ -41,11 +46,8 @@ def _field(form: FormData, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _now(services: Services, form: FormData, connection: Connection) -> datetime:
-    """The clock's time, or the simulator's: an instant, or a wall-clock time at the business called."""
-    simulated = _field(form, SIMULATED_TIME_FIELD)
-    if not simulated:
-        return services.clock()
+def _simulated_now(services: Services, form: FormData, connection: Connection, simulated: str) -> datetime:
+    """The simulator's time: an instant, or a wall-clock time at the business called."""
     moment = datetime.fromisoformat(simulated)
     if moment.tzinfo is None:
         return services.directory.local_to_aware(connection, _field(form, "To"), moment)
@@ -56,12 +58,24 @@ def _twiml(services: Services, decision: Decision) -> Response:
     return Response(services.renderer.render(decision.steps), media_type=TWIML_MEDIA_TYPE)
 
 
-def _answer(services: Services, form: FormData, decide: Decide) -> Response:
+def _from_database(services: Services, form: FormData, to_number: str) -> tuple[datetime, Business | None]:
+    """In a worker thread: the database is asked only when memory cannot answer (blocking I/O off the event loop)."""
+    with services.database.reading() as connection:
+        simulated = _field(form, SIMULATED_TIME_FIELD)
+        now = _simulated_now(services, form, connection, simulated) if simulated else services.clock()
+        return now, services.directory.lookup(connection, to_number, now)
+
+
+async def _answer(services: Services, form: FormData, decide: Decide) -> Response:
     """Find the business by the number called, decide, hand the step to the call log, answer."""
     to_number, from_number, call_sid = _field(form, "To"), _field(form, "From"), _field(form, "CallSid")
-    with services.database.reading() as connection:
-        now = _now(services, form, connection)
-        business = services.directory.lookup(connection, to_number, now)
+    now = services.clock()
+    cached = MISS if _field(form, SIMULATED_TIME_FIELD) else services.directory.cached(to_number, now)
+    business: Business | None
+    if isinstance(cached, Miss):
+        now, business = await run_in_threadpool(_from_database, services, form, to_number)
+    else:
+        business = cached
     if business is None:
         language = language_for_number(to_number)
         decision = flow.unknown_number(Prompt(prompt_book(language.value).text("unavailable")), language)
@@ -82,21 +96,41 @@ def _answer(services: Services, form: FormData, decide: Decide) -> Response:
     return _twiml(services, decision)
 
 
-@router.post("/voice", summary="A call comes in")
-def voice(form: TwilioForm, services: ServicesDep) -> Response:
-    return _answer(services, form, flow.incoming)
+async def _voice(request: Request, decide: Callable[[Request, FormData], Decide]) -> Response:
+    services = get_services(request)
+    form = await verified_twilio_form(request)
+    return await _answer(services, form, decide(request, form))
 
 
-@router.post("/menu", summary="The caller pressed a key in the menu")
-def menu(form: TwilioForm, services: ServicesDep, attempt: int = 1) -> Response:
-    digits = _field(form, "Digits")
-    return _answer(services, form, lambda business, _now: flow.menu_choice(business, digits, attempt))
+def _query_int(request: Request, name: str, default: int) -> int:
+    value = request.query_params.get(name)
+    return default if value is None else int(value)  # a bad value fails the handler: the caller gets the fallback
 
 
-@router.post("/dial-ended", summary="A <Dial> finished")
-def dial_ended(form: TwilioForm, services: ServicesDep, stage: DialStage, index: int = 0) -> Response:
-    status = DialStatus(_field(form, "DialCallStatus") or DialStatus.FAILED.value)
-    return _answer(services, form, lambda business, _now: flow.dial_ended(business, stage, status, index))
+async def voice(request: Request) -> Response:
+    """A call comes in."""
+    return await _voice(request, lambda _request, _form: flow.incoming)
+
+
+async def menu(request: Request) -> Response:
+    """The caller pressed a key in the menu."""
+
+    def decide(request: Request, form: FormData) -> Decide:
+        digits, attempt = _field(form, "Digits"), _query_int(request, "attempt", 1)
+        return lambda business, _now: flow.menu_choice(business, digits, attempt)
+
+    return await _voice(request, decide)
+
+
+async def dial_ended(request: Request) -> Response:
+    """A <Dial> finished."""
+
+    def decide(request: Request, form: FormData) -> Decide:
+        stage, index = DialStage(request.query_params.get("stage", "")), _query_int(request, "index", 0)
+        status = DialStatus(_field(form, "DialCallStatus") or DialStatus.FAILED.value)
+        return lambda business, _now: flow.dial_ended(business, stage, status, index)
+
+    return await _voice(request, decide)
 
 
 def _keep_message(services: Services, form: FormData, business: str, box: str) -> None:
@@ -118,15 +152,25 @@ def _keep_message(services: Services, form: FormData, business: str, box: str) -
 
 
 @router.post("/recorded", summary="The caller finished a voicemail message")
-def recorded(form: TwilioForm, services: ServicesDep, business: str = "", box: str = "") -> Response:
-    _keep_message(services, form, business, box)
-    return _answer(services, form, lambda found, _now: flow.recorded(found))
+async def recorded(form: TwilioForm, services: ServicesDep, business: str = "", box: str = "") -> Response:
+    # Storing is blocking database work: off the event loop, then the caller hears the goodbye from memory.
+    await run_in_threadpool(_keep_message, services, form, business, box)
+    return await _answer(services, form, lambda found, _now: flow.recorded(found))
 
 
-@router.post("/whisper", summary="What the answering service hears before it is connected")
-def whisper(form: TwilioForm, services: ServicesDep, business: int) -> Response:
+def _whisper_lookup(services: Services, business_id: int, now: datetime) -> Business | None:
     with services.database.reading() as connection:
-        found = services.directory.lookup_by_id(connection, business, services.clock())
+        return services.directory.lookup_by_id(connection, business_id, now)
+
+
+async def whisper(request: Request) -> Response:
+    """What the answering service hears before it is connected."""
+    services = get_services(request)
+    await verified_twilio_form(request)
+    business, now = int(request.query_params.get("business", "")), services.clock()
+    found = services.directory.cached_by_id(business, now)
+    if isinstance(found, Miss):
+        found = await run_in_threadpool(_whisper_lookup, services, business, now)
     if found is None:  # the business was deleted mid-call: connect without a whisper
         return _twiml(services, Decision((), "whisper:unknown"))
     return _twiml(services, flow.whisper(found))
@@ -144,6 +188,11 @@ def confirm(form: TwilioForm, services: ServicesDep, business: int) -> Response:
 @router.post("/confirmed", summary="The staff phone's answer to the confirmation")
 def confirmed(form: TwilioForm, services: ServicesDep, business: int) -> Response:
     return _twiml(services, flow.confirmed(_field(form, "Digits")))
+
+
+# The voice routes as plain endpoints: no dependency solving, no worker thread unless the database is asked.
+for _path, _endpoint in [("/voice", voice), ("/menu", menu), ("/dial-ended", dial_ended), ("/whisper", whisper)]:
+    router.add_route(f"{router.prefix}{_path}", within_deadline(_endpoint), methods=["POST"], include_in_schema=False)
 
 
 # Twilio's final CallStatus values (Twilio docs, "Call status callback").

@@ -67,7 +67,8 @@ def proxied(postgres_url: str, settings: Settings, demo_text: str) -> Iterator[t
     apply_demo(postgres_url, settings.snapshot_path, demo_text)
     with stalling_proxy(("127.0.0.1", 5432)) as proxy:
         url = postgres_url.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}", 1)
-        yield proxy, settings.model_copy(update={"database_url": url})
+        # Every call asks the database (no answer from memory), so each one meets the stall.
+        yield proxy, settings.model_copy(update={"database_url": url, "directory_recheck_s": 0})
 
 
 def test_a_stalled_postgresql_gets_every_voice_webhook_the_fallback_dial(
@@ -86,6 +87,20 @@ def test_a_stalled_postgresql_gets_every_voice_webhook_the_fallback_dial(
         proxy.resume()
         assert health(client) == "ok"
         assert [child.tag for child in ElementTree.fromstring(client.post("/twilio/voice").text)] == ["Gather", "Dial"]
+
+
+def test_numbers_called_before_a_stall_are_answered_from_memory_during_it(
+    proxied: tuple[StallingProxy, Settings],
+) -> None:
+    proxy, settings = proxied
+    # No revision check falls due during the test: what the directory holds answers without the database.
+    app = create_app(settings.model_copy(update={"directory_recheck_s": 3600}), clock=lambda: TUESDAY_10_LOCAL)
+    with twilio_client(app) as client:
+        before = [client.post(path, params).text for path, params in VOICE_CALLS]
+        assert [child.tag for child in ElementTree.fromstring(before[0])] == ["Gather", "Dial"]
+        proxy.stall()
+        assert [client.post(path, params).text for path, params in VOICE_CALLS] == before
+        proxy.resume()
 
 
 def test_a_sqlite_database_locked_by_another_process_gets_the_fallback_dial(settings: Settings, demo_text: str) -> None:

@@ -116,7 +116,8 @@ def test_a_whole_call_is_logged_with_its_path_and_outcome(client: TwilioLikeClie
 
 
 def test_database_gone_still_answers_200_and_dials_the_operators(settings: Settings, applied: None) -> None:
-    with twilio_client(create_app(settings, clock=lambda: TUESDAY_10_LOCAL)) as client:
+    asking = settings.model_copy(update={"directory_recheck_s": 0})  # every call asks the database, none from memory
+    with twilio_client(create_app(asking, clock=lambda: TUESDAY_10_LOCAL)) as client:
         assert client.post("/twilio/voice").status_code == 200  # the business is now known to this server
         # The database loses its tables under the running server (a botched restore, a wrong database).
         with sqlite3.connect(settings.database_url.removeprefix("sqlite:///")) as broken:

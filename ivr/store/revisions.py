@@ -1,0 +1,53 @@
+"""How a server hears that a business changed, so its in-memory directory never serves an old configuration.
+
+Within a process: every transaction that changes what callers hear (a saved document, a rendered greeting) marks
+its session, and the commit counts it (`committed()`), after the commit and never before, so a call that reads
+the count and then the database cannot cache a version older than the one the count announced.
+Across processes and replicas: `stamp()` is one cheap aggregate over the businesses table that changes with any
+saved change, new business or deleted one (each bumps a revision, the count, the largest id or `updated_at`).
+"""
+
+import threading
+from datetime import datetime
+
+from sqlalchemy import Connection, event, func, select
+from sqlalchemy.orm import Session
+
+from ivr.store.tables import BusinessRow
+
+_CHANGED = "greetline_routing_changed"
+
+_guard = threading.Lock()
+_committed = 0
+
+Stamp = tuple[int, int, int | None, datetime | None]
+
+_STAMP = select(
+    func.count(),
+    func.coalesce(func.sum(BusinessRow.revision), 0),
+    func.max(BusinessRow.id),
+    func.max(BusinessRow.updated_at),
+)
+
+
+def mark_changed(session: Session) -> None:
+    """Called by the store functions that change what callers hear, inside the session's transaction."""
+    session.info[_CHANGED] = True
+
+
+def committed() -> int:
+    """Changes committed by this process so far: a different number means reload."""
+    return _committed
+
+
+def stamp(connection: Connection) -> Stamp:
+    row = connection.execute(_STAMP).one()
+    return (int(row[0]), int(row[1]), row[2], row[3])
+
+
+@event.listens_for(Session, "after_commit")
+def _count_commit(session: Session) -> None:
+    global _committed
+    if session.info.pop(_CHANGED, False):
+        with _guard:
+            _committed += 1

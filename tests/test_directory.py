@@ -1,0 +1,77 @@
+"""The in-memory number → business map: answered from memory until a change is heard, from any of its sources."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import text
+
+from ivr.applying import apply_text
+from ivr.callflow.model import Business
+from ivr.directory import MISS, Directory
+from ivr.store.database import Database
+from ivr.store.migrate import upgrade
+from ivr.store.snapshot import RoutingSnapshot
+
+NUMBER = "+31501234567"
+NOW = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+
+
+def looked_up(database: Database, directory: Directory, number: str = NUMBER) -> Business | None:
+    with database.reading() as connection:
+        return directory.lookup(connection, number, NOW)
+
+
+def renamed(demo_text: str, name: str) -> str:
+    return demo_text.replace("De Linde", name)
+
+
+def test_a_number_looked_up_once_is_answered_from_memory(database: Database, demo_text: str) -> None:
+    apply_text(database, demo_text, NOW)
+    directory = Directory(recheck_s=3600)
+    assert directory.cached(NUMBER, NOW) is MISS
+    business = looked_up(database, directory)
+    assert business is not None
+    assert directory.cached(NUMBER, NOW) is business
+    unknown = "+31509999999"
+    assert looked_up(database, directory, unknown) is None
+    assert directory.cached(unknown, NOW) is None  # an unknown number is remembered as unknown too
+
+
+def test_a_change_committed_in_this_process_is_heard_from_the_next_call(database_url: str, demo_text: str) -> None:
+    upgrade(database_url)
+    serving, editing = Database(database_url), Database(database_url)  # as the server and the admin page would
+    apply_text(editing, demo_text, NOW)
+    directory = Directory(recheck_s=3600)
+    looked_up(serving, directory)
+    apply_text(editing, renamed(demo_text, "De Eik"), NOW)
+    assert directory.cached(NUMBER, NOW) is MISS
+    business = looked_up(serving, directory)
+    assert business is not None and business.name == "Huisartsenpraktijk De Eik"
+    serving.dispose()
+    editing.dispose()
+
+
+def test_a_change_by_another_replica_is_heard_after_the_recheck(database: Database, demo_text: str) -> None:
+    apply_text(database, demo_text, NOW)
+    rechecking, holding = Directory(recheck_s=0), Directory(recheck_s=3600)
+    first = looked_up(database, rechecking)
+    looked_up(database, holding)
+    # Another replica's commit: nothing in this process hears of it, only the database knows.
+    with database.engine.begin() as connection:
+        connection.execute(text("UPDATE businesses SET revision = revision + 1"))
+    assert holding.cached(NUMBER, NOW) is not MISS  # within its recheck time it answers from memory
+    assert rechecking.cached(NUMBER, NOW) is MISS
+    again = looked_up(database, rechecking)
+    assert again is not None and again is not first  # the new revision, converted again
+
+
+def test_a_snapshot_another_process_rewrote_is_heard_from_the_next_call(
+    database: Database, demo_text: str, tmp_path: Path
+) -> None:
+    apply_text(database, demo_text, NOW)
+    path = tmp_path / "routing-snapshot.json"
+    directory = Directory(routing=RoutingSnapshot(path), recheck_s=3600)
+    looked_up(database, directory)  # writes the number's routing to the snapshot: its own write is no change
+    assert directory.cached(NUMBER, NOW) is not MISS
+    RoutingSnapshot(path).replace_all({})  # `greetline apply` in another process rewrites the file
+    assert directory.cached(NUMBER, NOW) is MISS
