@@ -112,7 +112,7 @@ REFUSALS = [
     ("another host", {"RecordingUrl": "https://evil.example/RE"}, "", "RecordingUrl must be on https://api.twilio.com"),
     ("unknown business", {}, "business=999&box=overflow", "no business with id 999"),
     ("not a business id", {}, "business=x&box=overflow", "business= query parameter must be a business id"),
-    ("unknown box", {}, "business={id}&box=closed", "has no voicemail box 'closed' (it has: menu:2, overflow)"),
+    ("unknown box", {}, "business={id}&box=menu:9", "has no voicemail box 'menu:9' (it has: closed, menu:2, overflow)"),
 ]
 
 
