@@ -217,7 +217,9 @@ def heard_step(words: Translations, event: Heard, recordings: dict[str, str], co
     if event.kind == "whisper":
         return HeardStep(at, words.gettext("The answering service hears:"), event.text)
     if event.kind == "play":
-        return HeardStep(at, words.gettext("Recording (%(s)s):") % {"s": length}, recordings.get(event.text, ""))
+        # The simulator names a recording by its words in quotes when it knows them, else by its URL.
+        known = event.text[1:-1] if len(event.text) > 1 and event.text[0] == event.text[-1] == '"' else ""
+        return HeardStep(at, words.gettext("Recording (%(s)s):") % {"s": length}, recordings.get(event.text, known))
     if event.kind == "dial":
         dialled = _DIALLED.match(event.text)
         numbers = phones(dialled["numbers"].split(", "), country) if dialled else ""
