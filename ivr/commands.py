@@ -64,6 +64,7 @@ def lint_file(path: Path) -> Checked:
     """Every finding at once: validation problems, unusable recordings and the checker's findings on the rest.
     Recordings the document names are normalised (into a scratch store) to measure what callers will hear."""
     from audio.media import MediaStore
+    from audio.objects import LocalObjects
     from ivr.measured import upload_durations
     from ivr.uploads import attach_uploads
 
@@ -75,7 +76,7 @@ def lint_file(path: Path) -> Checked:
     except DocumentError:
         return check_data(data)
     with tempfile.TemporaryDirectory(prefix="greetline-lint-") as scratch:
-        media = MediaStore(Path(scratch))
+        media = MediaStore(LocalObjects(Path(scratch)))
         try:
             document, _notes = attach_uploads(document, path.parent, media)
             durations = upload_durations(document, media)
@@ -87,11 +88,11 @@ def lint_file(path: Path) -> Checked:
 
 def apply_file(settings: Settings, path: Path, *, render: bool, progress: "Progress | None" = None) -> list[str]:
     """Check, store recordings the document names, apply, then render its texts. Returns the lines to print."""
-    from audio.media import MediaStore
     from ivr.measured import upload_durations
+    from ivr.storage import storage
     from ivr.uploads import attach_uploads
 
-    media = MediaStore(settings.media_dir)
+    media = storage(settings).media
     checked = check_text(read_document(path))
     if checked.document is None:
         checked.accepted()  # refuses, listing every problem
@@ -194,11 +195,12 @@ def business_answering(database: Database, number: str) -> "StoredBusiness":
 
 def render_number(settings: Settings, number: str, progress: "Progress") -> "RenderReport":
     """Render every text of the business answering `number` (blocking; shows progress)."""
-    from audio.media import MediaStore
-    from audio.tts import SpeechCache, build_engines
+    from audio.tts import build_engines
     from ivr.rendering import render_business
+    from ivr.storage import storage
 
     database = Database(settings.database_url)
+    stored_audio = storage(settings)
     try:
         stored = business_answering(database, number)
         engines = build_engines(
@@ -212,9 +214,9 @@ def render_number(settings: Settings, number: str, progress: "Progress") -> "Ren
         return render_business(
             database,
             stored,
-            media=MediaStore(settings.media_dir),
+            media=stored_audio.media,
             engines=engines,
-            cache=SpeechCache(settings.speech_cache_dir),
+            cache=stored_audio.speech,
             now=datetime.now(UTC),
             progress=progress,
         )

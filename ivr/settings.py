@@ -15,6 +15,11 @@ class Settings(BaseSettings):
 
     database_url: str = f"sqlite:///{DEFAULT_DATA_DIR / 'greetline.db'}"
     media_dir: Path = DEFAULT_DATA_DIR / "media"
+    # Where audio lives (issue 13): unset or file://DIR keeps greetings in a local directory (media_dir, or DIR),
+    # the speech cache in speech_cache_dir and voicemail in voicemail_dir; s3://BUCKET/PREFIX keeps all three in
+    # one private bucket under PREFIX/media/, PREFIX/speech-cache/ and PREFIX/voicemail/, for several machines.
+    # boto3 reads AWS_ENDPOINT_URL_S3, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_DEFAULT_REGION itself.
+    media_url: str | None = None
     # The base URL Twilio calls; signatures are computed over it, so it must be exactly what Twilio sees.
     public_url: str = "http://127.0.0.1:8000"
     twilio_auth_token: str | None = None
@@ -73,6 +78,20 @@ class Settings(BaseSettings):
                 f"or smtps://user:pass@host:465 (TLS on connect), got {value.split('@')[-1]!r}"
             )
         return value
+
+    @field_validator("media_url")
+    @classmethod
+    def _media_url_scheme(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if value.startswith("s3://") and value[len("s3://") :].split("/")[0]:
+            return value
+        if value.startswith("file://") and len(value) > len("file://"):
+            return value
+        raise ValueError(
+            f"GREETLINE_MEDIA_URL must be file:///path/to/dir or s3://BUCKET/PREFIX (AWS_ENDPOINT_URL_S3 for a store "
+            f"that is not AWS), got {value!r}"
+        )
 
     @field_validator("twilio_api_url")
     @classmethod

@@ -1,11 +1,14 @@
-"""Rendered speech on disk, addressed by what produced it, so the same text is never synthesised twice."""
+"""Rendered speech in the object store, addressed by what produced it, so the same text is never synthesised twice
+(on any machine: replicas sharing a bucket share the cache)."""
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
+
+from audio.objects import ObjectStore
+
+# What the engines hand back (gTTS MP3, espeak-ng WAV) is sniffed when decoded; stored as opaque bytes.
+SPEECH_CONTENT_TYPE = "application/octet-stream"
 
 
 @dataclass(frozen=True)
@@ -22,30 +25,16 @@ class SpeechKey:
 
 
 class SpeechCache:
-    def __init__(self, root: Path) -> None:
-        self.root = root
+    def __init__(self, objects: ObjectStore) -> None:
+        self.objects = objects
 
-    def path_for(self, key: SpeechKey) -> Path:
+    def object_key(self, key: SpeechKey) -> str:
         digest = key.digest()
         # Two-character fan-out keeps directories small once thousands of prompts are rendered.
-        return self.root / digest[:2] / digest
+        return f"{digest[:2]}/{digest}"
 
     def get(self, key: SpeechKey) -> bytes | None:
-        try:
-            return self.path_for(key).read_bytes()
-        except FileNotFoundError:
-            return None
+        return self.objects.get(self.object_key(key))
 
-    def put(self, key: SpeechKey, audio: bytes) -> Path:
-        path = self.path_for(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Write beside the target and rename: a reader never sees half a file, even if we crash mid-write.
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".partial-")
-        try:
-            with os.fdopen(handle, "wb") as file:
-                file.write(audio)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-        return path
+    def put(self, key: SpeechKey, audio: bytes) -> None:
+        self.objects.put(self.object_key(key), audio, SPEECH_CONTENT_TYPE)

@@ -18,7 +18,7 @@ from ivr.messages.notes import Notes, stored_document
 from ivr.messages.outbox import KEEP_RECORDING, VOICEMAIL_EMAIL, VOICEMAIL_SMS, message_domain
 from ivr.messages.reconcile import RECONCILE, Reconciler, reconcile_schedule
 from ivr.messages.senders import Senders, senders
-from ivr.messages.voicemail_audio import VoicemailAudio, voicemail_audio
+from ivr.messages.voicemail_audio import VoicemailAudio
 from ivr.settings import Settings
 from ivr.store import calls
 from ivr.store.calls import StoredRecording
@@ -126,13 +126,16 @@ def make_worker(
     database: Database,
     clock: Callable[[], datetime],
     made_senders: Senders | None = None,
+    voicemails: VoicemailAudio | None = None,
 ) -> Worker:
-    """The worker with every job function of the after-the-call half, senders made from Settings."""
+    """The worker with every job function of the after-the-call half, senders and storage made from Settings."""
+    from ivr.storage import storage
+
     made = made_senders or senders(settings)
     deliveries = Deliveries(
         database,
         made,
-        audio=voicemail_audio(settings),
+        audio=voicemails or storage(settings).voicemails,
         public_url=settings.public_url,
         delete_from_twilio=settings.twilio_delete_recordings,
         clock=clock,

@@ -1,14 +1,12 @@
 """Our private copy of each voicemail recording: never under the public media directory."""
 
-import os
-from pathlib import Path
-
-from ivr.settings import Settings
+from audio.objects import Blob, ObjectStore
 
 # An MP3 starts with an ID3 tag or an MPEG audio frame's 11 sync bits (ISO/IEC 11172-3, 2.4.1.3).
 ID3_TAG = b"ID3"
 # Less than this is not a recording of anyone speaking, whatever the server said.
 MIN_MP3_BYTES = 128
+MP3_CONTENT_TYPE = "audio/mpeg"
 
 
 class BadRecording(ValueError):
@@ -23,35 +21,24 @@ def check_mp3(data: bytes) -> None:
 
 
 class VoicemailAudio:
-    def __init__(self, directory: Path) -> None:
-        self._directory = directory
+    """In its own private directory or bucket prefix: never one the public /media route reads from."""
+
+    def __init__(self, objects: ObjectStore) -> None:
+        self._objects = objects
 
     def name(self, recording_sid: str) -> str:
         return f"{recording_sid}.mp3"
 
-    def path(self, recording_sid: str) -> Path | None:
-        """Where our copy is, if it is stored (the name is checked as a RecordingSid by the caller)."""
-        found = self._directory / self.name(recording_sid)
-        return found if found.is_file() else None
+    def stream(self, recording_sid: str) -> Blob | None:
+        """Our copy, if it is stored (the name is checked as a RecordingSid by the caller)."""
+        return self._objects.stream(self.name(recording_sid))
 
     def read(self, recording_sid: str) -> bytes | None:
-        try:
-            return (self._directory / self.name(recording_sid)).read_bytes()
-        except FileNotFoundError:
-            return None
+        return self._objects.get(self.name(recording_sid))
 
     def keep(self, recording_sid: str, data: bytes) -> str:
         """Check and store the audio (whole or not at all); returns its name."""
         check_mp3(data)
-        self._directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        target = self._directory / self.name(recording_sid)
-        partial = target.with_suffix(".partial")
-        partial.write_bytes(data)
-        os.chmod(partial, 0o600)
-        os.replace(partial, target)
-        return target.name
-
-
-def voicemail_audio(settings: Settings) -> VoicemailAudio:
-    """The one place the store of voicemail audio is made from Settings (the worker's and the web app's)."""
-    return VoicemailAudio(Path(settings.voicemail_dir))
+        name = self.name(recording_sid)
+        self._objects.put(name, data, MP3_CONTENT_TYPE)
+        return name

@@ -9,13 +9,12 @@ from fastapi import FastAPI
 from fastapi.responses import PlainTextResponse
 from starlette.middleware.sessions import SessionMiddleware
 
-from audio.media import MediaStore
 from ivr.directory import Directory
 from ivr.jobs.embedded import WorkerThread
 from ivr.messages.delivery import make_worker
-from ivr.messages.voicemail_audio import voicemail_audio
 from ivr.routing import DatabaseWatch
 from ivr.settings import Settings
+from ivr.storage import storage
 from ivr.store.call_log import CallLogWriter
 from ivr.store.database import Database
 from ivr.twiml import TwimlRenderer
@@ -50,8 +49,11 @@ def create_app(
     """`call_log`: where webhooks hand their steps; by default a writer into `database`."""
     settings.require_webhook_security()
     database = database or Database(settings.database_url, settings.snapshot_path)
+    stored = storage(settings)
     worker = (
-        WorkerThread(make_worker(settings, database, clock), settings.job_poll_s, SCHEDULE_EVERY_S)
+        WorkerThread(
+            make_worker(settings, database, clock, voicemails=stored.voicemails), settings.job_poll_s, SCHEDULE_EVERY_S
+        )
         if settings.embedded_worker
         else None
     )
@@ -59,14 +61,15 @@ def create_app(
         settings=settings,
         database=database,
         directory=Directory(
-            media_exists=MediaStore(settings.media_dir).exists,
+            media_exists=stored.media.exists,
             routing=database.routing,
             recheck_s=settings.directory_recheck_s,
         ),
         renderer=TwimlRenderer(settings.public_url),
         call_log=call_log or CallLogWriter(database, settings.call_log_spill_path),
         clock=clock,
-        voicemails=voicemail_audio(settings),
+        media=stored.media,
+        voicemails=stored.voicemails,
         jobs_waiting=worker.wake.set if worker else lambda: None,
     )
 
@@ -95,7 +98,7 @@ def create_app(
     app.state.services = services
     app.include_router(twilio_hooks.router)
     app.include_router(recording_hooks.router)
-    app.include_router(media_router(settings.media_dir))
+    app.include_router(media_router(stored.media))
     app.include_router(api_routes.router)
     app.include_router(api_greetings.router)
     app.include_router(api_info_templates.router)

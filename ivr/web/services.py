@@ -7,6 +7,7 @@ from typing import Annotated, Protocol
 
 from fastapi import Depends, Request
 
+from audio.media import MediaStore
 from ivr.directory import Directory
 from ivr.messages.voicemail_audio import VoicemailAudio
 from ivr.settings import Settings
@@ -40,6 +41,8 @@ class Services:
     renderer: TwimlRenderer
     call_log: CallLog
     clock: Clock
+    # Greetings (uploaded and rendered), in the directory or bucket GREETLINE_MEDIA_URL names.
+    media: MediaStore
     # Our private copies of voicemail recordings: served only to the business's staff and API keys.
     voicemails: VoicemailAudio
     logins: LoginGuard = field(default_factory=LoginGuard)

@@ -2,7 +2,7 @@
 inbox) or its API key. Never under /media, and never kept in a shared cache: at a GP practice it is medical data."""
 
 from fastapi import HTTPException
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import Response, StreamingResponse
 
 from ivr.messages.compose import audio_file_name
 from ivr.messages.inbox import InboxMessage
@@ -14,14 +14,11 @@ PRIVATE_AUDIO = "private, no-store"
 
 def audio_response(services: Services, message: InboxMessage, timezone: str, download: bool) -> Response:
     """Our copy of a message's recording; 404 while it is not stored yet (the worker fetches it first)."""
-    path = services.voicemails.path(message.recording_sid) if message.audio_kept else None
-    if path is None:
+    blob = services.voicemails.stream(message.recording_sid) if message.audio_kept else None
+    if blob is None:
         raise HTTPException(404, "this recording is not stored yet; try again in a minute")
-    name = audio_file_name(message.received_at, timezone)
-    return FileResponse(
-        path,
-        media_type="audio/mpeg",
-        filename=name if download else None,
-        content_disposition_type="attachment",
-        headers={"Cache-Control": PRIVATE_AUDIO, "X-Content-Type-Options": "nosniff"},
-    )
+    name = audio_file_name(message.received_at, timezone)  # digits and dashes only: safe in a header as it is
+    headers = {"Content-Length": str(blob.size), "Cache-Control": PRIVATE_AUDIO, "X-Content-Type-Options": "nosniff"}
+    if download:
+        headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return StreamingResponse(blob.chunks, media_type="audio/mpeg", headers=headers)

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from audio.objects import LocalObjects
 from audio.tts import (
     EspeakEngine,
     GttsEngine,
@@ -25,8 +26,13 @@ RETRY_BASE_DELAY_S = 0.01
 
 
 @pytest.fixture
-def cache(tmp_path: Path) -> SpeechCache:
-    return SpeechCache(tmp_path / "speech")
+def cache_root(tmp_path: Path) -> Path:
+    return tmp_path / "speech"
+
+
+@pytest.fixture
+def cache(cache_root: Path) -> SpeechCache:
+    return SpeechCache(LocalObjects(cache_root))
 
 
 @pytest.fixture
@@ -219,15 +225,16 @@ def test_every_part_of_the_key_addresses_its_own_file(cache: SpeechCache, change
     original = SpeechKey("gtts", "nl", "nl", "Hallo.")
     cache.put(original, b"original")
 
-    assert cache.path_for(changed) != cache.path_for(original)
+    assert cache.object_key(changed) != cache.object_key(original)
     assert cache.get(changed) is None
     assert cache.get(original) == b"original"
 
 
-def test_the_cache_leaves_no_partial_files(cache: SpeechCache) -> None:
+def test_the_cache_leaves_no_partial_files(cache: SpeechCache, cache_root: Path) -> None:
     key = SpeechKey("espeak", "nl", "nl", "Hallo.")
-    path = cache.put(key, b"first")
+    cache.put(key, b"first")
     cache.put(key, b"second")
 
+    path = cache_root / cache.object_key(key)
     assert cache.get(key) == b"second"
     assert sorted(entry.name for entry in path.parent.iterdir()) == [path.name]

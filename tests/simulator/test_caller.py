@@ -4,7 +4,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from audio.media import MediaStore
 from audio.wav import mulaw_wav
 from ivr.applying import apply_text
 from ivr.commands import simulate
@@ -12,6 +11,7 @@ from ivr.errors import InputError
 from ivr.settings import Settings
 from ivr.simulator.behaviour import parse_behaviour
 from ivr.simulator.caller import CallPlan
+from ivr.storage import storage
 from ivr.store import rendered
 from ivr.store.database import Database
 from ivr.store.rendered import RenderedPrompt
@@ -64,9 +64,8 @@ def test_a_rendered_recording_is_shown_by_its_words(settings: Settings, demo_tex
     apply(settings, demo_text)
     welcome = "Goedemorgen, u spreekt met Huisartsenpraktijk De Linde."
     media_id = "5e" * 32
-    wav = MediaStore(settings.media_dir).wav_path(media_id)
-    wav.parent.mkdir(parents=True, exist_ok=True)
-    wav.write_bytes(mulaw_wav(b"\xff" * 8000 * 3))  # three seconds of silence
+    wav = mulaw_wav(b"\xff" * 8000 * 3)  # three seconds of silence
+    storage(settings).media.objects.put(f"{media_id}.wav", wav, "audio/wav")
     database = Database(settings.database_url)
     try:
         with database.transaction() as session:

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from audio import mulaw
 from audio.media import MediaStore
 from audio.normalize import NormalizedGreeting
+from audio.objects import LocalObjects
 from audio.report import NormalizationReport
 from audio.wav import mulaw_wav
 from ivr.simulator.local_server import running_server
@@ -22,14 +23,14 @@ WAV = mulaw_wav(mulaw.encode(0.3 * np.sin(np.arange(8000) / 3)))
 
 @pytest.fixture
 def stored(tmp_path: Path) -> tuple[MediaStore, str]:
-    store = MediaStore(tmp_path / "media")
+    store = MediaStore(LocalObjects(tmp_path / "media"))
     return store, store.save(NormalizedGreeting(WAV, NormalizationReport("WAV", 1.0, 8000, -20.0, -3.0)))
 
 
 @pytest.fixture
 def http(stored: tuple[MediaStore, str]) -> Iterator[httpx.Client]:
     app = FastAPI()
-    app.include_router(media_router(stored[0].root))
+    app.include_router(media_router(stored[0]))
     with running_server(app) as url, httpx.Client(base_url=url) as client:
         yield client
 
@@ -49,7 +50,7 @@ def test_preview_head_range_and_conditional_get(http: httpx.Client, stored: tupl
     media_id = stored[1]
     head = http.head(f"/media/{media_id}.mp3")
     assert (head.status_code, head.headers["content-type"], head.content) == (200, "audio/mpeg", b"")
-    assert head.headers["content-length"] == str(stored[0].preview_path(media_id).stat().st_size)
+    assert head.headers["content-length"] == str(len(stored[0].read(media_id, "mp3") or b""))
     part = http.get(f"/media/{media_id}.wav", headers={"Range": "bytes=0-11"})
     assert (part.status_code, part.content) == (206, WAV[:12])
     assert part.headers["content-range"] == f"bytes 0-11/{len(WAV)}"
@@ -70,4 +71,5 @@ def test_the_id_is_the_hash_of_the_content_and_saving_twice_is_harmless(stored: 
     assert media_id == hashlib.sha256(WAV).hexdigest()
     assert store.save(NormalizedGreeting(WAV, NormalizationReport("WAV", 1, 8000, -20, -3))) == media_id
     assert store.duration_s(media_id) == 1.0
-    assert not list(store.root.glob(".partial-*"))
+    assert isinstance(store.objects, LocalObjects)
+    assert not list(store.objects.root.glob(".partial-*"))

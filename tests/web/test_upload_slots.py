@@ -14,6 +14,7 @@ import pytest
 
 from audio.errors import AudioError
 from audio.media import MediaStore
+from audio.objects import LocalObjects
 from ivr.errors import BusyError
 from ivr.uploads import MAX_PARALLEL_DECODES, RETRY_AFTER_S, UPLOAD_SLOTS, store_recording
 from tests.api.test_api import Setup, api  # noqa: F401 (a fixture)
@@ -65,7 +66,7 @@ def test_the_admin_page_answers_503_with_retry_after_while_the_slots_are_full(
 
 
 def test_refused_and_accepted_uploads_give_their_slot_back(voice: bytes, tmp_path: Path) -> None:
-    media = MediaStore(tmp_path / "media")
+    media = MediaStore(LocalObjects(tmp_path / "media"))
     with pytest.raises(AudioError, match="not an audio format"):
         store_recording(b"not audio at all", media, "welcome")
     media_id, report = store_recording(voice, media, "welcome")

@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from audio.errors import AudioError
-from audio.media import MediaStore
+from audio.wav import wav_duration_s
 from ivr.errors import BusyError, NotFoundError
 from ivr.store import library, rendered
 from ivr.store.staff import StaffUser
@@ -32,7 +32,7 @@ GreetingId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 def _items(services: Services, user: StaffUser, document: dict[str, Any]) -> list[dict[str, Any]]:
     """Uploaded recordings (the active one first), then the business's texts as rendered speech."""
-    media = MediaStore(services.settings.media_dir)
+    media = services.media
     active = (document.get("greeting") or {}).get("media")
     with services.database.transaction() as session:
         uploads = library.greetings(session, user.business_id)
@@ -51,10 +51,11 @@ def _items(services: Services, user: StaffUser, document: dict[str, Any]) -> lis
     ]
     shown = []
     for item in items:
-        if not media.exists(item["media_id"]):
+        wav = media.read(item["media_id"]) if media.exists(item["media_id"]) else None
+        if wav is None:
             continue
-        item["duration_s"] = media.duration_s(item["media_id"])
-        item["picture"] = picture(media.wav_path(item["media_id"]))
+        item["duration_s"] = wav_duration_s(wav) or 0.0
+        item["picture"] = picture(wav)
         shown.append(item)
     return shown
 
@@ -109,7 +110,7 @@ def upload_greeting(
 ) -> Response:
     data = recording.file.read(MAX_UPLOAD_BYTES + 1)  # one byte more tells an oversized file from a full one
     try:
-        media_id, report = store_recording(data, MediaStore(services.settings.media_dir), "welcome")
+        media_id, report = store_recording(data, services.media, "welcome")
     except AudioError:
         refused = words(request).gettext(
             "This file could not be made telephone-ready: use a recording of speech under two minutes "

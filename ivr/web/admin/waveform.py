@@ -2,7 +2,6 @@
 and its loudness and true peak measured on that same file (not copied from what normalising aimed for)."""
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from audio.wav import TELEPHONE_RATE_HZ, read_mulaw_wav
@@ -21,13 +20,13 @@ class Picture:
     true_peak_dbtp: float
 
 
-def picture(wav_path: Path) -> Picture | None:
-    """None if the file is not a WAV this store wrote."""
+def picture(wav: bytes) -> Picture | None:
+    """None if the bytes are not a WAV the media store wrote."""
     # Here, not at the top: numpy is imported when a page first shows a recording, not when the server starts.
     from audio import mulaw
     from audio.measure import integrated_lufs, true_peak_dbtp
 
-    encoded = read_mulaw_wav(wav_path.read_bytes())
+    encoded = read_mulaw_wav(wav)
     if encoded is None:
         return None
     samples = mulaw.decode(encoded)

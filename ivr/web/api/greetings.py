@@ -4,12 +4,11 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, Request
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 
 from audio.errors import AudioError
-from audio.media import MediaStore
 from ivr import administration
 from ivr.errors import BusyError, DocumentError, NotFoundError
 from ivr.messages import inbox
@@ -129,7 +128,7 @@ def upload_greeting(
     if len(data) > MAX_UPLOAD_BYTES:
         raise HTTPException(413, f"the file is larger than {MAX_UPLOAD_BYTES // 2**20} MB; upload a shorter one")
     try:
-        media_id, report = store_recording(data, MediaStore(services.settings.media_dir), "welcome")
+        media_id, report = store_recording(data, services.media, "welcome")
     except AudioError as error:
         raise HTTPException(422, str(error)) from None
     except BusyError as error:
@@ -151,10 +150,10 @@ def upload_greeting(
 def preview(business_id: BusinessId, greeting_id: GreetingId, services: ServicesDep, caller: CallerDep) -> Response:
     owned_document(services, caller, business_id)
     item = _greeting(services, business_id, greeting_id)
-    path = MediaStore(services.settings.media_dir).preview_path(item.media_id)
-    if not path.is_file():
+    preview = services.media.read(item.media_id, "mp3")
+    if preview is None:
         raise HTTPException(404, "this greeting's audio file is missing; upload it again")
-    return FileResponse(path, media_type="audio/mpeg")
+    return Response(preview, media_type="audio/mpeg")
 
 
 def _greeting(services: Services, business_id: int, greeting_id: int) -> library.GreetingRecording:
