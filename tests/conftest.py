@@ -3,6 +3,7 @@
 import os
 import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -39,23 +40,44 @@ def postgres_unavailable() -> str | None:
     return _postgres_reachable()
 
 
-@pytest.fixture
-def postgres_url(postgres_unavailable: str | None) -> Iterator[str]:
-    """A fresh schema in the test PostgreSQL database; dropped afterwards."""
+@contextmanager
+def _postgres_namespace(postgres_unavailable: str | None, create: str, drop: str) -> Iterator[str]:
+    """Run `create`, yield the name it made, run `drop`; skip (fail in CI) when PostgreSQL is unreachable."""
     if postgres_unavailable:
         if os.environ.get("CI"):
             pytest.fail(postgres_unavailable)
         pytest.skip(postgres_unavailable)
-    schema = f"t_{secrets.token_hex(6)}"
+    name = f"t_{secrets.token_hex(6)}"
     admin = sqlalchemy.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(sqlalchemy.text(f"CREATE SCHEMA {schema}"))
+        connection.execute(sqlalchemy.text(create.format(name=name)))
     try:
-        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+        yield name
     finally:
         with admin.connect() as connection:
-            connection.execute(sqlalchemy.text(f"DROP SCHEMA {schema} CASCADE"))
+            connection.execute(sqlalchemy.text(drop.format(name=name)))
         admin.dispose()
+
+
+@pytest.fixture
+def postgres_url(postgres_unavailable: str | None) -> Iterator[str]:
+    """A fresh schema in the test PostgreSQL database; dropped afterwards."""
+    with _postgres_namespace(postgres_unavailable, "CREATE SCHEMA {name}", "DROP SCHEMA {name} CASCADE") as schema:
+        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+
+
+@contextmanager
+def own_postgres_database(postgres_unavailable: str | None) -> Iterator[str]:
+    """A database of its own (not a schema): NOTIFY reaches every listener of a database, whatever its schema."""
+    create, drop = "CREATE DATABASE {name}", "DROP DATABASE {name} WITH (FORCE)"
+    with _postgres_namespace(postgres_unavailable, create, drop) as name:
+        yield sqlalchemy.make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def postgres_database_url(postgres_unavailable: str | None) -> Iterator[str]:
+    with own_postgres_database(postgres_unavailable) as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -17,6 +17,7 @@ from ivr.settings import Settings
 from ivr.storage import storage
 from ivr.store.call_log import CallLogWriter
 from ivr.store.database import Database
+from ivr.store.notifications import listener_for
 from ivr.twiml import TwimlRenderer
 from ivr.web import health, recording_hooks, twilio_hooks
 from ivr.web.admin import pages as admin_pages
@@ -74,10 +75,14 @@ def create_app(
     )
 
     watch = DatabaseWatch(database)
+    # PostgreSQL: hear other replicas' changes within a second (the directory's revision check is the safety net).
+    changes = listener_for(settings.database_url)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         watch.start()  # rewrites the routing snapshot from the database now and whenever it comes back
+        if changes is not None:
+            changes.start()
         # Only a served app runs the worker: tests and previews serve without a lifespan, so they never deliver.
         if worker is not None:
             worker.start()
@@ -85,6 +90,8 @@ def create_app(
         if worker is not None:
             worker.stop(WORKER_STOP_TIMEOUT_S)
         watch.close()
+        if changes is not None:
+            changes.close()
         services.call_log.close()  # store the last calls' steps before the process ends (or spill them)
 
     app = FastAPI(
