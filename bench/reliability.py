@@ -131,6 +131,7 @@ def _environment(scratch: Path, database_url: str) -> dict[str, str]:
         "GREETLINE_CALL_LOG_SPILL_PATH": str(scratch / "call-log-spill.jsonl"),
         "GREETLINE_PUBLIC_URL": PUBLIC_URL,
         "GREETLINE_TWILIO_AUTH_TOKEN": TOKEN,
+        "GREETLINE_SESSION_SECRET": "reliability-bench-session-secret",
     }
 
 

@@ -3,6 +3,7 @@
 import argparse
 import json
 import os
+import secrets
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -48,6 +49,7 @@ def _serve(args: argparse.Namespace) -> int:
         # Not configured: the address being served is the best guess (right for local use and the simulator).
         settings = settings.model_copy(update={"public_url": f"http://{args.host}:{args.port}"})
     settings.require_webhook_security()
+    settings.require_shared_sessions()
     if settings.twilio_auth_token is None:
         print(
             "!! INSECURE DEVELOPMENT MODE: Twilio signatures are NOT checked. Never expose this server.\n"
@@ -66,6 +68,8 @@ def _serve(args: argparse.Namespace) -> int:
         # Each worker builds its app from the environment: hand it the settings decided here.
         os.environ["GREETLINE_PUBLIC_URL"] = settings.public_url
         os.environ["GREETLINE_INSECURE_DEV_MODE"] = "true" if settings.insecure_dev_mode else "false"
+        # One secret for all of them (SQLite, none set): a login made through one worker is valid on the others.
+        os.environ["GREETLINE_SESSION_SECRET"] = settings.session_secret or secrets.token_urlsafe(32)
         config = server_config(
             None,
             host=args.host,

@@ -64,7 +64,7 @@ class Settings(BaseSettings):
     job_lease_s: float = 120.0
     job_poll_s: float = 1.0
 
-    @field_validator("smtp_url", "twilio_account_sid", "sms_from")
+    @field_validator("smtp_url", "twilio_account_sid", "sms_from", "session_secret")
     @classmethod
     def _empty_is_none(cls, value: str | None) -> str | None:
         return value or None
@@ -111,6 +111,14 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_token_is_none(cls, value: str | None) -> str | None:
         return value or None
+
+    def require_shared_sessions(self) -> None:
+        """On PostgreSQL (several processes or machines) every server must sign logins with the same secret."""
+        if self.session_secret is None and self.database_url.startswith("postgresql"):
+            raise ConfigurationError(
+                "GREETLINE_SESSION_SECRET is not set: on PostgreSQL set it to the same random value on every server "
+                "(make one with: python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
+            )
 
     def require_webhook_security(self) -> None:
         """Refuse to serve unverified webhooks unless insecure development mode was asked for by name."""

@@ -96,6 +96,19 @@ def test_serve_refuses_to_start_without_a_token(env: dict[str, str]) -> None:
     assert "GREETLINE_TWILIO_AUTH_TOKEN is not set" in result.stderr and "--insecure-dev-mode" in result.stderr
 
 
+def test_serve_refuses_to_start_on_postgresql_without_a_session_secret(env: dict[str, str]) -> None:
+    env = {
+        **env,
+        "GREETLINE_TWILIO_AUTH_TOKEN": "cli-test-token",
+        "GREETLINE_DATABASE_URL": "postgresql+psycopg://postgres@127.0.0.1:5432/test",
+    }
+    env.pop("GREETLINE_SESSION_SECRET", None)
+    result = run(["serve", "--port", "0"], env, check=False)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith("greetline: error: GREETLINE_SESSION_SECRET is not set"), result.stderr
+
+
 @pytest.fixture
 def served(env: dict[str, str]) -> Iterator[tuple[str, dict[str, str]]]:
     """`greetline serve` as a real uvicorn process on a free port; its URL is read from its own log."""

@@ -36,6 +36,7 @@ def environment(settings: Settings) -> dict[str, str]:
         "GREETLINE_CALL_LOG_SPILL_PATH": str(settings.call_log_spill_path),
         "GREETLINE_PUBLIC_URL": PUBLIC_URL,
         "GREETLINE_TWILIO_AUTH_TOKEN": TEST_TOKEN,
+        "GREETLINE_SESSION_SECRET": "serve-process-test-session-secret",
     }
 
 
