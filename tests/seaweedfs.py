@@ -2,6 +2,8 @@
 temporary directory, on free ports; ready once a probe object can be written and read back.
 
 Missing `weed` fails the test (it is a dev dependency, and the multi-machine test must run in CI).
+Use `seaweedfs` from a test module with `pytest_plugins = ["tests.seaweedfs"]`, or `running_seaweedfs`.
+PYTEST_DONT_REWRITE
 """
 
 import json

@@ -17,6 +17,9 @@ from audio.report import NormalizationReport
 from audio.wav import mulaw_wav
 from ivr.simulator.local_server import running_server
 from ivr.web.media import media_router
+from tests.seaweedfs import S3Store
+
+pytest_plugins = ["tests.seaweedfs"]
 
 WAV = mulaw_wav(mulaw.encode(0.3 * np.sin(np.arange(8000) / 3)))
 
@@ -73,3 +76,23 @@ def test_the_id_is_the_hash_of_the_content_and_saving_twice_is_harmless(stored: 
     assert store.duration_s(media_id) == 1.0
     assert isinstance(store.objects, LocalObjects)
     assert not list(store.objects.root.glob(".partial-*"))
+
+
+def test_the_same_route_streams_from_an_s3_store(seaweedfs: S3Store) -> None:
+    from audio.s3_objects import S3Objects
+
+    store = MediaStore(S3Objects(seaweedfs.client(), seaweedfs.bucket, "test/media"))
+    media_id = store.save(NormalizedGreeting(WAV, NormalizationReport("WAV", 1.0, 8000, -20.0, -3.0)))
+    app = FastAPI()
+    app.include_router(media_router(store))
+    with running_server(app) as url, httpx.Client(base_url=url) as http:
+        wav = http.get(f"/media/{media_id}.wav")
+        head = http.head(f"/media/{media_id}.mp3")
+        again = http.get(f"/media/{media_id}.wav", headers={"If-None-Match": f'"{media_id}.wav"'})
+        missing = http.get(f"/media/{'0' * 64}.wav")
+    assert (wav.status_code, wav.headers["content-type"], wav.content) == (200, "audio/wav", WAV)
+    assert wav.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert (head.status_code, head.headers["content-type"], head.content) == (200, "audio/mpeg", b"")
+    assert head.headers["content-length"] == str(len(store.read(media_id, "mp3") or b""))
+    assert again.status_code == 304
+    assert missing.status_code == 404

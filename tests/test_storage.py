@@ -1,0 +1,56 @@
+"""GREETLINE_MEDIA_URL: which store each kind of audio goes to, and settings refused with the fix named."""
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from audio.objects import LocalObjects
+from audio.s3_objects import S3Objects
+from ivr.settings import Settings
+from ivr.storage import storage
+from tests.seaweedfs import S3Store
+
+pytest_plugins = ["tests.seaweedfs"]
+
+
+def test_by_default_each_kind_keeps_its_own_local_directory(tmp_path: Path) -> None:
+    settings = Settings(
+        media_dir=tmp_path / "media", speech_cache_dir=tmp_path / "speech", voicemail_dir=tmp_path / "voicemail"
+    )
+    made = storage(settings)
+    made.voicemails.keep("RE" + "0" * 32, b"ID3" + bytes(200))
+    assert isinstance(made.media.objects, LocalObjects) and made.media.objects.root == tmp_path / "media"
+    assert isinstance(made.speech.objects, LocalObjects) and made.speech.objects.root == tmp_path / "speech"
+    kept = tmp_path / "voicemail" / f"RE{'0' * 32}.mp3"
+    assert kept.stat().st_mode & 0o777 == 0o600  # private: medical data at a GP practice
+    assert (tmp_path / "voicemail").stat().st_mode & 0o777 == 0o700
+
+
+def test_a_file_url_names_the_greetings_directory(tmp_path: Path) -> None:
+    made = storage(Settings(media_url=f"file://{tmp_path}/greetings"))
+    assert isinstance(made.media.objects, LocalObjects) and made.media.objects.root == tmp_path / "greetings"
+
+
+def test_an_s3_url_keeps_every_kind_in_the_bucket_under_its_own_prefix(
+    seaweedfs: S3Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in seaweedfs.environment("practices/eu").items():
+        monkeypatch.setenv(name, value)  # boto3 reads the standard AWS_* variables itself
+    made = storage(Settings())
+    assert isinstance(made.media.objects, S3Objects)
+    made.voicemails.keep("RE" + "1" * 32, b"ID3" + bytes(200))
+    made.speech.objects.put("ab/abcd", b"speech", "application/octet-stream")
+    listed = seaweedfs.client().list_objects_v2(Bucket=seaweedfs.bucket, Prefix="practices/eu/")
+    assert sorted(item["Key"] for item in listed["Contents"]) == [
+        "practices/eu/speech-cache/ab/abcd",
+        f"practices/eu/voicemail/RE{'1' * 32}.mp3",
+    ]
+    assert made.voicemails.read("RE" + "1" * 32) == b"ID3" + bytes(200)
+    assert made.voicemails.read("RE" + "2" * 32) is None
+
+
+@pytest.mark.parametrize("url", ["s3://", "http://bucket/prefix", "file://", "/var/media"])
+def test_a_media_url_that_is_neither_file_nor_s3_is_refused_with_the_fix(url: str) -> None:
+    with pytest.raises(ValidationError, match=r"file:///path/to/dir or s3://BUCKET/PREFIX"):
+        Settings(media_url=url)
