@@ -6,6 +6,7 @@ present (no second request to a remote bucket for it).
 """
 
 import hashlib
+import logging
 import re
 import threading
 from typing import TYPE_CHECKING, Literal
@@ -16,6 +17,8 @@ from audio.wav import wav_duration_s
 
 if TYPE_CHECKING:  # the store itself needs no numpy: the web server imports it at start
     from audio.normalize import NormalizedGreeting
+
+log = logging.getLogger("greetline.media")
 
 MEDIA_ID = re.compile(r"^[0-9a-f]{64}$")
 Extension = Literal["wav", "mp3"]
@@ -38,7 +41,11 @@ class MediaStore:
             return False
         if media_id in self._present:
             return True
-        found = self.objects.exists(self.object_key(media_id, "wav"))
+        try:
+            found = self.objects.exists(self.object_key(media_id, "wav"))
+        except Exception as error:  # the store is away: the caller hears <Say> rather than a failed <Play>
+            log.warning("media store unreachable, %s taken as missing: %r", media_id, error)
+            return False
         if found:
             with self._guard:
                 self._present.add(media_id)

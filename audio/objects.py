@@ -6,7 +6,7 @@ object store only moves bytes. Every write is whole or not at all: a reader neve
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -17,10 +17,10 @@ CHUNK_BYTES = 64 * 1024
 
 @dataclass(frozen=True)
 class Blob:
-    """An object being read: its size (for Content-Length) and its bytes in pieces."""
+    """An object being read: its size (for Content-Length) and its bytes in pieces (close() to stop early)."""
 
     size: int
-    chunks: Iterator[bytes]
+    chunks: Generator[bytes, None, None]
 
 
 class ObjectStore(Protocol):
@@ -83,7 +83,7 @@ class LocalObjects:
         return Blob(os.fstat(file.fileno()).st_size, _read_in_chunks(file))
 
 
-def _read_in_chunks(file: BinaryIO) -> Iterator[bytes]:
+def _read_in_chunks(file: BinaryIO) -> Generator[bytes, None, None]:
     with file:
         while chunk := file.read(CHUNK_BYTES):
             yield chunk

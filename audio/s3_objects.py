@@ -5,6 +5,7 @@ AWS_ENDPOINT_URL_S3 (or AWS_ENDPOINT_URL) for a store that is not AWS. The bucke
 an object public; the web app serves greetings itself, from the bucket, under /media.
 """
 
+from collections.abc import Generator
 from typing import Any
 
 from audio.objects import CHUNK_BYTES, Blob
@@ -79,7 +80,7 @@ class S3Objects:
         return Blob(int(found["ContentLength"]), _chunks(body))
 
 
-def _chunks(body: Any) -> Any:
+def _chunks(body: Any) -> Generator[bytes, None, None]:
     try:
         yield from body.iter_chunks(CHUNK_BYTES)
     finally:

@@ -39,7 +39,7 @@ def media_router(media: MediaStore) -> APIRouter:
             raise HTTPException(404, "no such recording")
         headers["Content-Length"] = str(blob.size)
         if request.method == "HEAD":
-            blob.chunks.close()  # type: ignore[attr-defined]
+            blob.chunks.close()
             return Response(status_code=200, media_type=content_type, headers=headers)
         return StreamingResponse(blob.chunks, media_type=content_type, headers=headers)
 
