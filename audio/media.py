@@ -12,7 +12,7 @@ import threading
 from typing import TYPE_CHECKING, Literal
 
 from audio.errors import AudioError
-from audio.objects import Blob, ObjectStore
+from audio.objects import Blob, ObjectStore, StoreError
 from audio.wav import wav_duration_s
 
 if TYPE_CHECKING:  # the store itself needs no numpy: the web server imports it at start
@@ -43,7 +43,7 @@ class MediaStore:
             return True
         try:
             found = self.objects.exists(self.object_key(media_id, "wav"))
-        except Exception as error:  # the store is away: the caller hears <Say> rather than a failed <Play>
+        except StoreError as error:  # the store is away: the caller hears <Say> rather than a failed <Play>
             log.warning("media store unreachable, %s taken as missing: %r", media_id, error)
             return False
         if found:

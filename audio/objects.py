@@ -15,6 +15,10 @@ from typing import BinaryIO, Protocol
 CHUNK_BYTES = 64 * 1024
 
 
+class StoreError(Exception):
+    """The object store did not answer, or refused; the message says what to check."""
+
+
 @dataclass(frozen=True)
 class Blob:
     """An object being read: its size (for Content-Length) and its bytes in pieces (close() to stop early)."""

@@ -5,15 +5,18 @@ AWS_ENDPOINT_URL_S3 (or AWS_ENDPOINT_URL) for a store that is not AWS. The bucke
 an object public; the web app serves greetings itself, from the bucket, under /media.
 """
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import Any
 
-from audio.objects import CHUNK_BYTES, Blob
+from audio.objects import CHUNK_BYTES, Blob, StoreError
 
 # A store that stops answering must not hold a call's webhook: boto3's defaults wait a minute and retry 4 times.
 CONNECT_TIMEOUT_S = 2.0
 READ_TIMEOUT_S = 10.0
 MAX_ATTEMPTS = 3
+# us-east-1 is the one region whose CreateBucket takes no LocationConstraint (S3 API reference, CreateBucket).
+DEFAULT_REGION = "us-east-1"
+_MISSING = {"404", "NoSuchKey", "NotFound"}
 
 
 def s3_client() -> Any:
@@ -31,53 +34,73 @@ def s3_client() -> Any:
     return boto3.client("s3", config=config)
 
 
-def _missing(error: Exception) -> bool:
+def _code(error: Exception) -> str:
     response = getattr(error, "response", None) or {}
-    code = str(response.get("Error", {}).get("Code", ""))
-    return code in ("404", "NoSuchKey", "NotFound")
+    return str(response.get("Error", {}).get("Code", ""))
 
 
 class S3Objects:
     def __init__(self, client: Any, bucket: str, prefix: str) -> None:
-        from botocore.exceptions import ClientError
+        from botocore.exceptions import BotoCoreError, ClientError
 
         self._client = client
         self._bucket = bucket
         self._prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
-        self._client_error = ClientError
+        self._errors = (BotoCoreError, ClientError)
 
     def _key(self, key: str) -> str:
         return self._prefix + key
 
+    def _call(self, operation: Callable[..., Any], *, missing_is_none: bool = False, **arguments: Any) -> Any:
+        """One request; None for a missing object when asked, StoreError naming what to check otherwise."""
+        try:
+            return operation(Bucket=self._bucket, **arguments)
+        except self._errors as error:
+            if missing_is_none and _code(error) in _MISSING:
+                return None
+            raise self._failed(operation, error) from None
+
+    def _failed(self, operation: Callable[..., Any], error: Exception) -> StoreError:
+        return StoreError(
+            f"the S3 store at {self._client.meta.endpoint_url} did not do {operation.__name__} in bucket "
+            f"{self._bucket!r} ({error}); check GREETLINE_MEDIA_URL and AWS_ENDPOINT_URL_S3, AWS_ACCESS_KEY_ID, "
+            "AWS_SECRET_ACCESS_KEY"
+        )
+
+    def ensure_bucket(self) -> bool:
+        """Create the bucket if it does not exist yet; True if it was created."""
+        try:
+            self._client.head_bucket(Bucket=self._bucket)
+            return False
+        except self._errors as error:
+            if _code(error) not in _MISSING | {"NoSuchBucket"}:
+                raise self._failed(self._client.head_bucket, error) from None
+        region = self._client.meta.region_name or DEFAULT_REGION
+        where: dict[str, Any] = {}
+        if region != DEFAULT_REGION:
+            where["CreateBucketConfiguration"] = {"LocationConstraint": region}
+        self._call(self._client.create_bucket, **where)
+        return True
+
     def put(self, key: str, data: bytes, content_type: str) -> None:
         # One PutObject is atomic: a reader sees the old object, none, or the whole new one.
-        self._client.put_object(Bucket=self._bucket, Key=self._key(key), Body=data, ContentType=content_type)
+        self._call(self._client.put_object, Key=self._key(key), Body=data, ContentType=content_type)
 
     def get(self, key: str) -> bytes | None:
         blob = self.stream(key)
         return None if blob is None else b"".join(blob.chunks)
 
     def exists(self, key: str) -> bool:
-        try:
-            self._client.head_object(Bucket=self._bucket, Key=self._key(key))
-        except self._client_error as error:
-            if _missing(error):
-                return False
-            raise
-        return True
+        return self._call(self._client.head_object, missing_is_none=True, Key=self._key(key)) is not None
 
     def delete(self, key: str) -> None:
-        self._client.delete_object(Bucket=self._bucket, Key=self._key(key))
+        self._call(self._client.delete_object, Key=self._key(key))
 
     def stream(self, key: str) -> Blob | None:
-        try:
-            found = self._client.get_object(Bucket=self._bucket, Key=self._key(key))
-        except self._client_error as error:
-            if _missing(error):
-                return None
-            raise
-        body = found["Body"]
-        return Blob(int(found["ContentLength"]), _chunks(body))
+        found = self._call(self._client.get_object, missing_is_none=True, Key=self._key(key))
+        if found is None:
+            return None
+        return Blob(int(found["ContentLength"]), _chunks(found["Body"]))
 
 
 def _chunks(body: Any) -> Generator[bytes, None, None]:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from audio import cli as audio_cli
 from audio.errors import AudioError
+from audio.objects import StoreError
 from ivr.errors import DocumentError, GreetlineError, InputError
 
 if TYPE_CHECKING:
@@ -118,7 +119,8 @@ def _summary(args: argparse.Namespace) -> int:
 def _migrate(args: argparse.Namespace) -> int:
     from ivr.commands import migrate
 
-    migrate(_settings(args))
+    for done in migrate(_settings(args)):
+        print(done)
     print("database schema is up to date")
     return 0
 
@@ -382,7 +384,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as error:  # a setting that is not even readable, e.g. a list not written as JSON
         print(f"greetline: error: {error}; lists are written as JSON, e.g. '[\"espeak\"]'", file=sys.stderr)
         return 1
-    except (GreetlineError, AudioError) as error:
+    except (GreetlineError, AudioError, StoreError) as error:
         print(f"greetline: error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -28,8 +28,13 @@ if TYPE_CHECKING:
     from ivr.store.businesses import StoredBusiness
 
 
-def migrate(settings: Settings) -> None:
+def migrate(settings: Settings) -> list[str]:
+    """The database schema, and the bucket when audio lives in S3; returns what was done besides."""
+    from ivr.storage import prepare_storage
+
     upgrade(settings.database_url)
+    created = prepare_storage(settings)
+    return [created] if created else []
 
 
 def migrate_for_serving(settings: Settings) -> str | None:
@@ -40,8 +45,12 @@ def migrate_for_serving(settings: Settings) -> str | None:
     """
     from sqlalchemy.exc import OperationalError
 
+    from audio.objects import StoreError
+
     try:
         migrate(settings)
+    except StoreError as error:  # calls are answered all the same; greetings fall back to <Say> meanwhile
+        return f"{error}; callers hear spoken text instead of recordings until the store answers"
     except OperationalError as error:
         reason = str(error.orig or error).strip().splitlines()[0]
         return (

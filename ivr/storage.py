@@ -50,6 +50,18 @@ def media_directory(settings: Settings) -> Path:
     return Path(settings.media_dir)
 
 
+def prepare_storage(settings: Settings) -> str | None:
+    """Create the bucket if it is missing (as `migrate` creates tables); says so when it did."""
+    location = s3_location(settings.media_url)
+    if location is None:
+        return None
+    from audio.s3_objects import S3Objects, s3_client
+
+    if S3Objects(s3_client(), location.bucket, location.prefix).ensure_bucket():
+        return f"created the bucket {location.bucket!r}"
+    return None
+
+
 def storage(settings: Settings) -> Storage:
     media: ObjectStore
     speech: ObjectStore

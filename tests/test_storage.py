@@ -1,5 +1,8 @@
 """GREETLINE_MEDIA_URL: which store each kind of audio goes to, and settings refused with the fix named."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -7,6 +10,7 @@ from pydantic import ValidationError
 
 from audio.objects import LocalObjects
 from audio.s3_objects import S3Objects
+from ivr.commands import migrate
 from ivr.settings import Settings
 from ivr.storage import storage
 from tests.seaweedfs import S3Store
@@ -54,3 +58,30 @@ def test_an_s3_url_keeps_every_kind_in_the_bucket_under_its_own_prefix(
 def test_a_media_url_that_is_neither_file_nor_s3_is_refused_with_the_fix(url: str) -> None:
     with pytest.raises(ValidationError, match=r"file:///path/to/dir or s3://BUCKET/PREFIX"):
         Settings(media_url=url)
+
+
+def test_migrate_creates_the_bucket_once(seaweedfs: S3Store, sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in seaweedfs.environment("greetings").items():
+        monkeypatch.setenv(name, value)
+    settings = Settings(database_url=sqlite_url, media_url="s3://fresh-bucket/greetings")
+    assert migrate(settings) == ["created the bucket 'fresh-bucket'"]
+    assert migrate(settings) == []
+    assert "fresh-bucket" in {bucket["Name"] for bucket in seaweedfs.client().list_buckets()["Buckets"]}
+
+
+def test_a_store_that_does_not_answer_is_one_line_naming_what_to_check(sqlite_url: str) -> None:
+    environment = {
+        **{key: value for key, value in os.environ.items() if not key.startswith(("GREETLINE_", "AWS_"))},
+        "GREETLINE_DATABASE_URL": sqlite_url,
+        "GREETLINE_MEDIA_URL": "s3://greetline/prefix",
+        "AWS_ENDPOINT_URL_S3": "http://127.0.0.1:9",  # nothing listens on the discard port
+        "AWS_ACCESS_KEY_ID": "key",
+        "AWS_SECRET_ACCESS_KEY": "secret",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "ivr", "migrate"], env=environment, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "the S3 store at http://127.0.0.1:9" in result.stderr and "AWS_ENDPOINT_URL_S3" in result.stderr
