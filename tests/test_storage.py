@@ -3,17 +3,24 @@
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 import pytest
 from pydantic import ValidationError
 
 from audio.objects import LocalObjects
 from audio.s3_objects import S3Objects
+from ivr.applying import apply_text
 from ivr.commands import migrate
 from ivr.settings import Settings
+from ivr.simulator.local_server import server_process
 from ivr.storage import storage
+from ivr.store.database import Database
 from tests.seaweedfs import S3Store
+from tests.test_serve_process import environment as serve_environment
+from tests.test_serve_process import signed_call
 
 pytest_plugins = ["tests.seaweedfs"]
 
@@ -85,3 +92,22 @@ def test_a_store_that_does_not_answer_is_one_line_naming_what_to_check(sqlite_ur
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1, result.stderr
     assert "the S3 store at http://127.0.0.1:9" in result.stderr and "AWS_ENDPOINT_URL_S3" in result.stderr
+
+
+def test_serve_starts_and_answers_calls_while_the_store_is_away(settings: Settings, demo_text: str) -> None:
+    database = Database(settings.database_url, settings.snapshot_path)
+    apply_text(database, demo_text, datetime.now(UTC))
+    database.dispose()
+    away = {
+        **serve_environment(settings),
+        "GREETLINE_MEDIA_URL": "s3://greetline/prefix",
+        "AWS_ENDPOINT_URL_S3": "http://127.0.0.1:9",
+        "AWS_ACCESS_KEY_ID": "key",
+        "AWS_SECRET_ACCESS_KEY": "secret",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+    with server_process(away) as server, httpx.Client(base_url=server.base_url, timeout=10.0) as http:
+        form, headers = signed_call("CA" + "1" * 32)
+        answered = http.post("/twilio/voice", data=form, headers=headers)
+    assert any("callers hear spoken text instead of recordings" in line for line in server.output)
+    assert answered.status_code == 200 and "<Response>" in answered.text
