@@ -17,6 +17,7 @@ from ivr.document.findings import Finding, Level, errors
 from ivr.document.model import BusinessDocument, Greeting
 from ivr.document.path_check import business_at_for, path_findings, spoken_seconds
 from ivr.document.phones import MOBILE_VOICEMAIL_AFTER_S, is_mobile
+from ivr.document.whisper_check import whisper_findings
 from prompts import prompt_book
 
 # A welcome longer than this makes callers wait for the point; information longer than this is not listened to.
@@ -116,6 +117,7 @@ def lint(
         )
     findings += _wording(document)
     findings += _mobile_voicemail(document)
+    findings += whisper_findings(document, business, durations_s or {})
     keys = {document.menu[index].key: index for index in emergency}
     day = today or date.today()
     # The week walked starts on its Monday, so paths read the same whichever day the check runs.

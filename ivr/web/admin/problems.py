@@ -145,6 +145,15 @@ _TABLE: list[tuple[str, Reword]] = [
         ),
     ),
     (
+        r"the answering service hears .*, about (?P<value>[\d.]+) s, before the caller is put through",
+        lambda w, m: (
+            w.gettext(
+                "The answering service hears about %(value)s s before the caller is put through; keep it under 4 s."
+            )
+            % {"value": m.group("value")}
+        ),
+    ),
+    (
         r"the emergency option takes a message instead",
         lambda w, m: w.gettext("The emergency option takes a message instead of reaching a person: give it a number."),
     ),
