@@ -11,7 +11,7 @@ SERVICE = (
     'numbers: ["+31201234567"]\n'
     'operators: ["+31612345678"]\n'
     'overflow: {dial: "+31208888888", notes: {email: [kantoor@jansen.nl], sms: ["+31687654321"]}}\n'
-    'instructions: {text: "Afspraken alleen op dinsdag.", urgent: "Spoed: bel de monteur op 06 1111 2222."}\n'
+    'instructions: {text: "Afspraken alleen op dinsdag.", urgent: "Monteur Piet, 06 1111 2222."}\n'
     "periods:\n"
     "  - from: 2026-12-24\n"
     "    to: 2027-01-01\n"
@@ -30,33 +30,33 @@ def _at(day: date, hour: int = 10) -> datetime:
     [
         (
             _at(date(2026, 12, 23)),
-            InstructionsInForce("Afspraken alleen op dinsdag.", "Spoed: bel de monteur op 06 1111 2222."),
+            InstructionsInForce("Afspraken alleen op dinsdag.", "Monteur Piet, 06 1111 2222."),
         ),
         (
             _at(date(2026, 12, 24)),
             InstructionsInForce(
                 "Geen afspraken tot 2 januari; alleen storingen.",
-                "Spoed: bel de monteur op 06 1111 2222.",
+                "Monteur Piet, 06 1111 2222.",
                 (date(2026, 12, 24), date(2027, 1, 1)),
             ),
         ),
         # 1 January 23:30 UTC is already 2 January in Amsterdam: the period is over there.
         (
             datetime(2027, 1, 1, 23, 30, tzinfo=UTC),
-            InstructionsInForce("Afspraken alleen op dinsdag.", "Spoed: bel de monteur op 06 1111 2222."),
+            InstructionsInForce("Afspraken alleen op dinsdag.", "Monteur Piet, 06 1111 2222."),
         ),
         (
             datetime(2027, 1, 1, 22, 30, tzinfo=UTC),
             InstructionsInForce(
                 "Geen afspraken tot 2 januari; alleen storingen.",
-                "Spoed: bel de monteur op 06 1111 2222.",
+                "Monteur Piet, 06 1111 2222.",
                 (date(2026, 12, 24), date(2027, 1, 1)),
             ),
         ),
         # A period without instructions of its own keeps the standing ones.
         (
             _at(date(2027, 2, 11)),
-            InstructionsInForce("Afspraken alleen op dinsdag.", "Spoed: bel de monteur op 06 1111 2222."),
+            InstructionsInForce("Afspraken alleen op dinsdag.", "Monteur Piet, 06 1111 2222."),
         ),
     ],
 )

@@ -44,7 +44,7 @@ hours: {{mon-fri: "08:00-17:00"}}
 overflow: {{dial: "{SERVICE_NUMBER}", notes: {{email: [kantoor@jansen.example], sms: ["+31687654321"]}}}}
 instructions:
   text: "Afspraken alleen op dinsdag."
-  urgent: "Spoed: bel de monteur op 06 1111 2222."
+  urgent: "Monteur Piet, 06 1111 2222."
 periods:
   - from: 2026-12-24
     to: 2027-01-01

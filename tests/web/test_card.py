@@ -57,7 +57,7 @@ def test_the_card_shows_the_instructions_and_todays_calls_with_what_each_caller_
     assert page.headers["referrer-policy"] == "no-referrer" and page.headers["cache-control"] == "no-store"
     text = page.text
     assert '<html lang="nl">' in text and '<h1 translate="no">Installatiebedrijf Jansen</h1>' in text
-    assert "Afspraken alleen op dinsdag." in text and "Spoed: bel de monteur op 06 1111 2222." in text
+    assert "Afspraken alleen op dinsdag." in text and "Monteur Piet, 06 1111 2222." in text
     calls = text.split('<ol class="calls">', 1)[1].split("</ol>", 1)[0]
     # Newest first, in Amsterdam time, numbers as people write them, the choice in words.
     assert calls.index("06 33334444") < calls.index("06 11112222")
@@ -67,7 +67,7 @@ def test_the_card_shows_the_instructions_and_todays_calls_with_what_each_caller_
     assert data["business"] == "Installatiebedrijf Jansen" and data["day"] == "2026-11-24"
     assert data["instructions"] == {
         "text": "Afspraken alleen op dinsdag.",
-        "urgent": "Spoed: bel de monteur op 06 1111 2222.",
+        "urgent": "Monteur Piet, 06 1111 2222.",
         "period": None,
     }
     assert [(call["caller"], call["via"], call["key"], call["choice"]) for call in data["calls"]] == [
@@ -81,7 +81,7 @@ def test_a_period_replaces_the_standing_instructions_on_its_days(served: CardSer
     text = browser.get(_card_path(served)).text
     assert "Kerstsluiting: alleen storingen aannemen." in text and "Afspraken alleen op dinsdag." not in text
     assert "Tijdelijk, tot en met 1 januari 2027" in text
-    assert "Spoed: bel de monteur op 06 1111 2222." in text  # the urgent contact stays
+    assert "Monteur Piet, 06 1111 2222." in text  # the urgent contact stays
     # Callers in the period reach the service, which hears why.
     assert served.call_to_service("+31611112222", None) == "Oproep voor Installatiebedrijf Jansen, tijdelijk gesloten."
     served.clock.now = datetime(2027, 1, 2, 9, 0, tzinfo=UTC)
@@ -211,7 +211,7 @@ def test_the_card_speaks_the_business_language(
     data = [
         "Installatiebedrijf Jansen",
         "Afspraken alleen op dinsdag.",
-        "Spoed: bel de monteur op 06 1111 2222.",
+        "Monteur Piet, 06 1111 2222.",
         "Jan",
     ]
     for where, html in [("card", card), ("refused note", refused), ("sent", sent)]:
@@ -219,3 +219,36 @@ def test_the_card_speaks_the_business_language(
         shown = _Shown()
         shown.feed(html)
         assert foreign_words(shown.texts, language, data) == [], f"{where} in {language}"
+
+
+def test_the_admin_page_edits_the_instructions_and_makes_a_new_card_address(
+    served: CardServer, browser: httpx.Client
+) -> None:
+    login = browser.get("/admin/login").text
+    browser.post("/admin/login", data={"email": EMAIL, "password": PASSWORD, "csrf": _csrf(login)})
+    page = browser.get("/admin/answering").text
+    assert "De kaart is gemaakt op 24-11-2026, 10:15" in page and "/card/" not in page  # shown only when made
+    token = _csrf(page)
+    refused = browser.post("/admin/answering/instructions", data={"csrf": token, "urgent": "Piet"})
+    assert refused.status_code == 422 and "Schrijf ook de instructies, of laat beide leeg." in refused.text
+    assert 'value="Piet"' in refused.text
+    changed = {
+        "csrf": token,
+        "text": "Storingen altijd aannemen.",
+        "urgent": "Monteur Kees, 06 2222 3333.",
+        "period_0": "",
+        "label_1": "storing",
+        "label_2": "afspraak",
+    }
+    assert browser.post("/admin/answering/instructions", data=changed).status_code == 200
+    card = browser.get(_card_path(served)).text
+    assert "Storingen altijd aannemen." in card and "Monteur Kees, 06 2222 3333." in card
+    served.clock.now = datetime(2026, 12, 24, 9, 0, tzinfo=UTC)  # the period lost its own instructions
+    assert "Storingen altijd aannemen." in browser.get(_card_path(served)).text
+    served.clock.now = NOW
+    assert served.call_to_service("+31611112222", "2") == "Oproep voor Installatiebedrijf Jansen, gekozen: afspraak."
+    rotated = browser.post("/admin/answering/card", data={"csrf": token})
+    new_url = rotated.text.split('id="card-url" href="', 1)[1].split('"', 1)[0]
+    assert new_url.startswith(f"{PUBLIC_URL}/card/") and new_url != served.card_url
+    assert browser.get(_card_path(served)).status_code == 404
+    assert browser.get(new_url.removeprefix(PUBLIC_URL)).status_code == 200
