@@ -118,6 +118,7 @@ def lint(
     findings += _wording(document)
     findings += _mobile_voicemail(document)
     findings += whisper_findings(document, business, durations_s or {})
+    findings += _instructions_without_service(document)
     keys = {document.menu[index].key: index for index in emergency}
     day = today or date.today()
     # The week walked starts on its Monday, so paths read the same whichever day the check runs.
@@ -141,6 +142,21 @@ def _mobile_voicemail(document: BusinessDocument) -> list[Finding]:
             f"{', '.join(mobiles)} is a mobile and rings about {heard_s} s: its own voicemail answers after about "
             f"{MOBILE_VOICEMAIL_AFTER_S} s and takes the call, so it never overflows; set confirm: true (each "
             "staff phone presses 1 to take a call), or use fewer rings",
+        )
+    ]
+
+
+def _instructions_without_service(document: BusinessDocument) -> list[Finding]:
+    """Instructions are for an answering service's card; without one nobody reads them."""
+    has_instructions = document.instructions is not None or any(p.instructions for p in document.periods)
+    if not has_instructions or (document.overflow is not None and document.overflow.dial is not None):
+        return []
+    return [
+        Finding(
+            Level.WARNING,
+            "instructions",
+            "instructions are shown to an answering service on its card, but no call goes to one: give overflow a "
+            "dial: NUMBER (the service), or drop instructions:",
         )
     ]
 

@@ -3,6 +3,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from ivr.document.instructions import InstructionsInForce, instructions_in_force
+from ivr.document.lint import lint
 from ivr.document.load import parse_document
 from ivr.errors import DocumentError
 
@@ -87,3 +88,14 @@ def test_bad_instructions_and_notes_are_named_with_their_fix() -> None:
     long_label = "x" * 31
     found = _problems(base + f'menu: [{{key: "1", prompt: p, dial: "+31612345678", label: {long_label}}}]\n')
     assert "menu[0].label" in found
+
+
+def test_instructions_without_an_answering_service_are_a_warning() -> None:
+    base = 'business: X\nnumbers: ["+31201234567"]\noperators: ["+31612345678"]\ninstructions: {text: Bel terug.}\n'
+    found = [str(finding) for finding in lint(parse_document(base)) if finding.where == "instructions"]
+    assert found == [
+        "warning: instructions: instructions are shown to an answering service on its card, but no call goes to "
+        "one: give overflow a dial: NUMBER (the service), or drop instructions:"
+    ]
+    served = base + 'overflow: {dial: "+31208888888"}\n'
+    assert [finding for finding in lint(parse_document(served)) if finding.where == "instructions"] == []

@@ -129,9 +129,16 @@ def test_a_note_arrives_by_email_and_when_urgent_by_sms_and_in_the_inbox_and_sum
         login = staff.get("/admin/login").text
         staff.post("/admin/login", data={"email": EMAIL, "password": PASSWORD, "csrf": _csrf(login)})
         inbox = staff.get("/admin/messages").text
-    notes = inbox.split("Gespreksnotities van de antwoorddienst", 1)[1]
-    assert notes.count("Mevrouw De Vries") == 2 and notes.count('class="badge urgent">Spoed') == 1
-    assert '<td translate="no">06 87654321</td>' in notes and notes.count("verstuurd om 24-11-2026, 10:15") == 2
+        notes = inbox.split("Gespreksnotities van de antwoorddienst", 1)[1]
+        assert notes.count("Mevrouw De Vries") == 2 and notes.count('class="badge urgent">Spoed') == 1
+        assert '<td translate="no">06 87654321</td>' in notes
+        assert notes.count("verstuurd om 24-11-2026, 10:15") == 2
+        note_id = sms["Body"].rsplit("#", 1)[1]
+        handled = staff.post(f"/admin/messages/notes/{note_id}/handled", data={"csrf": _csrf(inbox)})
+        assert handled.status_code == 303
+        assert staff.post("/admin/messages/notes/NTnothing/handled", data={"csrf": _csrf(inbox)}).status_code == 404
+        shown = staff.get("/admin/messages").text.split(f'id="{note_id}"', 1)[1].split("</section>", 1)[0]
+        assert '<span class="badge">Afgehandeld</span>' in shown and "Markeer als afgehandeld" not in shown
     # And in the day's summary.
     made = senders(served.settings)
     summary = Notes(served.database, made, public_url=PUBLIC_URL, domain=message_domain(PUBLIC_URL), clock=served.clock)

@@ -19,7 +19,7 @@ from ivr.messages import inbox
 from ivr.messages.compose import menu_label
 from ivr.messages.inbox import Delivery, DeliveryState, InboxMessage, InboxNote
 from ivr.messages.outbox import RECORDING_SID
-from ivr.store import library
+from ivr.store import cards, library
 from ivr.store.staff import StaffUser
 from ivr.web.admin import wording
 from ivr.web.admin.pages import UserDep, check_csrf, common, page, words
@@ -171,3 +171,20 @@ def mark_handled(
         raise HTTPException(404, "no such message") from None
     target = f"/admin/messages/{recording_sid}" if back == "message" else f"/admin/messages#{recording_sid}"
     return RedirectResponse(target, status_code=303)
+
+
+@router.post("/notes/{note_id}/handled")
+def mark_note_handled(
+    request: Request,
+    services: ServicesDep,
+    user: UserDep,
+    note_id: Annotated[str, Path(max_length=34)],
+    csrf: Annotated[str, Form()],
+) -> Response:
+    check_csrf(request, csrf)
+    try:
+        with services.database.transaction() as session:
+            cards.note_handled(session, user.business_id, note_id, services.clock())
+    except NotFoundError:
+        raise HTTPException(404, "no such call note") from None
+    return RedirectResponse(f"/admin/messages#{note_id}", status_code=303)

@@ -154,6 +154,10 @@ _TABLE: list[tuple[str, Reword]] = [
         ),
     ),
     (
+        r"instructions are shown to an answering service on its card, but no call goes to one",
+        lambda w, m: w.gettext("The instructions are for an answering service, but no call goes to one."),
+    ),
+    (
         r"the emergency option takes a message instead",
         lambda w, m: w.gettext("The emergency option takes a message instead of reaching a person: give it a number."),
     ),
