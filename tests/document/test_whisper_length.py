@@ -47,3 +47,25 @@ def test_a_long_label_or_name_is_a_warning_naming_what_to_shorten(demo_text: str
     long_name = demo_text.replace("business: Huisartsenpraktijk De Linde", "business: Huisartsenpraktijk De Linde-Zuid")
     found = [finding.where for finding in lint(parse_document(long_name)) if "answering service" in finding.message]
     assert found == ["business"]
+
+
+@pytest.mark.parametrize(
+    ("language", "chosen", "no_choice", "hours"),
+    [
+        ("nl", "Oproep voor De Linde, gekozen: spoed.", "Oproep voor De Linde, geen keuze.", "buiten openingstijden"),
+        ("en", "Call for De Linde, choice: urgent.", "Call for De Linde, no choice made.", "out of hours"),
+        ("de", "Anruf für De Linde, gewählt: dringend.", "Anruf für De Linde, keine Auswahl.", "nach Geschäftsschluss"),
+        ("fr", "Appel pour De Linde, choix : urgence.", "Appel pour De Linde, sans choix.", "hors horaires"),
+    ],
+)
+def test_the_whisper_speaks_the_business_language(language: str, chosen: str, no_choice: str, hours: str) -> None:
+    document = parse_document(
+        f'business: De Linde\nnumbers: ["+31201234567"]\noperators: ["+31501111111"]\nlanguage: {language}\n'
+        'menu: [{key: "1", prompt: "1", dial: "+31502222222", emergency: true},'
+        ' {key: "2", prompt: "2", dial: "+31503333333"}]\n'
+        'overflow: {dial: "+31208888888"}\n'
+    )
+    whispers = dict(to_business(document, 1, part_of_day="morning").whispers)
+    assert (whispers["menu:1"].text, whispers["no-choice"].text) == (chosen, no_choice)
+    assert hours in whispers["hours"].text
+    assert whispers["menu:2"].text.endswith(("toets 2.", "key 2.", "Taste 2.", "touche 2."))
