@@ -11,6 +11,7 @@ from ivr.document.instructions import InstructionsInForce, instructions_in_force
 from ivr.document.model import BusinessDocument
 from ivr.messages.compose import menu_label
 from ivr.store.calls import LoggedCall
+from ivr.store.jobs import utc
 
 WHISPER_STEP = "whisper:"
 
@@ -60,7 +61,8 @@ def card_view(document: BusinessDocument, logged_today: list[LoggedCall], now: d
     for call in sorted(logged_today, key=lambda found: found.started_at):
         route = _route_of(call)
         if route is not None:
-            calls.append(ForwardedCall(call.started_at, call.from_number, route, _choice(document, route)))
+            # SQLite gives the time back without its zone; the call log stores UTC.
+            calls.append(ForwardedCall(utc(call.started_at), call.from_number, route, _choice(document, route)))
     overflow = document.overflow
     return CardView(
         business=document.business,

@@ -70,9 +70,9 @@ def test_the_card_shows_the_instructions_and_todays_calls_with_what_each_caller_
         "urgent": "Monteur Piet, 06 1111 2222.",
         "period": None,
     }
-    assert [(call["caller"], call["via"], call["key"], call["choice"]) for call in data["calls"]] == [
-        ("+31611112222", "menu", "1", "spoed"),
-        ("+31633334444", "no-choice", None, None),
+    assert [(call["at"], call["caller"], call["via"], call["key"], call["choice"]) for call in data["calls"]] == [
+        ("2026-11-24T09:15:00+00:00", "+31611112222", "menu", "1", "spoed"),
+        ("2026-11-24T09:25:00+00:00", "+31633334444", "no-choice", None, None),
     ]
 
 
