@@ -21,7 +21,20 @@ from ivr.store.businesses import StoredBusiness
 from ivr.store.database import Database
 
 # The parts of a document the API changes on their own.
-PARTS = ("greeting", "info", "menu", "rings", "operators", "ring", "overflow", "hours", "holidays", "closed", "periods")
+PARTS = (
+    "greeting",
+    "info",
+    "menu",
+    "rings",
+    "operators",
+    "ring",
+    "overflow",
+    "hours",
+    "holidays",
+    "closed",
+    "periods",
+    "instructions",
+)
 
 
 # The one answer a business gets for any number it may not add, whether or not another business has it.

@@ -1,4 +1,4 @@
-"""`greetline keys …` and `greetline forward-codes`: the staff-facing commands."""
+"""The staff-facing commands: `greetline keys …`, `staff …`, `card`, `templates …` and `forward-codes`."""
 
 import argparse
 import secrets
@@ -181,6 +181,26 @@ def _forward_codes(args: argparse.Namespace) -> int:
     return 0
 
 
+def _card(args: argparse.Namespace) -> int:
+    from ivr.card.link import card_link_in
+
+    public_url = Settings().public_url
+
+    def showing(session: Any, stored: Any) -> str:
+        name = stored.document["business"]
+        link = card_link_in(session, stored.id, public_url, datetime.now(UTC), rotate=args.rotate)
+        if link.url is None:
+            return (
+                f"{name} has had a card since {link.made_at:%Y-%m-%d %H:%M} UTC; its URL is shown only when made "
+                f"(only a hash is kept): `greetline card {args.business} --rotate` makes a new one and the old stops "
+                "working"
+            )
+        made = "rotated, the old URL no longer works; " if args.rotate else ""
+        return f"the answering service's card for {name} ({made}give it to the service, keep it secret):\n{link.url}"
+
+    return _for_business(args, showing)
+
+
 def register(commands: Any) -> None:
     keys = commands.add_parser("keys", help="create, list and revoke API keys")
     key_commands = keys.add_subparsers(dest="keys_command", required=True, metavar="KEYS_COMMAND")
@@ -251,3 +271,14 @@ def register(commands: Any) -> None:
         help="the country's ring cycle turns rings into seconds (default: %(default)s)",
     )
     forward.set_defaults(func=_forward_codes)
+
+    card = commands.add_parser(
+        "card",
+        help="the answering service's card: its secret URL (instructions, today's calls, call notes)",
+        description="Print the URL of the answering service's instruction card for the business answering NUMBER. "
+        "The first time makes it; only a hash is kept, so later only --rotate shows one (and ends the old).",
+        epilog="example: greetline card +31501234567",
+    )
+    card.add_argument("business", metavar="NUMBER", help="a number of the business")
+    card.add_argument("--rotate", action="store_true", help="make a new URL; the old one stops working at once")
+    card.set_defaults(func=_card)

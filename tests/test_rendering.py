@@ -35,12 +35,13 @@ def env(tmp_path: Path, unreachable_proxy_url: str) -> dict[str, str]:
 
 def test_apply_offline_renders_every_text_with_the_offline_engine_and_calls_play_them(env: dict[str, str]) -> None:
     applied = run(["apply", str(DEMO_DOCUMENT)], env).stdout
-    # The 13 texts of before, and the holiday message (the demo closes on public holidays).
-    assert "rendered 14 text(s) as speech; 0 were rendered before" in applied
-    assert applied.count(" espeak ") == 14
+    # The 13 texts of before, the holiday message (the demo closes on public holidays), and the six whispers its
+    # answering service can hear (no choice, outside hours, holiday, period, each of the two menu options).
+    assert "rendered 20 text(s) as speech; 0 were rendered before" in applied
+    assert applied.count(" espeak ") == 20
     assert "warning: 'Goedemorgen, u spreekt met Huisartsenpraktijk De Linde.': gtts:" in applied  # told why
     media = sorted(path.suffix for path in Path(env["GREETLINE_MEDIA_DIR"]).iterdir())
-    assert media.count(".wav") == 14 and media.count(".mp3") == 14
+    assert media.count(".wav") == 20 and media.count(".mp3") == 20
 
     call = json.loads(run(["call", "--to", "+31501234567", "--at", "2026-11-24 10:15", "--json"], env).stdout)
     heard = [event for event in call["events"] if event["kind"] in ("say", "play")]
@@ -48,7 +49,14 @@ def test_apply_offline_renders_every_text_with_the_offline_engine_and_calls_play
     assert all(0.5 < event["duration_s"] < 10 for event in heard)
 
     again = run(["render", "+31501234567"], env).stdout
-    assert "rendered 0 text(s) as speech; 14 were rendered before" in again
+    assert "rendered 0 text(s) as speech; 20 were rendered before" in again
+
+    # The answering service hears its whisper rendered too, by its words and measured length.
+    overflowed = ["call", "--to", "+31501234567", "--at", "2026-11-24 10:15", "--press", "1", "--operators", "never"]
+    call = json.loads(run([*overflowed, "--json"], env).stdout)
+    whisper = [event for event in call["events"] if event["kind"] == "whisper"]
+    assert [event["text"] for event in whisper] == ["Oproep voor Huisartsenpraktijk De Linde, gekozen: spoed."]
+    assert 1.0 < whisper[0]["duration_s"] <= 4.0
 
 
 @pytest.mark.parametrize(

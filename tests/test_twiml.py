@@ -1,5 +1,6 @@
 """Golden TwiML: the exact XML Twilio receives for representative decisions."""
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -7,13 +8,15 @@ import pytest
 
 from ivr.callflow import flow
 from ivr.callflow.flow import DialStage, DialStatus
-from ivr.callflow.model import Prompt
+from ivr.callflow.model import DialNumbers, Prompt
+from ivr.callflow.whisper import CallerRoute, Via
 from ivr.twiml import LAST_RESORT_TWIML, TwimlRenderer
 from tests.callflow.factory import EMERGENCY, REPEATS, make_business
 
 GOLDEN = Path(__file__).with_name("golden")
 RENDERER = TwimlRenderer("https://greetline.test")
 TUESDAY_10 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+TUESDAY_NIGHT = datetime(2026, 11, 24, 22, 0, tzinfo=UTC)
 
 DECISIONS = {
     "open_menu": flow.incoming(make_business(menu=(EMERGENCY, REPEATS), info=Prompt("Open tot vijf.")), TUESDAY_10),
@@ -24,6 +27,26 @@ DECISIONS = {
     "confirm_question": flow.confirm_call(make_business(confirm=True)),
     "confirm_accepted": flow.confirmed("1"),
     "confirm_no_key": flow.confirmed(""),
+    # The answering service's leg: each way a caller reaches it, and what it hears (the whisper's words per path).
+    "overflow_after_key": flow.dial_ended(
+        make_business(menu=(EMERGENCY, REPEATS)), DialStage.OPTION, DialStatus.NO_ANSWER, key="1"
+    ),
+    "closed_to_service": flow.incoming(
+        make_business(closed=replace(make_business().closed, destination=DialNumbers(("+31208888888",)))),
+        TUESDAY_NIGHT,
+    ),
+    **{
+        f"whisper_{name}": flow.whisper(make_business(menu=(EMERGENCY, REPEATS)), route)
+        for name, route in {
+            "direct": CallerRoute(Via.DIRECT),
+            "no_choice": CallerRoute(Via.NO_CHOICE),
+            "menu_emergency": CallerRoute(Via.MENU, "1"),
+            "menu_key": CallerRoute(Via.MENU, "2"),
+            "hours": CallerRoute(Via.HOURS),
+            "holiday": CallerRoute(Via.HOLIDAY),
+            "period": CallerRoute(Via.PERIOD),
+        }.items()
+    },
 }
 
 

@@ -34,6 +34,7 @@ from ivr.callflow.steps import (
     Step,
     Webhook,
 )
+from ivr.callflow.whisper import CallerRoute, Via
 
 # How long the menu waits for a key after its last prompt before the caller goes to a human.
 MENU_WAIT_S = 4
@@ -80,10 +81,20 @@ def _business_hook(hook: Hook, business: Business) -> Webhook:
     return Webhook(hook, (("business", str(business.id)),))
 
 
-def _dial(business: Business, numbers: tuple[str, ...], action: Webhook | None) -> Dial:
-    """Staff phones: with confirm calls, each answering phone is asked to press 1 before it is put through."""
-    confirm = _business_hook(Hook.CONFIRM, business) if business.confirm else None
-    return Dial(numbers, dial_timeout_s(business.rings, business.country), business.country, action, confirm)
+def _whisper_hook(business: Business, route: CallerRoute) -> Webhook:
+    return Webhook(Hook.WHISPER, (("business", str(business.id)), *route.params()))
+
+
+def _dial(
+    business: Business, numbers: tuple[str, ...], action: Webhook | None, route: CallerRoute | None = None
+) -> Dial:
+    """The answering service hears whom the call is for and how the caller came (`route`); staff phones with
+    confirm calls are asked to press 1 before they are put through."""
+    if route is not None and set(numbers) & set(business.service):
+        leg: Webhook | None = _whisper_hook(business, route)
+    else:
+        leg = _business_hook(Hook.CONFIRM, business) if business.confirm else None
+    return Dial(numbers, dial_timeout_s(business.rings, business.country), business.country, action, leg)
 
 
 def _operators(business: Business, index: int = 0) -> Dial:
@@ -111,15 +122,17 @@ def _voicemail(business: Business, box: Voicemail) -> tuple[Step, ...]:
     )
 
 
-def _go_to(business: Business, destination: Destination | None, dial_ended: Webhook) -> tuple[Step, ...]:
+def _go_to(
+    business: Business, destination: Destination | None, dial_ended: Webhook, route: CallerRoute
+) -> tuple[Step, ...]:
     if isinstance(destination, DialNumbers):
-        return (_dial(business, destination.numbers, dial_ended),)
+        return (_dial(business, destination.numbers, dial_ended, route),)
     if isinstance(destination, Voicemail):
         return _voicemail(business, destination)
     return (Hangup(),)
 
 
-def _overflow(business: Business) -> Decision:
+def _overflow(business: Business, route: CallerRoute) -> Decision:
     overflow = business.overflow
     if isinstance(overflow, DialNumbers):
         dial = Dial(
@@ -127,7 +140,7 @@ def _overflow(business: Business) -> Decision:
             dial_timeout_s(business.rings, business.country),
             business.country,
             _dial_ended_hook(DialStage.OVERFLOW),
-            whisper=_business_hook(Hook.WHISPER, business),
+            whisper=_whisper_hook(business, route),
         )
         return Decision((dial,), "overflow:dial")
     if isinstance(overflow, Voicemail):
@@ -155,15 +168,17 @@ def incoming(business: Business, now: datetime) -> Decision:
         period = current.period
         steps = (
             speak(period.greeting, business.language),
-            *_go_to(business, period.destination, _dial_ended_hook(DialStage.CLOSED)),
+            *_go_to(business, period.destination, _dial_ended_hook(DialStage.CLOSED), CallerRoute(Via.PERIOD)),
         )
         return Decision(steps, f"period:{period.first_day.isoformat()}", Outcome.CLOSED)
     if isinstance(current, Holiday | OutsideHours):
         closed = business.closed
-        message = business.texts.holiday if isinstance(current, Holiday) else closed.greeting
+        holiday = isinstance(current, Holiday)
+        message = business.texts.holiday if holiday else closed.greeting
+        route = CallerRoute(Via.HOLIDAY if holiday else Via.HOURS)
         steps = (
             speak(message, business.language),
-            *_go_to(business, closed.destination, _dial_ended_hook(DialStage.CLOSED)),
+            *_go_to(business, closed.destination, _dial_ended_hook(DialStage.CLOSED), route),
         )
         reason = f"closed:holiday:{current.name}" if isinstance(current, Holiday) else "closed:hours"
         return Decision(steps, reason, Outcome.CLOSED)
@@ -184,7 +199,8 @@ def menu_choice(business: Business, digits: str, attempt: int) -> Decision:
     """The caller pressed a key (or keys) in the menu."""
     option = _option(business, digits)
     if option is not None:
-        steps = _go_to(business, option.destination, _dial_ended_hook(DialStage.OPTION, key=option.key))
+        hook = _dial_ended_hook(DialStage.OPTION, key=option.key)
+        steps = _go_to(business, option.destination, hook, CallerRoute(Via.MENU, option.key))
         return Decision(steps, f"menu:{option.key}")
     if attempt < MENU_ATTEMPTS and business.menu:
         retry = (speak(business.texts.menu_retry, business.language),)
@@ -193,8 +209,10 @@ def menu_choice(business: Business, digits: str, attempt: int) -> Decision:
     return Decision((_operators(business),), f"menu:wrong:{digits}")
 
 
-def dial_ended(business: Business, stage: DialStage, status: DialStatus, index: int = 0) -> Decision:
-    """A <Dial> finished: answered and done, or on to the next phone, the overflow, or a message."""
+def dial_ended(business: Business, stage: DialStage, status: DialStatus, index: int = 0, key: str = "") -> Decision:
+    """A <Dial> finished: answered and done, or on to the next phone, the overflow, or a message.
+
+    `key`: the menu key whose option was dialled (stage option), told on to the answering service."""
     answered = status in (DialStatus.COMPLETED, DialStatus.ANSWERED)
     if answered:
         outcome = {
@@ -209,14 +227,22 @@ def dial_ended(business: Business, stage: DialStage, status: DialStatus, index: 
         if following < len(business.operators):
             return Decision((_operators(business, following),), f"operators:{index}:{status.value}")
     if stage in (DialStage.OPERATORS, DialStage.OPTION):
-        overflow = _overflow(business)
+        overflow = _overflow(business, _route_to_overflow(business, stage, key))
         return Decision(overflow.steps, f"{stage.value}:{status.value}>{overflow.path}", overflow.outcome)
     return _unavailable(business, f"{stage.value}:{status.value}")
 
 
-def whisper(business: Business) -> Decision:
-    """What the answering service hears before it is bridged: whom the call is for."""
-    return Decision((speak(business.texts.whisper, business.language),), "whisper")
+def _route_to_overflow(business: Business, stage: DialStage, key: str) -> CallerRoute:
+    if stage is DialStage.OPTION and _option(business, key) is not None:
+        return CallerRoute(Via.MENU, key)
+    return CallerRoute(Via.NO_CHOICE if business.menu else Via.DIRECT)
+
+
+def whisper(business: Business, route: CallerRoute | None = None) -> Decision:
+    """What the answering service hears before it is bridged: whom the call is for and what the caller did."""
+    route = route or CallerRoute(Via.DIRECT)
+    prompt = dict(business.whispers).get(route.label, business.texts.whisper)
+    return Decision((speak(prompt, business.language),), f"whisper:{route.label}")
 
 
 def confirm_call(business: Business) -> Decision:

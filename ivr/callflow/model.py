@@ -140,6 +140,10 @@ class Business:
     missed_call_emails: tuple[str, ...] = ()
     # Each staff phone first hears whom the call is for and takes it with 1 (a mobile's voicemail cannot).
     confirm: bool = False
+    # The answering service's numbers (the overflow's dial): every dial to them carries a whisper.
+    service: tuple[str, ...] = ()
+    # What the service hears by how the caller came (ivr.callflow.whisper.CallerRoute.label); else texts.whisper.
+    whispers: tuple[tuple[str, Prompt], ...] = ()
 
 
 def voicemail_boxes(business: Business) -> dict[str, Voicemail]:

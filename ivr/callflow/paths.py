@@ -20,6 +20,7 @@ from ivr.callflow.model import Business
 from ivr.callflow.ringing import ringing_s
 from ivr.callflow.schedule import Holiday, InPeriod, Open, Situation, closing_holiday, situation
 from ivr.callflow.steps import Dial, Gather, Hangup, Hook, Play, Record, Say, Speech, Step
+from ivr.callflow.whisper import CallerRoute
 
 # How long a recording or spoken text takes, in seconds.
 Seconds = Callable[[Speech], float]
@@ -177,7 +178,8 @@ class _Walker:
         if dial.whisper is not None:
             # The answering phone hears whom the call is for (and, with confirm calls, presses 1 after the
             # question) before the caller is put through.
-            asked = flow.confirm_call(business) if dial.whisper.hook is Hook.CONFIRM else flow.whisper(business)
+            route = CallerRoute.from_params(dict(dial.whisper.params))
+            asked = flow.confirm_call(business) if dial.whisper.hook is Hook.CONFIRM else flow.whisper(business, route)
             answered_s += sum(self.seconds(speech) for speech in _spoken(asked.steps))
         yield self._end((*rung, Event(EventKind.ANSWERED, answered_s, numbers)), Ending.HUMAN)
         if stage is None:
@@ -185,11 +187,11 @@ class _Walker:
             ended = Event(EventKind.NOT_ANSWERED, at_s + rings_s, statuses=NOT_ANSWERED)
             yield from self.walk(rest, (*rung, ended), at_s + rings_s)
             return
-        index = int(params.get("index", "0"))
+        index, key = int(params.get("index", "0")), params.get("key", "")
         # Outcomes that lead on the same way are one path: walked once, at the slowest of them.
         same_way: dict[tuple[Step, ...], list[DialStatus]] = {}
         for status in NOT_ANSWERED:
-            same_way.setdefault(flow.dial_ended(business, stage, status, index).steps, []).append(status)
+            same_way.setdefault(flow.dial_ended(business, stage, status, index, key).steps, []).append(status)
         for steps, statuses in same_way.items():
             ended_s = at_s + (rings_s if DialStatus.NO_ANSWER in statuses else 0.0)
             ended = Event(EventKind.NOT_ANSWERED, ended_s, statuses=tuple(statuses))

@@ -76,6 +76,23 @@ def texts_for(prompts: PromptMaker) -> Texts:
     )
 
 
+def whispers_for(
+    document: doc.BusinessDocument, prompts: PromptMaker, book: PromptBook
+) -> tuple[tuple[str, Prompt], ...]:
+    """Every whisper the answering service can hear, by ivr.callflow.whisper.CallerRoute.label."""
+    found = [
+        ("no-choice", prompts.default("whisper_no_choice")),
+        ("hours", prompts.default("whisper_hours")),
+        ("holiday", prompts.default("whisper_holiday")),
+        ("period", prompts.default("whisper_period")),
+    ]
+    for option in document.menu:
+        label = option.label or (book.texts["choice_urgent"] if option.emergency else book.texts["choice_key"])
+        choice = label.replace("{key}", option.key)
+        found.append((f"menu:{option.key}", prompts.text(book.texts["whisper_choice"].replace("{choice}", choice))))
+    return tuple(found)
+
+
 def to_business(
     document: doc.BusinessDocument,
     business_id: int,
@@ -85,7 +102,8 @@ def to_business(
     playable: Callable[[str], bool] = lambda _media_id: True,
 ) -> Business:
     """`rendered`: recordings by the text they speak; `playable`: whether an uploaded recording's file is there."""
-    prompts = PromptMaker(prompt_book(document.language), document.business, part_of_day, rendered or {}, playable)
+    book = prompt_book(document.language)
+    prompts = PromptMaker(book, document.business, part_of_day, rendered or {}, playable)
     closed = document.closed or doc.Closed()
     # Without a closed: route, callers out of hours go where callers nobody answers go (the overflow).
     closed_default = (
@@ -130,6 +148,8 @@ def to_business(
         texts=texts_for(prompts),
         missed_call_emails=tuple(document.missed_calls.email) if document.missed_calls else (),
         confirm=document.confirm,
+        service=tuple(document.overflow.dial or ()) if document.overflow else (),
+        whispers=whispers_for(document, prompts, book),
     )
 
 

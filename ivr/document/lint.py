@@ -17,6 +17,7 @@ from ivr.document.findings import Finding, Level, errors
 from ivr.document.model import BusinessDocument, Greeting
 from ivr.document.path_check import business_at_for, path_findings, spoken_seconds
 from ivr.document.phones import MOBILE_VOICEMAIL_AFTER_S, is_mobile
+from ivr.document.whisper_check import whisper_findings
 from prompts import prompt_book
 
 # A welcome longer than this makes callers wait for the point; information longer than this is not listened to.
@@ -116,6 +117,8 @@ def lint(
         )
     findings += _wording(document)
     findings += _mobile_voicemail(document)
+    findings += whisper_findings(document, business, durations_s or {})
+    findings += _instructions_without_service(document)
     keys = {document.menu[index].key: index for index in emergency}
     day = today or date.today()
     # The week walked starts on its Monday, so paths read the same whichever day the check runs.
@@ -139,6 +142,21 @@ def _mobile_voicemail(document: BusinessDocument) -> list[Finding]:
             f"{', '.join(mobiles)} is a mobile and rings about {heard_s} s: its own voicemail answers after about "
             f"{MOBILE_VOICEMAIL_AFTER_S} s and takes the call, so it never overflows; set confirm: true (each "
             "staff phone presses 1 to take a call), or use fewer rings",
+        )
+    ]
+
+
+def _instructions_without_service(document: BusinessDocument) -> list[Finding]:
+    """Instructions are for an answering service's card; without one nobody reads them."""
+    has_instructions = document.instructions is not None or any(p.instructions for p in document.periods)
+    if not has_instructions or (document.overflow is not None and document.overflow.dial is not None):
+        return []
+    return [
+        Finding(
+            Level.WARNING,
+            "instructions",
+            "instructions are shown to an answering service on its card, but no call goes to one: give overflow a "
+            "dial: NUMBER (the service), or drop instructions:",
         )
     ]
 

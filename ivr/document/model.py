@@ -162,12 +162,18 @@ class Route(Strict):
         return self
 
 
+# What an answering service hears the caller chose ("gekozen: spoed"): a word or two, the whisper stays short.
+MAX_LABEL_CHARS = 30
+
+
 class MenuOption(Route):
     _missing_route_message = "a menu option needs dial: [numbers] or voicemail: {email: [...]}"
 
     key: str
     prompt: str = Field(min_length=1, max_length=300)
     emergency: bool = False
+    # The choice in a word for the answering service's whisper; without one it hears "urgent" or "key N".
+    label: str | None = Field(default=None, min_length=1, max_length=MAX_LABEL_CHARS)
     dial: DialledNumbers | None = None
     voicemail: VoicemailBox | None = None
 
@@ -180,8 +186,35 @@ class MenuOption(Route):
         return key
 
 
+class Instructions(Strict):
+    """What an answering service works from: what to do with callers, and whom to reach when it is urgent."""
+
+    text: str = Field(min_length=1, max_length=2000)
+    urgent: str | None = Field(default=None, min_length=1, max_length=300)
+
+
+class CallNotes(VoicemailBox):
+    """Where the answering service's call notes go: e-mail always, SMS only for a note marked urgent."""
+
+    @model_validator(mode="after")
+    def _delivered_somewhere(self) -> Self:
+        if not self.email and not self.sms:
+            raise ValueError("notes: needs email: [addresses] and/or sms: [numbers], or nobody reads the call notes")
+        return self
+
+
 class Overflow(Route):
     _missing_route_message = "overflow needs dial: NUMBER (an answering service) or voicemail: {email: [...]}"
+
+    notes: CallNotes | None = None
+
+    @model_validator(mode="after")
+    def _notes_from_a_service(self) -> Self:
+        if self.notes is not None and self.dial is None:
+            raise ValueError(
+                "notes: are the call notes of an answering service; give overflow a dial: NUMBER, or drop notes:"
+            )
+        return self
 
 
 class Closed(Route):
@@ -196,6 +229,8 @@ class Period(Route):
     greeting: Greeting | None = None
     dial: DialledNumbers | None = None
     voicemail: VoicemailBox | None = None
+    # While the period runs these replace the standing instructions on the answering service's card.
+    instructions: Instructions | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
@@ -225,6 +260,8 @@ class BusinessDocument(Strict):
     periods: list[Period] = Field(default_factory=list)
     missed_calls: MissedCalls | None = None
     daily_summary: DailySummary | None = None
+    # The standing instructions for the answering service (its card shows them, or a running period's).
+    instructions: Instructions | None = None
 
     @field_validator("country", mode="before")
     @classmethod

@@ -44,6 +44,8 @@ def _prompts(business: Business) -> list[tuple[Prompt, Kind]]:
         found.append((texts.holiday, "other"))
     if business.confirm:
         found.append((texts.confirm, "other"))
+    if business.service:  # what the answering service hears, for each way a caller comes to it
+        found += [(prompt, "other") for _route, prompt in business.whispers]
     return found
 
 

@@ -145,6 +145,57 @@ def voicemail_sms(facts: VoicemailFacts, number: str, sender: str) -> Sms:
     return Sms(number, body, sender)
 
 
+@dataclass(frozen=True)
+class CallNoteFacts:
+    """A note the answering service sent after a call it took for the business."""
+
+    business: str
+    language: str
+    timezone: str
+    caller_name: str
+    caller_number: str | None
+    message: str
+    urgent: bool
+    written_at: datetime
+    inbox_url: str
+
+
+def call_note_email(facts: CallNoteFacts, address: str, message_id: str) -> Email:
+    words = texts(facts.language)
+    caller = facts.caller_name
+    if facts.caller_number:
+        caller = f"{caller} ({for_people(facts.caller_number)})"
+    lines = [words["note_intro"].format(caller=caller, business=facts.business), ""]
+    if facts.urgent:
+        lines += [words["note_urgent"], ""]
+    lines += [facts.message.strip(), "", f"{words['caller']}: {caller}"]
+    if facts.caller_number:
+        lines.append(f"{words['call_back']}: tel:{facts.caller_number}")
+    lines += [
+        f"{words['time']}: {local_time_text(facts.written_at, facts.timezone, facts.language)}",
+        f"{words['note_inbox']}: {facts.inbox_url}",
+    ]
+    subject = words["note_subject"].format(business=facts.business, caller=facts.caller_name)
+    if facts.urgent:
+        subject = f"{words['note_urgent_mark']}: {subject}"
+    return Email(address, subject, "\n".join(lines) + "\n", message_id)
+
+
+# An SMS of more than 3 segments costs more and arrives in pieces on older phones; the message is cut to fit.
+NOTE_SMS_MAX_CHARS = 459
+
+
+def call_note_sms(facts: CallNoteFacts, number: str, sender: str) -> Sms:
+    words = texts(facts.language)
+    caller = facts.caller_name + (f" {for_people(facts.caller_number)}" if facts.caller_number else "")
+    fill = {"business": facts.business, "caller": caller, "link": facts.inbox_url}
+    room = NOTE_SMS_MAX_CHARS - len(words["note_sms"].format(**fill, message=""))
+    message = " ".join(facts.message.split())
+    if len(message) > room:
+        message = message[: max(0, room - 1)] + "…"
+    return Sms(number, words["note_sms"].format(**fill, message=message), sender)
+
+
 # Outcomes the call log records when a person took the call (ivr.callflow.steps.Outcome).
 HUMAN_OUTCOMES = frozenset({"operator", "overflow"})
 
@@ -188,6 +239,20 @@ class FailedDelivery:
 
 
 @dataclass(frozen=True)
+class SummaryNote:
+    """A call note the answering service sent that day."""
+
+    written_at: datetime
+    caller: str
+    message: str
+    urgent: bool
+
+
+# A note's message in the summary: its first line, cut to this length (the whole note is in the inbox).
+SUMMARY_NOTE_CHARS = 120
+
+
+@dataclass(frozen=True)
 class SummaryFacts:
     business: str
     language: str
@@ -197,6 +262,7 @@ class SummaryFacts:
     menu: tuple[tuple[str, str], ...]
     calls: tuple[SummaryCall, ...]
     failed: tuple[FailedDelivery, ...] = ()
+    notes: tuple[SummaryNote, ...] = ()
 
 
 def _summary_line(call: SummaryCall, facts: SummaryFacts) -> str:
@@ -217,6 +283,18 @@ def _summary_line(call: SummaryCall, facts: SummaryFacts) -> str:
     return " · ".join(parts)
 
 
+def _summary_note(note: SummaryNote, facts: SummaryFacts) -> str:
+    words = texts(facts.language)
+    first = " ".join(note.message.strip().splitlines()[0].split()) if note.message.strip() else ""
+    message = first if len(first) <= SUMMARY_NOTE_CHARS else first[: SUMMARY_NOTE_CHARS - 1] + "…"
+    line = words["summary_note"].format(
+        time=note.written_at.astimezone(ZoneInfo(facts.timezone)).strftime("%H:%M"),
+        caller=note.caller,
+        message=message,
+    )
+    return f"{line} · {words['note_urgent_mark']}" if note.urgent else line
+
+
 def daily_summary_email(facts: SummaryFacts, address: str, message_id: str) -> Email:
     """Every call of the day, counts first; sent also on a day without calls, so silence never hides a fault."""
     words = texts(facts.language)
@@ -229,6 +307,9 @@ def daily_summary_email(facts: SummaryFacts, address: str, message_id: str) -> E
     lines = [counts, ""]
     lines += [words["summary_failed"].format(what=f.what, to=f.to, reason=f.reason) for f in facts.failed]
     lines += [_summary_line(call, facts) for call in calls] or [words["summary_none"]]
+    if facts.notes:
+        lines += ["", words["summary_notes"].format(count=len(facts.notes))]
+        lines += [_summary_note(note, facts) for note in sorted(facts.notes, key=lambda note: note.written_at)]
     day = facts.day.strftime(words["time_format"].split(" ")[0])
     subject = words["summary_subject"].format(business=facts.business, day=day, count=len(calls))
     return Email(address, subject, "\n".join(lines) + "\n", message_id)

@@ -14,6 +14,7 @@ from ivr.document.model import BusinessDocument
 from ivr.jobs.model import PermanentFailure
 from ivr.jobs.worker import Handler, Schedule, Worker
 from ivr.messages import compose
+from ivr.messages.call_notes import CallNoteDeliveries
 from ivr.messages.notes import Notes, stored_document
 from ivr.messages.outbox import KEEP_RECORDING, VOICEMAIL_EMAIL, VOICEMAIL_SMS, message_domain
 from ivr.messages.reconcile import RECONCILE, Reconciler, reconcile_schedule
@@ -142,7 +143,8 @@ def make_worker(
     )
     domain = message_domain(settings.public_url)
     notes = Notes(database, made, public_url=settings.public_url, domain=domain, clock=clock)
-    handlers = {**deliveries.handlers(), **notes.handlers()}
+    call_notes = CallNoteDeliveries(database, made, public_url=settings.public_url, clock=clock)
+    handlers = {**deliveries.handlers(), **notes.handlers(), **call_notes.handlers()}
     schedules: list[Schedule] = [notes.summary_schedule]
     if made.recordings is not None:  # without a Twilio account there is nothing to reconcile with
         handlers[RECONCILE] = Reconciler(database, made.recordings, domain=domain, clock=clock)

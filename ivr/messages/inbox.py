@@ -10,8 +10,9 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from ivr.jobs.model import JobState
+from ivr.messages.call_notes import CALL_NOTE_EMAIL, CALL_NOTE_SMS
 from ivr.messages.outbox import VOICEMAIL_EMAIL, VOICEMAIL_SMS
-from ivr.store import jobs, library
+from ivr.store import cards, jobs, library
 from ivr.store.jobs import JobStatus, utc
 
 # The newest messages a page lists; older ones stay stored (and in the API with a larger limit).
@@ -53,7 +54,12 @@ class InboxMessage:
     deliveries: tuple[Delivery, ...]
 
 
-_CHANNELS = {VOICEMAIL_EMAIL: ("email", "address"), VOICEMAIL_SMS: ("sms", "number")}
+_CHANNELS = {
+    VOICEMAIL_EMAIL: ("email", "address"),
+    VOICEMAIL_SMS: ("sms", "number"),
+    CALL_NOTE_EMAIL: ("email", "address"),
+    CALL_NOTE_SMS: ("sms", "number"),
+}
 
 
 def delivery(job: JobStatus) -> Delivery | None:
@@ -109,3 +115,36 @@ def message(session: Session, business_id: int, recording_sid: str) -> InboxMess
     """One message of this business; NotFoundError for another business's, as for one that never existed."""
     found = library.voicemail(session, business_id, recording_sid)
     return _message(found, jobs.for_subject(session, recording_sid))
+
+
+@dataclass(frozen=True)
+class InboxNote:
+    """A call note from the answering service, with how its deliveries stand."""
+
+    note_id: str
+    caller_name: str
+    caller_number: str | None
+    message: str
+    urgent: bool
+    written_at: datetime
+    handled_at: datetime | None
+    deliveries: tuple[Delivery, ...]
+
+
+def call_notes(session: Session, business_id: int, *, limit: int = MESSAGES_SHOWN) -> list[InboxNote]:
+    """The business's call notes, newest first, each with its deliveries (two queries)."""
+    found = cards.notes(session, business_id, limit=limit)
+    statuses = jobs.for_subjects(session, [note.note_id for note in found])
+    return [
+        InboxNote(
+            note.note_id,
+            note.caller_name,
+            note.caller_number,
+            note.message,
+            note.urgent,
+            note.created_at,
+            note.handled_at,
+            tuple(d for d in map(delivery, statuses.get(note.note_id, [])) if d is not None),
+        )
+        for note in found
+    ]

@@ -11,12 +11,13 @@ from zoneinfo import ZoneInfo
 
 from ivr.document.load import validate_document
 from ivr.document.model import BusinessDocument
+from ivr.document.phones import for_people
 from ivr.jobs.model import JobSpec, JobState, PermanentFailure
 from ivr.jobs.worker import Handler
 from ivr.messages import compose
 from ivr.messages.outbox import VOICEMAIL_EMAIL, VOICEMAIL_SMS, message_id
 from ivr.messages.senders import Senders
-from ivr.store import businesses, calls, jobs
+from ivr.store import businesses, calls, cards, jobs
 from ivr.store.database import Database
 from ivr.store.jobs import utc
 from ivr.store.tables import RecordingRow
@@ -193,6 +194,7 @@ class Notes:
             sids = [call.call_sid for call in logged]
             rows = session.query(RecordingRow).filter(RecordingRow.call_sid.in_(sids)).all() if sids else []
             messages = {row.call_sid: row.recording_sid for row in rows}
+            day_notes = cards.notes(session, business_id, since=start, until=end, limit=SUMMARY_MAX_CALLS)
             failed = [
                 compose.FailedDelivery(
                     status.kind, str(status.args.get("address") or status.args.get("number")), status.last_error or ""
@@ -222,4 +224,15 @@ class Notes:
                 for call in logged
             ),
             failed=tuple(failed),
+            notes=tuple(
+                compose.SummaryNote(
+                    note.created_at,
+                    f"{note.caller_name} ({for_people(note.caller_number)})"
+                    if note.caller_number
+                    else note.caller_name,
+                    note.message,
+                    note.urgent,
+                )
+                for note in day_notes
+            ),
         )

@@ -232,6 +232,10 @@ class SimulatedCall:
         for heard in self._post(url, leg):
             if heard.name == "Say":
                 self._note("whisper", heard.text, say_duration_s(heard.text, heard.attributes.get("language", "en")))
+            elif heard.name == "Play":  # a rendered whisper: its words when known, its length measured
+                media_id = urlsplit(heard.text).path.rsplit("/", 1)[-1].removesuffix(".wav")
+                words = self._recordings.get(media_id, heard.text)
+                self._note("whisper", words, self._media_duration_s(heard.text) or 0.0)
             elif heard.name == "Gather":
                 for asked in heard.children:
                     if asked.name == "Say":

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -166,3 +166,30 @@ class GreetingRecordingRow(Base):
     duration_s: Mapped[float] = mapped_column(Float)
     report: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CardTokenRow(Base):
+    """The answering service's card of a business: its secret URL token, stored only as a SHA-256 hash."""
+
+    __tablename__ = "card_tokens"
+
+    business_id: Mapped[int] = mapped_column(ForeignKey("businesses.id", ondelete="CASCADE"), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CallNoteRow(Base):
+    """A note the answering service sent after a call it took; delivered like a voicemail message."""
+
+    __tablename__ = "call_notes"
+    __table_args__ = (Index("ix_call_notes_business_created", "business_id", "created_at"),)
+
+    # "NT" and 32 hex digits, shaped like Twilio's SIDs: the deliveries' subject and the inbox's address for it.
+    note_id: Mapped[str] = mapped_column(String(34), primary_key=True)
+    business_id: Mapped[int] = mapped_column(ForeignKey("businesses.id", ondelete="CASCADE"))
+    caller_name: Mapped[str] = mapped_column(String(100))
+    caller_number: Mapped[str | None] = mapped_column(String(32))
+    message: Mapped[str] = mapped_column(Text)
+    urgent: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    handled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

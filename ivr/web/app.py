@@ -19,7 +19,7 @@ from ivr.store.call_log import CallLogWriter
 from ivr.store.database import Database
 from ivr.store.notifications import listener_for
 from ivr.twiml import TwimlRenderer
-from ivr.web import health, recording_hooks, twilio_hooks
+from ivr.web import card, health, recording_hooks, twilio_hooks
 from ivr.web.admin import pages as admin_pages
 from ivr.web.admin import routes as admin_routes
 from ivr.web.api import greetings as api_greetings
@@ -111,6 +111,8 @@ def create_app(
     app.include_router(api_info_templates.router)
     app.include_router(admin_routes.router)
     app.include_router(health.router)
+    app.include_router(card.router)
+    app.include_router(card.api_router)
     admin_pages.install_error_pages(app)
     install_docs(app)
     # Signed, not encrypted: the cookie holds only the staff user's id, the language and the CSRF token.

@@ -29,6 +29,10 @@ OTHER_MAX_BYTES = 1 * MIB
 # Uploads get longer to arrive: 50 MB in 12 deadlines of 10 s is about 3.5 Mbit/s, a slow office line.
 UPLOAD_DEADLINE_FACTOR = 12
 
+# A call note from the answering service's card: a name, a number and a message of at most 2,000 characters.
+CARD_MAX_BYTES = 16 * KIB
+_CARD_PATH = re.compile(r"^/(api/v1/)?card/")
+
 # An upload form is the file and a few short fields (the CSRF token); nothing else is read.
 UPLOAD_MAX_FIELDS = 4
 UPLOAD_MAX_FIELD_BYTES = 4 * KIB
@@ -45,6 +49,8 @@ class BodyRule:
 def body_rule(path: str, deadline_s: float) -> BodyRule:
     if path.startswith("/twilio/"):
         return BodyRule(WEBHOOK_MAX_BYTES, deadline_s)
+    if _CARD_PATH.match(path):
+        return BodyRule(CARD_MAX_BYTES, deadline_s)
     if _UPLOAD_PATH.match(path):
         return BodyRule(UPLOAD_MAX_BYTES, deadline_s * UPLOAD_DEADLINE_FACTOR)
     return BodyRule(OTHER_MAX_BYTES, deadline_s)

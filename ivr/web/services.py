@@ -8,6 +8,7 @@ from typing import Annotated, Protocol
 from fastapi import Depends, Request
 
 from audio.media import MediaStore
+from ivr.card.notes import NoteRate
 from ivr.directory import Directory
 from ivr.messages.voicemail_audio import VoicemailAudio
 from ivr.settings import Settings
@@ -46,6 +47,8 @@ class Services:
     # Our private copies of voicemail recordings: served only to the business's staff and API keys.
     voicemails: VoicemailAudio
     logins: LoginGuard = field(default_factory=LoginGuard)
+    # How many call notes each answering-service card has sent lately (ivr.card.notes).
+    card_notes: NoteRate = field(default_factory=NoteRate)
     # Tells an embedded job worker that new deliveries are stored (so it need not wait for its next poll).
     jobs_waiting: Callable[[], None] = lambda: None
 

@@ -19,6 +19,7 @@ from ivr.callflow import flow
 from ivr.callflow.flow import DialStage, DialStatus
 from ivr.callflow.model import Business, Prompt
 from ivr.callflow.steps import Decision, Outcome
+from ivr.callflow.whisper import CallerRoute
 from ivr.directory import MISS, Miss
 from ivr.errors import InputError
 from ivr.messages.notes import missed_call_check
@@ -39,6 +40,8 @@ router = APIRouter(prefix="/twilio", route_class=FallbackRoute, tags=["twilio"])
 SIMULATED_TIME_FIELD = "GreetlineSimulatedAt"
 
 Decide = Callable[[Business, datetime], Decision]
+# The call log's call_sid column (ivr.store.tables.CallRow); Twilio's own are 34 characters.
+MAX_CALL_SID_CHARS = 64
 
 
 def _field(form: FormData, name: str) -> str:
@@ -128,7 +131,8 @@ async def dial_ended(request: Request) -> Response:
     def decide(request: Request, form: FormData) -> Decide:
         stage, index = DialStage(request.query_params.get("stage", "")), _query_int(request, "index", 0)
         status = DialStatus(_field(form, "DialCallStatus") or DialStatus.FAILED.value)
-        return lambda business, _now: flow.dial_ended(business, stage, status, index)
+        key = request.query_params.get("key", "")
+        return lambda business, _now: flow.dial_ended(business, stage, status, index, key)
 
     return await _voice(request, decide)
 
@@ -164,16 +168,23 @@ def _whisper_lookup(services: Services, business_id: int, now: datetime) -> Busi
 
 
 async def whisper(request: Request) -> Response:
-    """What the answering service hears before it is connected."""
+    """What the answering service hears before it is connected: whom the call is for and how the caller came
+    (the route travels in the <Number url>'s query, which Twilio signs with the rest of the URL)."""
     services = get_services(request)
-    await verified_twilio_form(request)
+    form = await verified_twilio_form(request)
     business, now = int(request.query_params.get("business", "")), services.clock()
+    route = CallerRoute.from_params(request.query_params)
     found = services.directory.cached_by_id(business, now)
     if isinstance(found, Miss):
         found = await run_in_threadpool(_whisper_lookup, services, business, now)
     if found is None:  # the business was deleted mid-call: connect without a whisper
         return _twiml(services, Decision((), "whisper:unknown"))
-    return _twiml(services, flow.whisper(found))
+    decision = flow.whisper(found, route)
+    parent = _field(form, "ParentCallSid")
+    if 0 < len(parent) <= MAX_CALL_SID_CHARS:
+        # On the caller's own call, so the answering service's card lists it with what the caller chose.
+        services.call_log.record(CallStep(parent, found.id, "", "", now, decision.path, None))
+    return _twiml(services, decision)
 
 
 @router.post("/confirm", summary="A staff phone answered: ask it to press 1 before the caller is put through")

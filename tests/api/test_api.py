@@ -62,7 +62,8 @@ def endpoints(http: httpx.Client, business_id: int) -> list[tuple[str, str]]:
             .replace("{name}", "outbreak"),
         )
         for path, methods in schema["paths"].items()
-        if path.startswith("/api/v1")
+        # The answering service's card is opened by the secret in its path, not by a key (tests/web/test_card.py).
+        if path.startswith("/api/v1") and not path.startswith("/api/v1/card/")
         for method in methods
     ]
 

@@ -58,5 +58,14 @@ def make_business(**overrides: Any) -> Business:
             holiday=Prompt("Vandaag is het een feestdag."),
             confirm=Prompt("Oproep voor De Linde, toets 1 om aan te nemen."),
         ),
+        service=("+31208888888",),
+        whispers=(
+            ("no-choice", Prompt("Oproep voor De Linde, geen keuze.")),
+            ("hours", Prompt("Oproep voor De Linde, buiten openingstijden.")),
+            ("holiday", Prompt("Oproep voor De Linde, feestdag.")),
+            ("period", Prompt("Oproep voor De Linde, tijdelijk gesloten.")),
+            ("menu:1", Prompt("Oproep voor De Linde, gekozen: spoed.")),
+            ("menu:2", Prompt("Oproep voor De Linde, gekozen: toets 2.")),
+        ),
     )
     return replace(business, **overrides)

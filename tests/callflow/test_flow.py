@@ -9,6 +9,7 @@ from ivr.callflow import flow
 from ivr.callflow.flow import DialStage, DialStatus
 from ivr.callflow.model import Country, DialNumbers, Language, Prompt, RingMode, Voicemail
 from ivr.callflow.steps import Decision, Dial, Gather, Hangup, Hook, Outcome, Play, Record, Say, Webhook
+from ivr.callflow.whisper import CallerRoute
 from tests.callflow.factory import CHRISTMAS_PERIOD, EMERGENCY, REPEATS, make_business
 
 NL = Language.NL
@@ -35,9 +36,13 @@ def voicemail(box: str) -> tuple[object, ...]:
     )
 
 
-OVERFLOW = Dial(
-    ("+31208888888",), 15, Country.NL, ended("overflow"), whisper=Webhook(Hook.WHISPER, (("business", "7"),))
-)
+def to_service(*route: tuple[str, str], stage: Webhook | None = None) -> Dial:
+    """A dial to the answering service (+31208888888); its whisper URL carries how the caller came."""
+    whisper = Webhook(Hook.WHISPER, (("business", "7"), *route))
+    return Dial(("+31208888888",), 15, Country.NL, stage or ended("overflow"), whisper=whisper)
+
+
+OVERFLOW = to_service(("via", "direct"))
 MENU_PROMPTS = (Say("Voor spoed, toets 1.", NL), Say("Voor herhaalrecepten, toets 2.", NL))
 
 
@@ -150,6 +155,7 @@ DIAL_CASES = [
     (DialStage.OPERATORS, DialStatus.BUSY, (OVERFLOW,), None),
     (DialStage.OPERATORS, DialStatus.FAILED, (OVERFLOW,), None),
     (DialStage.OPERATORS, DialStatus.CANCELED, (OVERFLOW,), None),
+    # An option's dial_ended without its key (a URL from before keys travelled): nothing chosen to tell.
     (DialStage.OPTION, DialStatus.NO_ANSWER, (OVERFLOW,), None),
     (DialStage.OVERFLOW, DialStatus.COMPLETED, (Hangup(),), Outcome.OVERFLOW),
     (DialStage.OVERFLOW, DialStatus.NO_ANSWER, (Say("Niemand bereikbaar.", NL), Hangup()), Outcome.MISSED),
@@ -182,6 +188,74 @@ def test_no_overflow_configured_says_so_and_ends() -> None:
 
 def test_whisper_tells_the_answering_service_whom_the_call_is_for() -> None:
     assert flow.whisper(make_business()).steps == (Say("Oproep voor De Linde.", NL),)
+
+
+SERVICE = DialNumbers(("+31208888888",))
+MENU_BUSINESS = make_business(menu=(EMERGENCY, REPEATS))
+# How the caller reached the answering service, in every situation: the dial, then what the service hears.
+ROUTE_CASES = [
+    (
+        "no menu, nobody answered",
+        flow.dial_ended(make_business(), DialStage.OPERATORS, DialStatus.NO_ANSWER),
+        (("via", "direct"),),
+        "Oproep voor De Linde.",
+    ),
+    (
+        "a menu, no key",
+        flow.dial_ended(MENU_BUSINESS, DialStage.OPERATORS, DialStatus.BUSY),
+        (("via", "no-choice"),),
+        "Oproep voor De Linde, geen keuze.",
+    ),
+    (
+        "the emergency key, its phone not answered",
+        flow.dial_ended(MENU_BUSINESS, DialStage.OPTION, DialStatus.NO_ANSWER, key="1"),
+        (("via", "menu"), ("key", "1")),
+        "Oproep voor De Linde, gekozen: spoed.",
+    ),
+    (
+        "a key whose option dials the service itself",
+        flow.menu_choice(make_business(menu=(replace(REPEATS, destination=SERVICE),)), "2", 1),
+        (("via", "menu"), ("key", "2")),
+        "Oproep voor De Linde, gekozen: toets 2.",
+    ),
+    (
+        "outside opening hours",
+        flow.incoming(make_business(closed=replace(make_business().closed, destination=SERVICE)), TUESDAY_NIGHT),
+        (("via", "hours"),),
+        "Oproep voor De Linde, buiten openingstijden.",
+    ),
+    (
+        "a public holiday",
+        flow.incoming(make_business(closed=replace(make_business().closed, destination=SERVICE)), CHRISTMAS_DAY),
+        (("via", "holiday"),),
+        "Oproep voor De Linde, feestdag.",
+    ),
+    (
+        "a period",
+        flow.incoming(make_business(periods=(replace(CHRISTMAS_PERIOD, destination=SERVICE),)), CHRISTMAS_DAY),
+        (("via", "period"),),
+        "Oproep voor De Linde, tijdelijk gesloten.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "decision", "route", "heard"), ROUTE_CASES, ids=[case[0] for case in ROUTE_CASES])
+def test_the_answering_service_hears_how_the_caller_came(
+    case: str, decision: Decision, route: tuple[tuple[str, str], ...], heard: str
+) -> None:
+    dial = decision.steps[-1]
+    assert isinstance(dial, Dial) and dial.numbers == ("+31208888888",)
+    assert dial.whisper == Webhook(Hook.WHISPER, (("business", "7"), *route))
+    business = MENU_BUSINESS
+    assert flow.whisper(business, CallerRoute.from_params(dict(route))).steps == (Say(heard, NL),)
+
+
+def test_a_staff_phone_gets_no_whisper_and_a_forged_route_is_a_plain_whisper() -> None:
+    closed_to_staff = make_business(closed=replace(make_business().closed, destination=DialNumbers(("+31611111111",))))
+    dial = flow.incoming(closed_to_staff, TUESDAY_NIGHT).steps[-1]
+    assert isinstance(dial, Dial) and dial.whisper is None
+    for params in ({"via": "menu", "key": "12"}, {"via": "loud"}, {}):
+        assert flow.whisper(MENU_BUSINESS, CallerRoute.from_params(params)).steps == (Say("Oproep voor De Linde.", NL),)
 
 
 def test_fallback_dials_known_operators_without_further_webhooks() -> None:

@@ -77,11 +77,9 @@ def log_in(http: httpx.Client, email: str = EMAIL) -> str:
     return page.split('name="csrf" value="', 1)[1].split('"', 1)[0]
 
 
-@contextmanager
-def inbox_server(
-    settings: Settings, demo_text: str, mail_server: MailServer, fake_twilio: FakeTwilio, tmp_path: Path
-) -> Iterator[Inbox]:
-    served = settings.model_copy(
+def delivering(settings: Settings, mail_server: MailServer, fake_twilio: FakeTwilio, tmp_path: Path) -> Settings:
+    """Settings that deliver to the local SMTP server and fake Twilio; the worker is run by the test."""
+    return settings.model_copy(
         update={
             "public_url": PUBLIC_URL,
             "smtp_url": mail_server.url,
@@ -94,6 +92,13 @@ def inbox_server(
             "tts_engines": ("espeak",),
         }
     )
+
+
+@contextmanager
+def inbox_server(
+    settings: Settings, demo_text: str, mail_server: MailServer, fake_twilio: FakeTwilio, tmp_path: Path
+) -> Iterator[Inbox]:
+    served = delivering(settings, mail_server, fake_twilio, tmp_path)
     database = Database(served.database_url)
     business_id = apply_after_call_document(database, NOW)
     other_id = apply_text(database, demo_text, NOW).stored.id

@@ -159,6 +159,8 @@ def _pages(admin: httpx.Client, token: str) -> Iterator[tuple[str, str]]:
     yield "/admin/history", admin.get("/admin/history").text
     yield "/admin/staff", admin.get("/admin/staff").text
     yield "/admin/texts", admin.get("/admin/texts").text
+    yield "/admin/answering", admin.get("/admin/answering").text
+    yield "a new card address", admin.post("/admin/answering/card", data={"csrf": token}).text
     sid = _left_message(admin)
     yield "/admin/messages", admin.get("/admin/messages").text
     yield "a message", admin.get(f"/admin/messages/{sid}").text

@@ -100,18 +100,22 @@ def test_a_whole_call_is_logged_with_its_path_and_outcome(client: TwilioLikeClie
     overflow = twiml(client.post("/twilio/dial-ended?key=1&stage=option", {"DialCallStatus": "no-answer"}).text)
     number = overflow.find("Dial/Number")
     assert number is not None and number.text == "+31208888888"
-    assert number.get("url") == "https://greetline.test/twilio/whisper?business=1"
-    whisper = twiml(
-        client.post(
-            "/twilio/whisper?business=1", {"CallSid": "CAleg", "ParentCallSid": "CA0123", "To": "+31208888888"}
-        ).text
-    )
-    assert whisper[0].text == "Oproep voor Huisartsenpraktijk De Linde."
+    # What the caller chose travels in the whisper's URL, which Twilio signs with its query.
+    assert number.get("url") == "https://greetline.test/twilio/whisper?business=1&via=menu&key=1"
+    leg = {"CallSid": "CAleg", "ParentCallSid": "CA0123", "To": "+31208888888"}
+    whisper = twiml(client.post("/twilio/whisper?business=1&via=menu&key=1", leg).text)
+    assert whisper[0].text == "Oproep voor Huisartsenpraktijk De Linde, gekozen: spoed."
     client.post("/twilio/dial-ended?stage=overflow", {"DialCallStatus": "completed"})
     client.post("/twilio/status", {"CallStatus": "completed", "CallDuration": "95"})
     logged = logged_call(app, "CA0123")
     assert logged is not None
-    assert logged.path == ["welcome+menu", "menu:1", "option:no-answer>overflow:dial", "overflow:completed"]
+    assert logged.path == [
+        "welcome+menu",
+        "menu:1",
+        "option:no-answer>overflow:dial",
+        "whisper:menu:1",
+        "overflow:completed",
+    ]
     assert (logged.outcome, logged.duration_s, logged.business_id) == ("overflow", 95, 1)
 
 
@@ -183,4 +187,5 @@ def test_with_confirm_calls_each_staff_phone_presses_1_or_its_leg_hangs_up(confi
     # The answering service is not staff: it hears the whisper, not the question.
     overflow = twiml(confirming.post("/twilio/dial-ended?stage=operators", {"DialCallStatus": "no-answer"}).text)
     number = overflow.find("Dial/Number")
-    assert number is not None and number.get("url") == "https://greetline.test/twilio/whisper?business=1"
+    assert number is not None
+    assert number.get("url") == "https://greetline.test/twilio/whisper?business=1&via=no-choice"

@@ -42,6 +42,7 @@ def part_names(words_: Translations) -> dict[str, str]:
         "confirm": words_.gettext("Staff confirm calls with 1"),
         "missed_calls": words_.gettext("Notes of missed calls"),
         "daily_summary": words_.gettext("Daily summary of calls"),
+        "instructions": words_.gettext("Instructions for the answering service"),
     }
 
 

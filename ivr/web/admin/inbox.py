@@ -17,9 +17,9 @@ from fastapi.responses import RedirectResponse, Response
 from ivr.errors import NotFoundError
 from ivr.messages import inbox
 from ivr.messages.compose import menu_label
-from ivr.messages.inbox import Delivery, DeliveryState, InboxMessage
+from ivr.messages.inbox import Delivery, DeliveryState, InboxMessage, InboxNote
 from ivr.messages.outbox import RECORDING_SID
-from ivr.store import library
+from ivr.store import cards, library
 from ivr.store.staff import StaffUser
 from ivr.web.admin import wording
 from ivr.web.admin.pages import UserDep, check_csrf, common, page, words
@@ -94,7 +94,14 @@ def delivery_words(words_: Translations, delivery: Delivery, timezone: str, lang
     return words_.gettext("waiting to be sent")
 
 
-def _shown(request: Request, services: Services, user: StaffUser, found: list[InboxMessage], single: bool) -> Response:
+def _shown(
+    request: Request,
+    services: Services,
+    user: StaffUser,
+    found: list[InboxMessage],
+    single: bool,
+    notes: list[InboxNote] | None = None,
+) -> Response:
     shared = common(services, user)
     document = shared["document"]
     lang = page_language(request, document)
@@ -108,15 +115,29 @@ def _shown(request: Request, services: Services, user: StaffUser, found: list[In
         }
         for message in found
     ]
+    call_notes = [
+        {"note": note, "deliveries": [(d, delivery_words(words_, d, timezone, lang)) for d in note.deliveries]}
+        for note in notes or []
+    ]
     title = words_.gettext("Voicemail message") if single else words_.gettext("Messages")
-    return page(request, "messages.html", "messages", **shared, messages=shown, single=single, page_title=title)
+    return page(
+        request,
+        "messages.html",
+        "messages",
+        **shared,
+        messages=shown,
+        call_notes=call_notes,
+        single=single,
+        page_title=title,
+    )
 
 
 @router.get("")
 def messages_page(request: Request, services: ServicesDep, user: UserDep) -> Response:
     with services.database.transaction() as session:
         found = inbox.messages(session, user.business_id)
-    return _shown(request, services, user, found, single=False)
+        notes = inbox.call_notes(session, user.business_id)
+    return _shown(request, services, user, found, single=False, notes=notes)
 
 
 @router.get("/{recording_sid}.mp3")
@@ -150,3 +171,20 @@ def mark_handled(
         raise HTTPException(404, "no such message") from None
     target = f"/admin/messages/{recording_sid}" if back == "message" else f"/admin/messages#{recording_sid}"
     return RedirectResponse(target, status_code=303)
+
+
+@router.post("/notes/{note_id}/handled")
+def mark_note_handled(
+    request: Request,
+    services: ServicesDep,
+    user: UserDep,
+    note_id: Annotated[str, Path(max_length=34)],
+    csrf: Annotated[str, Form()],
+) -> Response:
+    check_csrf(request, csrf)
+    try:
+        with services.database.transaction() as session:
+            cards.note_handled(session, user.business_id, note_id, services.clock())
+    except NotFoundError:
+        raise HTTPException(404, "no such call note") from None
+    return RedirectResponse(f"/admin/messages#{note_id}", status_code=303)

@@ -145,6 +145,19 @@ _TABLE: list[tuple[str, Reword]] = [
         ),
     ),
     (
+        r"the answering service hears .*, about (?P<value>[\d.]+) s, before the caller is put through",
+        lambda w, m: (
+            w.gettext(
+                "The answering service hears about %(value)s s before the caller is put through; keep it under 4 s."
+            )
+            % {"value": m.group("value")}
+        ),
+    ),
+    (
+        r"instructions are shown to an answering service on its card, but no call goes to one",
+        lambda w, m: w.gettext("The instructions are for an answering service, but no call goes to one."),
+    ),
+    (
         r"the emergency option takes a message instead",
         lambda w, m: w.gettext("The emergency option takes a message instead of reaching a person: give it a number."),
     ),

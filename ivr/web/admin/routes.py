@@ -24,7 +24,7 @@ from ivr.forwarding import forward_codes, no_answer_timer_s
 from ivr.simulator.caller import Transcript
 from ivr.store import calls, staff
 from ivr.store.staff import StaffUser
-from ivr.web.admin import greetings, history, inbox, pages, team, texts, wording
+from ivr.web.admin import answering, greetings, history, inbox, pages, team, texts, wording
 from ivr.web.admin.forms import (
     OverflowKind,
     listed,
@@ -48,6 +48,7 @@ router.include_router(history.router)
 router.include_router(inbox.router)
 router.include_router(team.router)
 router.include_router(texts.router)
+router.include_router(answering.router)
 
 
 def _hears(services: Services, document: dict[str, Any]) -> Transcript:

@@ -219,6 +219,8 @@ def _save_menu(request: Request, services: Services, user: StaffUser, form: Form
     words_ = words(request, document)
     typed_options, menu = [], []
     problems = Problems()
+    # The answering service's word for an option is edited on the answering-service page: kept by its key here.
+    labels = {option.get("key"): option["label"] for option in document.get("menu", []) if option.get("label")}
     for index in range(MAX_MENU_OPTIONS):
         row = {name: str(form.get(f"{name}_{index}", "")) for name in ("key", "prompt", "kind", "dial", "email")}
         emergency = form.get(f"emergency_{index}") == "on"
@@ -240,6 +242,8 @@ def _save_menu(request: Request, services: Services, user: StaffUser, form: Form
         option = {"key": row["key"].strip(), "prompt": row["prompt"].strip(), **destination}
         if emergency:
             option["emergency"] = True
+        if option["key"] in labels:
+            option["label"] = labels[option["key"]]
         menu.append(option)
     typed = {"options": typed_options}
     if problems:

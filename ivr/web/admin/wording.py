@@ -158,6 +158,8 @@ def route_step(words: Translations, label: str, rings: int) -> str:
     }
     if label in fixed:
         return fixed[label]
+    if kind == "whisper":
+        return fixed["whisper"]
     if kind == "closed" and rest.startswith("holiday"):
         return words.gettext("public holiday")
     if kind == "period":

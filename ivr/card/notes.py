@@ -1,0 +1,95 @@
+"""Checking what the answering service typed into a call note, and how often it may send one."""
+
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import phonenumbers
+
+from ivr.messages.call_notes import NoteInput
+
+MAX_NAME_CHARS = 100
+MAX_MESSAGE_CHARS = 2000
+# A number as typed: room for spaces, dashes and a country code.
+MAX_NUMBER_CHARS = 32
+# A service types a note per call it took: 30 in 10 minutes is a very busy line; more is a script gone wrong.
+NOTES_PER_WINDOW = 30
+WINDOW_S = 600.0
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A field's problem: `code` for the card page's catalogue, `message` (English) for the API."""
+
+    field: str
+    code: str
+    message: str
+
+
+def _number(typed: str, country: str) -> tuple[str | None, Problem | None]:
+    text = typed.strip()
+    if not text:
+        return None, None
+    wrong = Problem(
+        "caller_number",
+        "number_invalid",
+        f"{text[:MAX_NUMBER_CHARS]!r} is not a phone number; write it as the caller gave it, e.g. 06 12345678 "
+        "or +31 6 12345678, or leave it empty",
+    )
+    if len(text) > MAX_NUMBER_CHARS:
+        return None, wrong
+    try:
+        parsed = phonenumbers.parse(text, country)
+    except phonenumbers.NumberParseException:
+        return None, wrong
+    if not phonenumbers.is_valid_number(parsed):
+        return None, wrong
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), None
+
+
+def check_note(fields: Mapping[str, object], country: str) -> tuple[NoteInput | None, list[Problem]]:
+    """A national number is read as the business's country's (an answering service types what it hears)."""
+    name = str(fields.get("caller_name") or "").strip()
+    message = str(fields.get("message") or "").strip()
+    urgent_field = fields.get("urgent")
+    urgent = urgent_field is True or str(urgent_field).lower() in ("on", "true", "1", "yes")
+    problems = []
+    if not name:
+        problems.append(Problem("caller_name", "name_missing", "caller_name: give the caller's name"))
+    elif len(name) > MAX_NAME_CHARS:
+        problems.append(Problem("caller_name", "name_too_long", f"caller_name: at most {MAX_NAME_CHARS} characters"))
+    number, wrong = _number(str(fields.get("caller_number") or ""), country)
+    if wrong is not None:
+        problems.append(wrong)
+    if not message:
+        problems.append(Problem("message", "message_missing", "message: write what the caller wants"))
+    elif len(message) > MAX_MESSAGE_CHARS:
+        problems.append(
+            Problem(
+                "message",
+                "message_too_long",
+                f"message: at most {MAX_MESSAGE_CHARS} characters, got {len(message)}; shorten it",
+            )
+        )
+    if problems:
+        return None, problems
+    return NoteInput(name, number, message, urgent), []
+
+
+@dataclass
+class NoteRate:
+    """At most NOTES_PER_WINDOW notes per business in WINDOW_S, counted in this process's memory."""
+
+    clock: Callable[[], float] = time.monotonic
+    _sent: dict[int, deque[float]] = field(default_factory=dict)
+
+    def allow(self, business_id: int) -> bool:
+        now = self.clock()
+        sent = self._sent.setdefault(business_id, deque())
+        while sent and sent[0] <= now - WINDOW_S:
+            sent.popleft()
+        if len(sent) >= NOTES_PER_WINDOW:
+            return False
+        sent.append(now)
+        return True

@@ -1,0 +1,107 @@
+"""What the answering service's card shows at a moment: the business, the instructions in force, and the calls
+put through to the service today with what each caller chose (read from the call log's whisper steps).
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from ivr.callflow.whisper import CallerRoute, Via
+from ivr.document.instructions import InstructionsInForce, instructions_in_force
+from ivr.document.model import BusinessDocument
+from ivr.messages.compose import menu_label
+from ivr.store.calls import LoggedCall
+from ivr.store.jobs import utc
+
+WHISPER_STEP = "whisper:"
+
+
+@dataclass(frozen=True)
+class ForwardedCall:
+    at: datetime
+    caller: str
+    route: CallerRoute
+    # A menu choice's word (the option's label, else what its prompt offers), empty for the other routes.
+    choice: str
+
+
+@dataclass(frozen=True)
+class CardView:
+    business: str
+    language: str
+    timezone: str
+    country: str
+    day: date
+    instructions: InstructionsInForce | None
+    calls: tuple[ForwardedCall, ...]
+    # Whether the overflow says where notes go: without it the form cannot deliver and says so.
+    takes_notes: bool
+
+
+def _route_of(call: LoggedCall) -> CallerRoute | None:
+    heard = next((label for label in call.path if label.startswith(WHISPER_STEP)), None)
+    if heard is None:
+        return None
+    via, _, key = heard.removeprefix(WHISPER_STEP).partition(":")
+    return CallerRoute.from_params({"via": via, "key": key})
+
+
+def _choice(document: BusinessDocument, route: CallerRoute) -> str:
+    if route.via is not Via.MENU:
+        return ""
+    option = next((option for option in document.menu if option.key == route.key), None)
+    if option is None:
+        return route.key
+    return option.label or menu_label(option.prompt)
+
+
+def card_view(document: BusinessDocument, logged_today: list[LoggedCall], now: datetime) -> CardView:
+    """`logged_today`: the business's calls of the local day, any order; those the service heard are listed."""
+    calls = []
+    for call in sorted(logged_today, key=lambda found: found.started_at):
+        route = _route_of(call)
+        if route is not None:
+            # SQLite gives the time back without its zone; the call log stores UTC.
+            calls.append(ForwardedCall(utc(call.started_at), call.from_number, route, _choice(document, route)))
+    overflow = document.overflow
+    return CardView(
+        business=document.business,
+        language=document.language,
+        timezone=document.timezone,
+        country=document.country,
+        day=now.astimezone(ZoneInfo(document.timezone)).date(),
+        instructions=instructions_in_force(document, now),
+        calls=tuple(calls),
+        takes_notes=overflow is not None and overflow.notes is not None,
+    )
+
+
+def card_json(view: CardView) -> dict[str, object]:
+    """The card for the answering service's own software (GET /api/v1/card/{token})."""
+    instructions = view.instructions
+    return {
+        "business": view.business,
+        "language": view.language,
+        "timezone": view.timezone,
+        "day": view.day.isoformat(),
+        "instructions": None
+        if instructions is None
+        else {
+            "text": instructions.text,
+            "urgent": instructions.urgent,
+            "period": None
+            if instructions.period is None
+            else {"from": instructions.period[0].isoformat(), "to": instructions.period[1].isoformat()},
+        },
+        "calls": [
+            {
+                "at": call.at.isoformat(),
+                "caller": call.caller or None,
+                "via": call.route.via.value,
+                "key": call.route.key or None,
+                "choice": call.choice or None,
+            }
+            for call in view.calls
+        ],
+        "takes_notes": view.takes_notes,
+    }

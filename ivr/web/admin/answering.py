@@ -1,0 +1,131 @@
+"""/admin/answering: what the answering service works from. The standing instructions and whom to reach when it
+is urgent, each period's own instructions, the word the service hears for each menu choice, and the secret
+card URL (made or rotated here; shown only then, as only its hash is kept)."""
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+
+from ivr.card.link import card_link, existing_card
+from ivr.document.instructions import instructions_in_force
+from ivr.document.load import validate_document
+from ivr.errors import DocumentError
+from ivr.store.staff import StaffUser
+from ivr.web.admin.pages import UserDep, check_csrf, common, page, save_parts, words
+from ivr.web.admin.problems import Problems
+from ivr.web.services import Services, ServicesDep
+
+router = APIRouter(prefix="/answering")
+
+
+def _form_values(document: dict[str, Any]) -> dict[str, Any]:
+    standing = document.get("instructions") or {}
+    return {
+        "text": standing.get("text", ""),
+        "urgent": standing.get("urgent", ""),
+        "periods": [(period.get("instructions") or {}).get("text", "") for period in document.get("periods", [])],
+        "labels": {option.get("key"): option.get("label", "") for option in document.get("menu", [])},
+    }
+
+
+def _page(
+    request: Request,
+    services: Services,
+    user: StaffUser,
+    *,
+    problems: Problems | None = None,
+    typed: dict[str, Any] | None = None,
+    notice: str | None = None,
+    new_url: str | None = None,
+) -> Response:
+    shared = common(services, user)
+    document = shared["document"]
+    try:
+        in_force = instructions_in_force(validate_document(document), services.clock())
+    except DocumentError:
+        in_force = None
+    overflow = document.get("overflow") or {}
+    return page(
+        request,
+        "answering.html",
+        "answering",
+        status_code=422 if problems else 200,
+        problems=problems,
+        notice=notice,
+        **shared,
+        page_title=words(request, document).gettext("Answering service"),
+        form={**_form_values(document), **(typed or {})},
+        in_force=in_force,
+        service=overflow.get("dial"),
+        notes_to=overflow.get("notes") or {},
+        card_made=existing_card(services.database, user.business_id),
+        new_url=new_url,
+    )
+
+
+@router.get("")
+def answering_page(request: Request, services: ServicesDep, user: UserDep) -> Response:
+    return _page(request, services, user)
+
+
+@router.post("/instructions")
+async def save_instructions(request: Request, services: ServicesDep, user: UserDep) -> Response:
+    form = await request.form(max_fields=40)
+    return await run_in_threadpool(_save_instructions, request, services, user, form)
+
+
+def _save_instructions(request: Request, services: Services, user: StaffUser, form: FormData) -> Response:
+    """Empty text drops the instructions (standing or a period's); labels are kept per menu key."""
+    check_csrf(request, str(form.get("csrf", "")))
+    document = common(services, user)["document"]
+    words_ = words(request, document)
+    text, urgent = str(form.get("text", "")).strip(), str(form.get("urgent", "")).strip()
+    typed: dict[str, Any] = {"text": text, "urgent": urgent, "periods": [], "labels": {}}
+    problems = Problems()
+    if urgent and not text:
+        problems.add("instructions", words_.gettext("Write the instructions too, or leave both empty."))
+    periods = []
+    for index, period in enumerate(document.get("periods", [])):
+        period_text = str(form.get(f"period_{index}", "")).strip()
+        typed["periods"].append(period_text)
+        changed = {key: value for key, value in period.items() if key != "instructions"}
+        if period_text:
+            changed["instructions"] = {"text": period_text}
+        periods.append(changed)
+    menu = []
+    for option in document.get("menu", []):
+        label = str(form.get(f"label_{option.get('key')}", "")).strip()
+        typed["labels"][option.get("key")] = label
+        changed = {key: value for key, value in option.items() if key != "label"}
+        if label:
+            changed["label"] = label
+        menu.append(changed)
+    if problems:
+        return _page(request, services, user, problems=problems, typed=typed)
+    standing = {"text": text, **({"urgent": urgent} if urgent else {})} if text else None
+    parts: dict[str, Any] = {"instructions": standing}
+    if periods:
+        parts["periods"] = periods
+    if menu:
+        parts["menu"] = menu
+    saved = save_parts(services, user, parts, words_)
+    if saved:
+        return _page(request, services, user, problems=saved, typed=typed)
+    return _page(request, services, user, notice=words_.gettext("Saved."))
+
+
+@router.post("/card")
+async def rotate_card(request: Request, services: ServicesDep, user: UserDep) -> Response:
+    form = await request.form(max_fields=4)
+    return await run_in_threadpool(_rotate, request, services, user, str(form.get("csrf", "")))
+
+
+def _rotate(request: Request, services: Services, user: StaffUser, csrf: str) -> Response:
+    """Makes the card the first time, or a new URL (the old stops working); shown on this answer only."""
+    check_csrf(request, csrf)
+    link = card_link(services.database, user.business_id, services.settings.public_url, services.clock(), rotate=True)
+    notice = words(request).gettext("A new card URL is made; the old one no longer works.")
+    return _page(request, services, user, notice=notice, new_url=link.url)

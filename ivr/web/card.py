@@ -1,0 +1,149 @@
+"""The answering service's card: a page at a secret URL (phone width, in the business's language) with a form
+for call notes, and the same as JSON for the service's own software.
+
+Any token that opens no card (wrong, rotated, malformed) is answered exactly as an unknown address is: 404,
+`{"detail": "Not Found"}`, nothing about whether a card ever existed.
+"""
+
+import hmac
+import secrets
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from ivr.card.notes import Problem, check_note
+from ivr.card.view import CardView, card_json, card_view
+from ivr.document.load import validate_document
+from ivr.document.model import BusinessDocument
+from ivr.errors import NotFoundError
+from ivr.messages.call_notes import take_note
+from ivr.messages.notes import SUMMARY_MAX_CALLS, local_day_bounds
+from ivr.messages.outbox import message_domain
+from ivr.store import businesses, calls, cards
+from ivr.web.admin.i18n import translations
+from ivr.web.admin.pages import templates
+from ivr.web.services import Services, ServicesDep
+
+router = APIRouter(include_in_schema=False)
+api_router = APIRouter(prefix="/api/v1/card", tags=["answering service"])
+
+# The card's URL is its key: keep it out of Referer headers, caches and search engines.
+PRIVATE_HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
+CSRF_FIELD = "csrf"
+_CSRF_SESSION_KEY = "card_csrf"
+
+
+def _not_found() -> HTTPException:
+    return HTTPException(404, "Not Found")
+
+
+def _open(services: Services, token: str) -> tuple[int, BusinessDocument, CardView]:
+    """In a worker thread: the card's business, its document and what the card shows now."""
+    now = services.clock()
+    try:
+        with services.database.transaction() as session:
+            business_id = cards.business_of(session, token)
+            document = validate_document(businesses.get(session, business_id).document)
+            start, end = local_day_bounds(now.astimezone(ZoneInfo(document.timezone)).date(), document.timezone)
+            logged = calls.recent(session, business_id, limit=SUMMARY_MAX_CALLS, since=start, until=end)
+    except NotFoundError:
+        raise _not_found() from None
+    return business_id, document, card_view(document, logged, now)
+
+
+def _csrf(request: Request) -> str:
+    token: str = request.session.setdefault(_CSRF_SESSION_KEY, secrets.token_urlsafe(24))
+    return token
+
+
+def _page(
+    request: Request,
+    view: CardView,
+    token: str,
+    *,
+    status_code: int = 200,
+    typed: dict[str, str] | None = None,
+    problems: list[Problem] | None = None,
+    notice: str | None = None,
+) -> Response:
+    context = {
+        "words": translations(view.language),
+        "lang": view.language,
+        "country": view.country,
+        "timezone": view.timezone,
+        "view": view,
+        "action": f"/card/{token}",
+        "csrf": _csrf(request),
+        "typed": typed or {},
+        "problems": {problem.field: problem.code for problem in problems or []},
+        "notice": notice,
+    }
+    response = templates.TemplateResponse(request, "card.html", context, status_code=status_code)
+    response.headers.update(PRIVATE_HEADERS)
+    return response
+
+
+@router.get("/card/{token}")
+async def card_page(request: Request, services: ServicesDep, token: str, sent: str = "") -> Response:
+    _business_id, _document, view = await run_in_threadpool(_open, services, token)
+    return _page(request, view, token, notice="sent" if sent else None)
+
+
+@router.post("/card/{token}")
+async def post_note(request: Request, services: ServicesDep, token: str) -> Response:
+    business_id, document, view = await run_in_threadpool(_open, services, token)
+    form = await request.form(max_files=0, max_fields=8)
+    typed = {name: str(form.get(name) or "") for name in ("caller_name", "caller_number", "message", "urgent")}
+    expected = request.session.get(_CSRF_SESSION_KEY, "")
+    if not expected or not hmac.compare_digest(str(form.get(CSRF_FIELD) or ""), expected):
+        return _page(request, view, token, status_code=403, typed=typed, notice="expired")
+    note, problems = check_note(typed, document.country)
+    if note is None:
+        return _page(request, view, token, status_code=422, typed=typed, problems=problems)
+    if not view.takes_notes:
+        return _page(request, view, token, status_code=409, typed=typed, notice="no_notes")
+    if not services.card_notes.allow(business_id):
+        return _page(request, view, token, status_code=429, typed=typed, notice="too_many")
+    domain = message_domain(services.settings.public_url)
+    await run_in_threadpool(take_note, services.database, business_id, note, services.clock(), domain)
+    services.jobs_waiting()
+    # After a POST, a GET: reloading the page does not send the note twice.
+    return RedirectResponse(f"/card/{token}?sent=1", status_code=303, headers=PRIVATE_HEADERS)
+
+
+@api_router.get("/{token}", summary="The answering service's card: the instructions in force and today's calls")
+async def card_data(services: ServicesDep, token: str) -> JSONResponse:
+    _business_id, _document, view = await run_in_threadpool(_open, services, token)
+    return JSONResponse(card_json(view), headers=PRIVATE_HEADERS)
+
+
+@api_router.post("/{token}", summary="A call note from the answering service, delivered like a voicemail message")
+async def card_note(request: Request, services: ServicesDep, token: str) -> JSONResponse:
+    business_id, document, view = await run_in_threadpool(_open, services, token)
+    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+        raise HTTPException(415, "send the note as JSON (Content-Type: application/json)")
+    try:
+        body = await request.json()
+    except ValueError:
+        raise HTTPException(400, "the body is not JSON; send {caller_name, caller_number, message, urgent}") from None
+    if not isinstance(body, dict):
+        raise HTTPException(422, "send a JSON object: {caller_name, caller_number, message, urgent}")
+    note, problems = check_note(body, document.country)
+    if note is None:
+        raise HTTPException(422, [problem.message for problem in problems])
+    if not view.takes_notes:
+        raise HTTPException(409, "this business's overflow has no notes: {email: [...]}; ask the business to add it")
+    if not services.card_notes.allow(business_id):
+        raise HTTPException(429, "too many notes from this card; wait a few minutes and send again")
+    domain = message_domain(services.settings.public_url)
+    stored, deliveries = await run_in_threadpool(
+        take_note, services.database, business_id, note, services.clock(), domain
+    )
+    services.jobs_waiting()
+    return JSONResponse(
+        {"note_id": stored.note_id, "urgent": stored.urgent, "deliveries": deliveries},
+        status_code=201,
+        headers=PRIVATE_HEADERS,
+    )
