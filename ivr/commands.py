@@ -195,20 +195,13 @@ def business_answering(database: Database, number: str) -> "StoredBusiness":
 def render_number(settings: Settings, number: str, progress: "Progress") -> "RenderReport":
     """Render every text of the business answering `number` (blocking; shows progress)."""
     from audio.media import MediaStore
-    from audio.tts import SpeechCache, build_engines
-    from ivr.rendering import render_business
+    from audio.tts import SpeechCache
+    from ivr.rendering import render_business, speech_engines
 
     database = Database(settings.database_url)
     try:
         stored = business_answering(database, number)
-        engines = build_engines(
-            settings.tts_engines,
-            timeout_s=settings.tts_timeout_s,
-            proxy_url=settings.tts_proxy_url,
-            retries=settings.tts_retries,
-            retry_base_delay_s=settings.tts_retry_base_delay_s,
-            tls_ca_path=settings.tts_tls_ca_path,
-        )
+        engines = speech_engines(settings)
         return render_business(
             database,
             stored,

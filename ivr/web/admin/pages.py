@@ -2,6 +2,7 @@
 and saving a change through ivr.administration (the document model, the checker, the store)."""
 
 import secrets
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,6 +19,8 @@ from jinja2.runtime import Context
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ivr import administration
+from ivr.document.lint import Finding
+from ivr.document.model import BusinessDocument
 from ivr.errors import ConflictError, DocumentError, GreetlineError
 from ivr.store import businesses, rendered, staff
 from ivr.store.staff import StaffUser
@@ -173,6 +176,18 @@ def recording_names(services: Services, user: StaffUser, language: str) -> dict[
     return {f"{services.settings.public_url}/media/{p.media_id}.wav": text for text, p in found.items()}
 
 
+def _refusal(error: GreetlineError, words: Translations, fields: dict[str, str] | None) -> Problems:
+    """Why a change cannot be made, at the fields it concerns and in the page's language."""
+    if isinstance(error, DocumentError):
+        return placed(words, error.problems, fields)
+    if isinstance(error, ConflictError):  # which other business has a number is not this business's to know
+        unavailable = words.gettext(
+            "A number here is not available to this business; keep the numbers it has, or contact support to add one."
+        )
+        return Problems({"numbers": [unavailable]})
+    return placed(words, [str(error)], fields)
+
+
 def save_parts(
     services: Services,
     user: StaffUser,
@@ -183,16 +198,32 @@ def save_parts(
     """Apply a change; returns the problems to show at their fields (none when saved)."""
     try:
         administration.change_parts(services.database, user.business_id, parts, services.clock(), user.email)
-    except DocumentError as error:
-        return placed(words, error.problems, fields)
-    except ConflictError:  # which other business has a number is not this business's to know
-        unavailable = words.gettext(
-            "A number here is not available to this business; keep the numbers it has, or contact support to add one."
-        )
-        return Problems({"numbers": [unavailable]})
     except GreetlineError as error:
-        return placed(words, [str(error)], fields)
+        return _refusal(error, words, fields)
     return Problems()
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A change shown before it is saved: the document it would make and what the checker says about it."""
+
+    document: BusinessDocument
+    findings: list[Finding]
+
+
+def draft_parts(
+    services: Services,
+    user: StaffUser,
+    parts: dict[str, Any],
+    words: Translations,
+    fields: dict[str, str] | None = None,
+) -> tuple[Problems, Draft | None]:
+    """What `save_parts` would do, without saving: the problems at their fields, or the draft to preview."""
+    try:
+        document, findings = administration.draft_parts(services.database, user.business_id, parts, services.clock())
+    except GreetlineError as error:
+        return _refusal(error, words, fields), None
+    return Problems(), Draft(document, findings)
 
 
 def install_error_pages(app: FastAPI) -> None:

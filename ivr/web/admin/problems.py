@@ -169,9 +169,13 @@ def field_of(problem: str) -> tuple[str, str]:
 
 
 def placed(words: Translations, problems: list[str], fields: dict[str, str] | None = None) -> Problems:
-    """The model's problems at the page's fields; `fields` renames a document key to the form field showing it."""
+    """The model's problems at the page's fields; `fields` renames a document key, or a place inside one
+    ("closed.voicemail"), to the form field showing it: the longest that starts the problem's place wins."""
     found = Problems()
+    by_length = sorted(fields or {}, key=len, reverse=True)
     for problem in problems:
         where, message = field_of(problem)
-        found.add((fields or {}).get(where, where), reworded(words, message))
+        place = problem.partition(": ")[0]
+        named = next((key for key in by_length if place == key or place.startswith((key + ".", key + "["))), None)
+        found.add((fields or {})[named] if named else where, reworded(words, message))
     return found

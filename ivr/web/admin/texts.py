@@ -1,7 +1,8 @@
 """/admin/texts: everything a caller hears besides the welcome (which has its own page with recordings): the
 information message (on or off), the menu (up to four options, each with where it goes and the emergency
-mark), and the message and destination outside opening hours and on public holidays. The page shows the
-checker's advice and what a caller hears at the moments staff plan for."""
+mark), the message and destination outside opening hours, and the holiday message. The page shows the
+checker's advice and what a caller hears at the moments staff plan for; each form can show both for its change
+before it is saved ("Preview"). A saved text is rendered as speech at once, so it can be played on the page."""
 
 from typing import Annotated, Any
 
@@ -12,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from ivr import administration
+from ivr.document.load import document_data
 from ivr.document.model import MAX_MENU_OPTIONS
 from ivr.errors import DocumentError, InputError
 from ivr.info_messages import ready_made
@@ -20,9 +22,11 @@ from ivr.store.staff import StaffUser
 from ivr.web.admin import week
 from ivr.web.admin.forms import route_fields, route_part
 from ivr.web.admin.pages import (
+    Draft,
     UserDep,
     check_csrf,
     common,
+    draft_parts,
     language,
     page,
     recording_names,
@@ -31,8 +35,19 @@ from ivr.web.admin.pages import (
 )
 from ivr.web.admin.problems import Problems, reworded
 from ivr.web.services import Services, ServicesDep
+from prompts import prompt_book
 
 router = APIRouter(prefix="/texts", include_in_schema=False)
+
+# The value of the button that shows a change without saving it (the other button saves).
+PREVIEW = "preview"
+# Where the closed form shows a problem: at the destination's fields, the holiday message, or the message.
+CLOSED_FIELDS = {
+    "closed": "closed",
+    "closed.dial": "closed_route",
+    "closed.voicemail": "closed_route",
+    "closed.holiday": "holiday",
+}
 
 
 def _form_values(document: dict[str, Any]) -> dict[str, Any]:
@@ -54,6 +69,7 @@ def _form_values(document: dict[str, Any]) -> dict[str, Any]:
         "info_on": bool(info.get("text")),
         "info_text": info.get("text", ""),
         "closed_text": (closed.get("greeting") or {}).get("text", ""),
+        "holiday_text": (closed.get("holiday") or {}).get("text", ""),
         **{f"closed_{name}": value for name, value in route_fields(closed).items()},
         "options": options,
     }
@@ -69,13 +85,18 @@ def template_names(words_: Translations) -> list[tuple[str, str]]:
     ]
 
 
-def _spoken(services: Services, user: UserDep, document: dict[str, Any], text: str | None) -> str | None:
-    """The rendered speech of a text, if there is one (its id names /media/ID.wav and /media/ID.mp3)."""
-    if not text:
-        return None
+def _spoken(services: Services, user: StaffUser, document: dict[str, Any]) -> dict[str, str]:
+    """The business's rendered speech by the text it speaks (its id names /media/ID.wav and /media/ID.mp3)."""
     with services.database.reading() as connection:
         found = rendered.rendered_for(connection, user.business_id, document.get("language", "nl"))
-    return found[text].media_id if text in found else None
+    return {text: prompt.media_id for text, prompt in found.items()}
+
+
+def _render(services: Services, user: StaffUser) -> None:
+    """Speak the business's texts now, so the page can play them; until then callers hear Twilio's <Say>."""
+    from ivr.commands import render_number
+
+    render_number(services.settings, common(services, user)["document"]["numbers"][0], lambda *_: None)
 
 
 def _page(
@@ -85,15 +106,22 @@ def _page(
     problems: Problems | None = None,
     typed: dict[str, Any] | None = None,
     notice: str | None = None,
+    draft: Draft | None = None,
 ) -> Response:
+    """`draft`: a change not saved yet; the advice and the week are then about it."""
     shared = common(services, user)
     document = shared["document"]
     lang = language(request, document)
     words_ = words(request, document)
-    try:
-        _, findings = administration.checked(document)
-    except DocumentError:
-        findings = []
+    if draft is not None:
+        findings = draft.findings
+    else:
+        try:
+            _, findings = administration.checked(document)
+        except DocumentError:
+            findings = []
+    heard = document_data(draft.document) if draft is not None else document
+    recordings = recording_names(services, user, document.get("language", "nl"))
     return page(
         request,
         "texts.html",
@@ -104,13 +132,38 @@ def _page(
         form={**_form_values(document), **(typed or {})},
         advice=[reworded(words_, finding.message) for finding in findings],
         templates=template_names(words_),
-        info_media=_spoken(services, user, document, (document.get("info") or {}).get("text")),
+        spoken=_spoken(services, user, document),
+        default_holiday=prompt_book(document.get("language", "nl")).text("holiday", business=document["business"]),
         moments=week.moments(
-            services, document, recording_names(services, user, document.get("language", "nl")), words_, lang
+            services, heard, recordings, words_, lang, {user.business_id: draft.document} if draft else None
         ),
+        draft=draft is not None,
         problems=problems or Problems(),
         notice=notice,
     )
+
+
+def _save_or_preview(
+    request: Request,
+    services: Services,
+    user: StaffUser,
+    intent: str,
+    parts: dict[str, Any],
+    typed: dict[str, Any],
+    fields: dict[str, str] | None = None,
+) -> Response:
+    """Save the change (then speak its texts), or show what callers would hear with it and the checker's advice."""
+    words_ = words(request)
+    if intent == PREVIEW:
+        problems, draft = draft_parts(services, user, parts, words_, fields)
+        if draft is None:
+            return _page(request, services, user, problems, typed)
+        preview = words_.gettext("Not saved yet: this is what callers would hear. Save to make it so.")
+        return _page(request, services, user, typed=typed, notice=preview, draft=draft)
+    problems = save_parts(services, user, parts, words_, fields)
+    if not problems:
+        _render(services, user)
+    return _saved(request, services, user, problems, typed)
 
 
 def _saved(request: Request, services: Services, user: UserDep, problems: Problems, typed: dict[str, Any]) -> Response:
@@ -132,6 +185,7 @@ def save_info(
     csrf: Annotated[str, Form()],
     info_text: Annotated[str, Form()] = "",
     info_on: Annotated[str, Form()] = "",
+    intent: Annotated[str, Form()] = "",
 ) -> Response:
     check_csrf(request, csrf)
     words_ = words(request)
@@ -139,13 +193,7 @@ def save_info(
     if info_on == "on" and not info_text.strip():
         return _saved(request, services, user, Problems({"info": [words_.gettext("This must not be empty.")]}), typed)
     part = {"info": {"text": info_text.strip()} if info_on == "on" else None}
-    problems = save_parts(services, user, part, words_)
-    if not problems and info_on == "on":
-        from ivr.commands import render_number
-
-        # Spoken now, so the page can play it and offer it as MP3; until then callers hear Twilio's <Say>.
-        render_number(services.settings, common(services, user)["document"]["numbers"][0], lambda *_: None)
-    return _saved(request, services, user, problems, typed)
+    return _save_or_preview(request, services, user, intent, part, typed)
 
 
 @router.post("/info/template")
@@ -188,21 +236,26 @@ def save_closed(
     closed_kind: Annotated[str, Form()] = "none",
     closed_dial: Annotated[str, Form()] = "",
     closed_email: Annotated[str, Form()] = "",
+    closed_sms: Annotated[str, Form()] = "",
+    holiday_text: Annotated[str, Form()] = "",
+    intent: Annotated[str, Form()] = "",
 ) -> Response:
+    """The message outside opening hours, where those calls go, and the message on a closing public holiday."""
     check_csrf(request, csrf)
     document = common(services, user)["document"]
     words_ = words(request, document)
     typed = {"closed_text": closed_text, "closed_kind": closed_kind, "closed_dial": closed_dial}
-    typed["closed_email"] = closed_email
-    destination = route_part(closed_kind, closed_dial, closed_email, document.get("country", "NL"))
+    typed |= {"closed_email": closed_email, "closed_sms": closed_sms, "holiday_text": holiday_text}
+    destination = route_part(closed_kind, closed_dial, closed_email, document.get("country", "NL"), closed_sms)
     if closed_kind != "none" and not destination:
         missing = words_.gettext("Say where calls go: a number or a voicemail box.")
         return _saved(request, services, user, Problems({"closed_route": [missing]}), typed)
     closed: dict[str, Any] = {**destination}
     if closed_text.strip():
         closed["greeting"] = {"text": closed_text.strip()}
-    problems = save_parts(services, user, {"closed": closed or None}, words_, {"closed": "closed"})
-    return _saved(request, services, user, problems, typed)
+    if holiday_text.strip():
+        closed["holiday"] = {"text": holiday_text.strip()}
+    return _save_or_preview(request, services, user, intent, {"closed": closed or None}, typed, CLOSED_FIELDS)
 
 
 @router.post("/menu")
@@ -220,7 +273,7 @@ def _save_menu(request: Request, services: Services, user: StaffUser, form: Form
     typed_options, menu = [], []
     problems = Problems()
     for index in range(MAX_MENU_OPTIONS):
-        row = {name: str(form.get(f"{name}_{index}", "")) for name in ("key", "prompt", "kind", "dial", "email")}
+        row = {name: str(form.get(f"{name}_{index}", "")) for name in ("key", "prompt", "kind", "dial", "email", "sms")}
         emergency = form.get(f"emergency_{index}") == "on"
         typed_options.append(
             {
@@ -230,11 +283,12 @@ def _save_menu(request: Request, services: Services, user: StaffUser, form: Form
                 "route_kind": row["kind"] or "none",
                 "route_dial": row["dial"],
                 "route_email": row["email"],
+                "route_sms": row["sms"],
             }
         )
         if not row["prompt"].strip():
             continue
-        destination = route_part(row["kind"], row["dial"], row["email"], document.get("country", "NL"))
+        destination = route_part(row["kind"], row["dial"], row["email"], document.get("country", "NL"), row["sms"])
         if not destination:
             problems.add(f"menu_{index}", words_.gettext("Say where calls go: a number or a voicemail box."))
         option = {"key": row["key"].strip(), "prompt": row["prompt"].strip(), **destination}
@@ -244,5 +298,5 @@ def _save_menu(request: Request, services: Services, user: StaffUser, form: Form
     typed = {"options": typed_options}
     if problems:
         return _saved(request, services, user, problems, typed)
-    fields = {"menu": "menu"}
-    return _saved(request, services, user, save_parts(services, user, {"menu": menu}, words_, fields), typed)
+    intent = str(form.get("intent", ""))
+    return _save_or_preview(request, services, user, intent, {"menu": menu}, typed, {"menu": "menu"})
