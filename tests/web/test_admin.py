@@ -226,7 +226,7 @@ def test_greetings_are_uploaded_chosen_and_deleted_and_a_refused_file_changes_no
     refused = admin.post(
         "/admin/greetings/upload", data={"csrf": token}, files={"recording": ("kapot.mp3", b"not audio at all")}
     )
-    assert refused.status_code == 422 and "kon niet telefoonklaar worden gemaakt" in refused.text
+    assert refused.status_code == 422 and "Dit is geen geluidsbestand" in refused.text
     assert stored_document(settings) == before
     (second_id,) = [int(x) for x in re.findall(r'action="/admin/greetings/(\d+)/delete"', refused.text)]
     assert admin.post(f"/admin/greetings/{second_id}/delete", data={"csrf": token}).status_code == 303

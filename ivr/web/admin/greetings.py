@@ -18,6 +18,7 @@ from ivr.errors import BusyError, NotFoundError
 from ivr.store import library, rendered
 from ivr.store.staff import StaffUser
 from ivr.uploads import MAX_UPLOAD_BYTES, store_recording
+from ivr.web.admin import audio_words
 from ivr.web.admin.pages import UserDep, check_csrf, common, document_of, page, save_parts, words
 from ivr.web.admin.problems import Problems, reworded
 from ivr.web.admin.waveform import picture
@@ -84,11 +85,13 @@ def _page(request: Request, services: Services, user: StaffUser, status_code: in
 def _notes(words_: Translations, notes: list[str]) -> list[str]:
     """Advice from the audio and speech steps (English, for the CLI) in the page's language."""
     general = words_.gettext("Listen to it once: it may be too long, too quiet or not yet spoken by a computer voice.")
-    return list(
-        dict.fromkeys(
-            general if again == reworded(words_, "") else again for again in (reworded(words_, note) for note in notes)
-        )
-    )
+    unknown = reworded(words_, "")
+
+    def said(note: str) -> str:
+        found = audio_words.warning(words_, note) or reworded(words_, note)
+        return general if found == unknown else found
+
+    return list(dict.fromkeys(said(note) for note in notes))
 
 
 @router.get("")
@@ -110,11 +113,8 @@ def upload_greeting(
     data = recording.file.read(MAX_UPLOAD_BYTES + 1)  # one byte more tells an oversized file from a full one
     try:
         media_id, report = store_recording(data, MediaStore(services.settings.media_dir), "welcome")
-    except AudioError:
-        refused = words(request).gettext(
-            "This file could not be made telephone-ready: use a recording of speech under two minutes "
-            "(WAV, MP3, M4A, OGG, FLAC or WebM)."
-        )
+    except AudioError as error:
+        refused = audio_words.refusal(words(request), str(error))  # the reason, in the page's language
         return _page(request, services, user, 422, problems=Problems({"recording": [refused]}))
     except BusyError as error:
         busy_text = words(request).gettext(

@@ -152,12 +152,18 @@ _TABLE: list[tuple[str, Reword]] = [
 _COMPILED = [(re.compile(pattern), reword) for pattern, reword in _TABLE]
 
 
-def reworded(words: Translations, message: str) -> str:
-    for pattern, reword in _COMPILED:
+def first_rewording(table: list[tuple[re.Pattern[str], Reword]], words: Translations, message: str) -> str | None:
+    """The words of the first pattern in `table` that the message matches, or None."""
+    for pattern, reword in table:
         match = pattern.search(message)
         if match:
             return reword(words, match)
-    return words.gettext("This value cannot be saved as it is; check it and try again.")
+    return None
+
+
+def reworded(words: Translations, message: str) -> str:
+    found = first_rewording(_COMPILED, words, message)
+    return found or words.gettext("This value cannot be saved as it is; check it and try again.")
 
 
 def field_of(problem: str) -> tuple[str, str]:
