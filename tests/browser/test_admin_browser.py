@@ -4,6 +4,7 @@ import os
 import re
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -37,6 +38,17 @@ if not shutil.which(CHROMIUM) and not os.environ.get("CI"):
     pytest.skip(f"{CHROMIUM} is not installed; `make test` installs it", allow_module_level=True)
 
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+
+
+@contextmanager
+def phone_browser(base_url: str) -> Iterator[Page]:
+    """A page in Debian's chromium the size of a phone screen, not logged in."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser.new_page(viewport={"width": 390, "height": 844}, base_url=base_url)
+        finally:
+            browser.close()
 
 
 @pytest.fixture

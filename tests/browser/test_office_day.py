@@ -9,20 +9,18 @@ version. Screenshots of each step are kept in artifacts/.
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from ivr.settings import Settings
-from tests.browser.test_admin_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
-from tests.fakes.smtp import MailServer
-from tests.fakes.twilio_api import FakeTwilio
+from tests.browser.test_admin_browser import ARTIFACTS, phone_browser
+from tests.browser.test_inbox_browser import inbox
 from tests.messages.documents import call_sid, recording_sid
-from tests.web.inbox_setup import OTHER_EMAIL, PASSWORD, Inbox, inbox_server
+from tests.web.inbox_setup import OTHER_EMAIL, PASSWORD, Inbox
 
 pytest_plugins = ["tests.fakes.twilio_api", "tests.fakes.smtp"]
+__all__ = ["inbox"]  # the fixture, used by name
 
-from playwright.sync_api import Locator, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Locator, Page, expect  # noqa: E402
 
 DE_LINDE = "+31501234567"
 DAY_S = 24 * 3600
@@ -36,21 +34,9 @@ NOTICE_START = "Heeft u koorts of hoest u?"
 
 
 @pytest.fixture
-def inbox(
-    settings: Settings, demo_text: str, mail_server: MailServer, twilio_api: FakeTwilio, tmp_path: Path
-) -> Iterator[Inbox]:
-    with inbox_server(settings, demo_text, mail_server, twilio_api, tmp_path) as served:
-        served.clock.advance(DAY_S)  # the configuration is Tuesday's; the manager's day is Wednesday
-        yield served
-
-
-@pytest.fixture
 def page(inbox: Inbox) -> Iterator[Page]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 390, "height": 844}, base_url=inbox.url)  # a phone screen
+    with phone_browser(inbox.url) as page:
         yield page
-        browser.close()
 
 
 def leave_message_outside_hours(inbox: Inbox, caller: str) -> str:
@@ -89,6 +75,7 @@ def shot(page: Page, name: str) -> None:
 
 
 def test_an_office_managers_day(inbox: Inbox, page: Page) -> None:
+    inbox.clock.advance(DAY_S)  # the configuration is Tuesday's; the manager's day is Wednesday
     page.on("dialog", lambda dialog: dialog.accept())  # "Terugzetten naar deze versie?": yes
 
     # Morning: log in.
