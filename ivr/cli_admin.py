@@ -164,21 +164,19 @@ def _templates_show(args: argparse.Namespace) -> int:
         text, findings = ready_made(stored.document, args.name, datetime.now(UTC).date())
         lines = [text, *(f"  {finding}" for finding in findings)]
         if args.mp3 is not None:
-            lines.append(f"spoken: {_spoken_to(args.mp3, text, stored.document.get('language', 'nl'))}")
+            lines.append(f"spoken: {_spoken_to(args.mp3, stored.document, args.name)}")
         return "\n".join(lines)
 
     return _for_business(args, showing)
 
 
-def _spoken_to(path: Path, text: str, language: str) -> Path:
-    """The text as speech, written to `path` as MP3 (to hear first, or to play on a practice's own phone system)."""
-    from audio.media import MediaStore
-    from ivr.rendering import speak_text
+def _spoken_to(path: Path, document: dict[str, Any], name: str) -> Path:
+    """The message as speech, written to `path` as MP3 (to hear first, or to play on a practice's own phone system)."""
+    from ivr.rendering import spoken_ready_made
 
-    settings = Settings()
-    media_id = speak_text(settings, text, language)
+    spoken = spoken_ready_made(Settings(), document, name, datetime.now(UTC).date())
     try:
-        path.write_bytes(MediaStore(settings.media_dir).preview_path(media_id).read_bytes())
+        path.write_bytes(spoken.read_bytes())
     except OSError as error:
         raise InputError(f"cannot write {path}: {error.strerror}; give a file in a folder you can write to") from None
     return path

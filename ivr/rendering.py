@@ -5,8 +5,9 @@ Blocking work (speech engines, ffmpeg): run it from the CLI, a background job or
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import TYPE_CHECKING
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from audio.errors import AudioError
 from audio.media import MediaStore
@@ -104,3 +105,13 @@ def speak_text(settings: "Settings", text: str, language: str, kind: Kind = "inf
     ready-made message heard or downloaded before a business uses it. AudioError when no engine can speak it."""
     speech = synthesize_with_fallback(text, language, speech_engines(settings), SpeechCache(settings.speech_cache_dir))
     return MediaStore(settings.media_dir).save(normalize_greeting(speech.audio, kind=kind))
+
+
+def spoken_ready_made(settings: "Settings", document: dict[str, Any], name: str, today: date) -> Path:
+    """A ready-made message filled for this business and spoken: its MP3, for the CLI, the API and the admin page.
+    InputError names what the business lacks for it; AudioError when no engine can speak it."""
+    from ivr.info_messages import ready_made
+
+    text, _findings = ready_made(document, name, today)
+    media_id = speak_text(settings, text, document.get("language", "nl"))
+    return MediaStore(settings.media_dir).preview_path(media_id)

@@ -6,6 +6,7 @@ import re
 import httpx
 
 from ivr.settings import Settings
+from tests.audio.signals import decoded, probe
 from tests.web.test_admin import admin, log_in, stored_document
 
 __all__ = ["admin"]  # the fixture, used by name
@@ -129,3 +130,15 @@ def test_the_e_mails_after_calls_are_set_refused_at_the_field_and_switched_off(
     off = admin.post("/admin/settings/after-calls", data={"summary_at": "17:30", "csrf": token})
     assert off.status_code == 200
     assert "missed_calls" not in stored_document(settings) and "daily_summary" not in stored_document(settings)
+
+
+def test_a_ready_made_message_is_heard_before_it_is_used(admin: httpx.Client, settings: Settings) -> None:
+    token = log_in(admin)
+    filled = admin.post("/admin/texts/info/template", data={"template": "outbreak", "csrf": token})
+    found = re.search(r'id="template-spoken"><audio controls preload="none" src="([^"]+)"', filled.text)
+    assert found is not None and found.group(1) == "/admin/texts/templates/outbreak.mp3"
+    spoken = admin.get(found.group(1))
+    assert spoken.status_code == 200 and spoken.headers["content-type"] == "audio/mpeg"
+    assert probe(spoken.content).codec == "mp3" and len(decoded(spoken.content)) / 8000 > 5  # seconds
+    assert admin.get("/admin/texts/templates/nonsense.mp3").status_code == 404
+    assert stored_document(settings)["info"]["text"] == "Wij zijn op werkdagen bereikbaar van acht tot vijf."

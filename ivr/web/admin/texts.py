@@ -7,11 +7,12 @@ before it is saved ("Preview"). A saved text is rendered as speech at once, so i
 from typing import Annotated, Any
 
 from babel.support import Translations
-from fastapi import APIRouter, Form, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import FileResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
+from audio.errors import AudioError
 from ivr import administration
 from ivr.document.load import document_data
 from ivr.document.model import MAX_MENU_OPTIONS
@@ -216,7 +217,8 @@ def use_template(
             "through to, or an overflow number."
         )
         return _page(request, services, user, Problems({"template": [lacking]}), {"template": template})
-    typed = {"info_text": text, "info_on": True, "template": template}
+    # `spoken_template`: one that could be filled, so the page offers to hear it before it is used.
+    typed = {"info_text": text, "info_on": True, "template": template, "spoken_template": template}
     return _page(
         request,
         services,
@@ -224,6 +226,20 @@ def use_template(
         typed=typed,
         notice=words_.gettext("Read the message, change it if needed, and save it."),
     )
+
+
+@router.get("/templates/{name}.mp3")
+def spoken_template(request: Request, services: ServicesDep, user: UserDep, name: str) -> Response:
+    """A ready-made message filled for this business and spoken, to hear before using it (or to download for a
+    practice's own phone system)."""
+    from ivr.rendering import spoken_ready_made  # speech and ffmpeg: loaded when first asked for, not at start
+
+    document = common(services, user)["document"]
+    try:
+        path = spoken_ready_made(services.settings, document, name, services.clock().date())
+    except (InputError, AudioError):
+        raise HTTPException(404) from None  # the page offers only templates it can fill; the error page says so
+    return FileResponse(path, media_type="audio/mpeg", filename=f"{name}.mp3")
 
 
 @router.post("/closed")

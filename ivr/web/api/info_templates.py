@@ -1,7 +1,6 @@
 """/api/v1 ready-made information messages: the library, and a template filled for a business, as text and as
 speech (MP3, to hear it first or to play it on a practice's own phone system)."""
 
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, HTTPException
@@ -9,7 +8,6 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
 from audio.errors import AudioError
-from audio.media import MediaStore
 from ivr.errors import InputError
 from ivr.info_messages import ready_made
 from ivr.web.api.auth import BusinessId, CallerDep, owned_document
@@ -49,15 +47,15 @@ def _filled(services: ServicesDep, document: dict[str, Any], name: str) -> tuple
     responses={200: {"content": {"audio/mpeg": {}}}},
 )
 def spoken_template(business_id: BusinessId, name: str, services: ServicesDep, caller: CallerDep) -> FileResponse:
-    from ivr.rendering import speak_text  # speech and ffmpeg: loaded when first asked for, not at start
+    from ivr.rendering import spoken_ready_made  # speech and ffmpeg: loaded when first asked for, not at start
 
     document = owned_document(services, caller, business_id)
-    text, _findings = _filled(services, document, name)
     try:
-        media_id = speak_text(services.settings, text, document.get("language", "nl"))
+        path = spoken_ready_made(services.settings, document, name, services.clock().date())
+    except InputError as error:
+        raise HTTPException(422, str(error)) from None
     except AudioError as error:
         raise HTTPException(503, f"the message could not be spoken: {error}; try again later") from None
-    path: Path = MediaStore(services.settings.media_dir).preview_path(media_id)
     return FileResponse(path, media_type="audio/mpeg", filename=f"{name}.mp3")
 
 
