@@ -50,7 +50,9 @@ def test_opening_hours_and_a_period_are_previewed_without_being_stored(admin: ht
     previewed = admin.post("/admin/settings/periods", data=period)
     assert previewed.status_code == 200 and "Wij verhuizen." in week_of(previewed.text)["In de volgende periode"]
     assert stored_document(settings) == before
-    assert admin.post("/admin/settings/periods", data={**period, "intent": "save"}).status_code == 200
+    added = admin.post("/admin/settings/periods", data={**period, "intent": "save"})
+    assert added.status_code == 200
+    assert re.search(r'id="period-1-spoken"><audio controls preload="none" src="/media/[0-9a-f]+\.mp3"', added.text)
     assert stored_document(settings)["periods"][-1]["voicemail"] == {
         "email": ["praktijk@example.nl"],
         "sms": ["+31612345678"],
@@ -90,7 +92,11 @@ def test_voicemail_boxes_text_a_mobile_from_the_menu_and_the_overflow(admin: htt
     menu = stored_document(settings)["menu"]
     form = {"csrf": token, "key_0": "3", "prompt_0": "Voor uitslagen, toets 3.", "kind_0": "voicemail"}
     form |= {"email_0": "uitslagen@example.nl", "sms_0": "06 8765 4321"}
-    assert admin.post("/admin/texts/menu", data=form).status_code == 200
+    saved_menu = admin.post("/admin/texts/menu", data=form)
+    assert saved_menu.status_code == 200
+    assert re.search(
+        r'id="prompt-0-spoken"><audio controls preload="none" src="/media/[0-9a-f]+\.mp3"', saved_menu.text
+    )
     assert stored_document(settings)["menu"] == [
         {
             "key": "3",

@@ -188,6 +188,20 @@ def _refusal(error: GreetlineError, words: Translations, fields: dict[str, str] 
     return placed(words, [str(error)], fields)
 
 
+def spoken_media(services: Services, user: StaffUser, document: dict[str, Any]) -> dict[str, str]:
+    """The business's rendered speech by the text it speaks (its id names /media/ID.wav and /media/ID.mp3)."""
+    with services.database.reading() as connection:
+        found = rendered.rendered_for(connection, user.business_id, document.get("language", "nl"))
+    return {text: prompt.media_id for text, prompt in found.items()}
+
+
+def speak_texts(services: Services, user: StaffUser) -> None:
+    """Speak the business's texts now, so the page can play them; until then callers hear Twilio's <Say>."""
+    from ivr.commands import render_number
+
+    render_number(services.settings, document_of(services, user)["numbers"][0], lambda *_: None)
+
+
 def save_parts(
     services: Services,
     user: StaffUser,

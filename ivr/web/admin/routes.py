@@ -294,6 +294,7 @@ def _settings_page(
         ring_text=ring_text,
         ring_warnings=ring_warnings,
         forward_codes=_forward_words(words, document),
+        spoken=pages.spoken_media(services, user, document),
         form={**_form_values(document, lang), **(typed or {})},
         hours_example=f"{wording.days_for_form('mon-fri', lang)} 08:00-12:00, 13:00-17:00",
         problems=problems or Problems(),
@@ -494,6 +495,8 @@ def add_period(
         else:
             parts = {"periods": [*current, new]}
             problems, draft = _save_or_draft(services, user, intent, parts, words, {"periods": "period"})
+            if not problems and draft is None:
+                pages.speak_texts(services, user)  # the period's greeting, to hear in the list
             return _after_save(request, services, user, problems, typed, draft)
     return _after_save(request, services, user, problems, typed)
 

@@ -18,7 +18,6 @@ from ivr.document.load import document_data
 from ivr.document.model import MAX_MENU_OPTIONS
 from ivr.errors import DocumentError, InputError
 from ivr.info_messages import ready_made
-from ivr.store import rendered
 from ivr.store.staff import StaffUser
 from ivr.web.admin import week
 from ivr.web.admin.forms import route_fields, route_part
@@ -32,6 +31,8 @@ from ivr.web.admin.pages import (
     page,
     recording_names,
     save_parts,
+    speak_texts,
+    spoken_media,
     words,
 )
 from ivr.web.admin.problems import Problems, reworded
@@ -86,20 +87,6 @@ def template_names(words_: Translations) -> list[tuple[str, str]]:
     ]
 
 
-def _spoken(services: Services, user: StaffUser, document: dict[str, Any]) -> dict[str, str]:
-    """The business's rendered speech by the text it speaks (its id names /media/ID.wav and /media/ID.mp3)."""
-    with services.database.reading() as connection:
-        found = rendered.rendered_for(connection, user.business_id, document.get("language", "nl"))
-    return {text: prompt.media_id for text, prompt in found.items()}
-
-
-def _render(services: Services, user: StaffUser) -> None:
-    """Speak the business's texts now, so the page can play them; until then callers hear Twilio's <Say>."""
-    from ivr.commands import render_number
-
-    render_number(services.settings, common(services, user)["document"]["numbers"][0], lambda *_: None)
-
-
 def _page(
     request: Request,
     services: Services,
@@ -133,7 +120,7 @@ def _page(
         form={**_form_values(document), **(typed or {})},
         advice=[reworded(words_, finding.message) for finding in findings],
         templates=template_names(words_),
-        spoken=_spoken(services, user, document),
+        spoken=spoken_media(services, user, document),
         default_holiday=prompt_book(document.get("language", "nl")).text("holiday", business=document["business"]),
         moments=week.moments(
             services, heard, recordings, words_, lang, {user.business_id: draft.document} if draft else None
@@ -163,7 +150,7 @@ def _save_or_preview(
         return _page(request, services, user, typed=typed, notice=preview, draft=draft)
     problems = save_parts(services, user, parts, words_, fields)
     if not problems:
-        _render(services, user)
+        speak_texts(services, user)
     return _saved(request, services, user, problems, typed)
 
 
