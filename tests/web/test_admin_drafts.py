@@ -111,6 +111,12 @@ def test_voicemail_boxes_text_a_mobile_from_the_menu_and_the_overflow(admin: htt
     assert stored_document(settings)["overflow"] == {
         "voicemail": {"email": ["praktijk@example.nl"], "sms": ["+31612345678"]}
     }
+    other_phone = {**phones, "operators": "050 765 4321", "intent": "preview", "csrf": token}
+    previewed = admin.post("/admin/settings/phones", data=other_phone)
+    assert previewed.status_code == 200 and "Nog niet opgeslagen" in previewed.text
+    assert "050 765 4321" in week_of(previewed.text)["Nu"]  # the phone that would ring, not yet saved
+    assert stored_document(settings)["operators"] == ["+31501234567"]
+    assert stored_document(settings)["overflow"]["voicemail"]["sms"] == ["+31612345678"]
     cleared = admin.post("/admin/settings/phones", data={**phones, "overflow_sms": "", "csrf": token})
     assert cleared.status_code == 200
     assert stored_document(settings)["overflow"] == {"voicemail": {"email": ["praktijk@example.nl"]}}

@@ -382,6 +382,7 @@ def save_phones(
     overflow_dial: Annotated[str, Form()] = "",
     overflow_email: Annotated[str, Form()] = "",
     overflow_sms: Annotated[str, Form()] = "",
+    intent: Annotated[str, Form()] = "",
 ) -> Response:
     pages.check_csrf(request, csrf)
     document = pages.document_of(services, user)
@@ -412,7 +413,8 @@ def save_phones(
                 country,
             ),
         }
-        problems = pages.save_parts(services, user, parts, words)
+        problems, draft = _save_or_draft(services, user, intent, parts, words)
+        return _after_save(request, services, user, problems, typed, draft)
     return _after_save(request, services, user, problems, typed)
 
 
