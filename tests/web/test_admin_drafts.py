@@ -154,3 +154,25 @@ def test_a_ready_made_message_is_heard_before_it_is_used(admin: httpx.Client, se
     assert probe(spoken.content).codec == "mp3" and len(decoded(spoken.content)) / 8000 > 5  # seconds
     assert admin.get("/admin/texts/templates/nonsense.mp3").status_code == 404
     assert stored_document(settings)["info"]["text"] == "Wij zijn op werkdagen bereikbaar van acht tot vijf."
+
+
+def test_a_typed_welcome_is_heard_with_the_checkers_advice_before_it_is_saved(
+    admin: httpx.Client, settings: Settings
+) -> None:
+    token = log_in(admin)
+    before = stored_document(settings)
+    text = "Goedemorgen, u spreekt met Huisartsenpraktijk De Linde. Kijk ook op onze website."
+    welcome = {"text": text, "intent": "preview", "csrf": token}
+    page = admin.post("/admin/greetings/text", data=welcome)
+    assert page.status_code == 200 and "Nog niet opgeslagen" in page.text
+    assert text in week_of(page.text)["Nu"]
+    assert "Stuur bellers niet naar een website of e-mailadres." in page.text.split('id="advice"')[1]
+    assert f">{text}</textarea>" in page.text and stored_document(settings) == before
+    unnamed = admin.post("/admin/greetings/text", data={**welcome, "text": "Goedemorgen, u spreekt met de praktijk."})
+    assert unnamed.status_code == 422 and 'id="week"' not in unnamed.text  # an error is refused, even in a preview
+    error = re.search(r'<p id="greeting-error" class="field-error">([^<]*)</p>', unnamed.text)
+    assert error is not None and "moet de naam van de praktijk of zaak noemen" in error.group(1)
+    assert ">Goedemorgen, u spreekt met de praktijk.</textarea>" in unnamed.text
+    refused = admin.post("/admin/greetings/text", data={**welcome, "text": "x" * 1001, "intent": "save"})
+    assert refused.status_code == 422 and 'id="greeting-error"' in refused.text  # was a server error
+    assert "x" * 1001 + "</textarea>" in refused.text and stored_document(settings) == before

@@ -19,7 +19,19 @@ from ivr.store import library, rendered
 from ivr.store.staff import StaffUser
 from ivr.uploads import MAX_UPLOAD_BYTES, store_recording
 from ivr.web.admin import audio_words
-from ivr.web.admin.pages import UserDep, check_csrf, common, document_of, page, save_parts, words
+from ivr.web.admin.pages import (
+    PREVIEW,
+    UserDep,
+    check_csrf,
+    common,
+    document_of,
+    draft_parts,
+    language,
+    page,
+    save_parts,
+    week_view,
+    words,
+)
 from ivr.web.admin.problems import Problems, reworded
 from ivr.web.admin.waveform import picture
 from ivr.web.bodies import uploaded_file
@@ -77,8 +89,8 @@ def _page(request: Request, services: Services, user: StaffUser, status_code: in
         **shared,
         page_title=words_.gettext("Greetings"),
         recordings_list=items,
-        greeting_text=(document.get("greeting") or {}).get("text", ""),
-        **extra,
+        # What was typed, when given (a refused or previewed welcome), else the stored one.
+        **{"greeting_text": (document.get("greeting") or {}).get("text", ""), **extra},
     )
 
 
@@ -144,12 +156,28 @@ def upload_greeting(
 
 @router.post("/text")
 def text_greeting(
-    request: Request, services: ServicesDep, user: UserDep, text: Annotated[str, Form()], csrf: Annotated[str, Form()]
+    request: Request,
+    services: ServicesDep,
+    user: UserDep,
+    text: Annotated[str, Form()],
+    csrf: Annotated[str, Form()],
+    intent: Annotated[str, Form()] = "",
 ) -> Response:
+    """Save a typed welcome (spoken at once), or first show what callers would hear with it ("preview")."""
     from ivr.commands import render_number
 
     check_csrf(request, csrf)
-    problems = save_parts(services, user, {"greeting": {"text": text.strip()}}, words(request))
+    part = {"greeting": {"text": text.strip()}}
+    if intent == PREVIEW:
+        problems, draft = draft_parts(services, user, part, words(request))
+        if draft is not None:
+            words_ = words(request)
+            document = document_of(services, user)
+            shown = week_view(services, user, document, words_, language(request, document), draft)
+            notice = words_.gettext("Not saved yet: this is what callers would hear. Save to make it so.")
+            return _page(request, services, user, greeting_text=text, notice=notice, **shown)
+        return _page(request, services, user, 422, problems=problems, greeting_text=text)
+    problems = save_parts(services, user, part, words(request))
     if problems:
         return _page(request, services, user, 422, problems=problems, greeting_text=text)
     document = document_of(services, user)

@@ -20,13 +20,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ivr import administration
 from ivr.document.lint import Finding
+from ivr.document.load import document_data
 from ivr.document.model import BusinessDocument
 from ivr.errors import ConflictError, DocumentError, GreetlineError
 from ivr.store import businesses, rendered, staff
 from ivr.store.staff import StaffUser
-from ivr.web.admin import wording
+from ivr.web.admin import week, wording
 from ivr.web.admin.i18n import DEFAULT_LANGUAGE, LANGUAGES, translations
-from ivr.web.admin.problems import Problems, placed
+from ivr.web.admin.problems import Problems, placed, reworded
 from ivr.web.services import Services, ServicesDep
 
 templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
@@ -217,6 +218,10 @@ def save_parts(
     return Problems()
 
 
+# The value of the button that shows a change without saving it (the other button saves): see macros.html.
+PREVIEW = "preview"
+
+
 @dataclass(frozen=True)
 class Draft:
     """A change shown before it is saved: the document it would make and what the checker says about it."""
@@ -238,6 +243,28 @@ def draft_parts(
     except GreetlineError as error:
         return _refusal(error, words, fields), None
     return Problems(), Draft(document, findings)
+
+
+def week_view(
+    services: Services, user: StaffUser, document: dict[str, Any], words: Translations, lang: str, draft: Draft | None
+) -> dict[str, Any]:
+    """The week strip and the checker's advice (week.html): about the draft when there is one, else the stored
+    document."""
+    if draft is not None:
+        findings = draft.findings
+    else:
+        try:
+            _, findings = administration.checked(document)
+        except DocumentError:
+            findings = []
+    heard = document_data(draft.document) if draft is not None else document
+    recordings = recording_names(services, user, document.get("language", "nl"))
+    drafts = {user.business_id: draft.document} if draft is not None else None
+    return {
+        "draft": draft is not None,
+        "advice": [reworded(words, finding.message) for finding in findings],
+        "moments": week.moments(services, heard, recordings, words, lang, drafts),
+    }
 
 
 def install_error_pages(app: FastAPI) -> None:

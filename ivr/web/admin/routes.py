@@ -19,12 +19,12 @@ from ivr import administration
 from ivr.callflow.model import Country
 from ivr.callflow.ringing import MAX_RINGS, MIN_RINGS
 from ivr.callflow.steps import Outcome
-from ivr.document.load import document_data, validate_document
+from ivr.document.load import validate_document
 from ivr.forwarding import forward_codes, no_answer_timer_s
 from ivr.simulator.caller import Transcript
 from ivr.store import calls, staff
 from ivr.store.staff import StaffUser
-from ivr.web.admin import greetings, history, inbox, pages, team, texts, week, wording
+from ivr.web.admin import greetings, history, inbox, pages, team, texts, wording
 from ivr.web.admin.forms import (
     OverflowKind,
     listed,
@@ -272,15 +272,8 @@ def _settings_page(
     document = common["document"]
     lang = pages.language(request, document)
     words = translations(lang)
-    previewed: dict[str, Any] = {}
-    if draft is not None:
-        recordings = pages.recording_names(services, user, document.get("language", "nl"))
-        drafts = {user.business_id: draft.document}
-        previewed = {
-            "draft": True,
-            "advice": [reworded(words, finding.message) for finding in draft.findings],
-            "moments": week.moments(services, document_data(draft.document), recordings, words, lang, drafts),
-        }
+    # The week strip only for a change not saved yet: the page's own "now" is above the ring count.
+    previewed = pages.week_view(services, user, document, words, lang, draft) if draft is not None else {}
     ring_text, ring_warnings = _ring_words(words, administration.ring_meaning(validate_document(document)))
     return pages.page(
         request,
@@ -319,10 +312,6 @@ def ring_meaning(
     return {"rings": meaning.rings, "ringing_s": meaning.ringing_s, "text": text, "warnings": warnings}
 
 
-# The value of the button that shows a change without saving it (the other button saves).
-PREVIEW = "preview"
-
-
 def _save_or_draft(
     services: Services,
     user: StaffUser,
@@ -331,7 +320,7 @@ def _save_or_draft(
     words: Translations,
     fields: dict[str, str] | None = None,
 ) -> tuple[Problems, Draft | None]:
-    if intent == PREVIEW:
+    if intent == pages.PREVIEW:
         return pages.draft_parts(services, user, parts, words, fields)
     return pages.save_parts(services, user, parts, words, fields), None
 

@@ -13,15 +13,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from audio.errors import AudioError
-from ivr import administration
-from ivr.document.load import document_data
 from ivr.document.model import MAX_MENU_OPTIONS
-from ivr.errors import DocumentError, InputError
+from ivr.errors import InputError
 from ivr.info_messages import ready_made
 from ivr.store.staff import StaffUser
-from ivr.web.admin import week
 from ivr.web.admin.forms import route_fields, route_part
 from ivr.web.admin.pages import (
+    PREVIEW,
     Draft,
     UserDep,
     check_csrf,
@@ -29,20 +27,18 @@ from ivr.web.admin.pages import (
     draft_parts,
     language,
     page,
-    recording_names,
     save_parts,
     speak_texts,
     spoken_media,
+    week_view,
     words,
 )
-from ivr.web.admin.problems import Problems, reworded
+from ivr.web.admin.problems import Problems
 from ivr.web.services import Services, ServicesDep
 from prompts import prompt_book
 
 router = APIRouter(prefix="/texts", include_in_schema=False)
 
-# The value of the button that shows a change without saving it (the other button saves).
-PREVIEW = "preview"
 # Where the closed form shows a problem: at the destination's fields, the holiday message, or the message.
 CLOSED_FIELDS = {
     "closed": "closed",
@@ -101,15 +97,6 @@ def _page(
     document = shared["document"]
     lang = language(request, document)
     words_ = words(request, document)
-    if draft is not None:
-        findings = draft.findings
-    else:
-        try:
-            _, findings = administration.checked(document)
-        except DocumentError:
-            findings = []
-    heard = document_data(draft.document) if draft is not None else document
-    recordings = recording_names(services, user, document.get("language", "nl"))
     return page(
         request,
         "texts.html",
@@ -118,14 +105,10 @@ def _page(
         **shared,
         page_title=words_.gettext("What callers hear"),
         form={**_form_values(document), **(typed or {})},
-        advice=[reworded(words_, finding.message) for finding in findings],
         templates=template_names(words_),
         spoken=spoken_media(services, user, document),
         default_holiday=prompt_book(document.get("language", "nl")).text("holiday", business=document["business"]),
-        moments=week.moments(
-            services, heard, recordings, words_, lang, {user.business_id: draft.document} if draft else None
-        ),
-        draft=draft is not None,
+        **week_view(services, user, document, words_, lang, draft),
         problems=problems or Problems(),
         notice=notice,
     )
