@@ -1,13 +1,16 @@
-"""A refused recording names its reason in the page's language, at the upload field, and changes nothing."""
+"""A refused recording names its reason in the page's language, at the upload field, and changes nothing; a kept
+one says what to know about it (clipped) in the same language."""
 
 import re
 import subprocess
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 import pytest
 
 from ivr.settings import Settings
+from tests.audio.signals import speech_wav
 from tests.web.test_admin import admin, log_in, stored_document
 
 __all__ = ["admin"]  # the fixture, used by name
@@ -44,3 +47,20 @@ def test_a_refused_recording_says_why_at_the_field(
     assert error is not None and reason in error.group(1), error and error.group(1)
     assert re.search(r'id="recording"[^>]*aria-describedby="[^"]*recording-error', page.text)
     assert stored_document(settings) == before
+
+
+def test_a_clipped_recording_is_kept_with_a_warning_in_dutch(
+    admin: httpx.Client, settings: Settings, tmp_path: Path
+) -> None:
+    token = log_in(admin)
+    voice = speech_wav(tmp_path / "welkom.wav", "Goedemiddag, u spreekt met Huisartsenpraktijk De Linde.")
+    loud = subprocess.run(
+        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-i", str(voice), "-af", "volume=30", "-f", "wav", "pipe:1"],
+        capture_output=True,
+        check=True,
+        timeout=TIMEOUT_S,
+    ).stdout  # far past full scale: the peaks are cut off
+    page = admin.post("/admin/greetings/upload", data={"csrf": token}, files={"recording": ("hard.wav", loud)})
+    assert page.status_code == 200 and stored_document(settings)["greeting"]["file"] == "hard.wav"
+    note = page.text.split('class="note" role="status"')[1].split("</div>")[0]
+    assert "De opname is vervormd (te hard opgenomen)" in note
