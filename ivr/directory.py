@@ -165,7 +165,8 @@ class Directory:
         if stored is None:  # deleted between the two queries
             return None
         version = (stored.id, stored.revision)
-        document = self._drafts.get(stored.id) or validate_document(stored.document)
+        draft = self._drafts.get(stored.id)
+        document = draft if draft is not None else validate_document(stored.document)
         recordings = {
             text: prompt.media_id
             for text, prompt in rendered_for(connection, stored.id, document.language).items()
