@@ -17,6 +17,30 @@ OverflowKind = Literal["dial", "voicemail", "none"]
 _SEPARATORS = re.compile(r"[,;\n]+")
 
 
+# Between two days, the words people write for "up to and including" in the four languages ("ma t/m vr",
+# "maandag tot en met vrijdag", "Mo bis Fr", "lun au ven", "Mon to Fri"); "en", "und", "et", "and" list days.
+_DAY_RANGE = re.compile(r"\s*(?:-|\bt/m\b|\btot en met\b|\btot\b|\bbis\b|\bau\b|\bà\b|\bto\b|\bthrough\b)\s*")
+_DAY_LIST = re.compile(r"\s*(?:,|\ben\b|\bund\b|\bet\b|\band\b)\s*")
+# The times start at the first digit ("ma-vr 08:00-17:00"); a line without one ("za gesloten") splits at a space.
+_HOURS_LINE = re.compile(r"^(?P<days>[^\d]*?)\s*(?P<times>\d.*)$")
+# A day without hours, in the four languages, as the document writes it.
+_CLOSED_WORDS = {
+    "gesloten": "closed",
+    "dicht": "closed",
+    "geschlossen": "closed",
+    "fermé": "closed",
+    "closed": "closed",
+}
+
+
+def hours_line(line: str) -> tuple[str, str]:
+    """One line of the hours field as (days, times), the days with one dash for a range and commas for a list."""
+    found = _HOURS_LINE.match(line.strip())
+    days, times = (found["days"], found["times"]) if found else line.strip().partition(" ")[::2]
+    days = _DAY_LIST.sub(",", _DAY_RANGE.sub("-", days.strip().lower().rstrip(":")))
+    return days, _CLOSED_WORDS.get(times.strip().lower(), times.strip())
+
+
 def listed(text: str) -> list[str]:
     return [item.strip() for item in _SEPARATORS.split(text) if item.strip()]
 

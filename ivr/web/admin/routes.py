@@ -27,6 +27,7 @@ from ivr.store.staff import StaffUser
 from ivr.web.admin import greetings, history, inbox, pages, team, texts, wording
 from ivr.web.admin.forms import (
     OverflowKind,
+    hours_line,
     listed,
     local_numbers,
     overflow_fields,
@@ -423,9 +424,9 @@ def save_hours(
     typed = {"hours": hours, "holidays": holidays == "on", "always_open": always_open == "on"}
     parsed: dict[str, str] = {}
     for line in hours.splitlines():
-        days, _, times = line.strip().partition(" ")
+        days, times = hours_line(line)
         if days:
-            parsed[wording.english_days(days)] = times.strip()
+            parsed[wording.english_days(days)] = times
     problems = Problems()
     if parsed and always_open == "on":
         problems.add("hours", words.gettext("Choose: opening hours, or always open; not both."))
