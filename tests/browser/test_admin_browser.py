@@ -37,7 +37,7 @@ CHROMIUM_ARGS = [
 if not shutil.which(CHROMIUM) and not os.environ.get("CI"):
     pytest.skip(f"{CHROMIUM} is not installed; `make test` installs it", allow_module_level=True)
 
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Dialog, Page, expect, sync_playwright  # noqa: E402
 
 
 @contextmanager
@@ -127,3 +127,22 @@ def test_the_api_docs_render_from_the_apps_own_files(page: Page) -> None:
     expect(page.locator(".opblock").first).to_be_visible()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "api-docs.png"))
+
+
+def test_deleting_a_period_asks_first_and_a_no_keeps_it(page: Page) -> None:
+    page.get_by_role("link", name="Instellingen").click()
+    remove = page.get_by_role("button", name=re.compile("^Periode verwijderen: 24 december 2026"))
+    asked: list[str] = []
+
+    def answer(dialog: Dialog, accept: bool) -> None:
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda dialog: answer(dialog, accept=False))
+    remove.click()
+    expect(page.locator("#periods li")).to_have_count(1)  # "no": nothing sent, the period stays
+    assert asked == ["De periode 24 december 2026 \u2013 1 januari 2027 verwijderen?"]
+    page.once("dialog", lambda dialog: answer(dialog, accept=True))
+    remove.click()
+    expect(page.get_by_role("status").first).to_contain_text("Opgeslagen")
+    expect(page.locator("#periods li")).to_have_count(0)
