@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-BENCHMARKS = ["bench.webhook", "bench.bench_normalize", "bench.inputs", "bench.bench_delivery"]
+BENCHMARKS = ["bench.webhook", "bench.bench_normalize", "bench.inputs", "bench.bench_delivery", "bench.bench_outbreak"]
 
 
 def main() -> int:

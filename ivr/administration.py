@@ -34,6 +34,8 @@ PARTS = (
     "closed",
     "periods",
     "instructions",
+    "missed_calls",
+    "daily_summary",
 )
 
 
@@ -70,7 +72,7 @@ def replace_document(database: Database, business_id: int, data: dict[str, Any],
     return Saved(stored, document, warnings)
 
 
-def change_parts(database: Database, business_id: int, parts: dict[str, Any], now: datetime, by: str = "") -> Saved:
+def _merged(database: Database, business_id: int, parts: dict[str, Any]) -> dict[str, Any]:
     unknown = sorted(set(parts) - set(PARTS))
     if unknown:
         raise DocumentError(
@@ -79,7 +81,20 @@ def change_parts(database: Database, business_id: int, parts: dict[str, Any], no
     with database.transaction() as session:
         current = businesses.get(session, business_id).document
     merged = {**current, **parts}
-    return replace_document(database, business_id, {k: v for k, v in merged.items() if v is not None}, now, by)
+    return {key: value for key, value in merged.items() if value is not None}
+
+
+def change_parts(database: Database, business_id: int, parts: dict[str, Any], now: datetime, by: str = "") -> Saved:
+    return replace_document(database, business_id, _merged(database, business_id, parts), now, by)
+
+
+def draft_parts(
+    database: Database, business_id: int, parts: dict[str, Any], now: datetime
+) -> tuple[BusinessDocument, list[Finding]]:
+    """The document a change would make and the checker's findings, nothing saved: DocumentError as on saving."""
+    data = _merged(database, business_id, parts)
+    language = data.get("language", "nl") if isinstance(data.get("language"), str) else "nl"
+    return checked(data, stored_durations(database, business_id, language), now.date())
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 import argparse
 import secrets
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from ivr.callflow.model import Country
@@ -161,9 +162,24 @@ def _templates_show(args: argparse.Namespace) -> int:
 
     def showing(session: Any, stored: Any) -> str:
         text, findings = ready_made(stored.document, args.name, datetime.now(UTC).date())
-        return "\n".join([text, *(f"  {finding}" for finding in findings)])
+        lines = [text, *(f"  {finding}" for finding in findings)]
+        if args.mp3 is not None:
+            lines.append(f"spoken: {_spoken_to(args.mp3, stored.document, args.name)}")
+        return "\n".join(lines)
 
     return _for_business(args, showing)
+
+
+def _spoken_to(path: Path, document: dict[str, Any], name: str) -> Path:
+    """The message as speech, written to `path` as MP3 (to hear first, or to play on a practice's own phone system)."""
+    from ivr.rendering import spoken_ready_made
+
+    spoken = spoken_ready_made(Settings(), document, name, datetime.now(UTC).date())
+    try:
+        path.write_bytes(spoken)
+    except OSError as error:
+        raise InputError(f"cannot write {path}: {error.strerror}; give a file in a folder you can write to") from None
+    return path
 
 
 def _forward_codes(args: argparse.Namespace) -> int:
@@ -252,6 +268,7 @@ def register(commands: Any) -> None:
     )
     show.add_argument("name", help="the template's name, as `greetline templates list` prints it")
     show.add_argument("--business", required=True, metavar="NUMBER", help="a number of the business")
+    show.add_argument("--mp3", type=Path, metavar="FILE", help="also write the message, spoken, to FILE as MP3")
     show.set_defaults(func=_templates_show)
 
     forward = commands.add_parser(

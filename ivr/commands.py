@@ -204,22 +204,14 @@ def business_answering(database: Database, number: str) -> "StoredBusiness":
 
 def render_number(settings: Settings, number: str, progress: "Progress") -> "RenderReport":
     """Render every text of the business answering `number` (blocking; shows progress)."""
-    from audio.tts import build_engines
-    from ivr.rendering import render_business
+    from ivr.rendering import render_business, speech_engines
     from ivr.storage import storage
 
     database = Database(settings.database_url)
     stored_audio = storage(settings)
     try:
         stored = business_answering(database, number)
-        engines = build_engines(
-            settings.tts_engines,
-            timeout_s=settings.tts_timeout_s,
-            proxy_url=settings.tts_proxy_url,
-            retries=settings.tts_retries,
-            retry_base_delay_s=settings.tts_retry_base_delay_s,
-            tls_ca_path=settings.tts_tls_ca_path,
-        )
+        engines = speech_engines(settings)
         return render_business(
             database,
             stored,

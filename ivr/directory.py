@@ -11,7 +11,7 @@ snapshot, so the fallback rings the staff the database last named.
 import logging
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
@@ -80,7 +80,10 @@ class Directory:
         media_exists: Callable[[str], bool] = lambda _media_id: False,
         routing: RoutingSnapshot | None = None,
         recheck_s: float = RECHECK_S,
+        drafts: Mapping[int, BusinessDocument] | None = None,
     ) -> None:
+        """`drafts`: documents not saved yet, answered in place of the stored ones (a preview's own directory)."""
+        self._drafts = dict(drafts or {})
         # A recording whose file is missing is left out, so the caller hears <Say> instead of an error.
         self._media_exists = media_exists
         # Not `routing or ...`: an empty snapshot is falsy (it has a length), and must still be the one shared.
@@ -162,7 +165,8 @@ class Directory:
         if stored is None:  # deleted between the two queries
             return None
         version = (stored.id, stored.revision)
-        document = validate_document(stored.document)
+        draft = self._drafts.get(stored.id)
+        document = draft if draft is not None else validate_document(stored.document)
         recordings = {
             text: prompt.media_id
             for text, prompt in rendered_for(connection, stored.id, document.language).items()

@@ -12,7 +12,8 @@ from ivr.store.database import Database
 
 
 def _greetings(document: BusinessDocument) -> list[Greeting]:
-    found = [document.greeting, document.info, document.closed.greeting if document.closed else None]
+    found = [document.greeting, document.info]
+    found += [document.closed.greeting, document.closed.holiday] if document.closed else []
     found += [period.greeting for period in document.periods]
     return [greeting for greeting in found if greeting is not None]
 

@@ -5,7 +5,8 @@ Blocking work (speech engines, ffmpeg): run it from the CLI, a background job or
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from audio.errors import AudioError
 from audio.media import MediaStore
@@ -13,11 +14,14 @@ from audio.normalize import normalize_greeting
 from audio.tts import SpeechCache, SpeechEngine, synthesize_with_fallback
 from audio.tts.errors import NoSpeechEngineWorked
 from ivr.document.load import validate_document
-from ivr.document.spoken import spoken_texts
+from ivr.document.spoken import Kind, spoken_texts
 from ivr.store import rendered
 from ivr.store.businesses import StoredBusiness
 from ivr.store.database import Database
 from ivr.store.rendered import RenderedPrompt
+
+if TYPE_CHECKING:
+    from ivr.settings import Settings
 
 # (done, total, text being rendered)
 Progress = Callable[[int, int, str], None]
@@ -79,3 +83,42 @@ def render_business(
             rendered.bump_revision(session, stored.id, now)
     progress(len(todo), len(todo), "")
     return report
+
+
+def speech_engines(settings: "Settings") -> list[SpeechEngine]:
+    """The speech engines the settings name, in their order of preference."""
+    from audio.tts import build_engines
+
+    return build_engines(
+        settings.tts_engines,
+        timeout_s=settings.tts_timeout_s,
+        proxy_url=settings.tts_proxy_url,
+        retries=settings.tts_retries,
+        retry_base_delay_s=settings.tts_retry_base_delay_s,
+        tls_ca_path=settings.tts_tls_ca_path,
+    )
+
+
+def speak_text(settings: "Settings", text: str, language: str, kind: Kind = "info") -> str:
+    """One text as normalised speech in the media store, returning its id (/media/ID.wav, /media/ID.mp3): a
+    ready-made message heard or downloaded before a business uses it. AudioError when no engine can speak it."""
+    from ivr.storage import storage
+
+    stored_audio = storage(settings)
+    speech = synthesize_with_fallback(text, language, speech_engines(settings), stored_audio.speech)
+    return stored_audio.media.save(normalize_greeting(speech.audio, kind=kind))
+
+
+def spoken_ready_made(settings: "Settings", document: dict[str, Any], name: str, today: date) -> bytes:
+    """A ready-made message filled for this business and spoken: its MP3, for the CLI, the API and the admin page.
+    InputError names what the business lacks for it; AudioError when no engine can speak it."""
+    from ivr.info_messages import ready_made
+
+    text, _findings = ready_made(document, name, today)
+    from ivr.storage import storage
+
+    media_id = speak_text(settings, text, document.get("language", "nl"))
+    mp3 = storage(settings).media.read(media_id, "mp3")
+    if mp3 is None:  # saved a moment ago: only a store that lost it since answers nothing
+        raise AudioError(f"the spoken message {media_id} is missing from the media store")
+    return mp3

@@ -97,7 +97,10 @@ def attach_uploads(document: BusinessDocument, base_dir: Path, media: MediaStore
     }
     if document.closed is not None:
         update["closed"] = document.closed.model_copy(
-            update={"greeting": stored(document.closed.greeting, "closed.greeting", "other")}
+            update={
+                "greeting": stored(document.closed.greeting, "closed.greeting", "other"),
+                "holiday": stored(document.closed.holiday, "closed.holiday", "other"),
+            }
         )
     update["periods"] = [
         period.model_copy(update={"greeting": stored(period.greeting, f"periods[{index}].greeting", "other")})

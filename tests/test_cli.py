@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from ivr.cli import build_parser
+from tests.audio.signals import decoded, probe
 from tests.conftest import DEMO_DOCUMENT
 
 GREETLINE = [sys.executable, "-m", "ivr"]
@@ -228,6 +229,21 @@ def test_templates_are_listed_and_shown_filled_for_a_business(env: dict[str, str
     assert shown.startswith("Huisartsenpraktijk De Linde is gesloten tot en met")
     wrong = run(["templates", "show", "nonsense", "--business", "+31501234567"], env, check=False)
     assert wrong.returncode == 1 and wrong.stderr.count("\n") == 1 and "outbreak" in wrong.stderr
+
+
+def test_a_template_is_written_as_spoken_mp3(env: dict[str, str], tmp_path: Path) -> None:
+    local = {**env, "GREETLINE_TTS_ENGINES": '["espeak"]'}  # Google's endpoint is outside 127.0.0.1
+    run(["apply", "--no-render", str(DEMO_DOCUMENT)], local)
+    target = tmp_path / "uitbraak.mp3"
+    shown = run(["templates", "show", "outbreak", "--business", "+31501234567", "--mp3", str(target)], local).stdout
+    assert shown.startswith("Heeft u koorts of hoest u?") and shown.rstrip().endswith(f"spoken: {target}")
+    assert probe(target.read_bytes()).codec == "mp3" and len(decoded(target.read_bytes())) / 8000 > 5  # seconds
+    unwritable = run(
+        ["templates", "show", "outbreak", "--business", "+31501234567", "--mp3", str(tmp_path / "no" / "x.mp3")],
+        local,
+        check=False,
+    )
+    assert unwritable.returncode == 1 and unwritable.stderr.count("\n") == 1 and "cannot write" in unwritable.stderr
 
 
 def test_export_before_migrate_says_what_to_do(env: dict[str, str]) -> None:

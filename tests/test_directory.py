@@ -8,6 +8,7 @@ from sqlalchemy import text
 from ivr.applying import apply_text
 from ivr.callflow.model import Business
 from ivr.directory import MISS, Directory
+from ivr.document.load import parse_document
 from ivr.store.database import Database
 from ivr.store.migrate import upgrade
 from ivr.store.snapshot import RoutingSnapshot
@@ -75,3 +76,18 @@ def test_a_snapshot_another_process_rewrote_is_heard_from_the_next_call(
     assert directory.cached(NUMBER, NOW) is not MISS
     RoutingSnapshot(path).replace_all({})  # `greetline apply` in another process rewrites the file
     assert directory.cached(NUMBER, NOW) is MISS
+
+
+def test_a_draft_is_answered_for_its_business_and_the_stored_document_for_the_others(
+    database: Database, demo_text: str
+) -> None:
+    stored = apply_text(database, demo_text, NOW).stored
+    other = apply_text(database, renamed(demo_text, "De Eik").replace(NUMBER, "+31501234568"), NOW).stored
+    draft = parse_document(renamed(demo_text, "De Beuk"))
+    previewing = Directory(recheck_s=3600, drafts={stored.id: draft})
+    business = looked_up(database, previewing)
+    assert business is not None and business.name == "Huisartsenpraktijk De Beuk"
+    untouched = looked_up(database, previewing, "+31501234568")
+    assert untouched is not None and untouched.id == other.id and untouched.name == "Huisartsenpraktijk De Eik"
+    serving = looked_up(database, Directory(recheck_s=3600))
+    assert serving is not None and serving.name == "Huisartsenpraktijk De Linde"  # nothing was saved

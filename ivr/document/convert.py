@@ -64,14 +64,15 @@ def destination(route: doc.Route, box: str) -> Destination | None:
     return None
 
 
-def texts_for(prompts: PromptMaker) -> Texts:
+def texts_for(prompts: PromptMaker, holiday: doc.Greeting | None = None) -> Texts:
+    """`holiday`: the business's own holiday message, if it wrote one."""
     return Texts(
         menu_retry=prompts.default("menu_retry"),
         voicemail=prompts.default("voicemail"),
         whisper=prompts.default("whisper"),
         unavailable=prompts.default("unavailable"),
         goodbye=prompts.default("goodbye"),
-        holiday=prompts.default("holiday"),
+        holiday=prompts.greeting(holiday, "holiday"),
         confirm=prompts.default("confirm"),
     )
 
@@ -145,7 +146,7 @@ def to_business(
             )
             for period in document.periods
         ),
-        texts=texts_for(prompts),
+        texts=texts_for(prompts, closed.holiday),
         missed_call_emails=tuple(document.missed_calls.email) if document.missed_calls else (),
         confirm=document.confirm,
         service=tuple(document.overflow.dial or ()) if document.overflow else (),

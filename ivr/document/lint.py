@@ -52,6 +52,7 @@ def _texts(document: BusinessDocument) -> list[tuple[str, str]]:
     add("info", document.info)
     found += [(f"menu[{index}].prompt", option.prompt) for index, option in enumerate(document.menu)]
     add("closed.greeting", document.closed.greeting if document.closed else None)
+    add("closed.holiday", document.closed.holiday if document.closed else None)
     for index, period in enumerate(document.periods):
         add(f"periods[{index}].greeting", period.greeting)
     return found

@@ -219,6 +219,8 @@ class Overflow(Route):
 
 class Closed(Route):
     greeting: Greeting | None = None
+    # What callers hear on a public holiday that closes the business (default: the language's holiday text).
+    holiday: Greeting | None = None
     dial: DialledNumbers | None = None
     voicemail: VoicemailBox | None = None
 

@@ -73,7 +73,8 @@ def _places(document: BusinessDocument, business_at: Callable[[datetime], Busine
     places: dict[str, str] = {}
     for hour in (9, 14, 20):
         business = business_at(datetime(2026, 1, 5, hour))
-        places.setdefault(business.texts.holiday.text, "holidays")
+        holiday_place = "closed.holiday" if document.closed and document.closed.holiday else "holidays"
+        places.setdefault(business.texts.holiday.text, holiday_place)
         places.setdefault(business.closed.greeting.text, "closed.greeting" if document.closed else "closed")
         for index, period in enumerate(business.periods):
             places.setdefault(period.greeting.text, f"periods[{index}].greeting")

@@ -2,7 +2,7 @@
 
 import logging
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -10,6 +10,7 @@ from fastapi.responses import PlainTextResponse
 from starlette.middleware.sessions import SessionMiddleware
 
 from ivr.directory import Directory
+from ivr.document.model import BusinessDocument
 from ivr.jobs.embedded import WorkerThread
 from ivr.messages.delivery import make_worker
 from ivr.routing import DatabaseWatch
@@ -46,8 +47,10 @@ def create_app(
     clock: Clock = utc_now,
     database: Database | None = None,
     call_log: CallLog | None = None,
+    drafts: Mapping[int, BusinessDocument] | None = None,
 ) -> FastAPI:
-    """`call_log`: where webhooks hand their steps; by default a writer into `database`."""
+    """`call_log`: where webhooks hand their steps; by default a writer into `database`. `drafts`: unsaved
+    documents by business id, answered instead of the stored ones (a preview of a change before it is saved)."""
     settings.require_webhook_security()
     database = database or Database(settings.database_url, settings.snapshot_path)
     stored = storage(settings)
@@ -63,8 +66,10 @@ def create_app(
         database=database,
         directory=Directory(
             media_exists=stored.media.exists,
-            routing=database.routing,
+            # A draft's routing is nobody's to remember: the shared snapshot holds saved documents only.
+            routing=None if drafts else database.routing,
             recheck_s=settings.directory_recheck_s,
+            drafts=drafts,
         ),
         renderer=TwimlRenderer(settings.public_url),
         call_log=call_log or CallLogWriter(database, settings.call_log_spill_path),

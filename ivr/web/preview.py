@@ -6,12 +6,14 @@ would have it), and it opens no database pool or log writer that would outlive t
 """
 
 import secrets
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
 
+from ivr.document.model import BusinessDocument
 from ivr.errors import InputError
 from ivr.measured import recording_words
 from ivr.simulator.behaviour import Answering, PhoneBehaviour
@@ -51,13 +53,20 @@ def local_time_at(document: dict[str, Any], moment: datetime) -> datetime:
     return moment.astimezone(ZoneInfo(document["timezone"])).replace(tzinfo=None)
 
 
-def caller_hears(services: Services, document: dict[str, Any], moment: datetime, presses: str = "") -> Transcript:
-    """The transcript of a call at `moment`; InputError for a moment outside the years a preview covers."""
+def caller_hears(
+    services: Services,
+    document: dict[str, Any],
+    moment: datetime,
+    presses: str = "",
+    drafts: Mapping[int, BusinessDocument] | None = None,
+) -> Transcript:
+    """The transcript of a call at `moment`; InputError for a moment outside the years a preview covers.
+    `drafts`: unsaved documents by business id, heard instead of the stored ones."""
     from ivr.web.app import create_app  # the app module imports the routes that import this one
 
     token = secrets.token_hex(16)  # signed and checked exactly as Twilio's requests are
     settings = services.settings.model_copy(update={"twilio_auth_token": token})
-    app = create_app(settings, clock=services.clock, database=services.database, call_log=_NotLogged())
+    app = create_app(settings, clock=services.clock, database=services.database, call_log=_NotLogged(), drafts=drafts)
     plan = CallPlan(
         document["numbers"][0],
         PREVIEW_CALLER,

@@ -15,7 +15,7 @@ from ivr.simulator.local_server import running_server
 from ivr.store import keys
 from ivr.store.database import Database
 from ivr.web.app import create_app
-from tests.audio.signals import speech_wav
+from tests.audio.signals import decoded, probe, speech_wav
 from tests.messages.documents import call_sid, recording_sid, recording_url
 from tests.twilio_client import TwilioLikeClient
 
@@ -255,6 +255,21 @@ def test_ready_made_messages_are_listed_and_filled_for_a_business(api: Setup) ->
     assert other.status_code == 404
     unknown = api.http.get(f"/api/v1/businesses/{api.demo_id}/info-templates/nonsense", headers=key)
     assert unknown.status_code == 422 and "outbreak" in unknown.json()["detail"]
+
+
+def test_a_ready_made_message_is_downloaded_as_speech(api: Setup) -> None:
+    key = api.as_key(api.demo_key)
+    filled = api.http.get(f"/api/v1/businesses/{api.demo_id}/info-templates/outbreak", headers=key).json()
+    assert filled["mp3"] == f"/api/v1/businesses/{api.demo_id}/info-templates/outbreak.mp3"
+    spoken = api.http.get(filled["mp3"], headers=key)
+    assert spoken.status_code == 200 and spoken.headers["content-type"] == "audio/mpeg"
+    assert spoken.headers["content-disposition"] == 'attachment; filename="outbreak.mp3"'
+    assert probe(spoken.content).codec == "mp3"
+    assert len(decoded(spoken.content)) / 8000 > 5  # seconds: the whole notice is spoken, not a blip
+    other = api.http.get(f"/api/v1/businesses/{api.other_id}/info-templates/outbreak.mp3", headers=key)
+    assert other.status_code == 404
+    lacking = api.http.get(f"/api/v1/businesses/{api.demo_id}/info-templates/nonsense.mp3", headers=key)
+    assert lacking.status_code == 422 and "outbreak" in lacking.json()["detail"]
 
 
 def test_a_document_with_a_trap_is_refused_naming_the_path(api: Setup) -> None:

@@ -4,6 +4,7 @@ import os
 import re
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -36,7 +37,18 @@ CHROMIUM_ARGS = [
 if not shutil.which(CHROMIUM) and not os.environ.get("CI"):
     pytest.skip(f"{CHROMIUM} is not installed; `make test` installs it", allow_module_level=True)
 
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Dialog, Page, expect, sync_playwright  # noqa: E402
+
+
+@contextmanager
+def phone_browser(base_url: str) -> Iterator[Page]:
+    """A page in Debian's chromium the size of a phone screen, not logged in."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser.new_page(viewport={"width": 390, "height": 844}, base_url=base_url)
+        finally:
+            browser.close()
 
 
 @pytest.fixture
@@ -117,39 +129,20 @@ def test_the_api_docs_render_from_the_apps_own_files(page: Page) -> None:
     page.screenshot(path=str(ARTIFACTS / "api-docs.png"))
 
 
-def test_an_office_managers_day(page: Page) -> None:
-    """An outbreak notice from a template, heard; the closed message to a voicemail box with two addresses;
-    then back to the version of the morning, after confirming."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.on("dialog", lambda dialog: dialog.accept())  # "Terugzetten naar deze versie?": yes
-    page.get_by_role("link", name="Wat bellers horen").click()
-    page.get_by_label("Begin met een kant-en-klaar bericht").select_option("outbreak")
-    page.get_by_role("button", name="Invullen").click()
-    info = page.get_by_label("Informatiebericht", exact=True)
-    expect(info).to_have_value(re.compile("^Heeft u koorts of hoest u?"))
-    page.locator("form[action='/admin/texts/info'] button").click()
-    expect(page.get_by_role("status").first).to_contain_text("Opgeslagen")
-    expect(page.locator("#info-spoken audio")).to_have_attribute("src", re.compile(r"^/media/[0-9a-f]+\.mp3$"))
-    expect(page.locator("#week")).to_contain_text("Heeft u koorts of hoest u?")
-    page.screenshot(path=str(ARTIFACTS / "day-1-outbreak-notice.png"), full_page=True)
+def test_deleting_a_period_asks_first_and_a_no_keeps_it(page: Page) -> None:
+    page.get_by_role("link", name="Instellingen").click()
+    remove = page.get_by_role("button", name=re.compile("^Periode verwijderen: 24 december 2026"))
+    asked: list[str] = []
 
-    page.get_by_label("Bericht", exact=True).fill("U belt buiten onze openingstijden. Spreek een bericht in.")
-    closed = page.locator("form[action='/admin/texts/closed']")
-    closed.get_by_label("Voicemail, per e-mail bezorgd").check()
-    closed.get_by_label("E-mailadres(sen) voor voicemail").fill("praktijk@example.nl, dokter@example.nl")
-    closed.get_by_role("button", name="Opslaan").click()
-    expect(page.get_by_role("status").first).to_contain_text("Opgeslagen")
-    expect(page.locator("#closed-email")).to_have_value("praktijk@example.nl, dokter@example.nl")
-    page.screenshot(path=str(ARTIFACTS / "day-2-closed-voicemail.png"), full_page=True)
+    def answer(dialog: Dialog, accept: bool) -> None:
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
 
-    page.get_by_role("link", name="Geschiedenis").click()
-    versions = page.locator("section.version")
-    expect(versions).to_have_count(3)
-    expect(versions.first).to_contain_text("Gewijzigd door demo@greetline.test")
-    versions.last.get_by_role("button", name="Terugzetten").click()
-    expect(page.locator("section.version")).to_have_count(4)
-    page.screenshot(path=str(ARTIFACTS / "day-3-history.png"), full_page=True)
-    page.get_by_role("link", name="Wat bellers horen").click()
-    expect(page.get_by_label("Informatiebericht", exact=True)).to_have_value(
-        "Wij zijn op werkdagen bereikbaar van acht tot vijf."
-    )
+    page.once("dialog", lambda dialog: answer(dialog, accept=False))
+    remove.click()
+    expect(page.locator("#periods li")).to_have_count(1)  # "no": nothing sent, the period stays
+    assert asked == ["De periode 24 december 2026 \u2013 1 januari 2027 verwijderen?"]
+    page.once("dialog", lambda dialog: answer(dialog, accept=True))
+    remove.click()
+    expect(page.get_by_role("status").first).to_contain_text("Opgeslagen")
+    expect(page.locator("#periods li")).to_have_count(0)

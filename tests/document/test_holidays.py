@@ -10,6 +10,7 @@ from ivr.callflow.steps import Say
 from ivr.cli import main
 from ivr.document.convert import to_business
 from ivr.document.hours import parse_ranges
+from ivr.document.lint import lint
 from ivr.document.load import parse_document
 from ivr.errors import DocumentError
 
@@ -44,6 +45,16 @@ def test_on_a_holiday_callers_hear_the_holiday_message() -> None:
     assert flow.incoming(business, CHRISTMAS_2026).steps[0] == Say(
         "Vandaag zijn wij gesloten vanwege een feestdag.", business.language
     )
+
+
+def test_a_business_writes_its_own_holiday_message_and_the_checker_reads_it() -> None:
+    own = BASE + "closed: {holiday: {text: 'Vandaag is het feest. Kijk op onze website.'}, dial: '+31209999999'}\n"
+    document = parse_document(own)
+    business = to_business(document, 1, part_of_day="morning")
+    assert flow.incoming(business, CHRISTMAS_2026).steps[0] == Say(
+        "Vandaag is het feest. Kijk op onze website.", business.language
+    )
+    assert any(finding.where == "closed.holiday" for finding in lint(document))  # "look at our website"
 
 
 @pytest.mark.parametrize(

@@ -126,13 +126,16 @@ def test_a_holiday_period_is_added_and_heard(admin: httpx.Client) -> None:
     }
     page = admin.post("/admin/settings/periods", data=data)
     assert page.status_code == 200 and "24 november 2026 \u2013 25 november 2026" in page.text
-    assert "Vandaag zijn wij gesloten" in TwilioLikeClient(admin, public_url=PUBLIC_URL).post("/twilio/voice").text
+    spoken = re.search(r'id="period-1-spoken"><audio controls preload="none" src="/media/([0-9a-f]+)\.mp3"', page.text)
+    assert spoken is not None  # the period's greeting is spoken when it is added, and callers hear that
+    heard = TwilioLikeClient(admin, public_url=PUBLIC_URL).post("/twilio/voice").text
+    assert f"/media/{spoken.group(1)}.wav</Play>" in heard and "<Number>+31209999999</Number>" in heard
     # The demo's Christmas period is first, the new one second; a page showing an older list removes nothing.
     stale = admin.post("/admin/settings/periods/1/delete", data={"start": "2026-12-24", "csrf": token})
     assert stale.status_code == 422 and "24 november 2026 \u2013 25 november 2026" in stale.text
     removed = admin.post("/admin/settings/periods/1/delete", data={"start": "2026-11-24", "csrf": token})
     assert removed.status_code == 200 and "24 november 2026 \u2013 25 november 2026" not in removed.text
-    assert "Vandaag zijn wij gesloten" not in TwilioLikeClient(admin, public_url=PUBLIC_URL).post("/twilio/voice").text
+    assert spoken.group(1) not in TwilioLikeClient(admin, public_url=PUBLIC_URL).post("/twilio/voice").text
 
 
 def test_english_on_request(admin: httpx.Client) -> None:
@@ -226,7 +229,7 @@ def test_greetings_are_uploaded_chosen_and_deleted_and_a_refused_file_changes_no
     refused = admin.post(
         "/admin/greetings/upload", data={"csrf": token}, files={"recording": ("kapot.mp3", b"not audio at all")}
     )
-    assert refused.status_code == 422 and "kon niet telefoonklaar worden gemaakt" in refused.text
+    assert refused.status_code == 422 and "Dit is geen geluidsbestand" in refused.text
     assert stored_document(settings) == before
     (second_id,) = [int(x) for x in re.findall(r'action="/admin/greetings/(\d+)/delete"', refused.text)]
     assert admin.post(f"/admin/greetings/{second_id}/delete", data={"csrf": token}).status_code == 303

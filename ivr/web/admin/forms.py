@@ -17,16 +17,45 @@ OverflowKind = Literal["dial", "voicemail", "none"]
 _SEPARATORS = re.compile(r"[,;\n]+")
 
 
+# Between two days, the words people write for "up to and including" in the four languages ("ma t/m vr",
+# "maandag tot en met vrijdag", "Mo bis Fr", "lun au ven", "Mon to Fri"); "en", "und", "et", "and" list days.
+_DAY_RANGE = re.compile(r"\s*(?:-|\bt/m\b|\btot en met\b|\btot\b|\bbis\b|\bau\b|\bà\b|\bto\b|\bthrough\b)\s*")
+_DAY_LIST = re.compile(r"\s*(?:,|\ben\b|\bund\b|\bet\b|\band\b)\s*")
+# The times start at the first digit ("ma-vr 08:00-17:00"); a line without one ("za gesloten") splits at a space.
+_HOURS_LINE = re.compile(r"^(?P<days>[^\d]*?)\s*(?P<times>\d.*)$")
+# A day without hours, in the four languages, as the document writes it.
+_CLOSED_WORDS = {
+    "gesloten": "closed",
+    "dicht": "closed",
+    "geschlossen": "closed",
+    "fermé": "closed",
+    "closed": "closed",
+}
+
+
+def hours_line(line: str) -> tuple[str, str]:
+    """One line of the hours field as (days, times), the days with one dash for a range and commas for a list."""
+    found = _HOURS_LINE.match(line.strip())
+    days, times = (found["days"], found["times"]) if found else line.strip().partition(" ")[::2]
+    days = _DAY_LIST.sub(",", _DAY_RANGE.sub("-", days.strip().lower().rstrip(":")))
+    return days, _CLOSED_WORDS.get(times.strip().lower(), times.strip())
+
+
 def listed(text: str) -> list[str]:
     return [item.strip() for item in _SEPARATORS.split(text) if item.strip()]
 
 
 def overflow_part(
-    kind: OverflowKind | None, dial: str, email: str, stored: dict[str, Any] | None = None
+    kind: OverflowKind | None,
+    dial: str,
+    email: str,
+    stored: dict[str, Any] | None = None,
+    sms: str | None = None,
+    country: str = "NL",
 ) -> dict[str, Any]:
     """The `overflow` part to change, or nothing when the form did not say (so an overflow is never lost).
 
-    The form edits a voicemail box's addresses only; its SMS numbers (`stored`) are kept as they are.
+    `sms`: the numbers to text as typed; None when the form has no such field, then the stored ones are kept.
     """
     if kind is None:
         return {}
@@ -35,9 +64,11 @@ def overflow_part(
     if kind == "dial":
         return {"overflow": {"dial": listed(dial)}}
     box: dict[str, Any] = {"email": listed(email)}
-    sms = ((stored or {}).get("voicemail") or {}).get("sms")
-    if sms:
-        box["sms"] = sms
+    numbers = (
+        local_numbers(listed(sms), country) if sms is not None else ((stored or {}).get("voicemail") or {}).get("sms")
+    )
+    if numbers:
+        box["sms"] = numbers
     return {"overflow": {"voicemail": box}}
 
 
@@ -49,6 +80,7 @@ def overflow_fields(document: dict[str, Any]) -> dict[str, str]:
         "kind": kind,
         "dial": ", ".join(overflow.get("dial", [])),
         "email": ", ".join((overflow.get("voicemail") or {}).get("email", [])),
+        "sms": ", ".join((overflow.get("voicemail") or {}).get("sms", [])),
     }
 
 
@@ -68,7 +100,15 @@ def local_numbers(numbers: list[str], country: str) -> list[str]:
 
 
 def period_from_form(
-    words: Translations, start: str, end: str, text: str, route: str, dial: str, email: str, country: str
+    words: Translations,
+    start: str,
+    end: str,
+    text: str,
+    route: str,
+    dial: str,
+    email: str,
+    country: str,
+    sms: str = "",
 ) -> tuple[dict[str, Any] | None, Problems]:
     """A period as the document writes it, or the problems with what was typed; a period always says where calls go
     (without one the call would end after the greeting, which nobody adding a holiday means)."""
@@ -82,12 +122,8 @@ def period_from_form(
             return None, problems
     if not text.strip():
         problems.add("period", words.gettext("Give the greeting callers hear during the period."))
-    destination: dict[str, Any] = {}
-    if route == "dial" and listed(dial):
-        destination = {"dial": local_numbers(listed(dial), country)}
-    elif route == "voicemail" and listed(email):
-        destination = {"voicemail": {"email": listed(email)}}
-    else:
+    destination = route_part(route, dial, email, country, sms)
+    if not destination:
         problems.add("period_route", words.gettext("Say where calls go: a number or a voicemail box."))
     if problems:
         return None, problems
@@ -109,21 +145,34 @@ def period_name(period: dict[str, Any], locale: str) -> str:
     return f"{first} \u2013 {last}"
 
 
-def route_part(kind: str, dial: str, email: str, country: str) -> dict[str, Any]:
+def voicemail_box(email: str, sms: str, country: str) -> dict[str, Any]:
+    """A voicemail box from its two fields (e-mail addresses, numbers to text); empty when both are."""
+    box: dict[str, Any] = {}
+    if listed(email):
+        box["email"] = listed(email)
+    if listed(sms):
+        box["sms"] = local_numbers(listed(sms), country)
+    return box
+
+
+def route_part(kind: str, dial: str, email: str, country: str, sms: str = "") -> dict[str, Any]:
     """Where calls go, as a menu option, the closed message or a period writes it; nothing for 'none'."""
     if kind == "dial" and listed(dial):
         return {"dial": local_numbers(listed(dial), country)}
-    if kind == "voicemail" and listed(email):
-        return {"voicemail": {"email": listed(email)}}
+    box = voicemail_box(email, sms, country)
+    if kind == "voicemail" and box:
+        return {"voicemail": box}
     return {}
 
 
 def route_fields(part: dict[str, Any] | None) -> dict[str, str]:
-    """A stored destination as the form shows it (the voicemail box's e-mail addresses only)."""
+    """A stored destination as the form shows it."""
     part = part or {}
     kind = "dial" if part.get("dial") else "voicemail" if part.get("voicemail") else "none"
+    box = part.get("voicemail") or {}
     return {
         "kind": kind,
         "dial": ", ".join(part.get("dial") or []),
-        "email": ", ".join((part.get("voicemail") or {}).get("email", [])),
+        "email": ", ".join(box.get("email", [])),
+        "sms": ", ".join(box.get("sms", [])),
     }

@@ -18,7 +18,20 @@ from ivr.errors import BusyError, NotFoundError
 from ivr.store import library, rendered
 from ivr.store.staff import StaffUser
 from ivr.uploads import MAX_UPLOAD_BYTES, store_recording
-from ivr.web.admin.pages import UserDep, check_csrf, common, document_of, page, save_parts, words
+from ivr.web.admin import audio_words
+from ivr.web.admin.pages import (
+    PREVIEW,
+    UserDep,
+    check_csrf,
+    common,
+    document_of,
+    draft_parts,
+    language,
+    page,
+    save_parts,
+    week_view,
+    words,
+)
 from ivr.web.admin.problems import Problems, reworded
 from ivr.web.admin.waveform import picture
 from ivr.web.bodies import uploaded_file
@@ -77,19 +90,21 @@ def _page(request: Request, services: Services, user: StaffUser, status_code: in
         **shared,
         page_title=words_.gettext("Greetings"),
         recordings_list=items,
-        greeting_text=(document.get("greeting") or {}).get("text", ""),
-        **extra,
+        # What was typed, when given (a refused or previewed welcome), else the stored one.
+        **{"greeting_text": (document.get("greeting") or {}).get("text", ""), **extra},
     )
 
 
 def _notes(words_: Translations, notes: list[str]) -> list[str]:
     """Advice from the audio and speech steps (English, for the CLI) in the page's language."""
     general = words_.gettext("Listen to it once: it may be too long, too quiet or not yet spoken by a computer voice.")
-    return list(
-        dict.fromkeys(
-            general if again == reworded(words_, "") else again for again in (reworded(words_, note) for note in notes)
-        )
-    )
+    unknown = reworded(words_, "")
+
+    def said(note: str) -> str:
+        found = audio_words.warning(words_, note) or reworded(words_, note)
+        return general if found == unknown else found
+
+    return list(dict.fromkeys(said(note) for note in notes))
 
 
 @router.get("")
@@ -111,11 +126,8 @@ def upload_greeting(
     data = recording.file.read(MAX_UPLOAD_BYTES + 1)  # one byte more tells an oversized file from a full one
     try:
         media_id, report = store_recording(data, services.media, "welcome")
-    except AudioError:
-        refused = words(request).gettext(
-            "This file could not be made telephone-ready: use a recording of speech under two minutes "
-            "(WAV, MP3, M4A, OGG, FLAC or WebM)."
-        )
+    except AudioError as error:
+        refused = audio_words.refusal(words(request), str(error))  # the reason, in the page's language
         return _page(request, services, user, 422, problems=Problems({"recording": [refused]}))
     except BusyError as error:
         busy_text = words(request).gettext(
@@ -145,12 +157,28 @@ def upload_greeting(
 
 @router.post("/text")
 def text_greeting(
-    request: Request, services: ServicesDep, user: UserDep, text: Annotated[str, Form()], csrf: Annotated[str, Form()]
+    request: Request,
+    services: ServicesDep,
+    user: UserDep,
+    text: Annotated[str, Form()],
+    csrf: Annotated[str, Form()],
+    intent: Annotated[str, Form()] = "",
 ) -> Response:
+    """Save a typed welcome (spoken at once), or first show what callers would hear with it ("preview")."""
     from ivr.commands import render_number
 
     check_csrf(request, csrf)
-    problems = save_parts(services, user, {"greeting": {"text": text.strip()}}, words(request))
+    part = {"greeting": {"text": text.strip()}}
+    if intent == PREVIEW:
+        problems, draft = draft_parts(services, user, part, words(request))
+        if draft is not None:
+            words_ = words(request)
+            document = document_of(services, user)
+            shown = week_view(services, user, document, words_, language(request, document), draft)
+            notice = words_.gettext("Not saved yet: this is what callers would hear. Save to make it so.")
+            return _page(request, services, user, greeting_text=text, notice=notice, **shown)
+        return _page(request, services, user, 422, problems=problems, greeting_text=text)
+    problems = save_parts(services, user, part, words(request))
     if problems:
         return _page(request, services, user, 422, problems=problems, greeting_text=text)
     document = document_of(services, user)

@@ -2,6 +2,7 @@
 and saving a change through ivr.administration (the document model, the checker, the store)."""
 
 import secrets
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,12 +19,15 @@ from jinja2.runtime import Context
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ivr import administration
+from ivr.document.lint import Finding
+from ivr.document.load import document_data
+from ivr.document.model import BusinessDocument
 from ivr.errors import ConflictError, DocumentError, GreetlineError
 from ivr.store import businesses, rendered, staff
 from ivr.store.staff import StaffUser
-from ivr.web.admin import wording
+from ivr.web.admin import week, wording
 from ivr.web.admin.i18n import DEFAULT_LANGUAGE, LANGUAGES, translations
-from ivr.web.admin.problems import Problems, placed
+from ivr.web.admin.problems import Problems, placed, reworded
 from ivr.web.services import Services, ServicesDep
 
 templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
@@ -173,6 +177,32 @@ def recording_names(services: Services, user: StaffUser, language: str) -> dict[
     return {f"{services.settings.public_url}/media/{p.media_id}.wav": text for text, p in found.items()}
 
 
+def _refusal(error: GreetlineError, words: Translations, fields: dict[str, str] | None) -> Problems:
+    """Why a change cannot be made, at the fields it concerns and in the page's language."""
+    if isinstance(error, DocumentError):
+        return placed(words, error.problems, fields)
+    if isinstance(error, ConflictError):  # which other business has a number is not this business's to know
+        unavailable = words.gettext(
+            "A number here is not available to this business; keep the numbers it has, or contact support to add one."
+        )
+        return Problems({"numbers": [unavailable]})
+    return placed(words, [str(error)], fields)
+
+
+def spoken_media(services: Services, user: StaffUser, document: dict[str, Any]) -> dict[str, str]:
+    """The business's rendered speech by the text it speaks (its id names /media/ID.wav and /media/ID.mp3)."""
+    with services.database.reading() as connection:
+        found = rendered.rendered_for(connection, user.business_id, document.get("language", "nl"))
+    return {text: prompt.media_id for text, prompt in found.items()}
+
+
+def speak_texts(services: Services, user: StaffUser) -> None:
+    """Speak the business's texts now, so the page can play them; until then callers hear Twilio's <Say>."""
+    from ivr.commands import render_number
+
+    render_number(services.settings, document_of(services, user)["numbers"][0], lambda *_: None)
+
+
 def save_parts(
     services: Services,
     user: StaffUser,
@@ -183,16 +213,58 @@ def save_parts(
     """Apply a change; returns the problems to show at their fields (none when saved)."""
     try:
         administration.change_parts(services.database, user.business_id, parts, services.clock(), user.email)
-    except DocumentError as error:
-        return placed(words, error.problems, fields)
-    except ConflictError:  # which other business has a number is not this business's to know
-        unavailable = words.gettext(
-            "A number here is not available to this business; keep the numbers it has, or contact support to add one."
-        )
-        return Problems({"numbers": [unavailable]})
     except GreetlineError as error:
-        return placed(words, [str(error)], fields)
+        return _refusal(error, words, fields)
     return Problems()
+
+
+# The value of the button that shows a change without saving it (the other button saves): see macros.html.
+PREVIEW = "preview"
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A change shown before it is saved: the document it would make and what the checker says about it."""
+
+    document: BusinessDocument
+    findings: list[Finding]
+
+
+def draft_parts(
+    services: Services,
+    user: StaffUser,
+    parts: dict[str, Any],
+    words: Translations,
+    fields: dict[str, str] | None = None,
+) -> tuple[Problems, Draft | None]:
+    """What `save_parts` would do, without saving: the problems at their fields, or the draft to preview."""
+    try:
+        document, findings = administration.draft_parts(services.database, user.business_id, parts, services.clock())
+    except GreetlineError as error:
+        return _refusal(error, words, fields), None
+    return Problems(), Draft(document, findings)
+
+
+def week_view(
+    services: Services, user: StaffUser, document: dict[str, Any], words: Translations, lang: str, draft: Draft | None
+) -> dict[str, Any]:
+    """The week strip and the checker's advice (week.html): about the draft when there is one, else the stored
+    document."""
+    if draft is not None:
+        findings = draft.findings
+    else:
+        try:
+            _, findings = administration.checked(document)
+        except DocumentError:
+            findings = []
+    heard = document_data(draft.document) if draft is not None else document
+    recordings = recording_names(services, user, document.get("language", "nl"))
+    drafts = {user.business_id: draft.document} if draft is not None else None
+    return {
+        "draft": draft is not None,
+        "advice": [reworded(words, finding.message) for finding in findings],
+        "moments": week.moments(services, heard, recordings, words, lang, drafts),
+    }
 
 
 def install_error_pages(app: FastAPI) -> None:

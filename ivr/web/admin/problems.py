@@ -165,12 +165,18 @@ _TABLE: list[tuple[str, Reword]] = [
 _COMPILED = [(re.compile(pattern), reword) for pattern, reword in _TABLE]
 
 
-def reworded(words: Translations, message: str) -> str:
-    for pattern, reword in _COMPILED:
+def first_rewording(table: list[tuple[re.Pattern[str], Reword]], words: Translations, message: str) -> str | None:
+    """The words of the first pattern in `table` that the message matches, or None."""
+    for pattern, reword in table:
         match = pattern.search(message)
         if match:
             return reword(words, match)
-    return words.gettext("This value cannot be saved as it is; check it and try again.")
+    return None
+
+
+def reworded(words: Translations, message: str) -> str:
+    found = first_rewording(_COMPILED, words, message)
+    return found or words.gettext("This value cannot be saved as it is; check it and try again.")
 
 
 def field_of(problem: str) -> tuple[str, str]:
@@ -182,9 +188,13 @@ def field_of(problem: str) -> tuple[str, str]:
 
 
 def placed(words: Translations, problems: list[str], fields: dict[str, str] | None = None) -> Problems:
-    """The model's problems at the page's fields; `fields` renames a document key to the form field showing it."""
+    """The model's problems at the page's fields; `fields` renames a document key, or a place inside one
+    ("closed.voicemail"), to the form field showing it: the longest that starts the problem's place wins."""
     found = Problems()
+    by_length = sorted(fields or {}, key=len, reverse=True)
     for problem in problems:
         where, message = field_of(problem)
-        found.add((fields or {}).get(where, where), reworded(words, message))
+        place = problem.partition(": ")[0]
+        named = next((key for key in by_length if place == key or place.startswith((key + ".", key + "["))), None)
+        found.add((fields or {})[named] if named else where, reworded(words, message))
     return found

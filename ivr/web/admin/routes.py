@@ -27,6 +27,7 @@ from ivr.store.staff import StaffUser
 from ivr.web.admin import answering, greetings, history, inbox, pages, team, texts, wording
 from ivr.web.admin.forms import (
     OverflowKind,
+    hours_line,
     listed,
     local_numbers,
     overflow_fields,
@@ -36,7 +37,7 @@ from ivr.web.admin.forms import (
     period_name,
 )
 from ivr.web.admin.i18n import LANGUAGES, translations
-from ivr.web.admin.pages import UserDep
+from ivr.web.admin.pages import Draft, UserDep
 from ivr.web.admin.problems import Problems, reworded
 from ivr.web.logins import HashingBusy
 from ivr.web.preview import caller_hears
@@ -242,6 +243,10 @@ def _form_values(document: dict[str, Any], lang: str) -> dict[str, Any]:
             for days, times in hours.items()
         ),
         "always_open": not hours,
+        "overflow_sms": overflow["sms"],
+        "missed_emails": ", ".join((document.get("missed_calls") or {}).get("email", [])),
+        "summary_emails": ", ".join((document.get("daily_summary") or {}).get("email", [])),
+        "summary_at": (document.get("daily_summary") or {}).get("at", "17:30"),
         "holidays": document.get("holidays", True),
         "period_start": "",
         "period_end": "",
@@ -249,6 +254,7 @@ def _form_values(document: dict[str, Any], lang: str) -> dict[str, Any]:
         "period_route": "dial",
         "period_dial": "",
         "period_email": "",
+        "period_sms": "",
     }
 
 
@@ -260,12 +266,16 @@ def _settings_page(
     problems: Problems | None = None,
     typed: dict[str, Any] | None = None,
     notice: str | None = None,
+    draft: Draft | None = None,
 ) -> Response:
-    """The settings page; after a refused change the fields show what was typed, with the problems beside them."""
+    """The settings page; after a refused change the fields show what was typed, with the problems beside them.
+    With a `draft` (a change not saved yet) it shows what callers would hear with it and the checker's advice."""
     common = pages.common(services, user)
     document = common["document"]
     lang = pages.language(request, document)
     words = translations(lang)
+    # The week strip only for a change not saved yet: the page's own "now" is above the ring count.
+    previewed = pages.week_view(services, user, document, words, lang, draft) if draft is not None else {}
     ring_text, ring_warnings = _ring_words(words, administration.ring_meaning(validate_document(document)))
     return pages.page(
         request,
@@ -279,10 +289,12 @@ def _settings_page(
         ring_text=ring_text,
         ring_warnings=ring_warnings,
         forward_codes=_forward_words(words, document),
+        spoken=pages.spoken_media(services, user, document),
         form={**_form_values(document, lang), **(typed or {})},
         hours_example=f"{wording.days_for_form('mon-fri', lang)} 08:00-12:00, 13:00-17:00",
         problems=problems or Problems(),
         notice=notice,
+        **previewed,
     )
 
 
@@ -302,13 +314,34 @@ def ring_meaning(
     return {"rings": meaning.rings, "ringing_s": meaning.ringing_s, "text": text, "warnings": warnings}
 
 
+def _save_or_draft(
+    services: Services,
+    user: StaffUser,
+    intent: str,
+    parts: dict[str, Any],
+    words: Translations,
+    fields: dict[str, str] | None = None,
+) -> tuple[Problems, Draft | None]:
+    if intent == pages.PREVIEW:
+        return pages.draft_parts(services, user, parts, words, fields)
+    return pages.save_parts(services, user, parts, words, fields), None
+
+
 def _after_save(
-    request: Request, services: Services, user: StaffUser, problems: Problems, typed: dict[str, Any]
+    request: Request,
+    services: Services,
+    user: StaffUser,
+    problems: Problems,
+    typed: dict[str, Any],
+    draft: Draft | None = None,
 ) -> Response:
     if problems:
         return _settings_page(request, services, user, problems=problems, typed=typed)
-    notice = pages.words(request, pages.document_of(services, user)).gettext("Saved.")
-    return _settings_page(request, services, user, notice=notice)
+    words = pages.words(request, pages.document_of(services, user))
+    if draft is not None:
+        notice = words.gettext("Not saved yet: this is what callers would hear. Save to make it so.")
+        return _settings_page(request, services, user, typed=typed, notice=notice, draft=draft)
+    return _settings_page(request, services, user, notice=words.gettext("Saved."))
 
 
 @router.post("/settings/rings")
@@ -339,6 +372,8 @@ def save_phones(
     overflow_kind: Annotated[OverflowKind | None, Form()] = None,
     overflow_dial: Annotated[str, Form()] = "",
     overflow_email: Annotated[str, Form()] = "",
+    overflow_sms: Annotated[str, Form()] = "",
+    intent: Annotated[str, Form()] = "",
 ) -> Response:
     pages.check_csrf(request, csrf)
     document = pages.document_of(services, user)
@@ -349,6 +384,7 @@ def save_phones(
         "overflow_kind": overflow_kind or overflow_fields(document)["kind"],
         "overflow_dial": overflow_dial,
         "overflow_email": overflow_email,
+        "overflow_sms": overflow_sms,
     }
     country = document.get("country", "NL")
     problems = Problems()
@@ -364,9 +400,12 @@ def save_phones(
                 ", ".join(local_numbers(listed(overflow_dial), country)),
                 overflow_email,
                 document.get("overflow"),
+                overflow_sms,
+                country,
             ),
         }
-        problems = pages.save_parts(services, user, parts, words)
+        problems, draft = _save_or_draft(services, user, intent, parts, words)
+        return _after_save(request, services, user, problems, typed, draft)
     return _after_save(request, services, user, problems, typed)
 
 
@@ -379,15 +418,16 @@ def save_hours(
     hours: Annotated[str, Form()] = "",
     holidays: Annotated[str, Form()] = "",
     always_open: Annotated[str, Form()] = "",
+    intent: Annotated[str, Form()] = "",
 ) -> Response:
     pages.check_csrf(request, csrf)
     words = pages.words(request, pages.document_of(services, user))
     typed = {"hours": hours, "holidays": holidays == "on", "always_open": always_open == "on"}
     parsed: dict[str, str] = {}
     for line in hours.splitlines():
-        days, _, times = line.strip().partition(" ")
+        days, times = hours_line(line)
         if days:
-            parsed[wording.english_days(days)] = times.strip()
+            parsed[wording.english_days(days)] = times
     problems = Problems()
     if parsed and always_open == "on":
         problems.add("hours", words.gettext("Choose: opening hours, or always open; not both."))
@@ -401,7 +441,9 @@ def save_hours(
         # The box says "closed on holidays"; a list of which ones (written in the document) is kept while ticked.
         current = pages.document_of(services, user).get("holidays", True)
         closed_on_holidays = (current if isinstance(current, list) else True) if holidays == "on" else False
-        problems = pages.save_parts(services, user, {"hours": parsed or None, "holidays": closed_on_holidays}, words)
+        parts = {"hours": parsed or None, "holidays": closed_on_holidays}
+        problems, draft = _save_or_draft(services, user, intent, parts, words)
+        return _after_save(request, services, user, problems, typed, draft)
     return _after_save(request, services, user, problems, typed)
 
 
@@ -417,11 +459,14 @@ def add_period(
     route: Annotated[Literal["dial", "voicemail"], Form()] = "dial",
     dial: Annotated[str, Form()] = "",
     email: Annotated[str, Form()] = "",
+    sms: Annotated[str, Form()] = "",
+    intent: Annotated[str, Form()] = "",
 ) -> Response:
     pages.check_csrf(request, csrf)
     document = pages.document_of(services, user)
     words = pages.words(request, document)
     typed = {
+        "period_sms": sms,
         "period_start": start,
         "period_end": end,
         "period_text": text,
@@ -430,7 +475,7 @@ def add_period(
         "period_email": email,
     }
     current = document.get("periods", [])
-    new, problems = period_from_form(words, start, end, text, route, dial, email, document.get("country", "NL"))
+    new, problems = period_from_form(words, start, end, text, route, dial, email, document.get("country", "NL"), sms)
     if new is not None:
         clash = overlapping(new, current)
         if clash is not None:
@@ -441,7 +486,11 @@ def add_period(
                 % {"new": period_name(new, lang), "old": period_name(clash, lang)},
             )
         else:
-            problems = pages.save_parts(services, user, {"periods": [*current, new]}, words, {"periods": "period"})
+            parts = {"periods": [*current, new]}
+            problems, draft = _save_or_draft(services, user, intent, parts, words, {"periods": "period"})
+            if not problems and draft is None:
+                pages.speak_texts(services, user)  # the period's greeting, to hear in the list
+            return _after_save(request, services, user, problems, typed, draft)
     return _after_save(request, services, user, problems, typed)
 
 
@@ -464,3 +513,25 @@ def remove_period(
     del current[index]
     problems = pages.save_parts(services, user, {"periods": current}, words, {"periods": "period"})
     return _after_save(request, services, user, problems, {})
+
+
+@router.post("/settings/after-calls")
+def save_after_calls(
+    request: Request,
+    services: ServicesDep,
+    user: UserDep,
+    csrf: Annotated[str, Form()],
+    missed_emails: Annotated[str, Form()] = "",
+    summary_emails: Annotated[str, Form()] = "",
+    summary_at: Annotated[str, Form(max_length=8)] = "17:30",
+) -> Response:
+    """Who is told by e-mail about each call that reached nobody, and who gets the day's calls in one e-mail."""
+    pages.check_csrf(request, csrf)
+    words = pages.words(request, pages.document_of(services, user))
+    typed = {"missed_emails": missed_emails, "summary_emails": summary_emails, "summary_at": summary_at}
+    parts = {
+        "missed_calls": {"email": listed(missed_emails)} if listed(missed_emails) else None,
+        "daily_summary": {"email": listed(summary_emails), "at": summary_at} if listed(summary_emails) else None,
+    }
+    problems = pages.save_parts(services, user, parts, words)
+    return _after_save(request, services, user, problems, typed)

@@ -1,38 +1,51 @@
 """/admin/texts: everything a caller hears besides the welcome (which has its own page with recordings): the
 information message (on or off), the menu (up to four options, each with where it goes and the emergency
-mark), and the message and destination outside opening hours and on public holidays. The page shows the
-checker's advice and what a caller hears at the moments staff plan for."""
+mark), the message and destination outside opening hours, and the holiday message. The page shows the
+checker's advice and what a caller hears at the moments staff plan for; each form can show both for its change
+before it is saved ("Preview"). A saved text is rendered as speech at once, so it can be played on the page."""
 
 from typing import Annotated, Any
 
 from babel.support import Translations
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from ivr import administration
+from audio.errors import AudioError
 from ivr.document.model import MAX_MENU_OPTIONS
-from ivr.errors import DocumentError, InputError
+from ivr.errors import InputError
 from ivr.info_messages import ready_made
-from ivr.store import rendered
 from ivr.store.staff import StaffUser
-from ivr.web.admin import week
 from ivr.web.admin.forms import route_fields, route_part
 from ivr.web.admin.pages import (
+    PREVIEW,
+    Draft,
     UserDep,
     check_csrf,
     common,
+    draft_parts,
     language,
     page,
-    recording_names,
     save_parts,
+    speak_texts,
+    spoken_media,
+    week_view,
     words,
 )
-from ivr.web.admin.problems import Problems, reworded
+from ivr.web.admin.problems import Problems
 from ivr.web.services import Services, ServicesDep
+from prompts import prompt_book
 
 router = APIRouter(prefix="/texts", include_in_schema=False)
+
+# Where the closed form shows a problem: at the destination's fields, the holiday message, or the message.
+CLOSED_FIELDS = {
+    "closed": "closed",
+    "closed.dial": "closed_route",
+    "closed.voicemail": "closed_route",
+    "closed.holiday": "holiday",
+}
 
 
 def _form_values(document: dict[str, Any]) -> dict[str, Any]:
@@ -54,6 +67,7 @@ def _form_values(document: dict[str, Any]) -> dict[str, Any]:
         "info_on": bool(info.get("text")),
         "info_text": info.get("text", ""),
         "closed_text": (closed.get("greeting") or {}).get("text", ""),
+        "holiday_text": (closed.get("holiday") or {}).get("text", ""),
         **{f"closed_{name}": value for name, value in route_fields(closed).items()},
         "options": options,
     }
@@ -69,15 +83,6 @@ def template_names(words_: Translations) -> list[tuple[str, str]]:
     ]
 
 
-def _spoken(services: Services, user: UserDep, document: dict[str, Any], text: str | None) -> str | None:
-    """The rendered speech of a text, if there is one (its id names /media/ID.wav and /media/ID.mp3)."""
-    if not text:
-        return None
-    with services.database.reading() as connection:
-        found = rendered.rendered_for(connection, user.business_id, document.get("language", "nl"))
-    return found[text].media_id if text in found else None
-
-
 def _page(
     request: Request,
     services: Services,
@@ -85,15 +90,13 @@ def _page(
     problems: Problems | None = None,
     typed: dict[str, Any] | None = None,
     notice: str | None = None,
+    draft: Draft | None = None,
 ) -> Response:
+    """`draft`: a change not saved yet; the advice and the week are then about it."""
     shared = common(services, user)
     document = shared["document"]
     lang = language(request, document)
     words_ = words(request, document)
-    try:
-        _, findings = administration.checked(document)
-    except DocumentError:
-        findings = []
     return page(
         request,
         "texts.html",
@@ -102,15 +105,36 @@ def _page(
         **shared,
         page_title=words_.gettext("What callers hear"),
         form={**_form_values(document), **(typed or {})},
-        advice=[reworded(words_, finding.message) for finding in findings],
         templates=template_names(words_),
-        info_media=_spoken(services, user, document, (document.get("info") or {}).get("text")),
-        moments=week.moments(
-            services, document, recording_names(services, user, document.get("language", "nl")), words_, lang
-        ),
+        spoken=spoken_media(services, user, document),
+        default_holiday=prompt_book(document.get("language", "nl")).text("holiday", business=document["business"]),
+        **week_view(services, user, document, words_, lang, draft),
         problems=problems or Problems(),
         notice=notice,
     )
+
+
+def _save_or_preview(
+    request: Request,
+    services: Services,
+    user: StaffUser,
+    intent: str,
+    parts: dict[str, Any],
+    typed: dict[str, Any],
+    fields: dict[str, str] | None = None,
+) -> Response:
+    """Save the change (then speak its texts), or show what callers would hear with it and the checker's advice."""
+    words_ = words(request)
+    if intent == PREVIEW:
+        problems, draft = draft_parts(services, user, parts, words_, fields)
+        if draft is None:
+            return _page(request, services, user, problems, typed)
+        preview = words_.gettext("Not saved yet: this is what callers would hear. Save to make it so.")
+        return _page(request, services, user, typed=typed, notice=preview, draft=draft)
+    problems = save_parts(services, user, parts, words_, fields)
+    if not problems:
+        speak_texts(services, user)
+    return _saved(request, services, user, problems, typed)
 
 
 def _saved(request: Request, services: Services, user: UserDep, problems: Problems, typed: dict[str, Any]) -> Response:
@@ -132,6 +156,7 @@ def save_info(
     csrf: Annotated[str, Form()],
     info_text: Annotated[str, Form()] = "",
     info_on: Annotated[str, Form()] = "",
+    intent: Annotated[str, Form()] = "",
 ) -> Response:
     check_csrf(request, csrf)
     words_ = words(request)
@@ -139,13 +164,7 @@ def save_info(
     if info_on == "on" and not info_text.strip():
         return _saved(request, services, user, Problems({"info": [words_.gettext("This must not be empty.")]}), typed)
     part = {"info": {"text": info_text.strip()} if info_on == "on" else None}
-    problems = save_parts(services, user, part, words_)
-    if not problems and info_on == "on":
-        from ivr.commands import render_number
-
-        # Spoken now, so the page can play it and offer it as MP3; until then callers hear Twilio's <Say>.
-        render_number(services.settings, common(services, user)["document"]["numbers"][0], lambda *_: None)
-    return _saved(request, services, user, problems, typed)
+    return _save_or_preview(request, services, user, intent, part, typed)
 
 
 @router.post("/info/template")
@@ -168,7 +187,8 @@ def use_template(
             "through to, or an overflow number."
         )
         return _page(request, services, user, Problems({"template": [lacking]}), {"template": template})
-    typed = {"info_text": text, "info_on": True, "template": template}
+    # `spoken_template`: one that could be filled, so the page offers to hear it before it is used.
+    typed = {"info_text": text, "info_on": True, "template": template, "spoken_template": template}
     return _page(
         request,
         services,
@@ -176,6 +196,20 @@ def use_template(
         typed=typed,
         notice=words_.gettext("Read the message, change it if needed, and save it."),
     )
+
+
+@router.get("/templates/{name}.mp3")
+def spoken_template(request: Request, services: ServicesDep, user: UserDep, name: str) -> Response:
+    """A ready-made message filled for this business and spoken, to hear before using it (or to download for a
+    practice's own phone system)."""
+    from ivr.rendering import spoken_ready_made  # speech and ffmpeg: loaded when first asked for, not at start
+
+    document = common(services, user)["document"]
+    try:
+        mp3 = spoken_ready_made(services.settings, document, name, services.clock().date())
+    except (InputError, AudioError):
+        raise HTTPException(404) from None  # the page offers only templates it can fill; the error page says so
+    return Response(mp3, media_type="audio/mpeg", headers={"Content-Disposition": f'attachment; filename="{name}.mp3"'})
 
 
 @router.post("/closed")
@@ -188,21 +222,26 @@ def save_closed(
     closed_kind: Annotated[str, Form()] = "none",
     closed_dial: Annotated[str, Form()] = "",
     closed_email: Annotated[str, Form()] = "",
+    closed_sms: Annotated[str, Form()] = "",
+    holiday_text: Annotated[str, Form()] = "",
+    intent: Annotated[str, Form()] = "",
 ) -> Response:
+    """The message outside opening hours, where those calls go, and the message on a closing public holiday."""
     check_csrf(request, csrf)
     document = common(services, user)["document"]
     words_ = words(request, document)
     typed = {"closed_text": closed_text, "closed_kind": closed_kind, "closed_dial": closed_dial}
-    typed["closed_email"] = closed_email
-    destination = route_part(closed_kind, closed_dial, closed_email, document.get("country", "NL"))
+    typed |= {"closed_email": closed_email, "closed_sms": closed_sms, "holiday_text": holiday_text}
+    destination = route_part(closed_kind, closed_dial, closed_email, document.get("country", "NL"), closed_sms)
     if closed_kind != "none" and not destination:
         missing = words_.gettext("Say where calls go: a number or a voicemail box.")
         return _saved(request, services, user, Problems({"closed_route": [missing]}), typed)
     closed: dict[str, Any] = {**destination}
     if closed_text.strip():
         closed["greeting"] = {"text": closed_text.strip()}
-    problems = save_parts(services, user, {"closed": closed or None}, words_, {"closed": "closed"})
-    return _saved(request, services, user, problems, typed)
+    if holiday_text.strip():
+        closed["holiday"] = {"text": holiday_text.strip()}
+    return _save_or_preview(request, services, user, intent, {"closed": closed or None}, typed, CLOSED_FIELDS)
 
 
 @router.post("/menu")
@@ -222,7 +261,7 @@ def _save_menu(request: Request, services: Services, user: StaffUser, form: Form
     # The answering service's word for an option is edited on the answering-service page: kept by its key here.
     labels = {option.get("key"): option["label"] for option in document.get("menu", []) if option.get("label")}
     for index in range(MAX_MENU_OPTIONS):
-        row = {name: str(form.get(f"{name}_{index}", "")) for name in ("key", "prompt", "kind", "dial", "email")}
+        row = {name: str(form.get(f"{name}_{index}", "")) for name in ("key", "prompt", "kind", "dial", "email", "sms")}
         emergency = form.get(f"emergency_{index}") == "on"
         typed_options.append(
             {
@@ -232,11 +271,12 @@ def _save_menu(request: Request, services: Services, user: StaffUser, form: Form
                 "route_kind": row["kind"] or "none",
                 "route_dial": row["dial"],
                 "route_email": row["email"],
+                "route_sms": row["sms"],
             }
         )
         if not row["prompt"].strip():
             continue
-        destination = route_part(row["kind"], row["dial"], row["email"], document.get("country", "NL"))
+        destination = route_part(row["kind"], row["dial"], row["email"], document.get("country", "NL"), row["sms"])
         if not destination:
             problems.add(f"menu_{index}", words_.gettext("Say where calls go: a number or a voicemail box."))
         option = {"key": row["key"].strip(), "prompt": row["prompt"].strip(), **destination}
@@ -248,5 +288,5 @@ def _save_menu(request: Request, services: Services, user: StaffUser, form: Form
     typed = {"options": typed_options}
     if problems:
         return _saved(request, services, user, problems, typed)
-    fields = {"menu": "menu"}
-    return _saved(request, services, user, save_parts(services, user, {"menu": menu}, words_, fields), typed)
+    intent = str(form.get("intent", ""))
+    return _save_or_preview(request, services, user, intent, {"menu": menu}, typed, {"menu": "menu"})

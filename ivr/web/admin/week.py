@@ -1,6 +1,8 @@
 """What a caller hears at the moments staff plan for: now, tonight, Sunday morning, the next public holiday,
-inside the next period; each a preview call (ivr.web.preview) against the stored configuration."""
+inside the next period; each a preview call (ivr.web.preview) against the stored configuration, or against a
+change not saved yet (a draft)."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -10,6 +12,7 @@ from babel.support import Translations
 
 from ivr.callflow.model import Country
 from ivr.callflow.schedule import public_holiday
+from ivr.document.model import BusinessDocument
 from ivr.web.admin import wording
 from ivr.web.preview import caller_hears
 from ivr.web.services import Services
@@ -38,9 +41,15 @@ def _next_holiday(country: str, today: date) -> date | None:
 
 
 def moments(
-    services: Services, document: dict[str, Any], recordings: dict[str, str], words: Translations, language: str
+    services: Services,
+    document: dict[str, Any],
+    recordings: dict[str, str],
+    words: Translations,
+    language: str,
+    drafts: Mapping[int, BusinessDocument] | None = None,
 ) -> list[Moment]:
-    """`recordings`: the business's texts by the URL their rendered speech plays from."""
+    """`recordings`: the business's texts by the URL their rendered speech plays from; `drafts`: an unsaved
+    change by business id (then `document` is that draft's data), heard instead of the stored document."""
     zone = ZoneInfo(document["timezone"])
     now = services.clock().astimezone(zone)
     today = now.date()
@@ -59,7 +68,7 @@ def moments(
         wanted.append((words.gettext("In the next period"), datetime.combine(first, MORNING, zone)))
     found = []
     for label, moment in wanted:
-        transcript = caller_hears(services, document, moment)
+        transcript = caller_hears(services, document, moment, drafts=drafts)
         steps = [
             wording.heard_step(words, event, recordings, document.get("country", "NL"), language)
             for event in transcript.events

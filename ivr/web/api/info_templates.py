@@ -1,8 +1,13 @@
-"""/api/v1 ready-made information messages: the library, and a template filled for a business."""
+"""/api/v1 ready-made information messages: the library, and a template filled for a business, as text and as
+speech (MP3, to hear it first or to play it on a practice's own phone system)."""
+
+from typing import Any
 
 from fastapi import APIRouter, HTTPException
+from fastapi.responses import Response
 from pydantic import BaseModel
 
+from audio.errors import AudioError
 from ivr.errors import InputError
 from ivr.info_messages import ready_made
 from ivr.web.api.auth import BusinessId, CallerDep, owned_document
@@ -17,11 +22,41 @@ class FilledTemplate(BaseModel):
     language: str
     text: str
     findings: list[str]
+    # Where the same text is spoken, as MP3 (rendered when asked for).
+    mp3: str
 
 
 @router.get("/info-templates", summary="Ready-made information messages: name -> language -> text")
 def list_templates(caller: CallerDep) -> dict[str, dict[str, str]]:
     return info_templates()
+
+
+def _filled(services: ServicesDep, document: dict[str, Any], name: str) -> tuple[str, list[str]]:
+    try:
+        text, findings = ready_made(document, name, services.clock().date())
+    except InputError as error:
+        raise HTTPException(422, str(error)) from None
+    return text, [str(finding) for finding in findings]
+
+
+# Declared before the text route, whose {name} would otherwise take "outbreak.mp3".
+@router.get(
+    "/businesses/{business_id}/info-templates/{name}.mp3",
+    summary="A ready-made information message filled for this business, spoken (MP3)",
+    response_class=Response,
+    responses={200: {"content": {"audio/mpeg": {}}}},
+)
+def spoken_template(business_id: BusinessId, name: str, services: ServicesDep, caller: CallerDep) -> Response:
+    from ivr.rendering import spoken_ready_made  # speech and ffmpeg: loaded when first asked for, not at start
+
+    document = owned_document(services, caller, business_id)
+    try:
+        mp3 = spoken_ready_made(services.settings, document, name, services.clock().date())
+    except InputError as error:
+        raise HTTPException(422, str(error)) from None
+    except AudioError as error:
+        raise HTTPException(503, f"the message could not be spoken: {error}; try again later") from None
+    return Response(mp3, media_type="audio/mpeg", headers={"Content-Disposition": f'attachment; filename="{name}.mp3"'})
 
 
 @router.get(
@@ -30,10 +65,6 @@ def list_templates(caller: CallerDep) -> dict[str, dict[str, str]]:
 )
 def filled_template(business_id: BusinessId, name: str, services: ServicesDep, caller: CallerDep) -> FilledTemplate:
     document = owned_document(services, caller, business_id)
-    try:
-        text, findings = ready_made(document, name, services.clock().date())
-    except InputError as error:
-        raise HTTPException(422, str(error)) from None
-    return FilledTemplate(
-        name=name, language=document.get("language", "nl"), text=text, findings=[str(f) for f in findings]
-    )
+    text, findings = _filled(services, document, name)
+    mp3 = f"/api/v1/businesses/{business_id}/info-templates/{name}.mp3"
+    return FilledTemplate(name=name, language=document.get("language", "nl"), text=text, findings=findings, mp3=mp3)
