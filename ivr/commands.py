@@ -24,6 +24,7 @@ from ivr.store.migrate import upgrade
 from ivr.web.app import create_app
 
 if TYPE_CHECKING:
+    from audio.tts import SpeechEngine
     from ivr.rendering import Progress, RenderReport
     from ivr.store.businesses import StoredBusiness
 
@@ -195,31 +196,36 @@ def business_answering(database: Database, number: str) -> "StoredBusiness":
 def render_number(settings: Settings, number: str, progress: "Progress") -> "RenderReport":
     """Render every text of the business answering `number` (blocking; shows progress)."""
     from audio.media import MediaStore
-    from audio.tts import SpeechCache, build_engines
+    from audio.tts import SpeechCache
     from ivr.rendering import render_business
 
     database = Database(settings.database_url)
     try:
         stored = business_answering(database, number)
-        engines = build_engines(
-            settings.tts_engines,
-            timeout_s=settings.tts_timeout_s,
-            proxy_url=settings.tts_proxy_url,
-            retries=settings.tts_retries,
-            retry_base_delay_s=settings.tts_retry_base_delay_s,
-            tls_ca_path=settings.tts_tls_ca_path,
-        )
         return render_business(
             database,
             stored,
             media=MediaStore(settings.media_dir),
-            engines=engines,
+            engines=speech_engines(settings),
             cache=SpeechCache(settings.speech_cache_dir),
             now=datetime.now(UTC),
             progress=progress,
         )
     finally:
         database.dispose()
+
+
+def speech_engines(settings: Settings) -> "list[SpeechEngine]":
+    from audio.tts import build_engines
+
+    return build_engines(
+        settings.tts_engines,
+        timeout_s=settings.tts_timeout_s,
+        proxy_url=settings.tts_proxy_url,
+        retries=settings.tts_retries,
+        retry_base_delay_s=settings.tts_retry_base_delay_s,
+        tls_ca_path=settings.tts_tls_ca_path,
+    )
 
 
 def run_worker(settings: Settings, stop: "threading.Event") -> None:
