@@ -83,7 +83,7 @@ SERVER = [
 
 
 def _start_server(env: dict[str, str], command: list[str] = SERVER) -> tuple[subprocess.Popen[str], int]:
-    process = subprocess.Popen(command, env=env, cwd=REPO, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     assert process.stderr is not None
     for line in process.stderr:
         match = re.search(r"Uvicorn running on http://127\.0\.0\.1:(\d+)", line)
