@@ -101,6 +101,7 @@ class Directory:
         self._stamp: Stamp | None = None
         self._checked_at = -math.inf
         self._claimed_at = -math.inf
+        self.documents_loaded = 0  # documents parsed so far: the heap grew (ivr.web.heap)
 
     # -- from memory (on the event loop) -------------------------------------------------------------------------
 
@@ -178,6 +179,7 @@ class Directory:
         }
         loaded = Loaded(document, recordings)
         self._documents[stored.id] = (stored.revision, loaded)
+        self.documents_loaded += 1
         for key in [key for key in self._converted if key[0] == stored.id and key[1] != stored.revision]:
             self._converted.pop(key, None)
         return version, loaded

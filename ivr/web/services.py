@@ -13,6 +13,7 @@ from ivr.settings import Settings
 from ivr.store.calls import CallEntry
 from ivr.store.database import Database
 from ivr.twiml import TwimlRenderer
+from ivr.web.heap import HeapSettler
 from ivr.web.logins import LoginGuard
 
 Clock = Callable[[], datetime]
@@ -43,6 +44,8 @@ class Services:
     # Our private copies of voicemail recordings: served only to the business's staff and API keys.
     voicemails: VoicemailAudio
     logins: LoginGuard = field(default_factory=LoginGuard)
+    # Moves the directory's loaded business data out of the garbage collector's full passes.
+    heap: HeapSettler = field(default_factory=HeapSettler)
     # Tells an embedded job worker that new deliveries are stored (so it need not wait for its next poll).
     jobs_waiting: Callable[[], None] = lambda: None
 
