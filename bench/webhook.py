@@ -11,6 +11,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -31,12 +32,16 @@ RATE_CONNECTIONS = 32
 WARM_UP = 500
 
 
-def _request(path: str, call_number: int, signed: bool) -> bytes:
+# The demo business's number.
+DEMO_NUMBER = "+31501234567"
+
+
+def _request(path: str, call_number: int, signed: bool, to_number: str = DEMO_NUMBER) -> bytes:
     params = {
         "CallSid": f"CA{call_number:032d}",
         "AccountSid": "ACbench",
         "From": "+31612345678",
-        "To": "+31501234567",
+        "To": to_number,
         "CallStatus": "ringing",
         "Direction": "inbound",
     }
@@ -53,32 +58,38 @@ def _request(path: str, call_number: int, signed: bool) -> bytes:
     return ("\r\n".join(headers) + "\r\n\r\n").encode() + body
 
 
-def _requests(path: str, count: int, signed: bool, offset: int) -> list[bytes]:
-    return [_request(path, offset + number, signed) for number in range(count)]
+def _requests(path: str, count: int, signed: bool, offset: int, to_numbers: list[str] | None = None) -> list[bytes]:
+    """`to_numbers`: the numbers called in turn (default: the demo business's)."""
+    numbers = to_numbers or [DEMO_NUMBER]
+    return [_request(path, offset + n, signed, numbers[n % len(numbers)]) for n in range(count)]
 
 
-def _start_server(env: dict[str, str]) -> tuple[subprocess.Popen[str], int]:
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "bench.bench_app:build",
-        "--factory",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        "0",
-        "--workers",
-        "1",
-        "--log-level",
-        "info",
-        "--no-access-log",
-    ]
-    process = subprocess.Popen(command, env=env, cwd=REPO, stderr=subprocess.PIPE, text=True)
+SERVER = [
+    sys.executable,
+    "-m",
+    "uvicorn",
+    "bench.bench_app:build",
+    "--factory",
+    "--host",
+    "127.0.0.1",
+    "--port",
+    "0",
+    "--workers",
+    "1",
+    "--log-level",
+    "info",
+    "--no-access-log",
+]
+
+
+def _start_server(env: dict[str, str], command: list[str] = SERVER) -> tuple[subprocess.Popen[str], int]:
+    process = subprocess.Popen(command, env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     assert process.stderr is not None
     for line in process.stderr:
         match = re.search(r"Uvicorn running on http://127\.0\.0\.1:(\d+)", line)
         if match:
+            # Keep reading what it logs, so a full pipe never stalls the server mid-measurement.
+            threading.Thread(target=process.stderr.read, daemon=True).start()
             return process, int(match.group(1))
     raise RuntimeError("the benchmark server did not start")
 

@@ -126,10 +126,32 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _apply(args: argparse.Namespace) -> int:
+    if Path(args.file).is_dir():
+        return _apply_folder(args)
     from ivr.commands import apply_file
 
     print("\n".join(apply_file(_settings(args), Path(args.file), render=args.render, progress=_progress)))
     return 0
+
+
+def _apply_folder(args: argparse.Namespace) -> int:
+    import time
+
+    from ivr.bulk_apply import apply_folder
+
+    started = time.monotonic()
+    report = apply_folder(
+        _settings(args), Path(args.file), workers=args.workers, progress=ProgressBar("applied"), render=args.render
+    )
+    for path, reason in report.failed:
+        print(f"greetline: error: {path}: {reason}", file=sys.stderr)
+    print("\n".join(report.warnings + report.render_problems))
+    rendered = f"; {report.rendered} text(s) rendered as speech" if args.render else ""
+    print(
+        f"applied {len(report.applied)} of {report.total} document(s) in {time.monotonic() - started:.1f} s"
+        f"{rendered}; {len(report.failed)} refused"
+    )
+    return 1 if report.failed else 2 if report.render_problems else 0
 
 
 def _progress(done: int, total: int, text: str) -> None:
@@ -141,6 +163,26 @@ def _progress(done: int, total: int, text: str) -> None:
         print(f"\r\033[K{line}", end="" if text else "\n", file=sys.stderr, flush=True)
     else:
         print(line, file=sys.stderr, flush=True)
+
+
+class ProgressBar:
+    """A bar that redraws itself on a terminal; on a pipe, one line per tenth of the work."""
+
+    WIDTH = 30
+
+    def __init__(self, verb: str) -> None:
+        self._verb = verb
+        self._tty = sys.stderr.isatty()
+        self._shown_tenth = 0
+
+    def __call__(self, done: int, total: int, name: str) -> None:
+        filled = self.WIDTH * done // total
+        line = f"[{'#' * filled}{'.' * (self.WIDTH - filled)}] {self._verb} {done}/{total} {name[:40]}"
+        if self._tty:
+            print(f"\r\033[K{line}", end="\n" if done == total else "", file=sys.stderr, flush=True)
+        elif done * 10 // total > self._shown_tenth or done == total:
+            self._shown_tenth = done * 10 // total
+            print(line, file=sys.stderr, flush=True)
 
 
 def _render(args: argparse.Namespace) -> int:
@@ -267,12 +309,20 @@ def _register_service_commands(commands: Any) -> None:
 def _register_document_commands(commands: Any) -> None:
     apply = commands.add_parser(
         "apply",
-        help="apply a business document (YAML)",
+        help="apply a business document (YAML), or every document in a folder",
         description="Check a business document (errors refuse it whole, warnings are printed), normalise the "
-        "recordings it names, store it, then render its texts as speech (see `greetline render`).",
+        "recordings it names, store it, then render its texts as speech (see `greetline render`). Given a folder, "
+        "every .yaml document in it is applied in its own transaction: a refused one is named and the rest are "
+        "applied (exit status 1 if any was refused).",
         epilog="example: greetline apply examples/huisartsenpraktijk-de-linde.yaml",
     )
-    apply.add_argument("file", help="path to the YAML document")
+    apply.add_argument("file", help="path to the YAML document, or a folder of them")
+    apply.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=os.cpu_count() or 1,
+        help="processes checking a folder's documents, threads rendering them (default: one per CPU)",
+    )
     apply.add_argument("--no-render", dest="render", action="store_false", help="do not render the texts as speech now")
     apply.set_defaults(func=_apply)
 

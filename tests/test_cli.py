@@ -299,3 +299,42 @@ def test_an_unreadable_setting_is_one_line_naming_the_form(env: dict[str, str]) 
     result = run(["migrate"], {**env, "GREETLINE_TTS_ENGINES": "espeak"}, check=False)
     assert result.returncode == 1 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert "tts_engines" in result.stderr and '["espeak"]' in result.stderr
+
+
+def test_a_folder_is_applied_document_by_document_and_a_refused_one_is_named(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    demo = DEMO_DOCUMENT.read_text("utf-8")
+    numbers = [f"+3150123456{index}" for index in range(4)]
+    for index, number in enumerate(numbers):
+        text = demo.replace("De Linde", f"De Linde {index}").replace('["+31501234567"]', f'["{number}"]')
+        (folder / f"business-{index}.yaml").write_text(text, "utf-8")
+    (folder / "broken.yaml").write_text("business: [unclosed\n", "utf-8")
+    both = demo.replace('["+31501234567"]', f'["{numbers[0]}", "{numbers[1]}"]')
+    (folder / "two-owners.yaml").write_text(both, "utf-8")
+    (folder / "notes.txt").write_text("not a document", "utf-8")
+
+    result = run(["apply", "--no-render", "--workers", "2", str(folder)], env, check=False)
+
+    assert result.returncode == 1
+    assert "applied 4 of 6 document(s)" in result.stdout
+    errors = [line for line in result.stderr.splitlines() if line.startswith("greetline: error:")]
+    assert len(errors) == 2
+    broken = f"greetline: error: {folder / 'broken.yaml'}: 1 problem(s): line 2, column 1: not valid YAML"
+    assert errors[0].startswith(broken)
+    assert errors[1].startswith(f"greetline: error: {folder / 'two-owners.yaml'}: these numbers belong to different")
+    assert "applied 6/6" in result.stderr  # the progress bar's last line
+    assert "business: Huisartsenpraktijk De Linde 3" in run(["export", numbers[3]], env).stdout
+    snapshot = json.loads(Path(env["GREETLINE_SNAPSHOT_PATH"]).read_text("utf-8"))
+    assert sorted(snapshot["numbers"]) == numbers
+
+
+def test_a_folder_without_documents_is_one_line(env: dict[str, str], tmp_path: Path) -> None:
+    result = run(["apply", str(tmp_path)], env, check=False)
+    assert result.returncode == 1
+    assert (
+        result.stderr.strip()
+        == f"greetline: error: {tmp_path} holds no .yaml documents; put one business document per file there"
+    )

@@ -66,6 +66,16 @@ def test_a_change_by_another_replica_is_heard_after_the_recheck(database: Databa
     assert again is not None and again is not first  # the new revision, converted again
 
 
+def test_while_one_call_asks_the_database_the_next_calls_answer_from_memory(database: Database, demo_text: str) -> None:
+    apply_text(database, demo_text, NOW)
+    directory = Directory(recheck_s=0)  # every call is due to ask the database for the revision stamp
+    first = looked_up(database, directory)
+    assert directory.cached(NUMBER, NOW) is MISS  # this call asks
+    assert directory.cached(NUMBER, NOW) is first  # the next ones do not queue behind it
+    assert looked_up(database, directory) is first  # the check done (nothing changed): the claim is released
+    assert directory.cached(NUMBER, NOW) is MISS
+
+
 def test_a_snapshot_another_process_rewrote_is_heard_from_the_next_call(
     database: Database, demo_text: str, tmp_path: Path
 ) -> None:

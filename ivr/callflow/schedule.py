@@ -5,8 +5,6 @@ from datetime import date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
-
 from ivr.callflow.model import Business, Country, Period
 
 
@@ -36,6 +34,9 @@ Situation = Open | InPeriod | Holiday | OutsideHours
 @lru_cache(maxsize=64)
 def public_holidays_of(country: Country, year: int) -> dict[date, str]:
     # The holidays package computes (no I/O); cached because every call would otherwise rebuild the year.
+    # Imported on first use: a few MB that an idle server need not hold (issue 12's memory target).
+    import holidays
+
     return dict(holidays.country_holidays(country.value, years=year).items())
 
 

@@ -4,13 +4,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, select
+from sqlalchemy import Connection, bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from ivr.errors import ConflictError, NotFoundError
 from ivr.store import history
 from ivr.store.revisions import mark_changed
-from ivr.store.tables import BusinessRow, NumberRow
+from ivr.store.tables import BusinessRow, DocumentVersionRow, NumberRow
 
 
 @dataclass(frozen=True)
@@ -121,6 +121,23 @@ def replace(
     return _stored(row)
 
 
+def revisions(session: Session) -> dict[int, int]:
+    """Every business's revision, without the documents: to find the few that changed since a look."""
+    return {id_: revision for id_, revision in session.execute(select(BusinessRow.id, BusinessRow.revision))}
+
+
+# Ids per query for `documents_of`: below every database's limit on bound parameters.
+IDS_PER_QUERY = 500
+
+
+def documents_of(session: Session, business_ids: list[int]) -> list[StoredBusiness]:
+    found = []
+    for start in range(0, len(business_ids), IDS_PER_QUERY):
+        chunk = business_ids[start : start + IDS_PER_QUERY]
+        found += [_stored(row) for row in session.scalars(select(BusinessRow).where(BusinessRow.id.in_(chunk)))]
+    return found
+
+
 def all_businesses(session: Session) -> list[StoredBusiness]:
     return [_stored(row) for row in session.scalars(select(BusinessRow).order_by(BusinessRow.id))]
 
@@ -131,3 +148,40 @@ def visible_to(session: Session, business_id: int | None) -> list[StoredBusiness
         return all_businesses(session)
     row = session.get(BusinessRow, business_id)
     return [_stored(row)] if row else []
+
+
+@dataclass(frozen=True)
+class NewBusiness:
+    name: str
+    numbers: list[str]
+    document: dict[str, Any]
+
+
+def insert_many(session: Session, new: list[NewBusiness], now: datetime) -> list[int]:
+    """Add businesses whose numbers nobody owns yet, in three statements whatever their count (a bulk import).
+
+    A number already owned fails the whole insert (the primary key of business_numbers): check with `owners_of`
+    first when that can happen.
+    """
+    if not new:
+        return []
+    ids = list(
+        session.scalars(
+            insert(BusinessRow).returning(BusinessRow.id, sort_by_parameter_order=True),
+            [
+                {"name": b.name, "document": b.document, "revision": 1, "created_at": now, "updated_at": now}
+                for b in new
+            ],
+        )
+    )
+    numbers = [{"number": number, "business_id": id_} for id_, b in zip(ids, new, strict=True) for number in b.numbers]
+    session.execute(insert(NumberRow), numbers)
+    session.execute(
+        insert(DocumentVersionRow),
+        [
+            {"business_id": id_, "revision": 1, "document": b.document, "changed_by": "", "changed_at": now}
+            for id_, b in zip(ids, new, strict=True)
+        ],
+    )
+    mark_changed(session)
+    return ids

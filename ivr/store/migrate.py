@@ -1,18 +1,26 @@
-"""Bringing a database's schema up to date with the Alembic migrations shipped in this package."""
+"""Bringing a database's schema up to date with the Alembic migrations shipped in this package.
+
+Alembic is imported only to migrate: with its templates and highlighter it is about 10 MB that a server, which asks
+only `has_schema`, would otherwise carry (issue 12).
+"""
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import inspect
 
 from ivr.store.database import Database
 from ivr.store.tables import BusinessRow
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
-def alembic_config(database_url: str) -> Config:
+def alembic_config(database_url: str) -> "Config":
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     # ConfigParser interpolation would choke on % in passwords.
@@ -27,4 +35,6 @@ def has_schema(database: Database) -> bool:
 
 
 def upgrade(database_url: str) -> None:
+    from alembic import command
+
     command.upgrade(alembic_config(database_url), "head")

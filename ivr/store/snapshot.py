@@ -70,13 +70,25 @@ class RoutingSnapshot:
         An older revision than the one stored changes nothing: a call that read the database just before a
         change must not put the old routing back.
         """
+        self.put_businesses([(business_id, revision, entries)])
+
+    def put_businesses(self, changes: list[tuple[int, int, dict[str, Routing]]]) -> None:
+        """`put_business` for many businesses in one rewrite of the file (a bulk apply)."""
         with self._changing() as current:
-            mine = [number for number, routing in current.items() if routing.business_id == business_id]
-            if any(current[number].revision > revision for number in mine):
-                return
-            for number in mine:
-                del current[number]
-            current.update(entries)
+            numbers_of: dict[int, list[str]] = {}
+            for number, routing in current.items():
+                numbers_of.setdefault(routing.business_id, []).append(number)
+            for business_id, revision, entries in changes:
+                # Checked against `current`: a number may have moved to another business earlier in this batch.
+                mine = [
+                    n for n in numbers_of.get(business_id, []) if n in current and current[n].business_id == business_id
+                ]
+                if any(current[number].revision > revision for number in mine):
+                    continue
+                for number in mine:
+                    del current[number]
+                current.update(entries)
+                numbers_of[business_id] = list(entries)  # the same business twice in one batch: the later wins
 
     def revision_of(self, number: str) -> int | None:
         """The stored revision for a number, from memory (no look at the file): cheap enough for every call."""
@@ -138,6 +150,10 @@ class RoutingSnapshot:
             # Written atomically, so this is damage from outside; the next change or refresh writes a good one.
             log.error("routing snapshot %s is unreadable (%r); ignored", self.path, error)
             return {}
+
+
+def _owned(entries: dict[str, Routing], number: str, business_id: int) -> bool:
+    return number in entries and entries[number].business_id == business_id
 
 
 def _file_version(path: Path) -> tuple[int, int, int]:

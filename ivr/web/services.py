@@ -15,6 +15,7 @@ from ivr.settings import Settings
 from ivr.store.calls import CallEntry
 from ivr.store.database import Database
 from ivr.twiml import TwimlRenderer
+from ivr.web.heap import HeapSettler
 from ivr.web.logins import LoginGuard
 
 Clock = Callable[[], datetime]
@@ -49,6 +50,8 @@ class Services:
     logins: LoginGuard = field(default_factory=LoginGuard)
     # How many call notes each answering-service card has sent lately (ivr.card.notes).
     card_notes: NoteRate = field(default_factory=NoteRate)
+    # Moves the directory's loaded business data out of the garbage collector's full passes.
+    heap: HeapSettler = field(default_factory=HeapSettler)
     # Tells an embedded job worker that new deliveries are stored (so it need not wait for its next poll).
     jobs_waiting: Callable[[], None] = lambda: None
 

@@ -77,6 +77,7 @@ async def _answer(services: Services, form: FormData, decide: Decide) -> Respons
     business: Business | None
     if isinstance(cached, Miss):
         now, business = await run_in_threadpool(_from_database, services, form, to_number)
+        services.heap.after_loading(services.directory.documents_loaded)
     else:
         business = cached
     if business is None:

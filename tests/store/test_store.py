@@ -1,14 +1,16 @@
 """The store against real SQLite and PostgreSQL, each test on a fresh, migrated database."""
 
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import inspect
 
 from ivr.applying import apply_text, export_document
-from ivr.document.load import parse_document
+from ivr.document.load import document_data, parse_document
 from ivr.errors import ConflictError, DocumentError, NotFoundError
 from ivr.store import businesses, calls
+from ivr.store.businesses import NewBusiness
 from ivr.store.calls import CallEnd, CallEntry, CallStep, LoggedCall
 from ivr.store.database import Database
 
@@ -118,3 +120,43 @@ def test_recording_callbacks_are_stored_once(database: Database) -> None:
         assert calls.save_recording(session, **recording) is True
     with database.transaction() as session:
         assert calls.save_recording(session, **recording) is False
+
+
+def test_bulk_stored_businesses_and_imported_calls_read_back_like_single_ones(
+    database: Database, demo_text: str
+) -> None:
+    template = document_data(parse_document(demo_text))
+    numbers = [f"+3150123456{index}" for index in range(3)]
+    new = [NewBusiness(f"B{n}", [n], {**template, "business": f"B{n}", "numbers": [n]}) for n in numbers]
+    with database.transaction() as session:
+        ids = businesses.insert_many(session, new, NOW)
+    with database.transaction() as session:
+        found = businesses.find_by_number(session, numbers[2])
+        assert found is not None and (found.id, found.revision, found.document["business"]) == (
+            ids[2],
+            1,
+            "B" + numbers[2],
+        )
+        assert businesses.revisions(session) == {id_: 1 for id_ in ids}
+        assert sorted(stored.id for stored in businesses.documents_of(session, ids[1:])) == ids[1:]
+    imported = [
+        LoggedCall(f"CA{n}", ids[0], numbers[0], "+31612345678", NOW + timedelta(minutes=n), path, outcome, end, 40)
+        for n, (path, outcome, end) in enumerate(
+            [(["voice", "operator"], "operator", NOW + timedelta(minutes=1)), (["voice"], None, None)]
+        )
+    ]
+    earlier = NOW - timedelta(minutes=1)
+    with database.engine.begin() as connection:
+        assert calls.import_calls(connection, imported) == 2
+        calls.write_entries(connection, [CallStep("CA9", ids[0], numbers[0], "+31612345678", earlier, "voice", None)])
+    with database.transaction() as session:
+        newest = calls.recent(session, ids[0])
+    assert [call.call_sid for call in newest] == ["CA1", "CA0", "CA9"]
+    # Every field as imported; times in the form the writer's own rows take (SQLite keeps them without a zone).
+    assert [replace(call, started_at=utc(call.started_at), ended_at=call.ended_at and utc(call.ended_at))
+            for call in newest[:2]] == imported[::-1]  # fmt: skip
+    assert (newest[0].started_at.tzinfo is None) == (newest[2].started_at.tzinfo is None)
+
+
+def utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -8,6 +8,7 @@ come from Babel's CLDR data for that language.
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -93,6 +94,7 @@ def days_for_form(spec: str, language: str) -> str:
     )
 
 
+@cache  # on first use, not at import: the four locales' calendar data is 7 MB a server need not carry idle
 def _day_words() -> dict[str, str]:
     """Every language's day names and abbreviations (lower case, no dot) to the document's English ones."""
     found: dict[str, str] = {}
@@ -103,12 +105,9 @@ def _day_words() -> dict[str, str]:
     return found
 
 
-DAY_WORDS = _day_words()
-
-
 def english_days(spec: str) -> str:
     """Days as typed in any of the four languages ('ma-vr', 'Mo-Fr', 'lun-ven') as the document writes them."""
-    return re.sub(r"[^\W\d_]+\.?", lambda word: DAY_WORDS.get(_short(word[0]), word[0]), spec.lower())
+    return re.sub(r"[^\W\d_]+\.?", lambda word: _day_words().get(_short(word[0]), word[0]), spec.lower())
 
 
 # ---- calls: route and outcome ------------------------------------------------------------------------------------

@@ -1,0 +1,300 @@
+"""Benchmark: Greetline with 10,000 businesses and 1,000,000 calls, on SQLite and PostgreSQL side by side.
+
+One run measures the database rows of issue 12's table. Each database gets 10,000 businesses and 1,000,000 calls
+(200,000 of them to one business) through the store's bulk functions, timed; then one uvicorn worker per database
+serves `bench.bench_app` (Greetline plus a bare endpoint that awaits the form). Measured, interleaved across the
+servers so load from elsewhere on the machine hits all alike:
+
+- peak throughput of the signed voice webhook, SQLite and PostgreSQL, beside the bare endpoint;
+- p50/p99 at a fixed 500 calls/s (open loop) for calls to one business and for calls spread over all 10,000 (after
+  one untimed pass that has each number called once: the directory's first sight of a number is a database query);
+- `GET /api/v1/businesses` with a key for one business, and that business's call log (newest 50 of 200,000).
+
+PostgreSQL: 127.0.0.1:5432, user postgres, trust authentication (a scratch database is created and dropped);
+without it the PostgreSQL rows say so.
+"""
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bench.documents import DEMO, number_of
+from bench.load import LoadResult, run_load
+from bench.webhook import PUBLIC_URL, TOKEN, _requests, _start_server
+from ivr.document.load import document_data, read_yaml, validate_document
+from ivr.store import businesses, calls, keys
+from ivr.store.businesses import NewBusiness
+from ivr.store.calls import LoggedCall
+from ivr.store.database import Database
+from ivr.store.migrate import upgrade
+
+BUSINESSES = 10_000
+CALLS = 1_000_000
+BUSY_CALLS = 200_000  # to the first business: its call log is the one read
+POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+RATE_RPS = 500
+RATE_SECONDS = 10
+PEAK_REQUESTS = 3_000
+ROUNDS = 3
+PEAK_CONNECTIONS = 16
+RATE_CONNECTIONS = 32
+WARM_UP = 500  # requests of each paced run left out: connection set-up is not steady state
+API_REQUESTS = 300
+
+
+@dataclass(frozen=True)
+class Populated:
+    url: str
+    businesses_s: float
+    calls_s: float
+    busy_business: int
+    key: str
+
+
+@contextmanager
+def scratch_databases(folder: Path) -> Iterator[dict[str, str | None]]:
+    """SQLite in `folder`; PostgreSQL as a scratch database dropped afterwards (None when it does not answer)."""
+    import psycopg
+
+    name = f"greetline_bench_{os.getpid()}"
+    try:
+        admin = psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as error:
+        print(f"PostgreSQL not reachable ({error}); its rows are left out", file=sys.stderr)
+        admin = None
+    if admin is not None:
+        admin.execute(f"DROP DATABASE IF EXISTS {name}")
+        admin.execute(f"CREATE DATABASE {name}")
+    try:
+        postgres = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}" if admin else None
+        yield {"SQLite": f"sqlite:///{folder / 'bench.db'}", "PostgreSQL": postgres}
+    finally:
+        if admin is not None:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            admin.close()
+
+
+def _new_businesses() -> list[NewBusiness]:
+    template = document_data(validate_document(read_yaml(DEMO.read_text("utf-8"))))
+    welcome = template["greeting"]["text"]
+    new = []
+    for index in range(BUSINESSES):
+        name = f"Huisartsenpraktijk De Linde {index}"
+        greeting = {**template["greeting"], "text": welcome.replace("De Linde", f"De Linde {index}")}
+        numbers = [number_of(index)]
+        new.append(NewBusiness(name, numbers, {**template, "business": name, "numbers": numbers, "greeting": greeting}))
+    return new
+
+
+def _calls(ids: list[int]) -> Iterator[LoggedCall]:
+    """The busy business's calls among the others', a few seconds apart, ending now."""
+    end = datetime.now(UTC).replace(microsecond=0)
+    paths = (["voice", "operator"], ["voice", "menu:1", "operator"], ["voice", "overflow", "voicemail"])
+    outcomes = ("operator", "operator", "voicemail")
+    every = CALLS // BUSY_CALLS
+    for number in range(CALLS):
+        index = 0 if number % every == 0 else number % len(ids)
+        started = end - timedelta(seconds=3 * (CALLS - number))
+        kind = number % len(paths)
+        yield LoggedCall(
+            f"CA{number:032x}",
+            ids[index],
+            number_of(index),
+            "+31612345678",
+            started,
+            paths[kind],
+            outcomes[kind],
+            started + timedelta(seconds=40),
+            40,
+        )
+
+
+def populate(url: str) -> Populated:
+    upgrade(url)
+    database = Database(url)
+    try:
+        new = _new_businesses()
+        started = time.perf_counter()
+        with database.transaction() as session:
+            ids = businesses.insert_many(session, new, datetime.now(UTC))
+        businesses_s = time.perf_counter() - started
+        generated = _calls(ids)
+        started = time.perf_counter()
+        with database.engine.begin() as connection:
+            calls.import_calls(connection, generated)
+        calls_s = time.perf_counter() - started
+        with database.transaction() as session:
+            _key, secret = keys.create(session, business_id=ids[0], label="bench", now=datetime.now(UTC))
+        return Populated(url, businesses_s, calls_s, ids[0], secret)
+    finally:
+        database.dispose()
+
+
+def cpu_s(pid: int) -> float:
+    """CPU time the process has used (user + system, all threads): what a request costs the server, which a
+    machine shared with other work does not inflate the way it inflates latency."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _get(path: str, key: str, count: int) -> list[bytes]:
+    head = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {key}\r\n\r\n"
+    return [head.encode()] * count
+
+
+def _percentiles(result: LoadResult, skip: int) -> dict[str, float]:
+    steady = LoadResult(result.sent, result.failed, result.elapsed_s, result.latencies_ms[skip:])
+    return {
+        "p50_ms": steady.percentile_ms(0.50),
+        "p99_ms": steady.percentile_ms(0.99),
+        "failed": result.failed,
+    }
+
+
+def main() -> dict[str, Any]:
+    numbers = [number_of(index) for index in range(BUSINESSES)]
+    results: dict[str, Any] = {"load_before": os.getloadavg()}
+    with tempfile.TemporaryDirectory(prefix="bench-scale-") as scratch, scratch_databases(Path(scratch)) as urls:
+        servers = {}
+        try:
+            for name, url in urls.items():
+                if url is None:
+                    continue
+                populated = populate(url)
+                results[name] = {"businesses_s": populated.businesses_s, "calls_s": populated.calls_s}
+                print(f"{name}: populated", file=sys.stderr, flush=True)
+                env = {
+                    **os.environ,
+                    "GREETLINE_DATABASE_URL": url,
+                    "GREETLINE_PUBLIC_URL": PUBLIC_URL,
+                    "GREETLINE_TWILIO_AUTH_TOKEN": TOKEN,
+                    "GREETLINE_MEDIA_DIR": f"{scratch}/media-{name}",
+                    "GREETLINE_SNAPSHOT_PATH": f"{scratch}/snapshot-{name}.json",
+                    "GREETLINE_CALL_LOG_SPILL_PATH": f"{scratch}/spill-{name}.jsonl",
+                }
+                process, port = _start_server(env)
+                servers[name] = (process, port, populated)
+            results.update(_measure(servers, numbers))
+        finally:
+            for process, _port, _populated in servers.values():
+                process.terminate()
+                process.wait(30)
+    results["load_after"] = os.getloadavg()
+    return results
+
+
+def _measure(servers: dict[str, tuple[Any, int, Populated]], numbers: list[str]) -> dict[str, Any]:
+    offset = 10_000_000  # CallSids distinct from the warm-up's
+    peaks: dict[str, list[float]] = {}
+    paced: dict[str, list[dict[str, float]]] = {}
+
+    cpu: dict[str, list[float]] = {}
+    pids = {port: process.pid for process, port, _populated in servers.values()}
+
+    def run(key: str, port: int, requests: list[bytes], rate: float | None) -> None:
+        connections = RATE_CONNECTIONS if rate else PEAK_CONNECTIONS
+        cpu_before = cpu_s(pids[port])
+        result = run_load("127.0.0.1", port, requests, rate_rps=rate, connections=connections)
+        cpu.setdefault(key, []).append((cpu_s(pids[port]) - cpu_before) * 1000 / len(requests))
+        if rate is None:
+            peaks.setdefault(key, []).append(result.throughput_rps)
+        else:
+            paced.setdefault(key, []).append(_percentiles(result, WARM_UP))
+
+    warm_s = {}
+    for name, (_process, port, _populated) in servers.items():
+        started = time.perf_counter()  # every number once: the directory's first sight of each is a query
+        run_load(
+            "127.0.0.1",
+            port,
+            _requests("/twilio/voice", len(numbers), True, 0, numbers),
+            rate_rps=None,
+            connections=PEAK_CONNECTIONS,
+        )
+        warm_s[name] = time.perf_counter() - started
+    first = next(iter(servers))
+    for _round in range(ROUNDS):
+        for name, (_process, port, _populated) in servers.items():
+            if name == first:
+                run("bare", port, _requests("/bare/voice", PEAK_REQUESTS, False, offset), None)
+            offset += PEAK_REQUESTS
+            run(f"{name} one", port, _requests("/twilio/voice", PEAK_REQUESTS, True, offset, numbers[:1]), None)
+            offset += PEAK_REQUESTS
+    count = RATE_RPS * RATE_SECONDS
+    for _round in range(2):
+        for name, (_process, port, _populated) in servers.items():
+            if name == first:
+                run("bare", port, _requests("/bare/voice", count, False, offset), RATE_RPS)
+            for kind, called in (("one", numbers[:1]), ("spread", numbers)):
+                offset += count
+                run(f"{name} {kind}", port, _requests("/twilio/voice", count, True, offset, called), RATE_RPS)
+    api = {}
+    for name, (_process, port, populated) in servers.items():
+        busy = populated.busy_business
+        listing = run_load(
+            "127.0.0.1", port, _get("/api/v1/businesses", populated.key, API_REQUESTS), rate_rps=None, connections=1
+        )
+        log_page = f"/api/v1/businesses/{busy}/calls?limit=50"
+        call_log = run_load(
+            "127.0.0.1", port, _get(log_page, populated.key, API_REQUESTS), rate_rps=None, connections=1
+        )
+        api[name] = {"businesses": _percentiles(listing, 20), "call_log": _percentiles(call_log, 20)}
+    return {
+        "warm_s": warm_s,
+        "cpu_ms": {key: statistics.median(values) for key, values in cpu.items()},
+        "peak_rps": {key: [round(value) for value in values] for key, values in peaks.items()},
+        "paced": {
+            key: {
+                "p50_ms": statistics.median(run["p50_ms"] for run in runs),
+                "p99_ms": [round(run["p99_ms"], 2) for run in runs],
+                "failed": sum(run["failed"] for run in runs),
+            }
+            for key, runs in paced.items()
+        },
+        "api": api,
+    }
+
+
+def report(results: dict[str, Any]) -> str:
+    lines = [
+        f"Load average before {results['load_before'][0]:.2f}, after {results['load_after'][0]:.2f} "
+        f"({os.cpu_count()} CPUs).",
+        "",
+        "| database | 10,000 businesses stored (s) | 1,000,000 calls stored (s) | first call to each of 10,000 "
+        "numbers (s) | GET /api/v1/businesses, key for one: p50 / p99 (ms) | call log newest 50 of 200,000: "
+        "p50 / p99 (ms) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, api in results["api"].items():
+        made = results[name]
+        listing, log_page = api["businesses"], api["call_log"]
+        lines.append(
+            f"| {name} | {made['businesses_s']:.1f} | {made['calls_s']:.1f} | {results['warm_s'][name]:.1f} "
+            f"| {listing['p50_ms']:.2f} / {listing['p99_ms']:.2f} | {log_page['p50_ms']:.2f} / "
+            f"{log_page['p99_ms']:.2f} |"
+        )
+    lines += [
+        "",
+        "| endpoint | peak req/s, each round | server CPU per request (ms) | p50 at 500/s (ms) "
+        "| p99 at 500/s, each run (ms) | failed |",
+        "|---|---|---|---|---|---|",
+    ]
+    for key, paced in results["paced"].items():
+        peak = results["peak_rps"].get(key, [])
+        lines.append(
+            f"| {key} | {' '.join(map(str, peak)) or '-'} | {results['cpu_ms'][key]:.3f} | {paced['p50_ms']:.2f} "
+            f"| {' '.join(f'{value:.1f}' for value in paced['p99_ms'])} | {paced['failed']} |"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(report(main()))
