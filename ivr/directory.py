@@ -2,19 +2,24 @@
 
 A call to a number seen since the last change is answered from memory, without the database and without a worker
 thread (`Directory.cached`); otherwise one small query finds the business and revision for the number
-(`Directory.lookup`). Parsing and converting a document costs far more, so that is done once per (business, revision,
-part of day) and kept for every business: a saved change bumps the revision and is used from the very next call. A
+(`Directory.lookup`). Parsing and converting a document costs far more, so that is done once per (business, revision)
+and kept for every business: a saved change bumps the revision and is used from the very next call. A
 revision newer than the routing snapshot holds (a change made through another process or replica) is written to the
 snapshot, so the fallback rings the staff the database last named.
+
+What is kept per business is the call flow's view for each part of day (`Routed`), with the parts equal between
+the three held once, and not the validated document: with 10,000 businesses the documents (about 12 kB each as
+pydantic models) were most of the server's memory (issue 12).
 """
 
 import logging
 import math
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import UTC, datetime
 from enum import Enum
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
@@ -27,7 +32,7 @@ from ivr.store import businesses, revisions
 from ivr.store.rendered import rendered_for
 from ivr.store.revisions import Stamp, committed
 from ivr.store.snapshot import Routing, RoutingSnapshot
-from prompts import PartOfDay, part_of_day
+from prompts import PARTS_OF_DAY, PartOfDay, part_of_day
 
 log = logging.getLogger("greetline.directory")
 
@@ -42,24 +47,64 @@ CHECK_CLAIM_S = 1.0
 
 
 @dataclass(frozen=True)
-class Loaded:
-    document: BusinessDocument
-    # Rendered recordings by the exact text they speak; only those whose file is present.
-    recordings: dict[str, str]
+class Routed:
+    """One revision of a business as calls need it: the call flow's view for each part of day."""
+
+    timezone: ZoneInfo
+    numbers: tuple[str, ...]
+    by_part: dict[PartOfDay, Business]
+
+    def business_at(self, now: datetime) -> Business:
+        return self.by_part[part_of_day(now.astimezone(self.timezone).hour)]
 
 
-def routing_of(document: BusinessDocument, business_id: int, revision: int) -> dict[str, Routing]:
+def routed(
+    document: BusinessDocument, business_id: int, rendered: Mapping[str, str], playable: Callable[[str], bool]
+) -> Routed:
+    first, *others = (
+        to_business(document, business_id, part_of_day=part, rendered=rendered, playable=playable)
+        for part in PARTS_OF_DAY
+    )
+    # The parts of day differ only in the texts with a salutation: the rest is held once.
+    converted = [first, *(shared(other, first) for other in others)]
+    return Routed(ZoneInfo(document.timezone), tuple(document.numbers), dict(zip(PARTS_OF_DAY, converted, strict=True)))
+
+
+T = TypeVar("T")
+
+
+def shared(value: T, like: object) -> T:
+    """`value` with every part equal to the same part of `like` replaced by that one (frozen data: safe to share)."""
+    if type(value) is not type(like):
+        return value
+    if value == like:
+        return like  # the same type, checked above
+    if is_dataclass(value) and not isinstance(value, type):
+        parts: dict[str, Any] = {
+            field.name: shared(getattr(value, field.name), getattr(like, field.name)) for field in fields(value)
+        }
+        return replace(value, **parts)
+    if isinstance(value, tuple) and type(value) is tuple and isinstance(like, tuple) and len(value) == len(like):
+        return tuple(shared(mine, theirs) for mine, theirs in zip(value, like, strict=True))  # type: ignore[return-value]
+    return value
+
+
+def routing_for(business: Business, revision: int, numbers: tuple[str, ...] | list[str]) -> dict[str, Routing]:
     """What the fallback needs for each of a business's numbers (the unavailable text does not vary by hour)."""
-    business = to_business(document, business_id, part_of_day="afternoon", rendered={}, playable=lambda _id: False)
     routing = Routing(
-        business_id=business_id,
+        business_id=business.id,
         revision=revision,
         operators=business.operators,
         language=business.language.value,
         country=business.country.value,
         unavailable=business.texts.unavailable.text,
     )
-    return {number: routing for number in document.numbers}
+    return {number: routing for number in numbers}
+
+
+def routing_of(document: BusinessDocument, business_id: int, revision: int) -> dict[str, Routing]:
+    business = to_business(document, business_id, part_of_day="afternoon", rendered={}, playable=lambda _id: False)
+    return routing_for(business, revision, document.numbers)
 
 
 class Miss(Enum):
@@ -95,8 +140,7 @@ class Directory:
         self._routing = routing if routing is not None else RoutingSnapshot(None)
         self._recheck_s = recheck_s
         # One entry per business (its latest revision seen), so a miss never parses a document again.
-        self._documents: dict[int, tuple[int, Loaded]] = {}
-        self._converted: dict[tuple[int, int, PartOfDay], Business] = {}
+        self._documents: dict[int, tuple[int, Routed]] = {}
         # Versions by number and by business id, valid while `_heard` is what the sources of change say.
         self._by_number: dict[str, tuple[int, int] | None] = {}
         self._by_id: dict[int, tuple[int, int] | None] = {}
@@ -142,7 +186,7 @@ class Directory:
         found = self._documents.get(version[0])
         if found is None or found[0] != version[1]:
             return MISS
-        return self._converted_for(version, found[1], now)
+        return found[1].business_at(now)
 
     # -- with the database (in a worker thread) ------------------------------------------------------------------
 
@@ -164,7 +208,7 @@ class Directory:
 
     def _document(
         self, connection: Connection, version: tuple[int, int] | None
-    ) -> tuple[tuple[int, int], Loaded] | None:
+    ) -> tuple[tuple[int, int], Routed] | None:
         if version is None:
             return None
         found = self._documents.get(version[0])
@@ -176,22 +220,21 @@ class Directory:
         version = (stored.id, stored.revision)
         draft = self._drafts.get(stored.id)
         document = draft if draft is not None else validate_document(stored.document)
+        # Rendered recordings by the exact text they speak; only those whose file is present.
         recordings = {
             text: prompt.media_id
             for text, prompt in rendered_for(connection, stored.id, document.language).items()
             if self._media_exists(prompt.media_id)
         }
-        loaded = Loaded(document, recordings)
+        loaded = routed(document, stored.id, recordings, self._media_exists)
         self._documents[stored.id] = (stored.revision, loaded)
         self.documents_loaded += 1
-        for key in [key for key in self._converted if key[0] == stored.id and key[1] != stored.revision]:
-            self._converted.pop(key, None)
         return version, loaded
 
     def local_to_aware(self, connection: Connection, number: str, local: datetime) -> datetime:
         """A wall-clock time at the business (naive) as an instant; unknown numbers read it as UTC."""
         found = self._document(connection, businesses.version_of_number(connection, number))
-        return local.replace(tzinfo=ZoneInfo(found[1].document.timezone) if found else UTC)
+        return local.replace(tzinfo=found[1].timezone if found else UTC)
 
     def lookup(self, connection: Connection, number: str, now: datetime) -> Business | None:
         by_number, _by_id = self._check(connection)
@@ -212,7 +255,8 @@ class Directory:
         if found is None or found[0] != version[1]:
             return
         try:
-            self._routing.put_business(version[0], version[1], routing_of(found[1].document, *version))
+            routing = routing_for(found[1].by_part["afternoon"], version[1], found[1].numbers)
+            self._routing.put_business(version[0], version[1], routing)
         except OSError as error:  # the call goes on; the snapshot is rewritten on the next change or reconnection
             log.error("could not rewrite the routing snapshot: %r", error)
 
@@ -229,18 +273,7 @@ class Directory:
         found = self._document(connection, version)
         if found is None:
             return None
-        return self._converted_for(*found, now)
-
-    def _converted_for(self, version: tuple[int, int], loaded: Loaded, now: datetime) -> Business:
-        part = part_of_day(now.astimezone(ZoneInfo(loaded.document.timezone)).hour)
-        key = (version[0], version[1], part)
-        business = self._converted.get(key)
-        if business is None:
-            business = to_business(
-                loaded.document, version[0], part_of_day=part, rendered=loaded.recordings, playable=self._media_exists
-            )
-            self._converted[key] = business
-        return business
+        return found[1].business_at(now)
 
     def last_known(self, number: str) -> Routing | None:
         """The number's routing as last saved or seen, to answer calls while the database is away."""

@@ -6,12 +6,15 @@ from pathlib import Path
 from sqlalchemy import text
 
 from ivr.applying import apply_text
-from ivr.callflow.model import Business
-from ivr.directory import MISS, Directory
+from ivr.callflow.model import Business, Prompt
+from ivr.directory import MISS, Directory, shared
+from ivr.document.convert import to_business
 from ivr.document.load import parse_document
 from ivr.store.database import Database
 from ivr.store.migrate import upgrade
+from ivr.store.revisions import _STAMP
 from ivr.store.snapshot import RoutingSnapshot
+from prompts import PartOfDay
 
 NUMBER = "+31501234567"
 NOW = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
@@ -101,3 +104,47 @@ def test_a_draft_is_answered_for_its_business_and_the_stored_document_for_the_ot
     assert untouched is not None and untouched.id == other.id and untouched.name == "Huisartsenpraktijk De Eik"
     serving = looked_up(database, Directory(recheck_s=3600))
     assert serving is not None and serving.name == "Huisartsenpraktijk De Linde"  # nothing was saved
+
+
+def test_each_part_of_day_is_converted_as_on_its_own_and_what_they_have_in_common_is_held_once(
+    database: Database, demo_text: str
+) -> None:
+    apply_text(database, demo_text, NOW)
+    directory = Directory(recheck_s=3600)
+    document = parse_document(demo_text)
+    # 09:00, 13:00 and 19:00 in Amsterdam (UTC+1 in March): the three parts of the day.
+    hours: dict[PartOfDay, int] = {"morning": 8, "afternoon": 12, "evening": 18}
+    seen = {}
+    for part, utc_hour in hours.items():
+        now = NOW.replace(hour=utc_hour)
+        with database.reading() as connection:
+            business = directory.lookup(connection, NUMBER, now)
+        assert business is not None
+        assert business == to_business(document, business.id, part_of_day=part, playable=lambda _media_id: False)
+        seen[part] = business
+    morning, afternoon, evening = seen.values()
+    assert morning.greeting.text.startswith("Goedemorgen")
+    assert evening.greeting.text.startswith("Goedenavond")
+    assert afternoon.menu is morning.menu and evening.hours is morning.hours
+    assert afternoon.operators is morning.operators
+
+
+def test_shared_keeps_what_differs_and_reuses_what_is_equal() -> None:
+    like = (Prompt("Goedemorgen", None), ("+31501111111", "+31502222222"), Prompt("Tot ziens", "media-1"))
+    value = (Prompt("Goedenavond", None), ("+31501111111", "+31502222222"), Prompt("Tot ziens", "media-1"))
+    result = shared(value, like)
+    assert result == value
+    assert result[1] is like[1] and result[2] is like[2]
+    assert shared(1, True) == 1 and shared(1, True) is not True  # equal but of another type: not replaced
+
+
+def test_the_revision_check_reads_an_index_not_every_business_row_on_sqlite(sqlite_url: str) -> None:
+    upgrade(sqlite_url)
+    database = Database(sqlite_url)
+    try:
+        with database.reading() as connection:
+            compiled = _STAMP.compile(connection, compile_kwargs={"literal_binds": True})
+            plan = connection.execute(text(f"EXPLAIN QUERY PLAN {compiled}")).all()
+        assert any("COVERING INDEX ix_businesses_revision_updated" in str(row) for row in plan), plan
+    finally:
+        database.dispose()

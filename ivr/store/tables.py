@@ -23,6 +23,9 @@ class BusinessRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
+    # The directory's revision check reads this instead of every row (ivr.store.revisions.stamp).
+    __table_args__ = (Index("ix_businesses_revision_updated", "revision", "updated_at"),)
+
 
 class DocumentVersionRow(Base):
     """One stored version of a business document; a change adds a row, going back to a version adds another."""
