@@ -171,6 +171,13 @@ def test_call_log_filters(api: Setup) -> None:
     assert none == []
 
 
+def test_the_call_log_of_a_business_that_does_not_exist_is_not_found_even_for_a_platform_key(api: Setup) -> None:
+    missing = api.http.get("/api/v1/businesses/999999/calls", headers=api.as_key(api.platform_key))
+    assert missing.status_code == 404 and missing.json()["detail"] == "no such business"
+    own = api.http.get(f"/api/v1/businesses/{api.demo_id}/calls", headers=api.as_key(api.platform_key))
+    assert own.status_code == 200
+
+
 def test_greetings_upload_list_activate_preview_delete(api: Setup, tmp_path: Path) -> None:
     voice = speech_wav(tmp_path / "voice.wav", "Goedemiddag, u spreekt met Loodgieter Jansen.")
     base = f"/api/v1/businesses/{api.other_id}/greetings"
