@@ -9,7 +9,6 @@ import logging
 import threading
 from collections.abc import Callable
 
-import psycopg
 from sqlalchemy.engine import make_url
 
 from ivr.store.revisions import CHANGED_CHANNEL, heard_elsewhere
@@ -43,6 +42,9 @@ class ChangeListener:
         self._thread.join(WAKE_S * 4)
 
     def _run(self) -> None:
+        # Imported here, on PostgreSQL only: a server on SQLite stays 10 MB smaller without psycopg (issue 12).
+        import psycopg
+
         while not self._stop.is_set():
             try:
                 self._listen()
@@ -52,6 +54,8 @@ class ChangeListener:
                 self._stop.wait(RECONNECT_AFTER_S)
 
     def _listen(self) -> None:
+        import psycopg
+
         with psycopg.connect(self._conninfo, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S) as connection:
             connection.execute(f"LISTEN {CHANGED_CHANNEL}")
             self._on_change()  # anything committed before LISTEN took effect is heard through this
