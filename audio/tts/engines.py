@@ -6,7 +6,9 @@ from typing import Protocol
 
 from audio.tts.errors import SpeechError
 from audio.tts.espeak_engine import EspeakEngine
-from audio.tts.gtts_engine import DEFAULT_RETRY_BASE_DELAY_S, GttsEngine
+
+# The first pause before asking Google again; each further one doubles.
+DEFAULT_RETRY_BASE_DELAY_S = 1.0
 
 
 class SpeechEngine(Protocol):
@@ -31,6 +33,10 @@ def build_engines(
     retry_base_delay_s: float = DEFAULT_RETRY_BASE_DELAY_S,
     tls_ca_path: Path | None = None,
 ) -> list[SpeechEngine]:
+    # gTTS brings requests and its own modules (about 7 MB): loaded when engines are built, not with this package,
+    # so a server that only answers calls never holds them (issue 12: idle memory).
+    from audio.tts.gtts_engine import GttsEngine
+
     factories: dict[str, Callable[[], SpeechEngine]] = {
         "gtts": lambda: GttsEngine(
             timeout_s=timeout_s,

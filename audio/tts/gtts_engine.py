@@ -18,13 +18,13 @@ from pathlib import Path
 import requests
 from gtts import gTTS
 
+from audio.tts.engines import DEFAULT_RETRY_BASE_DELAY_S
 from audio.tts.errors import SpeechError
 from audio.tts.languages import require_supported
 
 GOOGLE_LANGUAGES: Mapping[str, str] = {"nl": "nl", "en": "en", "de": "de", "fr": "fr"}
 # Busy (429) or briefly broken (5xx): worth another try. A 403 or 404 means the API changed; waiting won't help.
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
-DEFAULT_RETRY_BASE_DELAY_S = 1.0
 DEFAULT_RETRY_MAX_DELAY_S = 16.0
 # The pattern gTTS 2.5.4 applies in gTTS.stream() to the line of the answer that names the rpc:
 # [["wrb.fr","jQ1olc","[\"<base64 mp3>\"]",null,null,null,"generic"]]
