@@ -16,8 +16,6 @@ from email.utils import formatdate
 from typing import Protocol, TextIO
 from urllib.parse import unquote, urlsplit
 
-import httpx
-
 from ivr.jobs.model import PermanentFailure
 from ivr.messages.compose import Email, Sms
 from ivr.settings import Settings
@@ -180,6 +178,8 @@ class TwilioRecordings:
         self._auth = (account_sid, auth_token)
         self._api_url = api_url
         self._origin = urlsplit(api_url)
+        import httpx  # only a worker fetches recordings: a server answering calls never loads it
+
         # One client for every request: its TLS context and connections are made once.
         self._http = httpx.Client(auth=self._auth, timeout=timeout_s, follow_redirects=False)
 

@@ -8,9 +8,9 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import httpx
 from twilio.request_validator import RequestValidator
 
 from audio.wav import wav_duration_s
@@ -18,6 +18,10 @@ from ivr.callflow.ringing import ringing_s
 from ivr.errors import GreetlineError
 from ivr.simulator.behaviour import PhoneBehaviour
 from ivr.simulator.twiml_reader import Verb, read_twiml
+
+if TYPE_CHECKING:
+    # httpx (with rich and pygments where installed) is loaded by whoever makes the client: the CLI, a preview.
+    import httpx
 from ivr.web.twilio_hooks import SIMULATED_TIME_FIELD
 from prompts import prompt_book
 
@@ -78,7 +82,7 @@ def say_duration_s(text: str, language_code: str) -> float:
 class SimulatedCall:
     def __init__(
         self,
-        client: httpx.Client,
+        client: "httpx.Client",
         public_url: str,
         auth_token: str | None,
         plan: CallPlan,
@@ -108,7 +112,7 @@ class SimulatedCall:
         if not response.is_success:
             raise GreetlineError(f"{url} answered HTTP {response.status_code}: {response.text[:200]}")
 
-    def _send(self, url: str, extra: dict[str, str]) -> httpx.Response:
+    def _send(self, url: str, extra: dict[str, str]) -> "httpx.Response":
         self._requests += 1
         if self._requests > MAX_REQUESTS:
             raise GreetlineError(f"the call took more than {MAX_REQUESTS} webhooks; the flow is looping")
@@ -135,6 +139,8 @@ class SimulatedCall:
         return f"{parts.path}?{parts.query}" if parts.query else parts.path
 
     def _media_duration_s(self, url: str) -> float | None:
+        import httpx
+
         try:
             response = self._client.get(self._local(url))
         except httpx.HTTPError:

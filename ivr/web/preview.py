@@ -11,14 +11,11 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import httpx
-
 from ivr.document.model import BusinessDocument
 from ivr.errors import InputError
 from ivr.measured import recording_words
 from ivr.simulator.behaviour import Answering, PhoneBehaviour
 from ivr.simulator.caller import CallPlan, SimulatedCall, Transcript
-from ivr.simulator.transport import InProcessTransport
 from ivr.store.calls import CallEntry
 from ivr.web.services import Services
 
@@ -76,6 +73,11 @@ def caller_hears(
         PhoneBehaviour(Answering.AFTER, SERVICE_ANSWERS_AFTER_S),
         call_sid="CApreview" + secrets.token_hex(12),
     )
+    # Loaded on the first preview, not when the server starts (httpx is a few MB of idle memory, issue 12).
+    import httpx
+
+    from ivr.simulator.transport import InProcessTransport
+
     # In-process: no server thread or socket per preview, the requests go straight into the second app.
     transport = InProcessTransport(app)
     with httpx.Client(transport=transport, base_url=settings.public_url, timeout=PREVIEW_TIMEOUT_S) as client:
