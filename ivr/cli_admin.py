@@ -173,8 +173,10 @@ def _templates_show(args: argparse.Namespace) -> int:
 def _spoken_to(path: Path, document: dict[str, Any], name: str) -> Path:
     """The message as speech, written to `path` as MP3 (to hear first, or to play on a practice's own phone system)."""
     from ivr.rendering import spoken_ready_made
+    from ivr.storage import storage
 
-    spoken = spoken_ready_made(Settings(), document, name, datetime.now(UTC).date())
+    settings = Settings()
+    spoken = spoken_ready_made(settings, storage(settings), document, name, datetime.now(UTC).date())
     try:
         path.write_bytes(spoken)
     except OSError as error:

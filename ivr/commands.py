@@ -25,6 +25,7 @@ from ivr.web.app import create_app
 
 if TYPE_CHECKING:
     from ivr.rendering import Progress, RenderReport
+    from ivr.storage import Storage
     from ivr.store.businesses import StoredBusiness
 
 
@@ -212,13 +213,22 @@ def business_answering(database: Database, number: str) -> "StoredBusiness":
     return stored
 
 
-def render_number(settings: Settings, number: str, progress: "Progress") -> "RenderReport":
-    """Render every text of the business answering `number` (blocking; shows progress)."""
+def render_number(
+    settings: Settings,
+    number: str,
+    progress: "Progress",
+    *,
+    database: Database | None = None,
+    audio: "Storage | None" = None,
+) -> "RenderReport":
+    """Render every text of the business answering `number` (blocking; shows progress). A served app passes its own
+    database and stores, so a request opens no engine or bucket client of its own."""
     from ivr.rendering import render_business, speech_engines
     from ivr.storage import storage
 
-    database = Database(settings.database_url)
-    stored_audio = storage(settings)
+    own_database = database is None
+    database = database or Database(settings.database_url)
+    stored_audio = audio or storage(settings)
     try:
         stored = business_answering(database, number)
         engines = speech_engines(settings)
@@ -232,7 +242,8 @@ def render_number(settings: Settings, number: str, progress: "Progress") -> "Ren
             progress=progress,
         )
     finally:
-        database.dispose()
+        if own_database:
+            database.dispose()
 
 
 def run_worker(settings: Settings, stop: "threading.Event") -> None:

@@ -22,6 +22,7 @@ from ivr.store.rendered import RenderedPrompt
 
 if TYPE_CHECKING:
     from ivr.settings import Settings
+    from ivr.storage import Storage
 
 # (done, total, text being rendered)
 Progress = Callable[[int, int, str], None]
@@ -99,26 +100,23 @@ def speech_engines(settings: "Settings") -> list[SpeechEngine]:
     )
 
 
-def speak_text(settings: "Settings", text: str, language: str, kind: Kind = "info") -> str:
+def speak_text(settings: "Settings", audio: "Storage", text: str, language: str, kind: Kind = "info") -> str:
     """One text as normalised speech in the media store, returning its id (/media/ID.wav, /media/ID.mp3): a
     ready-made message heard or downloaded before a business uses it. AudioError when no engine can speak it."""
-    from ivr.storage import storage
-
-    stored_audio = storage(settings)
-    speech = synthesize_with_fallback(text, language, speech_engines(settings), stored_audio.speech)
-    return stored_audio.media.save(normalize_greeting(speech.audio, kind=kind))
+    speech = synthesize_with_fallback(text, language, speech_engines(settings), audio.speech)
+    return audio.media.save(normalize_greeting(speech.audio, kind=kind))
 
 
-def spoken_ready_made(settings: "Settings", document: dict[str, Any], name: str, today: date) -> bytes:
+def spoken_ready_made(
+    settings: "Settings", audio: "Storage", document: dict[str, Any], name: str, today: date
+) -> bytes:
     """A ready-made message filled for this business and spoken: its MP3, for the CLI, the API and the admin page.
     InputError names what the business lacks for it; AudioError when no engine can speak it."""
     from ivr.info_messages import ready_made
 
     text, _findings = ready_made(document, name, today)
-    from ivr.storage import storage
-
-    media_id = speak_text(settings, text, document.get("language", "nl"))
-    mp3 = storage(settings).media.read(media_id, "mp3")
+    media_id = speak_text(settings, audio, text, document.get("language", "nl"))
+    mp3 = audio.media.read(media_id, "mp3")
     if mp3 is None:  # saved a moment ago: only a store that lost it since answers nothing
         raise AudioError(f"the spoken message {media_id} is missing from the media store")
     return mp3

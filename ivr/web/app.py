@@ -81,6 +81,7 @@ def create_app(
         clock=clock,
         media=stored.media,
         voicemails=stored.voicemails,
+        speech=stored.speech,
         jobs_waiting=worker.wake.set if worker else lambda: None,
     )
 

@@ -8,10 +8,12 @@ from typing import Annotated, Protocol
 from fastapi import Depends, Request
 
 from audio.media import MediaStore
+from audio.tts.cache import SpeechCache
 from ivr.card.notes import NoteRate
 from ivr.directory import Directory
 from ivr.messages.voicemail_audio import VoicemailAudio
 from ivr.settings import Settings
+from ivr.storage import Storage
 from ivr.store.calls import CallEntry
 from ivr.store.database import Database
 from ivr.twiml import TwimlRenderer
@@ -47,6 +49,8 @@ class Services:
     media: MediaStore
     # Our private copies of voicemail recordings: served only to the business's staff and API keys.
     voicemails: VoicemailAudio
+    # Speech already made, by engine, voice and text (beside the greetings).
+    speech: SpeechCache
     logins: LoginGuard = field(default_factory=LoginGuard)
     # How many call notes each answering-service card has sent lately (ivr.card.notes).
     card_notes: NoteRate = field(default_factory=NoteRate)
@@ -54,6 +58,10 @@ class Services:
     heap: HeapSettler = field(default_factory=HeapSettler)
     # Tells an embedded job worker that new deliveries are stored (so it need not wait for its next poll).
     jobs_waiting: Callable[[], None] = lambda: None
+
+    def audio(self) -> Storage:
+        """The app's stores as one, for rendering and speaking texts within a request."""
+        return Storage(self.media, self.speech, self.voicemails)
 
 
 def get_services(request: Request) -> Services:

@@ -182,7 +182,13 @@ def text_greeting(
     if problems:
         return _page(request, services, user, 422, problems=problems, greeting_text=text)
     document = document_of(services, user)
-    report = render_number(services.settings, document["numbers"][0], lambda _done, _total, _text: None)
+    report = render_number(
+        services.settings,
+        document["numbers"][0],
+        lambda _done, _total, _text: None,
+        database=services.database,
+        audio=services.audio(),
+    )
     # Saved either way: until a text has a recording, callers hear it spoken by Twilio's <Say>.
     words_ = words(request)
     return _page(request, services, user, notice=words_.gettext("Saved."), notes=_notes(words_, report.problems))

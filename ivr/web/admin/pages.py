@@ -200,7 +200,8 @@ def speak_texts(services: Services, user: StaffUser) -> None:
     """Speak the business's texts now, so the page can play them; until then callers hear Twilio's <Say>."""
     from ivr.commands import render_number
 
-    render_number(services.settings, document_of(services, user)["numbers"][0], lambda *_: None)
+    number = document_of(services, user)["numbers"][0]
+    render_number(services.settings, number, lambda *_: None, database=services.database, audio=services.audio())
 
 
 def save_parts(

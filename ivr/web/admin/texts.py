@@ -206,7 +206,7 @@ def spoken_template(request: Request, services: ServicesDep, user: UserDep, name
 
     document = common(services, user)["document"]
     try:
-        mp3 = spoken_ready_made(services.settings, document, name, services.clock().date())
+        mp3 = spoken_ready_made(services.settings, services.audio(), document, name, services.clock().date())
     except (InputError, AudioError):
         raise HTTPException(404) from None  # the page offers only templates it can fill; the error page says so
     return Response(mp3, media_type="audio/mpeg", headers={"Content-Disposition": f'attachment; filename="{name}.mp3"'})

@@ -202,7 +202,13 @@ def text_greeting(
         administration.change_parts(services.database, business_id, {"greeting": {"text": body.text}}, services.clock())
     except DocumentError as error:
         raise refused(error) from None
-    report = render_number(services.settings, document["numbers"][0], lambda _done, _total, _text: None)
+    report = render_number(
+        services.settings,
+        document["numbers"][0],
+        lambda _done, _total, _text: None,
+        database=services.database,
+        audio=services.audio(),
+    )
     return RenderOut(rendered=len(report.rendered), problems=report.problems)
 
 

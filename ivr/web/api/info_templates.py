@@ -51,7 +51,7 @@ def spoken_template(business_id: BusinessId, name: str, services: ServicesDep, c
 
     document = owned_document(services, caller, business_id)
     try:
-        mp3 = spoken_ready_made(services.settings, document, name, services.clock().date())
+        mp3 = spoken_ready_made(services.settings, services.audio(), document, name, services.clock().date())
     except InputError as error:
         raise HTTPException(422, str(error)) from None
     except AudioError as error:
