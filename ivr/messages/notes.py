@@ -199,7 +199,7 @@ class Notes:
         document = self._document(business_id)
         start, end = local_day_bounds(day, document.timezone)
         with self._database.transaction() as session:
-            logged = calls.recent(session, business_id, limit=SUMMARY_MAX_CALLS, since=start, until=end)
+            logged = calls.recent(session.connection(), business_id, limit=SUMMARY_MAX_CALLS, since=start, until=end)
             sids = [call.call_sid for call in logged]
             rows = session.query(RecordingRow).filter(RecordingRow.call_sid.in_(sids)).all() if sids else []
             messages = {row.call_sid: row.recording_sid for row in rows}

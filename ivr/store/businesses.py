@@ -142,12 +142,15 @@ def all_businesses(session: Session) -> list[StoredBusiness]:
     return [_stored(row) for row in session.scalars(select(BusinessRow).order_by(BusinessRow.id))]
 
 
-def visible_to(session: Session, business_id: int | None) -> list[StoredBusiness]:
+_ALL_DOCUMENTS = select(BusinessRow.id, BusinessRow.revision, BusinessRow.document).order_by(BusinessRow.id)
+
+
+def visible_to(connection: Connection, business_id: int | None) -> list[StoredBusiness]:
     """The businesses a key may see: its own by primary key (one row, however many there are), or all of them."""
     if business_id is None:
-        return all_businesses(session)
-    row = session.get(BusinessRow, business_id)
-    return [_stored(row)] if row else []
+        return [StoredBusiness(*row) for row in connection.execute(_ALL_DOCUMENTS)]
+    found = document_of(connection, business_id)
+    return [found] if found else []
 
 
 @dataclass(frozen=True)

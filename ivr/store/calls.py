@@ -211,23 +211,38 @@ def get(session: Session, call_sid: str) -> LoggedCall | None:
     return _logged(row) if row else None
 
 
+# The columns of a LoggedCall, read as plain rows: building ORM objects for a page of 50 took a fifth of the call
+# log's time (profiled, issue 12).
+_LOGGED_COLUMNS = (
+    CallRow.call_sid,
+    CallRow.business_id,
+    CallRow.to_number,
+    CallRow.from_number,
+    CallRow.started_at,
+    CallRow.path,
+    CallRow.outcome,
+    CallRow.ended_at,
+    CallRow.duration_s,
+)
+
+
 def recent(
-    session: Session,
+    connection: Connection,
     business_id: int,
     limit: int = 50,
     since: datetime | None = None,
     until: datetime | None = None,
     outcome: str | None = None,
 ) -> list[LoggedCall]:
-    query = select(CallRow).where(CallRow.business_id == business_id)
+    query = select(*_LOGGED_COLUMNS).where(CallRow.business_id == business_id)
     if since is not None:
         query = query.where(CallRow.started_at >= since)
     if until is not None:
         query = query.where(CallRow.started_at < until)
     if outcome is not None:
         query = query.where(CallRow.outcome == outcome)
-    rows = session.scalars(query.order_by(CallRow.started_at.desc()).limit(limit))
-    return [_logged(row) for row in rows]
+    rows = connection.execute(query.order_by(CallRow.started_at.desc()).limit(limit))
+    return [LoggedCall(*row) for row in rows]
 
 
 def save_recording(

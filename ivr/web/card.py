@@ -47,7 +47,7 @@ def _open(services: Services, token: str) -> tuple[int, BusinessDocument, CardVi
             business_id = cards.business_of(session, token)
             document = validate_document(businesses.get(session, business_id).document)
             start, end = local_day_bounds(now.astimezone(ZoneInfo(document.timezone)).date(), document.timezone)
-            logged = calls.recent(session, business_id, limit=SUMMARY_MAX_CALLS, since=start, until=end)
+            logged = calls.recent(session.connection(), business_id, limit=SUMMARY_MAX_CALLS, since=start, until=end)
     except NotFoundError:
         raise _not_found() from None
     return business_id, document, card_view(document, logged, now)

@@ -150,7 +150,7 @@ def test_bulk_stored_businesses_and_imported_calls_read_back_like_single_ones(
         assert calls.import_calls(connection, imported) == 2
         calls.write_entries(connection, [CallStep("CA9", ids[0], numbers[0], "+31612345678", earlier, "voice", None)])
     with database.transaction() as session:
-        newest = calls.recent(session, ids[0])
+        newest = calls.recent(session.connection(), ids[0])
     assert [call.call_sid for call in newest] == ["CA1", "CA0", "CA9"]
     # Every field as imported; times in the form the writer's own rows take (SQLite keeps them without a zone).
     assert [replace(call, started_at=utc(call.started_at), ended_at=call.ended_at and utc(call.ended_at))

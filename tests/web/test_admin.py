@@ -163,7 +163,7 @@ def test_what_a_caller_hears_is_shown_but_not_logged_as_a_call(admin: httpx.Clie
     assert "Nog geen." in dashboard.split("Gesprekken vandaag")[1]
     database = Database(settings.database_url)
     with database.transaction() as session:
-        assert calls.recent(session, 1) == []
+        assert calls.recent(session.connection(), 1) == []
     database.dispose()
 
 

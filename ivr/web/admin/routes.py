@@ -166,7 +166,7 @@ def dashboard(request: Request, services: ServicesDep, user: UserDep) -> Respons
     local_today = services.clock().astimezone(ZoneInfo(document["timezone"])).date()
     services.call_log.flush()
     with services.database.transaction() as session:
-        today = calls.recent(session, user.business_id, since=_local_midnight(document, local_today))
+        today = calls.recent(session.connection(), user.business_id, since=_local_midnight(document, local_today))
     words = pages.words(request, document)
     return pages.page(
         request,
@@ -193,7 +193,7 @@ def call_log(
     services.call_log.flush()
     with services.database.transaction() as session:
         logged = calls.recent(
-            session,
+            session.connection(),
             user.business_id,
             limit=CALLS_SHOWN,
             since=since,

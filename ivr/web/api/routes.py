@@ -12,7 +12,16 @@ from ivr.callflow.ringing import MAX_RINGS, MIN_RINGS
 from ivr.document.load import validate_document
 from ivr.errors import ConflictError, DocumentError, InputError
 from ivr.store import businesses, calls
-from ivr.web.api.auth import NOT_FOUND, BusinessId, Caller, CallerDep, owned_document, refused
+from ivr.web.api.auth import (
+    NOT_FOUND,
+    BusinessId,
+    Caller,
+    CallerDep,
+    PresentedKeyDep,
+    caller_in,
+    owned_document,
+    refused,
+)
 from ivr.web.preview import caller_hears
 from ivr.web.services import ServicesDep
 
@@ -79,9 +88,9 @@ def _saved(caller: Caller, call: Callable[[], administration.Saved]) -> SavedOut
 
 
 @router.get("/businesses", summary="The businesses this key may manage")
-def list_businesses(services: ServicesDep, caller: CallerDep) -> list[BusinessSummary]:
-    with services.database.transaction() as session:
-        found = businesses.visible_to(session, caller.business_id)
+def list_businesses(services: ServicesDep, key: PresentedKeyDep) -> list[BusinessSummary]:
+    with services.database.reading() as connection:
+        found = businesses.visible_to(connection, caller_in(connection, key).business_id)
     return [
         BusinessSummary(id=b.id, business=b.document["business"], numbers=b.document["numbers"], revision=b.revision)
         for b in found
@@ -130,21 +139,21 @@ def get_rings(business_id: BusinessId, services: ServicesDep, caller: CallerDep)
 def list_calls(
     business_id: BusinessId,
     services: ServicesDep,
-    caller: CallerDep,
+    key: PresentedKeyDep,
     since: datetime | None = None,
     until: datetime | None = None,
     outcome: Literal["operator", "overflow", "voicemail", "closed", "missed", "hung up", "fallback"] | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[CallOut]:
-    if not caller.may_see(business_id):
-        raise HTTPException(404, NOT_FOUND)
     services.call_log.flush()  # include calls still on their way to the database
-    # One transaction, and the business's existence from its id and revision rather than its whole document: on
-    # PostgreSQL each transaction is a round trip more, and the document a JSON decode of kilobytes (issue 12).
-    with services.database.transaction() as session:
-        if businesses.version_of_business(session.connection(), business_id) is None:
+    # One connection without a transaction for the key, the business and the page, and the business's existence from
+    # its id and revision rather than its whole document: on PostgreSQL each BEGIN and COMMIT is a round trip, and
+    # the document a JSON decode of kilobytes (issue 12).
+    with services.database.reading() as connection:
+        caller = caller_in(connection, key)
+        if not caller.may_see(business_id) or businesses.version_of_business(connection, business_id) is None:
             raise HTTPException(404, NOT_FOUND)
-        logged = calls.recent(session, business_id, limit=limit, since=since, until=until, outcome=outcome)
+        logged = calls.recent(connection, business_id, limit=limit, since=since, until=until, outcome=outcome)
     return [
         CallOut(
             call_sid=c.call_sid,
