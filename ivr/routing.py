@@ -36,11 +36,10 @@ def remember_routing(database: Database, stored: StoredBusiness) -> None:
 
 def refresh_routing(database: Database) -> int:
     """Rewrite the whole snapshot from the database; returns the number of numbers it holds."""
-    with database.transaction() as session:
-        stored = businesses.all_businesses(session)
     entries: dict[str, Routing] = {}
-    for business in stored:
-        entries.update(routing_entries(business))
+    with database.reading() as connection:
+        for business in businesses.documents_of(connection, sorted(businesses.revisions(connection))):
+            entries.update(routing_entries(business))
     database.routing.replace_all(entries)
     return len(entries)
 

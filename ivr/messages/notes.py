@@ -109,9 +109,9 @@ class Notes:
         """Runs every half minute: reading and validating every document each time took a third of a core with
         10,000 businesses (profiled, issue 12), so only documents whose revision changed are read again."""
         with self._database.transaction() as session:
-            current = businesses.revisions(session)
+            current = businesses.revisions(session.connection())
             changed = [id_ for id_, revision in current.items() if self._summary_times.get(id_, (0,))[0] != revision]
-            for stored in businesses.documents_of(session, changed):
+            for stored in businesses.documents_of(session.connection(), changed):
                 self._summary_times[stored.id] = (stored.revision, summary_time(validate_document(stored.document)))
         for gone in self._summary_times.keys() - current.keys():
             del self._summary_times[gone]

@@ -137,8 +137,8 @@ def test_bulk_stored_businesses_and_imported_calls_read_back_like_single_ones(
             1,
             "B" + numbers[2],
         )
-        assert businesses.revisions(session) == {id_: 1 for id_ in ids}
-        assert sorted(stored.id for stored in businesses.documents_of(session, ids[1:])) == ids[1:]
+        assert businesses.revisions(session.connection()) == {id_: 1 for id_ in ids}
+        assert sorted(stored.id for stored in businesses.documents_of(session.connection(), ids[1:])) == ids[1:]
     imported = [
         LoggedCall(f"CA{n}", ids[0], numbers[0], "+31612345678", NOW + timedelta(minutes=n), path, outcome, end, 40)
         for n, (path, outcome, end) in enumerate(
