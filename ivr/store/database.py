@@ -101,8 +101,9 @@ class Database:
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
-        """A plain connection for the hot reads that need no ORM and no transaction of their own: each statement
-        sees what is committed when it runs, so reads that must agree with each other belong in `transaction()`."""
+        """A plain connection for the hot reads that need no ORM and no transaction of their own. Each statement sees
+        what is committed when it runs, as in PostgreSQL's default READ COMMITTED transactions (and pysqlite's, which
+        begin no transaction for a SELECT): what these reads see is the same, without BEGIN and ROLLBACK."""
         with self._reads.connect() as connection:
             yield connection
 
