@@ -32,6 +32,7 @@ def test_the_web_server_starts_without_numeric_or_audio_libraries(sqlite_url: st
         "from ivr.settings import Settings\n"
         "from ivr.web.app import create_app\n"
         "import ivr.cli\n"
+        "import ivr.commands  # `serve` migrates through it\n"
         f"create_app(Settings(database_url={sqlite_url!r}, media_dir={str(tmp_path / 'media')!r}, "
         f"public_url={PUBLIC_URL!r}, twilio_auth_token={TEST_TOKEN!r}))"
     )
