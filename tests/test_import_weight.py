@@ -2,10 +2,10 @@
 
 The web server must start without numpy or any audio code (they come with the first upload), nor Alembic (`serve`
 migrates in a child process), the holiday tables, gTTS with requests (loaded when something is first spoken),
-httpx (a preview, the worker's recording fetch), Jinja2 (the first admin or card page), argon2 (the first login) or
-Swagger UI's code (its files are served), and `greetline audio normalize` must not pay for scipy, pyloudnorm, the
-web framework or the database. Each check runs in a fresh interpreter, since this test process has imported
-everything already.
+httpx (a preview, the worker's recording fetch), Jinja2 and Babel (the first admin or card page), argon2 (the first
+login) or Swagger UI's code (its files are served), and `greetline audio normalize` must not pay for scipy,
+pyloudnorm, the web framework or the database. Each check runs in a fresh interpreter, since this test process has
+imported everything already.
 """
 
 import json
@@ -40,7 +40,7 @@ def test_the_web_server_starts_without_numeric_or_audio_libraries(sqlite_url: st
     assert "ivr.web.admin.greetings" in imported and "ivr.uploads" in imported  # the upload routes are there
     assert [name for name in NUMERIC if name in imported] == []
     # Needed later or elsewhere (migrating, a call on a holiday, a page), they would be idle memory (issue 12: < 90 MB).
-    later = ["alembic", "holidays", "gtts", "requests", "httpx", "jinja2", "argon2", "swagger_ui"]
+    later = ["alembic", "holidays", "gtts", "requests", "httpx", "jinja2", "babel", "argon2", "swagger_ui"]
     assert [name for name in later if name in imported] == []
 
 

@@ -5,7 +5,6 @@ import secrets
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from babel.support import Translations
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
@@ -20,7 +19,7 @@ from ivr.errors import ConflictError, DocumentError, GreetlineError
 from ivr.store import businesses, rendered, staff
 from ivr.store.staff import StaffUser
 from ivr.web.admin import week, wording
-from ivr.web.admin.i18n import DEFAULT_LANGUAGE, LANGUAGES, translations
+from ivr.web.admin.i18n import DEFAULT_LANGUAGE, LANGUAGES, Words, translations
 from ivr.web.admin.problems import Problems, placed, reworded
 from ivr.web.admin.templating import templates
 from ivr.web.services import Services, ServicesDep
@@ -36,7 +35,7 @@ def language(request: Request, document: dict[str, Any] | None = None) -> str:
     return DEFAULT_LANGUAGE
 
 
-def words(request: Request, document: dict[str, Any] | None = None) -> Translations:
+def words(request: Request, document: dict[str, Any] | None = None) -> Words:
     return translations(language(request, document))
 
 
@@ -102,7 +101,7 @@ def recording_names(services: Services, user: StaffUser, language: str) -> dict[
     return {f"{services.settings.public_url}/media/{p.media_id}.wav": text for text, p in found.items()}
 
 
-def _refusal(error: GreetlineError, words: Translations, fields: dict[str, str] | None) -> Problems:
+def _refusal(error: GreetlineError, words: Words, fields: dict[str, str] | None) -> Problems:
     """Why a change cannot be made, at the fields it concerns and in the page's language."""
     if isinstance(error, DocumentError):
         return placed(words, error.problems, fields)
@@ -133,7 +132,7 @@ def save_parts(
     services: Services,
     user: StaffUser,
     parts: dict[str, Any],
-    words: Translations,
+    words: Words,
     fields: dict[str, str] | None = None,
 ) -> Problems:
     """Apply a change; returns the problems to show at their fields (none when saved)."""
@@ -160,7 +159,7 @@ def draft_parts(
     services: Services,
     user: StaffUser,
     parts: dict[str, Any],
-    words: Translations,
+    words: Words,
     fields: dict[str, str] | None = None,
 ) -> tuple[Problems, Draft | None]:
     """What `save_parts` would do, without saving: the problems at their fields, or the draft to preview."""
@@ -172,7 +171,7 @@ def draft_parts(
 
 
 def week_view(
-    services: Services, user: StaffUser, document: dict[str, Any], words: Translations, lang: str, draft: Draft | None
+    services: Services, user: StaffUser, document: dict[str, Any], words: Words, lang: str, draft: Draft | None
 ) -> dict[str, Any]:
     """The week strip and the checker's advice (week.html): about the draft when there is one, else the stored
     document."""

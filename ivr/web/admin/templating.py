@@ -11,10 +11,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from babel.dates import format_date
-from babel.support import Translations
-
 from ivr.web.admin import wording
+from ivr.web.admin.i18n import Words
 
 if TYPE_CHECKING:
     from fastapi.templating import Jinja2Templates
@@ -24,12 +22,12 @@ TEMPLATES_DIR = Path(__file__).with_name("templates")
 
 
 def _gettext(context: "Context", message: str) -> str:
-    words: Translations = context["words"]
+    words: Words = context["words"]
     return words.gettext(message)
 
 
 def _ngettext(context: "Context", singular: str, plural: str, count: int) -> str:
-    words: Translations = context["words"]
+    words: Words = context["words"]
     return words.ngettext(singular, plural, count)
 
 
@@ -62,7 +60,7 @@ def _outcome(context: "Context", value: str | None) -> str:
 
 
 def _date(context: "Context", value: str) -> str:
-    return format_date(date.fromisoformat(value), "long", locale=wording.calendar_locale(context["lang"]))
+    return wording.long_date(date.fromisoformat(value), context["lang"])
 
 
 # Each is given the template's context (the page's words, language, business country and timezone).
