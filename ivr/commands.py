@@ -9,8 +9,6 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import httpx
-
 from ivr.applying import Checked, apply_document, as_finding, check_data, check_text, export_document
 from ivr.document.lint import Finding, lint
 from ivr.document.load import document_data, read_yaml, validate_document
@@ -18,7 +16,6 @@ from ivr.errors import DocumentError, GreetlineError, InputError
 from ivr.measured import recording_words
 from ivr.settings import Settings
 from ivr.simulator.caller import CallPlan, SimulatedCall, Transcript
-from ivr.simulator.transport import InProcessTransport
 from ivr.store.database import Database
 from ivr.store.migrate import upgrade
 from ivr.web.app import create_app
@@ -165,7 +162,12 @@ def parse_local_time(text: str, today: date) -> datetime:
 
 def simulate(settings: Settings, plan: CallPlan, url: str | None) -> Transcript:
     """Run the call against a server at `url`, or in-process against this configuration's database."""
+    # Here, not at the top: `greetline serve` imports this module (migrate_for_serving), and a server holds httpx
+    # only once a preview needs it (idle memory, issue 12).
+    import httpx
+
     from ivr.document.phones import e164
+    from ivr.simulator.transport import InProcessTransport
 
     try:
         plan = replace(with_call_sid(plan), to_number=e164(plan.to_number), recordings_url=settings.twilio_api_url)

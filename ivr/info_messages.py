@@ -6,7 +6,6 @@ from datetime import date
 from typing import Any
 
 import phonenumbers
-from babel.dates import format_date
 
 from ivr.document.lint import Finding, Level, lint
 from ivr.document.load import validate_document
@@ -31,6 +30,9 @@ def _next_period(document: dict[str, Any], today: date) -> dict[str, Any] | None
 
 
 def _values(document: dict[str, Any], today: date) -> dict[str, str]:
+    # Here, not at the top: the API imports this module, and a server that fills no message never holds Babel.
+    from babel.dates import format_date
+
     language = document.get("language", "nl")
     period = _next_period(document, today)
     values = {"business": document["business"]}

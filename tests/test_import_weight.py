@@ -1,8 +1,9 @@
 """What each entry point imports: heavy libraries only where they are needed (issue 12).
 
 The web server must start without numpy or any audio code (they come with the first upload), nor Alembic (`serve`
-migrates in a child process), the holiday tables, gTTS with requests (loaded when something is first spoken) or
-httpx (a preview, the worker's recording fetch), and `greetline audio normalize` must not pay for scipy,
+migrates in a child process), the holiday tables, gTTS with requests (loaded when something is first spoken),
+httpx (a preview, the worker's recording fetch), Jinja2 and Babel (the first admin or card page), argon2 (the first
+login) or Swagger UI's code (its files are served), and `greetline audio normalize` must not pay for scipy,
 pyloudnorm, the web framework or the database. Each check runs in a fresh interpreter, since this test process has
 imported everything already.
 """
@@ -32,13 +33,15 @@ def test_the_web_server_starts_without_numeric_or_audio_libraries(sqlite_url: st
         "from ivr.settings import Settings\n"
         "from ivr.web.app import create_app\n"
         "import ivr.cli\n"
+        "import ivr.commands  # `serve` migrates through it\n"
         f"create_app(Settings(database_url={sqlite_url!r}, media_dir={str(tmp_path / 'media')!r}, "
         f"public_url={PUBLIC_URL!r}, twilio_auth_token={TEST_TOKEN!r}))"
     )
     assert "ivr.web.admin.greetings" in imported and "ivr.uploads" in imported  # the upload routes are there
     assert [name for name in NUMERIC if name in imported] == []
-    # Needed later or elsewhere (migrating, a call on a holiday), they would be idle memory (issue 12: < 90 MB).
-    assert [name for name in ["alembic", "holidays", "gtts", "requests", "httpx"] if name in imported] == []
+    # Needed later or elsewhere (migrating, a call on a holiday, a page), they would be idle memory (issue 12: < 90 MB).
+    later = ["alembic", "holidays", "gtts", "requests", "httpx", "jinja2", "babel", "argon2", "swagger_ui"]
+    assert [name for name in later if name in imported] == []
 
 
 def test_the_normalize_command_imports_neither_scipy_nor_the_server(tmp_path: Path) -> None:

@@ -3,16 +3,25 @@
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from typing import TYPE_CHECKING
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ivr.errors import ConflictError, NotFoundError
 from ivr.store.tables import StaffUserRow
 
-_hasher = PasswordHasher()
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
+
+@cache
+def password_hasher() -> "PasswordHasher":
+    """argon2 loads with the first login or password set: a server that only answers calls never holds it (idle
+    memory, issue 12)."""
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
 
 
 @dataclass(frozen=True)
@@ -28,7 +37,7 @@ def _user(row: StaffUserRow) -> StaffUser:
 
 
 @cache
-def dummy_hash(hasher: PasswordHasher = _hasher) -> str:
+def dummy_hash(hasher: "PasswordHasher") -> str:
     """A hash no password matches, checked for unknown addresses so they take as long as known ones."""
     return hasher.hash("no staff login has this password; it only spends the time of a real check")
 
@@ -41,12 +50,15 @@ def set_login(session: Session, *, business_id: int, email: str, password: str, 
         session.add(row)
     else:
         row.session_epoch += 1
-    row.business_id, row.password_hash = business_id, _hasher.hash(password)
+    row.business_id, row.password_hash = business_id, password_hasher().hash(password)
     session.flush()
     return _user(row)
 
 
-def verify(session: Session, email: str, password: str, hasher: PasswordHasher = _hasher) -> StaffUser | None:
+def verify(session: Session, email: str, password: str, hasher: "PasswordHasher | None" = None) -> StaffUser | None:
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    hasher = hasher or password_hasher()
     row = session.execute(select(StaffUserRow).where(StaffUserRow.email == email.lower())).scalar_one_or_none()
     try:
         # An unknown address is checked against the dummy hash: the same work, so no hint which addresses exist.
@@ -108,7 +120,7 @@ def change_password(session: Session, user_id: int, current: str, new: str) -> i
     row = session.get(StaffUserRow, user_id)
     if row is None or verify(session, row.email, current) is None:
         return None
-    row.password_hash = _hasher.hash(new)
+    row.password_hash = password_hasher().hash(new)
     row.session_epoch += 1
     session.flush()
     return row.session_epoch

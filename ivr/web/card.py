@@ -23,7 +23,7 @@ from ivr.messages.notes import SUMMARY_MAX_CALLS, local_day_bounds
 from ivr.messages.outbox import message_domain
 from ivr.store import businesses, calls, cards
 from ivr.web.admin.i18n import translations
-from ivr.web.admin.pages import templates
+from ivr.web.admin.templating import templates
 from ivr.web.services import Services, ServicesDep
 
 router = APIRouter(include_in_schema=False)
@@ -80,7 +80,7 @@ def _page(
         "problems": {problem.field: problem.code for problem in problems or []},
         "notice": notice,
     }
-    response = templates.TemplateResponse(request, "card.html", context, status_code=status_code)
+    response = templates().TemplateResponse(request, "card.html", context, status_code=status_code)
     response.headers.update(PRIVATE_HEADERS)
     return response
 

@@ -8,9 +8,8 @@ a sentence in the page's language, never English.
 
 import re
 
-from babel.support import Translations
-
 from audio.targets import MAX_DURATION_S, MAX_UPLOAD_BYTES
+from ivr.web.admin.i18n import Words
 from ivr.web.admin.problems import Reword, first_rewording
 
 # (pattern over the audio step's English message, the words to show instead); the first that matches wins.
@@ -73,13 +72,13 @@ _COMPILED_REFUSALS = [(re.compile(pattern), say) for pattern, say in _REFUSALS]
 _COMPILED_WARNINGS = [(re.compile(pattern), say) for pattern, say in _WARNINGS]
 
 
-def refusal(words: Translations, message: str) -> str:
+def refusal(words: Words, message: str) -> str:
     found = first_rewording(_COMPILED_REFUSALS, words, message)
     return found or words.gettext(
         "This file could not be made telephone-ready: use a recording of speech (WAV, MP3, M4A, OGG, FLAC or WebM)."
     )
 
 
-def warning(words: Translations, message: str) -> str | None:
+def warning(words: Words, message: str) -> str | None:
     """The warning in the page's language, or None for one this table does not know."""
     return first_rewording(_COMPILED_WARNINGS, words, message)

@@ -5,9 +5,8 @@ from datetime import date
 from typing import Any, Literal
 
 import phonenumbers
-from babel.dates import format_date
-from babel.support import Translations
 
+from ivr.web.admin.i18n import Words
 from ivr.web.admin.problems import Problems
 
 OverflowKind = Literal["dial", "voicemail", "none"]
@@ -100,7 +99,7 @@ def local_numbers(numbers: list[str], country: str) -> list[str]:
 
 
 def period_from_form(
-    words: Translations,
+    words: Words,
     start: str,
     end: str,
     text: str,
@@ -140,6 +139,8 @@ def overlapping(new: dict[str, Any], periods: list[dict[str, Any]]) -> dict[str,
 
 
 def period_name(period: dict[str, Any], locale: str) -> str:
+    from babel.dates import format_date
+
     first = format_date(date.fromisoformat(period["from"]), "long", locale=locale)
     last = format_date(date.fromisoformat(period["to"]), "long", locale=locale)
     return f"{first} \u2013 {last}"

@@ -7,7 +7,6 @@ once, which is what someone uploading a greeting expects; a refused recording ch
 
 from typing import Annotated, Any
 
-from babel.support import Translations
 from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
@@ -19,6 +18,7 @@ from ivr.store import library, rendered
 from ivr.store.staff import StaffUser
 from ivr.uploads import MAX_UPLOAD_BYTES, store_recording
 from ivr.web.admin import audio_words
+from ivr.web.admin.i18n import Words
 from ivr.web.admin.pages import (
     PREVIEW,
     UserDep,
@@ -95,7 +95,7 @@ def _page(request: Request, services: Services, user: StaffUser, status_code: in
     )
 
 
-def _notes(words_: Translations, notes: list[str]) -> list[str]:
+def _notes(words_: Words, notes: list[str]) -> list[str]:
     """Advice from the audio and speech steps (English, for the CLI) in the page's language."""
     general = words_.gettext("Listen to it once: it may be too long, too quiet or not yet spoken by a computer voice.")
     unknown = reworded(words_, "")

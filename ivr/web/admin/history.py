@@ -5,13 +5,13 @@ and adds a version, so it can be undone in turn."""
 from typing import Annotated, Any
 
 import yaml
-from babel.support import Translations
 from fastapi import APIRouter, Form, HTTPException, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ivr import administration
 from ivr.errors import DocumentError, GreetlineError, NotFoundError
 from ivr.store import history
+from ivr.web.admin.i18n import Words
 from ivr.web.admin.pages import UserDep, check_csrf, common, page, words
 from ivr.web.admin.problems import Problems, placed
 from ivr.web.services import ServicesDep
@@ -21,7 +21,7 @@ VersionId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 VERSIONS_SHOWN = 30
 
 
-def part_names(words_: Translations) -> dict[str, str]:
+def part_names(words_: Words) -> dict[str, str]:
     return {
         "business": words_.gettext("Name"),
         "numbers": words_.gettext("Phone numbers of the business"),

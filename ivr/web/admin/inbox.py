@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
-from babel.dates import format_date
-from babel.support import Translations
 from fastapi import APIRouter, Depends, Form, HTTPException, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
@@ -22,6 +20,7 @@ from ivr.messages.outbox import RECORDING_SID
 from ivr.store import cards, library
 from ivr.store.staff import StaffUser
 from ivr.web.admin import wording
+from ivr.web.admin.i18n import Words
 from ivr.web.admin.pages import UserDep, check_csrf, common, page, words
 from ivr.web.admin.pages import language as page_language
 from ivr.web.services import Services, ServicesDep
@@ -55,7 +54,7 @@ class BoxWords:
     own: str = ""
 
 
-def box_words(words_: Translations, box: str | None, document: dict[str, Any], language: str) -> BoxWords:
+def box_words(words_: Words, box: str | None, document: dict[str, Any], language: str) -> BoxWords:
     kind, _, rest = (box or "").partition(":")
     if kind == "overflow":
         rings = int(document.get("rings", 4))
@@ -68,14 +67,14 @@ def box_words(words_: Translations, box: str | None, document: dict[str, Any], l
         return BoxWords(words_.gettext("menu: key %(key)s") % {"key": rest}, own)
     if kind == "period":
         try:
-            day = format_date(date.fromisoformat(rest), "long", locale=wording.calendar_locale(language))
+            day = wording.long_date(date.fromisoformat(rest), language)
         except ValueError:
             return BoxWords(words_.gettext("special period"))
         return BoxWords(words_.gettext("special period from %(date)s") % {"date": day})
     return BoxWords(words_.gettext("voicemail"))
 
 
-def delivery_words(words_: Translations, delivery: Delivery, timezone: str, language: str) -> str:
+def delivery_words(words_: Words, delivery: Delivery, timezone: str, language: str) -> str:
     def at(moment: Any) -> str:
         return wording.local_time(moment, timezone, language) if moment else ""
 

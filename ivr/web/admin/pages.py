@@ -3,19 +3,12 @@ and saving a change through ivr.administration (the document model, the checker,
 
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime
-from pathlib import Path
 from typing import Annotated, Any
 
-from babel.dates import format_date
-from babel.support import Translations
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
-from fastapi.templating import Jinja2Templates
-from jinja2 import pass_context
-from jinja2.runtime import Context
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ivr import administration
@@ -26,79 +19,10 @@ from ivr.errors import ConflictError, DocumentError, GreetlineError
 from ivr.store import businesses, rendered, staff
 from ivr.store.staff import StaffUser
 from ivr.web.admin import week, wording
-from ivr.web.admin.i18n import DEFAULT_LANGUAGE, LANGUAGES, translations
+from ivr.web.admin.i18n import DEFAULT_LANGUAGE, LANGUAGES, Words, translations
 from ivr.web.admin.problems import Problems, placed, reworded
+from ivr.web.admin.templating import templates
 from ivr.web.services import Services, ServicesDep
-
-templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
-templates.env.add_extension("jinja2.ext.i18n")
-
-
-@pass_context
-def _gettext(context: Context, message: str) -> str:
-    words: Translations = context["words"]
-    return words.gettext(message)
-
-
-@pass_context
-def _ngettext(context: Context, singular: str, plural: str, count: int) -> str:
-    words: Translations = context["words"]
-    return words.ngettext(singular, plural, count)
-
-
-templates.env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
-
-
-@pass_context
-def _local_time(context: Context, moment: datetime) -> str:
-    return wording.local_time(moment, context["timezone"], context["lang"])
-
-
-@pass_context
-def _phone(context: Context, number: str) -> str:
-    return wording.phone(number, context["country"])
-
-
-@pass_context
-def _phones(context: Context, numbers: list[str]) -> str:
-    return wording.phones(numbers, context["country"])
-
-
-@pass_context
-def _days(context: Context, spec: str) -> str:
-    return wording.days_in_words(context["words"], spec, context["lang"])
-
-
-@pass_context
-def _seconds(context: Context, value_s: float) -> str:
-    return wording.seconds(context["words"], value_s, context["lang"])
-
-
-@pass_context
-def _route(context: Context, path: list[str]) -> str:
-    return wording.route(context["words"], path, (context.get("document") or {}).get("rings", 4))
-
-
-@pass_context
-def _outcome(context: Context, value: str | None) -> str:
-    return wording.outcome(context["words"], value)
-
-
-@pass_context
-def _date(context: Context, value: str) -> str:
-    return format_date(date.fromisoformat(value), "long", locale=wording.calendar_locale(context["lang"]))
-
-
-templates.env.filters.update(
-    local_time=_local_time,
-    phone=_phone,
-    phones=_phones,
-    days=_days,
-    seconds=_seconds,
-    route=_route,
-    outcome=_outcome,
-    long_date=_date,
-)
 
 
 def language(request: Request, document: dict[str, Any] | None = None) -> str:
@@ -111,7 +35,7 @@ def language(request: Request, document: dict[str, Any] | None = None) -> str:
     return DEFAULT_LANGUAGE
 
 
-def words(request: Request, document: dict[str, Any] | None = None) -> Translations:
+def words(request: Request, document: dict[str, Any] | None = None) -> Words:
     return translations(language(request, document))
 
 
@@ -157,7 +81,7 @@ def page(request: Request, name: str, current: str | None, status_code: int = 20
         "country": (document or {}).get("country", "NL"),
         "timezone": (document or {}).get("timezone", "Europe/Amsterdam"),
     }
-    return templates.TemplateResponse(request, name, {**base, **context}, status_code=status_code)
+    return templates().TemplateResponse(request, name, {**base, **context}, status_code=status_code)
 
 
 def document_of(services: Services, user: StaffUser) -> dict[str, Any]:
@@ -177,7 +101,7 @@ def recording_names(services: Services, user: StaffUser, language: str) -> dict[
     return {f"{services.settings.public_url}/media/{p.media_id}.wav": text for text, p in found.items()}
 
 
-def _refusal(error: GreetlineError, words: Translations, fields: dict[str, str] | None) -> Problems:
+def _refusal(error: GreetlineError, words: Words, fields: dict[str, str] | None) -> Problems:
     """Why a change cannot be made, at the fields it concerns and in the page's language."""
     if isinstance(error, DocumentError):
         return placed(words, error.problems, fields)
@@ -208,7 +132,7 @@ def save_parts(
     services: Services,
     user: StaffUser,
     parts: dict[str, Any],
-    words: Translations,
+    words: Words,
     fields: dict[str, str] | None = None,
 ) -> Problems:
     """Apply a change; returns the problems to show at their fields (none when saved)."""
@@ -235,7 +159,7 @@ def draft_parts(
     services: Services,
     user: StaffUser,
     parts: dict[str, Any],
-    words: Translations,
+    words: Words,
     fields: dict[str, str] | None = None,
 ) -> tuple[Problems, Draft | None]:
     """What `save_parts` would do, without saving: the problems at their fields, or the draft to preview."""
@@ -247,7 +171,7 @@ def draft_parts(
 
 
 def week_view(
-    services: Services, user: StaffUser, document: dict[str, Any], words: Translations, lang: str, draft: Draft | None
+    services: Services, user: StaffUser, document: dict[str, Any], words: Words, lang: str, draft: Draft | None
 ) -> dict[str, Any]:
     """The week strip and the checker's advice (week.html): about the draft when there is one, else the stored
     document."""

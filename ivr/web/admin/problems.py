@@ -9,9 +9,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from babel.support import Translations
+from ivr.web.admin.i18n import Words
 
-Reword = Callable[[Translations, re.Match[str]], str]
+Reword = Callable[[Words, re.Match[str]], str]
 
 
 @dataclass
@@ -165,7 +165,7 @@ _TABLE: list[tuple[str, Reword]] = [
 _COMPILED = [(re.compile(pattern), reword) for pattern, reword in _TABLE]
 
 
-def first_rewording(table: list[tuple[re.Pattern[str], Reword]], words: Translations, message: str) -> str | None:
+def first_rewording(table: list[tuple[re.Pattern[str], Reword]], words: Words, message: str) -> str | None:
     """The words of the first pattern in `table` that the message matches, or None."""
     for pattern, reword in table:
         match = pattern.search(message)
@@ -174,7 +174,7 @@ def first_rewording(table: list[tuple[re.Pattern[str], Reword]], words: Translat
     return None
 
 
-def reworded(words: Translations, message: str) -> str:
+def reworded(words: Words, message: str) -> str:
     found = first_rewording(_COMPILED, words, message)
     return found or words.gettext("This value cannot be saved as it is; check it and try again.")
 
@@ -187,7 +187,7 @@ def field_of(problem: str) -> tuple[str, str]:
     return re.split(r"[.\[]", where, maxsplit=1)[0], message
 
 
-def placed(words: Translations, problems: list[str], fields: dict[str, str] | None = None) -> Problems:
+def placed(words: Words, problems: list[str], fields: dict[str, str] | None = None) -> Problems:
     """The model's problems at the page's fields; `fields` renames a document key, or a place inside one
     ("closed.voicemail"), to the form field showing it: the longest that starts the problem's place wins."""
     found = Problems()

@@ -11,7 +11,6 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from babel.support import Translations
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
@@ -36,7 +35,7 @@ from ivr.web.admin.forms import (
     period_from_form,
     period_name,
 )
-from ivr.web.admin.i18n import LANGUAGES, translations
+from ivr.web.admin.i18n import LANGUAGES, Words, translations
 from ivr.web.admin.pages import Draft, UserDep
 from ivr.web.admin.problems import Problems, reworded
 from ivr.web.logins import HashingBusy
@@ -205,14 +204,14 @@ def call_log(
     return pages.page(request, "calls.html", "calls", **shared, calls=logged, filters=filters, page_title=title)
 
 
-def _ring_words(words: Translations, meaning: administration.RingMeaning) -> tuple[str, list[str]]:
+def _ring_words(words: Words, meaning: administration.RingMeaning) -> tuple[str, list[str]]:
     text = words.ngettext(
         "%(num)d ring is about %(s)s seconds.", "%(num)d rings is about %(s)s seconds.", meaning.rings
     ) % {"num": meaning.rings, "s": meaning.ringing_s}
     return text, [reworded(words, warning) for warning in meaning.warnings]
 
 
-def _forward_words(words: Translations, document: dict[str, Any]) -> list[tuple[str, str]]:
+def _forward_words(words: Words, document: dict[str, Any]) -> list[tuple[str, str]]:
     """The forwarding codes with what each does; which code it is, is in its GSM service code (3GPP TS 22.030)."""
     rings = document.get("rings", 4)
     codes = forward_codes(rings, document["numbers"][0], Country(document.get("country", "NL")))
@@ -319,7 +318,7 @@ def _save_or_draft(
     user: StaffUser,
     intent: str,
     parts: dict[str, Any],
-    words: Translations,
+    words: Words,
     fields: dict[str, str] | None = None,
 ) -> tuple[Problems, Draft | None]:
     if intent == pages.PREVIEW:

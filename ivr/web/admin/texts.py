@@ -6,7 +6,6 @@ before it is saved ("Preview"). A saved text is rendered as speech at once, so i
 
 from typing import Annotated, Any
 
-from babel.support import Translations
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
@@ -18,6 +17,7 @@ from ivr.errors import InputError
 from ivr.info_messages import ready_made
 from ivr.store.staff import StaffUser
 from ivr.web.admin.forms import route_fields, route_part
+from ivr.web.admin.i18n import Words
 from ivr.web.admin.pages import (
     PREVIEW,
     Draft,
@@ -73,7 +73,7 @@ def _form_values(document: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def template_names(words_: Translations) -> list[tuple[str, str]]:
+def template_names(words_: Words) -> list[tuple[str, str]]:
     return [
         ("outbreak", words_.gettext("Outbreak notice: who should call, who should not come by")),
         ("holiday_closure", words_.gettext("Holiday closure, naming the stand-in")),

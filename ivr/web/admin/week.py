@@ -8,12 +8,11 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.support import Translations
-
 from ivr.callflow.model import Country
 from ivr.callflow.schedule import public_holiday
 from ivr.document.model import BusinessDocument
 from ivr.web.admin import wording
+from ivr.web.admin.i18n import Words
 from ivr.web.preview import caller_hears
 from ivr.web.services import Services
 
@@ -44,7 +43,7 @@ def moments(
     services: Services,
     document: dict[str, Any],
     recordings: dict[str, str],
-    words: Translations,
+    words: Words,
     language: str,
     drafts: Mapping[int, BusinessDocument] | None = None,
 ) -> list[Moment]:

@@ -2,24 +2,21 @@
 days by name, a call's route and outcome in words, and a preview call step by step.
 
 `words` is the page language's catalogue (ivr.web.admin.i18n); the calendar words (day names, date formats)
-come from Babel's CLDR data for that language.
+come from Babel's CLDR data for that language, imported by the functions that need it (see ivr.web.admin.i18n).
 """
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from typing import Literal
 from zoneinfo import ZoneInfo
 
 import phonenumbers
-from babel import Locale
-from babel.dates import format_datetime, get_day_names
-from babel.numbers import format_decimal
-from babel.support import Translations
 
 from ivr.document.hours import WEEKDAYS, parse_days
 from ivr.simulator.caller import Heard
+from ivr.web.admin.i18n import Words
 
 # English as a British office writes dates (24/11/2026, 14:05), not as an American one (11/24/26, 2:05 PM).
 _CALENDAR_LOCALE = {"nl": "nl_NL", "en": "en_GB", "de": "de_DE", "fr": "fr_FR"}
@@ -30,10 +27,21 @@ def calendar_locale(language: str) -> str:
 
 
 def local_time(moment: datetime, timezone: str, language: str) -> str:
+    from babel.dates import format_datetime
+
     return format_datetime(moment, "short", tzinfo=ZoneInfo(timezone), locale=calendar_locale(language))
 
 
-def seconds(words: Translations, value_s: float, language: str) -> str:
+def long_date(day: date, language: str) -> str:
+    """'1 januari 2027', '1 January 2027'."""
+    from babel.dates import format_date
+
+    return format_date(day, "long", locale=calendar_locale(language))
+
+
+def seconds(words: Words, value_s: float, language: str) -> str:
+    from babel.numbers import format_decimal
+
     return words.gettext("%(s)s s") % {"s": format_decimal(value_s, "0.#", locale=calendar_locale(language))}
 
 
@@ -56,6 +64,8 @@ def phones(numbers: list[str], country: str) -> str:
 # ---- days ------------------------------------------------------------------------------------------------------
 def day_names(language: str, width: Literal["abbreviated", "wide"] = "wide") -> list[str]:
     """Monday first, as ivr.document.hours numbers the days."""
+    from babel.dates import get_day_names
+
     names = get_day_names(width, locale=calendar_locale(language))
     return [str(names[day]) for day in range(7)]
 
@@ -64,7 +74,7 @@ def _short(name: str) -> str:
     return name.lower().rstrip(".")
 
 
-def days_in_words(words: Translations, spec: str, language: str) -> str:
+def days_in_words(words: Words, spec: str, language: str) -> str:
     """'mon-fri' as 'maandag t/m vrijdag', 'mon,wed' as 'maandag, woensdag'; a spec the model refuses as it is."""
     try:
         days = parse_days(spec)
@@ -111,7 +121,7 @@ def english_days(spec: str) -> str:
 
 
 # ---- calls: route and outcome ------------------------------------------------------------------------------------
-def _status(words: Translations, status: str) -> str:
+def _status(words: Words, status: str) -> str:
     return {
         "completed": words.gettext("answered"),
         "answered": words.gettext("answered"),
@@ -122,7 +132,7 @@ def _status(words: Translations, status: str) -> str:
     }.get(status, words.gettext("ended"))
 
 
-def _stage(words: Translations, stage: str) -> str:
+def _stage(words: Words, stage: str) -> str:
     return {
         "operators": words.gettext("staff phones"),
         "option": words.gettext("menu choice"),
@@ -131,7 +141,7 @@ def _stage(words: Translations, stage: str) -> str:
     }.get(stage, stage)
 
 
-def route_step(words: Translations, label: str, rings: int) -> str:
+def route_step(words: Words, label: str, rings: int) -> str:
     """One label of a logged call's path (ivr.callflow.flow's Decision.path) in words."""
     if ">" in label:  # nobody answered, on to the overflow: "operators:no-answer>overflow:dial"
         before, _, after = label.partition(">")
@@ -178,11 +188,11 @@ def route_step(words: Translations, label: str, rings: int) -> str:
     return words.gettext("other step")
 
 
-def route(words: Translations, path: list[str], rings: int) -> str:
+def route(words: Words, path: list[str], rings: int) -> str:
     return " → ".join(route_step(words, label, rings) for label in path)
 
 
-def outcome(words: Translations, value: str | None) -> str:
+def outcome(words: Words, value: str | None) -> str:
     if value is None:
         return words.gettext("in progress")
     return {
@@ -210,7 +220,7 @@ class HeardStep:
 _DIALLED = re.compile(r"^(?P<numbers>.*) \(timeout \d+ s: rings up to (?P<ring_s>\d+) s\)$")
 
 
-def heard_step(words: Translations, event: Heard, recordings: dict[str, str], country: str, language: str) -> HeardStep:
+def heard_step(words: Words, event: Heard, recordings: dict[str, str], country: str, language: str) -> HeardStep:
     at = seconds(words, event.at_s, language)
     length = seconds(words, event.duration_s, language)
     if event.kind == "say":
@@ -251,5 +261,7 @@ def heard_step(words: Translations, event: Heard, recordings: dict[str, str], co
 
 def language_name(language: str) -> str:
     """A language by its own name ('Nederlands', 'Deutsch'): the link to it is for someone who reads it."""
+    from babel import Locale
+
     name: str = Locale.parse(language).get_display_name(language) or language
     return name[:1].upper() + name[1:]
