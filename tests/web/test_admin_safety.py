@@ -94,6 +94,14 @@ def test_an_overlap_names_both_periods(admin: httpx.Client) -> None:
     assert "31 december 2026 \u2013 4 januari 2027" in refusal and "24 december 2026 \u2013 1 januari 2027" in refusal
 
 
+def test_an_overlap_in_english_names_the_periods_in_british_dates_like_every_other_page(admin: httpx.Client) -> None:
+    admin.get("/admin/language/en")
+    token = log_in(admin)
+    data = {**PERIOD, "start": "2026-12-31", "end": "2027-01-04", "dial": "020 999 9999", "csrf": token}
+    refusal = refusal_at(admin.post("/admin/settings/periods", data=data).text, "period")
+    assert "31 December 2026 \u2013 4 January 2027" in refusal and "24 December 2026 \u2013 1 January 2027" in refusal
+
+
 def test_every_delete_and_go_back_asks_first(admin: httpx.Client) -> None:
     """The question is asked in the browser (confirm.html); here: every such form carries one, in Dutch."""
     token = log_in(admin)

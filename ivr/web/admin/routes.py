@@ -482,7 +482,10 @@ def add_period(
             problems.add(
                 "period",
                 words.gettext("This period (%(new)s) overlaps the period %(old)s; change the dates or remove that one.")
-                % {"new": period_name(new, lang), "old": period_name(clash, lang)},
+                % {
+                    "new": period_name(new, wording.calendar_locale(lang)),
+                    "old": period_name(clash, wording.calendar_locale(lang)),
+                },
             )
         else:
             parts = {"periods": [*current, new]}
