@@ -12,7 +12,7 @@ from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from ivr.errors import NotFoundError
-from ivr.store.tables import ApiKeyRow
+from ivr.store.tables import ApiKeyRow, BusinessRow
 
 KEY_PREFIX = "gl_"
 SHOWN_PREFIX_LENGTH = 10
@@ -54,6 +54,8 @@ def create(session: Session, *, business_id: int | None, label: str, now: dateti
 @dataclass(frozen=True)
 class KeyOwner:
     business_id: int | None  # None: a platform key
+    # Whether the business asked about exists (`active_owner(..., asked=id)`); None when none was asked about.
+    asked_exists: bool | None = None
 
 
 # Built once: on the API's hot paths constructing the ORM statement cost more than running it (issue 12).
@@ -62,10 +64,21 @@ _ACTIVE_OWNER = select(ApiKeyRow.business_id).where(
 )
 
 
-def active_owner(connection: Connection, secret: str) -> KeyOwner | None:
-    """Whose key this is, if it is active: what every API request checks first."""
-    row = connection.execute(_ACTIVE_OWNER, {"key_hash": _hash(secret)}).one_or_none()
-    return KeyOwner(row[0]) if row else None
+# The same, and in the same round trip whether a business exists: a request about one business needs both.
+_ACTIVE_OWNER_AND_ASKED = select(
+    ApiKeyRow.business_id,
+    select(BusinessRow.id).where(BusinessRow.id == bindparam("asked")).scalar_subquery(),
+).where(ApiKeyRow.key_hash == bindparam("key_hash"), ApiKeyRow.revoked_at.is_(None))
+
+
+def active_owner(connection: Connection, secret: str, *, asked: int | None = None) -> KeyOwner | None:
+    """Whose key this is, if it is active: what every API request checks first. `asked`: a business id whose
+    existence is read in the same statement."""
+    if asked is None:
+        owner = connection.execute(_ACTIVE_OWNER, {"key_hash": _hash(secret)}).one_or_none()
+        return KeyOwner(owner[0]) if owner else None
+    both = connection.execute(_ACTIVE_OWNER_AND_ASKED, {"key_hash": _hash(secret), "asked": asked}).one_or_none()
+    return KeyOwner(both[0], both[1] is not None) if both else None
 
 
 def all_keys(session: Session) -> list[ApiKey]:

@@ -18,6 +18,8 @@ from ivr.errors import DocumentError, NotFoundError
 from ivr.store import businesses, keys
 from ivr.web.services import Services, ServicesDep
 
+NOT_FOUND = "no such business"
+
 bearer = HTTPBearer(auto_error=False, description="An API key from `greetline keys create`")
 
 
@@ -47,16 +49,32 @@ async def presented_key(credentials: Annotated[HTTPAuthorizationCredentials | No
 PresentedKeyDep = Annotated[PresentedKey, Depends(presented_key)]
 
 
+def _unknown_key() -> HTTPException:
+    return HTTPException(
+        401,
+        "this API key is unknown or revoked; create one with `greetline keys create`",
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+
+
 def caller_in(connection: Connection, key: PresentedKey) -> Caller:
     """Who the key belongs to, read on the route's own connection; 401 for a key unknown or revoked."""
     found = keys.active_owner(connection, key.secret)
     if found is None:
-        raise HTTPException(
-            401,
-            "this API key is unknown or revoked; create one with `greetline keys create`",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+        raise _unknown_key()
     return Caller(found.business_id)
+
+
+def owner_in(connection: Connection, key: PresentedKey, business_id: int) -> Caller:
+    """`caller_in` for a route about one business, which must exist and be the key's to see (404 otherwise, the same
+    either way), in one statement."""
+    found = keys.active_owner(connection, key.secret, asked=business_id)
+    if found is None:
+        raise _unknown_key()
+    caller = Caller(found.business_id)
+    if not found.asked_exists or not caller.may_see(business_id):
+        raise HTTPException(404, NOT_FOUND)
+    return caller
 
 
 def api_caller(services: ServicesDep, key: PresentedKeyDep) -> Caller:
@@ -66,8 +84,6 @@ def api_caller(services: ServicesDep, key: PresentedKeyDep) -> Caller:
 
 CallerDep = Annotated[Caller, Depends(api_caller)]
 
-
-NOT_FOUND = "no such business"
 # Ids are database integers; anything outside their range is refused before it reaches SQL.
 BusinessId = Annotated[int, Path(ge=1, le=2**31 - 1, description="the business's id")]
 
