@@ -2,8 +2,10 @@
 
 The bare endpoint awaits the form and answers constant TwiML with no signature check, no database and no call
 flow: the ceiling of FastAPI + uvicorn on this machine, measured in the same process with the same server settings.
+`GET /bare/calls` is the same for the API's reads: a constant page of 50 calls.
 """
 
+import json
 import os
 
 from fastapi import FastAPI, Request, Response
@@ -16,6 +18,21 @@ CONSTANT_TWIML = (
 )
 
 
+CONSTANT_CALL_PAGE = json.dumps(
+    [
+        {
+            "call_sid": f"CA{index:032x}",
+            "caller": "+31612345678",
+            "started_at": "2026-11-30T09:00:00Z",
+            "path": ["voice", "menu:1", "operator"],
+            "outcome": "operator",
+            "duration_s": 40,
+        }
+        for index in range(50)
+    ]
+)
+
+
 def build() -> FastAPI:
     app = create_app(Settings(twilio_auth_token=os.environ["GREETLINE_TWILIO_AUTH_TOKEN"]))
 
@@ -23,5 +40,10 @@ def build() -> FastAPI:
     async def bare_voice(request: Request) -> Response:
         await request.form()  # as any webhook must: the bare ceiling of FastAPI + uvicorn reading a Twilio form
         return Response(CONSTANT_TWIML, media_type="application/xml")
+
+    @app.get("/bare/calls")
+    async def bare_calls() -> Response:
+        # The API reads' ceiling: a page of 50 calls as JSON, with no key, no database and no worker thread.
+        return Response(CONSTANT_CALL_PAGE, media_type="application/json")
 
     return app
