@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 import httpx
 import pytest
@@ -142,6 +143,19 @@ def test_serve_starts_without_a_database_and_rings_the_staff_from_the_snapshot(a
     assert "<Number>+31501111111</Number><Number>+31502222222</Number>" in response.text
 
 
+def children_of(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def running(pid: int) -> bool:
+    """Still a process, and not only an exit status waiting to be collected (a zombie)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
 def test_serve_with_workers_answers_signed_calls_from_every_process(applied: Settings) -> None:
     # The workers build their apps from the environment: the signature, the public URL and the database reach them.
     command = ["--workers", "2"]
@@ -152,6 +166,9 @@ def test_serve_with_workers_answers_signed_calls_from_every_process(applied: Set
     ):
         answers = [http.post("/twilio/voice", data=form, headers=headers) for form, headers in calls]
         forged = http.post("/twilio/voice", data=calls[0][0], headers={"X-Twilio-Signature": "forged"})
+        workers = children_of(server.process.pid)
+    # Stopped as a whole: the workers end with their parent (they used to live on, orphaned, serving the port).
+    assert len(workers) >= 2 and [pid for pid in workers if running(pid)] == []
     # Answered by the business's flow (what it says depends on the hour), not the unknown-number message.
     assert all(answer.status_code == 200 and ("<Dial" in answer.text or "<Record" in answer.text) for answer in answers)
     assert forged.status_code == 403

@@ -5,11 +5,12 @@ Also `greetline serve` as a process of its own, for tests and benchmarks of proc
 import os
 import queue
 import re
+import signal
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import IO
 
@@ -22,6 +23,8 @@ from ivr.web.serving import server_config
 
 # Starting takes well under a second; this only bounds a server that cannot start at all.
 START_TIMEOUT_S = 15.0
+# A served process finishes its calls in flight and stops within this after SIGTERM (uvicorn's graceful shutdown).
+STOP_TIMEOUT_S = 10.0
 
 
 @contextmanager
@@ -71,11 +74,18 @@ def server_process(
 
     `arguments`: further options of `serve` (--workers, --access-log).
 
-    The server is killed on exit if it still runs. `output` collects its stderr lines (for messages and failures).
+    On exit the server is stopped as an operator would (SIGTERM, which also stops the workers of `--workers N`),
+    and whatever of its process group still runs after `STOP_TIMEOUT_S` is killed: killing only the parent left its
+    workers serving on, orphaned. `output` collects its stderr lines (for messages and failures).
     """
     command = [sys.executable, "-m", "ivr", "serve", "--port", "0", "--log-level", "info", *arguments]
     process = subprocess.Popen(
-        command, env={**os.environ, **environment}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        command,
+        env={**os.environ, **environment},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # a process group of its own, workers included, to stop as one
     )
     assert process.stderr is not None
     lines: queue.Queue[str | None] = queue.Queue()
@@ -104,5 +114,9 @@ def server_process(
         yield ServerProcess(process, base_url, output)
     finally:
         if process.poll() is None:
-            process.kill()
+            process.terminate()
+            with suppress(subprocess.TimeoutExpired):
+                process.wait(STOP_TIMEOUT_S)
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
         process.wait(start_timeout_s)
