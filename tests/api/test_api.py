@@ -293,3 +293,27 @@ def test_a_document_with_a_trap_is_refused_naming_the_path(api: Setup) -> None:
         for problem in problems
     ), problems
     assert api.http.get(path, headers=api.as_key(api.demo_key)).json() == before
+
+
+def test_the_listings_check_the_key_in_their_own_query_as_strictly_as_every_other_route(
+    api: Setup, settings: Settings
+) -> None:
+    """The call log and the listing check the key on their own connection (issue 12): a revoked key is 401 from
+    the next request, another business's log is 404 like a missing one, and a key lists only its own business."""
+    twilio = TwilioLikeClient(api.http)
+    twilio.post("/twilio/voice")
+    demo_log = f"/api/v1/businesses/{api.demo_id}/calls"
+    assert [c["call_sid"] for c in api.http.get(demo_log, headers=api.as_key(api.demo_key)).json()] == ["CA0123"]
+    elsewhere = api.http.get(demo_log, headers=api.as_key(api.other_key))
+    assert elsewhere.status_code == 404 and elsewhere.json()["detail"] == "no such business"
+    listed = api.http.get("/api/v1/businesses", headers=api.as_key(api.other_key)).json()
+    assert [business["id"] for business in listed] == [api.other_id]
+
+    database = Database(settings.database_url)
+    with database.transaction() as session:
+        demo_key_id = next(key.id for key in keys.all_keys(session) if key.business_id == api.demo_id)
+        keys.revoke(session, demo_key_id, NOW)
+    database.dispose()
+    for path in (demo_log, "/api/v1/businesses"):
+        refused = api.http.get(path, headers=api.as_key(api.demo_key))
+        assert refused.status_code == 401 and "unknown or revoked" in refused.json()["detail"], path

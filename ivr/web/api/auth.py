@@ -2,8 +2,9 @@
 
 Two ways to check a key, the same check: `CallerDep` checks it before the route runs (a worker-thread hop of its
 own; what an upload needs, so no byte of the body is read for a bad key), and `PresentedKeyDep` only takes the key
-from the header on the event loop so that the route checks it on the connection of its own work (`caller_in`): one
-hop and one connection for the listings a dashboard polls (issue 12: the hop and the extra transaction were a third
+from the header on the event loop so that the route checks it on the connection of its own work (`caller_in`, or
+`owner_in` for one business, with its existence in the same statement): one hop and one connection for the listings
+a dashboard polls (issue 12: the hop and the extra transaction were a third
 of the call log's time).
 """
 
