@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Annotated, Protocol
+from typing import TYPE_CHECKING, Annotated, Protocol
 
 from fastapi import Depends, Request
 
@@ -19,6 +19,9 @@ from ivr.store.database import Database
 from ivr.twiml import TwimlRenderer
 from ivr.web.heap import HeapSettler
 from ivr.web.logins import LoginGuard
+
+if TYPE_CHECKING:
+    from ivr.rendering import RenderReport
 
 Clock = Callable[[], datetime]
 
@@ -62,6 +65,13 @@ class Services:
     def audio(self) -> Storage:
         """The app's stores as one, for rendering and speaking texts within a request."""
         return Storage(self.media, self.speech, self.voicemails)
+
+    def speak_texts(self, number: str) -> "RenderReport":
+        """Speak the texts of the business answering `number` now, with the app's database and stores; until a text
+        has its recording, callers hear it spoken by Twilio's <Say>."""
+        from ivr.commands import render_number  # the speech engines load with the first text spoken
+
+        return render_number(self.settings, number, lambda *_: None, database=self.database, audio=self.audio())
 
 
 def get_services(request: Request) -> Services:

@@ -165,8 +165,6 @@ def text_greeting(
     intent: Annotated[str, Form()] = "",
 ) -> Response:
     """Save a typed welcome (spoken at once), or first show what callers would hear with it ("preview")."""
-    from ivr.commands import render_number
-
     check_csrf(request, csrf)
     part = {"greeting": {"text": text.strip()}}
     if intent == PREVIEW:
@@ -181,14 +179,7 @@ def text_greeting(
     problems = save_parts(services, user, part, words(request))
     if problems:
         return _page(request, services, user, 422, problems=problems, greeting_text=text)
-    document = document_of(services, user)
-    report = render_number(
-        services.settings,
-        document["numbers"][0],
-        lambda _done, _total, _text: None,
-        database=services.database,
-        audio=services.audio(),
-    )
+    report = services.speak_texts(document_of(services, user)["numbers"][0])
     # Saved either way: until a text has a recording, callers hear it spoken by Twilio's <Say>.
     words_ = words(request)
     return _page(request, services, user, notice=words_.gettext("Saved."), notes=_notes(words_, report.problems))

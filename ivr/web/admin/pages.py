@@ -122,10 +122,7 @@ def spoken_media(services: Services, user: StaffUser, document: dict[str, Any]) 
 
 def speak_texts(services: Services, user: StaffUser) -> None:
     """Speak the business's texts now, so the page can play them; until then callers hear Twilio's <Say>."""
-    from ivr.commands import render_number
-
-    number = document_of(services, user)["numbers"][0]
-    render_number(services.settings, number, lambda *_: None, database=services.database, audio=services.audio())
+    services.speak_texts(document_of(services, user)["numbers"][0])
 
 
 def save_parts(

@@ -195,20 +195,12 @@ def delete_greeting(
 def text_greeting(
     business_id: BusinessId, body: Annotated[TextGreeting, Body()], services: ServicesDep, caller: CallerDep
 ) -> RenderOut:
-    from ivr.commands import render_number
-
     document = owned_document(services, caller, business_id)
     try:
         administration.change_parts(services.database, business_id, {"greeting": {"text": body.text}}, services.clock())
     except DocumentError as error:
         raise refused(error) from None
-    report = render_number(
-        services.settings,
-        document["numbers"][0],
-        lambda _done, _total, _text: None,
-        database=services.database,
-        audio=services.audio(),
-    )
+    report = services.speak_texts(document["numbers"][0])
     return RenderOut(rendered=len(report.rendered), problems=report.problems)
 
 
