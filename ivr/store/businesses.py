@@ -140,17 +140,17 @@ def documents_of(connection: Connection, business_ids: list[int]) -> Iterator[St
         yield from (StoredBusiness(*row) for row in connection.execute(query).all())
 
 
-def all_businesses(session: Session) -> list[StoredBusiness]:
-    return [_stored(row) for row in session.scalars(select(BusinessRow).order_by(BusinessRow.id))]
-
-
 _ALL_DOCUMENTS = select(BusinessRow.id, BusinessRow.revision, BusinessRow.document).order_by(BusinessRow.id)
+
+
+def all_businesses(connection: Connection) -> list[StoredBusiness]:
+    return [StoredBusiness(*row) for row in connection.execute(_ALL_DOCUMENTS).all()]
 
 
 def visible_to(connection: Connection, business_id: int | None) -> list[StoredBusiness]:
     """The businesses a key may see: its own by primary key (one row, however many there are), or all of them."""
     if business_id is None:
-        return [StoredBusiness(*row) for row in connection.execute(_ALL_DOCUMENTS)]
+        return all_businesses(connection)
     found = document_of(connection, business_id)
     return [found] if found else []
 

@@ -245,7 +245,7 @@ def test_apply_refuses_each_error_trap_and_stores_nothing(trap: Trap, database: 
         apply_text(database, trap.document, NOW)
     assert any(all(fragment in problem for fragment in trap.fragments) for problem in refused.value.problems)
     with database.transaction() as session:
-        assert businesses.all_businesses(session) == []
+        assert businesses.all_businesses(session.connection()) == []
 
 
 def test_lint_lists_every_finding_and_never_says_nothing_was_applied(

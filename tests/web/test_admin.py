@@ -148,7 +148,7 @@ def stored_document(settings: Settings) -> dict[str, Any]:
     database = Database(settings.database_url)
     try:
         with database.transaction() as session:
-            (found,) = businesses.all_businesses(session)
+            (found,) = businesses.all_businesses(session.connection())
             return found.document
     finally:
         database.dispose()
