@@ -1,11 +1,13 @@
 """Turning a business's texts into normalised recordings the call flow plays instead of <Say>.
 
-Blocking work (speech engines, ffmpeg): run it from the CLI, a background job or a worker thread.
+Blocking work (speech engines, ffmpeg): run it from the CLI, a background job or a worker thread. Speaking a
+business's texts (`render_number`) is one use case: `greetline render` and `apply`, and the served app
+(Services.speak_texts) call it with their own database, stores and engines.
 """
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from audio.errors import AudioError
@@ -15,7 +17,8 @@ from audio.tts import SpeechCache, SpeechEngine, synthesize_with_fallback
 from audio.tts.errors import NoSpeechEngineWorked
 from ivr.document.load import validate_document
 from ivr.document.spoken import Kind, spoken_texts
-from ivr.store import rendered
+from ivr.errors import InputError
+from ivr.store import businesses, rendered
 from ivr.store.businesses import StoredBusiness
 from ivr.store.database import Database
 from ivr.store.rendered import RenderedPrompt
@@ -84,6 +87,42 @@ def render_business(
             rendered.bump_revision(session, stored.id, now)
     progress(len(todo), len(todo), "")
     return report
+
+
+def business_answering(database: Database, number: str) -> StoredBusiness:
+    """The business a number belongs to, or an InputError saying how to fix the number or the document."""
+    from ivr.document.phones import e164
+
+    try:
+        normalised = e164(number)
+    except ValueError as error:
+        raise InputError(str(error)) from None
+    with database.transaction() as session:
+        stored = businesses.find_by_number(session, normalised)
+    if stored is None:
+        raise InputError(f"no business answers {normalised}; apply a document that lists it under numbers:")
+    return stored
+
+
+def render_number(
+    database: Database,
+    audio: "Storage",
+    engines: Sequence[SpeechEngine],
+    number: str,
+    progress: Progress = lambda _done, _total, _text: None,
+) -> RenderReport:
+    """Render every text of the business answering `number` (blocking; reports progress). Until a text has its
+    recording, callers hear it spoken by Twilio's <Say>."""
+    stored = business_answering(database, number)
+    return render_business(
+        database,
+        stored,
+        media=audio.media,
+        engines=engines,
+        cache=audio.speech,
+        now=datetime.now(UTC),
+        progress=progress,
+    )
 
 
 def speech_engines(settings: "Settings") -> list[SpeechEngine]:

@@ -7,9 +7,6 @@ from typing import Protocol
 from audio.tts.errors import SpeechError
 from audio.tts.espeak_engine import EspeakEngine
 
-# The first pause before asking Google again; each further one doubles.
-DEFAULT_RETRY_BASE_DELAY_S = 1.0
-
 
 class SpeechEngine(Protocol):
     """Blocking text-to-speech; run it in a worker thread, a job or the CLI, never on the event loop.
@@ -30,9 +27,10 @@ def build_engines(
     timeout_s: float,
     proxy_url: str | None = None,
     retries: int = 3,
-    retry_base_delay_s: float = DEFAULT_RETRY_BASE_DELAY_S,
+    retry_base_delay_s: float | None = None,
     tls_ca_path: Path | None = None,
 ) -> list[SpeechEngine]:
+    """`retry_base_delay_s`: the first pause before asking Google again; None keeps the engine's own."""
     # gTTS brings requests and its own modules (about 7 MB): loaded when engines are built, not with this package,
     # so a server that only answers calls never holds them (issue 12: idle memory).
     from audio.tts.gtts_engine import GttsEngine

@@ -18,13 +18,14 @@ from pathlib import Path
 import requests
 from gtts import gTTS
 
-from audio.tts.engines import DEFAULT_RETRY_BASE_DELAY_S
 from audio.tts.errors import SpeechError
 from audio.tts.languages import require_supported
 
 GOOGLE_LANGUAGES: Mapping[str, str] = {"nl": "nl", "en": "en", "de": "de", "fr": "fr"}
 # Busy (429) or briefly broken (5xx): worth another try. A 403 or 404 means the API changed; waiting won't help.
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+# The first pause before asking Google again; each further one doubles, up to the longest.
+DEFAULT_RETRY_BASE_DELAY_S = 1.0
 DEFAULT_RETRY_MAX_DELAY_S = 16.0
 # The pattern gTTS 2.5.4 applies in gTTS.stream() to the line of the answer that names the rpc:
 # [["wrb.fr","jQ1olc","[\"<base64 mp3>\"]",null,null,null,"generic"]]
@@ -41,7 +42,7 @@ class GttsEngine:
         *,
         timeout_s: float,
         retries: int = 3,
-        retry_base_delay_s: float = DEFAULT_RETRY_BASE_DELAY_S,
+        retry_base_delay_s: float | None = None,
         retry_max_delay_s: float = DEFAULT_RETRY_MAX_DELAY_S,
         proxy_url: str | None = None,
         tls_ca_path: Path | None = None,
@@ -53,7 +54,7 @@ class GttsEngine:
             raise SpeechError(f"gTTS retries must be 0 or more, got {retries}")
         self.timeout_s = timeout_s
         self.retries = retries
-        self.retry_base_delay_s = retry_base_delay_s
+        self.retry_base_delay_s = DEFAULT_RETRY_BASE_DELAY_S if retry_base_delay_s is None else retry_base_delay_s
         self.retry_max_delay_s = retry_max_delay_s
         self.proxy_url = proxy_url
         # None trusts the public CAs; a TLS-inspecting proxy needs its own CA here.

@@ -16,14 +16,14 @@ from twilio.request_validator import RequestValidator
 from audio.wav import wav_duration_s
 from ivr.callflow.ringing import ringing_s
 from ivr.errors import GreetlineError
+from ivr.simulator import SIMULATED_TIME_FIELD
 from ivr.simulator.behaviour import PhoneBehaviour
 from ivr.simulator.twiml_reader import Verb, read_twiml
+from prompts import prompt_book
 
 if TYPE_CHECKING:
     # httpx (with rich and pygments where installed) is loaded by whoever makes the client: the CLI, a preview.
     import httpx
-from ivr.web.twilio_hooks import SIMULATED_TIME_FIELD
-from prompts import prompt_book
 
 # A call that takes more webhooks than this is looping; real IVR calls here take fewer than ten.
 MAX_REQUESTS = 40

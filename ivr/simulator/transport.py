@@ -8,11 +8,11 @@ which never has a loop running already: the CLI, or a synchronous route's worker
 import asyncio
 
 import httpx
-from fastapi import FastAPI
+from starlette.types import ASGIApp
 
 
 class InProcessTransport(httpx.BaseTransport):
-    def __init__(self, app: FastAPI) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self._asgi = httpx.ASGITransport(app=app)
         # One loop for all requests of a call: the app's worker threads live as long as it does.
         self._loop = asyncio.new_event_loop()

@@ -3,7 +3,7 @@
 import logging
 import secrets
 import sys
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -11,7 +11,6 @@ from fastapi.responses import PlainTextResponse
 from starlette.middleware.sessions import SessionMiddleware
 
 from ivr.directory import Directory
-from ivr.document.model import BusinessDocument
 from ivr.jobs.embedded import WorkerThread
 from ivr.messages.delivery import make_worker
 from ivr.routing import DatabaseWatch
@@ -52,10 +51,8 @@ def create_app(
     clock: Clock = utc_now,
     database: Database | None = None,
     call_log: CallLog | None = None,
-    drafts: Mapping[int, BusinessDocument] | None = None,
 ) -> FastAPI:
-    """`call_log`: where webhooks hand their steps; by default a writer into `database`. `drafts`: unsaved
-    documents by business id, answered instead of the stored ones (a preview of a change before it is saved)."""
+    """`call_log`: where webhooks hand their steps; by default a writer into `database`."""
     settings.require_webhook_security()
     database = database or Database(settings.database_url, settings.snapshot_path)
     stored = storage(settings)
@@ -66,25 +63,6 @@ def create_app(
         if settings.embedded_worker
         else None
     )
-    services = Services(
-        settings=settings,
-        database=database,
-        directory=Directory(
-            media_exists=stored.media.exists,
-            # A draft's routing is nobody's to remember: the shared snapshot holds saved documents only.
-            routing=None if drafts else database.routing,
-            recheck_s=settings.directory_recheck_s,
-            drafts=drafts,
-        ),
-        renderer=TwimlRenderer(settings.public_url),
-        call_log=call_log or CallLogWriter(database, settings.call_log_spill_path),
-        clock=clock,
-        media=stored.media,
-        voicemails=stored.voicemails,
-        speech=stored.speech,
-        jobs_waiting=worker.wake.set if worker else lambda: None,
-    )
-
     watch = DatabaseWatch(database)
     # PostgreSQL: hear other replicas' changes within a second (the directory's revision check is the safety net).
     changes = listener_for(settings.database_url)
@@ -95,7 +73,7 @@ def create_app(
         watch.start()  # rewrites the routing snapshot from the database now and whenever it comes back
         if changes is not None:
             changes.start()
-        # Only a served app runs the worker: tests and previews serve without a lifespan, so they never deliver.
+        # Only a served app runs the worker: tests serve without a lifespan, so they never deliver.
         if worker is not None:
             worker.start()
         yield
@@ -113,6 +91,21 @@ def create_app(
         lifespan=lifespan,
         docs_url=None,  # served from the app's own copy of Swagger UI: see ivr.web.docs
         redoc_url=None,
+    )
+    services = Services(
+        settings=settings,
+        database=database,
+        directory=Directory(
+            media_exists=stored.media.exists, routing=database.routing, recheck_s=settings.directory_recheck_s
+        ),
+        renderer=TwimlRenderer(settings.public_url),
+        call_log=call_log or CallLogWriter(database, settings.call_log_spill_path),
+        clock=clock,
+        media=stored.media,
+        voicemails=stored.voicemails,
+        speech=stored.speech,
+        app=app,
+        jobs_waiting=worker.wake.set if worker else lambda: None,
     )
     app.state.services = services
     app.include_router(twilio_hooks.router)

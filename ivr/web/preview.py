@@ -1,23 +1,32 @@
 """What a caller hears: the simulator's call against this app's own configuration, for the admin page and API.
 
-A preview is not a call. It runs on a second app that shares the database but logs nothing, so staff who open
-the dashboard do not see their own previews among today's calls (nor another business's, as one fixed call sid
-would have it), and it opens no database pool or log writer that would outlive the request.
+A preview is not a call. Its requests go in-process into the app that is serving the page (no second app: no
+worker, storage clients, watch, listener or database pool per preview), carrying in their ASGI scope Services of
+their own (`PREVIEW_SERVICES`): a call log that records nothing, so staff who open the dashboard do not see their
+own previews among today's calls (nor another business's, as one fixed call sid would have it); a one-off auth
+token, so each request is signed and checked exactly as Twilio's are; and, for a change not saved yet, a directory
+that answers the drafts instead of the stored documents.
 """
 
 import secrets
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from ivr.directory import Directory
 from ivr.document.model import BusinessDocument
 from ivr.errors import InputError
 from ivr.measured import recording_words
+from ivr.settings import Settings
 from ivr.simulator.behaviour import Answering, PhoneBehaviour
 from ivr.simulator.caller import CallPlan, SimulatedCall, Transcript
 from ivr.store.calls import CallEntry
-from ivr.web.services import Services
+from ivr.web.heap import HeapSettler
+from ivr.web.services import PREVIEW_SERVICES, Services
 
 # A Dutch mobile as the caller, and phones that answer after a typical while: the preview shows the path a
 # call takes when someone is there (staff pick up after 8 s, an answering service after 5 s).
@@ -59,11 +68,8 @@ def caller_hears(
 ) -> Transcript:
     """The transcript of a call at `moment`; InputError for a moment outside the years a preview covers.
     `drafts`: unsaved documents by business id, heard instead of the stored ones."""
-    from ivr.web.app import create_app  # the app module imports the routes that import this one
-
     token = secrets.token_hex(16)  # signed and checked exactly as Twilio's requests are
     settings = services.settings.model_copy(update={"twilio_auth_token": token})
-    app = create_app(settings, clock=services.clock, database=services.database, call_log=_NotLogged(), drafts=drafts)
     plan = CallPlan(
         document["numbers"][0],
         PREVIEW_CALLER,
@@ -78,8 +84,33 @@ def caller_hears(
 
     from ivr.simulator.transport import InProcessTransport
 
-    # In-process: no server thread or socket per preview, the requests go straight into the second app.
-    transport = InProcessTransport(app)
+    # In-process: no server thread or socket per preview, the requests go straight into the serving app.
+    transport = InProcessTransport(_with_services(services.app, _preview_services(services, settings, drafts)))
     with httpx.Client(transport=transport, base_url=settings.public_url, timeout=PREVIEW_TIMEOUT_S) as client:
         words = recording_words(services.database, plan.to_number)
         return SimulatedCall(client, settings.public_url, token, plan, words).run()
+
+
+def _preview_services(
+    services: Services, settings: Settings, drafts: Mapping[int, BusinessDocument] | None
+) -> Services:
+    if not drafts:  # the stored documents: the app's own directory knows them (and keeps what it parsed)
+        return replace(services, settings=settings, call_log=_NotLogged())
+    directory = Directory(
+        media_exists=services.media.exists,
+        # A draft's routing is nobody's to remember: the shared snapshot holds saved documents only.
+        routing=None,
+        recheck_s=settings.directory_recheck_s,
+        drafts=drafts,
+    )
+    # A heap settler of its own, as the drafts' directory counts the documents it loaded from zero.
+    return replace(services, settings=settings, call_log=_NotLogged(), directory=directory, heap=HeapSettler())
+
+
+def _with_services(app: ASGIApp, services: Services) -> ASGIApp:
+    """`app`, answering with `services` instead of its own (ivr.web.services.get_services reads them)."""
+
+    async def preview(scope: Scope, receive: Receive, send: Send) -> None:
+        await app({**scope, PREVIEW_SERVICES: services}, receive, send)
+
+    return preview

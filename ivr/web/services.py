@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated, Protocol
 
 from fastapi import Depends, Request
+from starlette.types import ASGIApp
 
 from audio.media import MediaStore
 from audio.tts.cache import SpeechCache
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
     from ivr.rendering import RenderReport
 
 Clock = Callable[[], datetime]
+
+# The ASGI scope key under which a preview's requests carry Services of their own (ivr.web.preview).
+PREVIEW_SERVICES = "greetline.preview_services"
 
 
 def utc_now() -> datetime:
@@ -54,6 +58,8 @@ class Services:
     voicemails: VoicemailAudio
     # Speech already made, by engine, voice and text (beside the greetings).
     speech: SpeechCache
+    # The app these serve: a preview's requests go into it in-process (ivr.web.preview), no second app is built.
+    app: ASGIApp
     logins: LoginGuard = field(default_factory=LoginGuard)
     # How many call notes each answering-service card has sent lately (ivr.card.notes).
     card_notes: NoteRate = field(default_factory=NoteRate)
@@ -69,13 +75,13 @@ class Services:
     def speak_texts(self, number: str) -> "RenderReport":
         """Speak the texts of the business answering `number` now, with the app's database and stores; until a text
         has its recording, callers hear it spoken by Twilio's <Say>."""
-        from ivr.commands import render_number  # the speech engines load with the first text spoken
+        from ivr.rendering import render_number, speech_engines  # numpy and the engines load with the first text
 
-        return render_number(self.settings, number, lambda *_: None, database=self.database, audio=self.audio())
+        return render_number(self.database, self.audio(), speech_engines(self.settings), number)
 
 
 def get_services(request: Request) -> Services:
-    services: Services = request.app.state.services
+    services: Services = request.scope.get(PREVIEW_SERVICES) or request.app.state.services
     return services
 
 

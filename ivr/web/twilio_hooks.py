@@ -24,6 +24,7 @@ from ivr.directory import MISS, Miss
 from ivr.errors import InputError
 from ivr.messages.notes import missed_call_check
 from ivr.messages.outbox import CALL_SID
+from ivr.simulator import SIMULATED_TIME_FIELD
 from ivr.store import jobs
 from ivr.store.calls import CallEnd, CallStep
 from ivr.web.fallback import TWIML_MEDIA_TYPE, FallbackRoute, language_for_number, within_deadline
@@ -35,9 +36,6 @@ from prompts import prompt_book
 log = logging.getLogger("greetline.calls")
 
 router = APIRouter(prefix="/twilio", route_class=FallbackRoute, tags=["twilio"])
-
-# A form field the simulator sends (signed like every other) to run a call at another local time.
-SIMULATED_TIME_FIELD = "GreetlineSimulatedAt"
 
 Decide = Callable[[Business, datetime], Decision]
 # The call log's call_sid column (ivr.store.tables.CallRow); Twilio's own are 34 characters.
