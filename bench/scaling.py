@@ -193,6 +193,7 @@ def directory_bytes_per_business(count: int = 200) -> int:
 
 def greeting_bytes_per_business() -> dict[str, int]:
     from ivr.commands import apply_file
+    from ivr.runtime import runtime
 
     with tempfile.TemporaryDirectory() as scratch:
         settings = Settings(
@@ -202,7 +203,8 @@ def greeting_bytes_per_business() -> dict[str, int]:
             snapshot_path=Path(scratch) / "snapshot.json",
             tts_engines=("espeak",),
         )
-        apply_file(settings, DEMO, render=True)
+        with runtime(settings) as opened:
+            apply_file(opened, DEMO, render=True)
         media = [path for path in (Path(scratch) / "media").iterdir() if path.is_file()]
         cache = [path for path in (Path(scratch) / "speech-cache").rglob("*") if path.is_file()]
         return {

@@ -3,6 +3,7 @@
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
 from ivr.document.lint import Finding, Level, errors, lint
 from ivr.document.load import (
@@ -94,3 +95,12 @@ def export_document(database: Database, number: str) -> str:
     if stored is None:
         raise NotFoundError(f"no business answers {normalised}; apply a document that lists it under numbers:")
     return dump_document(validate_document(stored.document))
+
+
+def read_document(path: Path) -> str:
+    try:
+        return path.read_text("utf-8")
+    except OSError as error:
+        raise InputError(f"cannot read {path}: {error.strerror}; check the path") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path} is not UTF-8 text; save it as UTF-8 YAML") from None

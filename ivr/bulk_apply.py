@@ -13,10 +13,11 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from audio.errors import AudioError
 from audio.media import MediaStore
-from ivr.applying import Checked, check_text
+from ivr.applying import Checked, check_text, read_document
 from ivr.directory import routing_of
 from ivr.document.lint import lint
 from ivr.document.load import document_data
@@ -28,6 +29,9 @@ from ivr.store.businesses import StoredBusiness
 from ivr.store.database import Database
 from ivr.store.snapshot import Routing
 
+if TYPE_CHECKING:
+    from ivr.rendering import RenderReport
+
 DOCUMENT_SUFFIXES = (".yaml", ".yml")
 # Documents per task sent to a checking process: enough to make the hand-over cheap, few enough to keep all busy.
 CHECK_CHUNK = 16
@@ -37,6 +41,8 @@ SNAPSHOT_EVERY = 500
 
 # (documents done, documents in all, the file just done)
 BulkProgress = Callable[[int, int, str], None]
+# Speaks one stored business's texts (ivr.runtime.Runtime.renderer), from several threads at once.
+RenderBusiness = Callable[[StoredBusiness], "RenderReport"]
 
 
 @dataclass(frozen=True)
@@ -83,7 +89,6 @@ def _media_store(settings: Settings) -> MediaStore:
 
 def prepare(path: Path, settings: Settings) -> Prepared:
     """In a worker process: read, check, store the recordings the document names, check again with them measured."""
-    from ivr.commands import read_document
     from ivr.measured import upload_durations
     from ivr.uploads import attach_uploads
 
@@ -127,29 +132,29 @@ def _save(database: Database, document: BusinessDocument, now: datetime) -> Stor
 
 
 def apply_folder(
-    settings: Settings, folder: Path, *, workers: int, progress: BulkProgress, render: bool = False
+    settings: Settings,
+    database: Database,
+    folder: Path,
+    *,
+    workers: int,
+    progress: BulkProgress,
+    render: RenderBusiness | None = None,
 ) -> BulkReport:
-    """Apply every document in `folder`; a refused document is reported by its file name, the others applied."""
-    from ivr.commands import migrate
-
+    """Apply every document in `folder` (into a database with the schema); a refused document is reported by its
+    file name, the others applied. `settings`: for the checking processes; `render`: speaks a business's texts."""
     paths = documents_in(folder)
     report = BulkReport(total=len(paths))
-    migrate(settings)
-    database = Database(settings.database_url, settings.snapshot_path)
     routing: list[tuple[int, int, dict[str, Routing]]] = []
-    try:
-        for done, prepared in enumerate(_prepared(paths, settings, workers), start=1):
-            _apply_one(database, prepared, report, routing)
-            if len(routing) >= SNAPSHOT_EVERY:
-                database.routing.put_businesses(routing)
-                routing = []
-            progress(done, len(paths), prepared.path.name)
-        if routing:
+    for done, prepared in enumerate(_prepared(paths, settings, workers), start=1):
+        _apply_one(database, prepared, report, routing)
+        if len(routing) >= SNAPSHOT_EVERY:
             database.routing.put_businesses(routing)
-        if render and report.applied:
-            _render_all(settings, database, report, workers)
-    finally:
-        database.dispose()
+            routing = []
+        progress(done, len(paths), prepared.path.name)
+    if routing:
+        database.routing.put_businesses(routing)
+    if render is not None and report.applied:
+        _render_all(render, report, workers)
     return report
 
 
@@ -170,20 +175,11 @@ def _apply_one(
     routing.append((stored.id, stored.revision, routing_of(prepared.document, stored.id, stored.revision)))
 
 
-def _render_all(settings: Settings, database: Database, report: BulkReport, workers: int) -> None:
-    from ivr.rendering import render_business, speech_engines
-    from ivr.storage import storage
-
-    engines = speech_engines(settings)
-    stored_audio = storage(settings)
-    media, cache = stored_audio.media, stored_audio.speech
-
+def _render_all(render_business: RenderBusiness, report: BulkReport, workers: int) -> None:
     def render(item: tuple[Path, StoredBusiness]) -> tuple[str, int, list[str]]:
         path, stored = item
         try:
-            rendered = render_business(
-                database, stored, media=media, engines=engines, cache=cache, now=datetime.now(UTC)
-            )
+            rendered = render_business(stored)
         except (GreetlineError, AudioError) as error:
             return path.name, 0, [str(error)]
         return path.name, len(rendered.rendered), rendered.problems

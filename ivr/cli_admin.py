@@ -10,7 +10,7 @@ from ivr.callflow.model import Country
 from ivr.callflow.ringing import MAX_RINGS, MIN_RINGS
 from ivr.document.phones import e164
 from ivr.errors import InputError
-from ivr.settings import Settings
+from ivr.runtime import Runtime, runtime
 from ivr.store.staff import MIN_PASSWORD_LENGTH
 
 
@@ -22,15 +22,11 @@ def _number(text: str) -> str:
 
 
 def _keys_create(args: argparse.Namespace) -> int:
-    from ivr.commands import migrate
     from ivr.store import businesses, keys
-    from ivr.store.database import Database
 
-    settings = Settings()
-    migrate(settings)
-    database = Database(settings.database_url)
-    try:
-        with database.transaction() as session:
+    with runtime() as opened:
+        opened.migrate()
+        with opened.database.transaction() as session:
             business_id = None
             if args.business:
                 stored = businesses.find_by_number(session, _number(args.business))
@@ -38,8 +34,6 @@ def _keys_create(args: argparse.Namespace) -> int:
                     raise InputError(f"no business answers {args.business}; apply its document first")
                 business_id = stored.id
             key, secret = keys.create(session, business_id=business_id, label=args.label, now=datetime.now(UTC))
-    finally:
-        database.dispose()
     scope = f"business {key.business_id}" if key.business_id else "the platform (every business)"
     print(f"API key {key.id} for {scope}; shown once, store it now:\n{secret}")
     return 0
@@ -47,14 +41,9 @@ def _keys_create(args: argparse.Namespace) -> int:
 
 def _keys_list(args: argparse.Namespace) -> int:
     from ivr.store import keys
-    from ivr.store.database import Database
 
-    database = Database(Settings().database_url)
-    try:
-        with database.transaction() as session:
-            listed = keys.all_keys(session)
-    finally:
-        database.dispose()
+    with runtime() as opened, opened.database.transaction() as session:
+        listed = keys.all_keys(session)
     for key in listed:
         scope = f"business {key.business_id}" if key.business_id else "platform"
         state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
@@ -64,23 +53,16 @@ def _keys_list(args: argparse.Namespace) -> int:
 
 def _keys_revoke(args: argparse.Namespace) -> int:
     from ivr.store import keys
-    from ivr.store.database import Database
 
-    database = Database(Settings().database_url)
-    try:
-        with database.transaction() as session:
-            key = keys.revoke(session, args.id, datetime.now(UTC))
-    finally:
-        database.dispose()
+    with runtime() as opened, opened.database.transaction() as session:
+        key = keys.revoke(session, args.id, datetime.now(UTC))
     print(f"API key {key.id} ({key.prefix}…) is revoked")
     return 0
 
 
 def _staff_create(args: argparse.Namespace) -> int:
-    from ivr.commands import migrate
     from ivr.document.phones import email
     from ivr.store import businesses, staff
-    from ivr.store.database import Database
 
     try:
         address = email(args.email)
@@ -89,47 +71,37 @@ def _staff_create(args: argparse.Namespace) -> int:
     password = args.password or secrets.token_urlsafe(12)
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InputError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
-    settings = Settings()
-    migrate(settings)
-    database = Database(settings.database_url)
-    try:
-        with database.transaction() as session:
+    with runtime() as opened:
+        opened.migrate()
+        with opened.database.transaction() as session:
             stored = businesses.find_by_number(session, _number(args.business))
             if stored is None:
                 raise InputError(f"no business answers {args.business}; apply its document first")
             user = staff.set_login(
                 session, business_id=stored.id, email=address, password=password, now=datetime.now(UTC)
             )
-    finally:
-        database.dispose()
     print(f"staff login for {stored.document['business']}: {user.email} / {password}")
     return 0
 
 
 def _for_business(args: argparse.Namespace, act: Any) -> int:
-    """Run `act(session, business)` for the business answering --business; what it returns is printed."""
-    from ivr.commands import migrate
+    """Run `act(runtime, session, business)` for the business answering --business; what it returns is printed."""
     from ivr.store import businesses
-    from ivr.store.database import Database
 
-    settings = Settings()
-    migrate(settings)
-    database = Database(settings.database_url)
-    try:
-        with database.transaction() as session:
+    with runtime() as opened:
+        opened.migrate()
+        with opened.database.transaction() as session:
             stored = businesses.find_by_number(session, _number(args.business))
             if stored is None:
                 raise InputError(f"no business answers {args.business}; apply its document first")
-            print(act(session, stored))
-    finally:
-        database.dispose()
+            print(act(opened, session, stored))
     return 0
 
 
 def _staff_list(args: argparse.Namespace) -> int:
     from ivr.store import staff
 
-    def listing(session: Any, stored: Any) -> str:
+    def listing(_runtime: Runtime, session: Any, stored: Any) -> str:
         members = staff.of_business(session, stored.id)
         return "\n".join(f"{m.email}  (since {m.created_at:%Y-%m-%d})" for m in members) or "no staff logins"
 
@@ -139,7 +111,7 @@ def _staff_list(args: argparse.Namespace) -> int:
 def _staff_remove(args: argparse.Namespace) -> int:
     from ivr.store import staff
 
-    def removing(session: Any, stored: Any) -> str:
+    def removing(_runtime: Runtime, session: Any, stored: Any) -> str:
         found = [m for m in staff.of_business(session, stored.id) if m.email == args.email.lower()]
         if not found:
             raise InputError(f"{args.email} has no login at {stored.document['business']}; see `greetline staff list`")
@@ -160,23 +132,21 @@ def _templates_list(args: argparse.Namespace) -> int:
 def _templates_show(args: argparse.Namespace) -> int:
     from ivr.info_messages import ready_made
 
-    def showing(session: Any, stored: Any) -> str:
+    def showing(opened: Runtime, session: Any, stored: Any) -> str:
         text, findings = ready_made(stored.document, args.name, datetime.now(UTC).date())
         lines = [text, *(f"  {finding}" for finding in findings)]
         if args.mp3 is not None:
-            lines.append(f"spoken: {_spoken_to(args.mp3, stored.document, args.name)}")
+            lines.append(f"spoken: {_spoken_to(opened, args.mp3, stored.document, args.name)}")
         return "\n".join(lines)
 
     return _for_business(args, showing)
 
 
-def _spoken_to(path: Path, document: dict[str, Any], name: str) -> Path:
+def _spoken_to(opened: Runtime, path: Path, document: dict[str, Any], name: str) -> Path:
     """The message as speech, written to `path` as MP3 (to hear first, or to play on a practice's own phone system)."""
     from ivr.rendering import spoken_ready_made
-    from ivr.storage import storage
 
-    settings = Settings()
-    spoken = spoken_ready_made(settings, storage(settings), document, name, datetime.now(UTC).date())
+    spoken = spoken_ready_made(opened.settings, opened.audio, document, name, datetime.now(UTC).date())
     try:
         path.write_bytes(spoken)
     except OSError as error:
@@ -202,11 +172,9 @@ def _forward_codes(args: argparse.Namespace) -> int:
 def _card(args: argparse.Namespace) -> int:
     from ivr.card.link import card_link_in
 
-    public_url = Settings().public_url
-
-    def showing(session: Any, stored: Any) -> str:
+    def showing(opened: Runtime, session: Any, stored: Any) -> str:
         name = stored.document["business"]
-        link = card_link_in(session, stored.id, public_url, datetime.now(UTC), rotate=args.rotate)
+        link = card_link_in(session, stored.id, opened.settings.public_url, datetime.now(UTC), rotate=args.rotate)
         if link.url is None:
             return (
                 f"{name} has had a card since {link.made_at:%Y-%m-%d %H:%M} UTC; its URL is shown only when made "

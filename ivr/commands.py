@@ -1,4 +1,5 @@
-"""The plain functions behind the CLI: each takes Settings and plain values, returns what to print."""
+"""The plain functions behind the CLI: each takes the command's runtime (ivr.runtime) or Settings and plain values,
+and returns what to print."""
 
 import secrets
 import sys
@@ -9,30 +10,26 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ivr.applying import Checked, apply_document, as_finding, check_data, check_text, export_document
+from ivr.applying import (
+    Checked,
+    apply_document,
+    as_finding,
+    check_data,
+    check_text,
+    export_document,
+    read_document,
+)
 from ivr.document.lint import Finding, lint
 from ivr.document.load import document_data, read_yaml, validate_document
 from ivr.errors import DocumentError, GreetlineError, InputError
 from ivr.measured import recording_words
+from ivr.runtime import Runtime, migrate
 from ivr.settings import Settings
 from ivr.simulator.caller import CallPlan, SimulatedCall, Transcript
-from ivr.store.database import Database
-from ivr.store.migrate import upgrade
 from ivr.web.app import create_app
 
 if TYPE_CHECKING:
     from ivr.rendering import Progress, RenderReport
-    from ivr.storage import Storage
-    from ivr.store.businesses import StoredBusiness
-
-
-def migrate(settings: Settings) -> list[str]:
-    """The database schema, and the bucket when audio lives in S3; returns what was done besides."""
-    from ivr.storage import prepare_storage
-
-    upgrade(settings.database_url)
-    created = prepare_storage(settings)
-    return [created] if created else []
 
 
 def migrate_for_serving(settings: Settings) -> str | None:
@@ -68,15 +65,6 @@ def _migrate_or_warning(settings: Settings) -> str | None:
     return None
 
 
-def read_document(path: Path) -> str:
-    try:
-        return path.read_text("utf-8")
-    except OSError as error:
-        raise InputError(f"cannot read {path}: {error.strerror}; check the path") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path} is not UTF-8 text; save it as UTF-8 YAML") from None
-
-
 def lint_file(path: Path) -> Checked:
     """Every finding at once: validation problems, unusable recordings and the checker's findings on the rest.
     Recordings the document names are normalised (into a scratch store) to measure what callers will hear."""
@@ -103,13 +91,13 @@ def lint_file(path: Path) -> Checked:
     return Checked(checked.document, unusable + checked.findings)
 
 
-def apply_file(settings: Settings, path: Path, *, render: bool, progress: "Progress | None" = None) -> list[str]:
+def apply_file(runtime: Runtime, path: Path, *, render: bool, progress: "Progress | None" = None) -> list[str]:
     """Check, store recordings the document names, apply, then render its texts. Returns the lines to print."""
     from ivr.measured import upload_durations
-    from ivr.storage import storage
+    from ivr.rendering import render_number
     from ivr.uploads import attach_uploads
 
-    media = storage(settings).media
+    media = runtime.audio.media
     checked = check_text(read_document(path))
     if checked.document is None:
         checked.accepted()  # refuses, listing every problem
@@ -117,18 +105,20 @@ def apply_file(settings: Settings, path: Path, *, render: bool, progress: "Progr
     document, upload_notes = attach_uploads(checked.document, path.parent, media)
     # Checked again with the recordings measured: an upload's length is known only now.
     document, findings = Checked(document, lint(document, upload_durations(document, media))).accepted()
-    migrate(settings)
-    database = Database(settings.database_url, settings.snapshot_path)
-    try:
-        stored = apply_document(database, document, datetime.now(UTC))
-    finally:
-        database.dispose()
+    runtime.migrate()
+    stored = apply_document(runtime.database, document, datetime.now(UTC))
     numbers = ", ".join(document.numbers)
     lines = [f"warning: {finding.where}: {finding.message}" for finding in findings]
     lines += [f"warning: {note}" for note in upload_notes]
     lines.append(f"applied {document.business} (business {stored.id}, revision {stored.revision}) on {numbers}")
     if render:
-        report = render_number(settings, document.numbers[0], progress or (lambda _done, _total, _text: None))
+        report = render_number(
+            runtime.database,
+            runtime.audio,
+            runtime.engines,
+            document.numbers[0],
+            progress or (lambda _done, _total, _text: None),
+        )
         lines += render_report_lines(report)
     return lines
 
@@ -141,12 +131,8 @@ def render_report_lines(report: "RenderReport") -> list[str]:
     return lines
 
 
-def export_number(settings: Settings, number: str) -> str:
-    database = Database(settings.database_url)
-    try:
-        return export_document(database, number)
-    finally:
-        database.dispose()
+def export_number(runtime: Runtime, number: str) -> str:
+    return export_document(runtime.database, number)
 
 
 def parse_local_time(text: str, today: date) -> datetime:
@@ -160,7 +146,7 @@ def parse_local_time(text: str, today: date) -> datetime:
     return moment if len(text) > 10 else datetime.combine(moment.date(), time(10, 0))
 
 
-def simulate(settings: Settings, plan: CallPlan, url: str | None) -> Transcript:
+def simulate(runtime: Runtime, plan: CallPlan, url: str | None) -> Transcript:
     """Run the call against a server at `url`, or in-process against this configuration's database."""
     # Here, not at the top: `greetline serve` imports this module (migrate_for_serving), and a server holds httpx
     # only once a preview needs it (idle memory, issue 12).
@@ -169,6 +155,7 @@ def simulate(settings: Settings, plan: CallPlan, url: str | None) -> Transcript:
     from ivr.document.phones import e164
     from ivr.simulator.transport import InProcessTransport
 
+    settings = runtime.settings
     try:
         plan = replace(with_call_sid(plan), to_number=e164(plan.to_number), recordings_url=settings.twilio_api_url)
     except ValueError as error:
@@ -181,12 +168,8 @@ def simulate(settings: Settings, plan: CallPlan, url: str | None) -> Transcript:
                 raise GreetlineError(f"cannot reach {url}; is `greetline serve` running there?") from None
     # In-process, sign with a one-off token so the app checks signatures exactly as in production.
     token = secrets.token_hex(16)
-    app = create_app(settings.model_copy(update={"twilio_auth_token": token}))
-    database = Database(settings.database_url)
-    try:
-        words = recording_words(database, plan.to_number)
-    finally:
-        database.dispose()
+    app = create_app(settings.model_copy(update={"twilio_auth_token": token}), database=runtime.database)
+    words = recording_words(runtime.database, plan.to_number)
     with httpx.Client(transport=InProcessTransport(app), base_url=settings.public_url, timeout=20.0) as client:
         return SimulatedCall(client, settings.public_url, token, plan, words).run()
 
@@ -199,93 +182,39 @@ def warn(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def business_answering(database: Database, number: str) -> "StoredBusiness":
-    """The business a number belongs to, or an InputError saying how to fix the number or the document."""
-    from ivr.document.phones import e164
-    from ivr.store import businesses
-
-    try:
-        normalised = e164(number)
-    except ValueError as error:
-        raise InputError(str(error)) from None
-    with database.transaction() as session:
-        stored = businesses.find_by_number(session, normalised)
-    if stored is None:
-        raise InputError(f"no business answers {normalised}; apply a document that lists it under numbers:")
-    return stored
-
-
-def render_number(
-    settings: Settings,
-    number: str,
-    progress: "Progress",
-    *,
-    database: Database | None = None,
-    audio: "Storage | None" = None,
-) -> "RenderReport":
-    """Render every text of the business answering `number` (blocking; shows progress). A served app passes its own
-    database and stores, so a request opens no engine or bucket client of its own."""
-    from ivr.rendering import render_business, speech_engines
-    from ivr.storage import storage
-
-    own_database = database is None
-    database = database or Database(settings.database_url)
-    stored_audio = audio or storage(settings)
-    try:
-        stored = business_answering(database, number)
-        engines = speech_engines(settings)
-        return render_business(
-            database,
-            stored,
-            media=stored_audio.media,
-            engines=engines,
-            cache=stored_audio.speech,
-            now=datetime.now(UTC),
-            progress=progress,
-        )
-    finally:
-        if own_database:
-            database.dispose()
-
-
-def run_worker(settings: Settings, stop: "threading.Event") -> None:
+def run_worker(runtime: Runtime, stop: "threading.Event") -> None:
     """Deliver from the outbox until `stop` is set (the `greetline worker` command)."""
     from ivr.messages.delivery import make_worker
     from ivr.web.app import SCHEDULE_EVERY_S
     from ivr.web.services import utc_now
 
-    database = Database(settings.database_url)
-    try:
-        worker = make_worker(settings, database, utc_now)
-        worker.run_forever(stop, threading.Event(), settings.job_poll_s, SCHEDULE_EVERY_S)
-    finally:
-        database.dispose()
+    worker = make_worker(
+        runtime.settings, runtime.database, utc_now, runtime.senders, voicemails=runtime.audio.voicemails
+    )
+    worker.run_forever(stop, threading.Event(), runtime.settings.job_poll_s, SCHEDULE_EVERY_S)
 
 
-def send_summary(settings: Settings, number: str, day: date | None) -> tuple[str, list[str]]:
+def send_summary(runtime: Runtime, number: str, day: date | None) -> tuple[str, list[str]]:
     """`greetline summary`: the business's daily summary for `day` (default: today there), sent now."""
     from zoneinfo import ZoneInfo
 
     from ivr.jobs.model import PermanentFailure
     from ivr.messages.notes import Notes
     from ivr.messages.outbox import message_domain
-    from ivr.messages.senders import senders
+    from ivr.rendering import business_answering
 
-    database = Database(settings.database_url)
+    stored = business_answering(runtime.database, number)
+    now = datetime.now(UTC)
+    local_day = day or now.astimezone(ZoneInfo(stored.document.get("timezone", "UTC"))).date()
+    public_url = runtime.settings.public_url
+    notes = Notes(
+        runtime.database,
+        runtime.senders,
+        public_url=public_url,
+        domain=message_domain(public_url),
+        clock=lambda: datetime.now(UTC),
+    )
     try:
-        stored = business_answering(database, number)
-        now = datetime.now(UTC)
-        local_day = day or now.astimezone(ZoneInfo(stored.document.get("timezone", "UTC"))).date()
-        notes = Notes(
-            database,
-            senders(settings),
-            public_url=settings.public_url,
-            domain=message_domain(settings.public_url),
-            clock=lambda: datetime.now(UTC),
-        )
-        try:
-            return local_day.isoformat(), notes.send_summary_now(stored.id, local_day)
-        except PermanentFailure as error:
-            raise InputError(str(error)) from None
-    finally:
-        database.dispose()
+        return local_day.isoformat(), notes.send_summary_now(stored.id, local_day)
+    except PermanentFailure as error:
+        raise InputError(str(error)) from None

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from audio.objects import LocalObjects
 from audio.s3_objects import S3Objects
 from ivr.applying import apply_text
-from ivr.commands import migrate
+from ivr.runtime import migrate
 from ivr.settings import Settings
 from ivr.simulator.local_server import server_process
 from ivr.storage import storage

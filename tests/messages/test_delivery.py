@@ -294,10 +294,12 @@ def test_summary_command_lists_the_day(
     from datetime import date
 
     from ivr.commands import send_summary
+    from ivr.runtime import runtime
 
     sid = leave_message(app, client, twilio_api)
     call_reaches_nobody(app, client, "+31655556666")
-    day, addresses = send_summary(after_call_settings, BUSINESS_NUMBER, date(2026, 11, 24))
+    with runtime(after_call_settings) as opened:
+        day, addresses = send_summary(opened, BUSINESS_NUMBER, date(2026, 11, 24))
     assert (day, addresses) == ("2026-11-24", ["jan@jansen.example"])
     mail = mail_server.inbox.wait_for(1)[0]
     assert mail["Subject"] == "Oproepen voor Loodgietersbedrijf Jansen op 24-11-2026: 2"

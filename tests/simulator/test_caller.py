@@ -8,9 +8,10 @@ from audio.wav import mulaw_wav
 from ivr.applying import apply_text
 from ivr.commands import simulate
 from ivr.errors import InputError
+from ivr.runtime import runtime
 from ivr.settings import Settings
 from ivr.simulator.behaviour import parse_behaviour
-from ivr.simulator.caller import CallPlan
+from ivr.simulator.caller import CallPlan, Transcript
 from ivr.storage import storage
 from ivr.store import rendered
 from ivr.store.database import Database
@@ -30,6 +31,11 @@ def plan(to_number: str = "+31501234567", presses: str = "") -> CallPlan:
     )
 
 
+def call(settings: Settings, plan: CallPlan) -> Transcript:
+    with runtime(settings) as opened:
+        return simulate(opened, plan, None)
+
+
 def apply(settings: Settings, text: str) -> None:
     database = Database(settings.database_url)
     try:
@@ -40,19 +46,19 @@ def apply(settings: Settings, text: str) -> None:
 
 def test_a_fresh_call_sid_for_every_call(settings: Settings, demo_text: str) -> None:
     apply(settings, demo_text)
-    first, second = simulate(settings, plan(), None), simulate(settings, plan(), None)
+    first, second = call(settings, plan()), call(settings, plan())
     assert first.call_sid != second.call_sid
     assert first.call_sid.startswith("CA") and len(first.call_sid) == 34
 
 
 def test_a_to_that_is_not_a_number_is_refused(settings: Settings) -> None:
     with pytest.raises(InputError, match=r"^--to: 'De Linde' is not an international number"):
-        simulate(settings, plan("De Linde"), None)
+        call(settings, plan("De Linde"))
 
 
 def test_the_staff_confirmation_is_heard_and_answered(settings: Settings, demo_text: str) -> None:
     apply(settings, demo_text.replace("rings: 4", "rings: 3") + "confirm: true\n")
-    transcript = simulate(settings, plan(presses="9"), None)
+    transcript = call(settings, plan(presses="9"))
     heard = [(event.kind, event.text) for event in transcript.events]
     question = ("whisper", "Oproep voor Huisartsenpraktijk De Linde, toets 1 om aan te nemen.")
     assert question in heard
@@ -75,7 +81,7 @@ def test_a_rendered_recording_is_shown_by_its_words(settings: Settings, demo_tex
             rendered.bump_revision(session, 1, NOW)
     finally:
         database.dispose()
-    transcript = simulate(settings, plan(), None)
+    transcript = call(settings, plan())
     assert (transcript.events[0].kind, transcript.events[0].text, transcript.events[0].duration_s) == (
         "play",
         f'"{welcome}"',
