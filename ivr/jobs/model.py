@@ -1,39 +1,10 @@
-"""Jobs as data, and how long to wait before trying a failed one again."""
+"""How long to wait before trying a failed job again, and the failure that is never retried. The jobs themselves
+as data (JobSpec, Job, JobState) live with their table in ivr.store.jobs: the store imports no layer above it."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
-from typing import Any
 
-
-class JobState(StrEnum):
-    PENDING = "pending"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
-
-
-@dataclass(frozen=True)
-class JobSpec:
-    """Work to do once: `key` identifies it, so taking the same thing in twice queues it once."""
-
-    key: str
-    kind: str
-    args: dict[str, Any]
-    business_id: int | None = None
-    subject: str | None = None
-    # Not to be run before this (e.g. wait for the callbacks that may still follow a call's end).
-    not_before: datetime | None = None
-
-
-@dataclass(frozen=True)
-class Job:
-    id: int
-    key: str
-    kind: str
-    args: dict[str, Any]
-    attempts: int
-    created_at: datetime
+from ivr.store.jobs import Job
 
 
 class PermanentFailure(Exception):

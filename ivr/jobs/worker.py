@@ -11,9 +11,10 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from ivr.jobs.model import Job, JobSpec, PermanentFailure, RetryPolicy
+from ivr.jobs.model import PermanentFailure, RetryPolicy
 from ivr.store import jobs
 from ivr.store.database import Database
+from ivr.store.jobs import Job, JobSpec
 
 log = logging.getLogger("greetline.jobs")
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from ivr.document.model import BusinessDocument
-from ivr.jobs.model import JobSpec, PermanentFailure
+from ivr.jobs.model import PermanentFailure
 from ivr.jobs.worker import Handler
 from ivr.messages import compose
 from ivr.messages.notes import stored_document
@@ -20,6 +20,7 @@ from ivr.messages.senders import Senders
 from ivr.store import cards, jobs
 from ivr.store.cards import CallNote
 from ivr.store.database import Database
+from ivr.store.jobs import JobSpec
 
 CALL_NOTE_EMAIL = "call-note-email"
 CALL_NOTE_SMS = "call-note-sms"

@@ -9,11 +9,10 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
-from ivr.jobs.model import JobState
 from ivr.messages.call_notes import CALL_NOTE_EMAIL, CALL_NOTE_SMS
 from ivr.messages.outbox import VOICEMAIL_EMAIL, VOICEMAIL_SMS
 from ivr.store import cards, jobs, library
-from ivr.store.jobs import JobStatus, utc
+from ivr.store.jobs import JobState, JobStatus, utc
 
 # The newest messages a page lists; older ones stay stored (and in the API with a larger limit).
 MESSAGES_SHOWN = 200

@@ -13,14 +13,14 @@ from zoneinfo import ZoneInfo
 from ivr.document.load import validate_document
 from ivr.document.model import BusinessDocument
 from ivr.document.phones import for_people
-from ivr.jobs.model import JobSpec, JobState, PermanentFailure
+from ivr.jobs.model import PermanentFailure
 from ivr.jobs.worker import Handler
 from ivr.messages import compose
 from ivr.messages.outbox import VOICEMAIL_EMAIL, VOICEMAIL_SMS, message_id
 from ivr.messages.senders import Senders
 from ivr.store import businesses, calls, cards, jobs
 from ivr.store.database import Database
-from ivr.store.jobs import utc
+from ivr.store.jobs import JobSpec, JobState, utc
 from ivr.store.tables import RecordingRow
 
 log = logging.getLogger("greetline.messages")

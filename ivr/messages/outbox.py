@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from ivr.callflow.model import Voicemail
-from ivr.jobs.model import JobSpec
+from ivr.store.jobs import JobSpec
 
 KEEP_RECORDING = "keep-recording"
 VOICEMAIL_EMAIL = "voicemail-email"

@@ -7,12 +7,12 @@ from datetime import datetime, timedelta
 
 from ivr.callflow.model import voicemail_boxes
 from ivr.directory import Directory
-from ivr.jobs.model import JobSpec
 from ivr.messages.intake import take_in
 from ivr.messages.outbox import LeftMessage
 from ivr.messages.senders import RecordingFetcher
 from ivr.store import calls
 from ivr.store.database import Database
+from ivr.store.jobs import JobSpec
 
 log = logging.getLogger("greetline.messages")
 

@@ -2,13 +2,43 @@
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from ivr.jobs.model import Job, JobSpec, JobState
 from ivr.store.tables import JobRow
+
+
+class JobState(StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """Work to do once: `key` identifies it, so taking the same thing in twice queues it once."""
+
+    key: str
+    kind: str
+    args: dict[str, Any]
+    business_id: int | None = None
+    subject: str | None = None
+    # Not to be run before this (e.g. wait for the callbacks that may still follow a call's end).
+    not_before: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Job:
+    id: int
+    key: str
+    kind: str
+    args: dict[str, Any]
+    attempts: int
+    created_at: datetime
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,11 @@
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from ivr.jobs.model import JobSpec, PermanentFailure, RetryPolicy
+from ivr.jobs.model import PermanentFailure, RetryPolicy
 from ivr.jobs.worker import Worker
 from ivr.store import jobs
 from ivr.store.database import Database
+from ivr.store.jobs import JobSpec
 from tests.clock import FakeClock
 
 START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
