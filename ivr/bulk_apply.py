@@ -138,10 +138,11 @@ def apply_folder(
     *,
     workers: int,
     progress: BulkProgress,
-    render: RenderBusiness | None = None,
+    renderer: Callable[[], RenderBusiness] | None = None,
 ) -> BulkReport:
     """Apply every document in `folder` (into a database with the schema); a refused document is reported by its
-    file name, the others applied. `settings`: for the checking processes; `render`: speaks a business's texts."""
+    file name, the others applied. `settings`: for the checking processes; `renderer`: when given and documents
+    were applied, makes what speaks their texts."""
     paths = documents_in(folder)
     report = BulkReport(total=len(paths))
     routing: list[tuple[int, int, dict[str, Routing]]] = []
@@ -153,8 +154,8 @@ def apply_folder(
         progress(done, len(paths), prepared.path.name)
     if routing:
         database.routing.put_businesses(routing)
-    if render is not None and report.applied:
-        _render_all(render, report, workers)
+    if renderer is not None and report.applied:
+        _render_all(renderer(), report, workers)
     return report
 
 

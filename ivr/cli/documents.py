@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ivr.cli.arguments import positive_int
-from ivr.cli.progress import ProgressBar, _progress
+from ivr.cli.progress import ProgressBar, show_progress
 from ivr.errors import DocumentError
 from ivr.runtime import runtime
 
@@ -19,7 +19,7 @@ def _apply(args: argparse.Namespace) -> int:
     from ivr.commands import apply_file
 
     with runtime() as opened:
-        print("\n".join(apply_file(opened, Path(args.file), render=args.render, progress=_progress)))
+        print("\n".join(apply_file(opened, Path(args.file), render=args.render, progress=show_progress)))
     return 0
 
 
@@ -37,7 +37,7 @@ def _apply_folder(args: argparse.Namespace) -> int:
             Path(args.file),
             workers=args.workers,
             progress=ProgressBar("applied"),
-            render=opened.renderer() if args.render else None,
+            renderer=opened.renderer if args.render else None,
         )
     for path, reason in report.failed:
         print(f"greetline: error: {path}: {reason}", file=sys.stderr)
@@ -55,7 +55,7 @@ def _render(args: argparse.Namespace) -> int:
     from ivr.rendering import render_number
 
     with runtime() as opened:
-        report = render_number(opened.database, opened.audio, opened.engines, args.number, _progress)
+        report = render_number(opened.database, opened.audio, opened.engines, args.number, show_progress)
     print("\n".join(render_report_lines(report)))
     return 0 if not report.problems else 2
 

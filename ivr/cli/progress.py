@@ -3,7 +3,7 @@
 import sys
 
 
-def _progress(done: int, total: int, text: str) -> None:
+def show_progress(done: int, total: int, text: str) -> None:
     """One line per text on a pipe; a line that updates itself on a terminal."""
     if total == 0:
         return
