@@ -186,6 +186,18 @@ def test_nothing_imports_the_command_line() -> None:
     assert wrong == []
 
 
+def test_the_command_line_makes_its_database_and_settings_in_its_runtime_only() -> None:
+    """One composition root per face: ivr.runtime for the command line (create_app for the web)."""
+    made = [
+        f"{MODULES[module].relative_to(ROOT)}:{node.lineno} calls {node.func.id}()"
+        for module in sorted(MODULES)
+        if within(module, CLI) and module != "ivr.runtime"
+        for node in ast.walk(ast.parse(MODULES[module].read_text("utf-8")))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in {"Database", "Settings"}
+    ]
+    assert made == []
+
+
 def test_no_product_module_over_the_line_limit() -> None:
     long = {
         path.relative_to(ROOT).as_posix(): lines
