@@ -3,7 +3,6 @@
 import argparse
 import json
 import os
-import secrets
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -43,6 +42,7 @@ def _serve(args: argparse.Namespace) -> int:
     from uvicorn.supervisors.multiprocess import Multiprocess
 
     from ivr.web.app import create_app
+    from ivr.web.process_levers import hand_settings_to_workers
     from ivr.web.serving import server_config
 
     settings = _settings(args)
@@ -66,11 +66,7 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"Voice webhook: POST {settings.public_url}/twilio/voice", file=sys.stderr)
     options = {"log_level": args.log_level, "access_log": args.access_log}
     if args.workers > 1:
-        # Each worker builds its app from the environment: hand it the settings decided here.
-        os.environ["GREETLINE_PUBLIC_URL"] = settings.public_url
-        os.environ["GREETLINE_INSECURE_DEV_MODE"] = "true" if settings.insecure_dev_mode else "false"
-        # One secret for all of them (SQLite, none set): a login made through one worker is valid on the others.
-        os.environ["GREETLINE_SESSION_SECRET"] = settings.session_secret or secrets.token_urlsafe(32)
+        hand_settings_to_workers(settings)  # each worker builds its app from the environment
         config = server_config(
             None,
             host=args.host,
