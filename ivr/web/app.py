@@ -26,6 +26,7 @@ from ivr.web.admin import routes as admin_routes
 from ivr.web.api import greetings as api_greetings
 from ivr.web.api import info_templates as api_info_templates
 from ivr.web.api import routes as api_routes
+from ivr.web.api import voicemails as api_voicemails
 from ivr.web.bodies import BodyLimits
 from ivr.web.docs import install_docs
 from ivr.web.media import media_router
@@ -116,6 +117,7 @@ def create_app(
     app.include_router(media_router(stored.media))
     app.include_router(api_routes.router)
     app.include_router(api_greetings.router)
+    app.include_router(api_voicemails.router)
     app.include_router(api_info_templates.router)
     app.include_router(admin_routes.router)
     app.include_router(health.router)
