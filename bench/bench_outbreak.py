@@ -20,12 +20,12 @@ import httpx
 
 from ivr.applying import apply_text
 from ivr.settings import Settings
-from ivr.simulator.local_server import running_server
 from ivr.store import staff
 from ivr.store.database import Database
 from ivr.store.migrate import upgrade
 from ivr.web.app import create_app
 from tests.conftest import DEMO_DOCUMENT, TEST_TOKEN
+from tests.local_server import running_server
 from tests.twilio_client import TwilioLikeClient
 
 RUNS = 5

@@ -33,11 +33,11 @@ from twilio.request_validator import RequestValidator
 
 from ivr.applying import apply_text
 from ivr.simulator import SIMULATED_TIME_FIELD
-from ivr.simulator.local_server import ServerProcess, server_process
 from ivr.store.database import Database
 from ivr.store.migrate import upgrade
 from tests.fakes.sqlite_lock import exclusive_lock
 from tests.fakes.tcp_proxy import stalling_proxy
+from tests.local_server import ServerProcess, server_process
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "examples" / "huisartsenpraktijk-de-linde.yaml"

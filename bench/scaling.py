@@ -26,10 +26,10 @@ from bench.load import run_load
 from bench.webhook import PUBLIC_URL, TOKEN, _requests
 from ivr.applying import apply_text
 from ivr.settings import Settings
-from ivr.simulator.local_server import running_server, server_process
 from ivr.store.database import Database
 from ivr.store.migrate import upgrade
 from ivr.web.app import create_app
+from tests.local_server import running_server, server_process
 from tests.twilio_client import TwilioLikeClient
 
 REPO = Path(__file__).resolve().parent.parent

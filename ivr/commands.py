@@ -27,6 +27,7 @@ from ivr.runtime import Runtime, migrate
 from ivr.settings import Settings
 from ivr.simulator.caller import CallPlan, SimulatedCall, Transcript
 from ivr.web.app import create_app
+from ivr.web.process_levers import in_forked_child
 
 if TYPE_CHECKING:
     from ivr.rendering import Progress, RenderReport
@@ -39,12 +40,7 @@ def migrate_for_serving(settings: Settings) -> str | None:
     staff) rather than not at all. The migration runs in a child process, so Alembic never loads into the server
     (about 10 MB of its idle memory, issue 12).
     """
-    from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import get_context
-
-    # fork: the server has started no threads yet, and the child needs nothing imported again.
-    with ProcessPoolExecutor(1, mp_context=get_context("fork")) as child:
-        return child.submit(_migrate_or_warning, settings).result()
+    return in_forked_child(_migrate_or_warning, settings)
 
 
 def _migrate_or_warning(settings: Settings) -> str | None:

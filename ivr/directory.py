@@ -148,7 +148,7 @@ class Directory:
         self._stamp: Stamp | None = None
         self._checked_at = -math.inf
         self._claimed_at = -math.inf
-        self.documents_loaded = 0  # documents parsed so far: the heap grew (ivr.web.heap)
+        self.documents_loaded = 0  # documents parsed so far: the heap grew (ivr.web.process_levers)
 
     # -- from memory (on the event loop) -------------------------------------------------------------------------
 

@@ -22,7 +22,6 @@ import httpx
 import pytest
 
 from ivr.applying import apply_text
-from ivr.simulator.local_server import ServerProcess, server_process
 from ivr.store import jobs, keys, staff
 from ivr.store.database import Database
 from ivr.store.migrate import upgrade
@@ -30,6 +29,7 @@ from tests.audio.signals import speech_wav
 from tests.conftest import REPO, TEST_TOKEN, own_postgres_database
 from tests.fakes.smtp import MailServer, running_mail_server
 from tests.fakes.twilio_api import ACCOUNT_SID, FakeTwilio, running_twilio_api, voicemail_mp3
+from tests.local_server import ServerProcess, server_process
 from tests.messages.documents import call_sid, recording_sid
 from tests.seaweedfs import S3Store, running_seaweedfs
 from tests.twilio_client import TwilioLikeClient

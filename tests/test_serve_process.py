@@ -16,10 +16,10 @@ from twilio.request_validator import RequestValidator
 
 from ivr.applying import apply_text
 from ivr.settings import Settings
-from ivr.simulator.local_server import ServerProcess, server_process
 from ivr.store.database import Database
 from ivr.store.migrate import upgrade
 from tests.conftest import PUBLIC_URL, TEST_TOKEN
+from tests.local_server import ServerProcess, server_process
 
 # Bounds for a server that hangs or a client that never gets there; normally reached in seconds.
 WAIT_S = 60.0

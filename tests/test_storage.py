@@ -15,9 +15,9 @@ from audio.s3_objects import S3Objects
 from ivr.applying import apply_text
 from ivr.runtime import migrate
 from ivr.settings import Settings
-from ivr.simulator.local_server import server_process
 from ivr.storage import storage
 from ivr.store.database import Database
+from tests.local_server import server_process
 from tests.seaweedfs import S3Store
 from tests.test_serve_process import environment as serve_environment
 from tests.test_serve_process import signed_call

@@ -7,8 +7,8 @@ import httpx
 from fastapi import FastAPI
 from twilio.request_validator import RequestValidator
 
-from ivr.simulator.local_server import running_server
 from tests.conftest import PUBLIC_URL, TEST_TOKEN
+from tests.local_server import running_server
 
 CALL = {"CallSid": "CA0123", "AccountSid": "AC0123", "From": "+31612345678", "To": "+31501234567"}
 

@@ -1,8 +1,6 @@
 """`greetline serve`, `worker`, `summary` and `migrate`: running the service and keeping its database."""
 
 import argparse
-import os
-import secrets
 import sys
 from datetime import date
 from typing import Any
@@ -17,6 +15,7 @@ def _serve(args: argparse.Namespace) -> int:
     from uvicorn.supervisors.multiprocess import Multiprocess
 
     from ivr.web.app import create_app
+    from ivr.web.process_levers import hand_settings_to_workers
     from ivr.web.serving import server_config
 
     settings = load_settings(insecure_dev_mode=args.insecure_dev_mode)
@@ -40,11 +39,7 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"Voice webhook: POST {settings.public_url}/twilio/voice", file=sys.stderr)
     options = {"log_level": args.log_level, "access_log": args.access_log}
     if args.workers > 1:
-        # Each worker builds its app from the environment: hand it the settings decided here.
-        os.environ["GREETLINE_PUBLIC_URL"] = settings.public_url
-        os.environ["GREETLINE_INSECURE_DEV_MODE"] = "true" if settings.insecure_dev_mode else "false"
-        # One secret for all of them (SQLite, none set): a login made through one worker is valid on the others.
-        os.environ["GREETLINE_SESSION_SECRET"] = settings.session_secret or secrets.token_urlsafe(32)
+        hand_settings_to_workers(settings)  # each worker builds its app from the environment
         config = server_config(
             None,
             host=args.host,

@@ -62,6 +62,7 @@ def stamp(connection: Connection) -> Stamp:
     return (int(row[0]), int(row[1]), row[2], row[3])
 
 
+# Process-wide, on every session, registered on import (why here and not with the levers: ivr.web.process_levers).
 @event.listens_for(Session, "after_commit")
 def _count_commit(session: Session) -> None:
     global _committed

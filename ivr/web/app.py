@@ -2,7 +2,6 @@
 
 import logging
 import secrets
-import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -26,9 +25,11 @@ from ivr.web.admin import routes as admin_routes
 from ivr.web.api import greetings as api_greetings
 from ivr.web.api import info_templates as api_info_templates
 from ivr.web.api import routes as api_routes
+from ivr.web.api import voicemails as api_voicemails
 from ivr.web.bodies import BodyLimits
 from ivr.web.docs import install_docs
 from ivr.web.media import media_router
+from ivr.web.process_levers import tune_served_process
 from ivr.web.services import CallLog, Clock, Services, utc_now
 
 log = logging.getLogger("greetline")
@@ -37,10 +38,6 @@ log = logging.getLogger("greetline")
 SCHEDULE_EVERY_S = 30.0
 # On shutdown, wait this long for a delivery in hand; one cut off is sent again after the restart.
 WORKER_STOP_TIMEOUT_S = 10.0
-# How long the event loop waits at most for the GIL while a background thread (the call-log writer storing a batch,
-# the jobs worker, a query in the thread pool) runs Python. CPython's default is 5 ms: on its own as much as the
-# p99 target at 500 calls/s (issue 12), since a call arriving while the writer stores a batch waited for all of it.
-SERVED_SWITCH_INTERVAL_S = 0.0005
 # Staff stay logged in for a working day.
 SESSION_MAX_AGE_S = 12 * 3600
 
@@ -69,7 +66,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        sys.setswitchinterval(SERVED_SWITCH_INTERVAL_S)  # process-wide: only a served app sets it
+        tune_served_process()  # process-wide: only a served app pulls its levers (ivr.web.process_levers)
         watch.start()  # rewrites the routing snapshot from the database now and whenever it comes back
         if changes is not None:
             changes.start()
@@ -113,6 +110,7 @@ def create_app(
     app.include_router(media_router(stored.media))
     app.include_router(api_routes.router)
     app.include_router(api_greetings.router)
+    app.include_router(api_voicemails.router)
     app.include_router(api_info_templates.router)
     app.include_router(admin_routes.router)
     app.include_router(health.router)

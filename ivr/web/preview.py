@@ -25,7 +25,7 @@ from ivr.settings import Settings
 from ivr.simulator.behaviour import Answering, PhoneBehaviour
 from ivr.simulator.caller import CallPlan, SimulatedCall, Transcript
 from ivr.store.calls import CallEntry
-from ivr.web.heap import HeapSettler
+from ivr.web.process_levers import HeapSettler
 from ivr.web.services import PREVIEW_SERVICES, Services
 
 # A Dutch mobile as the caller, and phones that answer after a typical while: the preview shows the path a

@@ -18,8 +18,8 @@ from ivr.storage import Storage
 from ivr.store.calls import CallEntry
 from ivr.store.database import Database
 from ivr.twiml import TwimlRenderer
-from ivr.web.heap import HeapSettler
 from ivr.web.logins import LoginGuard
+from ivr.web.process_levers import HeapSettler
 
 if TYPE_CHECKING:
     from ivr.rendering import RenderReport

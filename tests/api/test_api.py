@@ -11,11 +11,11 @@ import pytest
 
 from ivr.applying import apply_text
 from ivr.settings import Settings
-from ivr.simulator.local_server import running_server
 from ivr.store import keys
 from ivr.store.database import Database
 from ivr.web.app import create_app
 from tests.audio.signals import decoded, probe, speech_wav
+from tests.local_server import running_server
 from tests.messages.documents import call_sid, recording_sid, recording_url
 from tests.twilio_client import TwilioLikeClient
 

@@ -12,11 +12,11 @@ import pytest
 
 from ivr.applying import apply_text
 from ivr.settings import Settings
-from ivr.simulator.local_server import running_server
 from ivr.store import staff
 from ivr.store.database import Database
 from ivr.web.app import create_app
 from tests.audio.signals import encode, speech_wav
+from tests.local_server import running_server
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"

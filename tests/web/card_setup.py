@@ -17,13 +17,13 @@ from ivr.applying import apply_text
 from ivr.card.link import card_link
 from ivr.messages.delivery import make_worker
 from ivr.settings import Settings
-from ivr.simulator.local_server import running_server
 from ivr.store import staff
 from ivr.store.database import Database
 from ivr.web.app import create_app
 from tests.clock import FakeClock
 from tests.fakes.smtp import MailServer
 from tests.fakes.twilio_api import FakeTwilio
+from tests.local_server import running_server
 from tests.twilio_client import TwilioLikeClient
 from tests.web.inbox_setup import PUBLIC_URL, delivering
 

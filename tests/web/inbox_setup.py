@@ -14,13 +14,13 @@ from fastapi import FastAPI
 from ivr.applying import apply_text
 from ivr.messages.delivery import make_worker
 from ivr.settings import Settings
-from ivr.simulator.local_server import running_server
 from ivr.store import keys, staff
 from ivr.store.database import Database
 from ivr.web.app import create_app
 from tests.clock import FakeClock
 from tests.fakes.smtp import MailServer
 from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
+from tests.local_server import running_server
 from tests.messages.documents import BUSINESS_NUMBER, apply_after_call_document, call_sid, recording_sid
 from tests.twilio_client import TwilioLikeClient
 

@@ -11,11 +11,11 @@ import pytest
 
 from ivr.applying import apply_text
 from ivr.settings import Settings
-from ivr.simulator.local_server import running_server
 from ivr.store import businesses, calls, staff
 from ivr.store.database import Database
 from ivr.web.app import create_app
 from tests.audio.signals import speech_wav
+from tests.local_server import running_server
 from tests.twilio_client import TwilioLikeClient
 
 TUESDAY_10 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)

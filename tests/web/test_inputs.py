@@ -8,11 +8,11 @@ import pytest
 
 from ivr.applying import apply_text
 from ivr.settings import Settings
-from ivr.simulator.local_server import running_server
 from ivr.store import keys
 from ivr.store.database import Database
 from ivr.web.app import create_app
 from ivr.web.bodies import UPLOAD_MAX_BYTES, WEBHOOK_MAX_BYTES
+from tests.local_server import running_server
 from tests.raw_http import address, chunked, push, repeated, request_head
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)

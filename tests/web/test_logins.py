@@ -13,7 +13,6 @@ from argon2 import PasswordHasher
 
 from ivr.applying import apply_text
 from ivr.settings import Settings
-from ivr.simulator.local_server import running_server
 from ivr.store import staff
 from ivr.store.database import Database
 from ivr.web.app import create_app
@@ -26,6 +25,7 @@ from ivr.web.logins import (
     LoginGuard,
 )
 from ivr.web.services import Services
+from tests.local_server import running_server
 from tests.web.test_admin import EMAIL, PASSWORD, PUBLIC_URL, csrf
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)

@@ -15,8 +15,8 @@ from audio.normalize import NormalizedGreeting
 from audio.objects import LocalObjects
 from audio.report import NormalizationReport
 from audio.wav import mulaw_wav
-from ivr.simulator.local_server import running_server
 from ivr.web.media import media_router
+from tests.local_server import running_server
 from tests.seaweedfs import S3Store
 
 pytest_plugins = ["tests.seaweedfs"]

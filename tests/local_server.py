@@ -1,4 +1,4 @@
-"""A real uvicorn server on 127.0.0.1 in a background thread: the simulator's in-process mode and tests use it.
+"""A real uvicorn server on 127.0.0.1 in a background thread, for tests and benchmarks.
 Also `greetline serve` as a process of its own, for tests and benchmarks of process faults.
 """
 

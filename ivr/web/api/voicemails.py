@@ -1,0 +1,110 @@
+"""/api/v1 voicemails: the messages callers left, with their deliveries; listen to one, mark it handled."""
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path, Query
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from ivr.errors import NotFoundError
+from ivr.messages import inbox
+from ivr.store import library
+from ivr.web.api.auth import BusinessId, CallerDep, owned_document
+from ivr.web.services import ServicesDep
+from ivr.web.voicemail_audio import audio_response
+
+router = APIRouter(prefix="/api/v1", tags=["voicemails"])
+
+
+class DeliveryOut(BaseModel):
+    channel: str = Field(description="email or sms")
+    to: str
+    state: str = Field(description="waiting, sending, retrying, sent or failed")
+    attempts: int
+    next_attempt_at: datetime | None
+    finished_at: datetime | None
+    error: str | None
+
+
+class VoicemailOut(BaseModel):
+    recording_sid: str
+    call_sid: str
+    url: str = Field(description="Twilio's copy (deleted there when GREETLINE_TWILIO_DELETE_RECORDINGS is set)")
+    duration_s: int | None
+    received_at: datetime
+    handled: bool
+    box: str | None
+    caller: str | None
+    audio_url: str | None = Field(description="our copy, for this key only; null until it is fetched")
+    deliveries: list[DeliveryOut]
+
+
+@router.get("/businesses/{business_id}/voicemails", summary="Voicemail messages, newest first, with deliveries")
+def list_voicemails(
+    business_id: BusinessId,
+    services: ServicesDep,
+    caller: CallerDep,
+    unhandled: bool = False,
+    limit: Annotated[int, Query(ge=1, le=1000)] = inbox.MESSAGES_SHOWN,
+) -> list[VoicemailOut]:
+    owned_document(services, caller, business_id)
+    with services.database.transaction() as session:
+        found = inbox.messages(session, business_id, unhandled_only=unhandled, limit=limit)
+    base = f"{services.settings.public_url}/api/v1/businesses/{business_id}/voicemails"
+    return [
+        VoicemailOut(
+            recording_sid=m.recording_sid,
+            call_sid=m.call_sid,
+            url=m.url,
+            duration_s=m.duration_s,
+            received_at=m.received_at,
+            handled=m.handled_at is not None,
+            box=m.box,
+            caller=m.caller,
+            audio_url=f"{base}/{m.recording_sid}/audio" if m.audio_kept else None,
+            deliveries=[DeliveryOut(**d.__dict__) for d in m.deliveries],
+        )
+        for m in found
+    ]
+
+
+@router.get(
+    "/businesses/{business_id}/voicemails/{recording_sid}/audio",
+    summary="A voicemail's recording (MP3), served by us to this business's key only",
+    response_class=Response,
+    responses={200: {"content": {"audio/mpeg": {}}}},
+)
+def voicemail_audio(
+    business_id: BusinessId,
+    recording_sid: Annotated[str, Path(max_length=64)],
+    services: ServicesDep,
+    caller: CallerDep,
+) -> Response:
+    document = owned_document(services, caller, business_id)
+    try:
+        with services.database.transaction() as session:
+            message = inbox.message(session, business_id, recording_sid)
+    except NotFoundError:
+        raise HTTPException(404, "no such voicemail") from None
+    return audio_response(services, message, document.get("timezone", "Europe/Amsterdam"), download=False)
+
+
+@router.put(
+    "/businesses/{business_id}/voicemails/{recording_sid}/handled",
+    status_code=204,
+    summary="Mark a voicemail as handled",
+)
+def mark_handled(
+    business_id: BusinessId,
+    recording_sid: Annotated[str, Path(max_length=64)],
+    services: ServicesDep,
+    caller: CallerDep,
+) -> Response:
+    owned_document(services, caller, business_id)
+    try:
+        with services.database.transaction() as session:
+            library.mark_handled(session, business_id, recording_sid, services.clock())
+    except NotFoundError:
+        raise HTTPException(404, "no such voicemail") from None
+    return Response(status_code=204)
