@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from ivr.applying import check_data
 from ivr.callflow.model import Country
 from ivr.callflow.ringing import RING_CYCLE_S, dial_timeout_s, ringing_s
@@ -14,7 +16,7 @@ from ivr.document.load import document_data
 from ivr.document.model import BusinessDocument
 from ivr.document.phones import MOBILE_VOICEMAIL_AFTER_S, is_mobile
 from ivr.errors import DocumentError
-from ivr.measured import stored_durations
+from ivr.measured import stored_durations_in
 from ivr.routing import remember_routing
 from ivr.store import businesses
 from ivr.store.businesses import StoredBusiness
@@ -60,41 +62,76 @@ def checked(
     return check_data(data, durations_s, today).accepted()
 
 
-def replace_document(database: Database, business_id: int, data: dict[str, Any], now: datetime, by: str = "") -> Saved:
-    """`by`: who made the change, for the history (a staff member's e-mail address; empty for the API)."""
-    language = data.get("language", "nl") if isinstance(data.get("language"), str) else "nl"
-    document, warnings = checked(data, stored_durations(database, business_id, language), now.date())
-    with database.transaction() as session:
-        stored = businesses.replace(
-            session, business_id, document.business, list(document.numbers), document_data(document), now, by
-        )
-    remember_routing(database, stored)
+def _language(data: dict[str, Any]) -> str:
+    return data["language"] if isinstance(data.get("language"), str) else "nl"
+
+
+def replace_in(
+    session: Session,
+    business_id: int,
+    data: dict[str, Any],
+    now: datetime,
+    by: str = "",
+    measured_s: Mapping[str, float] | None = None,
+) -> Saved:
+    """Check and save inside the caller's transaction: the checker hears what the business's calls play, as
+    measured (its rendered texts and recordings, plus `measured_s`: a recording not stored yet). `by`: who made the
+    change, for the history (a staff member's e-mail address; empty for the API)."""
+    durations_s = {**stored_durations_in(session, business_id, _language(data)), **(measured_s or {})}
+    document, warnings = checked(data, durations_s, now.date())
+    stored = businesses.replace(
+        session, business_id, document.business, list(document.numbers), document_data(document), now, by
+    )
     return Saved(stored, document, warnings)
 
 
-def _merged(database: Database, business_id: int, parts: dict[str, Any]) -> dict[str, Any]:
+def replace_document(database: Database, business_id: int, data: dict[str, Any], now: datetime, by: str = "") -> Saved:
+    """The whole document replaced, checked and written in one transaction."""
+    with database.transaction() as session:
+        saved = replace_in(session, business_id, data, now, by)
+    remember_routing(database, saved.stored)
+    return saved
+
+
+def _merged(session: Session, business_id: int, parts: dict[str, Any]) -> dict[str, Any]:
     unknown = sorted(set(parts) - set(PARTS))
     if unknown:
         raise DocumentError(
             [f"{key}: cannot be changed on its own here; replace the whole configuration" for key in unknown]
         )
-    with database.transaction() as session:
-        current = businesses.get(session, business_id).document
-    merged = {**current, **parts}
+    merged = {**businesses.get(session, business_id).document, **parts}
     return {key: value for key, value in merged.items() if value is not None}
 
 
+def change_parts_in(
+    session: Session,
+    business_id: int,
+    parts: dict[str, Any],
+    now: datetime,
+    by: str = "",
+    measured_s: Mapping[str, float] | None = None,
+) -> Saved:
+    """`change_parts` inside the caller's transaction (an upload adds its recording in the same one)."""
+    return replace_in(session, business_id, _merged(session, business_id, parts), now, by, measured_s)
+
+
 def change_parts(database: Database, business_id: int, parts: dict[str, Any], now: datetime, by: str = "") -> Saved:
-    return replace_document(database, business_id, _merged(database, business_id, parts), now, by)
+    """Parts changed on their own (the API's PATCH, every admin form): read, merged, checked and written in one
+    transaction, so a change saved meanwhile is never checked against a document that is no longer there."""
+    with database.transaction() as session:
+        saved = change_parts_in(session, business_id, parts, now, by)
+    remember_routing(database, saved.stored)
+    return saved
 
 
 def draft_parts(
     database: Database, business_id: int, parts: dict[str, Any], now: datetime
 ) -> tuple[BusinessDocument, list[Finding]]:
     """The document a change would make and the checker's findings, nothing saved: DocumentError as on saving."""
-    data = _merged(database, business_id, parts)
-    language = data.get("language", "nl") if isinstance(data.get("language"), str) else "nl"
-    return checked(data, stored_durations(database, business_id, language), now.date())
+    with database.transaction() as session:
+        data = _merged(session, business_id, parts)
+        durations_s = stored_durations_in(session, business_id, _language(data))
+    return checked(data, durations_s, now.date())
 
 
 @dataclass(frozen=True)
