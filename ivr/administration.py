@@ -1,5 +1,6 @@
-"""What staff change about a business, through the API (and later the admin page): the same document model,
-the same validation and checker as `greetline apply`, the same store; a change is heard from the next call."""
+"""What staff change about a business, through the API and the admin page: parts of its document, through the
+same function as `greetline apply` (ivr.applying.apply_in: the document model, the checker with measured lengths,
+the store, in one transaction); a change is heard from the next call."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -8,18 +9,16 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ivr.applying import check_data
+from ivr.applying import Saved, apply_document, apply_in, check_data
 from ivr.callflow.model import Country
 from ivr.callflow.ringing import RING_CYCLE_S, dial_timeout_s, ringing_s
 from ivr.document.lint import Finding
-from ivr.document.load import document_data
 from ivr.document.model import BusinessDocument
 from ivr.document.phones import MOBILE_VOICEMAIL_AFTER_S, is_mobile
 from ivr.errors import DocumentError
 from ivr.measured import stored_durations_in
 from ivr.routing import remember_routing
 from ivr.store import businesses
-from ivr.store.businesses import StoredBusiness
 from ivr.store.database import Database
 
 # The parts of a document the API changes on their own.
@@ -48,13 +47,6 @@ NUMBER_UNAVAILABLE = (
 )
 
 
-@dataclass(frozen=True)
-class Saved:
-    stored: StoredBusiness
-    document: BusinessDocument
-    warnings: list[Finding]
-
-
 def checked(
     data: dict[str, Any], durations_s: Mapping[str, float] | None = None, today: date | None = None
 ) -> tuple[BusinessDocument, list[Finding]]:
@@ -62,35 +54,9 @@ def checked(
     return check_data(data, durations_s, today).accepted()
 
 
-def _language(data: dict[str, Any]) -> str:
-    return data["language"] if isinstance(data.get("language"), str) else "nl"
-
-
-def replace_in(
-    session: Session,
-    business_id: int,
-    data: dict[str, Any],
-    now: datetime,
-    by: str = "",
-    measured_s: Mapping[str, float] | None = None,
-) -> Saved:
-    """Check and save inside the caller's transaction: the checker hears what the business's calls play, as
-    measured (its rendered texts and recordings, plus `measured_s`: a recording not stored yet). `by`: who made the
-    change, for the history (a staff member's e-mail address; empty for the API)."""
-    durations_s = {**stored_durations_in(session, business_id, _language(data)), **(measured_s or {})}
-    document, warnings = checked(data, durations_s, now.date())
-    stored = businesses.replace(
-        session, business_id, document.business, list(document.numbers), document_data(document), now, by
-    )
-    return Saved(stored, document, warnings)
-
-
 def replace_document(database: Database, business_id: int, data: dict[str, Any], now: datetime, by: str = "") -> Saved:
-    """The whole document replaced, checked and written in one transaction."""
-    with database.transaction() as session:
-        saved = replace_in(session, business_id, data, now, by)
-    remember_routing(database, saved.stored)
-    return saved
+    """A known business's whole document replaced (the API's PUT, a version restored): `apply_document`."""
+    return apply_document(database, data, now, business_id=business_id, by=by)
 
 
 def _merged(session: Session, business_id: int, parts: dict[str, Any]) -> dict[str, Any]:
@@ -112,7 +78,8 @@ def change_parts_in(
     measured_s: Mapping[str, float] | None = None,
 ) -> Saved:
     """`change_parts` inside the caller's transaction (an upload adds its recording in the same one)."""
-    return replace_in(session, business_id, _merged(session, business_id, parts), now, by, measured_s)
+    merged = _merged(session, business_id, parts)
+    return apply_in(session, merged, now, business_id=business_id, by=by, measured_s=measured_s)
 
 
 def change_parts(database: Database, business_id: int, parts: dict[str, Any], now: datetime, by: str = "") -> Saved:
@@ -130,7 +97,8 @@ def draft_parts(
     """The document a change would make and the checker's findings, nothing saved: DocumentError as on saving."""
     with database.transaction() as session:
         data = _merged(session, business_id, parts)
-        durations_s = stored_durations_in(session, business_id, _language(data))
+        language = data["language"] if isinstance(data.get("language"), str) else "nl"
+        durations_s = stored_durations_in(session, business_id, language)
     return checked(data, durations_s, now.date())
 
 

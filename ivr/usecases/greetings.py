@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from audio.media import MediaStore
-from ivr.administration import Saved, change_parts_in
+from ivr.administration import change_parts_in
+from ivr.applying import Saved
 from ivr.errors import ConflictError
 from ivr.routing import remember_routing
 from ivr.store import businesses, library

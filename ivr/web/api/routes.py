@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
 
 from ivr import administration
+from ivr.applying import Saved
 from ivr.callflow.ringing import MAX_RINGS, MIN_RINGS
 from ivr.document.load import validate_document
 from ivr.errors import ConflictError, DocumentError
@@ -77,7 +78,7 @@ def _refuse_new_numbers(caller: Caller, current: dict[str, Any], document: dict[
         raise ConflictError(administration.NUMBER_UNAVAILABLE)
 
 
-def _saved(caller: Caller, call: Callable[[], administration.Saved]) -> SavedOut:
+def _saved(caller: Caller, call: Callable[[], Saved]) -> SavedOut:
     try:
         saved = call()
     except ConflictError:
