@@ -59,13 +59,13 @@ def replace_document(database: Database, business_id: int, data: dict[str, Any],
     return apply_document(database, data, now, business_id=business_id, by=by)
 
 
-def _merged(session: Session, business_id: int, parts: dict[str, Any]) -> dict[str, Any]:
+def _merged(session: Session, business_id: int, parts: dict[str, Any], *, for_update: bool) -> dict[str, Any]:
     unknown = sorted(set(parts) - set(PARTS))
     if unknown:
         raise DocumentError(
             [f"{key}: cannot be changed on its own here; replace the whole configuration" for key in unknown]
         )
-    merged = {**businesses.get(session, business_id).document, **parts}
+    merged = {**businesses.get(session, business_id, for_update=for_update).document, **parts}
     return {key: value for key, value in merged.items() if value is not None}
 
 
@@ -78,7 +78,7 @@ def change_parts_in(
     measured_s: Mapping[str, float] | None = None,
 ) -> Saved:
     """`change_parts` inside the caller's transaction (an upload adds its recording in the same one)."""
-    merged = _merged(session, business_id, parts)
+    merged = _merged(session, business_id, parts, for_update=True)
     return apply_in(session, merged, now, business_id=business_id, by=by, measured_s=measured_s)
 
 
@@ -96,7 +96,7 @@ def draft_parts(
 ) -> tuple[BusinessDocument, list[Finding]]:
     """The document a change would make and the checker's findings, nothing saved: DocumentError as on saving."""
     with database.transaction() as session:
-        data = _merged(session, business_id, parts)
+        data = _merged(session, business_id, parts, for_update=False)
         language = data["language"] if isinstance(data.get("language"), str) else "nl"
         durations_s = stored_durations_in(session, business_id, language)
     return checked(data, durations_s, now.date())

@@ -8,7 +8,6 @@ then written in one transaction, checked with the new recording's measured lengt
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -31,14 +30,12 @@ class Uploaded:
     notes: list[str]
 
 
-def _welcome_part(item: library.GreetingRecording) -> dict[str, Any]:
-    return {"greeting": {"file": item.file_name, "media": item.media_id}}
-
-
-def _as_welcome(session: Session, item: library.GreetingRecording, now: datetime, by: str) -> Saved:
+def _as_welcome(
+    session: Session, business_id: int, file_name: str, media_id: str, duration_s: float, now: datetime, by: str
+) -> Saved:
     # The recording's length as measured, not estimated from a text: it is what callers wait through.
-    measured_s = {item.media_id: item.duration_s}
-    return change_parts_in(session, item.business_id, _welcome_part(item), now, by, measured_s)
+    part = {"greeting": {"file": file_name, "media": media_id}}
+    return change_parts_in(session, business_id, part, now, by, measured_s={media_id: duration_s})
 
 
 def upload_greeting(
@@ -60,17 +57,20 @@ def upload_greeting(
     too long), NotFoundError for an unknown business; on any of them nothing is stored in the database.
     """
     media_id, report = store_recording(data, media, "welcome")
+    name = file_name[: library.FILE_NAME_CHARS]
     with database.transaction() as session:
+        # The document first: on SQLite the write lock is taken by the first write, so not held while the checker
+        # walks every path a caller can take.
+        saved = _as_welcome(session, business_id, name, media_id, report.duration_s, now, by) if make_welcome else None
         item = library.add_greeting(
             session,
             business_id=business_id,
             media_id=media_id,
-            file_name=file_name,
+            file_name=name,
             duration_s=report.duration_s,
             report=report.to_dict(),
             now=now,
         )
-        saved = _as_welcome(session, item, now, by) if make_welcome else None
     if saved is not None:
         remember_routing(database, saved.stored)
     return Uploaded(item, saved, list(report.warnings))
@@ -80,7 +80,7 @@ def make_welcome(database: Database, business_id: int, greeting_id: int, now: da
     """Make a recording of the library the welcome callers hear; refused as an upload with it would be."""
     with database.transaction() as session:
         item = library.greeting(session, business_id, greeting_id)
-        saved = _as_welcome(session, item, now, by)
+        saved = _as_welcome(session, business_id, item.file_name, item.media_id, item.duration_s, now, by)
     remember_routing(database, saved.stored)
     return Uploaded(item, saved, [])
 

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from audio.media import MediaStore
 from audio.objects import LocalObjects
@@ -102,29 +103,43 @@ def test_the_api_makes_an_acceptable_upload_the_welcome_at_once(
     assert config["greeting"] == {"file": "kort.wav", "media": made.json()["media_id"]}
 
 
-REFUSE_UPDATES = {
-    "sqlite": ["CREATE TRIGGER refuse_updates BEFORE UPDATE ON businesses BEGIN SELECT RAISE(ABORT, 'refused'); END"],
-    "postgresql": [
-        "CREATE FUNCTION refuse_updates() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$ "
-        "LANGUAGE plpgsql",
-        "CREATE TRIGGER refuse_updates BEFORE UPDATE ON businesses FOR EACH ROW EXECUTE FUNCTION refuse_updates()",
-    ],
-}
+def refuse_writes(database: Database, table: str) -> None:
+    """A trigger that makes the database refuse every write to `table`: a failure in the middle of the use case."""
+    if database.engine.dialect.name == "sqlite":
+        statements = [
+            f"CREATE TRIGGER refuse_{table} BEFORE UPDATE ON {table} BEGIN SELECT RAISE(ABORT, 'refused'); END",
+            f"CREATE TRIGGER refuse_{table}_new BEFORE INSERT ON {table} BEGIN SELECT RAISE(ABORT, 'refused'); END",
+        ]
+    else:
+        statements = [
+            "CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$ LANGUAGE plpgsql",
+            f"CREATE TRIGGER refuse_{table} BEFORE INSERT OR UPDATE ON {table} FOR EACH ROW EXECUTE FUNCTION refuse()",
+        ]
+    with database.transaction() as session:
+        for statement in statements:
+            session.execute(text(statement))
 
 
-def test_a_document_write_refused_by_the_database_leaves_no_library_row(
-    database: Database, demo_text: str, tmp_path: Path, short_welcome: bytes
+# The document is written first, then the library row: either write refused leaves neither.
+@pytest.mark.parametrize("table", ["businesses", "greeting_recordings"])
+def test_a_write_refused_in_the_middle_leaves_neither_the_library_row_nor_the_document(
+    database: Database, demo_text: str, tmp_path: Path, short_welcome: bytes, table: str
 ) -> None:
     business_id = apply_text(database, demo_text, NOW).stored.id
-    with database.transaction() as session:
-        for statement in REFUSE_UPDATES[database.engine.dialect.name]:
-            session.execute(text(statement))
+    before = businesses_document(database, business_id)
+    refuse_writes(database, table)
     media = MediaStore(LocalObjects(tmp_path / "media"))
-    with pytest.raises(Exception, match="refused"):
+    with pytest.raises(DBAPIError, match="refused"):
         upload_greeting(database, media, business_id, short_welcome, "kort.wav", NOW, make_welcome=True)
     with database.transaction() as session:
         assert library.greetings(session, business_id) == []
         assert businesses.get(session, business_id).revision == 1
+    assert businesses_document(database, business_id) == before
+
+
+def businesses_document(database: Database, business_id: int) -> dict[str, Any]:
+    with database.transaction() as session:
+        return businesses.get(session, business_id).document
 
 
 def test_the_checker_judges_the_measured_length_not_the_words(
