@@ -1,23 +1,24 @@
-"""What staff change about a business, through the API (and later the admin page): the same document model,
-the same validation and checker as `greetline apply`, the same store; a change is heard from the next call."""
+"""What staff change about a business, through the API and the admin page: parts of its document, through the
+same function as `greetline apply` (ivr.applying.apply_in: the document model, the checker with measured lengths,
+the store, in one transaction); a change is heard from the next call."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from ivr.applying import check_data
+from sqlalchemy.orm import Session
+
+from ivr.applying import Saved, apply_document, apply_in, check_data
 from ivr.callflow.model import Country
 from ivr.callflow.ringing import RING_CYCLE_S, dial_timeout_s, ringing_s
 from ivr.document.lint import Finding
-from ivr.document.load import document_data
 from ivr.document.model import BusinessDocument
 from ivr.document.phones import MOBILE_VOICEMAIL_AFTER_S, is_mobile
 from ivr.errors import DocumentError
-from ivr.measured import stored_durations
+from ivr.measured import stored_durations_in
 from ivr.routing import remember_routing
 from ivr.store import businesses
-from ivr.store.businesses import StoredBusiness
 from ivr.store.database import Database
 
 # The parts of a document the API changes on their own.
@@ -46,13 +47,6 @@ NUMBER_UNAVAILABLE = (
 )
 
 
-@dataclass(frozen=True)
-class Saved:
-    stored: StoredBusiness
-    document: BusinessDocument
-    warnings: list[Finding]
-
-
 def checked(
     data: dict[str, Any], durations_s: Mapping[str, float] | None = None, today: date | None = None
 ) -> tuple[BusinessDocument, list[Finding]]:
@@ -61,40 +55,51 @@ def checked(
 
 
 def replace_document(database: Database, business_id: int, data: dict[str, Any], now: datetime, by: str = "") -> Saved:
-    """`by`: who made the change, for the history (a staff member's e-mail address; empty for the API)."""
-    language = data.get("language", "nl") if isinstance(data.get("language"), str) else "nl"
-    document, warnings = checked(data, stored_durations(database, business_id, language), now.date())
-    with database.transaction() as session:
-        stored = businesses.replace(
-            session, business_id, document.business, list(document.numbers), document_data(document), now, by
-        )
-    remember_routing(database, stored)
-    return Saved(stored, document, warnings)
+    """A known business's whole document replaced (the API's PUT, a version restored): `apply_document`."""
+    return apply_document(database, data, now, business_id=business_id, by=by)
 
 
-def _merged(database: Database, business_id: int, parts: dict[str, Any]) -> dict[str, Any]:
+def _merged(session: Session, business_id: int, parts: dict[str, Any], *, for_update: bool) -> dict[str, Any]:
     unknown = sorted(set(parts) - set(PARTS))
     if unknown:
         raise DocumentError(
             [f"{key}: cannot be changed on its own here; replace the whole configuration" for key in unknown]
         )
-    with database.transaction() as session:
-        current = businesses.get(session, business_id).document
-    merged = {**current, **parts}
+    merged = {**businesses.get(session, business_id, for_update=for_update).document, **parts}
     return {key: value for key, value in merged.items() if value is not None}
 
 
+def change_parts_in(
+    session: Session,
+    business_id: int,
+    parts: dict[str, Any],
+    now: datetime,
+    by: str = "",
+    measured_s: Mapping[str, float] | None = None,
+) -> Saved:
+    """`change_parts` inside the caller's transaction (an upload adds its recording in the same one)."""
+    merged = _merged(session, business_id, parts, for_update=True)
+    return apply_in(session, merged, now, business_id=business_id, by=by, measured_s=measured_s)
+
+
 def change_parts(database: Database, business_id: int, parts: dict[str, Any], now: datetime, by: str = "") -> Saved:
-    return replace_document(database, business_id, _merged(database, business_id, parts), now, by)
+    """Parts changed on their own (the API's PATCH, every admin form): read, merged, checked and written in one
+    transaction, so a change saved meanwhile is never checked against a document that is no longer there."""
+    with database.transaction() as session:
+        saved = change_parts_in(session, business_id, parts, now, by)
+    remember_routing(database, saved.stored)
+    return saved
 
 
 def draft_parts(
     database: Database, business_id: int, parts: dict[str, Any], now: datetime
 ) -> tuple[BusinessDocument, list[Finding]]:
     """The document a change would make and the checker's findings, nothing saved: DocumentError as on saving."""
-    data = _merged(database, business_id, parts)
-    language = data.get("language", "nl") if isinstance(data.get("language"), str) else "nl"
-    return checked(data, stored_durations(database, business_id, language), now.date())
+    with database.transaction() as session:
+        data = _merged(session, business_id, parts, for_update=False)
+        language = data["language"] if isinstance(data.get("language"), str) else "nl"
+        durations_s = stored_durations_in(session, business_id, language)
+    return checked(data, durations_s, now.date())
 
 
 @dataclass(frozen=True)

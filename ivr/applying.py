@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from ivr.document.lint import Finding, Level, errors, lint
 from ivr.document.load import (
     PLACEHOLDER_NUMBERS,
@@ -17,24 +19,12 @@ from ivr.document.load import (
 from ivr.document.model import BusinessDocument
 from ivr.document.phones import e164
 from ivr.errors import DocumentError, GreetlineError, InputError, NotFoundError
+from ivr.measured import stored_durations_in
 from ivr.routing import remember_routing
 from ivr.store import businesses
 from ivr.store.businesses import StoredBusiness
 from ivr.store.database import Database
 from ivr.store.migrate import has_schema
-
-
-def apply_document(database: Database, document: BusinessDocument, now: datetime) -> StoredBusiness:
-    with database.transaction() as session:
-        stored = businesses.save(session, document.business, list(document.numbers), document_data(document), now)
-    remember_routing(database, stored)
-    return stored
-
-
-@dataclass(frozen=True)
-class Applied:
-    stored: StoredBusiness
-    warnings: list[Finding]
 
 
 @dataclass(frozen=True)
@@ -75,9 +65,74 @@ def check_text(text: str, durations_s: Mapping[str, float] | None = None, today:
     return check_data(read_yaml(text), durations_s, today)
 
 
-def apply_text(database: Database, text: str, now: datetime) -> Applied:
-    document, warnings = check_text(text, today=now.date()).accepted()
-    return Applied(apply_document(database, document, now), warnings)
+@dataclass(frozen=True)
+class Saved:
+    stored: StoredBusiness
+    document: BusinessDocument
+    warnings: list[Finding]
+
+
+def _validated(data: object, measured_s: Mapping[str, float], today: date) -> BusinessDocument:
+    if isinstance(data, BusinessDocument):
+        return data
+    try:
+        return validate_document(data)
+    except DocumentError:
+        check_data(data, measured_s, today).accepted()  # refuses, naming every problem (the checker's too)
+        raise
+
+
+def apply_in(
+    session: Session,
+    data: object,
+    now: datetime,
+    *,
+    business_id: int | None = None,
+    by: str = "",
+    measured_s: Mapping[str, float] | None = None,
+) -> Saved:
+    """Apply a document (parsed YAML or JSON, or a validated BusinessDocument) inside the caller's transaction: to
+    the business `business_id` (whose numbers may not belong to another), else to the one that owns the document's
+    numbers, or to a new one. The checker hears what that business's calls play as measured (its rendered texts and
+    recordings, plus `measured_s`: recordings not in its library yet, such as a new upload or the files a document
+    names). `by`: who made the change, for the history (a staff member's e-mail address; empty for the CLI and the
+    API). DocumentError lists every problem at once."""
+    measured_s = measured_s or {}
+    document = _validated(data, measured_s, now.date())
+    if business_id is None:
+        owners = sorted(set(businesses.owners_of(session, list(document.numbers)).values()))
+        heard_by = owners[0] if len(owners) == 1 else None  # numbers of two businesses: refused on saving
+    else:
+        heard_by = business_id
+    stored_s = stored_durations_in(session, heard_by, document.language) if heard_by is not None else {}
+    document, warnings = Checked(document, lint(document, {**stored_s, **measured_s}, now.date())).accepted()
+    name, numbers, saved_data = document.business, list(document.numbers), document_data(document)
+    if business_id is None:
+        stored = businesses.save(session, name, numbers, saved_data, now, by)
+    else:
+        stored = businesses.replace(session, business_id, name, numbers, saved_data, now, by)
+    return Saved(stored, document, warnings)
+
+
+def apply_document(
+    database: Database,
+    data: object,
+    now: datetime,
+    *,
+    business_id: int | None = None,
+    by: str = "",
+    measured_s: Mapping[str, float] | None = None,
+) -> Saved:
+    """Apply a whole document in one transaction (`greetline apply`, the API's PUT, a version restored on the admin
+    page): checked and written together, then heard from the next call."""
+    with database.transaction() as session:
+        saved = apply_in(session, data, now, business_id=business_id, by=by, measured_s=measured_s)
+    remember_routing(database, saved.stored)
+    return saved
+
+
+def apply_text(database: Database, text: str, now: datetime) -> Saved:
+    return apply_document(database, read_yaml(text), now)
 
 
 def export_document(database: Database, number: str) -> str:

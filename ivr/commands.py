@@ -19,7 +19,7 @@ from ivr.applying import (
     export_document,
     read_document,
 )
-from ivr.document.lint import Finding, lint
+from ivr.document.lint import Finding
 from ivr.document.load import document_data, read_yaml, validate_document
 from ivr.errors import DocumentError, GreetlineError, InputError
 from ivr.measured import recording_words
@@ -98,15 +98,16 @@ def apply_file(runtime: Runtime, path: Path, *, render: bool, progress: "Progres
     if checked.document is None:
         checked.accepted()  # refuses, listing every problem
     assert checked.document is not None
+    # Normalised before the transaction opens; apply_document checks with their measured lengths.
     document, upload_notes = attach_uploads(checked.document, path.parent, media)
-    # Checked again with the recordings measured: an upload's length is known only now.
-    document, findings = Checked(document, lint(document, upload_durations(document, media))).accepted()
     runtime.migrate()
-    stored = apply_document(runtime.database, document, datetime.now(UTC))
+    saved = apply_document(runtime.database, document, datetime.now(UTC), measured_s=upload_durations(document, media))
     numbers = ", ".join(document.numbers)
-    lines = [f"warning: {finding.where}: {finding.message}" for finding in findings]
+    lines = [f"warning: {finding.where}: {finding.message}" for finding in saved.warnings]
     lines += [f"warning: {note}" for note in upload_notes]
-    lines.append(f"applied {document.business} (business {stored.id}, revision {stored.revision}) on {numbers}")
+    lines.append(
+        f"applied {document.business} (business {saved.stored.id}, revision {saved.stored.revision}) on {numbers}"
+    )
     if render:
         report = render_number(
             runtime.database,

@@ -35,3 +35,12 @@ class BusyError(GreetlineError):
     def __init__(self, message: str, retry_after_s: int) -> None:
         self.retry_after_s = retry_after_s
         super().__init__(message)
+
+
+class UnavailableError(GreetlineError):
+    """Something we depend on (a speech engine, ffmpeg, a store) cannot do its part now; the same request may
+    succeed later."""
+
+
+class NotAuthenticatedError(GreetlineError):
+    """A request without a key (or a login) that is known and still valid."""

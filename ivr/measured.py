@@ -4,6 +4,8 @@ estimating) and what each says (for the simulator's transcript).
 Uploaded recordings by their stored id, rendered speech by the exact text it speaks.
 """
 
+from sqlalchemy.orm import Session
+
 from audio.media import MediaStore
 from ivr.document.load import validate_document
 from ivr.document.model import BusinessDocument, Greeting
@@ -26,13 +28,12 @@ def upload_durations(document: BusinessDocument, media: MediaStore) -> dict[str,
     }
 
 
-def stored_durations(database: Database, business_id: int, language: str) -> dict[str, float]:
+def stored_durations_in(session: Session, business_id: int, language: str) -> dict[str, float]:
     """What the business's calls play: its rendered texts and its uploaded recordings, as stored."""
-    with database.transaction() as session:
-        durations = {
-            text: prompt.duration_s for text, prompt in rendered.rendered_for(session, business_id, language).items()
-        }
-        durations.update({found.media_id: found.duration_s for found in library.greetings(session, business_id)})
+    durations = {
+        text: prompt.duration_s for text, prompt in rendered.rendered_for(session, business_id, language).items()
+    }
+    durations.update({found.media_id: found.duration_s for found in library.greetings(session, business_id)})
     return durations
 
 

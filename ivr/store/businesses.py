@@ -60,8 +60,11 @@ def document_of(connection: Connection, business_id: int) -> StoredBusiness | No
     return StoredBusiness(row[0], row[1], row[2]) if row else None
 
 
-def get(session: Session, business_id: int) -> StoredBusiness:
-    row = session.get(BusinessRow, business_id)
+def get(session: Session, business_id: int, *, for_update: bool = False) -> StoredBusiness:
+    """`for_update`: lock the row until the transaction ends, so that a change merged into this document cannot lose
+    one saved meanwhile. PostgreSQL only: SQLAlchemy sends no FOR UPDATE to SQLite, whose driver begins the
+    transaction at its first write, after this read."""
+    row = session.get(BusinessRow, business_id, with_for_update=for_update)
     if row is None:
         raise NotFoundError(f"no business with id {business_id}")
     return _stored(row)

@@ -10,6 +10,9 @@ from sqlalchemy.orm import Session
 from ivr.errors import NotFoundError
 from ivr.store.tables import GreetingRecordingRow, RecordingRow
 
+# A file name is kept for people to recognise a recording; longer ones are cut (the column's size).
+FILE_NAME_CHARS = 200
+
 
 @dataclass(frozen=True)
 class GreetingRecording:
@@ -55,7 +58,7 @@ def add_greeting(
     row = GreetingRecordingRow(
         business_id=business_id,
         media_id=media_id,
-        file_name=file_name[:200],
+        file_name=file_name[:FILE_NAME_CHARS],
         duration_s=duration_s,
         report=report,
         created_at=now,

@@ -26,6 +26,7 @@ from ivr.web.api import greetings as api_greetings
 from ivr.web.api import info_templates as api_info_templates
 from ivr.web.api import routes as api_routes
 from ivr.web.api import voicemails as api_voicemails
+from ivr.web.api.errors import install_error_answers
 from ivr.web.bodies import BodyLimits
 from ivr.web.docs import install_docs
 from ivr.web.media import media_router
@@ -117,6 +118,7 @@ def create_app(
     app.include_router(card.router)
     app.include_router(card.api_router)
     admin_pages.install_error_pages(app)
+    install_error_answers(app)
     install_docs(app)
     # Signed, not encrypted: the cookie holds only the staff user's id, the language and the CSRF token.
     app.add_middleware(

@@ -1,9 +1,9 @@
 """Serving a voicemail's recording to whoever the route has already let in: the business's own staff (the admin
 inbox) or its API key. Never under /media, and never kept in a shared cache: at a GP practice it is medical data."""
 
-from fastapi import HTTPException
 from fastapi.responses import Response, StreamingResponse
 
+from ivr.errors import NotFoundError
 from ivr.messages.compose import audio_file_name
 from ivr.messages.inbox import InboxMessage
 from ivr.web.services import Services
@@ -16,7 +16,7 @@ def audio_response(services: Services, message: InboxMessage, timezone: str, dow
     """Our copy of a message's recording; 404 while it is not stored yet (the worker fetches it first)."""
     blob = services.voicemails.stream(message.recording_sid) if message.audio_kept else None
     if blob is None:
-        raise HTTPException(404, "this recording is not stored yet; try again in a minute")
+        raise NotFoundError("this recording is not stored yet; try again in a minute")
     name = audio_file_name(message.received_at, timezone)  # digits and dashes only: safe in a header as it is
     headers = {"Content-Length": str(blob.size), "Cache-Control": PRIVATE_AUDIO, "X-Content-Type-Options": "nosniff"}
     if download:

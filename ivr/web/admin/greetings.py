@@ -2,21 +2,23 @@
 which recording callers hear; delete the ones not in use.
 
 An uploaded recording joins the business's library (the same one the API manages) and becomes the welcome at
-once, which is what someone uploading a greeting expects; a refused recording changes nothing.
+once, which is what someone uploading a greeting expects: the same use case as the API's upload with `active=true`
+(ivr.usecases.greetings), refused for the same reasons; a refused recording changes nothing.
 """
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
+from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from audio.errors import AudioError
 from audio.wav import wav_duration_s
-from ivr.errors import BusyError, NotFoundError
+from ivr.errors import BusyError, ConflictError, DocumentError
 from ivr.store import library, rendered
 from ivr.store.staff import StaffUser
-from ivr.uploads import MAX_UPLOAD_BYTES, store_recording
+from ivr.uploads import MAX_UPLOAD_BYTES
+from ivr.usecases import greetings as usecase
 from ivr.web.admin import audio_words
 from ivr.web.admin.i18n import Words
 from ivr.web.admin.pages import (
@@ -32,14 +34,12 @@ from ivr.web.admin.pages import (
     week_view,
     words,
 )
-from ivr.web.admin.problems import Problems, reworded
+from ivr.web.admin.problems import Problems, field_of, reworded
 from ivr.web.admin.waveform import picture
 from ivr.web.bodies import uploaded_file
 from ivr.web.services import Services, ServicesDep
 
 router = APIRouter(prefix="/greetings", include_in_schema=False)
-# A refused recording is shown at the upload field, not at the typed welcome's.
-_RECORDING = {"greeting": "recording"}
 GreetingId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
@@ -125,7 +125,16 @@ def upload_greeting(
 ) -> Response:
     data = recording.file.read(MAX_UPLOAD_BYTES + 1)  # one byte more tells an oversized file from a full one
     try:
-        media_id, report = store_recording(data, services.media, "welcome")
+        uploaded = usecase.upload_greeting(
+            services.database,
+            services.media,
+            user.business_id,
+            data,
+            recording.filename or "upload",
+            services.clock(),
+            make_welcome=True,
+            by=user.email,
+        )
     except AudioError as error:
         refused = audio_words.refusal(words(request), str(error))  # the reason, in the page's language
         return _page(request, services, user, 422, problems=Problems({"recording": [refused]}))
@@ -136,23 +145,17 @@ def upload_greeting(
         busy = _page(request, services, user, 503, problems=Problems({"recording": [busy_text]}))
         busy.headers["Retry-After"] = str(error.retry_after_s)
         return busy
-    name = recording.filename or "upload"
-    problems = save_parts(services, user, {"greeting": {"file": name, "media": media_id}}, words(request), _RECORDING)
-    if problems:
-        return _page(request, services, user, 422, problems=problems)
-    with services.database.transaction() as session:
-        library.add_greeting(
-            session,
-            business_id=user.business_id,
-            media_id=media_id,
-            file_name=name,
-            duration_s=report.duration_s,
-            report=report.to_dict(),
-            now=services.clock(),
-        )
+    except DocumentError as error:  # the checker refuses the business with this welcome
+        return _page(request, services, user, 422, problems=_at_recording(words(request), error))
     # Warnings (too long, noisy) are advice about a greeting that is in use, not problems that stopped it.
     words_ = words(request)
-    return _page(request, services, user, notice=words_.gettext("Saved."), notes=_notes(words_, report.warnings))
+    return _page(request, services, user, notice=words_.gettext("Saved."), notes=_notes(words_, uploaded.notes))
+
+
+def _at_recording(words_: Words, error: DocumentError) -> Problems:
+    """Why the checker refuses a recording as the welcome, at the upload field: the recording is what to change,
+    wherever in the calls its length is felt (the emergency option it delays, the wait before a phone rings)."""
+    return Problems({"recording": [reworded(words_, field_of(problem)[1]) for problem in error.problems]})
 
 
 @router.post("/text")
@@ -185,36 +188,30 @@ def text_greeting(
     return _page(request, services, user, notice=words_.gettext("Saved."), notes=_notes(words_, report.problems))
 
 
-def _chosen(
-    request: Request, services: ServicesDep, user: UserDep, greeting_id: GreetingId, csrf: Annotated[str, Form()]
-) -> library.GreetingRecording:
-    """The greeting a form names, if it is this business's (404 otherwise, as if it did not exist)."""
+def _chosen(request: Request, _user: UserDep, greeting_id: GreetingId, csrf: Annotated[str, Form()]) -> int:
+    """The greeting a form names, once its token is checked. Another business's is the use case's NotFoundError,
+    which the error handler shows as the 404 page, as if it did not exist."""
     check_csrf(request, csrf)
-    try:
-        with services.database.transaction() as session:
-            return library.greeting(session, user.business_id, greeting_id)
-    except NotFoundError:
-        raise HTTPException(404, "no such greeting") from None
+    return greeting_id
 
 
-ChosenGreeting = Annotated[library.GreetingRecording, Depends(_chosen)]
+ChosenGreeting = Annotated[int, Depends(_chosen)]
 
 
 @router.post("/{greeting_id}/active")
-def make_active(request: Request, services: ServicesDep, user: UserDep, item: ChosenGreeting) -> Response:
-    problems = save_parts(
-        services, user, {"greeting": {"file": item.file_name, "media": item.media_id}}, words(request), _RECORDING
-    )
-    if problems:
-        return _page(request, services, user, 422, problems=problems)
+def make_active(request: Request, services: ServicesDep, user: UserDep, greeting_id: ChosenGreeting) -> Response:
+    try:
+        usecase.make_welcome(services.database, user.business_id, greeting_id, services.clock(), user.email)
+    except DocumentError as error:
+        return _page(request, services, user, 422, problems=_at_recording(words(request), error))
     return RedirectResponse("/admin/greetings", status_code=303)
 
 
 @router.post("/{greeting_id}/delete")
-def delete_greeting(request: Request, services: ServicesDep, user: UserDep, item: ChosenGreeting) -> Response:
-    if item.media_id == (document_of(services, user).get("greeting") or {}).get("media"):
+def delete_greeting(request: Request, services: ServicesDep, user: UserDep, greeting_id: ChosenGreeting) -> Response:
+    try:
+        usecase.delete_greeting(services.database, user.business_id, greeting_id)
+    except ConflictError:
         in_use = words(request).gettext("This greeting is in use; choose another one first.")
         return _page(request, services, user, 409, problems=Problems({"form": [in_use]}))
-    with services.database.transaction() as session:
-        library.delete_greeting(session, user.business_id, item.id)
     return RedirectResponse("/admin/greetings", status_code=303)

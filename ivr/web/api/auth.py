@@ -11,11 +11,11 @@ of the call log's time).
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Path
+from fastapi import Depends, Path
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Connection
 
-from ivr.errors import DocumentError, NotFoundError
+from ivr.errors import NotAuthenticatedError, NotFoundError
 from ivr.store import businesses, keys
 from ivr.web.services import Services, ServicesDep
 
@@ -41,21 +41,15 @@ class PresentedKey:
 
 async def presented_key(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> PresentedKey:
     if credentials is None:
-        raise HTTPException(
-            401, "an API key is required: send `Authorization: Bearer <key>`", headers={"WWW-Authenticate": "Bearer"}
-        )
+        raise NotAuthenticatedError("an API key is required: send `Authorization: Bearer <key>`")
     return PresentedKey(credentials.credentials)
 
 
 PresentedKeyDep = Annotated[PresentedKey, Depends(presented_key)]
 
 
-def _unknown_key() -> HTTPException:
-    return HTTPException(
-        401,
-        "this API key is unknown or revoked; create one with `greetline keys create`",
-        headers={"WWW-Authenticate": "Bearer"},
-    )
+def _unknown_key() -> NotAuthenticatedError:
+    return NotAuthenticatedError("this API key is unknown or revoked; create one with `greetline keys create`")
 
 
 def caller_in(connection: Connection, key: PresentedKey) -> Caller:
@@ -74,7 +68,7 @@ def owner_in(connection: Connection, key: PresentedKey, business_id: int) -> Cal
         raise _unknown_key()
     caller = Caller(found.business_id)
     if not found.asked_exists or not caller.may_see(business_id):
-        raise HTTPException(404, NOT_FOUND)
+        raise NotFoundError(NOT_FOUND)
     return caller
 
 
@@ -92,14 +86,9 @@ BusinessId = Annotated[int, Path(ge=1, le=2**31 - 1, description="the business's
 def owned_document(services: Services, caller: Caller, business_id: int) -> dict[str, Any]:
     """The business's stored document, if this key may see it; 404 otherwise, the same as if it did not exist."""
     if not caller.may_see(business_id):
-        raise HTTPException(404, NOT_FOUND)
+        raise NotFoundError(NOT_FOUND)
     try:
         with services.database.transaction() as session:
             return businesses.get(session, business_id).document
     except NotFoundError:
-        raise HTTPException(404, NOT_FOUND) from None
-
-
-def refused(error: DocumentError) -> HTTPException:
-    """A refused document as the API answers it: 422 with every problem, nothing changed."""
-    return HTTPException(422, {"message": "nothing was changed; fix these problems", "problems": error.problems})
+        raise NotFoundError(NOT_FOUND) from None  # the same words whether it never existed or is another's

@@ -2,17 +2,17 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Path, Request
+from fastapi import APIRouter, Body, Depends, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 
-from audio.errors import AudioError
 from ivr import administration
-from ivr.errors import BusyError, DocumentError, NotFoundError
+from ivr.errors import NotFoundError
 from ivr.store import library
-from ivr.uploads import MAX_UPLOAD_BYTES, store_recording
-from ivr.web.api.auth import BusinessId, CallerDep, owned_document, refused
+from ivr.uploads import MAX_UPLOAD_BYTES
+from ivr.usecases import greetings as usecase
+from ivr.web.api.auth import BusinessId, CallerDep, owned_document
 from ivr.web.bodies import uploaded_file
 from ivr.web.services import Services, ServicesDep
 
@@ -96,46 +96,34 @@ def upload_greeting(
     services: ServicesDep,
     caller: CallerDep,
     recording: Annotated[UploadFile, Depends(_recording)],
+    active: Annotated[
+        bool, Query(description="also make it the welcome callers hear, checked as PUT …/active checks it")
+    ] = False,
 ) -> GreetingOut:
     document = owned_document(services, caller, business_id)
-    data = recording.file.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise HTTPException(413, f"the file is larger than {MAX_UPLOAD_BYTES // 2**20} MB; upload a shorter one")
-    try:
-        media_id, report = store_recording(data, services.media, "welcome")
-    except AudioError as error:
-        raise HTTPException(422, str(error)) from None
-    except BusyError as error:
-        raise HTTPException(503, str(error), headers={"Retry-After": str(error.retry_after_s)}) from None
-    with services.database.transaction() as session:
-        item = library.add_greeting(
-            session,
-            business_id=business_id,
-            media_id=media_id,
-            file_name=recording.filename or "upload",
-            duration_s=report.duration_s,
-            report=report.to_dict(),
-            now=services.clock(),
-        )
-    return _out(services, item, _active_media(document))
+    data = recording.file.read(MAX_UPLOAD_BYTES + 1)  # one byte more: an oversized file is refused, not cut
+    uploaded = usecase.upload_greeting(
+        services.database,
+        services.media,
+        business_id,
+        data,
+        recording.filename or "upload",
+        services.clock(),
+        make_welcome=active,
+    )
+    item = uploaded.greeting
+    return _out(services, item, item.media_id if uploaded.welcome else _active_media(document))
 
 
 @router.get("/businesses/{business_id}/greetings/{greeting_id}/preview", summary="The greeting as MP3")
 def preview(business_id: BusinessId, greeting_id: GreetingId, services: ServicesDep, caller: CallerDep) -> Response:
     owned_document(services, caller, business_id)
-    item = _greeting(services, business_id, greeting_id)
+    with services.database.transaction() as session:
+        item = library.greeting(session, business_id, greeting_id)
     preview = services.media.read(item.media_id, "mp3")
     if preview is None:
-        raise HTTPException(404, "this greeting's audio file is missing; upload it again")
+        raise NotFoundError("this greeting's audio file is missing; upload it again")
     return Response(preview, media_type="audio/mpeg")
-
-
-def _greeting(services: Services, business_id: int, greeting_id: int) -> library.GreetingRecording:
-    try:
-        with services.database.transaction() as session:
-            return library.greeting(session, business_id, greeting_id)
-    except NotFoundError:
-        raise HTTPException(404, "no such greeting") from None
 
 
 @router.put("/businesses/{business_id}/greetings/{greeting_id}/active", summary="Make this the welcome callers hear")
@@ -143,12 +131,7 @@ def make_active(
     business_id: BusinessId, greeting_id: GreetingId, services: ServicesDep, caller: CallerDep
 ) -> GreetingOut:
     owned_document(services, caller, business_id)
-    item = _greeting(services, business_id, greeting_id)
-    greeting = {"file": item.file_name, "media": item.media_id}
-    try:
-        administration.change_parts(services.database, business_id, {"greeting": greeting}, services.clock())
-    except DocumentError as error:
-        raise refused(error) from None
+    item = usecase.make_welcome(services.database, business_id, greeting_id, services.clock()).greeting
     return _out(services, item, item.media_id)
 
 
@@ -156,12 +139,8 @@ def make_active(
 def delete_greeting(
     business_id: BusinessId, greeting_id: GreetingId, services: ServicesDep, caller: CallerDep
 ) -> Response:
-    document = owned_document(services, caller, business_id)
-    item = _greeting(services, business_id, greeting_id)
-    if item.media_id == _active_media(document):
-        raise HTTPException(409, "this greeting is the active welcome; make another one active first")
-    with services.database.transaction() as session:
-        library.delete_greeting(session, business_id, greeting_id)
+    owned_document(services, caller, business_id)
+    usecase.delete_greeting(services.database, business_id, greeting_id)
     return Response(status_code=204)
 
 
@@ -170,9 +149,6 @@ def text_greeting(
     business_id: BusinessId, body: Annotated[TextGreeting, Body()], services: ServicesDep, caller: CallerDep
 ) -> RenderOut:
     document = owned_document(services, caller, business_id)
-    try:
-        administration.change_parts(services.database, business_id, {"greeting": {"text": body.text}}, services.clock())
-    except DocumentError as error:
-        raise refused(error) from None
+    administration.change_parts(services.database, business_id, {"greeting": {"text": body.text}}, services.clock())
     report = services.speak_texts(document["numbers"][0])
     return RenderOut(rendered=len(report.rendered), problems=report.problems)

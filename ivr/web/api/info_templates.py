@@ -3,12 +3,12 @@ speech (MP3, to hear it first or to play it on a practice's own phone system).""
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 from fastapi.responses import Response
 from pydantic import BaseModel
 
 from audio.errors import AudioError
-from ivr.errors import InputError
+from ivr.errors import UnavailableError
 from ivr.info_messages import ready_made
 from ivr.web.api.auth import BusinessId, CallerDep, owned_document
 from ivr.web.services import ServicesDep
@@ -32,10 +32,7 @@ def list_templates(caller: CallerDep) -> dict[str, dict[str, str]]:
 
 
 def _filled(services: ServicesDep, document: dict[str, Any], name: str) -> tuple[str, list[str]]:
-    try:
-        text, findings = ready_made(document, name, services.clock().date())
-    except InputError as error:
-        raise HTTPException(422, str(error)) from None
+    text, findings = ready_made(document, name, services.clock().date())
     return text, [str(finding) for finding in findings]
 
 
@@ -52,10 +49,8 @@ def spoken_template(business_id: BusinessId, name: str, services: ServicesDep, c
     document = owned_document(services, caller, business_id)
     try:
         mp3 = spoken_ready_made(services.settings, services.audio(), document, name, services.clock().date())
-    except InputError as error:
-        raise HTTPException(422, str(error)) from None
-    except AudioError as error:
-        raise HTTPException(503, f"the message could not be spoken: {error}; try again later") from None
+    except AudioError as error:  # no speech engine could speak it: not the business's text, the engines
+        raise UnavailableError(f"the message could not be spoken: {error}; try again later") from None
     return Response(mp3, media_type="audio/mpeg", headers={"Content-Disposition": f'attachment; filename="{name}.mp3"'})
 
 

@@ -4,14 +4,15 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, HTTPException, Query
+from fastapi import APIRouter, Body, Query
 from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
 
 from ivr import administration
+from ivr.applying import Saved
 from ivr.callflow.ringing import MAX_RINGS, MIN_RINGS
 from ivr.document.load import validate_document
-from ivr.errors import ConflictError, DocumentError, InputError
+from ivr.errors import ConflictError, DocumentError
 from ivr.store import businesses, calls
 from ivr.web.api.auth import (
     BusinessId,
@@ -21,7 +22,6 @@ from ivr.web.api.auth import (
     caller_in,
     owned_document,
     owner_in,
-    refused,
 )
 from ivr.web.preview import caller_hears
 from ivr.web.services import ServicesDep
@@ -75,19 +75,17 @@ def _refuse_new_numbers(caller: Caller, current: dict[str, Any], document: dict[
     except DocumentError:
         return  # saving reports every problem at once, the checker's findings included
     if set(numbers) - set(current["numbers"]):
-        raise HTTPException(409, administration.NUMBER_UNAVAILABLE)
+        raise ConflictError(administration.NUMBER_UNAVAILABLE)
 
 
-def _saved(caller: Caller, call: Callable[[], administration.Saved]) -> SavedOut:
+def _saved(caller: Caller, call: Callable[[], Saved]) -> SavedOut:
     try:
         saved = call()
-    except DocumentError as error:
-        raise refused(error) from None
-    except ConflictError as error:
+    except ConflictError:
+        if caller.business_id is None:
+            raise
         # Only the platform may learn that a number belongs to some other business.
-        raise HTTPException(
-            409, str(error) if caller.business_id is None else administration.NUMBER_UNAVAILABLE
-        ) from None
+        raise ConflictError(administration.NUMBER_UNAVAILABLE) from None
     return SavedOut(revision=saved.stored.revision, warnings=[f"{w.where}: {w.message}" for w in saved.warnings])
 
 
@@ -187,10 +185,7 @@ def hears(
     press: Annotated[str, Query(max_length=4, pattern=r"^[0-9*#]*$")] = "",
 ) -> HeardOut:
     document = owned_document(services, caller, business_id)
-    try:
-        transcript = caller_hears(services, document, at or services.clock(), press)
-    except InputError as error:
-        raise HTTPException(422, str(error)) from None
+    transcript = caller_hears(services, document, at or services.clock(), press)
     return HeardOut(
         to_number=transcript.to_number,
         events=[event.__dict__ for event in transcript.events],

@@ -3,11 +3,10 @@
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from ivr.errors import NotFoundError
 from ivr.messages import inbox
 from ivr.store import library
 from ivr.web.api.auth import BusinessId, CallerDep, owned_document
@@ -82,11 +81,8 @@ def voicemail_audio(
     caller: CallerDep,
 ) -> Response:
     document = owned_document(services, caller, business_id)
-    try:
-        with services.database.transaction() as session:
-            message = inbox.message(session, business_id, recording_sid)
-    except NotFoundError:
-        raise HTTPException(404, "no such voicemail") from None
+    with services.database.transaction() as session:
+        message = inbox.message(session, business_id, recording_sid)
     return audio_response(services, message, document.get("timezone", "Europe/Amsterdam"), download=False)
 
 
@@ -102,9 +98,6 @@ def mark_handled(
     caller: CallerDep,
 ) -> Response:
     owned_document(services, caller, business_id)
-    try:
-        with services.database.transaction() as session:
-            library.mark_handled(session, business_id, recording_sid, services.clock())
-    except NotFoundError:
-        raise HTTPException(404, "no such voicemail") from None
+    with services.database.transaction() as session:
+        library.mark_handled(session, business_id, recording_sid, services.clock())
     return Response(status_code=204)

@@ -1,0 +1,95 @@
+"""A business's recorded greetings: upload one (and make it the welcome), make one the welcome, delete one.
+
+Normalising a recording is slow (ffmpeg, up to a second for five minutes of audio) and runs before the
+transaction opens, in the caller's thread: the CLI's, or a worker thread of the web server (the routes are plain
+`def`, which FastAPI runs in its thread pool), never the event loop. The library row and the document change are
+then written in one transaction, checked with the new recording's measured length: a refusal leaves neither.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from audio.media import MediaStore
+from ivr.administration import change_parts_in
+from ivr.applying import Saved
+from ivr.errors import ConflictError
+from ivr.routing import remember_routing
+from ivr.store import businesses, library
+from ivr.store.database import Database
+from ivr.uploads import store_recording
+
+
+@dataclass(frozen=True)
+class Uploaded:
+    greeting: library.GreetingRecording
+    # The document saved with the recording as its welcome; None when the upload only joined the library.
+    welcome: Saved | None
+    # What normalising advises about the recording (e.g. clipped), in English; the page rewords it.
+    notes: list[str]
+
+
+def _as_welcome(
+    session: Session, business_id: int, file_name: str, media_id: str, duration_s: float, now: datetime, by: str
+) -> Saved:
+    # The recording's length as measured, not estimated from a text: it is what callers wait through.
+    part = {"greeting": {"file": file_name, "media": media_id}}
+    return change_parts_in(session, business_id, part, now, by, measured_s={media_id: duration_s})
+
+
+def upload_greeting(
+    database: Database,
+    media: MediaStore,
+    business_id: int,
+    data: bytes,
+    file_name: str,
+    now: datetime,
+    *,
+    make_welcome: bool,
+    by: str = "",
+) -> Uploaded:
+    """Normalise and store an uploaded recording, add it to the business's library and, with `make_welcome`, make
+    it the welcome callers hear.
+
+    Raises AudioError for a file we refuse, BusyError when enough recordings are being normalised already,
+    DocumentError when the checker refuses the document with this welcome (e.g. it delays the emergency option
+    too long), NotFoundError for an unknown business; on any of them nothing is stored in the database.
+    """
+    media_id, report = store_recording(data, media, "welcome")
+    name = file_name[: library.FILE_NAME_CHARS]
+    with database.transaction() as session:
+        # The document first: on SQLite the write lock is taken by the first write, so not held while the checker
+        # walks every path a caller can take.
+        saved = _as_welcome(session, business_id, name, media_id, report.duration_s, now, by) if make_welcome else None
+        item = library.add_greeting(
+            session,
+            business_id=business_id,
+            media_id=media_id,
+            file_name=name,
+            duration_s=report.duration_s,
+            report=report.to_dict(),
+            now=now,
+        )
+    if saved is not None:
+        remember_routing(database, saved.stored)
+    return Uploaded(item, saved, list(report.warnings))
+
+
+def make_welcome(database: Database, business_id: int, greeting_id: int, now: datetime, by: str = "") -> Uploaded:
+    """Make a recording of the library the welcome callers hear; refused as an upload with it would be."""
+    with database.transaction() as session:
+        item = library.greeting(session, business_id, greeting_id)
+        saved = _as_welcome(session, business_id, item.file_name, item.media_id, item.duration_s, now, by)
+    remember_routing(database, saved.stored)
+    return Uploaded(item, saved, [])
+
+
+def delete_greeting(database: Database, business_id: int, greeting_id: int) -> None:
+    """Remove a recording from the library; the welcome in use is kept (ConflictError)."""
+    with database.transaction() as session:
+        item = library.greeting(session, business_id, greeting_id)
+        active = (businesses.get(session, business_id).document.get("greeting") or {}).get("media")
+        if item.media_id == active:
+            raise ConflictError("this greeting is the active welcome; make another one active first")
+        library.delete_greeting(session, business_id, greeting_id)
