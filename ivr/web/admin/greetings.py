@@ -17,7 +17,6 @@ from ivr.errors import BusyError, NotFoundError
 from ivr.store import library, rendered
 from ivr.store.staff import StaffUser
 from ivr.uploads import MAX_UPLOAD_BYTES, store_recording
-from ivr.web.admin import audio_words
 from ivr.web.admin.i18n import Words
 from ivr.web.admin.pages import (
     PREVIEW,
@@ -32,7 +31,8 @@ from ivr.web.admin.pages import (
     week_view,
     words,
 )
-from ivr.web.admin.problems import Problems, reworded
+from ivr.web.admin.problem_words import audio_refusal, listen_once, said
+from ivr.web.admin.problems import Problems
 from ivr.web.admin.waveform import picture
 from ivr.web.bodies import uploaded_file
 from ivr.web.services import Services, ServicesDep
@@ -95,16 +95,9 @@ def _page(request: Request, services: Services, user: StaffUser, status_code: in
     )
 
 
-def _notes(words_: Words, notes: list[str]) -> list[str]:
-    """Advice from the audio and speech steps (English, for the CLI) in the page's language."""
-    general = words_.gettext("Listen to it once: it may be too long, too quiet or not yet spoken by a computer voice.")
-    unknown = reworded(words_, "")
-
-    def said(note: str) -> str:
-        found = audio_words.warning(words_, note) or reworded(words_, note)
-        return general if found == unknown else found
-
-    return list(dict.fromkeys(said(note) for note in notes))
+def _notes(words_: Words, codes: list[str]) -> list[str]:
+    """Advice from the audio steps (audio.errors.AudioCode of each warning) in the page's language."""
+    return list(dict.fromkeys(said(words_, code, {}) for code in codes))
 
 
 @router.get("")
@@ -127,7 +120,7 @@ def upload_greeting(
     try:
         media_id, report = store_recording(data, services.media, "welcome")
     except AudioError as error:
-        refused = audio_words.refusal(words(request), str(error))  # the reason, in the page's language
+        refused = audio_refusal(words(request), error.code, error.values)  # the reason, in the page's language
         return _page(request, services, user, 422, problems=Problems({"recording": [refused]}))
     except BusyError as error:
         busy_text = words(request).gettext(
@@ -152,7 +145,7 @@ def upload_greeting(
         )
     # Warnings (too long, noisy) are advice about a greeting that is in use, not problems that stopped it.
     words_ = words(request)
-    return _page(request, services, user, notice=words_.gettext("Saved."), notes=_notes(words_, report.warnings))
+    return _page(request, services, user, notice=words_.gettext("Saved."), notes=_notes(words_, report.warning_codes))
 
 
 @router.post("/text")
@@ -182,7 +175,9 @@ def text_greeting(
     report = services.speak_texts(document_of(services, user)["numbers"][0])
     # Saved either way: until a text has a recording, callers hear it spoken by Twilio's <Say>.
     words_ = words(request)
-    return _page(request, services, user, notice=words_.gettext("Saved."), notes=_notes(words_, report.problems))
+    # A text not yet spoken by a computer voice (the English reasons are for the CLI): one sentence says it.
+    notes = [listen_once(words_)] if report.problems else []
+    return _page(request, services, user, notice=words_.gettext("Saved."), notes=notes)
 
 
 def _chosen(
