@@ -52,14 +52,36 @@ def _takes_long(w: Words, v: Mapping[str, Value]) -> str:
     return w.gettext("This text takes about %(value)s s; shorten it.") % {"value": v.get("seconds", "")}
 
 
+def _(message: str) -> str:
+    """Marks a string for `make catalogues`; the page translates it when it shows it (`_fixed`)."""
+    return message
+
+
 def _fixed(message: str) -> Say:
     """Words without values; `message` is marked for extraction where it is written (`_fixed(_("..."))`)."""
     return lambda w, _v: w.gettext(message)
 
 
-def _(message: str) -> str:
-    """Marks a string for `make catalogues`; the page translates it when it shows it (`_fixed`)."""
-    return message
+def _audio_general(w: Words, _v: Mapping[str, Value]) -> str:
+    return w.gettext(
+        "This file could not be made telephone-ready: use a recording of speech (WAV, MP3, M4A, OGG, FLAC or WebM)."
+    )
+
+
+def _audio_unreadable(w: Words, _v: Mapping[str, Value]) -> str:
+    return w.gettext("This sound file cannot be read (damaged or an unusual kind): export it again as MP3.")
+
+
+def _not_a_sound_file(w: Words, _v: Mapping[str, Value]) -> str:
+    return w.gettext("This is not a sound file: export the recording as WAV, MP3, M4A, OGG, FLAC or WebM.")
+
+
+def _too_quiet(w: Words, _v: Mapping[str, Value]) -> str:
+    return w.gettext("The recording is too quiet or holds no voice (only silence, a click or a hum): record it again.")
+
+
+def _listen_once(w: Words, _v: Mapping[str, Value]) -> str:
+    return w.gettext("Listen to it once: it may be too long, too quiet or not yet spoken by a computer voice.")
 
 
 _DOCUMENT: dict[Code, Say] = {
@@ -120,7 +142,7 @@ _DOCUMENT: dict[Code, Say] = {
     Code.FILE_TOO_LARGE: lambda w, v: (
         w.gettext("The file is larger than %(mb)s MB: upload a shorter recording.") % {"mb": v.get("mb", "")}
     ),
-    Code.FILE_UNREADABLE: lambda w, v: _audio_unreadable(w, v),
+    Code.FILE_UNREADABLE: _audio_unreadable,
     Code.BUSY: lambda w, v: (
         w.gettext("Other recordings are being made telephone-ready right now; upload again in %(s)s seconds.")
         % {"s": v.get("seconds", "")}
@@ -172,28 +194,6 @@ _DOCUMENT: dict[Code, Say] = {
         % {"value": v.get("seconds", "")}
     ),
 }
-
-
-def _audio_general(w: Words, _v: Mapping[str, Value]) -> str:
-    return w.gettext(
-        "This file could not be made telephone-ready: use a recording of speech (WAV, MP3, M4A, OGG, FLAC or WebM)."
-    )
-
-
-def _audio_unreadable(w: Words, _v: Mapping[str, Value]) -> str:
-    return w.gettext("This sound file cannot be read (damaged or an unusual kind): export it again as MP3.")
-
-
-def _not_a_sound_file(w: Words, _v: Mapping[str, Value]) -> str:
-    return w.gettext("This is not a sound file: export the recording as WAV, MP3, M4A, OGG, FLAC or WebM.")
-
-
-def _too_quiet(w: Words, _v: Mapping[str, Value]) -> str:
-    return w.gettext("The recording is too quiet or holds no voice (only silence, a click or a hum): record it again.")
-
-
-def _listen_once(w: Words, _v: Mapping[str, Value]) -> str:
-    return w.gettext("Listen to it once: it may be too long, too quiet or not yet spoken by a computer voice.")
 
 
 _AUDIO: dict[AudioCode, Say] = {

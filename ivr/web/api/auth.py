@@ -101,5 +101,8 @@ def owned_document(services: Services, caller: Caller, business_id: int) -> dict
 
 
 def refused(error: DocumentError) -> HTTPException:
-    """A refused document as the API answers it: 422 with every problem, nothing changed."""
-    return HTTPException(422, {"message": "nothing was changed; fix these problems", "problems": error.problems})
+    """A refused document as the API answers it: 422 with every problem, nothing changed. `problems` are the
+    English lines; `codes` the same as data (code, where, values), for a client to word in its own language."""
+    codes = [{"code": str(p.code), "where": p.where, "values": dict(p.values)} for p in error.found]
+    detail = {"message": "nothing was changed; fix these problems", "problems": error.problems, "codes": codes}
+    return HTTPException(422, detail)
