@@ -126,7 +126,7 @@ def _text(error: BaseException) -> str:
 MAX_DETAIL_CHARS = 300
 
 
-def _problem(error: BaseException) -> "jobs.StoredProblem":
+def _problem(error: BaseException) -> jobs.StoredProblem:
     """The failure's code and values; one that is not a JobFailure is FAILED with its own text as the detail."""
     if isinstance(error, JobFailure):
         return jobs.StoredProblem(error.code, dict(error.values))
