@@ -202,8 +202,11 @@ def _lint(args: argparse.Namespace) -> int:
         findings = lint_file(Path(args.file)).findings
     except DocumentError as error:  # not YAML at all: nothing else can be checked
         findings = [as_finding(problem) for problem in error.found]
-    for finding in [as_json(findings)] if args.json else findings:
-        print(finding)
+    if args.json:
+        print(as_json(findings))
+    else:
+        for finding in findings:
+            print(finding)
     refused = sum(1 for finding in findings if finding.level.value == "error")
     if refused:
         print(
