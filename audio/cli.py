@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from audio.errors import AudioError, RefusedAudio
+from audio.errors import AudioCode, AudioError, RefusedAudio
 from audio.targets import MAX_UPLOAD_BYTES, TARGET_LUFS, TARGET_RANGE_LUFS
 
 
@@ -18,10 +18,14 @@ def _normalize(args: argparse.Namespace) -> int:
     source, target = Path(args.input), Path(args.output)
     try:
         if source.stat().st_size > MAX_UPLOAD_BYTES:  # refused before reading: memory stays bounded
-            raise RefusedAudio(f"the file is larger than {MAX_UPLOAD_BYTES // 2**20} MB; upload a shorter recording")
+            raise RefusedAudio(
+                f"the file is larger than {MAX_UPLOAD_BYTES // 2**20} MB; upload a shorter recording",
+                AudioCode.TOO_LARGE,
+                mb=MAX_UPLOAD_BYTES // 2**20,
+            )
         data = source.read_bytes()
     except OSError as error:
-        raise RefusedAudio(f"cannot read {source}: {error.strerror}") from None
+        raise RefusedAudio(f"cannot read {source}: {error.strerror}", AudioCode.UNREADABLE) from None
     result = normalize_greeting(data, kind=args.kind, target_lufs=args.target_lufs)
     target.write_bytes(result.wav)
     if args.preview:

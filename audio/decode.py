@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from audio.errors import RefusedAudio
+from audio.errors import AudioCode, RefusedAudio
 from audio.ffmpeg import INPUT_PROTOCOLS, SEEKABLE_INPUT_PROTOCOLS, run_ffmpeg_streaming
 from audio.measure import PeakAndClipping, Signal, to_db
 from audio.sniff import sniff
@@ -68,26 +68,36 @@ class _SourceReader:
             try:
                 header = float_wav_header(data)
             except ValueError:
-                raise RefusedAudio(f"{self.refusal}: no audio came out of it") from None
+                raise RefusedAudio(f"{self.refusal}: no audio came out of it", AudioCode.NO_AUDIO) from None
             if header is None:
                 if len(data) > _HEADER_AT_MOST_BYTES:
-                    raise RefusedAudio(f"{self.refusal}: no audio came out of it")
+                    raise RefusedAudio(f"{self.refusal}: no audio came out of it", AudioCode.NO_AUDIO)
                 self._pending = data
                 return
             start, self.rate_hz = header
             if not MIN_INPUT_RATE_HZ <= self.rate_hz <= MAX_INPUT_RATE_HZ:  # refused before decoding the rest
-                raise RefusedAudio(f"{self.refusal}: a sample rate of {self.rate_hz} Hz; export it at 8 to 192 kHz")
+                raise RefusedAudio(
+                    f"{self.refusal}: a sample rate of {self.rate_hz} Hz; export it at 8 to 192 kHz",
+                    AudioCode.SAMPLE_RATE,
+                    rate_hz=self.rate_hz,
+                )
             data = data[start:]
         whole = len(data) // _FLOAT_BYTES * _FLOAT_BYTES
         samples, self._pending = np.frombuffer(data, dtype="<f4", count=whole // _FLOAT_BYTES), data[whole:]
         if not np.isfinite(samples).all():  # the telephone stream was clipped, which turns these into full scale
-            raise RefusedAudio(f"{self.refusal}: it holds invalid samples (not numbers); export it again")
+            raise RefusedAudio(
+                f"{self.refusal}: it holds invalid samples (not numbers); export it again", AudioCode.INVALID_SAMPLES
+            )
         self.stats.add(samples)
 
 
 def decode(data: bytes) -> Decoded:
     if len(data) > MAX_UPLOAD_BYTES:
-        raise RefusedAudio(f"the file is larger than {MAX_UPLOAD_BYTES // 2**20} MB; upload a shorter recording")
+        raise RefusedAudio(
+            f"the file is larger than {MAX_UPLOAD_BYTES // 2**20} MB; upload a shorter recording",
+            AudioCode.TOO_LARGE,
+            mb=MAX_UPLOAD_BYTES // 2**20,
+        )
     found = sniff(data)
     refusal = f"this {found.name} file cannot be decoded"
     source = _SourceReader(refusal)
@@ -98,7 +108,7 @@ def decode(data: bytes) -> Decoded:
         refuse_as=refusal,
     )
     if not source.rate_hz:
-        raise RefusedAudio(f"{refusal}: no audio came out of it")
+        raise RefusedAudio(f"{refusal}: no audio came out of it", AudioCode.NO_AUDIO)
     source.stats.finish()
     telephone = np.frombuffer(telephone_raw, dtype="<f4", count=len(telephone_raw) // _FLOAT_BYTES)
     # Float files may go beyond full scale; one wild sample must not dwarf the voice in every measurement.

@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable
 from typing import BinaryIO
 
-from audio.errors import AudioToolFailed, RefusedAudio
+from audio.errors import AudioCode, AudioToolFailed, RefusedAudio
 
 # ffmpeg may read only the pipe we feed: no file, http, hls, concat or anything else a crafted input might name.
 INPUT_PROTOCOLS = "pipe"
@@ -24,7 +24,9 @@ _PIPE_BYTES = 1 << 20
 def ffmpeg_path() -> str:
     path = shutil.which("ffmpeg")
     if path is None:
-        raise AudioToolFailed("ffmpeg is not installed; run `make setup` (it installs Debian's ffmpeg)")
+        raise AudioToolFailed(
+            "ffmpeg is not installed; run `make setup` (it installs Debian's ffmpeg)", AudioCode.TOOL_MISSING
+        )
     return path
 
 
@@ -36,11 +38,15 @@ def _refuse_on_failure(returncode: int, stderr: bytes, refuse_as: str) -> None:
     if returncode != 0:
         detail = stderr.decode("utf-8", "replace").strip().splitlines()
         reason = detail[-1][:160] if detail else f"ffmpeg exited with {returncode}"
-        raise RefusedAudio(f"{refuse_as}: {reason}")
+        raise RefusedAudio(f"{refuse_as}: {reason}", AudioCode.UNDECODABLE)
 
 
 def _timed_out(refuse_as: str, timeout_s: float) -> RefusedAudio:
-    return RefusedAudio(f"{refuse_as}: decoding took longer than {timeout_s:.0f} s; export it again as WAV or MP3")
+    return RefusedAudio(
+        f"{refuse_as}: decoding took longer than {timeout_s:.0f} s; export it again as WAV or MP3",
+        AudioCode.DECODE_TIMEOUT,
+        seconds=round(timeout_s),
+    )
 
 
 def run_ffmpeg(arguments: list[str], stdin: bytes, *, timeout_s: float = DECODE_TIMEOUT_S, refuse_as: str) -> bytes:

@@ -15,7 +15,7 @@ import numpy as np
 
 from audio import mulaw
 from audio.dsp import Limiter
-from audio.errors import RefusedAudio
+from audio.errors import AudioCode, RefusedAudio
 from audio.measure import Signal, block_energies, gated_lufs, integrated_lufs, k_weighted, true_peak_dbtp, true_peaks
 from audio.targets import PEAK_CEILING_DBTP
 
@@ -77,7 +77,9 @@ def level(signal: Signal, rate_hz: int, target_lufs: float) -> Levelled:
     predictor = _Predictor(signal, rate_hz)
     measured_lufs = gated_lufs(block_energies(predictor.weighted, rate_hz))
     if measured_lufs <= SILENT_LUFS:
-        raise RefusedAudio("there is too little sound to measure its loudness; record the greeting again")
+        raise RefusedAudio(
+            "there is too little sound to measure its loudness; record the greeting again", AudioCode.TOO_QUIET
+        )
     ceiling_dbtp = PEAK_CEILING_DBTP - LIMITER_MARGIN_DB
     aim_lufs, gain_db = target_lufs, target_lufs - measured_lufs
     best: Levelled | None = None
@@ -105,6 +107,7 @@ def level(signal: Signal, rate_hz: int, target_lufs: float) -> Levelled:
         aim_lufs += target_lufs - lufs
     if best is None:
         raise RefusedAudio(
-            f"this recording cannot be kept under {PEAK_CEILING_DBTP} dBTP: it is not a voice; record it again"
+            f"this recording cannot be kept under {PEAK_CEILING_DBTP} dBTP: it is not a voice; record it again",
+            AudioCode.NOT_A_VOICE,
         )
     return best

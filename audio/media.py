@@ -11,7 +11,7 @@ import re
 import threading
 from typing import TYPE_CHECKING, Literal
 
-from audio.errors import AudioError
+from audio.errors import AudioCode, AudioError
 from audio.objects import Blob, ObjectStore, StoreError
 from audio.wav import wav_duration_s
 
@@ -33,7 +33,7 @@ class MediaStore:
 
     def object_key(self, media_id: str, extension: Extension) -> str:
         if not MEDIA_ID.match(media_id):
-            raise AudioError(f"{media_id!r} is not a media id (64 hexadecimal characters)")
+            raise AudioError(f"{media_id!r} is not a media id (64 hexadecimal characters)", AudioCode.NOT_A_MEDIA_ID)
         return f"{media_id}.{extension}"
 
     def exists(self, media_id: str) -> bool:
@@ -72,5 +72,5 @@ class MediaStore:
         wav = self.read(media_id)
         duration = wav_duration_s(wav) if wav is not None else None
         if duration is None:
-            raise AudioError(f"media {media_id} is not a readable WAV file")
+            raise AudioError(f"media {media_id} is not a readable WAV file", AudioCode.MEDIA_UNREADABLE)
         return duration

@@ -12,7 +12,7 @@ import numpy as np
 
 from audio import dsp
 from audio.decode import decode
-from audio.errors import InvalidTarget, RefusedAudio
+from audio.errors import AudioCode, InvalidTarget, RefusedAudio
 from audio.ffmpeg import INPUT_PROTOCOLS, run_ffmpeg
 from audio.levelling import level
 from audio.measure import MIN_MEASURABLE_S, frame_levels_db, integrated_lufs, sample_peak_dbfs
@@ -69,17 +69,30 @@ def _percentile(values: "np.ndarray[Any, Any]", percent: float) -> float:
 
 def _check_length(duration_s: float, peak_dbfs: float) -> None:
     if duration_s > MAX_DURATION_S:
-        raise RefusedAudio(f"the recording is longer than {MAX_DURATION_S / 60:.0f} minutes; upload a shorter one")
+        raise RefusedAudio(
+            f"the recording is longer than {MAX_DURATION_S / 60:.0f} minutes; upload a shorter one",
+            AudioCode.TOO_LONG,
+            minutes=round(MAX_DURATION_S / 60),
+        )
     if duration_s < MIN_DURATION_S:
-        raise RefusedAudio(f"the recording is {duration_s:.3f} s; it must be at least {MIN_DURATION_S} s")
+        raise RefusedAudio(
+            f"the recording is {duration_s:.3f} s; it must be at least {MIN_DURATION_S} s",
+            AudioCode.TOO_SHORT,
+            seconds=round(duration_s, 3),
+            least_s=MIN_DURATION_S,
+        )
     if peak_dbfs < DIGITAL_SILENCE_DBFS:
-        raise RefusedAudio("the recording is silent; check the microphone and record again")
+        raise RefusedAudio("the recording is silent; check the microphone and record again", AudioCode.SILENT)
 
 
 def normalize_greeting(data: bytes, *, kind: Kind = "other", target_lufs: float = TARGET_LUFS) -> NormalizedGreeting:
     lowest, highest = TARGET_RANGE_LUFS
     if not lowest <= target_lufs <= highest:
-        raise InvalidTarget(f"a loudness target must be {lowest:.0f} to {highest:.0f} LUFS, got {target_lufs:g}")
+        raise InvalidTarget(
+            f"a loudness target must be {lowest:.0f} to {highest:.0f} LUFS, got {target_lufs:g}",
+            AudioCode.TARGET_OUT_OF_RANGE,
+            lufs=target_lufs,
+        )
     decoded = decode(data)
     rate_hz, mono = TELEPHONE_RATE_HZ, decoded.telephone
     duration_s, source_peak_dbfs = len(mono) / rate_hz, decoded.source_peak_dbfs
@@ -92,7 +105,7 @@ def normalize_greeting(data: bytes, *, kind: Kind = "other", target_lufs: float 
         round(source_peak_dbfs, 2),
     )
     if decoded.source_clipped_places >= CLIPPED_PLACES:
-        report.warnings.append("the source is clipped (distorted at full scale); record again a little quieter")
+        report.warn(AudioCode.CLIPPED, "the source is clipped (distorted at full scale); record again a little quieter")
     report.step("mono, 8 kHz", f"downmixed, resampled by soxr, peak {sample_peak_dbfs(mono):.1f} dBFS")
 
     filtered = dsp.high_pass(mono, rate_hz)
@@ -108,7 +121,10 @@ def normalize_greeting(data: bytes, *, kind: Kind = "other", target_lufs: float 
         "trim", f"{report.trimmed_start_ms} ms of silence cut at the start, {report.trimmed_end_ms} ms at the end"
     )
     if len(trimmed) < MIN_MEASURABLE_S * rate_hz:
-        raise RefusedAudio(f"less than {MIN_MEASURABLE_S} s of sound is left after silence; record a longer greeting")
+        raise RefusedAudio(
+            f"less than {MIN_MEASURABLE_S} s of sound is left after silence; record a longer greeting",
+            AudioCode.LITTLE_LEFT,
+        )
     faded = dsp.fade(trimmed, rate_hz, FADE_IN_S, FADE_OUT_S)
     del filtered, trimmed
     report.step("fades", f"{FADE_IN_S * 1000:.0f} ms in, {FADE_OUT_S * 1000:.0f} ms out")
@@ -116,9 +132,10 @@ def normalize_greeting(data: bytes, *, kind: Kind = "other", target_lufs: float 
     levels = frame_levels_db(faded, rate_hz)
     snr_db = _percentile(levels, 95) - _percentile(levels, 10)
     if snr_db < NOISY_SNR_DB:
-        report.warnings.append(
+        report.warn(
+            AudioCode.NOISY,
             f"the recording is noisy (voice only {snr_db:.0f} dB above the background); "
-            "record in a quieter room, closer to the microphone"
+            "record in a quieter room, closer to the microphone",
         )
 
     levelled = level(faded, rate_hz, target_lufs)
@@ -126,7 +143,8 @@ def normalize_greeting(data: bytes, *, kind: Kind = "other", target_lufs: float 
     if abs(levelled.lufs - target_lufs) > LOUDNESS_PROMISE_LU:
         raise RefusedAudio(
             f"this recording cannot be brought to {target_lufs:.0f} LUFS (it ends at {levelled.lufs:.1f}): it is "
-            "mostly silence, a click or a hum, not a voice; record the greeting again"
+            "mostly silence, a click or a hum, not a voice; record the greeting again",
+            AudioCode.NOT_A_VOICE,
         )
     report.gain_db, report.limiter_reduction_db = round(levelled.gain_db, 2), round(levelled.limiter_reduction_db, 2)
     report.output_lufs, report.output_true_peak_dbtp = round(levelled.lufs, 2), round(levelled.true_peak_dbtp, 2)
@@ -141,5 +159,7 @@ def normalize_greeting(data: bytes, *, kind: Kind = "other", target_lufs: float 
     report.duration_s = round(len(levelled.mulaw) / rate_hz, 3)
     longest = LONGEST_S.get(kind)
     if longest is not None and report.duration_s > longest:
-        report.warnings.append(f"a {kind} of {report.duration_s:.0f} s is long; keep it under {longest:.0f} s")
+        report.warn(
+            AudioCode.LONG_FOR_KIND, f"a {kind} of {report.duration_s:.0f} s is long; keep it under {longest:.0f} s"
+        )
     return NormalizedGreeting(mulaw_wav(levelled.mulaw), report)

@@ -26,6 +26,12 @@ class NormalizationReport:
     trimmed_end_ms: int = 0
     steps: list[Step] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Each warning's code (audio.errors.AudioCode), in the same order: a page words it in its own language.
+    warning_codes: list[str] = field(default_factory=list)
+
+    def warn(self, code: str, message: str) -> None:
+        self.warnings.append(message)
+        self.warning_codes.append(code)
 
     def step(self, name: str, detail: str) -> None:
         self.steps.append(Step(name, detail))

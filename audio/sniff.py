@@ -6,7 +6,7 @@ guesses: a playlist (HLS), a concat script or anything else with references insi
 
 from dataclasses import dataclass
 
-from audio.errors import RefusedAudio
+from audio.errors import AudioCode, RefusedAudio
 
 ACCEPTED = "WAV, MP3, M4A/AAC, OGG/Opus, FLAC or WebM"
 
@@ -30,7 +30,7 @@ def _is_adts(head: bytes) -> bool:
 def sniff(data: bytes) -> SniffedFormat:
     head = data[:64]
     if not data:
-        raise RefusedAudio(f"the file is empty; upload a recording ({ACCEPTED})")
+        raise RefusedAudio(f"the file is empty; upload a recording ({ACCEPTED})", AudioCode.EMPTY)
     if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
         return SniffedFormat("WAV", "wav")
     if head[:3] == b"ID3" or _is_mp3_frame(head):
@@ -47,5 +47,7 @@ def sniff(data: bytes) -> SniffedFormat:
         return SniffedFormat("AAC", "aac")
     text = head.lstrip().lower()
     if text.startswith((b"#extm3u", b"ffconcat", b"#ext")):
-        raise RefusedAudio(f"this is a playlist or script, not a recording; upload the audio itself ({ACCEPTED})")
-    raise RefusedAudio(f"this is not an audio format we accept; export it as {ACCEPTED}")
+        raise RefusedAudio(
+            f"this is a playlist or script, not a recording; upload the audio itself ({ACCEPTED})", AudioCode.PLAYLIST
+        )
+    raise RefusedAudio(f"this is not an audio format we accept; export it as {ACCEPTED}", AudioCode.NOT_AUDIO)

@@ -12,10 +12,11 @@ from sqlalchemy.orm import Session
 from ivr.applying import Saved, apply_document, apply_in, check_data
 from ivr.callflow.model import Country
 from ivr.callflow.ringing import RING_CYCLE_S, dial_timeout_s, ringing_s
+from ivr.document.codes import Code
 from ivr.document.lint import Finding
 from ivr.document.model import BusinessDocument
 from ivr.document.phones import MOBILE_VOICEMAIL_AFTER_S, is_mobile
-from ivr.errors import DocumentError
+from ivr.errors import DocumentError, Problem, Value
 from ivr.measured import stored_durations_in
 from ivr.routing import remember_routing
 from ivr.store import businesses
@@ -62,9 +63,8 @@ def replace_document(database: Database, business_id: int, data: dict[str, Any],
 def _merged(session: Session, business_id: int, parts: dict[str, Any], *, for_update: bool) -> dict[str, Any]:
     unknown = sorted(set(parts) - set(PARTS))
     if unknown:
-        raise DocumentError(
-            [f"{key}: cannot be changed on its own here; replace the whole configuration" for key in unknown]
-        )
+        message = "cannot be changed on its own here; replace the whole configuration"
+        raise DocumentError(Problem(Code.PART_NOT_CHANGEABLE, key, message) for key in unknown)
     merged = {**businesses.get(session, business_id, for_update=for_update).document, **parts}
     return {key: value for key, value in merged.items() if value is not None}
 
@@ -109,22 +109,29 @@ class RingMeaning:
     ring_cycle_s: int
     dial_timeout_s: int
     ringing_s: int
-    warnings: list[str]
+    warnings: list[Problem]
 
 
 def ring_meaning(document: BusinessDocument) -> RingMeaning:
     country = Country(document.country)
     timeout_s = dial_timeout_s(document.rings, country)
     heard_s = ringing_s(timeout_s)
-    warnings: list[str] = []
+    warnings: list[Problem] = []
     if document.rings > 5:
-        warnings.append(f"{document.rings} rings: most callers hang up after 5 or 6; use 5 or fewer")
+        message = f"{document.rings} rings: most callers hang up after 5 or 6; use 5 or fewer"
+        warnings.append(Problem(Code.MANY_RINGS, "rings", message, {"rings": document.rings, "most": 5}))
     mobiles = [number for number in document.operators if is_mobile(number)]
     if mobiles and heard_s >= MOBILE_VOICEMAIL_AFTER_S:
-        warnings.append(
+        fewer = max(1, (MOBILE_VOICEMAIL_AFTER_S - 1) // RING_CYCLE_S[country])
+        message = (
             f"{', '.join(mobiles)} is a mobile: its own voicemail answers after about "
             f"{MOBILE_VOICEMAIL_AFTER_S} s and would take the call before it can overflow; "
-            f"use {max(1, (MOBILE_VOICEMAIL_AFTER_S - 1) // RING_CYCLE_S[country])} rings or fewer, "
-            "or switch off that phone's voicemail"
+            f"use {fewer} rings or fewer, or switch off that phone's voicemail"
         )
+        values: dict[str, Value] = {
+            "numbers": ", ".join(mobiles),
+            "rings": fewer,
+            "voicemail_after_s": MOBILE_VOICEMAIL_AFTER_S,
+        }
+        warnings.append(Problem(Code.MOBILE_RINGS_TOO_LONG, "rings", message, values))
     return RingMeaning(document.rings, country.value, RING_CYCLE_S[country], timeout_s, heard_s, warnings)

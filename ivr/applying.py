@@ -18,7 +18,7 @@ from ivr.document.load import (
 )
 from ivr.document.model import BusinessDocument
 from ivr.document.phones import e164
-from ivr.errors import DocumentError, GreetlineError, InputError, NotFoundError
+from ivr.errors import DocumentError, GreetlineError, InputError, NotFoundError, Problem
 from ivr.measured import stored_durations_in
 from ivr.routing import remember_routing
 from ivr.store import businesses
@@ -38,13 +38,12 @@ class Checked:
         """The document and its warnings; any error refuses it whole, listing every error."""
         refused = errors(self.findings)
         if refused or self.document is None:
-            raise DocumentError([f"{finding.where}: {finding.message}" for finding in refused])
+            raise DocumentError(refused)
         return self.document, self.findings
 
 
-def as_finding(problem: str) -> Finding:
-    where, _, message = problem.partition(": ")
-    return Finding(Level.ERROR, where, message) if message else Finding(Level.ERROR, "document", problem)
+def as_finding(problem: Problem) -> Finding:
+    return Finding.of(problem, Level.ERROR)
 
 
 def check_data(data: object, durations_s: Mapping[str, float] | None = None, today: date | None = None) -> Checked:
@@ -53,7 +52,7 @@ def check_data(data: object, durations_s: Mapping[str, float] | None = None, tod
         document = validate_document(data)
     except DocumentError as error:
         rest, later = salvaged(data)
-        problems = [as_finding(problem) for problem in error.problems + later]
+        problems = [as_finding(problem) for problem in error.found + later]
         found = lint(rest, durations_s, today) if rest is not None else []
         stand_ins = PLACEHOLDER_NUMBERS.values()
         found = [finding for finding in found if not any(number in finding.message for number in stand_ins)]

@@ -82,7 +82,7 @@ def lint_file(path: Path) -> Checked:
             document, _notes = attach_uploads(document, path.parent, media)
             durations = upload_durations(document, media)
         except DocumentError as error:
-            unusable = [as_finding(problem) for problem in error.problems]
+            unusable = [as_finding(problem) for problem in error.found]
     checked = check_data(document_data(document), durations)
     return Checked(checked.document, unusable + checked.findings)
 

@@ -1,4 +1,26 @@
-"""The error tree of the ivr package: every expected failure says what to fix."""
+"""The error tree of the ivr package: every expected failure says what to fix.
+
+A problem is data: a code, where it is, and the values its words need. `message` is its English sentence for the
+CLI, the API and the logs; a page in another language words it from its own catalogue by `code` and `values`
+(ivr.web.admin.problem_words), never by reading the English.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+# What a problem's words may need: names, numbers, counts, seconds.
+Value = str | int | float
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    where: str
+    message: str
+    values: Mapping[str, Value] = field(default_factory=dict, hash=False)
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
 
 
 class GreetlineError(Exception):
@@ -12,9 +34,14 @@ class ConfigurationError(GreetlineError):
 class DocumentError(GreetlineError):
     """A business document that cannot be applied; carries every problem found."""
 
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(problems))
+    def __init__(self, found: Iterable[Problem]) -> None:
+        self.found = list(found)
+        super().__init__("; ".join(self.problems))
+
+    @property
+    def problems(self) -> list[str]:
+        """Each problem as its English line ("operators[0]: '0501' is not an international number: ...")."""
+        return [f"{problem.where}: {problem.message}" for problem in self.found]
 
 
 class NotFoundError(GreetlineError):

@@ -13,8 +13,9 @@ from audio.errors import AudioError
 from audio.media import MediaStore
 from audio.report import NormalizationReport
 from audio.targets import MAX_UPLOAD_BYTES
+from ivr.document.codes import Code
 from ivr.document.model import BusinessDocument, Greeting
-from ivr.errors import BusyError, DocumentError
+from ivr.errors import BusyError, DocumentError, Problem
 
 __all__ = ["MAX_UPLOAD_BYTES", "UPLOAD_SLOTS", "attach_uploads", "store_recording"]
 
@@ -55,7 +56,7 @@ def _stored(
     kind: Kind,
     base_dir: Path,
     media: MediaStore,
-    problems: list[str],
+    problems: list[Problem],
     notes: list[str],
 ) -> Greeting | None:
     if greeting is None or greeting.file is None:
@@ -63,21 +64,24 @@ def _stored(
     path = (base_dir / greeting.file).resolve()
     try:
         if path.stat().st_size > MAX_UPLOAD_BYTES:
-            problems.append(
-                f"{where}.file: {greeting.file} is larger than {MAX_UPLOAD_BYTES // 2**20} MB; "
-                "export it shorter or compressed"
-            )
+            mb = MAX_UPLOAD_BYTES // 2**20
+            message = f"{greeting.file} is larger than {mb} MB; export it shorter or compressed"
+            problems.append(Problem(Code.FILE_TOO_LARGE, f"{where}.file", message, {"file": greeting.file, "mb": mb}))
             return greeting
         data = path.read_bytes()
     except OSError as error:
-        problems.append(
-            f"{where}.file: cannot read {greeting.file} ({error.strerror}); the path is relative to the document"
-        )
+        message = f"cannot read {greeting.file} ({error.strerror}); the path is relative to the document"
+        problems.append(Problem(Code.FILE_UNREADABLE, f"{where}.file", message, {"file": greeting.file}))
         return greeting
     try:
         media_id, report = store_recording(data, media, kind)
-    except (AudioError, BusyError) as error:
-        problems.append(f"{where}.file: {greeting.file}: {error}")
+    except AudioError as error:
+        values = {**error.values, "file": greeting.file}
+        problems.append(Problem(error.code, f"{where}.file", f"{greeting.file}: {error}", values))
+        return greeting
+    except BusyError as error:
+        values = {"file": greeting.file, "seconds": error.retry_after_s}
+        problems.append(Problem(Code.BUSY, f"{where}.file", f"{greeting.file}: {error}", values))
         return greeting
     notes += [f"{where}.file: {warning}" for warning in report.warnings]
     return greeting.model_copy(update={"media": media_id})
@@ -85,7 +89,7 @@ def _stored(
 
 def attach_uploads(document: BusinessDocument, base_dir: Path, media: MediaStore) -> tuple[BusinessDocument, list[str]]:
     """Normalise every file a document names; any refused file refuses the document. Returns warnings too."""
-    problems: list[str] = []
+    problems: list[Problem] = []
     notes: list[str] = []
 
     def stored(greeting: Greeting | None, where: str, kind: Kind) -> Greeting | None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import phonenumbers
 
+from ivr.errors import Problem
 from ivr.messages.call_notes import NoteInput
 
 MAX_NAME_CHARS = 100
@@ -18,22 +19,13 @@ NOTES_PER_WINDOW = 30
 WINDOW_S = 600.0
 
 
-@dataclass(frozen=True)
-class Problem:
-    """A field's problem: `code` for the card page's catalogue, `message` (English) for the API."""
-
-    field: str
-    code: str
-    message: str
-
-
 def _number(typed: str, country: str) -> tuple[str | None, Problem | None]:
     text = typed.strip()
     if not text:
         return None, None
     wrong = Problem(
-        "caller_number",
         "number_invalid",
+        "caller_number",
         f"{text[:MAX_NUMBER_CHARS]!r} is not a phone number; write it as the caller gave it, e.g. 06 12345678 "
         "or +31 6 12345678, or leave it empty",
     )
@@ -49,26 +41,28 @@ def _number(typed: str, country: str) -> tuple[str | None, Problem | None]:
 
 
 def check_note(fields: Mapping[str, object], country: str) -> tuple[NoteInput | None, list[Problem]]:
-    """A national number is read as the business's country's (an answering service types what it hears)."""
+    """A national number is read as the business's country's (an answering service types what it hears).
+
+    Each problem's `code` is for the card page's catalogue, its `message` (English) for the API."""
     name = str(fields.get("caller_name") or "").strip()
     message = str(fields.get("message") or "").strip()
     urgent_field = fields.get("urgent")
     urgent = urgent_field is True or str(urgent_field).lower() in ("on", "true", "1", "yes")
     problems = []
     if not name:
-        problems.append(Problem("caller_name", "name_missing", "caller_name: give the caller's name"))
+        problems.append(Problem("name_missing", "caller_name", "caller_name: give the caller's name"))
     elif len(name) > MAX_NAME_CHARS:
-        problems.append(Problem("caller_name", "name_too_long", f"caller_name: at most {MAX_NAME_CHARS} characters"))
+        problems.append(Problem("name_too_long", "caller_name", f"caller_name: at most {MAX_NAME_CHARS} characters"))
     number, wrong = _number(str(fields.get("caller_number") or ""), country)
     if wrong is not None:
         problems.append(wrong)
     if not message:
-        problems.append(Problem("message", "message_missing", "message: write what the caller wants"))
+        problems.append(Problem("message_missing", "message", "message: write what the caller wants"))
     elif len(message) > MAX_MESSAGE_CHARS:
         problems.append(
             Problem(
-                "message",
                 "message_too_long",
+                "message",
                 f"message: at most {MAX_MESSAGE_CHARS} characters, got {len(message)}; shorten it",
             )
         )

@@ -63,20 +63,24 @@ def _render(args: argparse.Namespace) -> int:
 def _lint(args: argparse.Namespace) -> int:
     from ivr.applying import as_finding
     from ivr.commands import lint_file
+    from ivr.document.findings import as_json
 
     try:
         findings = lint_file(Path(args.file)).findings
     except DocumentError as error:  # not YAML at all: nothing else can be checked
-        findings = [as_finding(problem) for problem in error.problems]
-    for finding in findings:
-        print(finding)
+        findings = [as_finding(problem) for problem in error.found]
+    if args.json:
+        print(as_json(findings))
+    else:
+        for finding in findings:
+            print(finding)
     refused = sum(1 for finding in findings if finding.level.value == "error")
     if refused:
         print(
             f"greetline: error: {refused} error(s); apply refuses this document until they are fixed", file=sys.stderr
         )
         return 1
-    if not findings:
+    if not findings and not args.json:
         print(f"{args.file}: no problems found")
     return 0
 
@@ -126,6 +130,7 @@ def register(commands: Any) -> None:
         epilog="example: greetline lint examples/huisartsenpraktijk-de-linde.yaml",
     )
     lint.add_argument("file", help="path to the YAML document")
+    lint.add_argument("--json", action="store_true", help="print the findings as JSON (code, severity, where, message)")
     lint.set_defaults(func=_lint)
 
     holidays = commands.add_parser(

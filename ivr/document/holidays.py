@@ -9,6 +9,7 @@ from datetime import date
 
 from ivr.callflow.model import Country, HolidayClosures
 from ivr.callflow.schedule import public_holiday_names, public_holidays_of
+from ivr.document.codes import FIELD, Code, refused
 
 YEARLY = re.compile(r"^(\d{2})-(\d{2})$")
 ONCE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -27,7 +28,12 @@ def _yearly(text: str) -> tuple[int, int] | None:
     try:
         date(LEAP_YEAR, month, day)
     except ValueError:
-        raise ValueError(f"holidays: {text!r} is not a date; write MM-DD, e.g. 12-24") from None
+        raise refused(
+            Code.HOLIDAY_NOT_A_DATE,
+            f"{text!r} is not a date; write MM-DD, e.g. 12-24",
+            value=text,
+            **{FIELD: "holidays"},
+        ) from None
     return month, day
 
 
@@ -37,7 +43,12 @@ def _once(text: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"holidays: {text!r} is not a date; write YYYY-MM-DD, e.g. 2026-12-24") from None
+        raise refused(
+            Code.HOLIDAY_NOT_A_DATE,
+            f"{text!r} is not a date; write YYYY-MM-DD, e.g. 2026-12-24",
+            value=text,
+            **{FIELD: "holidays"},
+        ) from None
 
 
 def known_names(country: Country, today: date) -> list[str]:
@@ -50,9 +61,13 @@ def check_holidays(entries: list[str], country: Country, today: date) -> None:
     for entry in entries:
         text = entry.strip()
         if _yearly(text) is None and _once(text) is None and text.lower() not in names:
-            raise ValueError(
-                f"holidays: {text!r} is not a public holiday of {country.value}; "
-                f"`greetline holidays {country.value}` lists the names, or write a date as MM-DD or YYYY-MM-DD"
+            raise refused(
+                Code.UNKNOWN_HOLIDAY,
+                f"{text!r} is not a public holiday of {country.value}; "
+                f"`greetline holidays {country.value}` lists the names, or write a date as MM-DD or YYYY-MM-DD",
+                value=text,
+                country=country.value,
+                **{FIELD: "holidays"},
             )
 
 

@@ -3,6 +3,7 @@
 from datetime import time
 
 from ivr.callflow.model import OpeningHours, TimeRange
+from ivr.document.codes import Code, refused
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 CLOSED_WORDS = ("closed", "")
@@ -16,10 +17,16 @@ def parse_days(spec: str) -> list[int]:
     for part in spec.lower().replace(" ", "").split(","):
         first, _, last = part.partition("-")
         if first not in WEEKDAYS or (last and last not in WEEKDAYS):
-            raise ValueError(f"{spec!r} is not a day or range of days; use e.g. mon-fri, sat, or mon,wed,fri")
+            raise refused(
+                Code.NOT_DAYS,
+                f"{spec!r} is not a day or range of days; use e.g. mon-fri, sat, or mon,wed,fri",
+                value=spec,
+            )
         start, end = WEEKDAYS.index(first), WEEKDAYS.index(last or first)
         if end < start:
-            raise ValueError(f"{spec!r} runs backwards; write the earlier day first, e.g. mon-fri")
+            raise refused(
+                Code.DAYS_BACKWARDS, f"{spec!r} runs backwards; write the earlier day first, e.g. mon-fri", value=spec
+            )
         days.extend(range(start, end + 1))
     return days
 
@@ -27,7 +34,12 @@ def parse_days(spec: str) -> list[int]:
 def _clock(text: str, spec: str) -> time:
     hours, sep, minutes = text.strip().partition(":")
     if not sep or not (hours.isdigit() and minutes.isdigit()) or int(hours) > 23 or int(minutes) > 59:
-        raise ValueError(f"{spec!r} has a bad time {text.strip()!r}; write times as HH:MM, e.g. 08:00-17:00")
+        raise refused(
+            Code.BAD_TIME,
+            f"{spec!r} has a bad time {text.strip()!r}; write times as HH:MM, e.g. 08:00-17:00",
+            value=spec,
+            time=text.strip(),
+        )
     return time(int(hours), int(minutes))
 
 
@@ -41,11 +53,19 @@ def parse_ranges(spec: str | list[str]) -> tuple[TimeRange, ...]:
             continue
         start_text, sep, end_text = text.partition("-")
         if not sep:
-            raise ValueError(f"{text!r} is not a time range; write it as HH:MM-HH:MM, e.g. 08:00-17:00")
+            raise refused(
+                Code.NOT_A_TIME_RANGE,
+                f"{text!r} is not a time range; write it as HH:MM-HH:MM, e.g. 08:00-17:00",
+                value=text,
+            )
         start = _clock(start_text, text)
         end = time.max if end_text.strip() in UNTIL_MIDNIGHT else _clock(end_text, text)
         if end <= start:
-            raise ValueError(f"{text!r} ends before it starts; ranges past midnight are two ranges on two days")
+            raise refused(
+                Code.RANGE_BACKWARDS,
+                f"{text!r} ends before it starts; ranges past midnight are two ranges on two days",
+                value=text,
+            )
         ranges.append(TimeRange(start, end))
     return tuple(sorted(ranges, key=lambda time_range: time_range.start))
 
@@ -56,6 +76,11 @@ def parse_hours(raw: dict[str, str | list[str]]) -> OpeningHours:
         ranges = parse_ranges(range_spec)
         for day in parse_days(day_spec):
             if by_weekday[day] is not None:
-                raise ValueError(f"{WEEKDAYS[day]} is given twice (in {day_spec!r}); name each day once")
+                raise refused(
+                    Code.DAY_TWICE,
+                    f"{WEEKDAYS[day]} is given twice (in {day_spec!r}); name each day once",
+                    day=WEEKDAYS[day],
+                    value=day_spec,
+                )
             by_weekday[day] = ranges
     return OpeningHours(tuple(ranges or () for ranges in by_weekday))

@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from ivr.callflow.flow import speak
 from ivr.callflow.model import Country
 from ivr.callflow.ringing import dial_timeout_s, ringing_s
+from ivr.document.codes import Code
 from ivr.document.findings import Finding, Level, errors
 from ivr.document.model import BusinessDocument, Greeting
 from ivr.document.path_check import business_at_for, path_findings, spoken_seconds
@@ -71,49 +72,58 @@ def lint(
     business = business_at_for(document)(datetime_at_noon(today or date.today()))
     findings: list[Finding] = []
     if document.business.lower() not in business.greeting.text.lower():
+        example = book.text("welcome", business=document.business)
         findings.append(
             Finding(
-                Level.ERROR,
+                Code.WELCOME_UNNAMED,
                 "greeting",
-                f"the welcome does not name the business; start with e.g. "
-                f"{book.text('welcome', business=document.business)!r}",
+                f"the welcome does not name the business; start with e.g. {example!r}",
+                {"example": example, "business": document.business},
+                level=Level.ERROR,
             )
         )
     welcome_s = seconds(speak(business.greeting, business.language))
     if welcome_s > MAX_WELCOME_S:
         findings.append(
             Finding(
-                Level.WARNING,
+                Code.WELCOME_LONG,
                 "greeting",
                 f"the welcome takes about {welcome_s:.0f} s; keep it under "
                 f"{MAX_WELCOME_S:.0f} s: the name and the salutation are enough",
+                {"seconds": round(welcome_s), "most": round(MAX_WELCOME_S)},
+                level=Level.WARNING,
             )
         )
     info_s = seconds(speak(business.info, business.language)) if business.info else 0.0
     if info_s > MAX_INFO_S:
         findings.append(
             Finding(
-                Level.WARNING,
+                Code.INFO_LONG,
                 "info",
                 f"the information takes about {info_s:.0f} s; keep it under {MAX_INFO_S:.0f} s "
                 "or move details elsewhere",
+                {"seconds": round(info_s), "most": round(MAX_INFO_S)},
+                level=Level.WARNING,
             )
         )
     emergency = [i for i, option in enumerate(document.menu) if _is_emergency(option.prompt, option.emergency)]
     if emergency and emergency[0] != 0:
         findings.append(
             Finding(
-                Level.ERROR,
+                Code.EMERGENCY_NOT_FIRST,
                 f"menu[{emergency[0]}]",
                 "the emergency option must be the first option callers hear; move it to the top",
+                level=Level.ERROR,
             )
         )
     if document.rings > MAX_SENSIBLE_RINGS:
         findings.append(
             Finding(
-                Level.WARNING,
+                Code.MANY_RINGS,
                 "rings",
                 f"{document.rings} rings: most callers hang up after 5 or 6; use {MAX_SENSIBLE_RINGS} or fewer",
+                {"rings": document.rings, "most": MAX_SENSIBLE_RINGS},
+                level=Level.WARNING,
             )
         )
     findings += _wording(document)
@@ -138,11 +148,13 @@ def _mobile_voicemail(document: BusinessDocument) -> list[Finding]:
         return []
     return [
         Finding(
-            Level.WARNING,
+            Code.MOBILE_VOICEMAIL,
             "confirm",
             f"{', '.join(mobiles)} is a mobile and rings about {heard_s} s: its own voicemail answers after about "
             f"{MOBILE_VOICEMAIL_AFTER_S} s and takes the call, so it never overflows; set confirm: true (each "
             "staff phone presses 1 to take a call), or use fewer rings",
+            {"numbers": ", ".join(mobiles), "seconds": heard_s, "voicemail_after_s": MOBILE_VOICEMAIL_AFTER_S},
+            level=Level.WARNING,
         )
     ]
 
@@ -154,10 +166,11 @@ def _instructions_without_service(document: BusinessDocument) -> list[Finding]:
         return []
     return [
         Finding(
-            Level.WARNING,
+            Code.INSTRUCTIONS_WITHOUT_SERVICE,
             "instructions",
             "instructions are shown to an answering service on its card, but no call goes to one: give overflow a "
             "dial: NUMBER (the service), or drop instructions:",
+            level=Level.WARNING,
         )
     ]
 
@@ -173,16 +186,23 @@ def _wording(document: BusinessDocument) -> list[Finding]:
         if WEBSITE.search(text):
             findings.append(
                 Finding(
-                    Level.WARNING,
+                    Code.WEBSITE,
                     where,
                     "do not send callers to a website or e-mail address: "
                     "they called because they want to talk; say what they need instead",
+                    level=Level.WARNING,
                 )
             )
         for phrase in FILLER.get(document.language, ()):
             if phrase in lowered:
                 findings.append(
-                    Finding(Level.WARNING, where, f"drop the filler {phrase!r}: it lengthens the wait and says nothing")
+                    Finding(
+                        Code.FILLER,
+                        where,
+                        f"drop the filler {phrase!r}: it lengthens the wait and says nothing",
+                        {"phrase": phrase},
+                        level=Level.WARNING,
+                    )
                 )
     return findings
 

@@ -1,15 +1,25 @@
 """Reading and writing business documents as YAML, with every problem reported at once."""
 
-import re
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
+from ivr.document.codes import FIELD, Code
 from ivr.document.model import BusinessDocument
-from ivr.errors import DocumentError
+from ivr.errors import DocumentError, Problem, Value
 
-FIELD_PREFIX = re.compile(r"^(\w+): ")
+# pydantic's own checks as our codes; one not named here is Code.INVALID with pydantic's words for the CLI.
+PYDANTIC_CODES = {
+    "missing": Code.REQUIRED,
+    "extra_forbidden": Code.UNKNOWN_KEY,
+    "string_too_short": Code.EMPTY,
+    "too_short": Code.EMPTY,
+    "string_too_long": Code.TOO_LONG,
+    "too_long": Code.TOO_LONG,
+    "literal_error": Code.NOT_A_CHOICE,
+}
+OUR_CODES = frozenset(Code)
 
 
 def _where(location: tuple[int | str, ...]) -> str:
@@ -24,26 +34,43 @@ def _where(location: tuple[int | str, ...]) -> str:
     return path or "document"
 
 
-def _problem(error: Any) -> str:
+def _values(error: Any) -> dict[str, Value]:
+    context = error.get("ctx") or {}
+    return {key: value for key, value in context.items() if key != FIELD and isinstance(value, str | int | float)}
+
+
+def _field(error: Any) -> str | None:
+    """The field a check across fields is about (its context names it), else None."""
+    named = (error.get("ctx") or {}).get(FIELD)
+    return named if isinstance(named, str) and named in BusinessDocument.model_fields else None
+
+
+def _problem(error: Any) -> Problem:
     kind = error["type"]
     message = str(error["msg"]).removeprefix("Value error, ")
+    code = Code(kind) if kind in OUR_CODES else PYDANTIC_CODES.get(kind, Code.INVALID)
     if kind == "missing":
         message = "is required; add it"
     elif kind == "extra_forbidden":
         message = "is not a known key; check its spelling or remove it"
+    values = _values(error)
+    if code in (Code.EMPTY, Code.TOO_LONG):  # pydantic's context names the length it holds to
+        values = {"length": values.get("min_length", values.get("max_length", 0))}
     # Skip pydantic's internal validator names in the path (they say nothing to a user).
     location = tuple(part for part in error["loc"] if not (isinstance(part, str) and "[" in part))
-    if not location:
-        # A check across fields names the field it is about first ("operators: ..."); report it there.
-        named = FIELD_PREFIX.match(message)
-        if named and named.group(1) in BusinessDocument.model_fields:
-            return message
-    return f"{_where(location)}: {message}"
+    # A check across fields names the field it is about in its context; report it there.
+    where = (_field(error) if not location else None) or _where(location)
+    return Problem(code.value, where, message, values)
+
+
+NOT_A_MAPPING = Problem(
+    Code.NOT_A_MAPPING, "document", "must be a mapping of keys (business:, numbers:, …), not a list or text"
+)
 
 
 def validate_document(data: object) -> BusinessDocument:
     if not isinstance(data, dict):
-        raise DocumentError(["document: must be a mapping of keys (business:, numbers:, …), not a list or text"])
+        raise DocumentError([NOT_A_MAPPING])
     try:
         return BusinessDocument.model_validate(data)
     except ValidationError as error:
@@ -62,7 +89,8 @@ def read_yaml(text: str) -> object:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "document"
         reason = getattr(error, "problem", None) or str(error)
-        raise DocumentError([f"{where}: not valid YAML ({reason}); check indentation and quotes"]) from None
+        message = f"not valid YAML ({reason}); check indentation and quotes"
+        raise DocumentError([Problem(Code.NOT_YAML, where, message, {"reason": str(reason)})]) from None
 
 
 def parse_document(text: str) -> BusinessDocument:
@@ -83,8 +111,7 @@ def _repaired(data: dict[str, Any], problems: list[Any]) -> dict[str, Any] | Non
     dropped_items: dict[str, set[int]] = {}
     for problem in problems:
         location = problem["loc"]
-        named = FIELD_PREFIX.match(str(problem["msg"]).removeprefix("Value error, "))
-        key = location[0] if location else (named.group(1) if named else None)
+        key = location[0] if location else _field(problem)
         if not isinstance(key, str) or key == "business":
             return None
         value = repaired.get(key)
@@ -100,14 +127,14 @@ def _repaired(data: dict[str, Any], problems: list[Any]) -> dict[str, Any] | Non
     return repaired
 
 
-def salvaged(data: object) -> tuple[BusinessDocument | None, list[str]]:
+def salvaged(data: object) -> tuple[BusinessDocument | None, list[Problem]]:
     """The document without the parts validation refused (list items, else whole keys), for the checker to
     look at the rest in the same run, and the problems only found once those parts were gone (checks across
     fields). The document is None when what is left is not one."""
     if not isinstance(data, dict):
         return None, []
     current: dict[str, Any] | None = data
-    later: list[str] = []
+    later: list[Problem] = []
     for repair in range(MAX_REPAIRS + 1):
         assert current is not None
         try:

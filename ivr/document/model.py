@@ -17,6 +17,7 @@ from pydantic import (
 
 from ivr.callflow.model import Country
 from ivr.callflow.ringing import MAX_RINGS, MIN_RINGS
+from ivr.document.codes import FIELD, Code, refused
 from ivr.document.holidays import check_holidays
 from ivr.document.hours import parse_hours
 from ivr.document.phones import e164, email
@@ -35,9 +36,12 @@ def _one_or_many(value: object) -> object:
 
 def _at_most_one_dial(numbers: list[str]) -> list[str]:
     if len(numbers) > MAX_DIALLED_NUMBERS:
-        raise ValueError(
+        raise refused(
+            Code.TOO_MANY_DIALLED,
             f"{len(numbers)} numbers: Twilio rings at most {MAX_DIALLED_NUMBERS} phones in one dial; "
-            f"list {MAX_DIALLED_NUMBERS} or fewer"
+            f"list {MAX_DIALLED_NUMBERS} or fewer",
+            count=len(numbers),
+            most=MAX_DIALLED_NUMBERS,
         )
     return numbers
 
@@ -62,14 +66,18 @@ class Greeting(Strict):
     @model_validator(mode="after")
     def _text_or_file(self) -> Self:
         if self.text is None and self.file is None and self.media is None:
-            raise ValueError("give either text: (to be spoken) or file: (a recording)")
+            raise refused(Code.TEXT_OR_FILE, "give either text: (to be spoken) or file: (a recording)")
         return self
 
 
 def _listed_once(values: list[str], what: str) -> list[str]:
     twice = sorted({value for value in values if values.count(value) > 1})
     if twice:
-        raise ValueError(f"{', '.join(twice)} is listed twice; list each {what} once (each gets one message)")
+        raise refused(
+            Code.LISTED_TWICE,
+            f"{', '.join(twice)} is listed twice; list each {what} once (each gets one message)",
+            value=", ".join(twice),
+        )
     return values
 
 
@@ -98,15 +106,16 @@ class VoicemailBox(Strict):
     @model_validator(mode="after")
     def _delivered_somewhere(self) -> Self:
         if not self.email and not self.sms:
-            raise ValueError(
-                "a voicemail box needs email: [addresses] and/or sms: [numbers], or nobody hears the messages"
+            raise refused(
+                Code.BOX_WITHOUT_RECIPIENTS,
+                "a voicemail box needs email: [addresses] and/or sms: [numbers], or nobody hears the messages",
             )
         return self
 
 
 def _some_addresses(values: list[str]) -> list[str]:
     if not values:
-        raise ValueError("give at least one address, or leave this part out")
+        raise refused(Code.NO_ADDRESSES, "give at least one address, or leave this part out")
     return _listed_once(values, "address")
 
 
@@ -140,7 +149,11 @@ class DailySummary(Strict):
             value = f"{value // 60:02d}:{value % 60:02d}"
         text = str(value).strip()
         if not re.match(LOCAL_TIME_PATTERN, text.zfill(5)):
-            raise ValueError(f'at: must be a local time as HH:MM (24-hour clock), e.g. "17:30", got {text!r}')
+            raise refused(
+                Code.NOT_A_CLOCK_TIME,
+                f'at: must be a local time as HH:MM (24-hour clock), e.g. "17:30", got {text!r}',
+                value=text,
+            )
         return text.zfill(5)
 
 
@@ -150,15 +163,15 @@ class Route(Strict):
     dial: DialledNumbers | None = None
     voicemail: VoicemailBox | None = None
 
-    # None: the route may be empty (then the call ends after the greeting); else what to say when it is.
-    _missing_route_message: ClassVar[str | None] = None
+    # None: the route may be empty (then the call ends after the greeting); else the problem when it is.
+    _missing_route: ClassVar[tuple[Code, str] | None] = None
 
     @model_validator(mode="after")
     def _one_route(self) -> Self:
         if self.dial is not None and self.voicemail is not None:
-            raise ValueError("give either dial: or voicemail:, not both")
-        if self.dial is None and self.voicemail is None and self._missing_route_message:
-            raise ValueError(self._missing_route_message)
+            raise refused(Code.DIAL_AND_VOICEMAIL, "give either dial: or voicemail:, not both")
+        if self.dial is None and self.voicemail is None and self._missing_route:
+            raise refused(*self._missing_route)
         return self
 
 
@@ -167,7 +180,7 @@ MAX_LABEL_CHARS = 30
 
 
 class MenuOption(Route):
-    _missing_route_message = "a menu option needs dial: [numbers] or voicemail: {email: [...]}"
+    _missing_route = (Code.OPTION_WITHOUT_ROUTE, "a menu option needs dial: [numbers] or voicemail: {email: [...]}")
 
     key: str
     prompt: str = Field(min_length=1, max_length=300)
@@ -182,7 +195,7 @@ class MenuOption(Route):
     def _single_key(cls, value: object) -> str:
         key = str(value)
         if len(key) != 1 or key not in MENU_KEYS:
-            raise ValueError(f"key must be one of 0-9, * or #, got {key!r}")
+            raise refused(Code.BAD_KEY, f"key must be one of 0-9, * or #, got {key!r}", value=key)
         return key
 
 
@@ -199,20 +212,27 @@ class CallNotes(VoicemailBox):
     @model_validator(mode="after")
     def _delivered_somewhere(self) -> Self:
         if not self.email and not self.sms:
-            raise ValueError("notes: needs email: [addresses] and/or sms: [numbers], or nobody reads the call notes")
+            raise refused(
+                Code.NOTES_WITHOUT_RECIPIENTS,
+                "notes: needs email: [addresses] and/or sms: [numbers], or nobody reads the call notes",
+            )
         return self
 
 
 class Overflow(Route):
-    _missing_route_message = "overflow needs dial: NUMBER (an answering service) or voicemail: {email: [...]}"
+    _missing_route = (
+        Code.OVERFLOW_WITHOUT_ROUTE,
+        "overflow needs dial: NUMBER (an answering service) or voicemail: {email: [...]}",
+    )
 
     notes: CallNotes | None = None
 
     @model_validator(mode="after")
     def _notes_from_a_service(self) -> Self:
         if self.notes is not None and self.dial is None:
-            raise ValueError(
-                "notes: are the call notes of an answering service; give overflow a dial: NUMBER, or drop notes:"
+            raise refused(
+                Code.NOTES_WITHOUT_SERVICE,
+                "notes: are the call notes of an answering service; give overflow a dial: NUMBER, or drop notes:",
             )
         return self
 
@@ -237,7 +257,12 @@ class Period(Route):
     @model_validator(mode="after")
     def _ordered(self) -> Self:
         if self.end < self.start:
-            raise ValueError(f"period ends ({self.end}) before it starts ({self.start}); swap from: and to:")
+            raise refused(
+                Code.PERIOD_BACKWARDS,
+                f"period ends ({self.end}) before it starts ({self.start}); swap from: and to:",
+                start=self.start.isoformat(),
+                end=self.end.isoformat(),
+            )
         return self
 
 
@@ -277,25 +302,44 @@ class BusinessDocument(Strict):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Europe/Amsterdam") from None
+            raise refused(
+                Code.UNKNOWN_TIMEZONE,
+                f"unknown time zone {value!r}; use an IANA name such as Europe/Amsterdam",
+                value=value,
+            ) from None
         return value
 
     @field_validator("rings")
     @classmethod
     def _ring_count(cls, value: int) -> int:
         if not MIN_RINGS <= value <= MAX_RINGS:
-            raise ValueError(f"ring count must be from {MIN_RINGS} to {MAX_RINGS}, got {value}")
+            raise refused(
+                Code.RING_COUNT,
+                f"ring count must be from {MIN_RINGS} to {MAX_RINGS}, got {value}",
+                value=value,
+                least=MIN_RINGS,
+                most=MAX_RINGS,
+            )
         return value
 
     @field_validator("menu")
     @classmethod
     def _one_short_menu(cls, value: list[MenuOption]) -> list[MenuOption]:
         if len(value) > MAX_MENU_OPTIONS:
-            raise ValueError(f"a menu has at most {MAX_MENU_OPTIONS} options, got {len(value)}; merge or drop some")
+            raise refused(
+                Code.MENU_TOO_LONG,
+                f"a menu has at most {MAX_MENU_OPTIONS} options, got {len(value)}; merge or drop some",
+                count=len(value),
+                most=MAX_MENU_OPTIONS,
+            )
         keys = [option.key for option in value]
         duplicates = sorted({key for key in keys if keys.count(key) > 1})
         if duplicates:
-            raise ValueError(f"key {', '.join(duplicates)} is used twice; give each option its own key")
+            raise refused(
+                Code.KEY_TWICE,
+                f"key {', '.join(duplicates)} is used twice; give each option its own key",
+                value=", ".join(duplicates),
+            )
         return value
 
     @field_validator("hours")
@@ -308,10 +352,13 @@ class BusinessDocument(Strict):
     @model_validator(mode="after")
     def _simultaneous_at_most_ten(self) -> Self:
         if self.ring == "simultaneous" and len(self.operators) > MAX_DIALLED_NUMBERS:
-            # Named "operators:" so the problem is reported there (see ivr.document.load).
-            raise ValueError(
-                f"operators: {len(self.operators)} phones ring at once, but Twilio rings at most "
-                f"{MAX_DIALLED_NUMBERS} in one dial; list {MAX_DIALLED_NUMBERS} or fewer, or use ring: sequential"
+            raise refused(
+                Code.TOO_MANY_AT_ONCE,
+                f"{len(self.operators)} phones ring at once, but Twilio rings at most "
+                f"{MAX_DIALLED_NUMBERS} in one dial; list {MAX_DIALLED_NUMBERS} or fewer, or use ring: sequential",
+                count=len(self.operators),
+                most=MAX_DIALLED_NUMBERS,
+                **{FIELD: "operators"},  # reported at operators: (see ivr.document.load)
             )
         return self
 
@@ -325,5 +372,5 @@ class BusinessDocument(Strict):
     @classmethod
     def _distinct_numbers(cls, value: list[str]) -> list[str]:
         if len(set(value)) != len(value):
-            raise ValueError("a number is listed twice; list each number once")
+            raise refused(Code.NUMBER_TWICE, "a number is listed twice; list each number once")
         return value

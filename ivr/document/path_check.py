@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
+from typing import Protocol
 
 from ivr.callflow.flow import DialStage
 from ivr.callflow.model import Business, Country
@@ -15,10 +16,12 @@ from ivr.callflow.paths import CallPath, Ending, EventKind, Seconds, explore
 from ivr.callflow.ringing import RING_CYCLE_S
 from ivr.callflow.schedule import Holiday, InPeriod, Open
 from ivr.callflow.steps import Play, Speech
+from ivr.document.codes import Code
 from ivr.document.convert import to_business
 from ivr.document.findings import Finding, Level
 from ivr.document.model import BusinessDocument
 from ivr.document.path_words import PathWords, path_words
+from ivr.errors import Value
 from prompts import PartOfDay, part_of_day
 
 # Dutch GP practices must reach an emergency caller within 30 s (NHG-Standaard Telefonische triage); we hold
@@ -30,9 +33,12 @@ MAX_SECONDS_TO_HUMAN = 30.0
 class _Collected:
     """Findings of one kind at one place: the first path that shows it, how many more, the worst time."""
 
+    code: Code
     level: Level
     where: str
     message: Callable[[str, float, int], str]
+    # Values of the finding beyond the path, the time and the count (the ring count behind a time).
+    values: Mapping[str, Value] = field(default_factory=dict)
     first: str = ""
     worst_s: float = 0.0
     more: int = 0
@@ -50,7 +56,9 @@ class _Collected:
             self.more += 1
 
     def finding(self) -> Finding:
-        return Finding(self.level, self.where, self.message(self.first, self.worst_s, self.more))
+        values = {"path": self.first, "seconds": round(self.worst_s), "more": self.more, **self.values}
+        message = self.message(self.first, self.worst_s, self.more)
+        return Finding(self.code, self.where, message, values, level=self.level)
 
 
 def _and_more(more: int) -> str:
@@ -104,10 +112,16 @@ def path_findings(
     business_at = business_at_for(document)
     words = path_words(document.language)
     places = _places(document, business_at)
-    collected: dict[tuple[str, str], _Collected] = {}
+    collected: dict[tuple[Code, str], _Collected] = {}
 
-    def collect(kind: str, level: Level, where: str, message: Callable[[str, float, int], str]) -> _Collected:
-        return collected.setdefault((kind, where), _Collected(level, where, message))
+    def collect(
+        code: Code,
+        level: Level,
+        where: str,
+        message: Callable[[str, float, int], str],
+        values: Mapping[str, Value] | None = None,
+    ) -> _Collected:
+        return collected.setdefault((code, where), _Collected(code, level, where, message, values or {}))
 
     paths = explore(business_at, first_day, seconds)
     scenes_served: dict[str, bool] = {}
@@ -116,18 +130,18 @@ def path_findings(
         _message_without_record(path, words, places, described, collect)
         open_now = isinstance(path.scene.situation, Open)
         if open_now and path.ending is Ending.NOBODY and not _rang_overflow(path):
-            collect("nobody", Level.WARNING, "overflow", _nobody_message).add(described)
+            collect(Code.NOBODY_ANSWERS, Level.WARNING, "overflow", _nobody_message).add(described)
         if isinstance(path.scene.situation, Holiday | InPeriod):
             place = _scene_place(path, document)
             scenes_served[place] = scenes_served.get(place, False) or path.ending is not Ending.NOBODY
             if not scenes_served[place]:
-                collect("nowhere", Level.WARNING, place, _nowhere_message).add(described)
+                collect(Code.NOWHERE_TO_GO, Level.WARNING, place, _nowhere_message).add(described)
         if open_now:
             _timings(path, document, emergency_keys, described, collect)
     # A holiday or period where some path does reach someone has somewhere to go.
-    for kind, where in list(collected):
-        if kind == "nowhere" and scenes_served.get(where):
-            del collected[(kind, where)]
+    for code, where in list(collected):
+        if code is Code.NOWHERE_TO_GO and scenes_served.get(where):
+            del collected[(code, where)]
     return [found.finding() for found in collected.values()]
 
 
@@ -136,7 +150,15 @@ def _rang_overflow(path: CallPath) -> bool:
     return any(event.kind is EventKind.RINGS and event.stage is DialStage.OVERFLOW for event in path.events)
 
 
-Collect = Callable[[str, Level, str, Callable[[str, float, int], str]], _Collected]
+class Collect(Protocol):
+    def __call__(
+        self,
+        code: Code,
+        level: Level,
+        where: str,
+        message: Callable[[str, float, int], str],
+        values: Mapping[str, Value] | None = None,
+    ) -> _Collected: ...
 
 
 def _message_without_record(
@@ -149,7 +171,7 @@ def _message_without_record(
             later = path.events[position + 1 :]
             if not any(following.kind is EventKind.RECORDS for following in later):
                 where = places.get(event.text, "document")
-                collect("message", Level.ERROR, where, _message_message).add(described)
+                collect(Code.MESSAGE_NOT_RECORDED, Level.ERROR, where, _message_message).add(described)
             return
 
 
@@ -182,23 +204,23 @@ def _timings(
     first_ring = next((event for event in events if event.kind is EventKind.RINGS), None)
     if waited is None and first_ring is not None and first_ring.at_s > MAX_SECONDS_TO_HUMAN:
         where = "menu" if document.menu else "greeting"
-        collect("waits", Level.ERROR, where, _waits_message).add(described, first_ring.at_s)
+        collect(Code.LONG_WAIT, Level.ERROR, where, _waits_message).add(described, first_ring.at_s)
     if not path.keys or path.keys[0] not in emergency_keys or waited is None or waited.kind is not EventKind.PRESSES:
         return
     where = f"menu[{emergency_keys[path.keys[0]]}]"
     if waited.at_s > MAX_SECONDS_TO_HUMAN:
-        collect("emergency-key", Level.ERROR, where, _emergency_key_message).add(described, waited.at_s)
+        collect(Code.EMERGENCY_KEY_LATE, Level.ERROR, where, _emergency_key_message).add(described, waited.at_s)
     after = [event for event in events[events.index(waited) + 1 :] if event.kind is not EventKind.HEARS]
     if after and after[0].kind is EventKind.RECORDS:
-        collect("emergency-box", Level.WARNING, where, _emergency_box_message).add(described)
+        collect(Code.EMERGENCY_TAKES_MESSAGE, Level.WARNING, where, _emergency_box_message).add(described)
     if len(after) >= 2 and after[0].kind is EventKind.RINGS and after[1].kind is EventKind.ANSWERED:
         human_s = after[1].at_s
         if human_s > MAX_SECONDS_TO_HUMAN:
             rings = document.rings
             cycle_s = RING_CYCLE_S[Country(document.country)]
-            collect("emergency-human", Level.ERROR, where, _emergency_human_message(rings, cycle_s)).add(
-                described, human_s
-            )
+            message = _emergency_human_message(rings, cycle_s)
+            values = {"rings": rings, "ring_cycle_s": cycle_s}
+            collect(Code.EMERGENCY_HUMAN_LATE, Level.ERROR, where, message, values).add(described, human_s)
 
 
 def _waits_message(path: str, seconds: float, _more: int) -> str:

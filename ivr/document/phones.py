@@ -4,6 +4,8 @@ import re
 
 import phonenumbers
 
+from ivr.document.codes import Code, refused
+
 # Deliberately simple: one @, a dot in the domain, no spaces. Delivery is the real test of an address.
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -13,20 +15,24 @@ def e164(value: str) -> str:
     text = str(value).strip()
     hint = "write it in international E.164 form with country code, e.g. +31501234567"
     if not text.startswith("+"):
-        raise ValueError(f"{text!r} is not an international number: {hint}")
+        raise refused(Code.NOT_INTERNATIONAL, f"{text!r} is not an international number: {hint}", value=text)
     try:
         parsed = phonenumbers.parse(text, None)
     except phonenumbers.NumberParseException as error:
-        raise ValueError(f"{text!r} is not a phone number ({error}): {hint}") from None
+        raise refused(
+            Code.NOT_A_PHONE_NUMBER, f"{text!r} is not a phone number ({error}): {hint}", value=text
+        ) from None
     if not phonenumbers.is_valid_number(parsed):
-        raise ValueError(f"{text!r} is not a valid phone number: check the digits; {hint}")
+        raise refused(
+            Code.INVALID_PHONE_NUMBER, f"{text!r} is not a valid phone number: check the digits; {hint}", value=text
+        )
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
 def email(value: str) -> str:
     text = str(value).strip()
     if not EMAIL_PATTERN.match(text):
-        raise ValueError(f"{text!r} is not an e-mail address, e.g. praktijk@example.nl")
+        raise refused(Code.NOT_AN_EMAIL, f"{text!r} is not an e-mail address, e.g. praktijk@example.nl", value=text)
     return text
 
 

@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 
 from ivr.callflow.model import Business
+from ivr.document.codes import Code
 from ivr.document.findings import Finding, Level
 from ivr.document.model import BusinessDocument
 
@@ -43,11 +44,13 @@ def whisper_findings(document: BusinessDocument, business: Business, durations_s
             worst[where] = (seconds, prompt.text)
     return [
         Finding(
-            Level.WARNING,
+            Code.WHISPER_LONG,
             where,
             f"the answering service hears {text!r}, about {seconds:.1f} s, before the caller is put through; keep "
             f"it under {MAX_WHISPER_S:.0f} s with "
             + ("a shorter label: (a word or two)" if where != "business" else "a shorter business name"),
+            {"text": text, "seconds": round(seconds, 1), "most": round(MAX_WHISPER_S)},
+            level=Level.WARNING,
         )
         for where, (seconds, text) in worst.items()
     ]

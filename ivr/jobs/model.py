@@ -6,8 +6,23 @@ from datetime import datetime, timedelta
 
 from ivr.store.jobs import Job
 
+# A failure not known more precisely (a server that did not answer, an error of a library).
+FAILED = "failed"
+# A job's kind that no handler of this worker knows.
+NO_WORKER_FUNCTION = "no_worker_function"
 
-class PermanentFailure(Exception):
+
+class JobFailure(Exception):
+    """A job's failure as data beside its English line: a code and the values its words need, stored with the
+    job so a page can say why in its own language (ivr.web.admin.problem_words)."""
+
+    def __init__(self, message: str, code: str = FAILED, **values: str | int | float) -> None:
+        super().__init__(message)
+        self.code = code
+        self.values = values
+
+
+class PermanentFailure(JobFailure):
     """A job that can never succeed (an address the server refuses for good): failed at once, not retried."""
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from ivr.jobs.model import PermanentFailure, RetryPolicy
+from ivr.jobs.model import FAILED, NO_WORKER_FUNCTION, JobFailure, PermanentFailure, RetryPolicy
 from ivr.store import jobs
 from ivr.store.database import Database
 from ivr.store.jobs import Job, JobSpec
@@ -73,27 +73,31 @@ class Worker:
         handler = self._handlers.get(job.kind)
         try:
             if handler is None:
-                raise PermanentFailure(f"no function for jobs of kind {job.kind!r}; is this worker older than the job?")
+                raise PermanentFailure(
+                    f"no function for jobs of kind {job.kind!r}; is this worker older than the job?",
+                    NO_WORKER_FUNCTION,
+                    kind=job.kind,
+                )
             handler(job.args)
         except PermanentFailure as error:
-            reason = _text(error)
+            reason, problem = _text(error), _problem(error)
             log.error("job %s failed for good: %s", job.key, reason)
-            self._store(lambda session: jobs.failed(session, job.id, self._clock(), reason))
+            self._store(lambda session: jobs.failed(session, job.id, self._clock(), reason, problem))
         except Exception as error:
-            self._retry_or_fail(job, _text(error))
+            self._retry_or_fail(job, _text(error), _problem(error))
         else:
             self._store(lambda session: jobs.succeeded(session, job.id, self._clock()))
 
-    def _retry_or_fail(self, job: Job, error: str) -> None:
+    def _retry_or_fail(self, job: Job, error: str, problem: jobs.StoredProblem) -> None:
         now = self._clock()
         when = self._policy.next_attempt(job, now)
         if when is None:
             reason = f"gave up after {job.attempts} attempts in {self._policy.give_up_after}: {error}"
             log.error("job %s failed for good: %s", job.key, reason)
-            self._store(lambda session: jobs.failed(session, job.id, now, reason[:MAX_ERROR_CHARS]))
+            self._store(lambda session: jobs.failed(session, job.id, now, reason[:MAX_ERROR_CHARS], problem))
         else:
             log.warning("job %s attempt %d failed (%s); next try at %s", job.key, job.attempts, error, when)
-            self._store(lambda session: jobs.retry_at(session, job.id, when, error))
+            self._store(lambda session: jobs.retry_at(session, job.id, when, error, problem))
 
     def _store(self, write: Callable[[Any], None]) -> None:
         with self._database.transaction() as session:
@@ -117,3 +121,14 @@ class Worker:
 
 def _text(error: BaseException) -> str:
     return (str(error) or type(error).__name__)[:MAX_ERROR_CHARS]
+
+
+# How much of a failure not known more precisely is kept as its detail (a server's answer, shown as it is).
+MAX_DETAIL_CHARS = 300
+
+
+def _problem(error: BaseException) -> jobs.StoredProblem:
+    """The failure's code and values; one that is not a JobFailure is FAILED with its own text as the detail."""
+    if isinstance(error, JobFailure):
+        return jobs.StoredProblem(error.code, dict(error.values))
+    return jobs.StoredProblem(FAILED, {"detail": _text(error)[:MAX_DETAIL_CHARS]})

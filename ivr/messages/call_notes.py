@@ -15,6 +15,7 @@ from ivr.document.model import BusinessDocument
 from ivr.jobs.model import PermanentFailure
 from ivr.jobs.worker import Handler
 from ivr.messages import compose
+from ivr.messages.failures import DeliveryCode
 from ivr.messages.notes import stored_document
 from ivr.messages.senders import Senders
 from ivr.store import cards, jobs
@@ -97,7 +98,7 @@ class CallNoteDeliveries:
         with self._database.transaction() as session:
             note = cards.get_note(session, note_id)
         if note is None:
-            raise PermanentFailure(f"no stored call note {note_id}")
+            raise PermanentFailure(f"no stored call note {note_id}", DeliveryCode.MESSAGE_GONE)
         document = stored_document(self._database, note.business_id)
         facts = compose.CallNoteFacts(
             business=document.business,

@@ -15,6 +15,7 @@ from ivr.jobs.model import PermanentFailure
 from ivr.jobs.worker import Handler, Schedule, Worker
 from ivr.messages import compose
 from ivr.messages.call_notes import CallNoteDeliveries
+from ivr.messages.failures import DeliveryCode
 from ivr.messages.notes import Notes, stored_document
 from ivr.messages.outbox import KEEP_RECORDING, VOICEMAIL_EMAIL, VOICEMAIL_SMS, message_domain
 from ivr.messages.reconcile import RECONCILE, Reconciler, reconcile_schedule
@@ -62,7 +63,7 @@ class Deliveries:
         with self._database.transaction() as session:
             found = calls.get_recording(session, recording_sid)
         if found is None or found.business_id is None:
-            raise PermanentFailure(f"no stored message {recording_sid}")
+            raise PermanentFailure(f"no stored message {recording_sid}", DeliveryCode.MESSAGE_GONE)
         return found
 
     def _business(self, business_id: int) -> BusinessDocument:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from ivr.messages.call_notes import CALL_NOTE_EMAIL, CALL_NOTE_SMS
 from ivr.messages.outbox import VOICEMAIL_EMAIL, VOICEMAIL_SMS
 from ivr.store import cards, jobs, library
-from ivr.store.jobs import JobState, JobStatus, utc
+from ivr.store.jobs import JobState, JobStatus, StoredProblem, utc
 
 # The newest messages a page lists; older ones stay stored (and in the API with a larger limit).
 MESSAGES_SHOWN = 200
@@ -34,7 +34,9 @@ class Delivery:
     attempts: int
     next_attempt_at: datetime | None
     finished_at: datetime | None
-    error: str | None
+    error: str | None  # in English, for the API
+    # The same as data (ivr.messages.failures.DeliveryCode): the page says it in the visitor's language.
+    problem: StoredProblem | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,7 @@ def delivery(job: JobStatus) -> Delivery | None:
         job.next_attempt_at if state in (DeliveryState.WAITING, DeliveryState.RETRYING) else None,
         job.finished_at,
         job.last_error if state in (DeliveryState.RETRYING, DeliveryState.FAILED) else None,
+        job.last_problem if state in (DeliveryState.RETRYING, DeliveryState.FAILED) else None,
     )
 
 

@@ -16,6 +16,7 @@ from ivr.document.phones import for_people
 from ivr.jobs.model import PermanentFailure
 from ivr.jobs.worker import Handler
 from ivr.messages import compose
+from ivr.messages.failures import DeliveryCode
 from ivr.messages.outbox import VOICEMAIL_EMAIL, VOICEMAIL_SMS, message_id
 from ivr.messages.senders import Senders
 from ivr.store import businesses, calls, cards, jobs
@@ -154,7 +155,7 @@ class Notes:
         with self._database.transaction() as session:
             call = calls.get(session, args["call_sid"])
         if call is None:
-            raise PermanentFailure(f"call {args['call_sid']} is not in the call log")
+            raise PermanentFailure(f"call {args['call_sid']} is not in the call log", DeliveryCode.MESSAGE_GONE)
         facts = compose.VoicemailFacts(
             business=document.business,
             language=document.language,
@@ -198,7 +199,9 @@ class Notes:
         """`greetline summary`: the same e-mail, to every address, at once; returns the addresses."""
         document = self._document(business_id)
         if document.daily_summary is None:
-            raise PermanentFailure("this business has no daily_summary: {email: [...]} in its document")
+            raise PermanentFailure(
+                "this business has no daily_summary: {email: [...]} in its document", DeliveryCode.NO_DAILY_SUMMARY
+            )
         sent_at = self._clock().isoformat()
         for address in document.daily_summary.email:
             self.daily_summary_email(

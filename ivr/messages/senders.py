@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 from ivr.jobs.model import PermanentFailure
 from ivr.messages.compose import Email, Sms
+from ivr.messages.failures import DeliveryCode
 from ivr.settings import Settings
 
 log = logging.getLogger("greetline.messages")
@@ -106,16 +107,22 @@ class SmtpMailer:
         except smtplib.SMTPRecipientsRefused as error:
             codes = [code for code, _text in error.recipients.values()]
             if all(code in PERMANENT_SMTP_CODES for code in codes):
-                raise PermanentFailure(f"the mail server refuses {mail.to}: {error.recipients}") from None
+                raise PermanentFailure(
+                    f"the mail server refuses {mail.to}: {error.recipients}", DeliveryCode.MAIL_REFUSED, to=mail.to
+                ) from None
             raise
         except (smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as error:
             if error.smtp_code in PERMANENT_SMTP_CODES:
                 raise PermanentFailure(
-                    f"the mail server refuses the message: {error.smtp_code} {error.smtp_error!r}"
+                    f"the mail server refuses the message: {error.smtp_code} {error.smtp_error!r}",
+                    DeliveryCode.MAIL_REFUSED,
+                    to=mail.to,
                 ) from None
             raise
         except smtplib.SMTPAuthenticationError as error:
-            raise PermanentFailure(f"SMTP login refused ({error.smtp_code}); check GREETLINE_SMTP_URL") from None
+            raise PermanentFailure(
+                f"SMTP login refused ({error.smtp_code}); check GREETLINE_SMTP_URL", DeliveryCode.MAIL_LOGIN_REFUSED
+            ) from None
 
 
 class ConsoleMailer:
@@ -150,7 +157,11 @@ class TwilioTexts:
         except TwilioRestException as error:
             # 4xx but 429 is a request Twilio will never take (a bad number, a blocked sender); retrying won't help.
             if 400 <= error.status < 500 and error.status != 429:
-                raise PermanentFailure(f"Twilio refused the text to {text.to}: {error.status} {error.msg}") from None
+                raise PermanentFailure(
+                    f"Twilio refused the text to {text.to}: {error.status} {error.msg}",
+                    DeliveryCode.TEXT_REFUSED,
+                    to=text.to,
+                ) from None
             raise
 
 
@@ -213,7 +224,9 @@ class TwilioRecordings:
         # No redirects: a redirect could lead the credentials' request elsewhere.
         response = self._http.get(self._checked(url) + ".mp3")
         if response.status_code == 404:
-            raise PermanentFailure(f"Twilio has no recording at {url} (404); was it deleted?")
+            raise PermanentFailure(
+                f"Twilio has no recording at {url} (404); was it deleted?", DeliveryCode.RECORDING_GONE
+            )
         response.raise_for_status()
         return response.content
 

@@ -1,6 +1,8 @@
 """Our private copy of each voicemail recording: never under the public media directory."""
 
 from audio.objects import Blob, ObjectStore
+from ivr.jobs.model import JobFailure
+from ivr.messages.failures import DeliveryCode
 
 # An MP3 starts with an ID3 tag or an MPEG audio frame's 11 sync bits (ISO/IEC 11172-3, 2.4.1.3).
 ID3_TAG = b"ID3"
@@ -9,13 +11,14 @@ MIN_MP3_BYTES = 128
 MP3_CONTENT_TYPE = "audio/mpeg"
 
 
-class BadRecording(ValueError):
-    pass
+class BadRecording(JobFailure, ValueError):
+    def __init__(self, message: str, **values: str | int | float) -> None:
+        super().__init__(message, DeliveryCode.NOT_AN_MP3, **values)
 
 
 def check_mp3(data: bytes) -> None:
     if len(data) < MIN_MP3_BYTES:
-        raise BadRecording(f"the recording is {len(data)} bytes; too short to be an MP3")
+        raise BadRecording(f"the recording is {len(data)} bytes; too short to be an MP3", bytes=len(data))
     if not (data.startswith(ID3_TAG) or (data[0] == 0xFF and data[1] & 0xE0 == 0xE0)):
         raise BadRecording("the recording is not an MP3 (no ID3 tag or MPEG frame at its start)")
 

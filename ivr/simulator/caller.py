@@ -41,8 +41,11 @@ RING_RESULTS = {"completed": "answered", "no-answer": "no answer", "busy": "busy
 class Heard:
     at_s: float
     kind: str  # say, play, ring, press, dial, answer, record, whisper, hangup, note
-    text: str
+    text: str  # the step in English, for the CLI's transcript
     duration_s: float = 0.0
+    # The step as data, for a page to word in its own language: "numbers" and "ring_s" of a dial, "status"
+    # (RING_RESULTS' key) of a ring, "who" answered, the recording's "words" when known, the "key" pressed.
+    values: Mapping[str, str | float] = field(default_factory=dict, hash=False)
 
 
 @dataclass
@@ -147,8 +150,8 @@ class SimulatedCall:
             return None
         return wav_duration_s(response.content) if response.status_code == 200 else None
 
-    def _note(self, kind: str, text: str, duration_s: float = 0.0) -> None:
-        self.transcript.events.append(Heard(round(self.clock_s, 1), kind, text, duration_s))
+    def _note(self, kind: str, text: str, duration_s: float = 0.0, **values: str | float) -> None:
+        self.transcript.events.append(Heard(round(self.clock_s, 1), kind, text, duration_s, values))
         self.clock_s += duration_s
 
     # -- following the TwiML -------------------------------------------------------------------------
@@ -167,8 +170,10 @@ class SimulatedCall:
         elif verb.name == "Play":
             duration = self._media_duration_s(verb.text)
             media_id = urlsplit(verb.text).path.rsplit("/", 1)[-1].removesuffix(".wav")
-            words = f'"{self._recordings[media_id]}"' if media_id in self._recordings else verb.text
-            self._note("play", words if duration is not None else f"{words} (unreadable)", duration or 0.0)
+            known = self._recordings.get(media_id, "")
+            words = f'"{known}"' if media_id in self._recordings else verb.text
+            text = words if duration is not None else f"{words} (unreadable)"
+            self._note("play", text, duration or 0.0, words=known)
         elif verb.name == "Pause":
             self._note("pause", "", float(verb.attributes.get("length", "1")))
 
@@ -182,7 +187,7 @@ class SimulatedCall:
                     self._speak(child)
                 if self._presses:
                     digit = self._presses.pop(0)
-                    self._note("press", digit)
+                    self._note("press", digit, key=digit)
                     return self._post(verb.attributes["action"], {"Digits": digit})
                 wait_s = float(verb.attributes.get("timeout", DEFAULT_GATHER_TIMEOUT_S))
                 self._note("wait", "no key pressed", wait_s)
@@ -208,16 +213,17 @@ class SimulatedCall:
         # Staff phones with confirm calls are asked to press 1; an answering service hears a whisper.
         confirming = leg_url is not None and urlsplit(leg_url).path.endswith("/confirm")
         behaviour = self._plan.service if leg_url and not confirming else self._plan.operators
-        self._note("dial", f"{', '.join(numbers)} (timeout {timeout_s} s: rings up to {ring_s} s)")
+        dialled = ", ".join(numbers)
+        self._note("dial", f"{dialled} (timeout {timeout_s} s: rings up to {ring_s} s)", numbers=dialled, ring_s=ring_s)
         status, rang_s = behaviour.outcome(ring_s)
-        self._note("ring", RING_RESULTS.get(status, status), rang_s)
+        self._note("ring", RING_RESULTS.get(status, status), rang_s, status=status)
         if status == "completed":
             who = numbers[0]
             if leg_url:
                 self._answerer_hears(leg_url, who)
             self.transcript.human_after_s = round(self.clock_s, 1)
             self.transcript.answered_by = who
-            self._note("answer", f"{who} talks with the caller", CONVERSATION_S)
+            self._note("answer", f"{who} talks with the caller", CONVERSATION_S, who=who)
         action = verb.attributes.get("action")
         if action is None:
             return None
@@ -247,7 +253,7 @@ class SimulatedCall:
                     if asked.name == "Say":
                         language = asked.attributes.get("language", "en")
                         self._note("whisper", asked.text, say_duration_s(asked.text, language))
-                self._note("press", "1 (the answerer takes the call)")
+                self._note("press", "1 (the answerer takes the call)", key="1")
                 self._post(heard.attributes["action"], {**leg, "Digits": "1"})
                 return
 

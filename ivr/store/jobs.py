@@ -42,6 +42,14 @@ class Job:
 
 
 @dataclass(frozen=True)
+class StoredProblem:
+    """Why a job last failed, as data: a code (ivr.jobs.model.JobFailure) and the values its words need."""
+
+    code: str
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class JobStatus:
     """A job as a listing shows it: what it was for, and how it stands."""
 
@@ -53,6 +61,7 @@ class JobStatus:
     next_attempt_at: datetime
     last_error: str | None
     finished_at: datetime | None
+    last_problem: StoredProblem | None = None
 
 
 def enqueue(session: Session, specs: list[JobSpec], now: datetime) -> int:
@@ -118,16 +127,32 @@ def _finish(session: Session, job_id: int, **values: Any) -> None:
     session.execute(update(JobRow).where(JobRow.id == job_id).values(lease_until=None, **values))
 
 
+def _problem_columns(problem: StoredProblem | None) -> dict[str, Any]:
+    return {
+        "last_error_code": problem.code if problem else None,
+        "last_error_values": problem.values if problem else None,
+    }
+
+
 def succeeded(session: Session, job_id: int, now: datetime) -> None:
-    _finish(session, job_id, state=JobState.DONE.value, finished_at=now, last_error=None)
+    _finish(session, job_id, state=JobState.DONE.value, finished_at=now, last_error=None, **_problem_columns(None))
 
 
-def retry_at(session: Session, job_id: int, when: datetime, error: str) -> None:
-    _finish(session, job_id, state=JobState.PENDING.value, next_attempt_at=when, last_error=error)
+def retry_at(session: Session, job_id: int, when: datetime, error: str, problem: StoredProblem | None = None) -> None:
+    _finish(
+        session,
+        job_id,
+        state=JobState.PENDING.value,
+        next_attempt_at=when,
+        last_error=error,
+        **_problem_columns(problem),
+    )
 
 
-def failed(session: Session, job_id: int, now: datetime, error: str) -> None:
-    _finish(session, job_id, state=JobState.FAILED.value, finished_at=now, last_error=error)
+def failed(session: Session, job_id: int, now: datetime, error: str, problem: StoredProblem | None = None) -> None:
+    _finish(
+        session, job_id, state=JobState.FAILED.value, finished_at=now, last_error=error, **_problem_columns(problem)
+    )
 
 
 def for_subject(session: Session, subject: str) -> list[JobStatus]:
@@ -151,6 +176,7 @@ def for_subjects(session: Session, subjects: list[str]) -> dict[str, list[JobSta
                 utc(row.next_attempt_at),
                 row.last_error,
                 utc(row.finished_at) if row.finished_at else None,
+                StoredProblem(row.last_error_code, dict(row.last_error_values or {})) if row.last_error_code else None,
             )
         )
     return found

@@ -107,6 +107,9 @@ class JobRow(Base):
     # A running job whose lease has passed belongs to a worker that died: it is taken up again.
     lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)
+    # The same failure as data (ivr.jobs.model.JobFailure): a page says why in its own language.
+    last_error_code: Mapped[str | None] = mapped_column(String(64))
+    last_error_values: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 

@@ -26,7 +26,8 @@ class Uploaded:
     greeting: library.GreetingRecording
     # The document saved with the recording as its welcome; None when the upload only joined the library.
     welcome: Saved | None
-    # What normalising advises about the recording (e.g. clipped), in English; the page rewords it.
+    # What normalising advises about the recording (e.g. clipped), as audio.errors.AudioCode values: each face
+    # words them in its reader's language.
     notes: list[str]
 
 
@@ -73,7 +74,7 @@ def upload_greeting(
         )
     if saved is not None:
         remember_routing(database, saved.stored)
-    return Uploaded(item, saved, list(report.warnings))
+    return Uploaded(item, saved, list(report.warning_codes))
 
 
 def make_welcome(database: Database, business_id: int, greeting_id: int, now: datetime, by: str = "") -> Uploaded:

@@ -13,11 +13,11 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from ivr.card.notes import Problem, check_note
+from ivr.card.notes import check_note
 from ivr.card.view import CardView, card_json, card_view
 from ivr.document.load import validate_document
 from ivr.document.model import BusinessDocument
-from ivr.errors import NotFoundError
+from ivr.errors import NotFoundError, Problem
 from ivr.messages.call_notes import take_note
 from ivr.messages.notes import SUMMARY_MAX_CALLS, local_day_bounds
 from ivr.messages.outbox import message_domain
@@ -77,7 +77,7 @@ def _page(
         "action": f"/card/{token}",
         "csrf": _csrf(request),
         "typed": typed or {},
-        "problems": {problem.field: problem.code for problem in problems or []},
+        "problems": {problem.where: problem.code for problem in problems or []},
         "notice": notice,
     }
     response = templates().TemplateResponse(request, "card.html", context, status_code=status_code)

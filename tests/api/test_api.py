@@ -139,6 +139,11 @@ def test_a_bad_configuration_is_refused_whole_with_every_problem(api: Setup) -> 
     assert response.status_code == 422
     problems = response.json()["detail"]["problems"]
     assert any(p.startswith("rings:") for p in problems) and any(p.startswith("operators[0]:") for p in problems)
+    # The same problems as data: a client words them in its own language without reading the English.
+    assert sorted(response.json()["detail"]["codes"], key=lambda found: found["where"]) == [
+        {"code": "not_international", "where": "operators[0]", "values": {"value": "0501111111"}},
+        {"code": "ring_count", "where": "rings", "values": {"value": 40, "least": 1, "most": 10}},
+    ]
     assert api.http.get(path, headers=api.as_key(api.demo_key)).json() == before
 
 

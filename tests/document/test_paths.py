@@ -4,6 +4,7 @@ The same documents go through `apply` (refused whole, nothing stored) and `greet
 never "nothing was applied").
 """
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -287,3 +288,43 @@ def test_with_confirm_calls_the_human_comes_after_the_question() -> None:
         f.message for f in lint(parse_document(five_rings + "confirm: true\n"), today=MONDAY) if f.where == "menu[0]"
     ]
     assert len(asked) == 1 and "toets 1 → belt +31612345678 → opgenomen na 34 s" in asked[0]
+
+
+def test_lint_json_gives_each_finding_with_its_code_severity_place_and_english_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document = tmp_path / "trap.yaml"
+    document.write_text(TRAPS[0].document.replace('"+31501234567"', '"0501234567"'), "utf-8")
+    assert main(["lint", "--json", str(document)]) == 1  # as `lint` without it: errors refuse the document
+    out, err = capsys.readouterr()
+    found = json.loads(out)
+    assert all(set(item) == {"code", "severity", "where", "message", "values"} for item in found)
+    by_code = {item["code"]: item for item in found}
+    assert by_code["not_international"] == {
+        "code": "not_international",
+        "severity": "error",
+        "where": "numbers[0]",
+        "message": "'0501234567' is not an international number: write it in international E.164 form with "
+        "country code, e.g. +31501234567",
+        "values": {"value": "0501234567"},
+    }
+    unrecorded = by_code["message_not_recorded"]
+    assert (unrecorded["severity"], unrecorded["where"]) == ("error", "closed.greeting")
+    assert unrecorded["values"]["path"].startswith("maandag 's nachts → gesloten → tekst vraagt om een bericht")
+    assert unrecorded["message"].startswith(unrecorded["values"]["path"] + ": the caller is asked to leave a message")
+    # The same findings as the plain listing prints, in the same order.
+    assert main(["lint", str(document)]) == 1
+    plain = capsys.readouterr().out.splitlines()
+    assert plain == [f"{item['severity']}: {item['where']}: {item['message']}" for item in found]
+    assert err.strip() == "greetline: error: 2 error(s); apply refuses this document until they are fixed"
+
+
+def test_lint_json_of_a_clean_document_is_an_empty_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    document = tmp_path / "clean.yaml"
+    document.write_text(
+        'business: Praktijk\nnumbers: ["+31201234567"]\noperators: ["+31501234567"]\n'
+        'greeting: {text: "Welkom bij Praktijk."}\noverflow: {voicemail: {email: [praktijk@example.nl]}}\n',
+        "utf-8",
+    )
+    assert main(["lint", "--json", str(document)]) == 0
+    assert json.loads(capsys.readouterr().out) == []

@@ -431,3 +431,26 @@ def test_a_period_asking_for_a_message_nobody_records_is_refused(admin: httpx.Cl
     page = admin.post("/admin/settings/periods", data=data)
     assert page.status_code == 422 and 'id="period_route-error"' in page.text
     assert "2036-07-01" not in admin.get("/admin/settings").text
+
+
+def test_problems_the_page_once_said_only_in_general_now_say_what_is_wrong_in_dutch(
+    admin: httpx.Client, settings: Settings
+) -> None:
+    """An address given twice and a time that is not one: the page words each by its code, at its field."""
+    token = log_in(admin)
+    before = stored_document(settings)
+    page = admin.post(
+        "/admin/settings/after-calls",
+        data={
+            "missed_emails": "balie@example.nl, balie@example.nl",
+            "summary_emails": "praktijk@example.nl",
+            "summary_at": "25:30",
+            "csrf": token,
+        },
+    )
+    assert page.status_code == 422
+    assert "balie@example.nl staat er twee keer: noem elk één keer." in page.text
+    assert "25:30 is geen tijd: schrijf het als 17:30." in page.text
+    assert "listed twice" not in page.text and "HH:MM" not in page.text  # the CLI's English stays there
+    assert "Dit kan zo niet worden opgeslagen" not in page.text  # nor the general sentence
+    assert stored_document(settings) == before

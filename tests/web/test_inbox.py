@@ -121,7 +121,26 @@ def test_retrying_then_failed_deliveries_say_when_and_why(
     inbox.run_worker()
     text = staff.get(f"/admin/messages/{sid}").text
     assert text.count("mislukt om 25-11-2026, 11:15; opgegeven") == 2
-    assert text.count('Reden: <span translate="no">gave up after 2 attempts') == 2
+    # Why, in Dutch; what the mail connection itself answered follows as it is, marked as not to be translated.
+    reason = 'Reden: De mail- of sms-dienst nam het niet aan. <span translate="no">([Errno 111] Connection refused)'
+    assert text.count(reason) == 2
+    assert "gave up after" not in text
+
+
+def test_a_delivery_refused_for_a_damaged_recording_says_why_in_dutch(inbox: Inbox, staff: httpx.Client) -> None:
+    sid = inbox.leave_message()
+    stored = inbox.fake_twilio.recordings[sid]
+    stored.audio = b"<html>an error page, not audio</html>" * 8  # what a proxy in between might answer
+    inbox.run_worker()
+    log_in(staff)
+    text = staff.get(f"/admin/messages/{sid}").text
+    damaged = "Reden: De opname die de telefoondienst stuurde is beschadigd: geen MP3-bestand."
+    assert text.count(damaged) == 2  # the two e-mails, which attach the recording
+    assert "not an MP3" not in text and "the recording is" not in text
+    # The API keeps the English line for its readers.
+    [listed] = staff.get(f"/api/v1/businesses/{inbox.business_id}/voicemails", headers=_key(inbox.key)).json()
+    errors = [d["error"] for d in listed["deliveries"] if d["error"]]
+    assert len(errors) == 2 and all("the recording is not an MP3" in error for error in errors)
 
 
 def _key(key: str) -> dict[str, str]:

@@ -19,7 +19,6 @@ from ivr.store import library, rendered
 from ivr.store.staff import StaffUser
 from ivr.uploads import MAX_UPLOAD_BYTES
 from ivr.usecases import greetings as usecase
-from ivr.web.admin import audio_words
 from ivr.web.admin.i18n import Words
 from ivr.web.admin.pages import (
     PREVIEW,
@@ -34,7 +33,8 @@ from ivr.web.admin.pages import (
     week_view,
     words,
 )
-from ivr.web.admin.problems import Problems, field_of, reworded
+from ivr.web.admin.problem_words import audio_refusal, listen_once, problem_words, said
+from ivr.web.admin.problems import Problems
 from ivr.web.admin.waveform import picture
 from ivr.web.bodies import uploaded_file
 from ivr.web.services import Services, ServicesDep
@@ -95,16 +95,9 @@ def _page(request: Request, services: Services, user: StaffUser, status_code: in
     )
 
 
-def _notes(words_: Words, notes: list[str]) -> list[str]:
-    """Advice from the audio and speech steps (English, for the CLI) in the page's language."""
-    general = words_.gettext("Listen to it once: it may be too long, too quiet or not yet spoken by a computer voice.")
-    unknown = reworded(words_, "")
-
-    def said(note: str) -> str:
-        found = audio_words.warning(words_, note) or reworded(words_, note)
-        return general if found == unknown else found
-
-    return list(dict.fromkeys(said(note) for note in notes))
+def _notes(words_: Words, codes: list[str]) -> list[str]:
+    """Advice from the audio steps (audio.errors.AudioCode of each warning) in the page's language."""
+    return list(dict.fromkeys(said(words_, code, {}) for code in codes))
 
 
 @router.get("")
@@ -136,7 +129,7 @@ def upload_greeting(
             by=user.email,
         )
     except AudioError as error:
-        refused = audio_words.refusal(words(request), str(error))  # the reason, in the page's language
+        refused = audio_refusal(words(request), error.code, error.values)  # the reason, in the page's language
         return _page(request, services, user, 422, problems=Problems({"recording": [refused]}))
     except BusyError as error:
         busy_text = words(request).gettext(
@@ -155,7 +148,7 @@ def upload_greeting(
 def _at_recording(words_: Words, error: DocumentError) -> Problems:
     """Why the checker refuses a recording as the welcome, at the upload field: the recording is what to change,
     wherever in the calls its length is felt (the emergency option it delays, the wait before a phone rings)."""
-    return Problems({"recording": [reworded(words_, field_of(problem)[1]) for problem in error.problems]})
+    return Problems({"recording": [problem_words(words_, problem) for problem in error.found]})
 
 
 @router.post("/text")
@@ -185,7 +178,9 @@ def text_greeting(
     report = services.speak_texts(document_of(services, user)["numbers"][0])
     # Saved either way: until a text has a recording, callers hear it spoken by Twilio's <Say>.
     words_ = words(request)
-    return _page(request, services, user, notice=words_.gettext("Saved."), notes=_notes(words_, report.problems))
+    # A text not yet spoken by a computer voice (the English reasons are for the CLI): one sentence says it.
+    notes = [listen_once(words_)] if report.problems else []
+    return _page(request, services, user, notice=words_.gettext("Saved."), notes=notes)
 
 
 def _chosen(request: Request, _user: UserDep, greeting_id: GreetingId, csrf: Annotated[str, Form()]) -> int:

@@ -114,7 +114,8 @@ def restore(
             services.database, user.business_id, chosen.document, services.clock(), user.email
         )
     except DocumentError as error:
-        return _page(request, services, user, 422, problems=placed(words(request), error.problems))
-    except GreetlineError as error:
-        return _page(request, services, user, 422, problems=Problems({"form": [str(error)]}))
+        return _page(request, services, user, 422, problems=placed(words(request), error.found))
+    except GreetlineError:
+        general = words(request).gettext("This value cannot be saved as it is; check it and try again.")
+        return _page(request, services, user, 422, problems=Problems({"form": [general]}))
     return RedirectResponse("/admin/history", status_code=303)

@@ -15,14 +15,17 @@ from fastapi.responses import RedirectResponse, Response
 from ivr.errors import NotFoundError
 from ivr.messages import inbox
 from ivr.messages.compose import menu_label
+from ivr.messages.failures import DeliveryCode
 from ivr.messages.inbox import Delivery, DeliveryState, InboxMessage, InboxNote
 from ivr.messages.outbox import RECORDING_SID
 from ivr.store import cards, library
+from ivr.store.jobs import StoredProblem
 from ivr.store.staff import StaffUser
 from ivr.web.admin import wording
 from ivr.web.admin.i18n import Words
 from ivr.web.admin.pages import UserDep, check_csrf, common, page, words
 from ivr.web.admin.pages import language as page_language
+from ivr.web.admin.problem_words import said
 from ivr.web.services import Services, ServicesDep
 from ivr.web.voicemail_audio import audio_response
 
@@ -93,6 +96,23 @@ def delivery_words(words_: Words, delivery: Delivery, timezone: str, language: s
     return words_.gettext("waiting to be sent")
 
 
+@dataclass(frozen=True)
+class Reason:
+    """Why a delivery failed: in the page's language, and a server's own answer (shown as it is) when that is
+    all that is known."""
+
+    text: str
+    detail: str = ""
+
+
+def delivery_reason(words_: Words, delivery: Delivery) -> Reason | None:
+    if delivery.error is None:
+        return None
+    problem = delivery.problem or StoredProblem(DeliveryCode.FAILED, {})
+    detail = problem.values.get("detail", "") if problem.code == DeliveryCode.FAILED else ""
+    return Reason(said(words_, problem.code, problem.values), str(detail))
+
+
 def _shown(
     request: Request,
     services: Services,
@@ -110,12 +130,19 @@ def _shown(
         {
             "message": message,
             "box": box_words(words_, message.box, document, lang),
-            "deliveries": [(d, delivery_words(words_, d, timezone, lang)) for d in message.deliveries],
+            "deliveries": [
+                (d, delivery_words(words_, d, timezone, lang), delivery_reason(words_, d)) for d in message.deliveries
+            ],
         }
         for message in found
     ]
     call_notes = [
-        {"note": note, "deliveries": [(d, delivery_words(words_, d, timezone, lang)) for d in note.deliveries]}
+        {
+            "note": note,
+            "deliveries": [
+                (d, delivery_words(words_, d, timezone, lang), delivery_reason(words_, d)) for d in note.deliveries
+            ],
+        }
         for note in notes or []
     ]
     title = words_.gettext("Voicemail message") if single else words_.gettext("Messages")

@@ -20,7 +20,8 @@ from ivr.store import businesses, rendered, staff
 from ivr.store.staff import StaffUser
 from ivr.web.admin import week, wording
 from ivr.web.admin.i18n import DEFAULT_LANGUAGE, LANGUAGES, Words, translations
-from ivr.web.admin.problems import Problems, placed, reworded
+from ivr.web.admin.problem_words import problem_words
+from ivr.web.admin.problems import Problems, placed
 from ivr.web.admin.templating import templates
 from ivr.web.services import Services, ServicesDep
 
@@ -104,13 +105,14 @@ def recording_names(services: Services, user: StaffUser, language: str) -> dict[
 def _refusal(error: GreetlineError, words: Words, fields: dict[str, str] | None) -> Problems:
     """Why a change cannot be made, at the fields it concerns and in the page's language."""
     if isinstance(error, DocumentError):
-        return placed(words, error.problems, fields)
+        return placed(words, error.found, fields)
     if isinstance(error, ConflictError):  # which other business has a number is not this business's to know
         unavailable = words.gettext(
             "A number here is not available to this business; keep the numbers it has, or contact support to add one."
         )
         return Problems({"numbers": [unavailable]})
-    return placed(words, [str(error)], fields)
+    # Any other refusal (a value the command line would name) has no field here: said in general at the form.
+    return Problems({"form": [words.gettext("This value cannot be saved as it is; check it and try again.")]})
 
 
 def spoken_media(services: Services, user: StaffUser, document: dict[str, Any]) -> dict[str, str]:
@@ -184,7 +186,7 @@ def week_view(
     drafts = {user.business_id: draft.document} if draft is not None else None
     return {
         "draft": draft is not None,
-        "advice": [reworded(words, finding.message) for finding in findings],
+        "advice": [problem_words(words, finding) for finding in findings],
         "moments": week.moments(services, heard, recordings, words, lang, drafts),
     }
 

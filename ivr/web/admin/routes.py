@@ -37,7 +37,8 @@ from ivr.web.admin.forms import (
 )
 from ivr.web.admin.i18n import LANGUAGES, Words, translations
 from ivr.web.admin.pages import Draft, UserDep
-from ivr.web.admin.problems import Problems, reworded
+from ivr.web.admin.problem_words import problem_words
+from ivr.web.admin.problems import Problems
 from ivr.web.logins import HashingBusy
 from ivr.web.preview import caller_hears
 from ivr.web.services import Services, ServicesDep
@@ -208,7 +209,7 @@ def _ring_words(words: Words, meaning: administration.RingMeaning) -> tuple[str,
     text = words.ngettext(
         "%(num)d ring is about %(s)s seconds.", "%(num)d rings is about %(s)s seconds.", meaning.rings
     ) % {"num": meaning.rings, "s": meaning.ringing_s}
-    return text, [reworded(words, warning) for warning in meaning.warnings]
+    return text, [problem_words(words, warning) for warning in meaning.warnings]
 
 
 def _forward_words(words: Words, document: dict[str, Any]) -> list[tuple[str, str]]:

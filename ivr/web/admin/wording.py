@@ -217,9 +217,6 @@ class HeardStep:
     said: str = ""
 
 
-_DIALLED = re.compile(r"^(?P<numbers>.*) \(timeout \d+ s: rings up to (?P<ring_s>\d+) s\)$")
-
-
 def heard_step(words: Words, event: Heard, recordings: dict[str, str], country: str, language: str) -> HeardStep:
     at = seconds(words, event.at_s, language)
     length = seconds(words, event.duration_s, language)
@@ -227,18 +224,17 @@ def heard_step(words: Words, event: Heard, recordings: dict[str, str], country: 
         return HeardStep(at, words.gettext("Spoken (%(s)s):") % {"s": length}, event.text)
     if event.kind == "whisper":
         return HeardStep(at, words.gettext("The answering service hears:"), event.text)
+    values = event.values
     if event.kind == "play":
-        # The simulator names a recording by its words in quotes when it knows them, else by its URL.
-        known = event.text[1:-1] if len(event.text) > 1 and event.text[0] == event.text[-1] == '"' else ""
+        # The simulator gives a recording's words when it knows them; the page may know them by its URL.
+        known = str(values.get("words", ""))
         return HeardStep(at, words.gettext("Recording (%(s)s):") % {"s": length}, recordings.get(event.text, known))
     if event.kind == "dial":
-        dialled = _DIALLED.match(event.text)
-        numbers = phones(dialled["numbers"].split(", "), country) if dialled else ""
-        ring = seconds(words, float(dialled["ring_s"]), language) if dialled else ""
+        numbers = phones(str(values.get("numbers", "")).split(", "), country) if values.get("numbers") else ""
+        ring = seconds(words, float(values.get("ring_s", 0)), language)
         return HeardStep(at, words.gettext("Rings up to %(s)s at:") % {"s": ring}, numbers)
     if event.kind == "answer":
-        who = event.text.split(" ", 1)[0]
-        return HeardStep(at, words.gettext("Answered by:"), phone(who, country))
+        return HeardStep(at, words.gettext("Answered by:"), phone(str(values.get("who", "")), country))
     fixed = {
         "pause": words.gettext("Silence (%(s)s)"),
         "wait": words.gettext("No key pressed (%(s)s)"),
@@ -248,14 +244,14 @@ def heard_step(words: Words, event: Heard, recordings: dict[str, str], country: 
     if event.kind in fixed:
         return HeardStep(at, fixed[event.kind] % {"s": length})
     if event.kind == "press":
-        return HeardStep(at, words.gettext("The caller presses %(key)s") % {"key": event.text})
+        return HeardStep(at, words.gettext("The caller presses %(key)s") % {"key": values.get("key", "")})
     if event.kind == "ring":
         ring_words = {
-            "answered": words.gettext("Answered after %(s)s"),
+            "completed": words.gettext("Answered after %(s)s"),
             "busy": words.gettext("Busy"),
-            "no answer": words.gettext("Not answered in %(s)s"),
+            "no-answer": words.gettext("Not answered in %(s)s"),
         }
-        return HeardStep(at, ring_words.get(event.text, words.gettext("Ringing ends")) % {"s": length})
+        return HeardStep(at, ring_words.get(str(values.get("status")), words.gettext("Ringing ends")) % {"s": length})
     return HeardStep(at, words.gettext("Another step"))
 
 

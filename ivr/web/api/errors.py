@@ -51,7 +51,10 @@ class Answer:
 def answer_for(error: Exception) -> Answer:
     status = next(code for kind, code in STATUS_BY_ERROR if isinstance(error, kind))
     if isinstance(error, DocumentError):
-        return Answer(status, {"message": "nothing was changed; fix these problems", "problems": error.problems})
+        # `problems`: the English lines; `codes`: the same as data, for a client to word in its own language.
+        codes = [{"code": str(p.code), "where": p.where, "values": dict(p.values)} for p in error.found]
+        detail = {"message": "nothing was changed; fix these problems", "problems": error.problems, "codes": codes}
+        return Answer(status, detail)
     if isinstance(error, NotAuthenticatedError):  # RFC 9110 §11.6.1: a 401 names the scheme to use
         return Answer(status, str(error), {"WWW-Authenticate": "Bearer"})
     if isinstance(error, BusyError):

@@ -49,6 +49,10 @@ class RingMeaningOut(BaseModel):
     warnings: list[str]
 
 
+def _ring_meaning_out(meaning: administration.RingMeaning) -> RingMeaningOut:
+    return RingMeaningOut(**{**meaning.__dict__, "warnings": [warning.message for warning in meaning.warnings]})
+
+
 class SavedOut(BaseModel):
     revision: int
     warnings: list[str]
@@ -128,13 +132,13 @@ def put_rings(business_id: BusinessId, body: RingCount, services: ServicesDep, c
     now = datetime.now(UTC)
     _saved(caller, lambda: administration.change_parts(services.database, business_id, {"rings": body.rings}, now))
     document = validate_document(owned_document(services, caller, business_id))
-    return RingMeaningOut(**administration.ring_meaning(document).__dict__)
+    return _ring_meaning_out(administration.ring_meaning(document))
 
 
 @router.get("/businesses/{business_id}/rings", summary="The ring count and what it means")
 def get_rings(business_id: BusinessId, services: ServicesDep, caller: CallerDep) -> RingMeaningOut:
     document = validate_document(owned_document(services, caller, business_id))
-    return RingMeaningOut(**administration.ring_meaning(document).__dict__)
+    return _ring_meaning_out(administration.ring_meaning(document))
 
 
 @router.get("/businesses/{business_id}/calls", summary="The call log, newest first")

@@ -1,0 +1,93 @@
+"""What can be wrong with a business document, as codes: validation refuses with them, the checker finds them.
+
+Each problem is raised or reported with its code and the values its words need, beside its English sentence for
+the CLI and the API. A page in another language words it from its catalogue by the code (every code here has an
+entry in ivr.web.admin.problem_words; tests/web/test_problem_words.py holds that), never by reading the English.
+"""
+
+from enum import StrEnum
+
+from pydantic_core import PydanticCustomError
+
+from ivr.errors import Value
+
+
+class Code(StrEnum):
+    # Reading and the model's own rules (pydantic's checks mapped by ivr.document.load).
+    NOT_A_MAPPING = "not_a_mapping"
+    NOT_YAML = "not_yaml"
+    REQUIRED = "required"
+    UNKNOWN_KEY = "unknown_key"
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    NOT_A_CHOICE = "not_a_choice"
+    INVALID = "invalid"
+    # Numbers, addresses, hours, holidays.
+    NOT_INTERNATIONAL = "not_international"
+    NOT_A_PHONE_NUMBER = "not_a_phone_number"
+    INVALID_PHONE_NUMBER = "invalid_phone_number"
+    NOT_AN_EMAIL = "not_an_email"
+    NOT_DAYS = "not_days"
+    DAYS_BACKWARDS = "days_backwards"
+    BAD_TIME = "bad_time"
+    NOT_A_TIME_RANGE = "not_a_time_range"
+    RANGE_BACKWARDS = "range_backwards"
+    DAY_TWICE = "day_twice"
+    HOLIDAY_NOT_A_DATE = "holiday_not_a_date"
+    UNKNOWN_HOLIDAY = "unknown_holiday"
+    # The document's parts.
+    TOO_MANY_DIALLED = "too_many_dialled"
+    TEXT_OR_FILE = "text_or_file"
+    LISTED_TWICE = "listed_twice"
+    BOX_WITHOUT_RECIPIENTS = "box_without_recipients"
+    NO_ADDRESSES = "no_addresses"
+    NOT_A_CLOCK_TIME = "not_a_clock_time"
+    DIAL_AND_VOICEMAIL = "dial_and_voicemail"
+    OPTION_WITHOUT_ROUTE = "option_without_route"
+    OVERFLOW_WITHOUT_ROUTE = "overflow_without_route"
+    BAD_KEY = "bad_key"
+    NOTES_WITHOUT_RECIPIENTS = "notes_without_recipients"
+    NOTES_WITHOUT_SERVICE = "notes_without_service"
+    PERIOD_BACKWARDS = "period_backwards"
+    UNKNOWN_TIMEZONE = "unknown_timezone"
+    RING_COUNT = "ring_count"
+    MENU_TOO_LONG = "menu_too_long"
+    KEY_TWICE = "key_twice"
+    TOO_MANY_AT_ONCE = "too_many_at_once"
+    NUMBER_TWICE = "number_twice"
+    PART_NOT_CHANGEABLE = "part_not_changeable"
+    # Files a document names (ivr.uploads); an audio refusal keeps its own code (audio.errors.AudioCode).
+    FILE_TOO_LARGE = "file_too_large"
+    FILE_UNREADABLE = "file_unreadable"
+    BUSY = "busy"
+    # The checker (ivr.document.lint, path_check, whisper_check) and what a ring count means.
+    WELCOME_UNNAMED = "welcome_unnamed"
+    WELCOME_LONG = "welcome_long"
+    INFO_LONG = "info_long"
+    EMERGENCY_NOT_FIRST = "emergency_not_first"
+    MANY_RINGS = "many_rings"
+    MOBILE_VOICEMAIL = "mobile_voicemail"
+    MOBILE_RINGS_TOO_LONG = "mobile_rings_too_long"
+    INSTRUCTIONS_WITHOUT_SERVICE = "instructions_without_service"
+    WEBSITE = "website"
+    FILLER = "filler"
+    WHISPER_LONG = "whisper_long"
+    MESSAGE_NOT_RECORDED = "message_not_recorded"
+    NOBODY_ANSWERS = "nobody_answers"
+    NOWHERE_TO_GO = "nowhere_to_go"
+    LONG_WAIT = "long_wait"
+    EMERGENCY_KEY_LATE = "emergency_key_late"
+    EMERGENCY_TAKES_MESSAGE = "emergency_takes_message"
+    EMERGENCY_HUMAN_LATE = "emergency_human_late"
+
+
+# The context key of a check across fields that names the field it concerns (ivr.document.load places it there).
+FIELD = "field"
+
+
+def refused(code: Code, message: str, **values: Value) -> PydanticCustomError:
+    """A validation problem pydantic reports with its code as the error's type and `values` as its context.
+
+    `message` is already worded (pydantic formats only `{name}` of a context key, and our sentences hold none).
+    """
+    return PydanticCustomError(code.value, message, dict(values))

@@ -1,0 +1,268 @@
+"""A problem in the page's language, looked up by its code: a document's validation problem or checker finding
+(ivr.document.codes.Code), an audio refusal or warning (audio.errors.AudioCode), a delivery's failure
+(ivr.messages.failures.DeliveryCode).
+
+The English sentence a problem carries is for the CLI and the API; the page says it from its own catalogue,
+shorter and without the document's key names, filled with the problem's values. Every code has its words here
+(tests/web/test_problem_words.py holds that for all four languages).
+"""
+
+from collections.abc import Callable, Mapping
+
+from audio.errors import AudioCode
+from ivr.document.codes import Code
+from ivr.errors import Problem, Value
+from ivr.messages.failures import DeliveryCode
+from ivr.web.admin.i18n import Words
+
+Say = Callable[[Words, Mapping[str, Value]], str]
+
+
+def _general(w: Words, _v: Mapping[str, Value]) -> str:
+    return w.gettext("This value cannot be saved as it is; check it and try again.")
+
+
+def _not_international(w: Words, v: Mapping[str, Value]) -> str:
+    return w.gettext(
+        "%(value)s is not an international number: write it with the country code, e.g. +31 50 123 4567"
+    ) % {"value": v.get("value", "")}
+
+
+def _not_a_phone_number(w: Words, v: Mapping[str, Value]) -> str:
+    return w.gettext("%(value)s is not a phone number: check the digits") % {"value": v.get("value", "")}
+
+
+def _not_days(w: Words, v: Mapping[str, Value]) -> str:
+    return w.gettext("%(value)s is not a day or a range of days") % {"value": v.get("value", "")}
+
+
+def _not_a_time_range(w: Words, v: Mapping[str, Value]) -> str:
+    return w.gettext("%(value)s is not a time range: write it as 08:00-17:00") % {"value": v.get("value", "")}
+
+
+def _too_many_at_once(w: Words, v: Mapping[str, Value]) -> str:
+    return w.gettext("At most %(most)s phones can ring at once.") % {"most": v.get("most", 10)}
+
+
+def _no_route(w: Words, _v: Mapping[str, Value]) -> str:
+    return w.gettext("Say where calls go: a number or a voicemail box.")
+
+
+def _takes_long(w: Words, v: Mapping[str, Value]) -> str:
+    return w.gettext("This text takes about %(value)s s; shorten it.") % {"value": v.get("seconds", "")}
+
+
+def _(message: str) -> str:
+    """Marks a string for `make catalogues`; the page translates it when it shows it (`_fixed`)."""
+    return message
+
+
+def _fixed(message: str) -> Say:
+    """Words without values; `message` is marked for extraction where it is written (`_fixed(_("..."))`)."""
+    return lambda w, _v: w.gettext(message)
+
+
+def _audio_general(w: Words, _v: Mapping[str, Value]) -> str:
+    return w.gettext(
+        "This file could not be made telephone-ready: use a recording of speech (WAV, MP3, M4A, OGG, FLAC or WebM)."
+    )
+
+
+def _audio_unreadable(w: Words, _v: Mapping[str, Value]) -> str:
+    return w.gettext("This sound file cannot be read (damaged or an unusual kind): export it again as MP3.")
+
+
+def _not_a_sound_file(w: Words, _v: Mapping[str, Value]) -> str:
+    return w.gettext("This is not a sound file: export the recording as WAV, MP3, M4A, OGG, FLAC or WebM.")
+
+
+def _too_quiet(w: Words, _v: Mapping[str, Value]) -> str:
+    return w.gettext("The recording is too quiet or holds no voice (only silence, a click or a hum): record it again.")
+
+
+def _listen_once(w: Words, _v: Mapping[str, Value]) -> str:
+    return w.gettext("Listen to it once: it may be too long, too quiet or not yet spoken by a computer voice.")
+
+
+_DOCUMENT: dict[Code, Say] = {
+    Code.NOT_A_MAPPING: _general,
+    Code.NOT_YAML: _general,
+    Code.REQUIRED: _fixed(_("This is required.")),
+    Code.UNKNOWN_KEY: _general,
+    Code.EMPTY: _fixed(_("This must not be empty.")),
+    Code.TOO_LONG: _fixed(_("This text is too long.")),
+    Code.NOT_A_CHOICE: _general,
+    Code.INVALID: _general,
+    Code.NOT_INTERNATIONAL: _not_international,
+    Code.NOT_A_PHONE_NUMBER: _not_a_phone_number,
+    Code.INVALID_PHONE_NUMBER: _not_a_phone_number,
+    Code.NOT_AN_EMAIL: lambda w, v: (
+        w.gettext("%(value)s is not an e-mail address, e.g. praktijk@example.nl") % {"value": v.get("value", "")}
+    ),
+    Code.NOT_DAYS: _not_days,
+    Code.DAYS_BACKWARDS: _not_days,
+    Code.BAD_TIME: _not_a_time_range,
+    Code.NOT_A_TIME_RANGE: _not_a_time_range,
+    Code.RANGE_BACKWARDS: _not_a_time_range,
+    Code.DAY_TWICE: _fixed(_("A day is given twice: name each day once.")),
+    Code.HOLIDAY_NOT_A_DATE: lambda w, v: (
+        w.gettext("%(value)s is not a date: write it as 12-24, or 2026-12-24 for one year.")
+        % {"value": v.get("value", "")}
+    ),
+    Code.UNKNOWN_HOLIDAY: lambda w, v: (
+        w.gettext("%(value)s is not a public holiday here: choose one from the list, or give a date.")
+        % {"value": v.get("value", "")}
+    ),
+    Code.TOO_MANY_DIALLED: _too_many_at_once,
+    Code.TEXT_OR_FILE: _fixed(_("Give a text or a recording.")),
+    Code.LISTED_TWICE: lambda w, v: (
+        w.gettext("%(value)s is listed twice: list each once.") % {"value": v.get("value", "")}
+    ),
+    Code.BOX_WITHOUT_RECIPIENTS: _fixed(_("Give an e-mail address or a mobile number for the messages.")),
+    Code.NO_ADDRESSES: _fixed(_("Give at least one e-mail address.")),
+    Code.NOT_A_CLOCK_TIME: lambda w, v: (
+        w.gettext("%(value)s is not a time: write it as 17:30.") % {"value": v.get("value", "")}
+    ),
+    Code.DIAL_AND_VOICEMAIL: _fixed(_("Choose a number or a voicemail box, not both.")),
+    Code.OPTION_WITHOUT_ROUTE: _no_route,
+    Code.OVERFLOW_WITHOUT_ROUTE: _no_route,
+    Code.BAD_KEY: _fixed(_("A key is one of 0-9, * or #.")),
+    Code.NOTES_WITHOUT_RECIPIENTS: _fixed(_("Give an e-mail address or a mobile number for the call notes.")),
+    Code.NOTES_WITHOUT_SERVICE: _fixed(_("Call notes come from an answering service: give its number first.")),
+    Code.PERIOD_BACKWARDS: _fixed(_("The period ends before it starts.")),
+    Code.UNKNOWN_TIMEZONE: lambda w, v: (
+        w.gettext("%(value)s is not a time zone, e.g. Europe/Amsterdam.") % {"value": v.get("value", "")}
+    ),
+    Code.RING_COUNT: _fixed(_("Choose from 1 to 10 rings.")),
+    Code.MENU_TOO_LONG: _fixed(_("A menu has at most four options.")),
+    Code.KEY_TWICE: _fixed(_("Each option needs its own key.")),
+    Code.TOO_MANY_AT_ONCE: _too_many_at_once,
+    Code.NUMBER_TWICE: _fixed(_("A number is listed twice.")),
+    Code.PART_NOT_CHANGEABLE: _general,
+    Code.FILE_TOO_LARGE: lambda w, v: (
+        w.gettext("The file is larger than %(mb)s MB: upload a shorter recording.") % {"mb": v.get("mb", "")}
+    ),
+    Code.FILE_UNREADABLE: _audio_unreadable,
+    Code.BUSY: lambda w, v: (
+        w.gettext("Other recordings are being made telephone-ready right now; upload again in %(s)s seconds.")
+        % {"s": v.get("seconds", "")}
+    ),
+    Code.WELCOME_UNNAMED: _fixed(_("The welcome must name the business.")),
+    Code.WELCOME_LONG: _takes_long,
+    Code.INFO_LONG: _takes_long,
+    Code.EMERGENCY_NOT_FIRST: _fixed(_("The emergency option must be the first option callers hear.")),
+    Code.MANY_RINGS: lambda w, v: (
+        w.gettext("%(value)s rings: most callers hang up after 5 or 6; use 5 or fewer.") % {"value": v.get("rings", "")}
+    ),
+    Code.MOBILE_VOICEMAIL: lambda w, v: (
+        w.gettext("A staff mobile rings %(value)s s, past its own voicemail: let staff confirm calls, or ring less.")
+        % {"value": v.get("seconds", "")}
+    ),
+    Code.MOBILE_RINGS_TOO_LONG: lambda w, v: (
+        w.gettext(
+            "A mobile's own voicemail answers after about 20 s and takes the call first; "
+            "use %(value)s rings or fewer, or switch off that phone's voicemail."
+        )
+        % {"value": v.get("rings", "")}
+    ),
+    Code.INSTRUCTIONS_WITHOUT_SERVICE: _fixed(
+        _("The instructions are for an answering service, but no call goes to one.")
+    ),
+    Code.WEBSITE: _fixed(_("Do not send callers to a website or e-mail address.")),
+    Code.FILLER: _fixed(_("Leave out filler words: they lengthen the wait.")),
+    Code.WHISPER_LONG: lambda w, v: (
+        w.gettext("The answering service hears about %(value)s s before the caller is put through; keep it under 4 s.")
+        % {"value": v.get("seconds", "")}
+    ),
+    Code.MESSAGE_NOT_RECORDED: _fixed(
+        _("Callers are asked to leave a message, but nothing records it: add a voicemail box here.")
+    ),
+    Code.NOBODY_ANSWERS: _fixed(
+        _("Nobody answers and there is no message box: add an answering service or voicemail.")
+    ),
+    Code.NOWHERE_TO_GO: _fixed(_("Callers hear a message and are hung up on: give a number or a voicemail box.")),
+    Code.LONG_WAIT: lambda w, v: (
+        w.gettext("A caller hears about %(value)s s before a phone rings; keep it under 30 s.")
+        % {"value": v.get("seconds", "")}
+    ),
+    Code.EMERGENCY_KEY_LATE: _fixed(_("An emergency caller must be able to press within 30 s.")),
+    Code.EMERGENCY_TAKES_MESSAGE: _fixed(
+        _("The emergency option takes a message instead of reaching a person: give it a number.")
+    ),
+    Code.EMERGENCY_HUMAN_LATE: lambda w, v: (
+        w.gettext("An emergency caller reaches a person only after about %(value)s s; keep it under 30 s.")
+        % {"value": v.get("seconds", "")}
+    ),
+}
+
+
+_AUDIO: dict[AudioCode, Say] = {
+    AudioCode.FAILED: _audio_general,
+    AudioCode.TOO_LARGE: _DOCUMENT[Code.FILE_TOO_LARGE],
+    AudioCode.UNREADABLE: _audio_unreadable,
+    AudioCode.EMPTY: _fixed(_("The file is empty: choose the recording itself.")),
+    AudioCode.PLAYLIST: _not_a_sound_file,
+    AudioCode.NOT_AUDIO: _not_a_sound_file,
+    AudioCode.UNDECODABLE: _audio_unreadable,
+    AudioCode.DECODE_TIMEOUT: _audio_unreadable,
+    AudioCode.NO_AUDIO: _audio_unreadable,
+    AudioCode.SAMPLE_RATE: _audio_unreadable,
+    AudioCode.INVALID_SAMPLES: _audio_unreadable,
+    AudioCode.TOO_LONG: lambda w, v: (
+        w.gettext("The recording is longer than %(minutes)s minutes: upload a shorter one.")
+        % {"minutes": v.get("minutes", "")}
+    ),
+    AudioCode.TOO_SHORT: _fixed(_("The recording is too short: record a longer greeting.")),
+    AudioCode.SILENT: _fixed(_("The recording is silent: check the microphone and record again.")),
+    AudioCode.LITTLE_LEFT: _fixed(
+        _(
+            "Once the silence is cut, almost no sound is left: the recording is too short or too quiet. "
+            "Record it again, closer to the microphone."
+        )
+    ),
+    AudioCode.TOO_QUIET: _too_quiet,
+    AudioCode.NOT_A_VOICE: _too_quiet,
+    AudioCode.TARGET_OUT_OF_RANGE: _audio_general,
+    AudioCode.TOOL_MISSING: _audio_general,
+    AudioCode.NOT_A_MEDIA_ID: _audio_general,
+    AudioCode.MEDIA_UNREADABLE: _audio_general,
+    AudioCode.CLIPPED: _fixed(_("The recording is distorted (too loud when recorded): record again a little quieter.")),
+    AudioCode.NOISY: _fixed(_("The recording is noisy: record in a quieter room, closer to the microphone.")),
+    AudioCode.LONG_FOR_KIND: _listen_once,
+}
+
+_DELIVERY: dict[DeliveryCode, Say] = {
+    DeliveryCode.FAILED: _fixed(_("The mail or text service did not take it.")),
+    DeliveryCode.NO_WORKER_FUNCTION: _fixed(_("The server cannot do this kind of work (yet): contact support.")),
+    DeliveryCode.NOT_AN_MP3: _fixed(_("The recording the telephone service sent is damaged, not an MP3 file.")),
+    DeliveryCode.MESSAGE_GONE: _fixed(_("The message is no longer stored.")),
+    DeliveryCode.RECORDING_GONE: _fixed(_("The telephone service no longer has the recording.")),
+    DeliveryCode.MAIL_REFUSED: _fixed(_("The mail server refuses this address: check it.")),
+    DeliveryCode.MAIL_LOGIN_REFUSED: _fixed(_("The mail server refuses our login: contact support.")),
+    DeliveryCode.TEXT_REFUSED: _fixed(_("The text message service refuses this number: check it.")),
+    DeliveryCode.NO_DAILY_SUMMARY: _fixed(_("The daily summary is switched off.")),
+}
+
+WORDS: dict[str, Say] = {str(code): say for table in (_DOCUMENT, _AUDIO, _DELIVERY) for code, say in table.items()}
+
+
+def said(words: Words, code: str, values: Mapping[str, Value]) -> str:
+    """The problem's words in the page's language; a path finding says first which path ("maandag … → …")."""
+    say = WORDS.get(code, _general)
+    sentence = say(words, values)
+    path = values.get("path")
+    return f"{path}: {sentence}" if path else sentence
+
+
+def problem_words(words: Words, problem: Problem) -> str:
+    return said(words, problem.code, problem.values)
+
+
+def audio_refusal(words: Words, code: str, values: Mapping[str, Value]) -> str:
+    """Why a recording was refused; a code that is not an audio refusal gets the general upload sentence."""
+    return (WORDS.get(code) or _audio_general)(words, values)
+
+
+def listen_once(words: Words) -> str:
+    """What to say about a greeting kept with advice the page has no words of its own for."""
+    return _listen_once(words, {})
