@@ -5,6 +5,7 @@ import httpx
 import pytest
 
 from audio.errors import AudioToolFailed, RefusedAudio
+from ivr.document.codes import Code
 from ivr.errors import (
     BusyError,
     ConflictError,
@@ -13,6 +14,7 @@ from ivr.errors import (
     InputError,
     NotAuthenticatedError,
     NotFoundError,
+    Problem,
     UnavailableError,
 )
 from ivr.web.api.errors import Answer, answer_for
@@ -26,12 +28,13 @@ from tests.web.test_admin import admin, log_in  # noqa: F401 (a fixture)
         (NotFoundError("no such greeting"), Answer(404, "no such greeting")),
         (ConflictError("in use"), Answer(409, "in use")),
         (
-            DocumentError(["rings: ring count must be 1-10, got 14"]),
+            DocumentError([Problem(Code.RING_COUNT, "rings", "ring count must be 1-10, got 14", {"rings": 14})]),
             Answer(
                 422,
                 {
                     "message": "nothing was changed; fix these problems",
                     "problems": ["rings: ring count must be 1-10, got 14"],
+                    "codes": [{"code": "ring_count", "where": "rings", "values": {"rings": 14}}],
                 },
             ),
         ),
