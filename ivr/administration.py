@@ -9,6 +9,7 @@ from typing import Any
 from ivr.applying import check_data
 from ivr.callflow.model import Country
 from ivr.callflow.ringing import RING_CYCLE_S, dial_timeout_s, ringing_s
+from ivr.document.fields import with_fields
 from ivr.document.lint import Finding
 from ivr.document.load import document_data
 from ivr.document.model import BusinessDocument
@@ -73,15 +74,16 @@ def replace_document(database: Database, business_id: int, data: dict[str, Any],
 
 
 def _merged(database: Database, business_id: int, parts: dict[str, Any]) -> dict[str, Any]:
-    unknown = sorted(set(parts) - set(PARTS))
+    """The stored document with the parts set: a part whole ("overflow"), or a key in one ("overflow.dial"); what
+    the parts do not name stays as stored (ivr.document.fields)."""
+    unknown = sorted({path.partition(".")[0] for path in parts} - set(PARTS))
     if unknown:
         raise DocumentError(
             [f"{key}: cannot be changed on its own here; replace the whole configuration" for key in unknown]
         )
     with database.transaction() as session:
         current = businesses.get(session, business_id).document
-    merged = {**current, **parts}
-    return {key: value for key, value in merged.items() if value is not None}
+    return with_fields(current, parts)
 
 
 def change_parts(database: Database, business_id: int, parts: dict[str, Any], now: datetime, by: str = "") -> Saved:
