@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ivr.document.model import BusinessDocument
+from ivr.document.model import DEFAULT_TIMEZONE, BusinessDocument
 from ivr.errors import InputError
 from ivr.measured import recording_words
 from ivr.simulator.behaviour import Answering, PhoneBehaviour
@@ -47,7 +47,7 @@ def local_time_at(document: dict[str, Any], moment: datetime) -> datetime:
         raise InputError(f"give a time between the years {FIRST_YEAR} and {LAST_YEAR}, got {moment.isoformat()}")
     if moment.tzinfo is None:
         return moment
-    return moment.astimezone(ZoneInfo(document["timezone"])).replace(tzinfo=None)
+    return moment.astimezone(ZoneInfo(document.get("timezone", DEFAULT_TIMEZONE))).replace(tzinfo=None)
 
 
 def caller_hears(

@@ -18,17 +18,18 @@ from ivr.store import library, rendered
 from ivr.store.staff import StaffUser
 from ivr.uploads import MAX_UPLOAD_BYTES, store_recording
 from ivr.web.admin import audio_words
+from ivr.web.admin.cycle import submitted
 from ivr.web.admin.i18n import Words
 from ivr.web.admin.pages import (
-    PREVIEW,
+    Draft,
     UserDep,
     check_csrf,
     common,
     document_of,
-    draft_parts,
     language,
     page,
     save_parts,
+    typed_text,
     week_view,
     words,
 )
@@ -155,6 +156,26 @@ def upload_greeting(
     return _page(request, services, user, notice=words_.gettext("Saved."), notes=_notes(words_, report.warnings))
 
 
+def _shown(
+    request: Request,
+    services: Services,
+    user: StaffUser,
+    *,
+    problems: Problems | None = None,
+    typed: dict[str, Any] | None = None,
+    notice: str | None = None,
+    draft: Draft | None = None,
+    notes: list[str] | None = None,
+) -> Response:
+    """The page as the typed welcome's form shows it again (ivr.web.admin.cycle); with a draft, the week with it."""
+    extra: dict[str, Any] = {**(typed or {}), "notes": notes or []}
+    if draft is not None:
+        document = document_of(services, user)
+        extra |= week_view(services, user, document, words(request, document), language(request, document), draft)
+    status_code = 422 if problems else 200
+    return _page(request, services, user, status_code, problems=problems or Problems(), notice=notice, **extra)
+
+
 @router.post("/text")
 def text_greeting(
     request: Request,
@@ -166,23 +187,14 @@ def text_greeting(
 ) -> Response:
     """Save a typed welcome (spoken at once), or first show what callers would hear with it ("preview")."""
     check_csrf(request, csrf)
-    part = {"greeting": {"text": text.strip()}}
-    if intent == PREVIEW:
-        problems, draft = draft_parts(services, user, part, words(request))
-        if draft is not None:
-            words_ = words(request)
-            document = document_of(services, user)
-            shown = week_view(services, user, document, words_, language(request, document), draft)
-            notice = words_.gettext("Not saved yet: this is what callers would hear. Save to make it so.")
-            return _page(request, services, user, greeting_text=text, notice=notice, **shown)
-        return _page(request, services, user, 422, problems=problems, greeting_text=text)
-    problems = save_parts(services, user, part, words(request))
-    if problems:
-        return _page(request, services, user, 422, problems=problems, greeting_text=text)
-    report = services.speak_texts(document_of(services, user)["numbers"][0])
-    # Saved either way: until a text has a recording, callers hear it spoken by Twilio's <Say>.
-    words_ = words(request)
-    return _page(request, services, user, notice=words_.gettext("Saved."), notes=_notes(words_, report.problems))
+
+    def speak() -> list[str]:
+        # Saved either way: until a text has a recording, callers hear it spoken by Twilio's <Say>.
+        report = services.speak_texts(document_of(services, user)["numbers"][0])
+        return _notes(words(request), report.problems)
+
+    part = {"greeting": {"text": typed_text(text)}}
+    return submitted(request, services, user, _shown, {"greeting_text": text}, part, intent=intent, after_saving=speak)
 
 
 def _chosen(
