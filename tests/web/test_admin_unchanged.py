@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from ivr.administration import change_parts
 from ivr.applying import apply_text
 from ivr.callflow.model import Voicemail
 from ivr.messages.call_notes import NoteInput, take_note
@@ -98,6 +99,8 @@ def _served(settings: Settings, document: str, recordings: int, tmp_path: Path) 
             upload = {"recording": (spoken.name, spoken.read_bytes(), "audio/wav")}
             answer = http.post("/admin/greetings/upload", data={"csrf": token}, files=upload)
             assert answer.status_code == 200, answer.text
+        if recordings:  # with the text spoken when the recording cannot be played
+            change_parts(database, business_id, {"greeting.text": "Goedemiddag, u spreekt met Huisartsenpraktijk De Linde."}, NOW)
         yield Admin(http, database, business_id)
     database.dispose()
 

@@ -193,7 +193,10 @@ def text_greeting(
         report = services.speak_texts(document_of(services, user)["numbers"][0])
         return _notes(words(request), report.problems)
 
-    part = {"greeting": {"text": typed_text(text)}}
+    welcome = typed_text(text)
+    # A typed welcome replaces a recording; the text a recording falls back to, saved as it is, changes nothing.
+    same = welcome == (document_of(services, user).get("greeting") or {}).get("text")
+    part = {"greeting.text": welcome} if same else {"greeting": {"text": welcome}}
     return submitted(request, services, user, _shown, {"greeting_text": text}, part, intent=intent, after_saving=speak)
 
 
