@@ -99,8 +99,19 @@ def _served(settings: Settings, document: str, recordings: int, tmp_path: Path) 
             upload = {"recording": (spoken.name, spoken.read_bytes(), "audio/wav")}
             answer = http.post("/admin/greetings/upload", data={"csrf": token}, files=upload)
             assert answer.status_code == 200, answer.text
-        if recordings:  # with the text spoken when the recording cannot be played
-            change_parts(database, business_id, {"greeting.text": "Goedemiddag, u spreekt met Huisartsenpraktijk De Linde."}, NOW)
+        if recordings:
+            # With the text spoken when the recording cannot be played; and recorded messages beside typed ones.
+            with database.transaction() as session:
+                media = businesses.get(session, business_id).document["greeting"]["media"]
+            recorded = {
+                "greeting.text": "Goedemiddag, u spreekt met Huisartsenpraktijk De Linde.",
+                "info.text": None,  # a recording alone
+                "info.file": "informatie.wav",
+                "info.media": media,
+                "closed.greeting.file": "gesloten.wav",
+                "closed.greeting.media": media,
+            }
+            change_parts(database, business_id, recorded, NOW)
         yield Admin(http, database, business_id)
     database.dispose()
 
