@@ -13,6 +13,7 @@ from ivr.applying import Saved, apply_document, apply_in, check_data
 from ivr.callflow.model import Country
 from ivr.callflow.ringing import RING_CYCLE_S, dial_timeout_s, ringing_s
 from ivr.document.codes import Code
+from ivr.document.fields import with_fields
 from ivr.document.lint import Finding
 from ivr.document.model import BusinessDocument
 from ivr.document.phones import MOBILE_VOICEMAIL_AFTER_S, is_mobile
@@ -61,12 +62,13 @@ def replace_document(database: Database, business_id: int, data: dict[str, Any],
 
 
 def _merged(session: Session, business_id: int, parts: dict[str, Any], *, for_update: bool) -> dict[str, Any]:
-    unknown = sorted(set(parts) - set(PARTS))
+    """The stored document with the parts set: a part whole ("overflow"), or a key in one ("overflow.dial"); what
+    the parts do not name stays as stored (ivr.document.fields)."""
+    unknown = sorted({path.partition(".")[0] for path in parts} - set(PARTS))
     if unknown:
         message = "cannot be changed on its own here; replace the whole configuration"
         raise DocumentError(Problem(Code.PART_NOT_CHANGEABLE, key, message) for key in unknown)
-    merged = {**businesses.get(session, business_id, for_update=for_update).document, **parts}
-    return {key: value for key, value in merged.items() if value is not None}
+    return with_fields(businesses.get(session, business_id, for_update=for_update).document, parts)
 
 
 def change_parts_in(

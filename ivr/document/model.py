@@ -28,6 +28,8 @@ MAX_MENU_OPTIONS = 4
 MENU_KEYS = "0123456789*#"
 # Twilio's <Dial> takes at most 10 <Number> nouns (Twilio docs, <Number>: "up to ten").
 MAX_DIALLED_NUMBERS = 10
+# The zone of a document that names none (readers of stored documents need it too: a default is not stored).
+DEFAULT_TIMEZONE = "Europe/Amsterdam"
 
 
 def _one_or_many(value: object) -> object:
@@ -271,7 +273,7 @@ class BusinessDocument(Strict):
     numbers: PhoneNumbers
     language: Literal["nl", "en", "de", "fr"] = "nl"
     country: Literal["NL", "BE", "DE", "FR", "GB", "US"] = "NL"
-    timezone: str = "Europe/Amsterdam"
+    timezone: str = DEFAULT_TIMEZONE
     greeting: Greeting | None = None
     info: Greeting | None = None
     menu: list[MenuOption] = Field(default_factory=list)

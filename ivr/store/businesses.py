@@ -108,13 +108,16 @@ def replace(
     now: datetime,
     by: str = "",
 ) -> StoredBusiness:
-    """Replace a known business's document (an admin's edit); its numbers may not belong to another business."""
+    """Replace a known business's document (an admin's edit); its numbers may not belong to another business.
+    The numbers are the document's own, so the same document means the same numbers."""
     others = sorted(number for number, owner in owners_of(session, numbers).items() if owner != business_id)
     if others:
         raise ConflictError(f"{', '.join(others)} already belong(s) to another business; remove it from this one")
     row = session.get(BusinessRow, business_id)
     if row is None:
         raise NotFoundError(f"no business with id {business_id}")
+    if row.document == document and row.name == name:
+        return _stored(row)  # saved unchanged: no new revision, no version in the history, nothing to reload
     row.name, row.document, row.revision, row.updated_at = name, document, row.revision + 1, now
     session.execute(delete(NumberRow).where(NumberRow.business_id == business_id))
     session.flush()

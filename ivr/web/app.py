@@ -21,7 +21,7 @@ from ivr.store.notifications import listener_for
 from ivr.twiml import TwimlRenderer
 from ivr.web import card, health, recording_hooks, twilio_hooks
 from ivr.web.admin import pages as admin_pages
-from ivr.web.admin import routes as admin_routes
+from ivr.web.admin.router import router as admin_router
 from ivr.web.api import greetings as api_greetings
 from ivr.web.api import info_templates as api_info_templates
 from ivr.web.api import routes as api_routes
@@ -113,7 +113,7 @@ def create_app(
     app.include_router(api_greetings.router)
     app.include_router(api_voicemails.router)
     app.include_router(api_info_templates.router)
-    app.include_router(admin_routes.router)
+    app.include_router(admin_router)
     app.include_router(health.router)
     app.include_router(card.router)
     app.include_router(card.api_router)

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ivr.directory import Directory
-from ivr.document.model import BusinessDocument
+from ivr.document.model import DEFAULT_TIMEZONE, BusinessDocument
 from ivr.errors import InputError
 from ivr.measured import recording_words
 from ivr.settings import Settings
@@ -56,7 +56,7 @@ def local_time_at(document: dict[str, Any], moment: datetime) -> datetime:
         raise InputError(f"give a time between the years {FIRST_YEAR} and {LAST_YEAR}, got {moment.isoformat()}")
     if moment.tzinfo is None:
         return moment
-    return moment.astimezone(ZoneInfo(document["timezone"])).replace(tzinfo=None)
+    return moment.astimezone(ZoneInfo(document.get("timezone", DEFAULT_TIMEZONE))).replace(tzinfo=None)
 
 
 def caller_hears(

@@ -1,21 +1,33 @@
-"""The admin page's forms as document parts: the overflow's voicemail box, opening hours as people write them."""
+"""The admin page's forms as document fields: the overflow's, opening hours as people write them."""
 
 import pytest
 
-from ivr.web.admin.forms import hours_line, overflow_part
+from ivr.document.fields import with_fields
+from ivr.web.admin.forms import hours_line, hours_part, overflow_part
 from ivr.web.admin.wording import english_days
 
-STORED = {"voicemail": {"email": ["a@example.nl"], "sms": ["+31687654321"]}}
+STORED = {"dial": ["+31208888888"], "notes": {"email": ["a@example.nl"], "sms": ["+31687654321"]}}
 
 
-def test_editing_the_addresses_keeps_the_sms_numbers() -> None:
-    part = overflow_part("voicemail", "", "b@example.nl, c@example.nl", STORED)
-    assert part == {"overflow": {"voicemail": {"email": ["b@example.nl", "c@example.nl"], "sms": ["+31687654321"]}}}
+def test_the_answering_services_notes_stay_while_calls_go_to_it() -> None:
+    part = overflow_part("dial", "+31209999999", "", "", "NL")
+    assert with_fields({"overflow": STORED}, part)["overflow"] == {**STORED, "dial": ["+31209999999"]}
 
 
-def test_a_box_without_numbers_stays_without() -> None:
-    part = overflow_part("voicemail", "", "b@example.nl", {"dial": ["+31208888888"]})
-    assert part == {"overflow": {"voicemail": {"email": ["b@example.nl"]}}}
+def test_switching_to_voicemail_drops_the_services_notes_with_it() -> None:
+    part = overflow_part("voicemail", "", "b@example.nl, c@example.nl", "06 1234 5678", "NL")
+    box = {"email": ["b@example.nl", "c@example.nl"], "sms": ["+31612345678"]}
+    assert with_fields({"overflow": STORED}, part)["overflow"] == {"voicemail": box}
+
+
+def test_a_box_without_numbers_stays_without_and_one_without_addresses_too() -> None:
+    assert overflow_part("voicemail", "", "b@example.nl", "", "NL")["overflow.voicemail"] == {"email": ["b@example.nl"]}
+    assert overflow_part("voicemail", "", "", "0612345678", "NL")["overflow.voicemail"] == {"sms": ["+31612345678"]}
+
+
+def test_nobody_removes_the_overflow_and_an_unsaid_kind_changes_nothing() -> None:
+    assert overflow_part("none", "", "", "", "NL") == {"overflow": None}
+    assert overflow_part(None, "+31209999999", "", "", "NL") == {}
 
 
 @pytest.mark.parametrize(
@@ -35,3 +47,11 @@ def test_a_box_without_numbers_stays_without() -> None:
 def test_opening_hours_are_read_as_people_write_them(typed: str, days: str, times: str) -> None:
     found_days, found_times = hours_line(typed)
     assert (english_days(found_days), found_times) == (days, times)
+
+
+def test_hours_that_mean_what_is_stored_stay_as_written() -> None:
+    stored = {"mon-fri": ["08:00-12:00", "13:00-17:00"], "sat": "closed"}
+    assert hours_part({"mon-fri": "08:00-12:00, 13:00-17:00", "sat": "closed"}, stored) is stored
+    assert hours_part({"mon-fri": "08:00-12:00"}, stored) == {"mon-fri": "08:00-12:00"}
+    assert hours_part({}, stored) is None
+    assert hours_part({"mon-fri": "8 to 5"}, stored) == {"mon-fri": "8 to 5"}  # validation names the problem

@@ -14,7 +14,8 @@ from ivr.document.instructions import instructions_in_force
 from ivr.document.load import validate_document
 from ivr.errors import DocumentError
 from ivr.store.staff import StaffUser
-from ivr.web.admin.pages import UserDep, check_csrf, common, page, save_parts, words
+from ivr.web.admin.cycle import submitted
+from ivr.web.admin.pages import Draft, UserDep, check_csrf, common, page, typed_text, words
 from ivr.web.admin.problems import Problems
 from ivr.web.services import Services, ServicesDep
 
@@ -40,7 +41,10 @@ def _page(
     typed: dict[str, Any] | None = None,
     notice: str | None = None,
     new_url: str | None = None,
+    draft: Draft | None = None,
+    notes: list[str] | None = None,
 ) -> Response:
+    """`draft` is never given: these forms save without a preview (the page's shape is the one every form shares)."""
     shared = common(services, user)
     document = shared["document"]
     try:
@@ -55,6 +59,7 @@ def _page(
         status_code=422 if problems else 200,
         problems=problems,
         notice=notice,
+        notes=notes or [],
         **shared,
         page_title=words(request, document).gettext("Answering service"),
         form={**_form_values(document), **(typed or {})},
@@ -82,14 +87,14 @@ def _save_instructions(request: Request, services: Services, user: StaffUser, fo
     check_csrf(request, str(form.get("csrf", "")))
     document = common(services, user)["document"]
     words_ = words(request, document)
-    text, urgent = str(form.get("text", "")).strip(), str(form.get("urgent", "")).strip()
+    text, urgent = typed_text(str(form.get("text", ""))), typed_text(str(form.get("urgent", "")))
     typed: dict[str, Any] = {"text": text, "urgent": urgent, "periods": [], "labels": {}}
     problems = Problems()
     if urgent and not text:
         problems.add("instructions", words_.gettext("Write the instructions too, or leave both empty."))
     periods = []
     for index, period in enumerate(document.get("periods", [])):
-        period_text = str(form.get(f"period_{index}", "")).strip()
+        period_text = typed_text(str(form.get(f"period_{index}", "")))
         typed["periods"].append(period_text)
         changed = {key: value for key, value in period.items() if key != "instructions"}
         if period_text:
@@ -104,17 +109,14 @@ def _save_instructions(request: Request, services: Services, user: StaffUser, fo
             changed["label"] = label
         menu.append(changed)
     if problems:
-        return _page(request, services, user, problems=problems, typed=typed)
+        return submitted(request, services, user, _page, typed, problems=problems)
     standing = {"text": text, **({"urgent": urgent} if urgent else {})} if text else None
     parts: dict[str, Any] = {"instructions": standing}
     if periods:
         parts["periods"] = periods
     if menu:
         parts["menu"] = menu
-    saved = save_parts(services, user, parts, words_)
-    if saved:
-        return _page(request, services, user, problems=saved, typed=typed)
-    return _page(request, services, user, notice=words_.gettext("Saved."))
+    return submitted(request, services, user, _page, typed, parts)
 
 
 @router.post("/card")

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 import phonenumbers
 
+from ivr.document.hours import parse_hours
 from ivr.web.admin.i18n import Words
 from ivr.web.admin.problems import Problems
 
@@ -44,31 +45,22 @@ def listed(text: str) -> list[str]:
     return [item.strip() for item in _SEPARATORS.split(text) if item.strip()]
 
 
-def overflow_part(
-    kind: OverflowKind | None,
-    dial: str,
-    email: str,
-    stored: dict[str, Any] | None = None,
-    sms: str | None = None,
-    country: str = "NL",
-) -> dict[str, Any]:
-    """The `overflow` part to change, or nothing when the form did not say (so an overflow is never lost).
+def overflow_part(kind: OverflowKind | None, dial: str, email: str, sms: str, country: str) -> dict[str, Any]:
+    """The overflow's fields to change, by path (ivr.document.fields); nothing when the form did not say.
 
-    `sms`: the numbers to text as typed; None when the form has no such field, then the stored ones are kept.
+    Only what the form shows is named: the answering service's `notes` stay while calls go to it, and go with it
+    (they are its call notes, refused without it).
     """
     if kind is None:
         return {}
     if kind == "none":
         return {"overflow": None}
     if kind == "dial":
-        return {"overflow": {"dial": listed(dial)}}
-    box: dict[str, Any] = {"email": listed(email)}
-    numbers = (
-        local_numbers(listed(sms), country) if sms is not None else ((stored or {}).get("voicemail") or {}).get("sms")
-    )
-    if numbers:
-        box["sms"] = numbers
-    return {"overflow": {"voicemail": box}}
+        return {"overflow.dial": listed(dial), "overflow.voicemail": None}
+    box: dict[str, Any] = {"email": listed(email)} if listed(email) or not listed(sms) else {}
+    if listed(sms):
+        box["sms"] = local_numbers(listed(sms), country)
+    return {"overflow.dial": None, "overflow.notes": None, "overflow.voicemail": box}
 
 
 def overflow_fields(document: dict[str, Any]) -> dict[str, str]:
@@ -177,3 +169,17 @@ def route_fields(part: dict[str, Any] | None) -> dict[str, str]:
         "email": ", ".join(box.get("email", [])),
         "sms": ", ".join(box.get("sms", [])),
     }
+
+
+def hours_part(typed: dict[str, str | list[str]], stored: object) -> dict[str, Any] | None:
+    """The hours to save: the stored ones, as written, when the typed ones mean the same (the field shows a list
+    of times as "a, b" and the days in the page's language), else the typed ones; None for always open."""
+    if not typed:
+        return None
+    if isinstance(stored, dict) and stored:
+        try:
+            if parse_hours(typed) == parse_hours(stored):
+                return stored
+        except ValueError:
+            pass  # the document's validation says what is wrong with the typed ones
+    return dict(typed)

@@ -19,17 +19,17 @@ from ivr.store import library, rendered
 from ivr.store.staff import StaffUser
 from ivr.uploads import MAX_UPLOAD_BYTES
 from ivr.usecases import greetings as usecase
+from ivr.web.admin.cycle import submitted
 from ivr.web.admin.i18n import Words
 from ivr.web.admin.pages import (
-    PREVIEW,
+    Draft,
     UserDep,
     check_csrf,
     common,
     document_of,
-    draft_parts,
     language,
     page,
-    save_parts,
+    typed_text,
     week_view,
     words,
 )
@@ -151,6 +151,26 @@ def _at_recording(words_: Words, error: DocumentError) -> Problems:
     return Problems({"recording": [problem_words(words_, problem) for problem in error.found]})
 
 
+def _shown(
+    request: Request,
+    services: Services,
+    user: StaffUser,
+    *,
+    problems: Problems | None = None,
+    typed: dict[str, Any] | None = None,
+    notice: str | None = None,
+    draft: Draft | None = None,
+    notes: list[str] | None = None,
+) -> Response:
+    """The page as the typed welcome's form shows it again (ivr.web.admin.cycle); with a draft, the week with it."""
+    extra: dict[str, Any] = {**(typed or {}), "notes": notes or []}
+    if draft is not None:
+        document = document_of(services, user)
+        extra |= week_view(services, user, document, words(request, document), language(request, document), draft)
+    status_code = 422 if problems else 200
+    return _page(request, services, user, status_code, problems=problems or Problems(), notice=notice, **extra)
+
+
 @router.post("/text")
 def text_greeting(
     request: Request,
@@ -162,25 +182,18 @@ def text_greeting(
 ) -> Response:
     """Save a typed welcome (spoken at once), or first show what callers would hear with it ("preview")."""
     check_csrf(request, csrf)
-    part = {"greeting": {"text": text.strip()}}
-    if intent == PREVIEW:
-        problems, draft = draft_parts(services, user, part, words(request))
-        if draft is not None:
-            words_ = words(request)
-            document = document_of(services, user)
-            shown = week_view(services, user, document, words_, language(request, document), draft)
-            notice = words_.gettext("Not saved yet: this is what callers would hear. Save to make it so.")
-            return _page(request, services, user, greeting_text=text, notice=notice, **shown)
-        return _page(request, services, user, 422, problems=problems, greeting_text=text)
-    problems = save_parts(services, user, part, words(request))
-    if problems:
-        return _page(request, services, user, 422, problems=problems, greeting_text=text)
-    report = services.speak_texts(document_of(services, user)["numbers"][0])
-    # Saved either way: until a text has a recording, callers hear it spoken by Twilio's <Say>.
-    words_ = words(request)
-    # A text not yet spoken by a computer voice (the English reasons are for the CLI): one sentence says it.
-    notes = [listen_once(words_)] if report.problems else []
-    return _page(request, services, user, notice=words_.gettext("Saved."), notes=notes)
+
+    def speak() -> list[str]:
+        # Saved either way: until a text has a recording, callers hear it spoken by Twilio's <Say>.
+        report = services.speak_texts(document_of(services, user)["numbers"][0])
+        # A text not yet spoken by a computer voice (the English reasons are for the CLI): one sentence says it.
+        return [listen_once(words(request))] if report.problems else []
+
+    welcome = typed_text(text)
+    # A typed welcome replaces a recording; the text a recording falls back to, saved as it is, changes nothing.
+    same = welcome == (document_of(services, user).get("greeting") or {}).get("text")
+    part = {"greeting.text": welcome} if same else {"greeting": {"text": welcome}}
+    return submitted(request, services, user, _shown, {"greeting_text": text}, part, intent=intent, after_saving=speak)
 
 
 def _chosen(request: Request, _user: UserDep, greeting_id: GreetingId, csrf: Annotated[str, Form()]) -> int:

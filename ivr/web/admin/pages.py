@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ivr import administration
 from ivr.document.lint import Finding
 from ivr.document.load import document_data
-from ivr.document.model import BusinessDocument
+from ivr.document.model import DEFAULT_TIMEZONE, BusinessDocument
 from ivr.errors import ConflictError, DocumentError, GreetlineError
 from ivr.store import businesses, rendered, staff
 from ivr.store.staff import StaffUser
@@ -38,6 +38,12 @@ def language(request: Request, document: dict[str, Any] | None = None) -> str:
 
 def words(request: Request, document: dict[str, Any] | None = None) -> Words:
     return translations(language(request, document))
+
+
+def typed_text(value: str) -> str:
+    """A text field as typed, without the CRLF line breaks browsers send for a textarea (HTML's form submission):
+    a text saved unchanged is the text that was stored."""
+    return value.replace("\r\n", "\n").strip()
 
 
 def csrf_token(request: Request) -> str:
@@ -80,7 +86,7 @@ def page(request: Request, name: str, current: str | None, status_code: int = 20
         "notes": [],
         "notice": None,
         "country": (document or {}).get("country", "NL"),
-        "timezone": (document or {}).get("timezone", "Europe/Amsterdam"),
+        "timezone": (document or {}).get("timezone", DEFAULT_TIMEZONE),
     }
     return templates().TemplateResponse(request, name, {**base, **context}, status_code=status_code)
 

@@ -16,20 +16,18 @@ from ivr.document.model import MAX_MENU_OPTIONS
 from ivr.errors import InputError
 from ivr.info_messages import ready_made
 from ivr.store.staff import StaffUser
+from ivr.web.admin.cycle import speaking, submitted
 from ivr.web.admin.forms import route_fields, route_part
 from ivr.web.admin.i18n import Words
 from ivr.web.admin.pages import (
-    PREVIEW,
     Draft,
     UserDep,
     check_csrf,
     common,
-    draft_parts,
     language,
     page,
-    save_parts,
-    speak_texts,
     spoken_media,
+    typed_text,
     week_view,
     words,
 )
@@ -64,7 +62,7 @@ def _form_values(document: dict[str, Any]) -> dict[str, Any]:
             }
         )
     return {
-        "info_on": bool(info.get("text")),
+        "info_on": bool(info.get("text")) or _recorded(info),
         "info_text": info.get("text", ""),
         "closed_text": (closed.get("greeting") or {}).get("text", ""),
         "holiday_text": (closed.get("holiday") or {}).get("text", ""),
@@ -91,6 +89,7 @@ def _page(
     typed: dict[str, Any] | None = None,
     notice: str | None = None,
     draft: Draft | None = None,
+    notes: list[str] | None = None,
 ) -> Response:
     """`draft`: a change not saved yet; the advice and the week are then about it."""
     shared = common(services, user)
@@ -111,36 +110,12 @@ def _page(
         **week_view(services, user, document, words_, lang, draft),
         problems=problems or Problems(),
         notice=notice,
+        notes=notes or [],
     )
 
 
-def _save_or_preview(
-    request: Request,
-    services: Services,
-    user: StaffUser,
-    intent: str,
-    parts: dict[str, Any],
-    typed: dict[str, Any],
-    fields: dict[str, str] | None = None,
-) -> Response:
-    """Save the change (then speak its texts), or show what callers would hear with it and the checker's advice."""
-    words_ = words(request)
-    if intent == PREVIEW:
-        problems, draft = draft_parts(services, user, parts, words_, fields)
-        if draft is None:
-            return _page(request, services, user, problems, typed)
-        preview = words_.gettext("Not saved yet: this is what callers would hear. Save to make it so.")
-        return _page(request, services, user, typed=typed, notice=preview, draft=draft)
-    problems = save_parts(services, user, parts, words_, fields)
-    if not problems:
-        speak_texts(services, user)
-    return _saved(request, services, user, problems, typed)
-
-
-def _saved(request: Request, services: Services, user: UserDep, problems: Problems, typed: dict[str, Any]) -> Response:
-    if problems:
-        return _page(request, services, user, problems, typed)
-    return _page(request, services, user, notice=words(request).gettext("Saved."))
+def _recorded(greeting: dict[str, Any] | None) -> bool:
+    return bool(greeting and (greeting.get("media") or greeting.get("file")))
 
 
 @router.get("")
@@ -159,12 +134,15 @@ def save_info(
     intent: Annotated[str, Form()] = "",
 ) -> Response:
     check_csrf(request, csrf)
-    words_ = words(request)
     typed = {"info_text": info_text, "info_on": info_on == "on"}
-    if info_on == "on" and not info_text.strip():
-        return _saved(request, services, user, Problems({"info": [words_.gettext("This must not be empty.")]}), typed)
-    part = {"info": {"text": info_text.strip()} if info_on == "on" else None}
-    return _save_or_preview(request, services, user, intent, part, typed)
+    text = typed_text(info_text)
+    recorded = _recorded(common(services, user)["document"].get("info"))
+    if info_on == "on" and not text and not recorded:
+        empty = Problems({"info": [words(request).gettext("This must not be empty.")]})
+        return submitted(request, services, user, _page, typed, problems=empty)
+    # The text only: a recorded message stays (its text, when there is one, is what is spoken without it).
+    part = {"info.text": text or None} if info_on == "on" else {"info": None}
+    return submitted(request, services, user, _page, typed, part, intent=intent, after_saving=speaking(services, user))
 
 
 @router.post("/info/template")
@@ -229,19 +207,30 @@ def save_closed(
     """The message outside opening hours, where those calls go, and the message on a closing public holiday."""
     check_csrf(request, csrf)
     document = common(services, user)["document"]
-    words_ = words(request, document)
     typed = {"closed_text": closed_text, "closed_kind": closed_kind, "closed_dial": closed_dial}
     typed |= {"closed_email": closed_email, "closed_sms": closed_sms, "holiday_text": holiday_text}
     destination = route_part(closed_kind, closed_dial, closed_email, document.get("country", "NL"), closed_sms)
     if closed_kind != "none" and not destination:
-        missing = words_.gettext("Say where calls go: a number or a voicemail box.")
-        return _saved(request, services, user, Problems({"closed_route": [missing]}), typed)
-    closed: dict[str, Any] = {**destination}
-    if closed_text.strip():
-        closed["greeting"] = {"text": closed_text.strip()}
-    if holiday_text.strip():
-        closed["holiday"] = {"text": holiday_text.strip()}
-    return _save_or_preview(request, services, user, intent, {"closed": closed or None}, typed, CLOSED_FIELDS)
+        missing = words(request, document).gettext("Say where calls go: a number or a voicemail box.")
+        return submitted(request, services, user, _page, typed, problems=Problems({"closed_route": [missing]}))
+    # The texts and the destination the form shows, each at its own key: a recorded message stays.
+    closed: dict[str, Any] = {
+        "closed.dial": destination.get("dial"),
+        "closed.voicemail": destination.get("voicemail"),
+        "closed.greeting.text": typed_text(closed_text) or None,
+        "closed.holiday.text": typed_text(holiday_text) or None,
+    }
+    return submitted(
+        request,
+        services,
+        user,
+        _page,
+        typed,
+        closed,
+        intent=intent,
+        fields=CLOSED_FIELDS,
+        after_saving=speaking(services, user),
+    )
 
 
 @router.post("/menu")
@@ -287,6 +276,15 @@ def _save_menu(request: Request, services: Services, user: StaffUser, form: Form
         menu.append(option)
     typed = {"options": typed_options}
     if problems:
-        return _saved(request, services, user, problems, typed)
-    intent = str(form.get("intent", ""))
-    return _save_or_preview(request, services, user, intent, {"menu": menu}, typed, {"menu": "menu"})
+        return submitted(request, services, user, _page, typed, problems=problems)
+    return submitted(
+        request,
+        services,
+        user,
+        _page,
+        typed,
+        {"menu": menu},
+        intent=str(form.get("intent", "")),
+        fields={"menu": "menu"},
+        after_saving=speaking(services, user),
+    )

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from ivr.callflow.model import Country
 from ivr.callflow.schedule import public_holiday
-from ivr.document.model import BusinessDocument
+from ivr.document.model import DEFAULT_TIMEZONE, BusinessDocument
 from ivr.web.admin import wording
 from ivr.web.admin.i18n import Words
 from ivr.web.preview import caller_hears
@@ -49,7 +49,8 @@ def moments(
 ) -> list[Moment]:
     """`recordings`: the business's texts by the URL their rendered speech plays from; `drafts`: an unsaved
     change by business id (then `document` is that draft's data), heard instead of the stored document."""
-    zone = ZoneInfo(document["timezone"])
+    zone_name = document.get("timezone", DEFAULT_TIMEZONE)
+    zone = ZoneInfo(zone_name)
     now = services.clock().astimezone(zone)
     today = now.date()
     sunday = today + timedelta(days=(6 - today.weekday()) or 7)
@@ -79,5 +80,5 @@ def moments(
             if transcript.human_after_s is not None
             else words.gettext("Nobody answers.")
         )
-        found.append(Moment(label, wording.local_time(moment, document["timezone"], language), steps, person))
+        found.append(Moment(label, wording.local_time(moment, zone_name, language), steps, person))
     return found

@@ -1,0 +1,78 @@
+"""The one cycle of every admin form that changes the business document: check what was typed, then save the change
+or preview it, then show the page again. Refused (by the form's own checks or the document's): the page with the
+problems beside their fields and what was typed. Previewed: the page with what callers would hear with the change,
+and what was typed. Saved: the page as stored, saying so.
+
+A form names only the fields it shows (ivr.document.fields): what it does not show stays as stored."""
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from ivr.store.staff import StaffUser
+from ivr.web.admin import pages
+from ivr.web.admin.pages import Draft
+from ivr.web.admin.problems import Problems
+from ivr.web.services import Services
+
+
+class ShowPage(Protocol):
+    """A page that shows its forms again: with problems and what was typed, a notice, or a draft to preview."""
+
+    def __call__(
+        self,
+        request: Request,
+        services: Services,
+        user: StaffUser,
+        *,
+        problems: Problems | None = None,
+        typed: dict[str, Any] | None = None,
+        notice: str | None = None,
+        draft: Draft | None = None,
+        notes: list[str] | None = None,
+    ) -> Response: ...
+
+
+def submitted(
+    request: Request,
+    services: Services,
+    user: StaffUser,
+    show: ShowPage,
+    typed: dict[str, Any],
+    parts: dict[str, Any] | None = None,
+    *,
+    problems: Problems | None = None,
+    intent: str = "",
+    fields: dict[str, str] | None = None,
+    after_saving: Callable[[], list[str]] | None = None,
+) -> Response:
+    """`parts`: the change (by part or path, see ivr.document.fields), or None when `problems` already refuse it;
+    `fields`: where the document's problems about a part are shown; `after_saving`: what a saved change sets off
+    (speaking its texts, so the page can play them), returning advice to show beside "Saved."."""
+    if problems or parts is None:
+        return show(request, services, user, problems=problems or Problems(), typed=typed)
+    words = pages.words(request, pages.document_of(services, user))
+    if intent == pages.PREVIEW:
+        problems, draft = pages.draft_parts(services, user, parts, words, fields)
+        if draft is None:
+            return show(request, services, user, problems=problems, typed=typed)
+        notice = words.gettext("Not saved yet: this is what callers would hear. Save to make it so.")
+        return show(request, services, user, typed=typed, notice=notice, draft=draft)
+    problems = pages.save_parts(services, user, parts, words, fields)
+    if problems:
+        return show(request, services, user, problems=problems, typed=typed)
+    notes = after_saving() if after_saving is not None else []
+    return show(request, services, user, notice=words.gettext("Saved."), notes=notes)
+
+
+def speaking(services: Services, user: StaffUser) -> Callable[[], list[str]]:
+    """After saving a text: speak the business's texts at once, so the page can play them (until then callers hear
+    Twilio's <Say>, so nothing to advise)."""
+
+    def speak() -> list[str]:
+        pages.speak_texts(services, user)
+        return []
+
+    return speak

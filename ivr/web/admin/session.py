@@ -1,0 +1,102 @@
+"""/admin/login, /admin/logout and the language switch: who the visitor is, and in which language the pages speak.
+
+Forms carry a CSRF token kept in the signed session cookie; a fresh one is made at each login."""
+
+import math
+import secrets
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from ivr.store import staff
+from ivr.store.staff import StaffUser
+from ivr.web.admin import pages
+from ivr.web.admin.i18n import LANGUAGES
+from ivr.web.admin.problems import Problems
+from ivr.web.logins import HashingBusy
+from ivr.web.services import ServicesDep
+
+router = APIRouter(include_in_schema=False)
+
+# Seconds a visitor asked to try again is told to wait when every password check is taken.
+BUSY_RETRY_S = 5
+
+
+@router.get("/login")
+def login_page(request: Request) -> Response:
+    return pages.page(request, "login.html", "login")
+
+
+def _login_page(request: Request, status_code: int, problem: str, retry_after_s: int | None = None) -> Response:
+    page = pages.page(request, "login.html", "login", problems=Problems({"form": [problem]}))
+    page.status_code = status_code
+    if retry_after_s is not None:
+        page.headers["Retry-After"] = str(retry_after_s)
+    return page
+
+
+@router.post("/login")
+async def login(
+    request: Request,
+    services: ServicesDep,
+    email: Annotated[str, Form(max_length=254)],
+    password: Annotated[str, Form(max_length=1024)],
+    csrf: Annotated[str, Form()],
+) -> Response:
+    pages.check_csrf(request, csrf)
+    guard, address = services.logins, request.client.host if request.client else "unknown"
+    wait_s = math.ceil(guard.wait_s(email, address))
+    if wait_s > 0:
+        throttled = pages.words(request).gettext("Too many failed attempts. Try again in %(s)s seconds.")
+        return _login_page(request, 429, throttled % {"s": wait_s}, wait_s)
+
+    def check() -> StaffUser | None:
+        with services.database.transaction() as session:
+            return staff.verify(session, email, password)
+
+    try:
+        user = await guard.check_password(check)
+    except HashingBusy:
+        return _login_page(
+            request,
+            503,
+            pages.words(request).gettext("Many people are logging in right now. Try again in a few seconds."),
+            BUSY_RETRY_S,
+        )
+    guard.record(email, address, succeeded=user is not None)
+    if user is None:
+        return _login_page(request, 401, pages.words(request).gettext("E-mail address or password is wrong."))
+    request.session["user"] = user.id
+    request.session["epoch"] = user.session_epoch
+    request.session["csrf"] = secrets.token_urlsafe(24)  # a fresh token after logging in
+    return RedirectResponse("/admin", status_code=303)
+
+
+@router.post("/logout")
+def logout(request: Request, services: ServicesDep, csrf: Annotated[str, Form()]) -> Response:
+    """Ends every session of this login, not only this browser's: a copied cookie stops working too."""
+    pages.check_csrf(request, csrf)
+    user_id = request.session.get("user")
+    if isinstance(user_id, int):
+        with services.database.transaction() as session:
+            staff.end_sessions(session, user_id)
+    request.session.clear()
+    return RedirectResponse("/admin/login", status_code=303)
+
+
+@router.get("/language/{language}")
+def choose_language(request: Request, language: str) -> Response:
+    if language in LANGUAGES:
+        request.session["lang"] = language
+    return RedirectResponse(_back_to(request), status_code=303)
+
+
+def _back_to(request: Request) -> str:
+    """The admin page the visitor came from; never another site (the Referer header is the visitor's to set)."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    same_site = referer.netloc in ("", request.url.netloc)
+    if same_site and (referer.path == "/admin" or referer.path.startswith("/admin/")):
+        return referer.path + (f"?{referer.query}" if referer.query else "")
+    return "/admin"

@@ -1,0 +1,65 @@
+"""Business documents that use every key the document model knows, most in more than one shape: a change that
+writes back only what it shows (an admin form, an API part put back) loses something from one of them."""
+
+NUMBER = "+31501234567"
+
+# Every key of the document model, most of them in more than one shape (ivr/document/model.py).
+EVERY_KEY = f"""\
+business: Huisartsenpraktijk De Linde
+numbers: ["{NUMBER}", "+31501234568"]
+language: nl
+country: NL
+timezone: Europe/Amsterdam
+greeting: {{text: "{{salutation}}, u spreekt met Huisartsenpraktijk De Linde."}}
+info: {{text: "Wij zijn op werkdagen bereikbaar van acht tot vijf."}}
+menu:
+  - {{key: "1", prompt: "Voor spoed, toets 1.", dial: ["+31612345678"], emergency: true, label: spoed}}
+  - key: "2"
+    prompt: "Voor herhaalrecepten, toets 2."
+    voicemail: {{email: [recept@example.nl], sms: ["+31611111111"]}}
+    label: recept
+  - {{key: "3", prompt: "Voor de assistente, toets 3.", dial: ["+31503333333", "+31504444444"]}}
+operators: ["+31501111111", "+31502222222"]
+ring: sequential
+confirm: true
+rings: 3
+overflow: {{dial: "+31208888888", notes: {{email: [praktijk@example.nl, dokter@example.nl], sms: ["+31687654321"]}}}}
+instructions:
+  text: |-
+    Nieuwe patiënten: alleen op dinsdag inschrijven.
+    Herhaalrecepten: verwijs naar toets 2.
+  urgent: "Dokter Bakker, 06 1234 5678."
+hours: {{mon-fri: ["08:00-12:00", "13:00-17:00"], sat: "09:00-11:00", sun: closed}}
+holidays: [Christmas Day, Second Day of Christmas, "12-31", "2027-01-02"]
+closed:
+  greeting: {{text: "U belt buiten onze openingstijden."}}
+  holiday: {{text: "Vandaag is het een feestdag; wij zijn gesloten."}}
+  voicemail: {{email: [praktijk@example.nl], sms: ["+31687654321"]}}
+periods:
+  - from: 2026-11-23
+    to: 2026-11-27
+    greeting: {{text: "Deze week belt u de waarneming."}}
+    dial: ["+31209999999"]
+    instructions: {{text: "Praktijk deze week dicht. Verwijs naar de huisartsenpost."}}
+  - from: 2026-12-24
+    to: 2027-01-01
+    greeting: {{text: "Tijdens de feestdagen spreekt u een bericht in."}}
+    voicemail: {{email: [praktijk@example.nl], sms: ["+31687654321"]}}
+    instructions: {{text: "Feestdagen: alleen spoed doorzetten."}}
+missed_calls: {{email: [praktijk@example.nl, balie@example.nl]}}
+daily_summary: {{email: [dokter@example.nl], at: "18:15"}}
+"""
+
+# The other shapes: a voicemail overflow with texts, a closed-hours number, every day open, every public holiday.
+OTHER_SHAPES = f"""\
+business: Fysiotherapie Noord
+numbers: ["{NUMBER}"]
+language: nl
+operators: ["+31501111111"]
+ring: simultaneous
+overflow: {{voicemail: {{email: [noord@example.nl], sms: ["+31687654321", "+31611111111"]}}}}
+holidays: true
+closed: {{dial: ["+31209999999"]}}
+menu:
+  - {{key: "#", prompt: "Voor de balie, toets hekje.", voicemail: {{email: [balie@example.nl]}}}}
+"""
