@@ -12,11 +12,11 @@ import pytest
 from ivr.administration import PARTS
 from ivr.applying import apply_text
 from ivr.settings import Settings
-from tests.local_server import running_server
 from ivr.store import businesses, history, keys
 from ivr.store.database import Database
 from ivr.web.app import create_app
 from tests.every_key import EVERY_KEY, OTHER_SHAPES
+from tests.local_server import running_server
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 

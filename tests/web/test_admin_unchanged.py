@@ -20,12 +20,12 @@ from ivr.messages.call_notes import NoteInput, take_note
 from ivr.messages.intake import take_in
 from ivr.messages.outbox import LeftMessage
 from ivr.settings import Settings
-from tests.local_server import running_server
 from ivr.store import businesses, history, staff
 from ivr.store.database import Database
 from ivr.web.app import create_app
 from tests.audio.signals import speech_wav
 from tests.every_key import EVERY_KEY, OTHER_SHAPES
+from tests.local_server import running_server
 from tests.web.browser_forms import Form, forms_of, links_of
 
 # Tuesday 24 November 2026, 10:00 in Amsterdam: inside the first period below, so its instructions are in force.
