@@ -18,11 +18,11 @@ from pathlib import Path
 
 import httpx
 
-from ivr.applying import apply_text
 from ivr.settings import Settings
 from ivr.store import staff
 from ivr.store.database import Database
 from ivr.store.migrate import upgrade
+from ivr.usecases.documents import apply_text
 from ivr.web.app import create_app
 from tests.conftest import DEMO_DOCUMENT, TEST_TOKEN
 from tests.local_server import running_server

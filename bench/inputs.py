@@ -26,10 +26,10 @@ from pathlib import Path
 import httpx
 from twilio.request_validator import RequestValidator
 
-from ivr.applying import apply_text
 from ivr.store import keys, staff
 from ivr.store.database import Database
 from ivr.store.migrate import upgrade
+from ivr.usecases.documents import apply_text
 from tests.raw_http import chunked, push, repeated, request_head
 
 REPO = Path(__file__).resolve().parent.parent

@@ -31,10 +31,10 @@ import httpx
 import sqlalchemy
 from twilio.request_validator import RequestValidator
 
-from ivr.applying import apply_text
 from ivr.simulator import SIMULATED_TIME_FIELD
 from ivr.store.database import Database
 from ivr.store.migrate import upgrade
+from ivr.usecases.documents import apply_text
 from tests.fakes.sqlite_lock import exclusive_lock
 from tests.fakes.tcp_proxy import stalling_proxy
 from tests.local_server import ServerProcess, server_process

@@ -24,10 +24,10 @@ from sqlalchemy import event
 
 from bench.load import run_load
 from bench.webhook import PUBLIC_URL, TOKEN, _requests
-from ivr.applying import apply_text
 from ivr.settings import Settings
 from ivr.store.database import Database
 from ivr.store.migrate import upgrade
+from ivr.usecases.documents import apply_text
 from ivr.web.app import create_app
 from tests.local_server import running_server, server_process
 from tests.twilio_client import TwilioLikeClient
@@ -167,7 +167,7 @@ def directory_bytes_per_business(count: int = 200) -> int:
     """Memory one replica's directory holds per business it has answered (document, routing, converted flow)."""
     import tracemalloc
 
-    from ivr.directory import Directory
+    from ivr.routing.directory import Directory
 
     demo = DEMO.read_text("utf-8")
     now = datetime.now(UTC)
@@ -192,8 +192,8 @@ def directory_bytes_per_business(count: int = 200) -> int:
 
 
 def greeting_bytes_per_business() -> dict[str, int]:
-    from ivr.commands import apply_file
-    from ivr.runtime import runtime
+    from ivr.cli.commands import apply_file
+    from ivr.cli.runtime import runtime
 
     with tempfile.TemporaryDirectory() as scratch:
         settings = Settings(

@@ -22,7 +22,7 @@ FORBIDDEN = {
     "ivr.jobs": ("ivr.web",),
 }
 # The command line: a face on top that nothing else imports (its entry point, `python -m ivr`, aside).
-CLI = ("ivr.cli", "ivr.cli_admin", "ivr.commands", "ivr.runtime", "audio.cli")
+CLI = ("ivr.cli", "ivr.cli.admin", "ivr.cli.commands", "ivr.cli.runtime", "audio.cli")
 CLI_ENTRY_POINTS = {"ivr.__main__"}
 
 
@@ -185,11 +185,11 @@ def test_nothing_imports_the_command_line() -> None:
 
 
 def test_the_command_line_makes_its_database_and_settings_in_its_runtime_only() -> None:
-    """One composition root per face: ivr.runtime for the command line (create_app for the web)."""
+    """One composition root per face: ivr.cli.runtime for the command line (create_app for the web)."""
     made = [
         f"{MODULES[module].relative_to(ROOT)}:{node.lineno} calls {node.func.id}()"
         for module in sorted(MODULES)
-        if within(module, CLI) and module != "ivr.runtime"
+        if within(module, CLI) and module != "ivr.cli.runtime"
         for node in ast.walk(ast.parse(MODULES[module].read_text("utf-8")))
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in {"Database", "Settings"}
     ]

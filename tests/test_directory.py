@@ -5,15 +5,15 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from ivr.applying import apply_text
 from ivr.callflow.model import Business, Prompt
-from ivr.directory import MISS, Directory, shared
 from ivr.document.convert import to_business
 from ivr.document.load import parse_document
+from ivr.routing.directory import MISS, Directory, shared
 from ivr.store.database import Database
 from ivr.store.migrate import upgrade
 from ivr.store.revisions import _STAMP
 from ivr.store.snapshot import RoutingSnapshot
+from ivr.usecases.documents import apply_text
 from prompts import PartOfDay
 
 NUMBER = "+31501234567"

@@ -33,11 +33,11 @@ def test_the_web_server_starts_without_numeric_or_audio_libraries(sqlite_url: st
         "from ivr.settings import Settings\n"
         "from ivr.web.app import create_app\n"
         "import ivr.cli\n"
-        "import ivr.commands  # `serve` migrates through it\n"
+        "import ivr.cli.commands  # `serve` migrates through it\n"
         f"create_app(Settings(database_url={sqlite_url!r}, media_dir={str(tmp_path / 'media')!r}, "
         f"public_url={PUBLIC_URL!r}, twilio_auth_token={TEST_TOKEN!r}))"
     )
-    assert "ivr.web.admin.greetings" in imported and "ivr.uploads" in imported  # the upload routes are there
+    assert "ivr.web.admin.greetings" in imported and "ivr.usecases.uploads" in imported  # the upload routes are there
     assert [name for name in NUMERIC if name in imported] == []
     # Needed later or elsewhere (migrating, a call on a holiday, a page), they would be idle memory (issue 12: < 90 MB).
     later = ["alembic", "holidays", "gtts", "requests", "httpx", "jinja2", "babel", "argon2", "swagger_ui"]

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
+from ivr.document.info_messages import ready_made, spoken_digits
 from ivr.document.load import document_data, parse_document
 from ivr.errors import InputError
-from ivr.info_messages import ready_made, spoken_digits
 from prompts import LANGUAGES
 from prompts.info_templates import template_names
 

@@ -21,10 +21,10 @@ from typing import Any
 import httpx
 import pytest
 
-from ivr.applying import apply_text
 from ivr.store import jobs, keys, staff
 from ivr.store.database import Database
 from ivr.store.migrate import upgrade
+from ivr.usecases.documents import apply_text
 from tests.audio.signals import speech_wav
 from tests.conftest import REPO, TEST_TOKEN, own_postgres_database
 from tests.fakes.smtp import MailServer, running_mail_server

@@ -14,10 +14,10 @@ import httpx
 import pytest
 from twilio.request_validator import RequestValidator
 
-from ivr.applying import apply_text
 from ivr.settings import Settings
 from ivr.store.database import Database
 from ivr.store.migrate import upgrade
+from ivr.usecases.documents import apply_text
 from tests.conftest import PUBLIC_URL, TEST_TOKEN
 from tests.local_server import ServerProcess, server_process
 

@@ -12,11 +12,11 @@ from pydantic import ValidationError
 
 from audio.objects import LocalObjects
 from audio.s3_objects import S3Objects
-from ivr.applying import apply_text
-from ivr.runtime import migrate
+from ivr.audio_stores import storage
+from ivr.cli.runtime import migrate
 from ivr.settings import Settings
-from ivr.storage import storage
 from ivr.store.database import Database
+from ivr.usecases.documents import apply_text
 from tests.local_server import server_process
 from tests.seaweedfs import S3Store
 from tests.test_serve_process import environment as serve_environment

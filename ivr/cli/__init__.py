@@ -15,8 +15,7 @@ EXIT_BROKEN_PIPE = 141
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from ivr import cli_admin
-    from ivr.cli import call, documents, service
+    from ivr.cli import admin, call, documents, service
 
     parser = argparse.ArgumentParser(
         prog="greetline",
@@ -28,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     documents.register(commands)
     call.register(commands)
     audio_cli.register(commands)
-    cli_admin.register(commands)
+    admin.register(commands)
     return parser
 
 

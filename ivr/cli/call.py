@@ -5,11 +5,11 @@ import json
 from datetime import date
 from typing import Any
 
-from ivr.runtime import runtime
+from ivr.cli.runtime import runtime
 
 
 def _call(args: argparse.Namespace) -> int:
-    from ivr.commands import parse_local_time, simulate
+    from ivr.cli.commands import parse_local_time, simulate
     from ivr.simulator.behaviour import parse_behaviour
     from ivr.simulator.caller import CallPlan
     from ivr.simulator.report import transcript_data, transcript_text

@@ -9,14 +9,14 @@ from typing import Any
 
 from ivr.cli.arguments import positive_int
 from ivr.cli.progress import ProgressBar, show_progress
+from ivr.cli.runtime import runtime
 from ivr.errors import DocumentError
-from ivr.runtime import runtime
 
 
 def _apply(args: argparse.Namespace) -> int:
     if Path(args.file).is_dir():
         return _apply_folder(args)
-    from ivr.commands import apply_file
+    from ivr.cli.commands import apply_file
 
     with runtime() as opened:
         print("\n".join(apply_file(opened, Path(args.file), render=args.render, progress=show_progress)))
@@ -26,7 +26,7 @@ def _apply(args: argparse.Namespace) -> int:
 def _apply_folder(args: argparse.Namespace) -> int:
     import time
 
-    from ivr.bulk_apply import apply_folder
+    from ivr.usecases.folders import apply_folder
 
     started = time.monotonic()
     with runtime() as opened:
@@ -51,8 +51,8 @@ def _apply_folder(args: argparse.Namespace) -> int:
 
 
 def _render(args: argparse.Namespace) -> int:
-    from ivr.commands import render_report_lines
-    from ivr.rendering import render_number
+    from ivr.cli.commands import render_report_lines
+    from ivr.usecases.rendering import render_number
 
     with runtime() as opened:
         report = render_number(opened.database, opened.audio, opened.engines, args.number, show_progress)
@@ -61,9 +61,9 @@ def _render(args: argparse.Namespace) -> int:
 
 
 def _lint(args: argparse.Namespace) -> int:
-    from ivr.applying import as_finding
-    from ivr.commands import lint_file
+    from ivr.cli.commands import lint_file
     from ivr.document.findings import as_json
+    from ivr.usecases.documents import as_finding
 
     try:
         findings = lint_file(Path(args.file)).findings
@@ -96,7 +96,7 @@ def _holidays(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from ivr.commands import export_number
+    from ivr.cli.commands import export_number
 
     with runtime() as opened:
         sys.stdout.write(export_number(opened, args.number))

@@ -6,8 +6,8 @@ from datetime import date
 from typing import Any
 
 from ivr.cli.arguments import positive_int
+from ivr.cli.runtime import load_settings, runtime
 from ivr.errors import InputError
-from ivr.runtime import load_settings, runtime
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -31,7 +31,7 @@ def _serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     if args.migrate:
-        from ivr.commands import migrate_for_serving
+        from ivr.cli.commands import migrate_for_serving
 
         warning = migrate_for_serving(settings)
         if warning:
@@ -61,7 +61,7 @@ def _worker(args: argparse.Namespace) -> int:
     import signal
     import threading
 
-    from ivr.commands import run_worker
+    from ivr.cli.commands import run_worker
 
     stop = threading.Event()
     # SIGTERM (systemd, docker stop) finishes the delivery in hand and stops; SIGKILL is survived by design.
@@ -74,7 +74,7 @@ def _worker(args: argparse.Namespace) -> int:
 
 
 def _summary(args: argparse.Namespace) -> int:
-    from ivr.commands import send_summary
+    from ivr.cli.commands import send_summary
 
     try:
         day = date.fromisoformat(args.date) if args.date else None

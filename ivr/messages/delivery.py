@@ -131,7 +131,7 @@ def make_worker(
     voicemails: VoicemailAudio | None = None,
 ) -> Worker:
     """The worker with every job function of the after-the-call half, senders and storage made from Settings."""
-    from ivr.storage import storage
+    from ivr.audio_stores import storage
 
     made = made_senders or senders(settings)
     deliveries = Deliveries(

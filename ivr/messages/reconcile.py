@@ -6,10 +6,10 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from ivr.callflow.model import voicemail_boxes
-from ivr.directory import Directory
 from ivr.messages.intake import take_in
 from ivr.messages.outbox import LeftMessage
 from ivr.messages.senders import RecordingFetcher
+from ivr.routing.directory import Directory
 from ivr.store import calls
 from ivr.store.database import Database
 from ivr.store.jobs import JobSpec

@@ -12,13 +12,13 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from audio.media import MediaStore
-from ivr.administration import change_parts_in
-from ivr.applying import Saved
 from ivr.errors import ConflictError
-from ivr.routing import remember_routing
+from ivr.routing.watch import remember_routing
 from ivr.store import businesses, library
 from ivr.store.database import Database
-from ivr.uploads import store_recording
+from ivr.usecases.documents import Saved
+from ivr.usecases.editing import change_parts_in
+from ivr.usecases.uploads import store_recording
 
 
 @dataclass(frozen=True)

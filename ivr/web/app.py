@@ -9,12 +9,12 @@ from fastapi import FastAPI
 from fastapi.responses import PlainTextResponse
 from starlette.middleware.sessions import SessionMiddleware
 
-from ivr.directory import Directory
+from ivr.audio_stores import storage
 from ivr.jobs.embedded import WorkerThread
 from ivr.messages.delivery import make_worker
-from ivr.routing import DatabaseWatch
+from ivr.routing.directory import Directory
+from ivr.routing.watch import DatabaseWatch
 from ivr.settings import Settings
-from ivr.storage import storage
 from ivr.store.call_log import CallLogWriter
 from ivr.store.database import Database
 from ivr.store.notifications import listener_for

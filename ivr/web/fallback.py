@@ -17,8 +17,8 @@ from fastapi.routing import APIRoute
 from ivr.callflow import flow
 from ivr.callflow.model import Country, Language, Prompt
 from ivr.callflow.steps import Decision
-from ivr.directory import Directory
 from ivr.document.phones import region_of
+from ivr.routing.directory import Directory
 from ivr.store.calls import CallStep
 from ivr.twiml import LAST_RESORT_TWIML
 from ivr.web.services import get_services

@@ -17,14 +17,14 @@ from zoneinfo import ZoneInfo
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ivr.directory import Directory
 from ivr.document.model import DEFAULT_TIMEZONE, BusinessDocument
 from ivr.errors import InputError
-from ivr.measured import recording_words
+from ivr.routing.directory import Directory
 from ivr.settings import Settings
 from ivr.simulator.behaviour import Answering, PhoneBehaviour
 from ivr.simulator.caller import CallPlan, SimulatedCall, Transcript
 from ivr.store.calls import CallEntry
+from ivr.usecases.measured import recording_words
 from ivr.web.process_levers import HeapSettler
 from ivr.web.services import PREVIEW_SERVICES, Services
 

@@ -10,11 +10,11 @@ from starlette.types import ASGIApp
 
 from audio.media import MediaStore
 from audio.tts.cache import SpeechCache
+from ivr.audio_stores import Storage
 from ivr.card.notes import NoteRate
-from ivr.directory import Directory
 from ivr.messages.voicemail_audio import VoicemailAudio
+from ivr.routing.directory import Directory
 from ivr.settings import Settings
-from ivr.storage import Storage
 from ivr.store.calls import CallEntry
 from ivr.store.database import Database
 from ivr.twiml import TwimlRenderer
@@ -22,7 +22,7 @@ from ivr.web.logins import LoginGuard
 from ivr.web.process_levers import HeapSettler
 
 if TYPE_CHECKING:
-    from ivr.rendering import RenderReport
+    from ivr.usecases.rendering import RenderReport
 
 Clock = Callable[[], datetime]
 
@@ -75,7 +75,10 @@ class Services:
     def speak_texts(self, number: str) -> "RenderReport":
         """Speak the texts of the business answering `number` now, with the app's database and stores; until a text
         has its recording, callers hear it spoken by Twilio's <Say>."""
-        from ivr.rendering import render_number, speech_engines  # numpy and the engines load with the first text
+        from ivr.usecases.rendering import (  # numpy and the engines load with the first text
+            render_number,
+            speech_engines,
+        )
 
         return render_number(self.database, self.audio(), speech_engines(self.settings), number)
 

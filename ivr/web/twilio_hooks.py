@@ -20,10 +20,10 @@ from ivr.callflow.flow import DialStage, DialStatus
 from ivr.callflow.model import Business, Prompt
 from ivr.callflow.steps import Decision, Outcome
 from ivr.callflow.whisper import CallerRoute
-from ivr.directory import MISS, Miss
 from ivr.errors import InputError
 from ivr.messages.notes import missed_call_check
 from ivr.messages.outbox import CALL_SID
+from ivr.routing.directory import MISS, Miss
 from ivr.simulator import SIMULATED_TIME_FIELD
 from ivr.store import jobs
 from ivr.store.calls import CallEnd, CallStep

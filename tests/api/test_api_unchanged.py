@@ -9,11 +9,11 @@ from typing import Any
 import httpx
 import pytest
 
-from ivr.administration import PARTS
-from ivr.applying import apply_text
 from ivr.settings import Settings
 from ivr.store import businesses, history, keys
 from ivr.store.database import Database
+from ivr.usecases.documents import apply_text
+from ivr.usecases.editing import PARTS
 from ivr.web.app import create_app
 from tests.every_key import EVERY_KEY, OTHER_SHAPES
 from tests.local_server import running_server

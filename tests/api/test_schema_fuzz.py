@@ -6,10 +6,10 @@ import schemathesis
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 
-from ivr.applying import apply_text
 from ivr.settings import Settings
 from ivr.store import keys
 from ivr.store.database import Database
+from ivr.usecases.documents import apply_text
 from ivr.web.app import create_app
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from ivr.applying import apply_text
 from ivr.settings import Settings
 from ivr.store import staff
 from ivr.store.database import Database
+from ivr.usecases.documents import apply_text
 from ivr.web.app import create_app
 from tests.audio.signals import encode, speech_wav
 from tests.local_server import running_server

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from ivr.applying import apply_text, check_text
 from ivr.cli import main
 from ivr.document.lint import lint
 from ivr.document.load import parse_document
 from ivr.errors import DocumentError
 from ivr.store import businesses
 from ivr.store.database import Database
+from ivr.usecases.documents import apply_text, check_text
 
 MONDAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

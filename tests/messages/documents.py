@@ -3,8 +3,8 @@
 import secrets
 from datetime import datetime
 
-from ivr.applying import apply_text
 from ivr.store.database import Database
+from ivr.usecases.documents import apply_text
 
 AFTER_CALL_DOCUMENT = """\
 business: Loodgietersbedrijf Jansen

@@ -293,8 +293,8 @@ def test_summary_command_lists_the_day(
 ) -> None:
     from datetime import date
 
-    from ivr.commands import send_summary
-    from ivr.runtime import runtime
+    from ivr.cli.commands import send_summary
+    from ivr.cli.runtime import runtime
 
     sid = leave_message(app, client, twilio_api)
     call_reaches_nobody(app, client, "+31655556666")

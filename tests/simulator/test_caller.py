@@ -5,17 +5,17 @@ from datetime import UTC, datetime
 import pytest
 
 from audio.wav import mulaw_wav
-from ivr.applying import apply_text
-from ivr.commands import simulate
+from ivr.audio_stores import storage
+from ivr.cli.commands import simulate
+from ivr.cli.runtime import runtime
 from ivr.errors import InputError
-from ivr.runtime import runtime
 from ivr.settings import Settings
 from ivr.simulator.behaviour import parse_behaviour
 from ivr.simulator.caller import CallPlan, Transcript
-from ivr.storage import storage
 from ivr.store import rendered
 from ivr.store.database import Database
 from ivr.store.rendered import RenderedPrompt
+from ivr.usecases.documents import apply_text
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 

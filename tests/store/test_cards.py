@@ -5,12 +5,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import delete
 
-from ivr.applying import apply_text
 from ivr.errors import NotFoundError
 from ivr.store import cards
 from ivr.store.cards import CallNote
 from ivr.store.database import Database
 from ivr.store.tables import BusinessRow, CardTokenRow
+from ivr.usecases.documents import apply_text
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 OTHER = 'business: Jansen\nnumbers: ["+31201234567"]\noperators: ["+31612345678"]\n'

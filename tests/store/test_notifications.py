@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from ivr.applying import apply_text
-from ivr.directory import MISS, Directory
+from ivr.routing.directory import MISS, Directory
 from ivr.store import rendered
 from ivr.store.database import Database
 from ivr.store.migrate import upgrade
 from ivr.store.notifications import ChangeListener, libpq_url, listener_for
+from ivr.usecases.documents import apply_text
 
 NOW = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
 NUMBER = "+31501234567"

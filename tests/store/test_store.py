@@ -6,13 +6,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import inspect
 
-from ivr.applying import apply_text, export_document
 from ivr.document.load import document_data, parse_document
 from ivr.errors import ConflictError, DocumentError, NotFoundError
 from ivr.store import businesses, calls
 from ivr.store.businesses import NewBusiness
 from ivr.store.calls import CallEnd, CallEntry, CallStep, LoggedCall
 from ivr.store.database import Database
+from ivr.usecases.documents import apply_text, export_document
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 OTHER = 'business: Jansen\nnumbers: ["+31201234567"]\noperators: ["+31612345678"]\n'

@@ -13,12 +13,12 @@ from pathlib import Path
 import httpx
 from fastapi import FastAPI
 
-from ivr.applying import apply_text
 from ivr.card.link import card_link
 from ivr.messages.delivery import make_worker
 from ivr.settings import Settings
 from ivr.store import staff
 from ivr.store.database import Database
+from ivr.usecases.documents import apply_text
 from ivr.web.app import create_app
 from tests.clock import FakeClock
 from tests.fakes.smtp import MailServer

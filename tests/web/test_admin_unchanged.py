@@ -13,8 +13,6 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from ivr.administration import change_parts
-from ivr.applying import apply_text
 from ivr.callflow.model import Voicemail
 from ivr.messages.call_notes import NoteInput, take_note
 from ivr.messages.intake import take_in
@@ -22,6 +20,8 @@ from ivr.messages.outbox import LeftMessage
 from ivr.settings import Settings
 from ivr.store import businesses, history, staff
 from ivr.store.database import Database
+from ivr.usecases.documents import apply_text
+from ivr.usecases.editing import change_parts
 from ivr.web.app import create_app
 from tests.audio.signals import speech_wav
 from tests.every_key import EVERY_KEY, OTHER_SHAPES
@@ -66,7 +66,7 @@ class Admin:
 
     def stored(self) -> tuple[dict[str, Any], int]:
         """The document and how many versions the history holds. (Not the revision: speaking a text for the first
-        time makes every server reload the business without changing its document, ivr.rendering.)"""
+        time makes every server reload the business without changing its document, ivr.usecases.rendering.)"""
         with self.database.transaction() as session:
             found = businesses.get(session, self.business_id)
             return found.document, len(history.versions(session, self.business_id, limit=1000))

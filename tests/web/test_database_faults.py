@@ -14,12 +14,12 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from ivr.administration import change_parts
-from ivr.applying import apply_text
 from ivr.settings import Settings
 from ivr.store.database import Database
 from ivr.store.migrate import upgrade
 from ivr.store.snapshot import RoutingSnapshot
+from ivr.usecases.documents import apply_text
+from ivr.usecases.editing import change_parts
 from ivr.web.app import create_app
 from tests.fakes.sqlite_lock import exclusive_lock
 from tests.fakes.tcp_proxy import StallingProxy, stalling_proxy

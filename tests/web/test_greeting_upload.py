@@ -13,11 +13,11 @@ from sqlalchemy.exc import DBAPIError
 
 from audio.media import MediaStore
 from audio.objects import LocalObjects
-from ivr.applying import apply_text
 from ivr.errors import DocumentError
 from ivr.settings import Settings
 from ivr.store import businesses, library
 from ivr.store.database import Database
+from ivr.usecases.documents import apply_text
 from ivr.usecases.greetings import upload_greeting
 from tests.api.test_api import Setup, api  # noqa: F401 (a fixture)
 from tests.twilio_client import TwilioLikeClient

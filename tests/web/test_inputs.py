@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from ivr.applying import apply_text
 from ivr.settings import Settings
 from ivr.store import keys
 from ivr.store.database import Database
+from ivr.usecases.documents import apply_text
 from ivr.web.app import create_app
 from ivr.web.bodies import UPLOAD_MAX_BYTES, WEBHOOK_MAX_BYTES
 from tests.local_server import running_server

@@ -11,10 +11,10 @@ import httpx
 import pytest
 from argon2 import PasswordHasher
 
-from ivr.applying import apply_text
 from ivr.settings import Settings
 from ivr.store import staff
 from ivr.store.database import Database
+from ivr.usecases.documents import apply_text
 from ivr.web.app import create_app
 from ivr.web.logins import (
     CONCURRENT_HASHES,

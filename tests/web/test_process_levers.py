@@ -11,9 +11,9 @@ import pytest
 import sqlalchemy
 from fastapi import FastAPI
 
-from ivr.applying import apply_text
 from ivr.settings import Settings
 from ivr.store.database import Database
+from ivr.usecases.documents import apply_text
 from ivr.web.app import create_app
 from ivr.web.process_levers import SERVED_SWITCH_INTERVAL_S, HeapSettler, hand_settings_to_workers
 from ivr.web.serving import app_for_worker
@@ -82,7 +82,7 @@ def test_serve_migrates_in_a_forked_child_so_alembic_stays_out_of_the_server(tmp
     )
     imported = imported_after(
         "from ivr.settings import Settings\n"
-        "from ivr.commands import migrate_for_serving\n"
+        "from ivr.cli.commands import migrate_for_serving\n"
         f"assert migrate_for_serving({settings}) is None\n"
     )
     engine = sqlalchemy.create_engine(url)

@@ -2,7 +2,7 @@
 with a Retry-After header and a message saying when to try again; nothing is stored; a freed slot works again.
 
 The slots are held the way running uploads hold them, by acquiring the real semaphore of the one upload use
-case (`ivr.uploads`), so the test does not depend on how fast a machine decodes.
+case (`ivr.usecases.uploads`), so the test does not depend on how fast a machine decodes.
 """
 
 from collections.abc import Iterator
@@ -16,7 +16,7 @@ from audio.errors import AudioError
 from audio.media import MediaStore
 from audio.objects import LocalObjects
 from ivr.errors import BusyError
-from ivr.uploads import MAX_PARALLEL_DECODES, RETRY_AFTER_S, UPLOAD_SLOTS, store_recording
+from ivr.usecases.uploads import MAX_PARALLEL_DECODES, RETRY_AFTER_S, UPLOAD_SLOTS, store_recording
 from tests.api.test_api import Setup, api  # noqa: F401 (a fixture)
 from tests.audio.signals import speech_wav
 from tests.web.test_admin import admin, log_in  # noqa: F401 (a fixture)

@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 import pytest
 from fastapi import FastAPI
 
-from ivr.applying import apply_text
 from ivr.settings import Settings
 from ivr.store import calls
 from ivr.store.database import Database
+from ivr.usecases.documents import apply_text
 from ivr.web.app import create_app
 from ivr.web.services import Services
 from tests.twilio_client import TwilioLikeClient, twilio_client

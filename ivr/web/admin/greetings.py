@@ -17,8 +17,8 @@ from audio.wav import wav_duration_s
 from ivr.errors import BusyError, ConflictError, DocumentError
 from ivr.store import library, rendered
 from ivr.store.staff import StaffUser
-from ivr.uploads import MAX_UPLOAD_BYTES
 from ivr.usecases import greetings as usecase
+from ivr.usecases.uploads import MAX_UPLOAD_BYTES
 from ivr.web.admin.cycle import submitted
 from ivr.web.admin.i18n import Words
 from ivr.web.admin.pages import (

@@ -8,9 +8,9 @@ import yaml
 from fastapi import APIRouter, Form, HTTPException, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
-from ivr import administration
 from ivr.errors import DocumentError, GreetlineError, NotFoundError
 from ivr.store import history
+from ivr.usecases import editing
 from ivr.web.admin.i18n import Words
 from ivr.web.admin.pages import UserDep, check_csrf, common, page, words
 from ivr.web.admin.problems import Problems, placed
@@ -110,9 +110,7 @@ def restore(
     except NotFoundError:
         raise HTTPException(404, "no such version") from None
     try:
-        administration.replace_document(
-            services.database, user.business_id, chosen.document, services.clock(), user.email
-        )
+        editing.replace_document(services.database, user.business_id, chosen.document, services.clock(), user.email)
     except DocumentError as error:
         return _page(request, services, user, 422, problems=placed(words(request), error.found))
     except GreetlineError:

@@ -1,5 +1,5 @@
 """What every admin page shares: the logged-in staff user, CSRF tokens, rendering in the visitor's language,
-and saving a change through ivr.administration (the document model, the checker, the store)."""
+and saving a change through ivr.usecases.editing (the document model, the checker, the store)."""
 
 import secrets
 from dataclasses import dataclass
@@ -11,13 +11,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ivr import administration
 from ivr.document.lint import Finding
 from ivr.document.load import document_data
 from ivr.document.model import DEFAULT_TIMEZONE, BusinessDocument
 from ivr.errors import ConflictError, DocumentError, GreetlineError
 from ivr.store import businesses, rendered, staff
 from ivr.store.staff import StaffUser
+from ivr.usecases import editing
 from ivr.web.admin import week, wording
 from ivr.web.admin.i18n import DEFAULT_LANGUAGE, LANGUAGES, Words, translations
 from ivr.web.admin.problem_words import problem_words
@@ -142,7 +142,7 @@ def save_parts(
 ) -> Problems:
     """Apply a change; returns the problems to show at their fields (none when saved)."""
     try:
-        administration.change_parts(services.database, user.business_id, parts, services.clock(), user.email)
+        editing.change_parts(services.database, user.business_id, parts, services.clock(), user.email)
     except GreetlineError as error:
         return _refusal(error, words, fields)
     return Problems()
@@ -169,7 +169,7 @@ def draft_parts(
 ) -> tuple[Problems, Draft | None]:
     """What `save_parts` would do, without saving: the problems at their fields, or the draft to preview."""
     try:
-        document, findings = administration.draft_parts(services.database, user.business_id, parts, services.clock())
+        document, findings = editing.draft_parts(services.database, user.business_id, parts, services.clock())
     except GreetlineError as error:
         return _refusal(error, words, fields), None
     return Problems(), Draft(document, findings)
@@ -184,7 +184,7 @@ def week_view(
         findings = draft.findings
     else:
         try:
-            _, findings = administration.checked(document)
+            _, findings = editing.checked(document)
         except DocumentError:
             findings = []
     heard = document_data(draft.document) if draft is not None else document

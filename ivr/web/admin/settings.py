@@ -2,7 +2,7 @@
 opening hours and public holidays, the e-mails after calls, and the forwarding codes for a mobile. The periods'
 forms are on this page too (ivr.web.admin.periods).
 
-Every change goes through ivr.administration (the document model, the checker, the store), so it is heard on the
+Every change goes through ivr.usecases.editing (the document model, the checker, the store), so it is heard on the
 very next call; each form names only the fields it shows (ivr.web.admin.cycle)."""
 
 from typing import Annotated, Any
@@ -10,12 +10,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 
-from ivr import administration
+from ivr.callflow.forwarding import forward_codes, no_answer_timer_s
 from ivr.callflow.model import Country
 from ivr.callflow.ringing import MAX_RINGS, MIN_RINGS
 from ivr.document.load import validate_document
-from ivr.forwarding import forward_codes, no_answer_timer_s
 from ivr.store.staff import StaffUser
+from ivr.usecases import editing
 from ivr.web.admin import pages, wording
 from ivr.web.admin.cycle import submitted
 from ivr.web.admin.forms import (
@@ -37,7 +37,7 @@ from ivr.web.services import Services, ServicesDep
 router = APIRouter(prefix="/settings", include_in_schema=False)
 
 
-def _ring_words(words: Words, meaning: administration.RingMeaning) -> tuple[str, list[str]]:
+def _ring_words(words: Words, meaning: editing.RingMeaning) -> tuple[str, list[str]]:
     text = words.ngettext(
         "%(num)d ring is about %(s)s seconds.", "%(num)d rings is about %(s)s seconds.", meaning.rings
     ) % {"num": meaning.rings, "s": meaning.ringing_s}
@@ -109,7 +109,7 @@ def settings_page(
     words = translations(lang)
     # The week strip only for a change not saved yet: the page's own "now" is above the ring count.
     previewed = pages.week_view(services, user, document, words, lang, draft) if draft is not None else {}
-    meaning = administration.ring_meaning(validate_document(document))
+    meaning = editing.ring_meaning(validate_document(document))
     ring_text, ring_warnings = _ring_words(words, meaning)
     return pages.page(
         request,
@@ -144,7 +144,7 @@ def ring_meaning(
 ) -> dict[str, Any]:
     """What a ring count would mean, before it is saved: the slider shows it as it moves."""
     document = pages.document_of(services, user)
-    meaning = administration.ring_meaning(validate_document({**document, "rings": rings}))
+    meaning = editing.ring_meaning(validate_document({**document, "rings": rings}))
     text, warnings = _ring_words(pages.words(request, document), meaning)
     return {"rings": meaning.rings, "ringing_s": meaning.ringing_s, "text": text, "warnings": warnings}
 

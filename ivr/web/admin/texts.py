@@ -12,9 +12,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from audio.errors import AudioError
+from ivr.document.info_messages import ready_made
 from ivr.document.model import MAX_MENU_OPTIONS
 from ivr.errors import InputError
-from ivr.info_messages import ready_made
 from ivr.store.staff import StaffUser
 from ivr.web.admin.cycle import speaking, submitted
 from ivr.web.admin.forms import route_fields, route_part
@@ -180,7 +180,7 @@ def use_template(
 def spoken_template(request: Request, services: ServicesDep, user: UserDep, name: str) -> Response:
     """A ready-made message filled for this business and spoken, to hear before using it (or to download for a
     practice's own phone system)."""
-    from ivr.rendering import spoken_ready_made  # speech and ffmpeg: loaded when first asked for, not at start
+    from ivr.usecases.rendering import spoken_ready_made  # speech and ffmpeg: loaded when first asked for, not at start
 
     document = common(services, user)["document"]
     try:

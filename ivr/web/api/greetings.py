@@ -7,11 +7,11 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 
-from ivr import administration
 from ivr.errors import NotFoundError
 from ivr.store import library
-from ivr.uploads import MAX_UPLOAD_BYTES
+from ivr.usecases import editing
 from ivr.usecases import greetings as usecase
+from ivr.usecases.uploads import MAX_UPLOAD_BYTES
 from ivr.web.api.auth import BusinessId, CallerDep, owned_document
 from ivr.web.bodies import uploaded_file
 from ivr.web.services import Services, ServicesDep
@@ -149,6 +149,6 @@ def text_greeting(
     business_id: BusinessId, body: Annotated[TextGreeting, Body()], services: ServicesDep, caller: CallerDep
 ) -> RenderOut:
     document = owned_document(services, caller, business_id)
-    administration.change_parts(services.database, business_id, {"greeting": {"text": body.text}}, services.clock())
+    editing.change_parts(services.database, business_id, {"greeting": {"text": body.text}}, services.clock())
     report = services.speak_texts(document["numbers"][0])
     return RenderOut(rendered=len(report.rendered), problems=report.problems)

@@ -8,8 +8,8 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from audio.errors import AudioError
+from ivr.document.info_messages import ready_made
 from ivr.errors import UnavailableError
-from ivr.info_messages import ready_made
 from ivr.web.api.auth import BusinessId, CallerDep, owned_document
 from ivr.web.services import ServicesDep
 from prompts.info_templates import info_templates
@@ -44,7 +44,7 @@ def _filled(services: ServicesDep, document: dict[str, Any], name: str) -> tuple
     responses={200: {"content": {"audio/mpeg": {}}}},
 )
 def spoken_template(business_id: BusinessId, name: str, services: ServicesDep, caller: CallerDep) -> Response:
-    from ivr.rendering import spoken_ready_made  # speech and ffmpeg: loaded when first asked for, not at start
+    from ivr.usecases.rendering import spoken_ready_made  # speech and ffmpeg: loaded when first asked for, not at start
 
     document = owned_document(services, caller, business_id)
     try:

@@ -8,12 +8,12 @@ from fastapi import APIRouter, Body, Query
 from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
 
-from ivr import administration
-from ivr.applying import Saved
 from ivr.callflow.ringing import MAX_RINGS, MIN_RINGS
 from ivr.document.load import validate_document
 from ivr.errors import ConflictError, DocumentError
 from ivr.store import businesses, calls
+from ivr.usecases import editing
+from ivr.usecases.documents import Saved
 from ivr.web.api.auth import (
     BusinessId,
     Caller,
@@ -49,7 +49,7 @@ class RingMeaningOut(BaseModel):
     warnings: list[str]
 
 
-def _ring_meaning_out(meaning: administration.RingMeaning) -> RingMeaningOut:
+def _ring_meaning_out(meaning: editing.RingMeaning) -> RingMeaningOut:
     return RingMeaningOut(**{**meaning.__dict__, "warnings": [warning.message for warning in meaning.warnings]})
 
 
@@ -79,7 +79,7 @@ def _refuse_new_numbers(caller: Caller, current: dict[str, Any], document: dict[
     except DocumentError:
         return  # saving reports every problem at once, the checker's findings included
     if set(numbers) - set(current["numbers"]):
-        raise ConflictError(administration.NUMBER_UNAVAILABLE)
+        raise ConflictError(editing.NUMBER_UNAVAILABLE)
 
 
 def _saved(caller: Caller, call: Callable[[], Saved]) -> SavedOut:
@@ -89,7 +89,7 @@ def _saved(caller: Caller, call: Callable[[], Saved]) -> SavedOut:
         if caller.business_id is None:
             raise
         # Only the platform may learn that a number belongs to some other business.
-        raise ConflictError(administration.NUMBER_UNAVAILABLE) from None
+        raise ConflictError(editing.NUMBER_UNAVAILABLE) from None
     return SavedOut(revision=saved.stored.revision, warnings=[f"{w.where}: {w.message}" for w in saved.warnings])
 
 
@@ -114,7 +114,7 @@ def put_config(
 ) -> SavedOut:
     _refuse_new_numbers(caller, owned_document(services, caller, business_id), document)
     now = datetime.now(UTC)
-    return _saved(caller, lambda: administration.replace_document(services.database, business_id, document, now))
+    return _saved(caller, lambda: editing.replace_document(services.database, business_id, document, now))
 
 
 @router.patch("/businesses/{business_id}/config", summary="Change parts: rings, operators, overflow, hours, periods")
@@ -123,22 +123,22 @@ def patch_config(
 ) -> SavedOut:
     owned_document(services, caller, business_id)
     now = datetime.now(UTC)
-    return _saved(caller, lambda: administration.change_parts(services.database, business_id, parts, now))
+    return _saved(caller, lambda: editing.change_parts(services.database, business_id, parts, now))
 
 
 @router.put("/businesses/{business_id}/rings", summary="Set the ring count; answers what it means")
 def put_rings(business_id: BusinessId, body: RingCount, services: ServicesDep, caller: CallerDep) -> RingMeaningOut:
     owned_document(services, caller, business_id)
     now = datetime.now(UTC)
-    _saved(caller, lambda: administration.change_parts(services.database, business_id, {"rings": body.rings}, now))
+    _saved(caller, lambda: editing.change_parts(services.database, business_id, {"rings": body.rings}, now))
     document = validate_document(owned_document(services, caller, business_id))
-    return _ring_meaning_out(administration.ring_meaning(document))
+    return _ring_meaning_out(editing.ring_meaning(document))
 
 
 @router.get("/businesses/{business_id}/rings", summary="The ring count and what it means")
 def get_rings(business_id: BusinessId, services: ServicesDep, caller: CallerDep) -> RingMeaningOut:
     document = validate_document(owned_document(services, caller, business_id))
-    return _ring_meaning_out(administration.ring_meaning(document))
+    return _ring_meaning_out(editing.ring_meaning(document))
 
 
 @router.get("/businesses/{business_id}/calls", summary="The call log, newest first")

@@ -1,4 +1,4 @@
-"""The plain functions behind the CLI: each takes the command's runtime (ivr.runtime) or Settings and plain values,
+"""The plain functions behind the CLI: each takes the command's runtime (ivr.cli.runtime) or Settings and plain values,
 and returns what to print."""
 
 import secrets
@@ -10,7 +10,13 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ivr.applying import (
+from ivr.cli.runtime import Runtime, migrate
+from ivr.document.lint import Finding
+from ivr.document.load import document_data, read_yaml, validate_document
+from ivr.errors import DocumentError, GreetlineError, InputError
+from ivr.settings import Settings
+from ivr.simulator.caller import CallPlan, SimulatedCall, Transcript
+from ivr.usecases.documents import (
     Checked,
     apply_document,
     as_finding,
@@ -19,18 +25,12 @@ from ivr.applying import (
     export_document,
     read_document,
 )
-from ivr.document.lint import Finding
-from ivr.document.load import document_data, read_yaml, validate_document
-from ivr.errors import DocumentError, GreetlineError, InputError
-from ivr.measured import recording_words
-from ivr.runtime import Runtime, migrate
-from ivr.settings import Settings
-from ivr.simulator.caller import CallPlan, SimulatedCall, Transcript
+from ivr.usecases.measured import recording_words
 from ivr.web.app import create_app
 from ivr.web.process_levers import in_forked_child
 
 if TYPE_CHECKING:
-    from ivr.rendering import Progress, RenderReport
+    from ivr.usecases.rendering import Progress, RenderReport
 
 
 def migrate_for_serving(settings: Settings) -> str | None:
@@ -66,8 +66,8 @@ def lint_file(path: Path) -> Checked:
     Recordings the document names are normalised (into a scratch store) to measure what callers will hear."""
     from audio.media import MediaStore
     from audio.objects import LocalObjects
-    from ivr.measured import upload_durations
-    from ivr.uploads import attach_uploads
+    from ivr.usecases.measured import upload_durations
+    from ivr.usecases.uploads import attach_uploads
 
     data = read_yaml(read_document(path))
     durations: dict[str, float] = {}
@@ -89,9 +89,9 @@ def lint_file(path: Path) -> Checked:
 
 def apply_file(runtime: Runtime, path: Path, *, render: bool, progress: "Progress | None" = None) -> list[str]:
     """Check, store recordings the document names, apply, then render its texts. Returns the lines to print."""
-    from ivr.measured import upload_durations
-    from ivr.rendering import render_number
-    from ivr.uploads import attach_uploads
+    from ivr.usecases.measured import upload_durations
+    from ivr.usecases.rendering import render_number
+    from ivr.usecases.uploads import attach_uploads
 
     media = runtime.audio.media
     checked = check_text(read_document(path))
@@ -198,7 +198,7 @@ def send_summary(runtime: Runtime, number: str, day: date | None) -> tuple[str, 
     from ivr.jobs.model import PermanentFailure
     from ivr.messages.notes import Notes
     from ivr.messages.outbox import message_domain
-    from ivr.rendering import business_answering
+    from ivr.usecases.rendering import business_answering
 
     stored = business_answering(runtime.database, number)
     now = datetime.now(UTC)

@@ -1,6 +1,6 @@
 """What staff change about a business, through the API and the admin page: parts of its document, through the
-same function as `greetline apply` (ivr.applying.apply_in: the document model, the checker with measured lengths,
-the store, in one transaction); a change is heard from the next call."""
+same function as `greetline apply` (ivr.usecases.documents.apply_in: the document model, the checker with measured
+lengths, the store, in one transaction); a change is heard from the next call."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ivr.applying import Saved, apply_document, apply_in, check_data
 from ivr.callflow.model import Country
 from ivr.callflow.ringing import RING_CYCLE_S, dial_timeout_s, ringing_s
 from ivr.document.codes import Code
@@ -18,10 +17,11 @@ from ivr.document.lint import Finding
 from ivr.document.model import BusinessDocument
 from ivr.document.phones import MOBILE_VOICEMAIL_AFTER_S, is_mobile
 from ivr.errors import DocumentError, Problem, Value
-from ivr.measured import stored_durations_in
-from ivr.routing import remember_routing
+from ivr.routing.watch import remember_routing
 from ivr.store import businesses
 from ivr.store.database import Database
+from ivr.usecases.documents import Saved, apply_document, apply_in, check_data
+from ivr.usecases.measured import stored_durations_in
 
 # The parts of a document the API changes on their own.
 PARTS = (

@@ -8,8 +8,8 @@ changes made while it was away or by other processes, and the directory notes a 
 import logging
 import threading
 
-from ivr.directory import routing_of
 from ivr.document.load import validate_document
+from ivr.routing.directory import routing_of
 from ivr.store import businesses
 from ivr.store.businesses import StoredBusiness
 from ivr.store.database import Database

@@ -19,12 +19,12 @@ from ivr.document.load import (
 from ivr.document.model import BusinessDocument
 from ivr.document.phones import e164
 from ivr.errors import DocumentError, GreetlineError, InputError, NotFoundError, Problem
-from ivr.measured import stored_durations_in
-from ivr.routing import remember_routing
+from ivr.routing.watch import remember_routing
 from ivr.store import businesses
 from ivr.store.businesses import StoredBusiness
 from ivr.store.database import Database
 from ivr.store.migrate import has_schema
+from ivr.usecases.measured import stored_durations_in
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,10 @@ batch of documents instead of once per document: it holds every number, so a rew
 10,000 documents quadratic. Texts are rendered as speech afterwards in worker threads (speech engines wait on the
 network or on a subprocess).
 
-The one place a document is applied otherwise than through `ivr.applying.apply_document`: there the checker runs
-inside the transaction and also hears the business's stored speech as measured; here it runs in the workers and
-hears the document's own recordings only, since checking a document takes about 13 ms and 10,000 of them in the
-one process that writes would triple the time of a folder (docs/benchmarks.md: 46 s).
+The one place a document is applied otherwise than through `ivr.usecases.documents.apply_document`: there the
+checker runs inside the transaction and also hears the business's stored speech as measured; here it runs in the
+workers and hears the document's own recordings only, since checking a document takes about 13 ms and 10,000 of
+them in the one process that writes would triple the time of a folder (docs/benchmarks.md: 46 s).
 """
 
 import multiprocessing
@@ -22,20 +22,20 @@ from typing import TYPE_CHECKING
 
 from audio.errors import AudioError
 from audio.media import MediaStore
-from ivr.applying import Checked, check_text, read_document
-from ivr.directory import routing_of
 from ivr.document.lint import lint
 from ivr.document.load import document_data
 from ivr.document.model import BusinessDocument
 from ivr.errors import DocumentError, GreetlineError
+from ivr.routing.directory import routing_of
 from ivr.settings import Settings
 from ivr.store import businesses
 from ivr.store.businesses import StoredBusiness
 from ivr.store.database import Database
 from ivr.store.snapshot import Routing
+from ivr.usecases.documents import Checked, check_text, read_document
 
 if TYPE_CHECKING:
-    from ivr.rendering import RenderReport
+    from ivr.usecases.rendering import RenderReport
 
 DOCUMENT_SUFFIXES = (".yaml", ".yml")
 # Documents per task sent to a checking process: enough to make the hand-over cheap, few enough to keep all busy.
@@ -46,7 +46,7 @@ SNAPSHOT_EVERY = 500
 
 # (documents done, documents in all, the file just done)
 BulkProgress = Callable[[int, int, str], None]
-# Speaks one stored business's texts (ivr.runtime.Runtime.renderer), from several threads at once.
+# Speaks one stored business's texts (ivr.cli.runtime.Runtime.renderer), from several threads at once.
 RenderBusiness = Callable[[StoredBusiness], "RenderReport"]
 
 
@@ -84,7 +84,7 @@ _media_stores: dict[str, MediaStore] = {}
 
 
 def _media_store(settings: Settings) -> MediaStore:
-    from ivr.storage import storage
+    from ivr.audio_stores import storage
 
     key = settings.model_dump_json()
     if key not in _media_stores:
@@ -94,8 +94,8 @@ def _media_store(settings: Settings) -> MediaStore:
 
 def prepare(path: Path, settings: Settings) -> Prepared:
     """In a worker process: read, check, store the recordings the document names, check again with them measured."""
-    from ivr.measured import upload_durations
-    from ivr.uploads import attach_uploads
+    from ivr.usecases.measured import upload_durations
+    from ivr.usecases.uploads import attach_uploads
 
     try:
         checked = check_text(read_document(path))

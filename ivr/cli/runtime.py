@@ -1,7 +1,7 @@
 """The CLI's composition root: what its commands use, made from Settings in this one place.
 
 `create_app` is the web's root; this is the command line's. A command opens one `runtime()` and takes from it the
-database, the stores (ivr.storage), the speech engines and the senders; each is made when the command first asks
+database, the stores (ivr.audio_stores), the speech engines and the senders; each is made when the command first asks
 for it (a `greetline export` opens no bucket client, a `greetline keys list` loads no speech engine), and what was
 opened is closed when the command ends. Heavy modules are imported only there: `greetline serve` imports this
 module (and `greetline audio …` does not import it at all).
@@ -17,11 +17,11 @@ from ivr.settings import Settings
 
 if TYPE_CHECKING:
     from audio.tts import SpeechEngine
+    from ivr.audio_stores import Storage
     from ivr.messages.senders import Senders
-    from ivr.rendering import RenderReport
-    from ivr.storage import Storage
     from ivr.store.businesses import StoredBusiness
     from ivr.store.database import Database
+    from ivr.usecases.rendering import RenderReport
 
 
 def load_settings(*, insecure_dev_mode: bool = False) -> Settings:
@@ -31,7 +31,7 @@ def load_settings(*, insecure_dev_mode: bool = False) -> Settings:
 
 def migrate(settings: Settings) -> list[str]:
     """The database schema, and the bucket when audio lives in S3; returns what was done besides."""
-    from ivr.storage import prepare_storage
+    from ivr.audio_stores import prepare_storage
     from ivr.store.migrate import upgrade
 
     upgrade(settings.database_url)
@@ -54,13 +54,13 @@ class Runtime:
 
     @cached_property
     def audio(self) -> "Storage":
-        from ivr.storage import storage
+        from ivr.audio_stores import storage
 
         return storage(self.settings)
 
     @cached_property
     def engines(self) -> "list[SpeechEngine]":
-        from ivr.rendering import speech_engines
+        from ivr.usecases.rendering import speech_engines
 
         return speech_engines(self.settings)
 
@@ -76,7 +76,7 @@ class Runtime:
     def renderer(self) -> "Callable[[StoredBusiness], RenderReport]":
         """Speaks one stored business's texts with this runtime's database, stores and engines (safe to call from
         several threads: the parts are made here, before any of them runs)."""
-        from ivr.rendering import render_business
+        from ivr.usecases.rendering import render_business
 
         database, media, cache, engines = self.database, self.audio.media, self.audio.speech, self.engines
 

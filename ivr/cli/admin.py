@@ -8,9 +8,9 @@ from typing import Any
 
 from ivr.callflow.model import Country
 from ivr.callflow.ringing import MAX_RINGS, MIN_RINGS
+from ivr.cli.runtime import Runtime, runtime
 from ivr.document.phones import e164
 from ivr.errors import InputError
-from ivr.runtime import Runtime, runtime
 from ivr.store.staff import MIN_PASSWORD_LENGTH
 
 
@@ -130,7 +130,7 @@ def _templates_list(args: argparse.Namespace) -> int:
 
 
 def _templates_show(args: argparse.Namespace) -> int:
-    from ivr.info_messages import ready_made
+    from ivr.document.info_messages import ready_made
 
     def showing(opened: Runtime, session: Any, stored: Any) -> str:
         text, findings = ready_made(stored.document, args.name, datetime.now(UTC).date())
@@ -144,7 +144,7 @@ def _templates_show(args: argparse.Namespace) -> int:
 
 def _spoken_to(opened: Runtime, path: Path, document: dict[str, Any], name: str) -> Path:
     """The message as speech, written to `path` as MP3 (to hear first, or to play on a practice's own phone system)."""
-    from ivr.rendering import spoken_ready_made
+    from ivr.usecases.rendering import spoken_ready_made
 
     spoken = spoken_ready_made(opened.settings, opened.audio, document, name, datetime.now(UTC).date())
     try:
@@ -155,7 +155,7 @@ def _spoken_to(opened: Runtime, path: Path, document: dict[str, Any], name: str)
 
 
 def _forward_codes(args: argparse.Namespace) -> int:
-    from ivr.forwarding import forward_codes, landline_codes
+    from ivr.callflow.forwarding import forward_codes, landline_codes
 
     if not MIN_RINGS <= args.rings <= MAX_RINGS:
         raise InputError(f"ring count must be from {MIN_RINGS} to {MAX_RINGS}, got {args.rings}")

@@ -24,8 +24,8 @@ from ivr.store.database import Database
 from ivr.store.rendered import RenderedPrompt
 
 if TYPE_CHECKING:
+    from ivr.audio_stores import Storage
     from ivr.settings import Settings
-    from ivr.storage import Storage
 
 # (done, total, text being rendered)
 Progress = Callable[[int, int, str], None]
@@ -151,7 +151,7 @@ def spoken_ready_made(
 ) -> bytes:
     """A ready-made message filled for this business and spoken: its MP3, for the CLI, the API and the admin page.
     InputError names what the business lacks for it; AudioError when no engine can speak it."""
-    from ivr.info_messages import ready_made
+    from ivr.document.info_messages import ready_made
 
     text, _findings = ready_made(document, name, today)
     media_id = speak_text(settings, audio, text, document.get("language", "nl"))
