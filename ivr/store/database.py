@@ -99,6 +99,10 @@ class Database:
         with self._sessions() as session, session.begin():
             yield session
 
+    def session(self) -> Session:
+        """A session whose owner ends it: commits, or rolls back (a web request's, ivr.web.request_session)."""
+        return self._sessions()
+
     @contextmanager
     def reading(self) -> Iterator[Connection]:
         """A plain connection for the hot reads that need no ORM and no transaction of their own. Each statement sees

@@ -93,14 +93,13 @@ def change_parts(database: Database, business_id: int, parts: dict[str, Any], no
     return saved
 
 
-def draft_parts(
-    database: Database, business_id: int, parts: dict[str, Any], now: datetime
+def draft_parts_in(
+    session: Session, business_id: int, parts: dict[str, Any], now: datetime
 ) -> tuple[BusinessDocument, list[Finding]]:
     """The document a change would make and the checker's findings, nothing saved: DocumentError as on saving."""
-    with database.transaction() as session:
-        data = _merged(session, business_id, parts, for_update=False)
-        language = data["language"] if isinstance(data.get("language"), str) else "nl"
-        durations_s = stored_durations_in(session, business_id, language)
+    data = _merged(session, business_id, parts, for_update=False)
+    language = data["language"] if isinstance(data.get("language"), str) else "nl"
+    durations_s = stored_durations_in(session, business_id, language)
     return checked(data, durations_s, now.date())
 
 

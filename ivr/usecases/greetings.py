@@ -77,20 +77,31 @@ def upload_greeting(
     return Uploaded(item, saved, list(report.warning_codes))
 
 
-def make_welcome(database: Database, business_id: int, greeting_id: int, now: datetime, by: str = "") -> Uploaded:
-    """Make a recording of the library the welcome callers hear; refused as an upload with it would be."""
-    with database.transaction() as session:
-        item = library.greeting(session, business_id, greeting_id)
-        saved = _as_welcome(session, business_id, item.file_name, item.media_id, item.duration_s, now, by)
-    remember_routing(database, saved.stored)
+def make_welcome_in(session: Session, business_id: int, greeting_id: int, now: datetime, by: str = "") -> Uploaded:
+    """`make_welcome` inside the caller's transaction; the caller remembers the routing once it is committed."""
+    item = library.greeting(session, business_id, greeting_id)
+    saved = _as_welcome(session, business_id, item.file_name, item.media_id, item.duration_s, now, by)
     return Uploaded(item, saved, [])
 
 
-def delete_greeting(database: Database, business_id: int, greeting_id: int) -> None:
-    """Remove a recording from the library; the welcome in use is kept (ConflictError)."""
+def make_welcome(database: Database, business_id: int, greeting_id: int, now: datetime, by: str = "") -> Uploaded:
+    """Make a recording of the library the welcome callers hear; refused as an upload with it would be."""
     with database.transaction() as session:
-        item = library.greeting(session, business_id, greeting_id)
-        active = (businesses.get(session, business_id).document.get("greeting") or {}).get("media")
-        if item.media_id == active:
-            raise ConflictError("this greeting is the active welcome; make another one active first")
-        library.delete_greeting(session, business_id, greeting_id)
+        made = make_welcome_in(session, business_id, greeting_id, now, by)
+    assert made.welcome is not None
+    remember_routing(database, made.welcome.stored)
+    return made
+
+
+def delete_greeting_in(session: Session, business_id: int, greeting_id: int) -> None:
+    """Remove a recording from the library; the welcome in use is kept (ConflictError)."""
+    item = library.greeting(session, business_id, greeting_id)
+    active = (businesses.get(session, business_id).document.get("greeting") or {}).get("media")
+    if item.media_id == active:
+        raise ConflictError("this greeting is the active welcome; make another one active first")
+    library.delete_greeting(session, business_id, greeting_id)
+
+
+def delete_greeting(database: Database, business_id: int, greeting_id: int) -> None:
+    with database.transaction() as session:
+        delete_greeting_in(session, business_id, greeting_id)

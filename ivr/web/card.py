@@ -36,6 +36,8 @@ _CSRF_SESSION_KEY = "card_csrf"
 
 
 def _not_found() -> HTTPException:
+    # Not the error answers' 404, which would say why (the NotFoundError's words): a card's URL is its secret, and a
+    # wrong one learns nothing, not even which part was wrong.
     return HTTPException(404, "Not Found")
 
 

@@ -61,6 +61,10 @@ def _twiml(services: Services, decision: Decision) -> Response:
 
 def _from_database(services: Services, form: FormData, to_number: str) -> tuple[datetime, Business | None]:
     """In a worker thread: the database is asked only when memory cannot answer (blocking I/O off the event loop)."""
+    # The voice webhooks (here, ivr.web.recording_hooks, ivr.web.fallback) take no request session
+    # (ivr.web.request_session) but these plain reads: one pooled connection in autocommit, no ORM session, no BEGIN
+    # and COMMIT round trips. Their path is measured against a bare FastAPI app (docs/benchmarks.md) and must answer
+    # within 3 s even when the database stalls (the bounds in ivr.store.database).
     with services.database.reading() as connection:
         simulated = _field(form, SIMULATED_TIME_FIELD)
         now = _simulated_now(services, form, connection, simulated) if simulated else services.clock()

@@ -9,14 +9,16 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from ivr.card.link import card_link, existing_card
+from ivr.card.link import card_link_in
 from ivr.document.instructions import instructions_in_force
 from ivr.document.load import validate_document
 from ivr.errors import DocumentError
+from ivr.store import cards
 from ivr.store.staff import StaffUser
 from ivr.web.admin.cycle import submitted
 from ivr.web.admin.pages import Draft, UserDep, check_csrf, common, page, typed_text, words
 from ivr.web.admin.problems import Problems
+from ivr.web.request_session import RequestSession, RequestSessionDep
 from ivr.web.services import Services, ServicesDep
 
 router = APIRouter(prefix="/answering")
@@ -35,6 +37,7 @@ def _form_values(document: dict[str, Any]) -> dict[str, Any]:
 def _page(
     request: Request,
     services: Services,
+    db: RequestSession,
     user: StaffUser,
     *,
     problems: Problems | None = None,
@@ -45,7 +48,7 @@ def _page(
     notes: list[str] | None = None,
 ) -> Response:
     """`draft` is never given: these forms save without a preview (the page's shape is the one every form shares)."""
-    shared = common(services, user)
+    shared = common(db, user)
     document = shared["document"]
     try:
         in_force = instructions_in_force(validate_document(document), services.clock())
@@ -66,26 +69,28 @@ def _page(
         in_force=in_force,
         service=overflow.get("dial"),
         notes_to=overflow.get("notes") or {},
-        card_made=existing_card(services.database, user.business_id),
+        card_made=cards.made_at(db.session, user.business_id),
         new_url=new_url,
     )
 
 
 @router.get("")
-def answering_page(request: Request, services: ServicesDep, user: UserDep) -> Response:
-    return _page(request, services, user)
+def answering_page(request: Request, services: ServicesDep, db: RequestSessionDep, user: UserDep) -> Response:
+    return _page(request, services, db, user)
 
 
 @router.post("/instructions")
-async def save_instructions(request: Request, services: ServicesDep, user: UserDep) -> Response:
+async def save_instructions(request: Request, services: ServicesDep, db: RequestSessionDep, user: UserDep) -> Response:
     form = await request.form(max_fields=40)
-    return await run_in_threadpool(_save_instructions, request, services, user, form)
+    return await run_in_threadpool(_save_instructions, request, services, db, user, form)
 
 
-def _save_instructions(request: Request, services: Services, user: StaffUser, form: FormData) -> Response:
+def _save_instructions(
+    request: Request, services: Services, db: RequestSession, user: StaffUser, form: FormData
+) -> Response:
     """Empty text drops the instructions (standing or a period's); labels are kept per menu key."""
     check_csrf(request, str(form.get("csrf", "")))
-    document = common(services, user)["document"]
+    document = common(db, user)["document"]
     words_ = words(request, document)
     text, urgent = typed_text(str(form.get("text", ""))), typed_text(str(form.get("urgent", "")))
     typed: dict[str, Any] = {"text": text, "urgent": urgent, "periods": [], "labels": {}}
@@ -109,25 +114,25 @@ def _save_instructions(request: Request, services: Services, user: StaffUser, fo
             changed["label"] = label
         menu.append(changed)
     if problems:
-        return submitted(request, services, user, _page, typed, problems=problems)
+        return submitted(request, services, db, user, _page, typed, problems=problems)
     standing = {"text": text, **({"urgent": urgent} if urgent else {})} if text else None
     parts: dict[str, Any] = {"instructions": standing}
     if periods:
         parts["periods"] = periods
     if menu:
         parts["menu"] = menu
-    return submitted(request, services, user, _page, typed, parts)
+    return submitted(request, services, db, user, _page, typed, parts)
 
 
 @router.post("/card")
-async def rotate_card(request: Request, services: ServicesDep, user: UserDep) -> Response:
+async def rotate_card(request: Request, services: ServicesDep, db: RequestSessionDep, user: UserDep) -> Response:
     form = await request.form(max_fields=4)
-    return await run_in_threadpool(_rotate, request, services, user, str(form.get("csrf", "")))
+    return await run_in_threadpool(_rotate, request, services, db, user, str(form.get("csrf", "")))
 
 
-def _rotate(request: Request, services: Services, user: StaffUser, csrf: str) -> Response:
+def _rotate(request: Request, services: Services, db: RequestSession, user: StaffUser, csrf: str) -> Response:
     """Makes the card the first time, or a new URL (the old stops working); shown on this answer only."""
     check_csrf(request, csrf)
-    link = card_link(services.database, user.business_id, services.settings.public_url, services.clock(), rotate=True)
+    link = card_link_in(db.session, user.business_id, services.settings.public_url, services.clock(), rotate=True)
     notice = words(request).gettext("A new card URL is made; the old one no longer works.")
-    return _page(request, services, user, notice=notice, new_url=link.url)
+    return _page(request, services, db, user, notice=notice, new_url=link.url)

@@ -15,6 +15,7 @@ from ivr.store.staff import StaffUser
 from ivr.web.admin import pages
 from ivr.web.admin.pages import Draft
 from ivr.web.admin.problems import Problems
+from ivr.web.request_session import RequestSession
 from ivr.web.services import Services
 
 
@@ -25,6 +26,7 @@ class ShowPage(Protocol):
         self,
         request: Request,
         services: Services,
+        db: RequestSession,
         user: StaffUser,
         *,
         problems: Problems | None = None,
@@ -38,6 +40,7 @@ class ShowPage(Protocol):
 def submitted(
     request: Request,
     services: Services,
+    db: RequestSession,
     user: StaffUser,
     show: ShowPage,
     typed: dict[str, Any],
@@ -52,27 +55,30 @@ def submitted(
     `fields`: where the document's problems about a part are shown; `after_saving`: what a saved change sets off
     (speaking its texts, so the page can play them), returning advice to show beside "Saved."."""
     if problems or parts is None:
-        return show(request, services, user, problems=problems or Problems(), typed=typed)
-    words = pages.words(request, pages.document_of(services, user))
+        return show(request, services, db, user, problems=problems or Problems(), typed=typed)
+    words = pages.words(request, pages.document_of(db, user))
     if intent == pages.PREVIEW:
-        problems, draft = pages.draft_parts(services, user, parts, words, fields)
+        problems, draft = pages.draft_parts(services, db, user, parts, words, fields)
         if draft is None:
-            return show(request, services, user, problems=problems, typed=typed)
+            return show(request, services, db, user, problems=problems, typed=typed)
         notice = words.gettext("Not saved yet: this is what callers would hear. Save to make it so.")
-        return show(request, services, user, typed=typed, notice=notice, draft=draft)
-    problems = pages.save_parts(services, user, parts, words, fields)
+        return show(request, services, db, user, typed=typed, notice=notice, draft=draft)
+    problems = pages.save_parts(services, db, user, parts, words, fields)
     if problems:
-        return show(request, services, user, problems=problems, typed=typed)
-    notes = after_saving() if after_saving is not None else []
-    return show(request, services, user, notice=words.gettext("Saved."), notes=notes)
+        return show(request, services, db, user, problems=problems, typed=typed)
+    notes: list[str] = []
+    if after_saving is not None:
+        db.commit()  # the change is committed (and heard) before what it sets off, which may be slow (speaking)
+        notes = after_saving()
+    return show(request, services, db, user, notice=words.gettext("Saved."), notes=notes)
 
 
-def speaking(services: Services, user: StaffUser) -> Callable[[], list[str]]:
+def speaking(services: Services, db: RequestSession, user: StaffUser) -> Callable[[], list[str]]:
     """After saving a text: speak the business's texts at once, so the page can play them (until then callers hear
     Twilio's <Say>, so nothing to advise)."""
 
     def speak() -> list[str]:
-        pages.speak_texts(services, user)
+        pages.speak_texts(services, db, user)
         return []
 
     return speak

@@ -13,6 +13,7 @@ from ivr.store import calls
 from ivr.web.admin import pages
 from ivr.web.admin.heard import heard_now
 from ivr.web.admin.pages import UserDep
+from ivr.web.request_session import RequestSessionDep
 from ivr.web.services import ServicesDep
 
 router = APIRouter(include_in_schema=False)
@@ -31,20 +32,19 @@ def _local_midnight(document: dict[str, Any], day: date) -> datetime:
 
 
 @router.get("")
-def dashboard(request: Request, services: ServicesDep, user: UserDep) -> Response:
-    common = pages.common(services, user)
+def dashboard(request: Request, services: ServicesDep, db: RequestSessionDep, user: UserDep) -> Response:
+    common = pages.common(db, user)
     document = common["document"]
     local_today = services.clock().astimezone(_zone(document)).date()
     services.call_log.flush()
-    with services.database.transaction() as session:
-        today = calls.recent(session.connection(), user.business_id, since=_local_midnight(document, local_today))
+    today = calls.recent(db.session.connection(), user.business_id, since=_local_midnight(document, local_today))
     words = pages.words(request, document)
     return pages.page(
         request,
         "dashboard.html",
         "dashboard",
         **common,
-        **heard_now(request, services, user, document),
+        **heard_now(request, services, db, user, document),
         calls=today,
         page_title=words.gettext("Overview"),
     )
@@ -54,23 +54,23 @@ def dashboard(request: Request, services: ServicesDep, user: UserDep) -> Respons
 def call_log(
     request: Request,
     services: ServicesDep,
+    db: RequestSessionDep,
     user: UserDep,
     day: Annotated[date | None, Query()] = None,
     outcome: Annotated[str, Query(max_length=32)] = "",
 ) -> Response:
-    shared = pages.common(services, user)
+    shared = pages.common(db, user)
     since = _local_midnight(shared["document"], day) if day else None
     until = _local_midnight(shared["document"], day + timedelta(days=1)) if day else None
     services.call_log.flush()
-    with services.database.transaction() as session:
-        logged = calls.recent(
-            session.connection(),
-            user.business_id,
-            limit=CALLS_SHOWN,
-            since=since,
-            until=until,
-            outcome=outcome if outcome in CALL_OUTCOMES else None,
-        )
+    logged = calls.recent(
+        db.session.connection(),
+        user.business_id,
+        limit=CALLS_SHOWN,
+        since=since,
+        until=until,
+        outcome=outcome if outcome in CALL_OUTCOMES else None,
+    )
     filters = {"day": day.isoformat() if day else "", "outcome": outcome, "outcomes": CALL_OUTCOMES}
     title = pages.words(request, shared["document"]).gettext("Calls")
     return pages.page(request, "calls.html", "calls", **shared, calls=logged, filters=filters, page_title=title)

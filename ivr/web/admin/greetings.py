@@ -37,20 +37,19 @@ from ivr.web.admin.problem_words import audio_refusal, listen_once, problem_word
 from ivr.web.admin.problems import Problems
 from ivr.web.admin.waveform import picture
 from ivr.web.bodies import uploaded_file
+from ivr.web.request_session import RequestSession, RequestSessionDep, remember_after_commit
 from ivr.web.services import Services, ServicesDep
 
 router = APIRouter(prefix="/greetings", include_in_schema=False)
 GreetingId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
-def _items(services: Services, user: StaffUser, document: dict[str, Any]) -> list[dict[str, Any]]:
+def _items(services: Services, db: RequestSession, user: StaffUser, document: dict[str, Any]) -> list[dict[str, Any]]:
     """Uploaded recordings (the active one first), then the business's texts as rendered speech."""
     media = services.media
     active = (document.get("greeting") or {}).get("media")
-    with services.database.transaction() as session:
-        uploads = library.greetings(session, user.business_id)
-    with services.database.reading() as connection:
-        spoken = rendered.rendered_for(connection, user.business_id, document.get("language", "nl"))
+    uploads = library.greetings(db.session, user.business_id)
+    spoken = rendered.rendered_for(db.session.connection(), user.business_id, document.get("language", "nl"))
     items: list[dict[str, Any]] = [
         {"id": g.id, "title": g.file_name, "media_id": g.media_id, "engine": "upload", "active": g.media_id == active}
         for g in sorted(uploads, key=lambda g: (g.media_id != active, -g.id))
@@ -73,11 +72,13 @@ def _items(services: Services, user: StaffUser, document: dict[str, Any]) -> lis
     return shown
 
 
-def _page(request: Request, services: Services, user: StaffUser, status_code: int = 200, **extra: Any) -> Response:
-    shared = common(services, user)
+def _page(
+    request: Request, services: Services, db: RequestSession, user: StaffUser, status_code: int = 200, **extra: Any
+) -> Response:
+    shared = common(db, user)
     document = shared["document"]
     words_ = words(request, document)
-    items = _items(services, user, document)
+    items = _items(services, db, user, document)
     for item in items:
         item["engine_name"] = (
             words_.gettext("recording") if item["engine"] == "upload" else words_.gettext("computer voice")
@@ -101,8 +102,8 @@ def _notes(words_: Words, codes: list[str]) -> list[str]:
 
 
 @router.get("")
-def greetings(request: Request, services: ServicesDep, user: UserDep) -> Response:
-    return _page(request, services, user)
+def greetings(request: Request, services: ServicesDep, db: RequestSessionDep, user: UserDep) -> Response:
+    return _page(request, services, db, user)
 
 
 async def _recording(request: Request, _user: UserDep) -> UploadFile:
@@ -114,9 +115,15 @@ async def _recording(request: Request, _user: UserDep) -> UploadFile:
 
 @router.post("/upload")
 def upload_greeting(
-    request: Request, services: ServicesDep, user: UserDep, recording: Annotated[UploadFile, Depends(_recording)]
+    request: Request,
+    services: ServicesDep,
+    db: RequestSessionDep,
+    user: UserDep,
+    recording: Annotated[UploadFile, Depends(_recording)],
 ) -> Response:
     data = recording.file.read(MAX_UPLOAD_BYTES + 1)  # one byte more tells an oversized file from a full one
+    # The upload has a transaction of its own after normalising (ffmpeg, slow): the request's ends here, before it.
+    db.commit()
     try:
         uploaded = usecase.upload_greeting(
             services.database,
@@ -130,19 +137,19 @@ def upload_greeting(
         )
     except AudioError as error:
         refused = audio_refusal(words(request), error.code, error.values)  # the reason, in the page's language
-        return _page(request, services, user, 422, problems=Problems({"recording": [refused]}))
+        return _page(request, services, db, user, 422, problems=Problems({"recording": [refused]}))
     except BusyError as error:
         busy_text = words(request).gettext(
             "Other recordings are being made telephone-ready right now; upload again in %(s)s seconds."
         ) % {"s": error.retry_after_s}
-        busy = _page(request, services, user, 503, problems=Problems({"recording": [busy_text]}))
+        busy = _page(request, services, db, user, 503, problems=Problems({"recording": [busy_text]}))
         busy.headers["Retry-After"] = str(error.retry_after_s)
         return busy
     except DocumentError as error:  # the checker refuses the business with this welcome
-        return _page(request, services, user, 422, problems=_at_recording(words(request), error))
+        return _page(request, services, db, user, 422, problems=_at_recording(words(request), error))
     # Warnings (too long, noisy) are advice about a greeting that is in use, not problems that stopped it.
     words_ = words(request)
-    return _page(request, services, user, notice=words_.gettext("Saved."), notes=_notes(words_, uploaded.notes))
+    return _page(request, services, db, user, notice=words_.gettext("Saved."), notes=_notes(words_, uploaded.notes))
 
 
 def _at_recording(words_: Words, error: DocumentError) -> Problems:
@@ -154,6 +161,7 @@ def _at_recording(words_: Words, error: DocumentError) -> Problems:
 def _shown(
     request: Request,
     services: Services,
+    db: RequestSession,
     user: StaffUser,
     *,
     problems: Problems | None = None,
@@ -165,16 +173,17 @@ def _shown(
     """The page as the typed welcome's form shows it again (ivr.web.admin.cycle); with a draft, the week with it."""
     extra: dict[str, Any] = {**(typed or {}), "notes": notes or []}
     if draft is not None:
-        document = document_of(services, user)
-        extra |= week_view(services, user, document, words(request, document), language(request, document), draft)
+        document = document_of(db, user)
+        extra |= week_view(services, db, user, document, words(request, document), language(request, document), draft)
     status_code = 422 if problems else 200
-    return _page(request, services, user, status_code, problems=problems or Problems(), notice=notice, **extra)
+    return _page(request, services, db, user, status_code, problems=problems or Problems(), notice=notice, **extra)
 
 
 @router.post("/text")
 def text_greeting(
     request: Request,
     services: ServicesDep,
+    db: RequestSessionDep,
     user: UserDep,
     text: Annotated[str, Form()],
     csrf: Annotated[str, Form()],
@@ -185,15 +194,19 @@ def text_greeting(
 
     def speak() -> list[str]:
         # Saved either way: until a text has a recording, callers hear it spoken by Twilio's <Say>.
-        report = services.speak_texts(document_of(services, user)["numbers"][0])
+        number = document_of(db, user)["numbers"][0]
+        db.commit()  # speaking is slow: no transaction is held meanwhile
+        report = services.speak_texts(number)
         # A text not yet spoken by a computer voice (the English reasons are for the CLI): one sentence says it.
         return [listen_once(words(request))] if report.problems else []
 
     welcome = typed_text(text)
     # A typed welcome replaces a recording; the text a recording falls back to, saved as it is, changes nothing.
-    same = welcome == (document_of(services, user).get("greeting") or {}).get("text")
+    same = welcome == (document_of(db, user).get("greeting") or {}).get("text")
     part = {"greeting.text": welcome} if same else {"greeting": {"text": welcome}}
-    return submitted(request, services, user, _shown, {"greeting_text": text}, part, intent=intent, after_saving=speak)
+    return submitted(
+        request, services, db, user, _shown, {"greeting_text": text}, part, intent=intent, after_saving=speak
+    )
 
 
 def _chosen(request: Request, _user: UserDep, greeting_id: GreetingId, csrf: Annotated[str, Form()]) -> int:
@@ -207,19 +220,27 @@ ChosenGreeting = Annotated[int, Depends(_chosen)]
 
 
 @router.post("/{greeting_id}/active")
-def make_active(request: Request, services: ServicesDep, user: UserDep, greeting_id: ChosenGreeting) -> Response:
+def make_active(
+    request: Request, services: ServicesDep, db: RequestSessionDep, user: UserDep, greeting_id: ChosenGreeting
+) -> Response:
     try:
-        usecase.make_welcome(services.database, user.business_id, greeting_id, services.clock(), user.email)
+        made = usecase.make_welcome_in(db.session, user.business_id, greeting_id, services.clock(), user.email)
     except DocumentError as error:
-        return _page(request, services, user, 422, problems=_at_recording(words(request), error))
+        db.refused()
+        return _page(request, services, db, user, 422, problems=_at_recording(words(request), error))
+    assert made.welcome is not None
+    remember_after_commit(db, services.database, made.welcome.stored)
     return RedirectResponse("/admin/greetings", status_code=303)
 
 
 @router.post("/{greeting_id}/delete")
-def delete_greeting(request: Request, services: ServicesDep, user: UserDep, greeting_id: ChosenGreeting) -> Response:
+def delete_greeting(
+    request: Request, services: ServicesDep, db: RequestSessionDep, user: UserDep, greeting_id: ChosenGreeting
+) -> Response:
     try:
-        usecase.delete_greeting(services.database, user.business_id, greeting_id)
+        usecase.delete_greeting_in(db.session, user.business_id, greeting_id)
     except ConflictError:
+        db.refused()
         in_use = words(request).gettext("This greeting is in use; choose another one first.")
-        return _page(request, services, user, 409, problems=Problems({"form": [in_use]}))
+        return _page(request, services, db, user, 409, problems=Problems({"form": [in_use]}))
     return RedirectResponse("/admin/greetings", status_code=303)

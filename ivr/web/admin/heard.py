@@ -8,13 +8,16 @@ from ivr.store.staff import StaffUser
 from ivr.web.admin import pages, wording
 from ivr.web.admin.i18n import translations
 from ivr.web.preview import caller_hears
+from ivr.web.request_session import RequestSession
 from ivr.web.services import Services
 
 
-def heard_now(request: Request, services: Services, user: StaffUser, document: dict[str, Any]) -> dict[str, Any]:
+def heard_now(
+    request: Request, services: Services, db: RequestSession, user: StaffUser, document: dict[str, Any]
+) -> dict[str, Any]:
     """The transcript and its steps as words, for transcript.html."""
     lang = pages.language(request, document)
-    recordings = pages.recording_names(services, user, document.get("language", "nl"))
+    recordings = pages.recording_names(services, db, user, document.get("language", "nl"))
     transcript = caller_hears(services, document, services.clock())
     steps = [
         wording.heard_step(translations(lang), event, recordings, document.get("country", "NL"), lang)

@@ -5,15 +5,16 @@ and adds a version, so it can be undone in turn."""
 from typing import Annotated, Any
 
 import yaml
-from fastapi import APIRouter, Form, HTTPException, Path, Request
+from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
-from ivr.errors import DocumentError, GreetlineError, NotFoundError
+from ivr.errors import DocumentError, GreetlineError
 from ivr.store import history
-from ivr.usecases import editing
+from ivr.usecases.documents import apply_in
 from ivr.web.admin.i18n import Words
 from ivr.web.admin.pages import UserDep, check_csrf, common, page, words
 from ivr.web.admin.problems import Problems, placed
+from ivr.web.request_session import RequestSessionDep, remember_after_commit
 from ivr.web.services import ServicesDep
 
 router = APIRouter(prefix="/history", include_in_schema=False)
@@ -66,11 +67,12 @@ def changes(before: dict[str, Any] | None, after: dict[str, Any], names: dict[st
     ]
 
 
-def _page(request: Request, services: ServicesDep, user: UserDep, status_code: int = 200, **extra: Any) -> Response:
-    shared = common(services, user)
+def _page(
+    request: Request, services: ServicesDep, db: RequestSessionDep, user: UserDep, status_code: int = 200, **extra: Any
+) -> Response:
+    shared = common(db, user)
     words_ = words(request, shared["document"])
-    with services.database.transaction() as session:
-        found = history.versions(session, user.business_id, VERSIONS_SHOWN + 1)
+    found = history.versions(db.session, user.business_id, VERSIONS_SHOWN + 1)
     names = part_names(words_)
     shown = [
         {
@@ -95,25 +97,29 @@ def _page(request: Request, services: ServicesDep, user: UserDep, status_code: i
 
 
 @router.get("")
-def history_page(request: Request, services: ServicesDep, user: UserDep) -> Response:
-    return _page(request, services, user)
+def history_page(request: Request, services: ServicesDep, db: RequestSessionDep, user: UserDep) -> Response:
+    return _page(request, services, db, user)
 
 
 @router.post("/{version_id}/restore")
 def restore(
-    request: Request, services: ServicesDep, user: UserDep, version_id: VersionId, csrf: Annotated[str, Form()]
+    request: Request,
+    services: ServicesDep,
+    db: RequestSessionDep,
+    user: UserDep,
+    version_id: VersionId,
+    csrf: Annotated[str, Form()],
 ) -> Response:
     check_csrf(request, csrf)
+    chosen = history.version(db.session, user.business_id, version_id)  # not found: the admin's 404 page
     try:
-        with services.database.transaction() as session:
-            chosen = history.version(session, user.business_id, version_id)
-    except NotFoundError:
-        raise HTTPException(404, "no such version") from None
-    try:
-        editing.replace_document(services.database, user.business_id, chosen.document, services.clock(), user.email)
+        saved = apply_in(db.session, chosen.document, services.clock(), business_id=user.business_id, by=user.email)
     except DocumentError as error:
-        return _page(request, services, user, 422, problems=placed(words(request), error.found))
+        db.refused()
+        return _page(request, services, db, user, 422, problems=placed(words(request), error.found))
     except GreetlineError:
+        db.refused()
         general = words(request).gettext("This value cannot be saved as it is; check it and try again.")
-        return _page(request, services, user, 422, problems=Problems({"form": [general]}))
+        return _page(request, services, db, user, 422, problems=Problems({"form": [general]}))
+    remember_after_commit(db, services.database, saved.stored)
     return RedirectResponse("/admin/history", status_code=303)

@@ -12,7 +12,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, HTTPException, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from ivr.errors import NotFoundError
 from ivr.messages import inbox
 from ivr.messages.compose import menu_label
 from ivr.messages.failures import DeliveryCode
@@ -26,6 +25,7 @@ from ivr.web.admin.i18n import Words
 from ivr.web.admin.pages import UserDep, check_csrf, common, page, words
 from ivr.web.admin.pages import language as page_language
 from ivr.web.admin.problem_words import said
+from ivr.web.request_session import RequestSession, RequestSessionDep
 from ivr.web.services import Services, ServicesDep
 from ivr.web.voicemail_audio import audio_response
 
@@ -41,12 +41,9 @@ def _sid(recording_sid: Annotated[str, Path(max_length=64)]) -> str:
 Sid = Annotated[str, Depends(_sid)]
 
 
-def _one(services: Services, business_id: int, recording_sid: str) -> InboxMessage:
-    try:
-        with services.database.transaction() as session:
-            return inbox.message(session, business_id, recording_sid)
-    except NotFoundError:
-        raise HTTPException(404, "no such message") from None
+def _one(db: RequestSession, business_id: int, recording_sid: str) -> InboxMessage:
+    # Not found: the error answers (ivr.web.api.errors) show the admin's 404 page.
+    return inbox.message(db.session, business_id, recording_sid)
 
 
 @dataclass(frozen=True)
@@ -116,12 +113,13 @@ def delivery_reason(words_: Words, delivery: Delivery) -> Reason | None:
 def _shown(
     request: Request,
     services: Services,
+    db: RequestSession,
     user: StaffUser,
     found: list[InboxMessage],
     single: bool,
     notes: list[InboxNote] | None = None,
 ) -> Response:
-    shared = common(services, user)
+    shared = common(db, user)
     document = shared["document"]
     lang = page_language(request, document)
     words_ = words(request, document)
@@ -159,42 +157,44 @@ def _shown(
 
 
 @router.get("")
-def messages_page(request: Request, services: ServicesDep, user: UserDep) -> Response:
-    with services.database.transaction() as session:
-        found = inbox.messages(session, user.business_id)
-        notes = inbox.call_notes(session, user.business_id)
-    return _shown(request, services, user, found, single=False, notes=notes)
+def messages_page(request: Request, services: ServicesDep, db: RequestSessionDep, user: UserDep) -> Response:
+    found = inbox.messages(db.session, user.business_id)
+    notes = inbox.call_notes(db.session, user.business_id)
+    return _shown(request, services, db, user, found, single=False, notes=notes)
 
 
 @router.get("/{recording_sid}.mp3")
 def message_audio(
-    services: ServicesDep, user: UserDep, recording_sid: Sid, download: Annotated[bool, Query()] = False
+    services: ServicesDep,
+    db: RequestSessionDep,
+    user: UserDep,
+    recording_sid: Sid,
+    download: Annotated[bool, Query()] = False,
 ) -> Response:
-    message = _one(services, user.business_id, recording_sid)
-    timezone = common(services, user)["document"].get("timezone", "Europe/Amsterdam")
+    message = _one(db, user.business_id, recording_sid)
+    timezone = common(db, user)["document"].get("timezone", "Europe/Amsterdam")
     return audio_response(services, message, timezone, download)
 
 
 @router.get("/{recording_sid}")
-def message_page(request: Request, services: ServicesDep, user: UserDep, recording_sid: Sid) -> Response:
-    return _shown(request, services, user, [_one(services, user.business_id, recording_sid)], single=True)
+def message_page(
+    request: Request, services: ServicesDep, db: RequestSessionDep, user: UserDep, recording_sid: Sid
+) -> Response:
+    return _shown(request, services, db, user, [_one(db, user.business_id, recording_sid)], single=True)
 
 
 @router.post("/{recording_sid}/handled")
 def mark_handled(
     request: Request,
     services: ServicesDep,
+    db: RequestSessionDep,
     user: UserDep,
     recording_sid: Sid,
     csrf: Annotated[str, Form()],
     back: Annotated[str, Form(max_length=16)] = "list",
 ) -> Response:
     check_csrf(request, csrf)
-    try:
-        with services.database.transaction() as session:
-            library.mark_handled(session, user.business_id, recording_sid, services.clock())
-    except NotFoundError:
-        raise HTTPException(404, "no such message") from None
+    library.mark_handled(db.session, user.business_id, recording_sid, services.clock())
     target = f"/admin/messages/{recording_sid}" if back == "message" else f"/admin/messages#{recording_sid}"
     return RedirectResponse(target, status_code=303)
 
@@ -203,14 +203,11 @@ def mark_handled(
 def mark_note_handled(
     request: Request,
     services: ServicesDep,
+    db: RequestSessionDep,
     user: UserDep,
     note_id: Annotated[str, Path(max_length=34)],
     csrf: Annotated[str, Form()],
 ) -> Response:
     check_csrf(request, csrf)
-    try:
-        with services.database.transaction() as session:
-            cards.note_handled(session, user.business_id, note_id, services.clock())
-    except NotFoundError:
-        raise HTTPException(404, "no such call note") from None
+    cards.note_handled(db.session, user.business_id, note_id, services.clock())
     return RedirectResponse(f"/admin/messages#{note_id}", status_code=303)

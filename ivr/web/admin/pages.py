@@ -23,7 +23,8 @@ from ivr.web.admin.i18n import DEFAULT_LANGUAGE, LANGUAGES, Words, translations
 from ivr.web.admin.problem_words import problem_words
 from ivr.web.admin.problems import Problems, placed
 from ivr.web.admin.templating import templates
-from ivr.web.services import Services, ServicesDep
+from ivr.web.request_session import RequestSession, RequestSessionDep, remember_after_commit
+from ivr.web.services import Services
 
 
 def language(request: Request, document: dict[str, Any] | None = None) -> str:
@@ -56,12 +57,10 @@ def check_csrf(request: Request, token: str) -> None:
         raise HTTPException(403, "this form has expired; reload the page and try again")
 
 
-def _user(request: Request, services: ServicesDep) -> StaffUser:
+def _user(request: Request, db: RequestSessionDep) -> StaffUser:
+    """The logged-in staff user, read in the request's session (ivr.web.request_session): the page's one transaction."""
     user_id = request.session.get("user")
-    user = None
-    if isinstance(user_id, int):
-        with services.database.transaction() as session:
-            user = staff.get(session, user_id)
+    user = staff.get(db.session, user_id) if isinstance(user_id, int) else None
     # A session from before the last logout or password change carries an older epoch: it has ended.
     if user is None or request.session.get("epoch") != user.session_epoch:
         request.session.clear()
@@ -91,20 +90,18 @@ def page(request: Request, name: str, current: str | None, status_code: int = 20
     return templates().TemplateResponse(request, name, {**base, **context}, status_code=status_code)
 
 
-def document_of(services: Services, user: StaffUser) -> dict[str, Any]:
-    with services.database.transaction() as session:
-        return businesses.get(session, user.business_id).document
+def document_of(db: RequestSession, user: StaffUser) -> dict[str, Any]:
+    return businesses.get(db.session, user.business_id).document
 
 
-def common(services: Services, user: StaffUser) -> dict[str, Any]:
-    document = document_of(services, user)
+def common(db: RequestSession, user: StaffUser) -> dict[str, Any]:
+    document = document_of(db, user)
     return {"user": user, "business": document["business"], "document": document}
 
 
-def recording_names(services: Services, user: StaffUser, language: str) -> dict[str, str]:
+def recording_names(services: Services, db: RequestSession, user: StaffUser, language: str) -> dict[str, str]:
     """The texts of the business's rendered speech by the URL the call flow plays them from."""
-    with services.database.reading() as connection:
-        found = rendered.rendered_for(connection, user.business_id, language)
+    found = rendered.rendered_for(db.session.connection(), user.business_id, language)
     return {f"{services.settings.public_url}/media/{p.media_id}.wav": text for text, p in found.items()}
 
 
@@ -121,30 +118,36 @@ def _refusal(error: GreetlineError, words: Words, fields: dict[str, str] | None)
     return Problems({"form": [words.gettext("This value cannot be saved as it is; check it and try again.")]})
 
 
-def spoken_media(services: Services, user: StaffUser, document: dict[str, Any]) -> dict[str, str]:
+def spoken_media(db: RequestSession, user: StaffUser, document: dict[str, Any]) -> dict[str, str]:
     """The business's rendered speech by the text it speaks (its id names /media/ID.wav and /media/ID.mp3)."""
-    with services.database.reading() as connection:
-        found = rendered.rendered_for(connection, user.business_id, document.get("language", "nl"))
+    found = rendered.rendered_for(db.session.connection(), user.business_id, document.get("language", "nl"))
     return {text: prompt.media_id for text, prompt in found.items()}
 
 
-def speak_texts(services: Services, user: StaffUser) -> None:
-    """Speak the business's texts now, so the page can play them; until then callers hear Twilio's <Say>."""
-    services.speak_texts(document_of(services, user)["numbers"][0])
+def speak_texts(services: Services, db: RequestSession, user: StaffUser) -> None:
+    """Speak the business's texts now, so the page can play them; until then callers hear Twilio's <Say>. Slow: the
+    request's changes are committed first, so no transaction is held (nor SQLite's write lock) while it speaks."""
+    number = document_of(db, user)["numbers"][0]
+    db.commit()
+    services.speak_texts(number)
 
 
 def save_parts(
     services: Services,
+    db: RequestSession,
     user: StaffUser,
     parts: dict[str, Any],
     words: Words,
     fields: dict[str, str] | None = None,
 ) -> Problems:
-    """Apply a change; returns the problems to show at their fields (none when saved)."""
+    """Apply a change in the request's session; returns the problems to show at their fields (none when saved). A
+    refused change is rolled back, the page shown again in a new transaction; a saved one is heard once committed."""
     try:
-        editing.change_parts(services.database, user.business_id, parts, services.clock(), user.email)
+        saved = editing.change_parts_in(db.session, user.business_id, parts, services.clock(), user.email)
     except GreetlineError as error:
+        db.refused()
         return _refusal(error, words, fields)
+    remember_after_commit(db, services.database, saved.stored)
     return Problems()
 
 
@@ -162,6 +165,7 @@ class Draft:
 
 def draft_parts(
     services: Services,
+    db: RequestSession,
     user: StaffUser,
     parts: dict[str, Any],
     words: Words,
@@ -169,14 +173,20 @@ def draft_parts(
 ) -> tuple[Problems, Draft | None]:
     """What `save_parts` would do, without saving: the problems at their fields, or the draft to preview."""
     try:
-        document, findings = editing.draft_parts(services.database, user.business_id, parts, services.clock())
+        document, findings = editing.draft_parts_in(db.session, user.business_id, parts, services.clock())
     except GreetlineError as error:
         return _refusal(error, words, fields), None
     return Problems(), Draft(document, findings)
 
 
 def week_view(
-    services: Services, user: StaffUser, document: dict[str, Any], words: Words, lang: str, draft: Draft | None
+    services: Services,
+    db: RequestSession,
+    user: StaffUser,
+    document: dict[str, Any],
+    words: Words,
+    lang: str,
+    draft: Draft | None,
 ) -> dict[str, Any]:
     """The week strip and the checker's advice (week.html): about the draft when there is one, else the stored
     document."""
@@ -188,7 +198,7 @@ def week_view(
         except DocumentError:
             findings = []
     heard = document_data(draft.document) if draft is not None else document
-    recordings = recording_names(services, user, document.get("language", "nl"))
+    recordings = recording_names(services, db, user, document.get("language", "nl"))
     drafts = {user.business_id: draft.document} if draft is not None else None
     return {
         "draft": draft is not None,

@@ -13,6 +13,7 @@ from ivr.web.admin.forms import overlapping, period_from_form, period_name
 from ivr.web.admin.pages import UserDep
 from ivr.web.admin.problems import Problems
 from ivr.web.admin.settings import settings_page
+from ivr.web.request_session import RequestSessionDep
 from ivr.web.services import ServicesDep
 
 router = APIRouter(prefix="/settings/periods", include_in_schema=False)
@@ -24,6 +25,7 @@ _AT_THE_PERIOD = {"periods": "period"}
 def add_period(
     request: Request,
     services: ServicesDep,
+    db: RequestSessionDep,
     user: UserDep,
     csrf: Annotated[str, Form()],
     start: Annotated[str, Form()] = "",
@@ -36,7 +38,7 @@ def add_period(
     intent: Annotated[str, Form()] = "",
 ) -> Response:
     pages.check_csrf(request, csrf)
-    document = pages.document_of(services, user)
+    document = pages.document_of(db, user)
     words = pages.words(request, document)
     typed = {
         "period_sms": sms,
@@ -50,24 +52,25 @@ def add_period(
     current = document.get("periods", [])
     new, problems = period_from_form(words, start, end, text, route, dial, email, document.get("country", "NL"), sms)
     if new is None:
-        return submitted(request, services, user, settings_page, typed, problems=problems)
+        return submitted(request, services, db, user, settings_page, typed, problems=problems)
     clash = overlapping(new, current)
     if clash is not None:
         locale = wording.calendar_locale(pages.language(request, document))
         overlap = words.gettext(
             "This period (%(new)s) overlaps the period %(old)s; change the dates or remove that one."
         ) % {"new": period_name(new, locale), "old": period_name(clash, locale)}
-        return submitted(request, services, user, settings_page, typed, problems=Problems({"period": [overlap]}))
+        return submitted(request, services, db, user, settings_page, typed, problems=Problems({"period": [overlap]}))
     return submitted(
         request,
         services,
+        db,
         user,
         settings_page,
         typed,
         {"periods": [*current, new]},
         intent=intent,
         fields=_AT_THE_PERIOD,
-        after_saving=speaking(services, user),  # the period's greeting, to hear in the list
+        after_saving=speaking(services, db, user),  # the period's greeting, to hear in the list
     )
 
 
@@ -75,6 +78,7 @@ def add_period(
 def remove_period(
     request: Request,
     services: ServicesDep,
+    db: RequestSessionDep,
     user: UserDep,
     index: Annotated[int, Path(ge=0, le=10_000)],
     start: Annotated[date, Form()],
@@ -82,12 +86,12 @@ def remove_period(
 ) -> Response:
     """Remove the period at this place in the list, if it is still the one the page showed (by its first day)."""
     pages.check_csrf(request, csrf)
-    document = pages.document_of(services, user)
+    document = pages.document_of(db, user)
     current = list(document.get("periods", []))
     if index >= len(current) or current[index]["from"] != start.isoformat():
         changed = pages.words(request, document).gettext(
             "The list of periods has changed meanwhile; check it and try again."
         )
-        return submitted(request, services, user, settings_page, {}, problems=Problems({"period": [changed]}))
+        return submitted(request, services, db, user, settings_page, {}, problems=Problems({"period": [changed]}))
     del current[index]
-    return submitted(request, services, user, settings_page, {}, {"periods": current}, fields=_AT_THE_PERIOD)
+    return submitted(request, services, db, user, settings_page, {}, {"periods": current}, fields=_AT_THE_PERIOD)

@@ -53,6 +53,7 @@ async def login(
         return _login_page(request, 429, throttled % {"s": wait_s}, wait_s)
 
     def check() -> StaffUser | None:
+        # A transaction of its own, no request session: it runs in the password hashing's threads (ivr.web.logins).
         with services.database.transaction() as session:
             return staff.verify(session, email, password)
 

@@ -32,6 +32,7 @@ from ivr.web.admin.i18n import Words, translations
 from ivr.web.admin.pages import Draft, UserDep
 from ivr.web.admin.problem_words import problem_words
 from ivr.web.admin.problems import Problems
+from ivr.web.request_session import RequestSession, RequestSessionDep
 from ivr.web.services import Services, ServicesDep
 
 router = APIRouter(prefix="/settings", include_in_schema=False)
@@ -93,6 +94,7 @@ def _form_values(document: dict[str, Any], lang: str) -> dict[str, Any]:
 def settings_page(
     request: Request,
     services: Services,
+    db: RequestSession,
     user: StaffUser,
     *,
     problems: Problems | None = None,
@@ -103,12 +105,12 @@ def settings_page(
 ) -> Response:
     """The settings page; after a refused change the fields show what was typed, with the problems beside them.
     With a `draft` (a change not saved yet) it shows what callers would hear with it and the checker's advice."""
-    common = pages.common(services, user)
+    common = pages.common(db, user)
     document = common["document"]
     lang = pages.language(request, document)
     words = translations(lang)
     # The week strip only for a change not saved yet: the page's own "now" is above the ring count.
-    previewed = pages.week_view(services, user, document, words, lang, draft) if draft is not None else {}
+    previewed = pages.week_view(services, db, user, document, words, lang, draft) if draft is not None else {}
     meaning = editing.ring_meaning(validate_document(document))
     ring_text, ring_warnings = _ring_words(words, meaning)
     return pages.page(
@@ -117,13 +119,13 @@ def settings_page(
         "settings",
         status_code=422 if problems else 200,
         **common,
-        **heard_now(request, services, user, document),
+        **heard_now(request, services, db, user, document),
         page_title=words.gettext("Settings"),
         rings=meaning,
         ring_text=ring_text,
         ring_warnings=ring_warnings,
         forward_codes=_forward_words(words, document),
-        spoken=pages.spoken_media(services, user, document),
+        spoken=pages.spoken_media(db, user, document),
         form={**_form_values(document, lang), **(typed or {})},
         hours_example=f"{wording.days_for_form('mon-fri', lang)} 08:00-12:00, 13:00-17:00",
         problems=problems or Problems(),
@@ -134,16 +136,20 @@ def settings_page(
 
 
 @router.get("")
-def show_settings(request: Request, services: ServicesDep, user: UserDep) -> Response:
-    return settings_page(request, services, user)
+def show_settings(request: Request, services: ServicesDep, db: RequestSessionDep, user: UserDep) -> Response:
+    return settings_page(request, services, db, user)
 
 
 @router.get("/rings/meaning")
 def ring_meaning(
-    request: Request, services: ServicesDep, user: UserDep, rings: Annotated[int, Query(ge=MIN_RINGS, le=MAX_RINGS)]
+    request: Request,
+    services: ServicesDep,
+    db: RequestSessionDep,
+    user: UserDep,
+    rings: Annotated[int, Query(ge=MIN_RINGS, le=MAX_RINGS)],
 ) -> dict[str, Any]:
     """What a ring count would mean, before it is saved: the slider shows it as it moves."""
-    document = pages.document_of(services, user)
+    document = pages.document_of(db, user)
     meaning = editing.ring_meaning(validate_document({**document, "rings": rings}))
     text, warnings = _ring_words(pages.words(request, document), meaning)
     return {"rings": meaning.rings, "ringing_s": meaning.ringing_s, "text": text, "warnings": warnings}
@@ -153,22 +159,24 @@ def ring_meaning(
 def save_rings(
     request: Request,
     services: ServicesDep,
+    db: RequestSessionDep,
     user: UserDep,
     csrf: Annotated[str, Form()],
     rings: Annotated[str, Form()] = "",
 ) -> Response:
     pages.check_csrf(request, csrf)
     if not rings.isdigit():
-        words = pages.words(request, pages.document_of(services, user))
+        words = pages.words(request, pages.document_of(db, user))
         refused = Problems({"rings": [words.gettext("Choose from 1 to 10 rings.")]})
-        return submitted(request, services, user, settings_page, {}, problems=refused)
-    return submitted(request, services, user, settings_page, {}, {"rings": int(rings)})
+        return submitted(request, services, db, user, settings_page, {}, problems=refused)
+    return submitted(request, services, db, user, settings_page, {}, {"rings": int(rings)})
 
 
 @router.post("/phones")
 def save_phones(
     request: Request,
     services: ServicesDep,
+    db: RequestSessionDep,
     user: UserDep,
     csrf: Annotated[str, Form()],
     operators: Annotated[str, Form()] = "",
@@ -182,7 +190,7 @@ def save_phones(
     """The staff phones, all at once or in turn, and where calls go that nobody answers: the overflow's fields
     only, so the answering service's note addresses (shown on the answering-service page) stay."""
     pages.check_csrf(request, csrf)
-    document = pages.document_of(services, user)
+    document = pages.document_of(db, user)
     typed = {
         "operators": operators,
         "ring": ring,
@@ -196,20 +204,21 @@ def save_phones(
     if not staff_phones:
         words = pages.words(request, document)
         missing = words.gettext("Give at least one staff phone: calls ring there first.")
-        return submitted(request, services, user, settings_page, typed, problems=Problems({"operators": [missing]}))
+        return submitted(request, services, db, user, settings_page, typed, problems=Problems({"operators": [missing]}))
     dial = ", ".join(local_numbers(listed(overflow_dial), country))
     parts = {
         "operators": staff_phones,
         "ring": ring,
         **overflow_part(overflow_kind, dial, overflow_email, overflow_sms, country),
     }
-    return submitted(request, services, user, settings_page, typed, parts, intent=intent)
+    return submitted(request, services, db, user, settings_page, typed, parts, intent=intent)
 
 
 @router.post("/hours")
 def save_hours(
     request: Request,
     services: ServicesDep,
+    db: RequestSessionDep,
     user: UserDep,
     csrf: Annotated[str, Form()],
     hours: Annotated[str, Form()] = "",
@@ -218,7 +227,7 @@ def save_hours(
     intent: Annotated[str, Form()] = "",
 ) -> Response:
     pages.check_csrf(request, csrf)
-    document = pages.document_of(services, user)
+    document = pages.document_of(db, user)
     words = pages.words(request, document)
     typed = {"hours": hours, "holidays": holidays == "on", "always_open": always_open == "on"}
     parsed: dict[str, str | list[str]] = {}
@@ -228,24 +237,25 @@ def save_hours(
             parsed[wording.english_days(days)] = times
     if parsed and always_open == "on":
         both = words.gettext("Choose: opening hours, or always open; not both.")
-        return submitted(request, services, user, settings_page, typed, problems=Problems({"hours": [both]}))
+        return submitted(request, services, db, user, settings_page, typed, problems=Problems({"hours": [both]}))
     if not parsed and always_open != "on":
         # An empty field would open the line day and night; that has to be a choice, not an accident.
         missing = words.gettext(
             "Give the opening hours, or tick 'Always open' if calls should come through day and night."
         )
-        return submitted(request, services, user, settings_page, typed, problems=Problems({"hours": [missing]}))
+        return submitted(request, services, db, user, settings_page, typed, problems=Problems({"hours": [missing]}))
     # The box says "closed on holidays"; a list of which ones (written in the document) is kept while ticked.
     current = document.get("holidays", True)
     closed_on_holidays = (current if isinstance(current, list) else True) if holidays == "on" else False
     parts = {"hours": hours_part(parsed, document.get("hours")), "holidays": closed_on_holidays}
-    return submitted(request, services, user, settings_page, typed, parts, intent=intent)
+    return submitted(request, services, db, user, settings_page, typed, parts, intent=intent)
 
 
 @router.post("/after-calls")
 def save_after_calls(
     request: Request,
     services: ServicesDep,
+    db: RequestSessionDep,
     user: UserDep,
     csrf: Annotated[str, Form()],
     missed_emails: Annotated[str, Form()] = "",
@@ -261,4 +271,4 @@ def save_after_calls(
         parts |= {"daily_summary.email": summary, "daily_summary.at": summary_at}
     else:
         parts["daily_summary"] = None
-    return submitted(request, services, user, settings_page, typed, parts)
+    return submitted(request, services, db, user, settings_page, typed, parts)

@@ -2,14 +2,15 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Path, Request
+from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import Response
 
 from ivr.document.phones import email as checked_email
-from ivr.errors import ConflictError, NotFoundError
+from ivr.errors import ConflictError
 from ivr.store import staff
 from ivr.web.admin.pages import UserDep, check_csrf, common, page, words
 from ivr.web.admin.problems import Problems
+from ivr.web.request_session import RequestSessionDep
 from ivr.web.services import ServicesDep
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
@@ -17,11 +18,15 @@ StaffId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 def _page(
-    request: Request, services: ServicesDep, user: UserDep, problems: Problems | None = None, **extra: Any
+    request: Request,
+    services: ServicesDep,
+    db: RequestSessionDep,
+    user: UserDep,
+    problems: Problems | None = None,
+    **extra: Any,
 ) -> Response:
-    shared = common(services, user)
-    with services.database.transaction() as session:
-        members = staff.of_business(session, user.business_id)
+    shared = common(db, user)
+    members = staff.of_business(db.session, user.business_id)
     return page(
         request,
         "staff.html",
@@ -37,14 +42,15 @@ def _page(
 
 
 @router.get("")
-def staff_page(request: Request, services: ServicesDep, user: UserDep) -> Response:
-    return _page(request, services, user)
+def staff_page(request: Request, services: ServicesDep, db: RequestSessionDep, user: UserDep) -> Response:
+    return _page(request, services, db, user)
 
 
 @router.post("")
 def add_staff(
     request: Request,
     services: ServicesDep,
+    db: RequestSessionDep,
     user: UserDep,
     csrf: Annotated[str, Form()],
     email: Annotated[str, Form()] = "",
@@ -67,35 +73,39 @@ def add_staff(
         )
     if not problems:
         try:
-            with services.database.transaction() as session:
-                staff.add(session, business_id=user.business_id, email=address, password=password, now=services.clock())
+            staff.add(db.session, business_id=user.business_id, email=address, password=password, now=services.clock())
         except ConflictError:
+            db.refused()
             problems.add("new-email", words_.gettext("%(value)s already has a login.") % {"value": address})
     if problems:
-        return _page(request, services, user, problems, typed_email=email)
-    return _page(request, services, user, notice=words_.gettext("%(value)s can log in now.") % {"value": address})
+        return _page(request, services, db, user, problems, typed_email=email)
+    return _page(request, services, db, user, notice=words_.gettext("%(value)s can log in now.") % {"value": address})
 
 
 @router.post("/{staff_id}/remove")
 def remove_staff(
-    request: Request, services: ServicesDep, user: UserDep, staff_id: StaffId, csrf: Annotated[str, Form()]
+    request: Request,
+    services: ServicesDep,
+    db: RequestSessionDep,
+    user: UserDep,
+    staff_id: StaffId,
+    csrf: Annotated[str, Form()],
 ) -> Response:
     check_csrf(request, csrf)
     words_ = words(request)
     if staff_id == user.id:
-        return _page(request, services, user, Problems({"form": [words_.gettext("You cannot remove your own login.")]}))
-    try:
-        with services.database.transaction() as session:
-            staff.remove(session, user.business_id, staff_id)
-    except NotFoundError:
-        raise HTTPException(404, "no such staff login") from None
-    return _page(request, services, user, notice=words_.gettext("Removed."))
+        return _page(
+            request, services, db, user, Problems({"form": [words_.gettext("You cannot remove your own login.")]})
+        )
+    staff.remove(db.session, user.business_id, staff_id)
+    return _page(request, services, db, user, notice=words_.gettext("Removed."))
 
 
 @router.post("/password")
 def change_password(
     request: Request,
     services: ServicesDep,
+    db: RequestSessionDep,
     user: UserDep,
     csrf: Annotated[str, Form()],
     current: Annotated[str, Form()] = "",
@@ -105,11 +115,10 @@ def change_password(
     words_ = words(request)
     if len(new) < staff.MIN_PASSWORD_LENGTH:
         short = words_.gettext("A password has at least %(count)s characters.") % {"count": staff.MIN_PASSWORD_LENGTH}
-        return _page(request, services, user, Problems({"new-password-own": [short]}))
-    with services.database.transaction() as session:
-        epoch = staff.change_password(session, user.id, current, new)
+        return _page(request, services, db, user, Problems({"new-password-own": [short]}))
+    epoch = staff.change_password(db.session, user.id, current, new)
     if epoch is None:
         wrong = words_.gettext("The current password is wrong.")
-        return _page(request, services, user, Problems({"current-password": [wrong]}))
+        return _page(request, services, db, user, Problems({"current-password": [wrong]}))
     request.session["epoch"] = epoch  # this browser stays logged in; every other session of the login ends
-    return _page(request, services, user, notice=words_.gettext("Your password is changed."))
+    return _page(request, services, db, user, notice=words_.gettext("Your password is changed."))

@@ -32,6 +32,7 @@ from ivr.web.admin.pages import (
     words,
 )
 from ivr.web.admin.problems import Problems
+from ivr.web.request_session import RequestSession, RequestSessionDep
 from ivr.web.services import Services, ServicesDep
 from prompts import prompt_book
 
@@ -84,6 +85,7 @@ def template_names(words_: Words) -> list[tuple[str, str]]:
 def _page(
     request: Request,
     services: Services,
+    db: RequestSession,
     user: UserDep,
     problems: Problems | None = None,
     typed: dict[str, Any] | None = None,
@@ -92,7 +94,7 @@ def _page(
     notes: list[str] | None = None,
 ) -> Response:
     """`draft`: a change not saved yet; the advice and the week are then about it."""
-    shared = common(services, user)
+    shared = common(db, user)
     document = shared["document"]
     lang = language(request, document)
     words_ = words(request, document)
@@ -105,9 +107,9 @@ def _page(
         page_title=words_.gettext("What callers hear"),
         form={**_form_values(document), **(typed or {})},
         templates=template_names(words_),
-        spoken=spoken_media(services, user, document),
+        spoken=spoken_media(db, user, document),
         default_holiday=prompt_book(document.get("language", "nl")).text("holiday", business=document["business"]),
-        **week_view(services, user, document, words_, lang, draft),
+        **week_view(services, db, user, document, words_, lang, draft),
         problems=problems or Problems(),
         notice=notice,
         notes=notes or [],
@@ -119,14 +121,15 @@ def _recorded(greeting: dict[str, Any] | None) -> bool:
 
 
 @router.get("")
-def texts_page(request: Request, services: ServicesDep, user: UserDep) -> Response:
-    return _page(request, services, user)
+def texts_page(request: Request, services: ServicesDep, db: RequestSessionDep, user: UserDep) -> Response:
+    return _page(request, services, db, user)
 
 
 @router.post("/info")
 def save_info(
     request: Request,
     services: ServicesDep,
+    db: RequestSessionDep,
     user: UserDep,
     csrf: Annotated[str, Form()],
     info_text: Annotated[str, Form()] = "",
@@ -136,26 +139,29 @@ def save_info(
     check_csrf(request, csrf)
     typed = {"info_text": info_text, "info_on": info_on == "on"}
     text = typed_text(info_text)
-    recorded = _recorded(common(services, user)["document"].get("info"))
+    recorded = _recorded(common(db, user)["document"].get("info"))
     if info_on == "on" and not text and not recorded:
         empty = Problems({"info": [words(request).gettext("This must not be empty.")]})
-        return submitted(request, services, user, _page, typed, problems=empty)
+        return submitted(request, services, db, user, _page, typed, problems=empty)
     # The text only: a recorded message stays (its text, when there is one, is what is spoken without it).
     part = {"info.text": text or None} if info_on == "on" else {"info": None}
-    return submitted(request, services, user, _page, typed, part, intent=intent, after_saving=speaking(services, user))
+    return submitted(
+        request, services, db, user, _page, typed, part, intent=intent, after_saving=speaking(services, db, user)
+    )
 
 
 @router.post("/info/template")
 def use_template(
     request: Request,
     services: ServicesDep,
+    db: RequestSessionDep,
     user: UserDep,
     csrf: Annotated[str, Form()],
     template: Annotated[str, Form()] = "",
 ) -> Response:
     """A ready-made message filled for this business, put in the field to read, change and save (not saved yet)."""
     check_csrf(request, csrf)
-    document = common(services, user)["document"]
+    document = common(db, user)["document"]
     words_ = words(request, document)
     try:
         text, _findings = ready_made(document, template, services.clock().date())
@@ -164,12 +170,13 @@ def use_template(
             "This message needs something the business does not have yet: a period with a number to put calls "
             "through to, or an overflow number."
         )
-        return _page(request, services, user, Problems({"template": [lacking]}), {"template": template})
+        return _page(request, services, db, user, Problems({"template": [lacking]}), {"template": template})
     # `spoken_template`: one that could be filled, so the page offers to hear it before it is used.
     typed = {"info_text": text, "info_on": True, "template": template, "spoken_template": template}
     return _page(
         request,
         services,
+        db,
         user,
         typed=typed,
         notice=words_.gettext("Read the message, change it if needed, and save it."),
@@ -177,12 +184,14 @@ def use_template(
 
 
 @router.get("/templates/{name}.mp3")
-def spoken_template(request: Request, services: ServicesDep, user: UserDep, name: str) -> Response:
+def spoken_template(
+    request: Request, services: ServicesDep, db: RequestSessionDep, user: UserDep, name: str
+) -> Response:
     """A ready-made message filled for this business and spoken, to hear before using it (or to download for a
     practice's own phone system)."""
     from ivr.usecases.rendering import spoken_ready_made  # speech and ffmpeg: loaded when first asked for, not at start
 
-    document = common(services, user)["document"]
+    document = common(db, user)["document"]
     try:
         mp3 = spoken_ready_made(services.settings, services.audio(), document, name, services.clock().date())
     except (InputError, AudioError):
@@ -194,6 +203,7 @@ def spoken_template(request: Request, services: ServicesDep, user: UserDep, name
 def save_closed(
     request: Request,
     services: ServicesDep,
+    db: RequestSessionDep,
     user: UserDep,
     csrf: Annotated[str, Form()],
     closed_text: Annotated[str, Form()] = "",
@@ -206,13 +216,13 @@ def save_closed(
 ) -> Response:
     """The message outside opening hours, where those calls go, and the message on a closing public holiday."""
     check_csrf(request, csrf)
-    document = common(services, user)["document"]
+    document = common(db, user)["document"]
     typed = {"closed_text": closed_text, "closed_kind": closed_kind, "closed_dial": closed_dial}
     typed |= {"closed_email": closed_email, "closed_sms": closed_sms, "holiday_text": holiday_text}
     destination = route_part(closed_kind, closed_dial, closed_email, document.get("country", "NL"), closed_sms)
     if closed_kind != "none" and not destination:
         missing = words(request, document).gettext("Say where calls go: a number or a voicemail box.")
-        return submitted(request, services, user, _page, typed, problems=Problems({"closed_route": [missing]}))
+        return submitted(request, services, db, user, _page, typed, problems=Problems({"closed_route": [missing]}))
     # The texts and the destination the form shows, each at its own key: a recorded message stays.
     closed: dict[str, Any] = {
         "closed.dial": destination.get("dial"),
@@ -223,27 +233,28 @@ def save_closed(
     return submitted(
         request,
         services,
+        db,
         user,
         _page,
         typed,
         closed,
         intent=intent,
         fields=CLOSED_FIELDS,
-        after_saving=speaking(services, user),
+        after_saving=speaking(services, db, user),
     )
 
 
 @router.post("/menu")
-async def save_menu(request: Request, services: ServicesDep, user: UserDep) -> Response:
+async def save_menu(request: Request, services: ServicesDep, db: RequestSessionDep, user: UserDep) -> Response:
     """Up to four option rows; a row without a prompt is no option. The emergency mark puts a row first."""
     form = await request.form()  # the rows vary, so the form is read here rather than declared
     # Saving and showing the page touch the database and run previews on their own event loop: not on this one.
-    return await run_in_threadpool(_save_menu, request, services, user, form)
+    return await run_in_threadpool(_save_menu, request, services, db, user, form)
 
 
-def _save_menu(request: Request, services: Services, user: StaffUser, form: FormData) -> Response:
+def _save_menu(request: Request, services: Services, db: RequestSession, user: StaffUser, form: FormData) -> Response:
     check_csrf(request, str(form.get("csrf", "")))
-    document = common(services, user)["document"]
+    document = common(db, user)["document"]
     words_ = words(request, document)
     typed_options, menu = [], []
     problems = Problems()
@@ -276,15 +287,16 @@ def _save_menu(request: Request, services: Services, user: StaffUser, form: Form
         menu.append(option)
     typed = {"options": typed_options}
     if problems:
-        return submitted(request, services, user, _page, typed, problems=problems)
+        return submitted(request, services, db, user, _page, typed, problems=problems)
     return submitted(
         request,
         services,
+        db,
         user,
         _page,
         typed,
         {"menu": menu},
         intent=str(form.get("intent", "")),
         fields={"menu": "menu"},
-        after_saving=speaking(services, user),
+        after_saving=speaking(services, db, user),
     )

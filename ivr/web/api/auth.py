@@ -14,10 +14,11 @@ from typing import Annotated, Any
 from fastapi import Depends, Path
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Connection
+from sqlalchemy.orm import Session
 
 from ivr.errors import NotAuthenticatedError, NotFoundError
 from ivr.store import businesses, keys
-from ivr.web.services import Services, ServicesDep
+from ivr.web.services import ServicesDep
 
 NOT_FOUND = "no such business"
 
@@ -83,12 +84,11 @@ CallerDep = Annotated[Caller, Depends(api_caller)]
 BusinessId = Annotated[int, Path(ge=1, le=2**31 - 1, description="the business's id")]
 
 
-def owned_document(services: Services, caller: Caller, business_id: int) -> dict[str, Any]:
+def owned_document(session: Session, caller: Caller, business_id: int) -> dict[str, Any]:
     """The business's stored document, if this key may see it; 404 otherwise, the same as if it did not exist."""
     if not caller.may_see(business_id):
         raise NotFoundError(NOT_FOUND)
     try:
-        with services.database.transaction() as session:
-            return businesses.get(session, business_id).document
+        return businesses.get(session, business_id).document
     except NotFoundError:
         raise NotFoundError(NOT_FOUND) from None  # the same words whether it never existed or is another's

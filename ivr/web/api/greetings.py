@@ -14,6 +14,7 @@ from ivr.usecases import greetings as usecase
 from ivr.usecases.uploads import MAX_UPLOAD_BYTES
 from ivr.web.api.auth import BusinessId, CallerDep, owned_document
 from ivr.web.bodies import uploaded_file
+from ivr.web.request_session import RequestSessionDep, remember_after_commit
 from ivr.web.services import Services, ServicesDep
 
 router = APIRouter(prefix="/api/v1", tags=["greetings"])
@@ -58,10 +59,11 @@ def _active_media(document: dict[str, Any]) -> str | None:
 
 
 @router.get("/businesses/{business_id}/greetings", summary="Uploaded greetings, the active one marked")
-def list_greetings(business_id: BusinessId, services: ServicesDep, caller: CallerDep) -> list[GreetingOut]:
-    document = owned_document(services, caller, business_id)
-    with services.database.transaction() as session:
-        found = library.greetings(session, business_id)
+def list_greetings(
+    business_id: BusinessId, services: ServicesDep, db: RequestSessionDep, caller: CallerDep
+) -> list[GreetingOut]:
+    document = owned_document(db.session, caller, business_id)
+    found = library.greetings(db.session, business_id)
     return [_out(services, item, _active_media(document)) for item in found]
 
 
@@ -100,7 +102,9 @@ def upload_greeting(
         bool, Query(description="also make it the welcome callers hear, checked as PUT …/active checks it")
     ] = False,
 ) -> GreetingOut:
-    document = owned_document(services, caller, business_id)
+    # Transactions of its own, no request session: the recording is normalised (ffmpeg) between the two.
+    with services.database.transaction() as session:
+        document = owned_document(session, caller, business_id)
     data = recording.file.read(MAX_UPLOAD_BYTES + 1)  # one byte more: an oversized file is refused, not cut
     uploaded = usecase.upload_greeting(
         services.database,
@@ -116,10 +120,11 @@ def upload_greeting(
 
 
 @router.get("/businesses/{business_id}/greetings/{greeting_id}/preview", summary="The greeting as MP3")
-def preview(business_id: BusinessId, greeting_id: GreetingId, services: ServicesDep, caller: CallerDep) -> Response:
-    owned_document(services, caller, business_id)
-    with services.database.transaction() as session:
-        item = library.greeting(session, business_id, greeting_id)
+def preview(
+    business_id: BusinessId, greeting_id: GreetingId, services: ServicesDep, db: RequestSessionDep, caller: CallerDep
+) -> Response:
+    owned_document(db.session, caller, business_id)
+    item = library.greeting(db.session, business_id, greeting_id)
     preview = services.media.read(item.media_id, "mp3")
     if preview is None:
         raise NotFoundError("this greeting's audio file is missing; upload it again")
@@ -128,19 +133,21 @@ def preview(business_id: BusinessId, greeting_id: GreetingId, services: Services
 
 @router.put("/businesses/{business_id}/greetings/{greeting_id}/active", summary="Make this the welcome callers hear")
 def make_active(
-    business_id: BusinessId, greeting_id: GreetingId, services: ServicesDep, caller: CallerDep
+    business_id: BusinessId, greeting_id: GreetingId, services: ServicesDep, db: RequestSessionDep, caller: CallerDep
 ) -> GreetingOut:
-    owned_document(services, caller, business_id)
-    item = usecase.make_welcome(services.database, business_id, greeting_id, services.clock()).greeting
-    return _out(services, item, item.media_id)
+    owned_document(db.session, caller, business_id)
+    made = usecase.make_welcome_in(db.session, business_id, greeting_id, services.clock())
+    assert made.welcome is not None
+    remember_after_commit(db, services.database, made.welcome.stored)
+    return _out(services, made.greeting, made.greeting.media_id)
 
 
 @router.delete("/businesses/{business_id}/greetings/{greeting_id}", status_code=204, summary="Delete a greeting")
 def delete_greeting(
-    business_id: BusinessId, greeting_id: GreetingId, services: ServicesDep, caller: CallerDep
+    business_id: BusinessId, greeting_id: GreetingId, db: RequestSessionDep, caller: CallerDep
 ) -> Response:
-    owned_document(services, caller, business_id)
-    usecase.delete_greeting(services.database, business_id, greeting_id)
+    owned_document(db.session, caller, business_id)
+    usecase.delete_greeting_in(db.session, business_id, greeting_id)
     return Response(status_code=204)
 
 
@@ -148,7 +155,9 @@ def delete_greeting(
 def text_greeting(
     business_id: BusinessId, body: Annotated[TextGreeting, Body()], services: ServicesDep, caller: CallerDep
 ) -> RenderOut:
-    document = owned_document(services, caller, business_id)
+    # A transaction of its own, no request session: the change is committed before its texts are spoken (slow).
+    with services.database.transaction() as session:
+        document = owned_document(session, caller, business_id)
     editing.change_parts(services.database, business_id, {"greeting": {"text": body.text}}, services.clock())
     report = services.speak_texts(document["numbers"][0])
     return RenderOut(rendered=len(report.rendered), problems=report.problems)

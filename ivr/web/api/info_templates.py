@@ -11,6 +11,7 @@ from audio.errors import AudioError
 from ivr.document.info_messages import ready_made
 from ivr.errors import UnavailableError
 from ivr.web.api.auth import BusinessId, CallerDep, owned_document
+from ivr.web.request_session import RequestSessionDep
 from ivr.web.services import ServicesDep
 from prompts.info_templates import info_templates
 
@@ -46,7 +47,9 @@ def _filled(services: ServicesDep, document: dict[str, Any], name: str) -> tuple
 def spoken_template(business_id: BusinessId, name: str, services: ServicesDep, caller: CallerDep) -> Response:
     from ivr.usecases.rendering import spoken_ready_made  # speech and ffmpeg: loaded when first asked for, not at start
 
-    document = owned_document(services, caller, business_id)
+    # A transaction of its own, no request session: none is held while the text is spoken (slow).
+    with services.database.transaction() as session:
+        document = owned_document(session, caller, business_id)
     try:
         mp3 = spoken_ready_made(services.settings, services.audio(), document, name, services.clock().date())
     except AudioError as error:  # no speech engine could speak it: not the business's text, the engines
@@ -58,8 +61,10 @@ def spoken_template(business_id: BusinessId, name: str, services: ServicesDep, c
     "/businesses/{business_id}/info-templates/{name}",
     summary="A ready-made information message filled for this business, with the greeting checker's findings",
 )
-def filled_template(business_id: BusinessId, name: str, services: ServicesDep, caller: CallerDep) -> FilledTemplate:
-    document = owned_document(services, caller, business_id)
+def filled_template(
+    business_id: BusinessId, name: str, services: ServicesDep, db: RequestSessionDep, caller: CallerDep
+) -> FilledTemplate:
+    document = owned_document(db.session, caller, business_id)
     text, findings = _filled(services, document, name)
     mp3 = f"/api/v1/businesses/{business_id}/info-templates/{name}.mp3"
     return FilledTemplate(name=name, language=document.get("language", "nl"), text=text, findings=findings, mp3=mp3)

@@ -12,8 +12,9 @@ from ivr.callflow.ringing import MAX_RINGS, MIN_RINGS
 from ivr.document.load import validate_document
 from ivr.errors import ConflictError, DocumentError
 from ivr.store import businesses, calls
+from ivr.store.businesses import StoredBusiness
 from ivr.usecases import editing
-from ivr.usecases.documents import Saved
+from ivr.usecases.documents import Saved, apply_in
 from ivr.web.api.auth import (
     BusinessId,
     Caller,
@@ -24,6 +25,7 @@ from ivr.web.api.auth import (
     owner_in,
 )
 from ivr.web.preview import caller_hears
+from ivr.web.request_session import RequestSessionDep, remember_after_commit
 from ivr.web.services import ServicesDep
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -82,7 +84,8 @@ def _refuse_new_numbers(caller: Caller, current: dict[str, Any], document: dict[
         raise ConflictError(editing.NUMBER_UNAVAILABLE)
 
 
-def _saved(caller: Caller, call: Callable[[], Saved]) -> SavedOut:
+def _saved(caller: Caller, call: Callable[[], Saved]) -> tuple[SavedOut, StoredBusiness]:
+    """The answer to a saved change, and the business as stored (to remember its routing once committed)."""
     try:
         saved = call()
     except ConflictError:
@@ -90,7 +93,8 @@ def _saved(caller: Caller, call: Callable[[], Saved]) -> SavedOut:
             raise
         # Only the platform may learn that a number belongs to some other business.
         raise ConflictError(editing.NUMBER_UNAVAILABLE) from None
-    return SavedOut(revision=saved.stored.revision, warnings=[f"{w.where}: {w.message}" for w in saved.warnings])
+    warnings = [f"{w.where}: {w.message}" for w in saved.warnings]
+    return SavedOut(revision=saved.stored.revision, warnings=warnings), saved.stored
 
 
 @router.get("/businesses", summary="The businesses this key may manage")
@@ -104,40 +108,54 @@ def list_businesses(services: ServicesDep, key: PresentedKeyDep) -> list[Busines
 
 
 @router.get("/businesses/{business_id}/config", summary="The whole business document")
-def get_config(business_id: BusinessId, services: ServicesDep, caller: CallerDep) -> dict[str, Any]:
-    return owned_document(services, caller, business_id)
+def get_config(business_id: BusinessId, db: RequestSessionDep, caller: CallerDep) -> dict[str, Any]:
+    return owned_document(db.session, caller, business_id)
 
 
 @router.put("/businesses/{business_id}/config", summary="Replace the whole business document")
 def put_config(
-    business_id: BusinessId, services: ServicesDep, caller: CallerDep, document: Annotated[dict[str, Any], Body()]
+    business_id: BusinessId,
+    services: ServicesDep,
+    db: RequestSessionDep,
+    caller: CallerDep,
+    document: Annotated[dict[str, Any], Body()],
 ) -> SavedOut:
-    _refuse_new_numbers(caller, owned_document(services, caller, business_id), document)
+    _refuse_new_numbers(caller, owned_document(db.session, caller, business_id), document)
     now = datetime.now(UTC)
-    return _saved(caller, lambda: editing.replace_document(services.database, business_id, document, now))
+    out, stored = _saved(caller, lambda: apply_in(db.session, document, now, business_id=business_id))
+    remember_after_commit(db, services.database, stored)
+    return out
 
 
 @router.patch("/businesses/{business_id}/config", summary="Change parts: rings, operators, overflow, hours, periods")
 def patch_config(
-    business_id: BusinessId, services: ServicesDep, caller: CallerDep, parts: Annotated[dict[str, Any], Body()]
+    business_id: BusinessId,
+    services: ServicesDep,
+    db: RequestSessionDep,
+    caller: CallerDep,
+    parts: Annotated[dict[str, Any], Body()],
 ) -> SavedOut:
-    owned_document(services, caller, business_id)
+    owned_document(db.session, caller, business_id)
     now = datetime.now(UTC)
-    return _saved(caller, lambda: editing.change_parts(services.database, business_id, parts, now))
+    out, stored = _saved(caller, lambda: editing.change_parts_in(db.session, business_id, parts, now))
+    remember_after_commit(db, services.database, stored)
+    return out
 
 
 @router.put("/businesses/{business_id}/rings", summary="Set the ring count; answers what it means")
-def put_rings(business_id: BusinessId, body: RingCount, services: ServicesDep, caller: CallerDep) -> RingMeaningOut:
-    owned_document(services, caller, business_id)
+def put_rings(
+    business_id: BusinessId, body: RingCount, services: ServicesDep, db: RequestSessionDep, caller: CallerDep
+) -> RingMeaningOut:
+    owned_document(db.session, caller, business_id)
     now = datetime.now(UTC)
-    _saved(caller, lambda: editing.change_parts(services.database, business_id, {"rings": body.rings}, now))
-    document = validate_document(owned_document(services, caller, business_id))
-    return _ring_meaning_out(editing.ring_meaning(document))
+    _, stored = _saved(caller, lambda: editing.change_parts_in(db.session, business_id, {"rings": body.rings}, now))
+    remember_after_commit(db, services.database, stored)
+    return _ring_meaning_out(editing.ring_meaning(validate_document(stored.document)))
 
 
 @router.get("/businesses/{business_id}/rings", summary="The ring count and what it means")
-def get_rings(business_id: BusinessId, services: ServicesDep, caller: CallerDep) -> RingMeaningOut:
-    document = validate_document(owned_document(services, caller, business_id))
+def get_rings(business_id: BusinessId, db: RequestSessionDep, caller: CallerDep) -> RingMeaningOut:
+    document = validate_document(owned_document(db.session, caller, business_id))
     return _ring_meaning_out(editing.ring_meaning(document))
 
 
@@ -181,6 +199,7 @@ class HeardOut(BaseModel):
 def hears(
     business_id: BusinessId,
     services: ServicesDep,
+    db: RequestSessionDep,
     caller: CallerDep,
     at: Annotated[
         datetime | None,
@@ -188,7 +207,7 @@ def hears(
     ] = None,
     press: Annotated[str, Query(max_length=4, pattern=r"^[0-9*#]*$")] = "",
 ) -> HeardOut:
-    document = owned_document(services, caller, business_id)
+    document = owned_document(db.session, caller, business_id)
     transcript = caller_hears(services, document, at or services.clock(), press)
     return HeardOut(
         to_number=transcript.to_number,

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from ivr.messages import inbox
 from ivr.store import library
 from ivr.web.api.auth import BusinessId, CallerDep, owned_document
+from ivr.web.request_session import RequestSessionDep
 from ivr.web.services import ServicesDep
 from ivr.web.voicemail_audio import audio_response
 
@@ -43,13 +44,13 @@ class VoicemailOut(BaseModel):
 def list_voicemails(
     business_id: BusinessId,
     services: ServicesDep,
+    db: RequestSessionDep,
     caller: CallerDep,
     unhandled: bool = False,
     limit: Annotated[int, Query(ge=1, le=1000)] = inbox.MESSAGES_SHOWN,
 ) -> list[VoicemailOut]:
-    owned_document(services, caller, business_id)
-    with services.database.transaction() as session:
-        found = inbox.messages(session, business_id, unhandled_only=unhandled, limit=limit)
+    owned_document(db.session, caller, business_id)
+    found = inbox.messages(db.session, business_id, unhandled_only=unhandled, limit=limit)
     base = f"{services.settings.public_url}/api/v1/businesses/{business_id}/voicemails"
     return [
         VoicemailOut(
@@ -78,11 +79,11 @@ def voicemail_audio(
     business_id: BusinessId,
     recording_sid: Annotated[str, Path(max_length=64)],
     services: ServicesDep,
+    db: RequestSessionDep,
     caller: CallerDep,
 ) -> Response:
-    document = owned_document(services, caller, business_id)
-    with services.database.transaction() as session:
-        message = inbox.message(session, business_id, recording_sid)
+    document = owned_document(db.session, caller, business_id)
+    message = inbox.message(db.session, business_id, recording_sid)
     return audio_response(services, message, document.get("timezone", "Europe/Amsterdam"), download=False)
 
 
@@ -95,9 +96,9 @@ def mark_handled(
     business_id: BusinessId,
     recording_sid: Annotated[str, Path(max_length=64)],
     services: ServicesDep,
+    db: RequestSessionDep,
     caller: CallerDep,
 ) -> Response:
-    owned_document(services, caller, business_id)
-    with services.database.transaction() as session:
-        library.mark_handled(session, business_id, recording_sid, services.clock())
+    owned_document(db.session, caller, business_id)
+    library.mark_handled(db.session, business_id, recording_sid, services.clock())
     return Response(status_code=204)
