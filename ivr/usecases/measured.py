@@ -38,17 +38,20 @@ def stored_durations_in(session: Session, business_id: int, language: str) -> di
 
 
 def recording_words(database: Database, number: str) -> dict[str, str]:
-    """By recording id: the text rendered speech says, or an uploaded file's name and length."""
     with database.transaction() as session:
-        stored = businesses.find_by_number(session, number)
-        if stored is None:
-            return {}
-        document = validate_document(stored.document)
-        words = {
-            prompt.media_id: prompt.text
-            for prompt in rendered.rendered_for(session, stored.id, document.language).values()
-        }
-        uploads = library.greetings(session, stored.id)
+        return recording_words_in(session, number)
+
+
+def recording_words_in(session: Session, number: str) -> dict[str, str]:
+    """By recording id: the text rendered speech says, or an uploaded file's name and length."""
+    stored = businesses.find_by_number(session, number)
+    if stored is None:
+        return {}
+    document = validate_document(stored.document)
+    words = {
+        prompt.media_id: prompt.text for prompt in rendered.rendered_for(session, stored.id, document.language).values()
+    }
+    uploads = library.greetings(session, stored.id)
     words.update({found.media_id: f"{found.file_name} ({found.duration_s:.1f} s)" for found in uploads})
     for greeting in _greetings(document):
         if greeting.media is not None and greeting.media not in words:

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ivr.document.model import DEFAULT_TIMEZONE, BusinessDocument
@@ -24,7 +25,7 @@ from ivr.settings import Settings
 from ivr.simulator.behaviour import Answering, PhoneBehaviour
 from ivr.simulator.caller import CallPlan, SimulatedCall, Transcript
 from ivr.store.calls import CallEntry
-from ivr.usecases.measured import recording_words
+from ivr.usecases.measured import recording_words_in
 from ivr.web.process_levers import HeapSettler
 from ivr.web.services import PREVIEW_SERVICES, Services
 
@@ -61,13 +62,15 @@ def local_time_at(document: dict[str, Any], moment: datetime) -> datetime:
 
 def caller_hears(
     services: Services,
+    session: Session,
     document: dict[str, Any],
     moment: datetime,
     presses: str = "",
     drafts: Mapping[int, BusinessDocument] | None = None,
 ) -> Transcript:
     """The transcript of a call at `moment`; InputError for a moment outside the years a preview covers.
-    `drafts`: unsaved documents by business id, heard instead of the stored ones."""
+    `drafts`: unsaved documents by business id, heard instead of the stored ones. `session`: the request's, for the
+    recordings' words (the call itself goes into the serving app, whose webhooks read as they do for Twilio)."""
     token = secrets.token_hex(16)  # signed and checked exactly as Twilio's requests are
     settings = services.settings.model_copy(update={"twilio_auth_token": token})
     plan = CallPlan(
@@ -87,7 +90,7 @@ def caller_hears(
     # In-process: no server thread or socket per preview, the requests go straight into the serving app.
     transport = InProcessTransport(_with_services(services.app, _preview_services(services, settings, drafts)))
     with httpx.Client(transport=transport, base_url=settings.public_url, timeout=PREVIEW_TIMEOUT_S) as client:
-        words = recording_words(services.database, plan.to_number)
+        words = recording_words_in(session, plan.to_number)
         return SimulatedCall(client, settings.public_url, token, plan, words).run()
 
 

@@ -203,7 +203,7 @@ def week_view(
     return {
         "draft": draft is not None,
         "advice": [problem_words(words, finding) for finding in findings],
-        "moments": week.moments(services, heard, recordings, words, lang, drafts),
+        "moments": week.moments(services, db.session, heard, recordings, words, lang, drafts),
     }
 
 

@@ -192,10 +192,12 @@ def spoken_template(
     from ivr.usecases.rendering import spoken_ready_made  # speech and ffmpeg: loaded when first asked for, not at start
 
     document = common(db, user)["document"]
+    db.commit()  # speaking is slow: no transaction is held meanwhile
     try:
         mp3 = spoken_ready_made(services.settings, services.audio(), document, name, services.clock().date())
     except (InputError, AudioError):
-        raise HTTPException(404) from None  # the page offers only templates it can fill; the error page says so
+        # Not the error answers' 422 or 503: the page offers only templates it can fill, so this one does not exist.
+        raise HTTPException(404) from None
     return Response(mp3, media_type="audio/mpeg", headers={"Content-Disposition": f'attachment; filename="{name}.mp3"'})
 
 

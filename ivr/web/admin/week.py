@@ -8,6 +8,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.orm import Session
+
 from ivr.callflow.model import Country
 from ivr.callflow.schedule import public_holiday
 from ivr.document.model import DEFAULT_TIMEZONE, BusinessDocument
@@ -41,6 +43,7 @@ def _next_holiday(country: str, today: date) -> date | None:
 
 def moments(
     services: Services,
+    session: Session,
     document: dict[str, Any],
     recordings: dict[str, str],
     words: Words,
@@ -68,7 +71,7 @@ def moments(
         wanted.append((words.gettext("In the next period"), datetime.combine(first, MORNING, zone)))
     found = []
     for label, moment in wanted:
-        transcript = caller_hears(services, document, moment, drafts=drafts)
+        transcript = caller_hears(services, session, document, moment, drafts=drafts)
         steps = [
             wording.heard_step(words, event, recordings, document.get("country", "NL"), language)
             for event in transcript.events

@@ -208,7 +208,7 @@ def hears(
     press: Annotated[str, Query(max_length=4, pattern=r"^[0-9*#]*$")] = "",
 ) -> HeardOut:
     document = owned_document(db.session, caller, business_id)
-    transcript = caller_hears(services, document, at or services.clock(), press)
+    transcript = caller_hears(services, db.session, document, at or services.clock(), press)
     return HeardOut(
         to_number=transcript.to_number,
         events=[event.__dict__ for event in transcript.events],
