@@ -2,11 +2,14 @@
 back when it raises, handed to the use cases' `*_in(session, ...)` forms. A route that reads the document, changes
 parts and reads the library again does it in one transaction instead of three.
 
-What must wait for the commit (rewriting the routing snapshot, waking the job worker) is registered with
-`after_commit` and runs once the commit succeeded, before the response is sent; a rollback drops it.
+What must wait for the commit (rewriting the routing snapshot; waking the job worker, for a route that stores
+jobs) is registered with `after_commit` and runs once the commit succeeded, before the response is sent; a rollback
+drops it.
 
 SQLite's write lock is taken at the first write, not at BEGIN: a request that only reads blocks no call's log write.
-Slow work (normalising an upload, speaking texts) stays outside: before the first write, or after the commit.
+A form saved and shown again holds it while the page is made (20-100 ms for the settings page, with its preview of a
+call), well inside the call log writer's busy timeout. Slow work (normalising an upload, speaking texts) holds no
+transaction: `commit()` first (RequestSession.commit), or a transaction of its own.
 
 The voice webhooks take no session (ivr.web.twilio_hooks: plain read connections, see there why).
 """

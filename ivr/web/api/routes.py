@@ -99,6 +99,7 @@ def _saved(caller: Caller, call: Callable[[], Saved]) -> tuple[SavedOut, StoredB
 
 @router.get("/businesses", summary="The businesses this key may manage")
 def list_businesses(services: ServicesDep, key: PresentedKeyDep) -> list[BusinessSummary]:
+    # A plain read, no request session: the listings a dashboard polls are measured without BEGIN/COMMIT (issue 12).
     with services.database.reading() as connection:
         found = businesses.visible_to(connection, caller_in(connection, key).business_id)
     return [
