@@ -29,6 +29,11 @@ VALUES = {
     "minutes": 5,
     "file": "welkom.m4a",
     "numbers": "+31612345678",
+    "text": "Welkom bij de praktijk",
+    "engine": "gtts",
+    "used": "espeak",
+    "reason": "speech_unreachable",
+    "reasons": "speech_unreachable speech_engine_missing",
 }
 
 

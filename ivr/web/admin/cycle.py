@@ -13,7 +13,9 @@ from fastapi.responses import Response
 
 from ivr.store.staff import StaffUser
 from ivr.web.admin import pages
+from ivr.web.admin.i18n import Words
 from ivr.web.admin.pages import Draft
+from ivr.web.admin.problem_words import spoken_notes
 from ivr.web.admin.problems import Problems
 from ivr.web.services import Services
 
@@ -46,11 +48,11 @@ def submitted(
     problems: Problems | None = None,
     intent: str = "",
     fields: dict[str, str] | None = None,
-    after_saving: Callable[[], list[str]] | None = None,
+    after_saving: Callable[[Words], list[str]] | None = None,
 ) -> Response:
     """`parts`: the change (by part or path, see ivr.document.fields), or None when `problems` already refuse it;
     `fields`: where the document's problems about a part are shown; `after_saving`: what a saved change sets off
-    (speaking its texts, so the page can play them), returning advice to show beside "Saved."."""
+    (speaking its texts, so the page can play them), returning advice in the page's words to show beside "Saved."."""
     if problems or parts is None:
         return show(request, services, user, problems=problems or Problems(), typed=typed)
     words = pages.words(request, pages.document_of(services, user))
@@ -63,16 +65,15 @@ def submitted(
     problems = pages.save_parts(services, user, parts, words, fields)
     if problems:
         return show(request, services, user, problems=problems, typed=typed)
-    notes = after_saving() if after_saving is not None else []
+    notes = after_saving(words) if after_saving is not None else []
     return show(request, services, user, notice=words.gettext("Saved."), notes=notes)
 
 
-def speaking(services: Services, user: StaffUser) -> Callable[[], list[str]]:
+def speaking(services: Services, user: StaffUser) -> Callable[[Words], list[str]]:
     """After saving a text: speak the business's texts at once, so the page can play them (until then callers hear
-    Twilio's <Say>, so nothing to advise)."""
+    Twilio's <Say>); returns which texts are not spoken yet and why, and advice about those that are."""
 
-    def speak() -> list[str]:
-        pages.speak_texts(services, user)
-        return []
+    def speak(words: Words) -> list[str]:
+        return spoken_notes(words, pages.speak_texts(services, user))
 
     return speak

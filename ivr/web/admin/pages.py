@@ -3,7 +3,7 @@ and saving a change through ivr.usecases.editing (the document model, the checke
 
 import secrets
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
@@ -24,6 +24,9 @@ from ivr.web.admin.problem_words import problem_words
 from ivr.web.admin.problems import Problems, placed
 from ivr.web.admin.templating import templates
 from ivr.web.services import Services, ServicesDep
+
+if TYPE_CHECKING:
+    from ivr.usecases.rendering import RenderReport
 
 
 def language(request: Request, document: dict[str, Any] | None = None) -> str:
@@ -128,9 +131,9 @@ def spoken_media(services: Services, user: StaffUser, document: dict[str, Any]) 
     return {text: prompt.media_id for text, prompt in found.items()}
 
 
-def speak_texts(services: Services, user: StaffUser) -> None:
+def speak_texts(services: Services, user: StaffUser) -> "RenderReport":
     """Speak the business's texts now, so the page can play them; until then callers hear Twilio's <Say>."""
-    services.speak_texts(document_of(services, user)["numbers"][0])
+    return services.speak_texts(document_of(services, user)["numbers"][0])
 
 
 def save_parts(
