@@ -120,10 +120,16 @@ def _no_engine(w: Words, v: Mapping[str, Value]) -> str:
     return " ".join([*reasons, sentence])
 
 
+def _inside(sentence: str) -> str:
+    """A sentence put inside another, in brackets: each language's reasons start with an article or a noun
+    phrase that reads the same in lower case ("de server …", "der Server …", "le serveur …")."""
+    return sentence[:1].lower() + sentence[1:].rstrip(".")
+
+
 def _fell_back(w: Words, v: Mapping[str, Value]) -> str:
     return w.gettext("%(engine)s could not speak it (%(reason)s), so %(used)s speaks it instead.") % {
         "engine": _engine(v),
-        "reason": _speech_reason(w, str(v.get("reason", ""))).rstrip("."),
+        "reason": _inside(_speech_reason(w, str(v.get("reason", "")))),
         "used": _engine(v, "used"),
     }
 
