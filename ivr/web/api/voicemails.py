@@ -8,10 +8,10 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from ivr.messages import inbox
-from ivr.store import library
+from ivr.store import voicemails
 from ivr.web.api.auth import BusinessId, CallerDep, owned_document
 from ivr.web.services import ServicesDep
-from ivr.web.voicemail_audio import audio_response
+from ivr.web.voicemail_download import audio_response
 
 router = APIRouter(prefix="/api/v1", tags=["voicemails"])
 
@@ -99,5 +99,5 @@ def mark_handled(
 ) -> Response:
     owned_document(services, caller, business_id)
     with services.database.transaction() as session:
-        library.mark_handled(session, business_id, recording_sid, services.clock())
+        voicemails.mark_handled(session, business_id, recording_sid, services.clock())
     return Response(status_code=204)
