@@ -329,4 +329,10 @@ def about_text(words: Words, problem: Problem) -> str:
 def spoken_notes(words: Words, report: "RenderReport") -> list[str]:
     """What speaking the business's texts left to say, once each: texts still heard as <Say> and why, then advice
     about texts that were spoken (another engine spoke it, a text long for callers)."""
-    return list(dict.fromkeys(about_text(words, problem) for problem in [*report.problems, *report.warnings]))
+    # Once every engine has failed, the texts after it are not tried: one line names them all, not one line each.
+    untried = [p for p in report.problems if p.code == AudioCode.SPEECH_NO_ENGINE and not p.values.get("reasons")]
+    notes = [about_text(words, problem) for problem in report.problems if problem not in untried]
+    if untried:
+        texts = ", ".join(f"“{problem.values.get('text', problem.where)}”" for problem in untried)
+        notes.append(words.gettext("Not spoken yet for the same reason: %(texts)s.") % {"texts": texts})
+    return list(dict.fromkeys([*notes, *(about_text(words, problem) for problem in report.warnings)]))
