@@ -33,14 +33,22 @@ class AudioCode(StrEnum):
     CLIPPED = "audio_clipped"
     NOISY = "audio_noisy"
     LONG_FOR_KIND = "audio_long_for_kind"
+    # Why a speech engine gave no speech (audio.tts.errors.SpeechError), and what rendering a text then did.
+    SPEECH_FAILED = "speech_failed"
+    SPEECH_UNREACHABLE = "speech_unreachable"
+    SPEECH_ENGINE_MISSING = "speech_engine_missing"
+    SPEECH_NO_ENGINE = "speech_no_engine"  # values: text, reasons (the failed engines' codes, space-separated)
+    SPEECH_FELL_BACK = "speech_fell_back"  # values: text, engine, reason (its code), used (the engine that spoke)
 
 
 class AudioError(Exception):
     """An audio input or operation refused, with a one-line reason that says what to do."""
 
-    def __init__(self, message: str, code: AudioCode = AudioCode.FAILED, **values: str | int | float) -> None:
+    default_code = AudioCode.FAILED
+
+    def __init__(self, message: str, code: AudioCode | None = None, **values: str | int | float) -> None:
         super().__init__(message)
-        self.code = code
+        self.code = code or self.default_code
         self.values = values
 
 

@@ -160,6 +160,9 @@ def normalize_greeting(data: bytes, *, kind: Kind = "other", target_lufs: float 
     longest = LONGEST_S.get(kind)
     if longest is not None and report.duration_s > longest:
         report.warn(
-            AudioCode.LONG_FOR_KIND, f"a {kind} of {report.duration_s:.0f} s is long; keep it under {longest:.0f} s"
+            AudioCode.LONG_FOR_KIND,
+            f"a {kind} of {report.duration_s:.0f} s is long; keep it under {longest:.0f} s",
+            seconds=round(report.duration_s),
+            most=round(longest),
         )
     return NormalizedGreeting(mulaw_wav(levelled.mulaw), report)

@@ -28,10 +28,13 @@ class NormalizationReport:
     warnings: list[str] = field(default_factory=list)
     # Each warning's code (audio.errors.AudioCode), in the same order: a page words it in its own language.
     warning_codes: list[str] = field(default_factory=list)
+    # And the values its words need (e.g. the seconds of a long greeting), in the same order.
+    warning_values: list[dict[str, str | int | float]] = field(default_factory=list)
 
-    def warn(self, code: str, message: str) -> None:
+    def warn(self, code: str, message: str, **values: str | int | float) -> None:
         self.warnings.append(message)
         self.warning_codes.append(code)
+        self.warning_values.append(values)
 
     def step(self, name: str, detail: str) -> None:
         self.steps.append(Step(name, detail))

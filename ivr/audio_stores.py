@@ -12,7 +12,7 @@ from pathlib import Path
 from audio.media import MediaStore
 from audio.objects import LocalObjects, ObjectStore
 from audio.tts.cache import SpeechCache
-from ivr.messages.voicemail_audio import VoicemailAudio
+from ivr.messages.voicemail_copies import VoicemailAudio
 from ivr.settings import Settings
 
 MEDIA_PREFIX = "media"

@@ -5,6 +5,7 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from audio.errors import AudioCode
 from audio.tts.errors import SpeechError
 from audio.tts.languages import require_supported
 
@@ -35,7 +36,9 @@ class EspeakEngine:
                     command, input=text.encode("utf-8"), capture_output=True, timeout=self.timeout_s, check=False
                 )
             except FileNotFoundError as error:
-                raise SpeechError(f"{self.executable!r} is not installed (apt-get install espeak-ng)") from error
+                raise SpeechError(
+                    f"{self.executable!r} is not installed (apt-get install espeak-ng)", AudioCode.SPEECH_ENGINE_MISSING
+                ) from error
             except subprocess.TimeoutExpired as error:
                 raise SpeechError(f"espeak-ng did not finish within {self.timeout_s:g} s") from error
             if result.returncode != 0:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from audio.tts.audio_check import speech_duration_s
 from audio.tts.cache import SpeechCache, SpeechKey
 from audio.tts.engines import SpeechEngine
-from audio.tts.errors import NoSpeechEngineWorked, SpeechError
+from audio.tts.errors import EngineFailure, NoSpeechEngineWorked, SpeechError
 from audio.tts.languages import require_supported
 
 
@@ -16,8 +16,8 @@ class Speech:
     engine: str
     voice: str
     from_cache: bool
-    # One line per engine that was tried before this one and failed, saying why: the business is told.
-    failures: tuple[str, ...]
+    # Each engine that was tried before this one and failed, saying why: the business is told.
+    failures: tuple[EngineFailure, ...]
 
 
 def synthesize_with_fallback(text: str, language: str, engines: Sequence[SpeechEngine], cache: SpeechCache) -> Speech:
@@ -28,7 +28,7 @@ def synthesize_with_fallback(text: str, language: str, engines: Sequence[SpeechE
         raise SpeechError("there is no text to speak; type the greeting first")
     if not engines:
         raise SpeechError("no speech engines are configured")
-    failures: list[str] = []
+    failures: list[EngineFailure] = []
     for engine in engines:
         try:
             key = SpeechKey(engine=engine.name, voice=engine.voice(language), language=language, text=text)
@@ -38,7 +38,7 @@ def synthesize_with_fallback(text: str, language: str, engines: Sequence[SpeechE
             audio = engine.synthesize(text, language)
             speech_duration_s(audio)
         except SpeechError as error:
-            failures.append(f"{engine.name}: {error}")
+            failures.append(EngineFailure(engine.name, error.code, str(error)))
             continue
         cache.put(key, audio)
         return Speech(audio, engine.name, key.voice, from_cache=False, failures=tuple(failures))

@@ -18,6 +18,7 @@ from pathlib import Path
 import requests
 from gtts import gTTS
 
+from audio.errors import AudioCode
 from audio.tts.errors import SpeechError
 from audio.tts.languages import require_supported
 
@@ -126,7 +127,10 @@ class GttsEngine:
                     "the endpoint may have changed (try a newer gTTS)"
                 )
             return audio_from_answer(response.content, where)
-        raise SpeechError(f"Google gave no audio for {where} after {attempts} attempts; last: {last_failure}")
+        raise SpeechError(
+            f"Google gave no audio for {where} after {attempts} attempts; last: {last_failure}",
+            AudioCode.SPEECH_UNREACHABLE,
+        )
 
 
 def audio_from_answer(answer: bytes, where: str) -> bytes:

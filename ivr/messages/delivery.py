@@ -20,7 +20,7 @@ from ivr.messages.notes import Notes, stored_document
 from ivr.messages.outbox import KEEP_RECORDING, VOICEMAIL_EMAIL, VOICEMAIL_SMS, message_domain
 from ivr.messages.reconcile import RECONCILE, Reconciler, reconcile_schedule
 from ivr.messages.senders import Senders, senders
-from ivr.messages.voicemail_audio import VoicemailAudio
+from ivr.messages.voicemail_copies import VoicemailAudio
 from ivr.settings import Settings
 from ivr.store import calls
 from ivr.store.calls import StoredRecording

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ivr.messages.call_notes import CALL_NOTE_EMAIL, CALL_NOTE_SMS
 from ivr.messages.outbox import VOICEMAIL_EMAIL, VOICEMAIL_SMS
-from ivr.store import cards, jobs, library
+from ivr.store import cards, jobs, voicemails
 from ivr.store.jobs import JobState, JobStatus, StoredProblem, utc
 
 # The newest messages a page lists; older ones stay stored (and in the API with a larger limit).
@@ -88,7 +88,7 @@ def delivery(job: JobStatus) -> Delivery | None:
     )
 
 
-def _message(found: library.VoicemailMessage, statuses: list[JobStatus]) -> InboxMessage:
+def _message(found: voicemails.VoicemailMessage, statuses: list[JobStatus]) -> InboxMessage:
     deliveries = tuple(d for d in map(delivery, statuses) if d is not None)
     return InboxMessage(
         found.recording_sid,
@@ -108,14 +108,14 @@ def messages(
     session: Session, business_id: int, *, unhandled_only: bool = False, limit: int = MESSAGES_SHOWN
 ) -> list[InboxMessage]:
     """The business's messages, newest first, each with its deliveries (two queries, whatever the count)."""
-    found = library.voicemails(session, business_id, unhandled_only=unhandled_only, limit=limit)
+    found = voicemails.voicemails(session, business_id, unhandled_only=unhandled_only, limit=limit)
     statuses = jobs.for_subjects(session, [m.recording_sid for m in found])
     return [_message(m, statuses.get(m.recording_sid, [])) for m in found]
 
 
 def message(session: Session, business_id: int, recording_sid: str) -> InboxMessage:
     """One message of this business; NotFoundError for another business's, as for one that never existed."""
-    found = library.voicemail(session, business_id, recording_sid)
+    found = voicemails.voicemail(session, business_id, recording_sid)
     return _message(found, jobs.for_subject(session, recording_sid))
 
 

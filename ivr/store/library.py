@@ -1,4 +1,4 @@
-"""A business's uploaded greeting recordings, and its voicemails."""
+"""A business's greeting library: the recordings it uploaded (its voicemails: ivr.store.voicemails)."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ivr.errors import NotFoundError
-from ivr.store.tables import GreetingRecordingRow, RecordingRow
+from ivr.store.tables import GreetingRecordingRow
 
 # A file name is kept for people to recognise a recording; longer ones are cut (the column's size).
 FILE_NAME_CHARS = 200
@@ -23,20 +23,6 @@ class GreetingRecording:
     duration_s: float
     report: dict[str, Any]
     created_at: datetime
-
-
-@dataclass(frozen=True)
-class VoicemailMessage:
-    recording_sid: str
-    call_sid: str
-    url: str
-    duration_s: int | None
-    received_at: datetime
-    handled_at: datetime | None
-    # The box it was left in (overflow, closed, menu:KEY, period:DAY), the caller, and our copy of the audio.
-    box: str | None = None
-    from_number: str | None = None
-    audio_name: str | None = None
 
 
 def _greeting(row: GreetingRecordingRow) -> GreetingRecording:
@@ -89,42 +75,3 @@ def delete_greeting(session: Session, business_id: int, greeting_id: int) -> Non
     if row is None or row.business_id != business_id:
         raise NotFoundError("no such greeting")
     session.delete(row)
-
-
-def voicemails(
-    session: Session, business_id: int, *, unhandled_only: bool = False, limit: int | None = None
-) -> list[VoicemailMessage]:
-    query = select(RecordingRow).where(RecordingRow.business_id == business_id)
-    if unhandled_only:
-        query = query.where(RecordingRow.handled_at.is_(None))
-    rows = session.scalars(query.order_by(RecordingRow.received_at.desc()).limit(limit))
-    return [_voicemail(row) for row in rows]
-
-
-def _voicemail(r: RecordingRow) -> VoicemailMessage:
-    return VoicemailMessage(
-        r.recording_sid,
-        r.call_sid,
-        r.url,
-        r.duration_s,
-        r.received_at,
-        r.handled_at,
-        r.box,
-        r.from_number,
-        r.audio_name,
-    )
-
-
-def voicemail(session: Session, business_id: int, recording_sid: str) -> VoicemailMessage:
-    """One message of this business; another business's is as unknown as one that never existed."""
-    row = session.get(RecordingRow, recording_sid)
-    if row is None or row.business_id != business_id:
-        raise NotFoundError("no such voicemail")
-    return _voicemail(row)
-
-
-def mark_handled(session: Session, business_id: int, recording_sid: str, now: datetime) -> None:
-    row = session.get(RecordingRow, recording_sid)
-    if row is None or row.business_id != business_id:
-        raise NotFoundError("no such voicemail")
-    row.handled_at = row.handled_at or now

@@ -113,7 +113,7 @@ def prepare(path: Path, settings: Settings) -> Prepared:
         return Prepared(path, None, [], f"{len(error.problems)} problem(s): " + "; ".join(error.problems))
     except (GreetlineError, AudioError) as error:
         return Prepared(path, None, [], str(error))
-    warnings = [f"{finding.where}: {finding.message}" for finding in findings] + notes
+    warnings = [f"{finding.where}: {finding.message}" for finding in findings] + [str(note) for note in notes]
     return Prepared(path, document, warnings, None)
 
 
@@ -188,7 +188,7 @@ def _render_all(render_business: RenderBusiness, report: BulkReport, workers: in
             rendered = render_business(stored)
         except (GreetlineError, AudioError) as error:
             return path.name, 0, [str(error)]
-        return path.name, len(rendered.rendered), rendered.problems
+        return path.name, len(rendered.rendered), [str(problem) for problem in rendered.problems]
 
     with ThreadPoolExecutor(workers) as pool:
         for name, count, problems in pool.map(render, report.applied):

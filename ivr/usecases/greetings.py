@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from audio.media import MediaStore
-from ivr.errors import ConflictError
+from ivr.errors import ConflictError, Problem
 from ivr.routing.watch import remember_routing
 from ivr.store import businesses, library
 from ivr.store.database import Database
@@ -26,9 +26,9 @@ class Uploaded:
     greeting: library.GreetingRecording
     # The document saved with the recording as its welcome; None when the upload only joined the library.
     welcome: Saved | None
-    # What normalising advises about the recording (e.g. clipped), as audio.errors.AudioCode values: each face
-    # words them in its reader's language.
-    notes: list[str]
+    # What normalising advises about the recording (e.g. clipped), by audio.errors.AudioCode with its values and
+    # the English line (`where` is the file's name): each face words them in its reader's language.
+    notes: list[Problem]
 
 
 def _as_welcome(
@@ -74,7 +74,11 @@ def upload_greeting(
         )
     if saved is not None:
         remember_routing(database, saved.stored)
-    return Uploaded(item, saved, list(report.warning_codes))
+    notes = [
+        Problem(code, name, message, values)
+        for code, message, values in zip(report.warning_codes, report.warnings, report.warning_values, strict=True)
+    ]
+    return Uploaded(item, saved, notes)
 
 
 def make_welcome_in(session: Session, business_id: int, greeting_id: int, now: datetime, by: str = "") -> Uploaded:

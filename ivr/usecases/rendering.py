@@ -10,14 +10,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from audio.errors import AudioError
+from audio.errors import AudioCode, AudioError
 from audio.media import MediaStore
 from audio.normalize import normalize_greeting
 from audio.tts import SpeechCache, SpeechEngine, synthesize_with_fallback
 from audio.tts.errors import NoSpeechEngineWorked
 from ivr.document.load import validate_document
 from ivr.document.spoken import Kind, spoken_texts
-from ivr.errors import InputError
+from ivr.errors import InputError, Problem
 from ivr.store import businesses, rendered
 from ivr.store.businesses import StoredBusiness
 from ivr.store.database import Database
@@ -35,9 +35,10 @@ Progress = Callable[[int, int, str], None]
 class RenderReport:
     rendered: list[RenderedPrompt] = field(default_factory=list)
     already: int = 0
-    # Why texts still use <Say>: one line each, for the business to act on.
-    problems: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    # Why texts still use <Say>, and advice about texts that were spoken: where is the text (quoted), the values
+    # name it (`text`) and say why; the CLI prints each as its English line, a page words it by code.
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
 
 def render_business(
@@ -61,23 +62,41 @@ def render_business(
     working = list(engines)
     for done, spoken in enumerate(todo):
         progress(done, len(todo), spoken.text)
+        where = repr(spoken.text)
         if not working:
-            report.problems.append(f"{spoken.text!r}: not rendered, no speech engine works; callers hear <Say>")
+            message = "not rendered, no speech engine works; callers hear <Say>"
+            report.problems.append(Problem(AudioCode.SPEECH_NO_ENGINE, where, message, {"text": spoken.text}))
             continue
         try:
             speech = synthesize_with_fallback(spoken.text, document.language, working, cache)
             normalised = normalize_greeting(speech.audio, kind=spoken.kind)
         except NoSpeechEngineWorked as error:
-            report.problems.append(f"{spoken.text!r}: {error}")
+            values = {**error.values, "text": spoken.text}
+            report.problems.append(Problem(error.code, where, str(error), values))
             working = []  # every engine just failed; do not wait for each of them again on every text
             continue
         except AudioError as error:
-            report.problems.append(f"{spoken.text!r}: {error}; callers hear <Say>")
+            values = {**error.values, "text": spoken.text}
+            report.problems.append(Problem(error.code, where, f"{error}; callers hear <Say>", values))
             continue
         # Engines before the one that worked failed just now: skip them for the rest of this business.
         working = working[[engine.name for engine in working].index(speech.engine) :]
-        report.warnings += [f"{spoken.text!r}: {failure}" for failure in speech.failures]
-        report.warnings += [f"{spoken.text!r}: {warning}" for warning in normalised.report.warnings]
+        report.warnings += [
+            Problem(
+                AudioCode.SPEECH_FELL_BACK,
+                where,
+                str(failure),
+                {"text": spoken.text, "engine": failure.engine, "reason": failure.code, "used": speech.engine},
+            )
+            for failure in speech.failures
+        ]
+        normalising = normalised.report
+        report.warnings += [
+            Problem(code, where, message, {**values, "text": spoken.text})
+            for code, message, values in zip(
+                normalising.warning_codes, normalising.warnings, normalising.warning_values, strict=True
+            )
+        ]
         prompt = RenderedPrompt(spoken.text, media.save(normalised), speech.engine, normalised.report.duration_s)
         with database.transaction() as session:
             rendered.save_rendered(session, business_id=stored.id, language=document.language, prompt=prompt, now=now)

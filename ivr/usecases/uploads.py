@@ -57,7 +57,7 @@ def _stored(
     base_dir: Path,
     media: MediaStore,
     problems: list[Problem],
-    notes: list[str],
+    notes: list[Problem],
 ) -> Greeting | None:
     if greeting is None or greeting.file is None:
         return greeting
@@ -83,14 +83,20 @@ def _stored(
         values = {"file": greeting.file, "seconds": error.retry_after_s}
         problems.append(Problem(Code.BUSY, f"{where}.file", f"{greeting.file}: {error}", values))
         return greeting
-    notes += [f"{where}.file: {warning}" for warning in report.warnings]
+    notes += [
+        Problem(code, f"{where}.file", message, {**values, "file": greeting.file})
+        for code, message, values in zip(report.warning_codes, report.warnings, report.warning_values, strict=True)
+    ]
     return greeting.model_copy(update={"media": media_id})
 
 
-def attach_uploads(document: BusinessDocument, base_dir: Path, media: MediaStore) -> tuple[BusinessDocument, list[str]]:
-    """Normalise every file a document names; any refused file refuses the document. Returns warnings too."""
+def attach_uploads(
+    document: BusinessDocument, base_dir: Path, media: MediaStore
+) -> tuple[BusinessDocument, list[Problem]]:
+    """Normalise every file a document names; any refused file refuses the document. Returns advice too (the
+    normalising warnings by code, `where` the document's key)."""
     problems: list[Problem] = []
-    notes: list[str] = []
+    notes: list[Problem] = []
 
     def stored(greeting: Greeting | None, where: str, kind: Kind) -> Greeting | None:
         return _stored(greeting, where, kind, base_dir, media, problems, notes)

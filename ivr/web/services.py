@@ -12,7 +12,7 @@ from audio.media import MediaStore
 from audio.tts.cache import SpeechCache
 from ivr.audio_stores import Storage
 from ivr.card.notes import NoteRate
-from ivr.messages.voicemail_audio import VoicemailAudio
+from ivr.messages.voicemail_copies import VoicemailAudio
 from ivr.routing.directory import Directory
 from ivr.settings import Settings
 from ivr.store.calls import CallEntry

@@ -63,4 +63,7 @@ def test_a_clipped_recording_is_kept_with_a_warning_in_dutch(
     page = admin.post("/admin/greetings/upload", data={"csrf": token}, files={"recording": ("hard.wav", loud)})
     assert page.status_code == 200 and stored_document(settings)["greeting"]["file"] == "hard.wav"
     note = page.text.split('class="note" role="status"')[1].split("</div>")[0]
-    assert "De opname is vervormd (te hard opgenomen)" in note
+    assert re.findall(r"<li>(.*?)</li>", note) == [
+        "De opname is vervormd (te hard opgenomen): neem opnieuw op, iets zachter."
+    ]
+    assert "the source is clipped" not in page.text  # the English line is for the CLI

@@ -29,6 +29,11 @@ VALUES = {
     "minutes": 5,
     "file": "welkom.m4a",
     "numbers": "+31612345678",
+    "text": "Welkom bij de praktijk",
+    "engine": "gtts",
+    "used": "espeak",
+    "reason": "speech_unreachable",
+    "reasons": "speech_unreachable speech_engine_missing",
 }
 
 
@@ -126,3 +131,11 @@ def test_the_page_reads_no_problem_by_regular_expression() -> None:
     assert using <= allowed, f"regular expressions in {sorted(using - allowed)}"
     for name in ("problems.py", "problem_words.py", "inbox.py", "greetings.py", "pages.py"):
         assert _regex_calls(web / "admin" / name) == [], name
+
+
+def test_advice_about_a_long_recording_says_its_length_in_dutch() -> None:
+    nl = translations("nl")
+    long = Problem(AudioCode.LONG_FOR_KIND, "greeting.file", "a welcome of 41 s is long; keep it under 30 s", {})
+    assert problem_words(nl, long).startswith("Luister er één keer naar: ")  # without values: the general advice
+    timed = Problem(long.code, long.where, long.message, {"seconds": 41, "most": 30})
+    assert problem_words(nl, timed) == "Dit duurt 41 s, lang voor bellers; houd het onder 30 s."

@@ -13,7 +13,9 @@ from fastapi.responses import Response
 
 from ivr.store.staff import StaffUser
 from ivr.web.admin import pages
+from ivr.web.admin.i18n import Words
 from ivr.web.admin.pages import Draft
+from ivr.web.admin.problem_words import spoken_notes
 from ivr.web.admin.problems import Problems
 from ivr.web.request_session import RequestSession
 from ivr.web.services import Services
@@ -49,11 +51,11 @@ def submitted(
     problems: Problems | None = None,
     intent: str = "",
     fields: dict[str, str] | None = None,
-    after_saving: Callable[[], list[str]] | None = None,
+    after_saving: Callable[[Words], list[str]] | None = None,
 ) -> Response:
     """`parts`: the change (by part or path, see ivr.document.fields), or None when `problems` already refuse it;
     `fields`: where the document's problems about a part are shown; `after_saving`: what a saved change sets off
-    (speaking its texts, so the page can play them), returning advice to show beside "Saved."."""
+    (speaking its texts, so the page can play them), returning advice in the page's words to show beside "Saved."."""
     if problems or parts is None:
         return show(request, services, db, user, problems=problems or Problems(), typed=typed)
     words = pages.words(request, pages.document_of(db, user))
@@ -69,16 +71,15 @@ def submitted(
     notes: list[str] = []
     if after_saving is not None:
         db.commit()  # the change is committed (and heard) before what it sets off, which may be slow (speaking)
-        notes = after_saving()
+        notes = after_saving(words)
     return show(request, services, db, user, notice=words.gettext("Saved."), notes=notes)
 
 
-def speaking(services: Services, db: RequestSession, user: StaffUser) -> Callable[[], list[str]]:
+def speaking(services: Services, db: RequestSession, user: StaffUser) -> Callable[[Words], list[str]]:
     """After saving a text: speak the business's texts at once, so the page can play them (until then callers hear
-    Twilio's <Say>, so nothing to advise)."""
+    Twilio's <Say>); returns which texts are not spoken yet and why, and advice about those that are."""
 
-    def speak() -> list[str]:
-        pages.speak_texts(services, db, user)
-        return []
+    def speak(words: Words) -> list[str]:
+        return spoken_notes(words, pages.speak_texts(services, db, user))
 
     return speak

@@ -14,7 +14,7 @@ from starlette.datastructures import UploadFile
 
 from audio.errors import AudioError
 from audio.wav import wav_duration_s
-from ivr.errors import BusyError, ConflictError, DocumentError
+from ivr.errors import BusyError, ConflictError, DocumentError, Problem
 from ivr.store import library, rendered
 from ivr.store.staff import StaffUser
 from ivr.usecases import greetings as usecase
@@ -33,7 +33,7 @@ from ivr.web.admin.pages import (
     week_view,
     words,
 )
-from ivr.web.admin.problem_words import audio_refusal, listen_once, problem_words, said
+from ivr.web.admin.problem_words import audio_refusal, problem_words, spoken_notes
 from ivr.web.admin.problems import Problems
 from ivr.web.admin.waveform import picture
 from ivr.web.bodies import uploaded_file
@@ -96,9 +96,9 @@ def _page(
     )
 
 
-def _notes(words_: Words, codes: list[str]) -> list[str]:
+def _notes(words_: Words, notes: list[Problem]) -> list[str]:
     """Advice from the audio steps (audio.errors.AudioCode of each warning) in the page's language."""
-    return list(dict.fromkeys(said(words_, code, {}) for code in codes))
+    return list(dict.fromkeys(problem_words(words_, note) for note in notes))
 
 
 @router.get("")
@@ -192,13 +192,11 @@ def text_greeting(
     """Save a typed welcome (spoken at once), or first show what callers would hear with it ("preview")."""
     check_csrf(request, csrf)
 
-    def speak() -> list[str]:
+    def speak(words_: Words) -> list[str]:
         # Saved either way: until a text has a recording, callers hear it spoken by Twilio's <Say>.
         number = document_of(db, user)["numbers"][0]
         db.commit()  # speaking is slow: no transaction is held meanwhile
-        report = services.speak_texts(number)
-        # A text not yet spoken by a computer voice (the English reasons are for the CLI): one sentence says it.
-        return [listen_once(words(request))] if report.problems else []
+        return spoken_notes(words_, services.speak_texts(number))
 
     welcome = typed_text(text)
     # A typed welcome replaces a recording; the text a recording falls back to, saved as it is, changes nothing.

@@ -17,7 +17,7 @@ from ivr.messages.compose import menu_label
 from ivr.messages.failures import DeliveryCode
 from ivr.messages.inbox import Delivery, DeliveryState, InboxMessage, InboxNote
 from ivr.messages.outbox import RECORDING_SID
-from ivr.store import cards, library
+from ivr.store import cards, voicemails
 from ivr.store.jobs import StoredProblem
 from ivr.store.staff import StaffUser
 from ivr.web.admin import wording
@@ -27,7 +27,7 @@ from ivr.web.admin.pages import language as page_language
 from ivr.web.admin.problem_words import said
 from ivr.web.request_session import RequestSession, RequestSessionDep
 from ivr.web.services import Services, ServicesDep
-from ivr.web.voicemail_audio import audio_response
+from ivr.web.voicemail_download import audio_response
 
 router = APIRouter(prefix="/messages", include_in_schema=False)
 
@@ -194,7 +194,7 @@ def mark_handled(
     back: Annotated[str, Form(max_length=16)] = "list",
 ) -> Response:
     check_csrf(request, csrf)
-    library.mark_handled(db.session, user.business_id, recording_sid, services.clock())
+    voicemails.mark_handled(db.session, user.business_id, recording_sid, services.clock())
     target = f"/admin/messages/{recording_sid}" if back == "message" else f"/admin/messages#{recording_sid}"
     return RedirectResponse(target, status_code=303)
 

@@ -3,7 +3,7 @@ and saving a change through ivr.usecases.editing (the document model, the checke
 
 import secrets
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
@@ -25,6 +25,9 @@ from ivr.web.admin.problems import Problems, placed
 from ivr.web.admin.templating import templates
 from ivr.web.request_session import RequestSession, RequestSessionDep, remember_after_commit
 from ivr.web.services import Services
+
+if TYPE_CHECKING:
+    from ivr.usecases.rendering import RenderReport
 
 
 def language(request: Request, document: dict[str, Any] | None = None) -> str:
@@ -124,12 +127,12 @@ def spoken_media(db: RequestSession, user: StaffUser, document: dict[str, Any]) 
     return {text: prompt.media_id for text, prompt in found.items()}
 
 
-def speak_texts(services: Services, db: RequestSession, user: StaffUser) -> None:
+def speak_texts(services: Services, db: RequestSession, user: StaffUser) -> "RenderReport":
     """Speak the business's texts now, so the page can play them; until then callers hear Twilio's <Say>. Slow: the
     request's changes are committed first, so no transaction is held (nor SQLite's write lock) while it speaks."""
     number = document_of(db, user)["numbers"][0]
     db.commit()
-    services.speak_texts(number)
+    return services.speak_texts(number)
 
 
 def save_parts(

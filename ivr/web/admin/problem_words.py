@@ -8,12 +8,16 @@ shorter and without the document's key names, filled with the problem's values. 
 """
 
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from audio.errors import AudioCode
 from ivr.document.codes import Code
 from ivr.errors import Problem, Value
 from ivr.messages.failures import DeliveryCode
 from ivr.web.admin.i18n import Words
+
+if TYPE_CHECKING:
+    from ivr.usecases.rendering import RenderReport
 
 Say = Callable[[Words, Mapping[str, Value]], str]
 
@@ -82,6 +86,52 @@ def _too_quiet(w: Words, _v: Mapping[str, Value]) -> str:
 
 def _listen_once(w: Words, _v: Mapping[str, Value]) -> str:
     return w.gettext("Listen to it once: it may be too long, too quiet or not yet spoken by a computer voice.")
+
+
+def _long_for_kind(w: Words, v: Mapping[str, Value]) -> str:
+    if "seconds" not in v:
+        return _listen_once(w, v)
+    return w.gettext("It lasts %(seconds)s s, which is long for callers; keep it under %(most)s s.") % {
+        "seconds": v["seconds"],
+        "most": v.get("most", ""),
+    }
+
+
+# The speech engines by the name Settings gives them (audio.tts.engines), as a business knows them.
+_ENGINES = {"gtts": "Google", "espeak": "espeak-ng"}
+
+
+def _engine(v: Mapping[str, Value], key: str = "engine") -> str:
+    name = str(v.get(key, ""))
+    return _ENGINES.get(name, name)
+
+
+def _speech_reason(w: Words, code: str) -> str:
+    return WORDS.get(code, _speech_failed)(w, {})
+
+
+def _speech_failed(w: Words, _v: Mapping[str, Value]) -> str:
+    return w.gettext("The computer voice gave no usable speech.")
+
+
+def _no_engine(w: Words, v: Mapping[str, Value]) -> str:
+    reasons = [_speech_reason(w, code) for code in dict.fromkeys(str(v.get("reasons", "")).split())]
+    sentence = w.gettext("No computer voice can speak it now; until one can, callers hear the telephone's own voice.")
+    return " ".join([*reasons, sentence])
+
+
+def _inside(sentence: str) -> str:
+    """A sentence put inside another, in brackets: each language's reasons start with an article or a noun
+    phrase that reads the same in lower case ("de server …", "der Server …", "le serveur …")."""
+    return sentence[:1].lower() + sentence[1:].rstrip(".")
+
+
+def _fell_back(w: Words, v: Mapping[str, Value]) -> str:
+    return w.gettext("%(engine)s could not speak it (%(reason)s), so %(used)s speaks it instead.") % {
+        "engine": _engine(v),
+        "reason": _inside(_speech_reason(w, str(v.get("reason", "")))),
+        "used": _engine(v, "used"),
+    }
 
 
 _DOCUMENT: dict[Code, Say] = {
@@ -228,7 +278,12 @@ _AUDIO: dict[AudioCode, Say] = {
     AudioCode.MEDIA_UNREADABLE: _audio_general,
     AudioCode.CLIPPED: _fixed(_("The recording is distorted (too loud when recorded): record again a little quieter.")),
     AudioCode.NOISY: _fixed(_("The recording is noisy: record in a quieter room, closer to the microphone.")),
-    AudioCode.LONG_FOR_KIND: _listen_once,
+    AudioCode.LONG_FOR_KIND: _long_for_kind,
+    AudioCode.SPEECH_FAILED: _speech_failed,
+    AudioCode.SPEECH_UNREACHABLE: _fixed(_("The computer voice's server could not be reached.")),
+    AudioCode.SPEECH_ENGINE_MISSING: _fixed(_("The offline computer voice is not installed on the server.")),
+    AudioCode.SPEECH_NO_ENGINE: _no_engine,
+    AudioCode.SPEECH_FELL_BACK: _fell_back,
 }
 
 _DELIVERY: dict[DeliveryCode, Say] = {
@@ -263,6 +318,21 @@ def audio_refusal(words: Words, code: str, values: Mapping[str, Value]) -> str:
     return (WORDS.get(code) or _audio_general)(words, values)
 
 
-def listen_once(words: Words) -> str:
-    """What to say about a greeting kept with advice the page has no words of its own for."""
-    return _listen_once(words, {})
+def about_text(words: Words, problem: Problem) -> str:
+    """A problem or advice about one of the business's texts as it was spoken (ivr.usecases.rendering): which
+    text, then why."""
+    text = problem.values.get("text")
+    sentence = said(words, problem.code, problem.values)
+    return f"“{text}”: {sentence}" if text else sentence
+
+
+def spoken_notes(words: Words, report: "RenderReport") -> list[str]:
+    """What speaking the business's texts left to say, once each: texts still heard as <Say> and why, then advice
+    about texts that were spoken (another engine spoke it, a text long for callers)."""
+    # Once every engine has failed, the texts after it are not tried: one line names them all, not one line each.
+    untried = [p for p in report.problems if p.code == AudioCode.SPEECH_NO_ENGINE and not p.values.get("reasons")]
+    notes = [about_text(words, problem) for problem in report.problems if problem not in untried]
+    if untried:
+        texts = ", ".join(f"“{problem.values.get('text', problem.where)}”" for problem in untried)
+        notes.append(words.gettext("Not spoken yet for the same reason: %(texts)s.") % {"texts": texts})
+    return list(dict.fromkeys([*notes, *(about_text(words, problem) for problem in report.warnings)]))

@@ -160,4 +160,4 @@ def text_greeting(
         document = owned_document(session, caller, business_id)
     editing.change_parts(services.database, business_id, {"greeting": {"text": body.text}}, services.clock())
     report = services.speak_texts(document["numbers"][0])
-    return RenderOut(rendered=len(report.rendered), problems=report.problems)
+    return RenderOut(rendered=len(report.rendered), problems=[str(problem) for problem in report.problems])

@@ -8,11 +8,11 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from ivr.messages import inbox
-from ivr.store import library
+from ivr.store import voicemails
 from ivr.web.api.auth import BusinessId, CallerDep, owned_document
 from ivr.web.request_session import RequestSessionDep
 from ivr.web.services import ServicesDep
-from ivr.web.voicemail_audio import audio_response
+from ivr.web.voicemail_download import audio_response
 
 router = APIRouter(prefix="/api/v1", tags=["voicemails"])
 
@@ -100,5 +100,5 @@ def mark_handled(
     caller: CallerDep,
 ) -> Response:
     owned_document(db.session, caller, business_id)
-    library.mark_handled(db.session, business_id, recording_sid, services.clock())
+    voicemails.mark_handled(db.session, business_id, recording_sid, services.clock())
     return Response(status_code=204)
