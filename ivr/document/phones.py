@@ -57,17 +57,22 @@ def region_of(number: str) -> str | None:
     return region
 
 
-def for_people(number: str) -> str:
-    """A number as people in its country write it: 06 87 65 43 21, 020 123 4567, 020 7123 4567.
+def for_people(number: str, country: str) -> str:
+    """A number as the business's staff dial it: one of the business's own `country` the national way (06 87 65 43
+    21, 050 123 4567), any other internationally (+32 470 12 34 56), since its national form dials a number at home.
 
-    phonenumbers' national format, with a Dutch mobile's eight digits in pairs as the Dutch write them.
+    phonenumbers' formats, with a Dutch mobile's eight digits in pairs as the Dutch write them. What is no number
+    (a withheld caller's "anonymous") stays as it came.
     """
     try:
         parsed = phonenumbers.parse(number, None)
     except phonenumbers.NumberParseException:
         return number
+    if phonenumbers.region_code_for_number(parsed) != country:
+        international: str = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+        return international
     national: str = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
     prefix, _, rest = national.partition(" ")
-    if phonenumbers.region_code_for_number(parsed) == "NL" and prefix == "06" and len(rest) == 8 and rest.isdigit():
+    if country == "NL" and prefix == "06" and len(rest) == 8 and rest.isdigit():
         return " ".join([prefix, *(rest[i : i + 2] for i in range(0, 8, 2))])
     return national

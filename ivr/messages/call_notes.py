@@ -5,7 +5,6 @@ An e-mail to every address of the overflow's `notes:`, and an SMS to its numbers
 voicemail, so they are retried, listed in the inbox with their state, and missed in the daily summary when failed.
 """
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +16,7 @@ from ivr.jobs.worker import Handler
 from ivr.messages import compose
 from ivr.messages.failures import DeliveryCode
 from ivr.messages.notes import stored_document
+from ivr.messages.outbox import message_id
 from ivr.messages.senders import Senders
 from ivr.store import cards, jobs
 from ivr.store.cards import CallNote
@@ -37,11 +37,6 @@ class NoteInput:
     urgent: bool
 
 
-def note_message_id(note_id: str, address: str, domain: str) -> str:
-    digest = hashlib.sha256(address.lower().encode()).hexdigest()[:16]
-    return f"<callnote.{note_id}.{digest}@{domain}>"
-
-
 def note_jobs(note: CallNote, document: BusinessDocument, domain: str) -> list[JobSpec]:
     box = document.overflow.notes if document.overflow else None
     if box is None:
@@ -57,7 +52,9 @@ def note_jobs(note: CallNote, document: BusinessDocument, domain: str) -> list[J
         )
 
     found = [
-        spec(CALL_NOTE_EMAIL, address, address=address, message_id=note_message_id(note.note_id, address, domain))
+        spec(
+            CALL_NOTE_EMAIL, address, address=address, message_id=message_id("callnote", note.note_id, address, domain)
+        )
         for address in box.email
     ]
     if note.urgent:
@@ -104,6 +101,7 @@ class CallNoteDeliveries:
             business=document.business,
             language=document.language,
             timezone=document.timezone,
+            country=document.country,
             caller_name=note.caller_name,
             caller_number=note.caller_number,
             message=note.message,

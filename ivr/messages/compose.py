@@ -43,6 +43,8 @@ class VoicemailFacts:
     business: str
     language: str
     timezone: str
+    # The business's ISO country: its own numbers are written nationally, others internationally.
+    country: str
     caller: str | None
     received_at: datetime
     duration_s: int | None
@@ -61,8 +63,8 @@ def texts(language: str) -> dict[str, str]:
     return found
 
 
-def caller_text(number: str | None, language: str) -> str:
-    return for_people(number) if number else texts(language)["unknown_caller"]
+def caller_text(number: str | None, country: str, language: str) -> str:
+    return for_people(number, country) if number else texts(language)["unknown_caller"]
 
 
 def local_time_text(moment: datetime, timezone: str, language: str) -> str:
@@ -113,7 +115,7 @@ def route_in_words(path: tuple[str, ...], rings: int, menu_prompts: tuple[tuple[
 
 def voicemail_email(facts: VoicemailFacts, address: str, message_id: str, *, attached: bool) -> Email:
     words = texts(facts.language)
-    caller = caller_text(facts.caller, facts.language)
+    caller = caller_text(facts.caller, facts.country, facts.language)
     lines = [
         words["voicemail_intro"].format(caller=caller, business=facts.business),
         "",
@@ -137,7 +139,7 @@ def voicemail_sms(facts: VoicemailFacts, number: str, sender: str) -> Sms:
     words = texts(facts.language)
     body = words["voicemail_sms"].format(
         business=facts.business,
-        caller=caller_text(facts.caller, facts.language),
+        caller=caller_text(facts.caller, facts.country, facts.language),
         time=local_time_text(facts.received_at, facts.timezone, facts.language),
         duration=duration_text(facts.duration_s, facts.language),
         link=facts.inbox_url,
@@ -152,6 +154,7 @@ class CallNoteFacts:
     business: str
     language: str
     timezone: str
+    country: str
     caller_name: str
     caller_number: str | None
     message: str
@@ -164,7 +167,7 @@ def call_note_email(facts: CallNoteFacts, address: str, message_id: str) -> Emai
     words = texts(facts.language)
     caller = facts.caller_name
     if facts.caller_number:
-        caller = f"{caller} ({for_people(facts.caller_number)})"
+        caller = f"{caller} ({for_people(facts.caller_number, facts.country)})"
     lines = [words["note_intro"].format(caller=caller, business=facts.business), ""]
     if facts.urgent:
         lines += [words["note_urgent"], ""]
@@ -187,7 +190,7 @@ NOTE_SMS_MAX_CHARS = 459
 
 def call_note_sms(facts: CallNoteFacts, number: str, sender: str) -> Sms:
     words = texts(facts.language)
-    caller = facts.caller_name + (f" {for_people(facts.caller_number)}" if facts.caller_number else "")
+    caller = facts.caller_name + (f" {for_people(facts.caller_number, facts.country)}" if facts.caller_number else "")
     fill = {"business": facts.business, "caller": caller, "link": facts.inbox_url}
     room = NOTE_SMS_MAX_CHARS - len(words["note_sms"].format(**fill, message=""))
     message = " ".join(facts.message.split())
@@ -208,7 +211,7 @@ def reached_a_human(path: tuple[str, ...], outcome: str | None) -> bool:
 def missed_call_email(facts: VoicemailFacts, address: str, message_id: str) -> Email:
     """A short note for a call that reached nobody and left no message (facts of the call, not a message)."""
     words = texts(facts.language)
-    caller = caller_text(facts.caller, facts.language)
+    caller = caller_text(facts.caller, facts.country, facts.language)
     lines = [words["missed_intro"].format(caller=caller, business=facts.business), ""]
     if facts.caller:
         lines.append(f"{words['call_back']}: tel:{facts.caller} ({caller})")
@@ -257,6 +260,7 @@ class SummaryFacts:
     business: str
     language: str
     timezone: str
+    country: str
     day: date
     rings: int
     menu: tuple[tuple[str, str], ...]
@@ -275,7 +279,7 @@ def _summary_line(call: SummaryCall, facts: SummaryFacts) -> str:
     else:
         outcome = words["outcome_missed"]
     route = route_in_words(call.path, facts.rings, facts.menu, facts.language)
-    parts = [local, caller_text(call.caller, facts.language), route, outcome]
+    parts = [local, caller_text(call.caller, facts.country, facts.language), route, outcome]
     if call.duration_s is not None:
         parts.append(duration_text(call.duration_s, facts.language))
     if call.message_url:

@@ -95,6 +95,7 @@ class Deliveries:
             business=document.business,
             language=document.language,
             timezone=document.timezone,
+            country=document.country,
             caller=recording.from_number or (call.from_number if call else None),
             received_at=utc(recording.received_at),
             duration_s=recording.duration_s,

@@ -142,7 +142,7 @@ class Notes:
                 JobSpec(
                     f"{MISSED_CALL_EMAIL}:{call_sid}:{address}",
                     MISSED_CALL_EMAIL,
-                    {**args, "address": address, "message_id": message_id(call_sid, address, self._domain)},
+                    {**args, "address": address, "message_id": message_id("missed", call_sid, address, self._domain)},
                     business_id,
                     call_sid,
                 )
@@ -160,6 +160,7 @@ class Notes:
             business=document.business,
             language=document.language,
             timezone=document.timezone,
+            country=document.country,
             caller=call.from_number,
             received_at=utc(call.started_at),
             duration_s=call.duration_s,
@@ -182,7 +183,11 @@ class Notes:
                 JobSpec(
                     f"{DAILY_SUMMARY_EMAIL}:{args['business_id']}:{args['day']}:{address}",
                     DAILY_SUMMARY_EMAIL,
-                    {**args, "address": address, "message_id": message_id(subject, address, self._domain)},
+                    {
+                        **args,
+                        "address": address,
+                        "message_id": message_id("summary", args["day"], address, self._domain),
+                    },
                     args["business_id"],
                     subject,
                 )
@@ -209,7 +214,7 @@ class Notes:
                     "business_id": business_id,
                     "day": day.isoformat(),
                     "address": address,
-                    "message_id": message_id(f"summary:{day}:{sent_at}", address, self._domain),
+                    "message_id": message_id("summary", f"{day}-sent-{sent_at}", address, self._domain),
                 }
             )
         return list(document.daily_summary.email)
@@ -235,6 +240,7 @@ class Notes:
             business=document.business,
             language=document.language,
             timezone=document.timezone,
+            country=document.country,
             day=day,
             rings=document.rings,
             menu=tuple((option.key, option.prompt) for option in document.menu),
@@ -255,7 +261,7 @@ class Notes:
             notes=tuple(
                 compose.SummaryNote(
                     note.created_at,
-                    f"{note.caller_name} ({for_people(note.caller_number)})"
+                    f"{note.caller_name} ({for_people(note.caller_number, document.country)})"
                     if note.caller_number
                     else note.caller_name,
                     note.message,

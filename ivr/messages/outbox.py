@@ -34,14 +34,30 @@ class LeftMessage:
     from_number: str | None = None
 
 
+# RFC 5322 §3.6.4: msg-id = "<" id-left "@" id-right ">", each a dot-atom-text (§3.2.3): runs of atext joined by
+# single dots. No ':' and no other special may appear; mail software cuts an id at the first one.
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
+DOT_ATOM_TEXT = re.compile(rf"^{_ATEXT}+(\.{_ATEXT}+)*$")
+_NOT_ATEXT = re.compile(r"[^A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+")
+
+
 def message_domain(public_url: str) -> str:
-    """Message-IDs end in our public host name, so they are unique to this installation."""
-    return urlsplit(public_url).hostname or "greetline.invalid"
+    """Message-IDs end in our public host name, so they are unique to this installation (an IPv6 literal is not a
+    dot-atom-text, so such a host gives the reserved .invalid name)."""
+    host = urlsplit(public_url).hostname or ""
+    return host if DOT_ATOM_TEXT.match(host) else "greetline.invalid"
 
 
-def message_id(recording_sid: str, address: str, domain: str) -> str:
+def _atom(text: str) -> str:
+    return _NOT_ATEXT.sub("-", text) or "-"
+
+
+def message_id(kind: str, subject: str, address: str, domain: str) -> str:
+    """The one maker of our Message-IDs: `<kind.subject.digest@domain>`, a valid RFC 5322 msg-id, the same for the
+    same kind, subject (a SID, a day, a note) and address, so a copy sent again folds with the first."""
     digest = hashlib.sha256(address.lower().encode()).hexdigest()[:16]
-    return f"<voicemail.{recording_sid}.{digest}@{domain}>"
+    right = domain if DOT_ATOM_TEXT.match(domain) else "greetline.invalid"
+    return f"<{_atom(kind)}.{_atom(subject)}.{digest}@{right}>"
 
 
 def voicemail_jobs(message: LeftMessage, box: Voicemail, domain: str) -> list[JobSpec]:
@@ -57,7 +73,7 @@ def voicemail_jobs(message: LeftMessage, box: Voicemail, domain: str) -> list[Jo
             VOICEMAIL_EMAIL,
             f"{VOICEMAIL_EMAIL}:{sid}:{address}",
             address=address,
-            message_id=message_id(sid, address, domain),
+            message_id=message_id("voicemail", sid, address, domain),
         )
         for address in box.emails
     ]

@@ -48,7 +48,7 @@ def test_read_listen_to_and_handle_a_message(inbox: Inbox, page: Page) -> None:
     assert inbox.run_worker() == 4
     page.get_by_role("link", name="Berichten").click()
     message = page.locator(f"section#{sid}")
-    expect(message).to_contain_text("06 11112222")
+    expect(message).to_contain_text("06 11 11 22 22")
     expect(message).to_contain_text("na 4 keer overgaan")
     expect(message.locator("tr.delivery.sent")).to_have_count(3)
     player = message.locator("audio")

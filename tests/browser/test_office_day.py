@@ -140,7 +140,7 @@ def test_an_office_managers_day(inbox: Inbox, page: Page) -> None:
     # The manager reads the message, hears it, and marks it handled.
     page.get_by_role("link", name="Berichten").click()
     message = page.locator(f"section#{sid}")
-    expect(message).to_contain_text("06 11112222")
+    expect(message).to_contain_text("06 11 11 22 22")
     expect(message.locator("audio")).to_have_attribute("src", f"/admin/messages/{sid}.mp3")
     assert abs(loaded_duration_s(page, f"section#{sid} audio") - RECORDING_S) < 0.3
     message.get_by_role("button", name="Markeer als afgehandeld").click()

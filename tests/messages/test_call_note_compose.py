@@ -17,6 +17,7 @@ def _facts(language: str, *, urgent: bool, message: str = "Graag terugbellen.") 
         business="Jansen",
         language=language,
         timezone="Europe/Amsterdam",
+        country="NL",
         caller_name="Mw. Smit",
         caller_number="+31612345678",
         message=message,

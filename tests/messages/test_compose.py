@@ -15,6 +15,7 @@ def facts(
         business="De Linde",
         language=language,
         timezone="Europe/Amsterdam",
+        country="NL",
         caller="+31687654321",
         received_at=datetime(2026, 7, 1, 14, 5, tzinfo=UTC),  # summer time: 16:05 in Amsterdam
         duration_s=74,
@@ -74,17 +75,34 @@ def test_unknown_caller_and_a_text_message() -> None:
 
 
 @pytest.mark.parametrize(
-    ("number", "written"),
+    ("number", "country", "written"),
     [
-        ("+31687654321", "06 87 65 43 21"),
-        ("+31201234567", "020 123 4567"),
-        ("+442071234567", "020 7123 4567"),
-        ("+33612345678", "06 12 34 56 78"),
-        ("anonymous", "anonymous"),
+        # A business's own country's numbers nationally, a Dutch mobile's digits in pairs.
+        ("+31687654321", "NL", "06 87 65 43 21"),
+        ("+31201234567", "NL", "020 123 4567"),
+        ("+442071234567", "GB", "020 7123 4567"),
+        ("+33612345678", "FR", "06 12 34 56 78"),
+        ("+4930123456", "DE", "030 123456"),
+        # Another country's internationally: "0470 12 34 56" would dial a Dutch number from a Dutch practice.
+        ("+32470123456", "NL", "+32 470 12 34 56"),
+        ("+4930123456", "NL", "+49 30 123456"),
+        ("+31687654321", "DE", "+31 6 87654321"),
+        ("+442071234567", "NL", "+44 20 7123 4567"),
+        # A withheld caller (Twilio's From is then a word, not digits) stays as it came.
+        ("anonymous", "NL", "anonymous"),
+        ("Restricted", "DE", "Restricted"),
     ],
 )
-def test_numbers_for_people(number: str, written: str) -> None:
-    assert for_people(number) == written
+def test_numbers_for_people(number: str, country: str, written: str) -> None:
+    assert for_people(number, country) == written
+
+
+def test_a_belgian_caller_of_a_dutch_business_is_written_internationally() -> None:
+    belgian = VoicemailFacts(**{**facts("nl").__dict__, "caller": "+32470123456"})
+    mail = voicemail_email(belgian, "a@example.nl", "<id@x>", attached=True)
+    assert mail.subject == "Voicemail voor De Linde van +32 470 12 34 56"
+    assert "Beller: +32 470 12 34 56" in mail.body and "0470" not in mail.body
+    assert "+32 470 12 34 56" in voicemail_sms(belgian, "+31612345678", "+31501234567").body
 
 
 @pytest.mark.parametrize(

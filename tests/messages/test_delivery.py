@@ -20,6 +20,7 @@ from tests.clock import FakeClock
 from tests.fakes.smtp import MailServer
 from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio, voicemail_mp3
 from tests.messages.documents import BUSINESS_NUMBER, apply_after_call_document, call_sid, recording_sid
+from tests.messages.message_ids import assert_valid_msg_id
 from tests.twilio_client import TwilioLikeClient, twilio_client
 
 pytest_plugins = ["tests.fakes.twilio_api", "tests.fakes.smtp"]
@@ -311,3 +312,44 @@ def test_summary_command_lists_the_day(
         f"10:15 · 06 11 11 22 22 · na 4 keer overgaan · voicemail · https://greetline.test/admin/messages/{sid}" in text
     )
     assert "10:15 · 06 55 55 66 66 · na 4 keer overgaan · gemist" in text
+
+
+def test_every_mail_has_an_rfc_5322_message_id_and_a_belgian_caller_is_written_internationally(
+    app: FastAPI,
+    client: TwilioLikeClient,
+    after_call_settings: Settings,
+    database: Database,
+    mail_server: MailServer,
+    twilio_api: FakeTwilio,
+) -> None:
+    # A Dutch business: "0470 12 34 56" would dial a Dutch number, so a Belgian mobile is written internationally.
+    hung_up = call_reaches_nobody(app, client, "+32470123456")
+    leave_message(app, client, twilio_api, caller="+32470654321")
+    with_message = next(iter(twilio_api.recordings.values())).call_sid
+    for call in (hung_up, with_message):
+        client.post("/twilio/status", {"CallSid": call, "To": BUSINESS_NUMBER, "CallStatus": "completed"})
+    app.state.services.call_log.flush()
+    clock = Clock()
+    clock.advance(60)
+    worker(after_call_settings, database, clock).run_due()
+    # 17:30 in Amsterdam (winter time, UTC+1): the day's summary.
+    clock.now = datetime(2026, 11, 24, 16, 30, tzinfo=UTC)
+    summary_worker = worker(after_call_settings.model_copy(update={"twilio_account_sid": None}), database, clock)
+    assert summary_worker.run_schedules() == 1
+    summary_worker.run_due()
+    mails = mail_server.inbox.wait_for(4)
+    subjects = sorted(str(mail["Subject"]) for mail in mails)
+    assert subjects == [
+        "Gemiste oproep voor Loodgietersbedrijf Jansen van +32 470 12 34 56",
+        "Oproepen voor Loodgietersbedrijf Jansen op 24-11-2026: 2",
+        "Voicemail voor Loodgietersbedrijf Jansen van +32 470 65 43 21",
+        "Voicemail voor Loodgietersbedrijf Jansen van +32 470 65 43 21",
+    ]
+    summary = next(mail for mail in mails if str(mail["Subject"]).startswith("Oproepen"))
+    body = summary.get_body(("plain",))
+    assert body is not None and "10:15 · +32 470 12 34 56 · " in body.get_content()
+    # A long id is folded onto its own line (RFC 5322 allows folding white space before a msg-id).
+    ids = [str(mail["Message-ID"]).strip() for mail in mails]
+    for found in ids:
+        assert_valid_msg_id(found)
+    assert str(summary["Message-ID"]).strip().startswith("<summary.2026-11-24.") and len(set(ids)) == 4

@@ -250,7 +250,7 @@ def test_the_call_log_is_filtered_by_day_and_outcome(admin: httpx.Client) -> Non
         ({"outcome": "nonsense"}, True),  # an unknown outcome filters nothing out
     ]:
         page = admin.get("/admin/calls", params=params)
-        assert page.status_code == 200 and ("06 12345678" in page.text) is shown, params
+        assert page.status_code == 200 and ("06 12 34 56 78" in page.text) is shown, params
 
 
 def test_empty_hours_are_refused_unless_always_open_is_chosen(admin: httpx.Client, settings: Settings) -> None:

@@ -11,9 +11,10 @@ import httpx
 import pytest
 from babel.dates import get_day_names, get_month_names
 
+from ivr.document.phones import for_people
 from ivr.settings import Settings
 from ivr.web.admin.i18n import LANGUAGES, translations
-from ivr.web.admin.wording import calendar_locale, phone
+from ivr.web.admin.wording import calendar_locale
 from tests.messages.documents import call_sid, recording_sid, recording_url
 from tests.twilio_client import TwilioLikeClient
 from tests.web.test_admin import EMAIL, PUBLIC_URL, admin, csrf, log_in, stored_document
@@ -99,7 +100,7 @@ def _data(document: dict[str, Any]) -> list[str]:
         elif isinstance(value, str):
             found.append(value)
             if value.startswith("+"):
-                found.append(phone(value, document.get("country", "NL")))
+                found.append(for_people(value, document.get("country", "NL")))
 
     walk(document)
     return sorted({text for text in found if len(text) > 2}, key=len, reverse=True)

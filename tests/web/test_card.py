@@ -20,6 +20,7 @@ from ivr.settings import Settings
 from ivr.web.admin.i18n import LANGUAGES
 from tests.fakes.smtp import MailServer
 from tests.fakes.twilio_api import FakeTwilio
+from tests.messages.message_ids import assert_valid_msg_id
 from tests.web.card_setup import EMAIL, NOW, PASSWORD, PUBLIC_URL, CardServer, card_server
 from tests.web.test_admin_language import _Shown, foreign_words
 
@@ -60,7 +61,7 @@ def test_the_card_shows_the_instructions_and_todays_calls_with_what_each_caller_
     assert "Afspraken alleen op dinsdag." in text and "Monteur Piet, 06 1111 2222." in text
     calls = text.split('<ol class="calls">', 1)[1].split("</ol>", 1)[0]
     # Newest first, in Amsterdam time, numbers as people write them, the choice in words.
-    assert calls.index("06 33334444") < calls.index("06 11112222")
+    assert calls.index("06 33 33 44 44") < calls.index("06 11 11 22 22")
     assert "24-11-2026, 10:15" in calls and "24-11-2026, 10:25" in calls
     assert 'gekozen: <span translate="no">spoed</span>' in calls and "geen keuze gemaakt in het menu" in calls
     data = browser.get(f"/api/v1/card/{served.token}").json()
@@ -106,6 +107,7 @@ def test_a_note_arrives_by_email_and_when_urgent_by_sms_and_in_the_inbox_and_sum
     assert served.run_worker() == 2  # one e-mail, one SMS
     mail = mail_server.inbox.wait_for(1)[0]
     assert mail["To"] == "kantoor@jansen.example"
+    assert_valid_msg_id(str(mail["Message-ID"]).strip())
     # A subject this long is folded onto its own line; mail programs unfold it without the leading space.
     assert mail["Subject"].strip() == "SPOED: Gespreksnotitie voor Installatiebedrijf Jansen: Mevrouw De Vries"
     body = mail.get_content()
@@ -131,7 +133,7 @@ def test_a_note_arrives_by_email_and_when_urgent_by_sms_and_in_the_inbox_and_sum
         inbox = staff.get("/admin/messages").text
         notes = inbox.split("Gespreksnotities van de antwoorddienst", 1)[1]
         assert notes.count("Mevrouw De Vries") == 2 and notes.count('class="badge urgent">Spoed') == 1
-        assert '<td translate="no">06 87654321</td>' in notes
+        assert '<td translate="no">06 87 65 43 21</td>' in notes
         assert notes.count("verstuurd om 24-11-2026, 10:15") == 2
         note_id = sms["Body"].rsplit("#", 1)[1]
         handled = staff.post(f"/admin/messages/notes/{note_id}/handled", data={"csrf": _csrf(inbox)})

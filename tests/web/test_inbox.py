@@ -40,7 +40,7 @@ def test_the_list_and_a_message_in_dutch(inbox: Inbox, staff: httpx.Client) -> N
         page = staff.get(path)
         assert page.status_code == 200, path
         text = page.text
-        assert '<a href="tel:+31611112222" translate="no">06 11112222</a>' in text, path
+        assert '<a href="tel:+31611112222" translate="no">06 11 11 22 22</a>' in text, path
         assert "24-11-2026, 10:15" in text  # received, in Amsterdam
         assert "<td>74 s</td>" in text
         assert "<td>na 4 keer overgaan</td>" in text
@@ -48,7 +48,7 @@ def test_the_list_and_a_message_in_dutch(inbox: Inbox, staff: httpx.Client) -> N
         assert f'<audio controls preload="metadata" src="/admin/messages/{sid}.mp3"' in text
         assert f'href="/admin/messages/{sid}.mp3?download=1" download>Downloaden (MP3)' in text
         deliveries = text.split('class="deliveries"', 1)[1]
-        for to in ("kantoor@jansen.example", "jan@jansen.example", "06 87654321"):
+        for to in ("kantoor@jansen.example", "jan@jansen.example", "06 87 65 43 21"):
             assert f'<td translate="no">{to}</td>' in deliveries, to
         assert deliveries.count("verstuurd om 24-11-2026, 10:16") == 3
         assert deliveries.count("<td>e-mail</td>") == 2 and deliveries.count("<td>sms</td>") == 1

@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ivr.document.phones import for_people
 from ivr.web.admin import wording
 from ivr.web.admin.i18n import Words
 
@@ -36,7 +37,7 @@ def _local_time(context: "Context", moment: datetime) -> str:
 
 
 def _phone(context: "Context", number: str) -> str:
-    return wording.phone(number, context["country"])
+    return for_people(number, context["country"])
 
 
 def _phones(context: "Context", numbers: list[str]) -> str:

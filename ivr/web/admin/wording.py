@@ -12,9 +12,8 @@ from functools import cache
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-import phonenumbers
-
 from ivr.document.hours import WEEKDAYS, parse_days
+from ivr.document.phones import for_people
 from ivr.simulator.caller import Heard
 from ivr.web.admin.i18n import Words
 
@@ -45,20 +44,8 @@ def seconds(words: Words, value_s: float, language: str) -> str:
     return words.gettext("%(s)s s") % {"s": format_decimal(value_s, "0.#", locale=calendar_locale(language))}
 
 
-def phone(number: str, country: str) -> str:
-    """A number as people write it: national form for the business's own country, international otherwise."""
-    try:
-        parsed = phonenumbers.parse(number, None)
-    except phonenumbers.NumberParseException:
-        return number
-    home = phonenumbers.region_code_for_number(parsed) == country
-    return phonenumbers.format_number(
-        parsed, phonenumbers.PhoneNumberFormat.NATIONAL if home else phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    )
-
-
 def phones(numbers: list[str], country: str) -> str:
-    return ", ".join(phone(number, country) for number in numbers)
+    return ", ".join(for_people(number, country) for number in numbers)
 
 
 # ---- days ------------------------------------------------------------------------------------------------------
@@ -234,7 +221,7 @@ def heard_step(words: Words, event: Heard, recordings: dict[str, str], country: 
         ring = seconds(words, float(values.get("ring_s", 0)), language)
         return HeardStep(at, words.gettext("Rings up to %(s)s at:") % {"s": ring}, numbers)
     if event.kind == "answer":
-        return HeardStep(at, words.gettext("Answered by:"), phone(str(values.get("who", "")), country))
+        return HeardStep(at, words.gettext("Answered by:"), for_people(str(values.get("who", "")), country))
     fixed = {
         "pause": words.gettext("Silence (%(s)s)"),
         "wait": words.gettext("No key pressed (%(s)s)"),
