@@ -8,6 +8,8 @@ import pytest
 from ivr.document.codes import Code
 from ivr.document.lint import lint
 from ivr.document.load import parse_document
+from ivr.web.admin.i18n import translations
+from ivr.web.admin.problem_words import problem_words
 
 BASE = (
     'business: Bakkerij Smit\nnumbers: ["+31201234567"]\noperators: ["+31612345678"]\nlanguage: {language}\n'
@@ -115,3 +117,20 @@ def test_a_marked_emergency_prompt_passes(language: str, prompt: str, word: str)
 )
 def test_an_ordinary_prompt_is_not_an_emergency(language: str, prompt: str) -> None:
     assert found(menu(language, prompt, marked=False), Code.EMERGENCY_NOT_MARKED) == []
+
+
+def test_the_findings_are_worded_in_the_page_language() -> None:
+    text = greeting("de", "{gruss}, Sie sind verbunden mit Bakkerij Smit.") + (
+        'menu:\n  - {key: "1", prompt: "Im Notfall drücken Sie die 1.", dial: ["+31612345679"]}\n'
+    )
+    findings = lint(parse_document(text), today=MONDAY)
+    de = translations("de")
+    worded = [
+        problem_words(de, finding)
+        for finding in findings
+        if finding.code in (Code.UNKNOWN_PLACEHOLDER, Code.EMERGENCY_NOT_MARKED)
+    ]
+    assert worded == [
+        "{gruss} würde wörtlich vorgelesen: die Platzhalter sind {business}, {salutation}.",
+        "Taste 1 nennt „Notfall“: kennzeichnen Sie sie als Notfalloption (emergency: true).",
+    ]
