@@ -39,6 +39,10 @@ AFTERNOON_FROM_HOUR = 12
 EVENING_FROM_HOUR = 18
 
 
+# The placeholders a text may hold ({business}, {salutation}); the checker refuses any other (ivr.document.lint).
+TEXT_PLACEHOLDERS = ("business", "salutation")
+
+
 @dataclass(frozen=True)
 class PromptBook:
     language: str

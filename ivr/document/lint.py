@@ -19,7 +19,7 @@ from ivr.document.model import BusinessDocument, Greeting
 from ivr.document.path_check import business_at_for, path_findings, spoken_seconds
 from ivr.document.phones import MOBILE_VOICEMAIL_AFTER_S, is_mobile
 from ivr.document.whisper_check import whisper_findings
-from prompts import prompt_book
+from prompts import TEXT_PLACEHOLDERS, prompt_book
 
 # A welcome longer than this makes callers wait for the point; information longer than this is not listened to.
 MAX_WELCOME_S = 10.0
@@ -27,7 +27,19 @@ MAX_INFO_S = 30.0
 # Most callers hang up after 5 to 6 rings.
 MAX_SENSIBLE_RINGS = 5
 
-EMERGENCY_WORDS = ("spoed", "noodgeval", "emergency", "urgent", "notfall", "dringend", "urgence")
+# Words that make a menu prompt an emergency option, per language (lower case stems, matched inside words, so
+# "spoed" finds "spoedgevallen" and "emergenc" "emergencies"). A prompt with one of its language's words that is
+# not marked `emergency: true` is warned about (EMERGENCY_NOT_MARKED); a prompt with any language's word counts as
+# the emergency option for its place in the menu (EMERGENCY_NOT_FIRST).
+EMERGENCY_WORDS_BY_LANGUAGE = {
+    "nl": ("spoed", "dringend", "noodgeval"),
+    "de": ("notfall", "dringend"),
+    "fr": ("urgence", "urgent"),
+    "en": ("emergenc", "urgent"),
+}
+EMERGENCY_WORDS = tuple(dict.fromkeys(word for words in EMERGENCY_WORDS_BY_LANGUAGE.values() for word in words))
+# A well-formed placeholder ({name}); any other brace in a text is a broken one.
+PLACEHOLDER = re.compile(r"\{(\w*)\}")
 FILLER = {
     "nl": ("uw gesprek is belangrijk", "uw telefoontje is belangrijk", "blijft u aan de lijn", "een ogenblik geduld"),
     "en": ("your call is important", "please stay on the line", "please hold", "thank you for your patience"),
@@ -127,6 +139,8 @@ def lint(
             )
         )
     findings += _wording(document)
+    findings += _placeholders(document)
+    findings += _emergency_unmarked(document)
     findings += _mobile_voicemail(document)
     findings += whisper_findings(document, business, durations_s or {})
     findings += _instructions_without_service(document)
@@ -177,6 +191,60 @@ def _instructions_without_service(document: BusinessDocument) -> list[Finding]:
 
 def datetime_at_noon(day: date) -> datetime:
     return datetime.combine(day, time(12))
+
+
+def _placeholders(document: BusinessDocument) -> list[Finding]:
+    """A placeholder the texts do not know, or a brace left open, would be spoken as written."""
+    known = ", ".join("{" + name + "}" for name in TEXT_PLACEHOLDERS)
+    findings: list[Finding] = []
+    for where, text in _texts(document):
+        for match in PLACEHOLDER.finditer(text):
+            if match.group(1) not in TEXT_PLACEHOLDERS:
+                findings.append(
+                    Finding(
+                        Code.UNKNOWN_PLACEHOLDER,
+                        where,
+                        f"{match.group(0)} is not a placeholder and would be spoken as written; use {known}",
+                        {"placeholder": match.group(0), "known": known},
+                        level=Level.ERROR,
+                    )
+                )
+        rest = PLACEHOLDER.sub("", text)
+        brace = min((i for i in (rest.find("{"), rest.find("}")) if i >= 0), default=-1)
+        if brace >= 0:
+            fragment = rest[brace:].split()[0] if rest[brace:].split() else rest[brace]
+            findings.append(
+                Finding(
+                    Code.BROKEN_PLACEHOLDER,
+                    where,
+                    f"{fragment!r} is a broken placeholder (a brace not closed or not opened) and would be spoken "
+                    f"as written; write {known}",
+                    {"placeholder": fragment, "known": known},
+                    level=Level.ERROR,
+                )
+            )
+    return findings
+
+
+def _emergency_unmarked(document: BusinessDocument) -> list[Finding]:
+    """An option whose prompt speaks of an emergency but is not marked one is not put first nor told urgent."""
+    words = EMERGENCY_WORDS_BY_LANGUAGE.get(document.language, EMERGENCY_WORDS)
+    findings: list[Finding] = []
+    for index, option in enumerate(document.menu):
+        said = (re.search(rf"\w*{re.escape(stem)}\w*", option.prompt, re.IGNORECASE) for stem in words)
+        word = next((match.group(0) for match in said if match is not None), None)
+        if word is not None and not option.emergency:
+            findings.append(
+                Finding(
+                    Code.EMERGENCY_NOT_MARKED,
+                    f"menu[{index}]",
+                    f"key {option.key} says {word!r} but is not marked as the emergency option; "
+                    "add emergency: true to it",
+                    {"key": option.key, "word": word},
+                    level=Level.WARNING,
+                )
+            )
+    return findings
 
 
 def _wording(document: BusinessDocument) -> list[Finding]:

@@ -34,6 +34,10 @@ VALUES = {
     "used": "espeak",
     "reason": "speech_unreachable",
     "reasons": "speech_unreachable speech_engine_missing",
+    "key": "2",
+    "word": "spoed",
+    "placeholder": "{begroeting}",
+    "known": "{business}, {salutation}",
 }
 
 

@@ -201,6 +201,18 @@ _DOCUMENT: dict[Code, Say] = {
     Code.WELCOME_LONG: _takes_long,
     Code.INFO_LONG: _takes_long,
     Code.EMERGENCY_NOT_FIRST: _fixed(_("The emergency option must be the first option callers hear.")),
+    Code.EMERGENCY_NOT_MARKED: lambda w, v: (
+        w.gettext("Key %(key)s says “%(word)s”: mark it as the emergency option (emergency: true).")
+        % {"key": v.get("key", ""), "word": v.get("word", "")}
+    ),
+    Code.UNKNOWN_PLACEHOLDER: lambda w, v: (
+        w.gettext("%(placeholder)s would be spoken as written: the placeholders are %(known)s.")
+        % {"placeholder": v.get("placeholder", ""), "known": v.get("known", "")}
+    ),
+    Code.BROKEN_PLACEHOLDER: lambda w, v: (
+        w.gettext("%(placeholder)s is a placeholder with a missing brace: write %(known)s.")
+        % {"placeholder": v.get("placeholder", ""), "known": v.get("known", "")}
+    ),
     Code.MANY_RINGS: lambda w, v: (
         w.gettext("%(value)s rings: most callers hang up after 5 or 6; use 5 or fewer.") % {"value": v.get("rings", "")}
     ),
