@@ -62,7 +62,7 @@ def _keys_revoke(args: argparse.Namespace) -> int:
 
 def _staff_create(args: argparse.Namespace) -> int:
     from ivr.document.phones import email
-    from ivr.store import businesses, staff
+    from ivr.store import staff
 
     try:
         address = email(args.email)
@@ -71,17 +71,12 @@ def _staff_create(args: argparse.Namespace) -> int:
     password = args.password or secrets.token_urlsafe(12)
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InputError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
-    with runtime() as opened:
-        opened.migrate()
-        with opened.database.transaction() as session:
-            stored = businesses.find_by_number(session, _number(args.business))
-            if stored is None:
-                raise InputError(f"no business answers {args.business}; apply its document first")
-            user = staff.set_login(
-                session, business_id=stored.id, email=address, password=password, now=datetime.now(UTC)
-            )
-    print(f"staff login for {stored.document['business']}: {user.email} / {password}")
-    return 0
+
+    def create(_opened: Any, session: Any, stored: Any) -> str:
+        user = staff.set_login(session, business_id=stored.id, email=address, password=password, now=datetime.now(UTC))
+        return f"staff login for {stored.document['business']}: {user.email} / {password}"
+
+    return _for_business(args, create)
 
 
 def _for_business(args: argparse.Namespace, act: Any) -> int:
