@@ -5,13 +5,16 @@ Also `greetline serve` as a process of its own, for tests and benchmarks of proc
 import os
 import queue
 import re
+import select
 import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO
 
 import uvicorn
@@ -117,6 +120,34 @@ def server_process(
             process.terminate()
             with suppress(subprocess.TimeoutExpired):
                 process.wait(STOP_TIMEOUT_S)
+        group = members_of_group(process.pid)
         with suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait(start_timeout_s)
+        # A kill is delivered, not done: wait until every member has ended, so "stopped" means stopped.
+        wait_until_ended(group, STOP_TIMEOUT_S)
+
+
+def members_of_group(group: int) -> list[int]:
+    """The processes of a process group still running (not zombies), read from /proc."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with suppress(OSError, IndexError, ValueError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) == group and fields[0] != "Z":
+                members.append(int(stat.parent.name))
+    return members
+
+
+def wait_until_ended(pids: Sequence[int], timeout_s: float) -> None:
+    """Block until each process has ended (a pidfd becomes readable when its process exits), at most `timeout_s`."""
+    deadline = time.monotonic() + timeout_s
+    for pid in pids:
+        try:
+            descriptor = os.pidfd_open(pid)
+        except ProcessLookupError:
+            continue
+        try:
+            select.select([descriptor], [], [], max(0.0, deadline - time.monotonic()))
+        finally:
+            os.close(descriptor)
