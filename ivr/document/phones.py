@@ -57,6 +57,31 @@ def region_of(number: str) -> str | None:
     return region
 
 
+# What Twilio puts in `From` when the caller withholds their number: the words, or their letters on a phone's
+# keypad as a number (+266 696687 is "ANONYMOUS", +7 378742833 "RESTRICTED", +256 2533 "BLOCKED", +86 282452253
+# "UNAVAILABLE"); none of them can be called back.
+WITHHELD_CALLER_IDS = frozenset(
+    {
+        "anonymous",
+        "restricted",
+        "blocked",
+        "unavailable",
+        "unknown",
+        "private",
+        "+266696687",
+        "+7378742833",
+        "+2562533",
+        "+86282452253",
+    }
+)
+
+
+def caller_id(from_field: str) -> str:
+    """The caller's number as a webhook's `From` gives it, or "" when the caller withheld it (shown as such)."""
+    number = from_field.strip()
+    return "" if number.lower() in WITHHELD_CALLER_IDS else number
+
+
 def for_people(number: str, country: str) -> str:
     """A number as the business's staff dial it: one of the business's own `country` the national way (06 87 65 43
     21, 050 123 4567), any other internationally (+32 470 12 34 56), since its national form dials a number at home.

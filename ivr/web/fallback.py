@@ -17,7 +17,7 @@ from fastapi.routing import APIRoute
 from ivr.callflow import flow
 from ivr.callflow.model import Country, Language, Prompt
 from ivr.callflow.steps import Decision
-from ivr.document.phones import region_of
+from ivr.document.phones import caller_id, region_of
 from ivr.routing.directory import Directory
 from ivr.store.calls import CallStep
 from ivr.twiml import LAST_RESORT_TWIML
@@ -125,7 +125,7 @@ async def _fallback_response(request: Request) -> Response:
                 call_sid=str(form.get("CallSid", "")),
                 business_id=routing.business_id if routing else None,
                 to_number=to_number,
-                from_number=str(form.get("From", "")),
+                from_number=caller_id(str(form.get("From", ""))),
                 at=services.clock(),
                 path=decision.path,
                 outcome=decision.outcome.value if decision.outcome else None,

@@ -17,6 +17,7 @@ from fastapi.routing import APIRoute
 from starlette.datastructures import FormData
 
 from ivr.callflow.model import Voicemail, voicemail_boxes
+from ivr.document.phones import caller_id
 from ivr.errors import InputError
 from ivr.messages.intake import take_in
 from ivr.messages.outbox import CALL_SID, RECORDING_SID, LeftMessage, message_domain
@@ -82,7 +83,7 @@ def left_message(services: Services, form: FormData, business: str, box: str) ->
         known = ", ".join(sorted(boxes)) or "none"
         raise InputError(f"business {business} has no voicemail box {box[:40]!r} (it has: {known})")
     duration = _field(form, "RecordingDuration")
-    from_number = _field(form, "From") or None
+    from_number = caller_id(_field(form, "From")) or None
     message = LeftMessage(
         recording_sid, call_sid, found.id, box, url, int(duration) if duration.isdigit() else None, from_number
     )

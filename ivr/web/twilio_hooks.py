@@ -20,6 +20,7 @@ from ivr.callflow.flow import DialStage, DialStatus
 from ivr.callflow.model import Business, Prompt
 from ivr.callflow.steps import Decision, Outcome
 from ivr.callflow.whisper import CallerRoute
+from ivr.document.phones import caller_id
 from ivr.errors import InputError
 from ivr.messages.notes import missed_call_check
 from ivr.messages.outbox import CALL_SID
@@ -73,7 +74,7 @@ def _from_database(services: Services, form: FormData, to_number: str) -> tuple[
 
 async def _answer(services: Services, form: FormData, decide: Decide) -> Response:
     """Find the business by the number called, decide, hand the step to the call log, answer."""
-    to_number, from_number, call_sid = _field(form, "To"), _field(form, "From"), _field(form, "CallSid")
+    to_number, from_number, call_sid = _field(form, "To"), caller_id(_field(form, "From")), _field(form, "CallSid")
     now = services.clock()
     cached = MISS if _field(form, SIMULATED_TIME_FIELD) else services.directory.cached(to_number, now)
     business: Business | None

@@ -105,6 +105,27 @@ def test_record_action_alone_stores_the_message_with_the_caller(
     assert tuple(row) == ("menu:2", "+31611112222", 14)
 
 
+@pytest.mark.parametrize("withheld", ["anonymous", "Restricted", "+266696687", "+2562533"])
+def test_a_withheld_caller_is_stored_as_withheld_not_as_a_number_to_call_back(
+    app: FastAPI, client: TwilioLikeClient, settings: Settings, business_id: int, withheld: str
+) -> None:
+    # Twilio writes a withheld caller ID as a word or its letters on the keypad (+266696687 is "ANONYMOUS"): written
+    # into an e-mail as "anonymous" or "+266 696687", staff would call Lesotho back.
+    sid, call = recording_sid(), call_sid()
+    voice = {"CallSid": call, "To": BUSINESS_NUMBER, "From": withheld}
+    assert client.post("/twilio/voice", voice).status_code == 200
+    form = recording_form(settings, sid, call, From=withheld)
+    assert client.post(f"/twilio/recorded?business={business_id}&box=menu:2", form).status_code == 200
+    assert app.state.services.call_log.flush()
+    database = Database(settings.database_url)
+    with database.engine.connect() as connection:
+        left = connection.exec_driver_sql("SELECT from_number FROM recordings").scalar_one()
+        called = connection.exec_driver_sql("SELECT from_number FROM calls").scalar_one()
+    database.dispose()
+    # Stored as no number: the inbox and e-mails then say "nummer afgeschermd" / "een onbekend nummer".
+    assert (left, called) == (None, "")
+
+
 REFUSALS = [
     ("RecordingSid", {"RecordingSid": "RE1"}, "", "RecordingSid must be RE followed by 32 hex digits"),
     ("no RecordingSid", {"RecordingSid": ""}, "", "RecordingSid must be RE followed by 32 hex digits"),
