@@ -86,6 +86,8 @@ def save(
         raise ConflictError(f"these numbers belong to different businesses: {listing}; apply them separately")
     if business_ids:
         row = session.get_one(BusinessRow, business_ids[0])
+        if row.document == document and row.name == name:
+            return _stored(row)  # applied unchanged: as replace(), no new revision and no version in the history
         row.name, row.document, row.revision, row.updated_at = name, document, row.revision + 1, now
         session.execute(delete(NumberRow).where(NumberRow.business_id == row.id))
     else:

@@ -185,3 +185,17 @@ def test_every_form_saved_unchanged_changes_nothing(admin: Admin) -> None:
             assert after[1] == before[1], f"{form.action} on {path} added a version to the history"
             walked.add(form.action)
     assert walked >= DOCUMENT_FORMS, f"not found on the pages: {sorted(DOCUMENT_FORMS - walked)}"
+
+
+def test_a_document_applied_again_unchanged_adds_no_version(settings: Settings) -> None:
+    # `greetline apply` of the same file (a deployment run twice, a folder applied nightly) is not a change: the
+    # history would fill with versions nobody made and every replica would reload for nothing.
+    database = Database(settings.database_url)
+    try:
+        first = apply_text(database, EVERY_KEY, NOW).stored
+        again = apply_text(database, EVERY_KEY, NOW).stored
+        with database.transaction() as session:
+            kept = len(history.versions(session, first.id, limit=1000))
+    finally:
+        database.dispose()
+    assert (again.id, again.revision, kept) == (first.id, first.revision, 1)
