@@ -5,7 +5,14 @@ from datetime import UTC, datetime
 import pytest
 
 from ivr.document.phones import for_people
-from ivr.messages.compose import VoicemailFacts, menu_label, route_in_words, voicemail_email, voicemail_sms
+from ivr.messages.compose import (
+    VoicemailFacts,
+    menu_label,
+    message_route,
+    route_in_words,
+    voicemail_email,
+    voicemail_sms,
+)
 
 
 def facts(
@@ -54,12 +61,47 @@ ROUTES = [
         ("welcome+menu", "menu:2", "option:no-answer>overflow:voicemail"),
         f"menu: 2 {EN_DASH} voor offertes, na 4 keer overgaan",
     ),
+    (("welcome", "operators:0:no-answer", "operators:1:busy"), "na 4 keer overgaan, in gesprek"),
+    (("welcome", "operators:failed>overflow:voicemail"), "niet bereikbaar"),
+    # Never a bare dash: a call straight through says so, one the log does not have says that.
+    (("welcome", "operators:completed"), "rechtstreeks"),
+    ((), "onbekend (de oproep staat niet in het gesprekslog)"),
 ]
 
 
 @pytest.mark.parametrize(("path", "words"), ROUTES)
 def test_route_in_words(path: tuple[str, ...], words: str) -> None:
     assert route_in_words(path, 4, facts("nl").menu, "nl") == words
+
+
+MESSAGE_ROUTES = [
+    # The log has the whole call: what the webhooks carried is said once.
+    (
+        ("welcome+menu", "menu:2", "option:no-answer>overflow:voicemail", "voicemail:recorded"),
+        ("menu:2", "option:no-answer>overflow:voicemail"),
+        "overflow",
+        f"menu: 2 {EN_DASH} voor offertes, na 4 keer overgaan",
+    ),
+    # The log has only the start of the call (or nothing): the carried route says how the caller came.
+    (("welcome",), ("operators:busy>overflow:voicemail",), "overflow", "in gesprek"),
+    ((), ("closed:hours",), "closed", "buiten openingstijden"),
+    # Taken in before routes travelled, and the log has nothing: a box named by its way still says it.
+    ((), (), "menu:2", f"menu: 2 {EN_DASH} voor offertes"),
+    ((), (), "overflow", "onbekend (de oproep staat niet in het gesprekslog)"),
+]
+
+
+@pytest.mark.parametrize(("logged", "carried", "box", "words"), MESSAGE_ROUTES)
+def test_a_message_route_joins_the_log_and_what_the_webhooks_carried(
+    logged: tuple[str, ...], carried: tuple[str, ...], box: str, words: str
+) -> None:
+    assert route_in_words(message_route(logged, carried, box), 4, facts("nl").menu, "nl") == words
+
+
+def test_every_language_says_an_unknown_and_a_direct_route_in_words() -> None:
+    for language in ("nl", "en", "de", "fr"):
+        unknown, direct = route_in_words((), 4, (), language), route_in_words(("welcome",), 4, (), language)
+        assert "-" not in (unknown, direct) and unknown != direct
 
 
 def test_unknown_caller_and_a_text_message() -> None:
