@@ -1,12 +1,15 @@
 """Composing is pure: the same facts give the same e-mail and text, in each of the four languages."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
 from ivr.document.phones import for_people
 from ivr.messages.compose import (
+    SummaryCall,
+    SummaryFacts,
     VoicemailFacts,
+    daily_summary_email,
     menu_label,
     message_route,
     route_in_words,
@@ -102,6 +105,20 @@ def test_every_language_says_an_unknown_and_a_direct_route_in_words() -> None:
     for language in ("nl", "en", "de", "fr"):
         unknown, direct = route_in_words((), 4, (), language), route_in_words(("welcome",), 4, (), language)
         assert "-" not in (unknown, direct) and unknown != direct
+
+
+def test_the_summary_says_the_rings_each_call_rang_with_not_todays() -> None:
+    unanswered = ("welcome", "operators:no-answer>overflow:none")
+    before = SummaryCall(datetime(2026, 7, 1, 8, 0, tzinfo=UTC), None, unanswered, "missed", 30, rings=4)
+    after = SummaryCall(datetime(2026, 7, 1, 9, 0, tzinfo=UTC), None, unanswered, "missed", 25, rings=3)
+    old = SummaryCall(datetime(2026, 7, 1, 7, 0, tzinfo=UTC), None, unanswered, "missed", 30)  # logged before
+    summary = SummaryFacts("De Linde", "nl", "Europe/Amsterdam", "NL", date(2026, 7, 1), 3, (), (before, after, old))
+    lines = daily_summary_email(summary, "a@example.nl", "<id@x>").body.splitlines()
+    assert [line.split(" · ")[2] for line in lines[2:5]] == [
+        "na 3 keer overgaan",
+        "na 4 keer overgaan",
+        "na 3 keer overgaan",
+    ]
 
 
 def test_unknown_caller_and_a_text_message() -> None:
