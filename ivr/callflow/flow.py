@@ -104,18 +104,24 @@ def _operators(business: Business, index: int = 0) -> Dial:
     return _dial(business, business.operators, _dial_ended_hook(DialStage.OPERATORS))
 
 
-def _box_hook(hook: Hook, business: Business, box: Voicemail) -> Webhook:
-    """Both recording webhooks name the business and the box, so the message finds its recipients."""
-    return Webhook(hook, (("business", str(business.id)), ("box", box.box)))
+def _box_hook(hook: Hook, business: Business, box: Voicemail, route: tuple[str, ...]) -> Webhook:
+    """Both recording webhooks name the business and the box, so the message finds its recipients, and the route
+    that led there (with the ring count when a dial went unanswered): the e-mail about the message says how the
+    caller came without waiting for the call log, which stores the steps a moment later, from any replica."""
+    rings = (("rings", str(business.rings)),) if any(":no-answer" in label for label in route) else ()
+    labels = tuple(("route", label) for label in route)
+    return Webhook(hook, (("business", str(business.id)), ("box", box.box), *labels, *rings))
 
 
-def _voicemail(business: Business, box: Voicemail) -> tuple[Step, ...]:
+def _voicemail(business: Business, box: Voicemail, route: tuple[str, ...]) -> tuple[Step, ...]:
+    """`route`: the path labels that led to the box, the deciding one last ("menu:2", "option:no-answer>...")."""
     return (
         speak(business.texts.voicemail, business.language),
         Record(
-            _box_hook(Hook.RECORDED, business, box),
-            _box_hook(Hook.RECORDING, business, box),
+            _box_hook(Hook.RECORDED, business, box, route),
+            _box_hook(Hook.RECORDING, business, box, route),
             VOICEMAIL_MAX_LENGTH_S,
+            box=box.box,
         ),
         speak(business.texts.goodbye, business.language),
         Hangup(),
@@ -123,16 +129,18 @@ def _voicemail(business: Business, box: Voicemail) -> tuple[Step, ...]:
 
 
 def _go_to(
-    business: Business, destination: Destination | None, dial_ended: Webhook, route: CallerRoute
+    business: Business, destination: Destination | None, dial_ended: Webhook, route: CallerRoute, path: str
 ) -> tuple[Step, ...]:
     if isinstance(destination, DialNumbers):
         return (_dial(business, destination.numbers, dial_ended, route),)
     if isinstance(destination, Voicemail):
-        return _voicemail(business, destination)
+        return _voicemail(business, destination, (path,))
     return (Hangup(),)
 
 
-def _overflow(business: Business, route: CallerRoute) -> Decision:
+def _overflow(business: Business, route: CallerRoute, came: tuple[str, ...], ended: str) -> Decision:
+    """`came`: the path labels before the dial that ended (a menu choice); `ended`: how it ended ("operators:busy>"),
+    the prefix of this decision's label in the call log."""
     overflow = business.overflow
     if isinstance(overflow, DialNumbers):
         dial = Dial(
@@ -144,7 +152,8 @@ def _overflow(business: Business, route: CallerRoute) -> Decision:
         )
         return Decision((dial,), "overflow:dial")
     if isinstance(overflow, Voicemail):
-        return Decision(_voicemail(business, overflow), "overflow:voicemail")
+        path = "overflow:voicemail"
+        return Decision(_voicemail(business, overflow, (*came, ended + path)), path)
     return _unavailable(business, "overflow:none")
 
 
@@ -166,21 +175,22 @@ def incoming(business: Business, now: datetime) -> Decision:
     current = situation(business, now)
     if isinstance(current, InPeriod):
         period = current.period
+        path = f"period:{period.first_day.isoformat()}"
         steps = (
             speak(period.greeting, business.language),
-            *_go_to(business, period.destination, _dial_ended_hook(DialStage.CLOSED), CallerRoute(Via.PERIOD)),
+            *_go_to(business, period.destination, _dial_ended_hook(DialStage.CLOSED), CallerRoute(Via.PERIOD), path),
         )
-        return Decision(steps, f"period:{period.first_day.isoformat()}", Outcome.CLOSED)
+        return Decision(steps, path, Outcome.CLOSED)
     if isinstance(current, Holiday | OutsideHours):
         closed = business.closed
         holiday = isinstance(current, Holiday)
         message = business.texts.holiday if holiday else closed.greeting
         route = CallerRoute(Via.HOLIDAY if holiday else Via.HOURS)
+        reason = f"closed:holiday:{current.name}" if isinstance(current, Holiday) else "closed:hours"
         steps = (
             speak(message, business.language),
-            *_go_to(business, closed.destination, _dial_ended_hook(DialStage.CLOSED), route),
+            *_go_to(business, closed.destination, _dial_ended_hook(DialStage.CLOSED), route, reason),
         )
-        reason = f"closed:holiday:{current.name}" if isinstance(current, Holiday) else "closed:hours"
         return Decision(steps, reason, Outcome.CLOSED)
     assert isinstance(current, Open)
     welcome = (speak(business.greeting, business.language),)
@@ -200,8 +210,9 @@ def menu_choice(business: Business, digits: str, attempt: int) -> Decision:
     option = _option(business, digits)
     if option is not None:
         hook = _dial_ended_hook(DialStage.OPTION, key=option.key)
-        steps = _go_to(business, option.destination, hook, CallerRoute(Via.MENU, option.key))
-        return Decision(steps, f"menu:{option.key}")
+        path = f"menu:{option.key}"
+        steps = _go_to(business, option.destination, hook, CallerRoute(Via.MENU, option.key), path)
+        return Decision(steps, path)
     if attempt < MENU_ATTEMPTS and business.menu:
         retry = (speak(business.texts.menu_retry, business.language),)
         gather = _menu_gather(business, retry, attempt + 1)
@@ -227,8 +238,11 @@ def dial_ended(business: Business, stage: DialStage, status: DialStatus, index: 
         if following < len(business.operators):
             return Decision((_operators(business, following),), f"operators:{index}:{status.value}")
     if stage in (DialStage.OPERATORS, DialStage.OPTION):
-        overflow = _overflow(business, _route_to_overflow(business, stage, key))
-        return Decision(overflow.steps, f"{stage.value}:{status.value}>{overflow.path}", overflow.outcome)
+        route = _route_to_overflow(business, stage, key)
+        came = (f"menu:{route.key}",) if route.via is Via.MENU else ()
+        ended = f"{stage.value}:{status.value}>"
+        overflow = _overflow(business, route, came, ended)
+        return Decision(overflow.steps, ended + overflow.path, overflow.outcome)
     return _unavailable(business, f"{stage.value}:{status.value}")
 
 

@@ -67,6 +67,8 @@ class Record:
     status_callback: Webhook
     max_length_s: int
     finish_on_key: str = "#"
+    # The voicemail box the message is for (overflow, closed, menu:KEY, period:DAY); the webhooks name it too.
+    box: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,3 +98,12 @@ class Decision:
     path: str
     outcome: Outcome | None = None
     notes: tuple[str, ...] = field(default=())
+
+    @property
+    def dials(self) -> bool:
+        return any(isinstance(step, Dial) for step in self.steps)
+
+    @property
+    def box(self) -> str | None:
+        """The voicemail box this decision begins a message in, if it does."""
+        return next((step.box for step in self.steps if isinstance(step, Record)), None)

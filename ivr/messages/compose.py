@@ -92,12 +92,26 @@ def menu_label(prompt: str) -> str:
     return label[:1].lower() + label[1:]
 
 
+def message_route(logged: tuple[str, ...], carried: tuple[str, ...], box: str | None) -> tuple[str, ...]:
+    """A message's route as known when its e-mail is composed: the call log's path, then the labels the recording's
+    webhooks carried (the log may not have stored the deciding step yet; each part is said once), then the box
+    itself where its name is a path label (a menu key, a period), for a message taken in before routes travelled."""
+    named = (box,) if box and box.startswith(("menu:", "period:")) else ()
+    return (*logged, *carried, *named)
+
+
+# DialCallStatus values that say the phones rang out or were busy; the rest (failed, canceled) reached nobody.
+_UNANSWERED = re.compile(r":(no-answer|busy|failed|canceled)(>|$)")
+
+
 def route_in_words(path: tuple[str, ...], rings: int, menu_prompts: tuple[tuple[str, str], ...], language: str) -> str:
-    """The call's way through the flow, in words: "menu: 2 - voor offertes", "na 4 keer overgaan"."""
+    """The call's way through the flow, in words: "menu: 2 - voor offertes", "na 4 keer overgaan"; "rechtstreeks"
+    for a call that went straight to a phone, "onbekend" when nothing of the call is known (never a bare dash)."""
     words = texts(language)
     menu = dict(menu_prompts)
     parts: list[str] = []
     for label in path:
+        unanswered = _UNANSWERED.search(label)
         if label.startswith("menu:") and label[5:] in menu:
             parts.append(words["menu"].format(key=label[5:], label=menu_label(menu[label[5:]])))
         elif label.startswith("closed:holiday:"):
@@ -106,11 +120,15 @@ def route_in_words(path: tuple[str, ...], rings: int, menu_prompts: tuple[tuple[
             parts.append(words["outside_hours"])
         elif label.startswith("period:"):
             parts.append(words["period"].format(day=label.removeprefix("period:")))
-        elif ":busy" in label:
+        elif unanswered and unanswered[1] == "busy":
             parts.append(words["busy"])
-        elif ":no-answer" in label:
+        elif unanswered and unanswered[1] == "no-answer":
             parts.append(words["after_rings"].format(rings=rings))
-    return ", ".join(dict.fromkeys(parts)) or "-"
+        elif unanswered:
+            parts.append(words["not_reached"])
+    if not path:
+        return words["route_unknown"]
+    return ", ".join(dict.fromkeys(parts)) or words["route_direct"]
 
 
 def voicemail_email(facts: VoicemailFacts, address: str, message_id: str, *, attached: bool) -> Email:
@@ -232,6 +250,8 @@ class SummaryCall:
     duration_s: int | None
     # The message left in this call, if any: where to listen to it.
     message_url: str | None = None
+    # The ring count its dial rang with (the call log keeps it); None: the business's, for calls logged before.
+    rings: int | None = None
 
 
 @dataclass(frozen=True)
@@ -278,7 +298,7 @@ def _summary_line(call: SummaryCall, facts: SummaryFacts) -> str:
         outcome = words["outcome_answered"]
     else:
         outcome = words["outcome_missed"]
-    route = route_in_words(call.path, facts.rings, facts.menu, facts.language)
+    route = route_in_words(call.path, call.rings or facts.rings, facts.menu, facts.language)
     parts = [local, caller_text(call.caller, facts.country, facts.language), route, outcome]
     if call.duration_s is not None:
         parts.append(duration_text(call.duration_s, facts.language))

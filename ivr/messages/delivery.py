@@ -1,7 +1,8 @@
 """The job functions that deliver a message: keep our copy of the recording, e-mail it, text about it.
 
-Each reads what it needs from the database when it runs (the business as it is now, the call's path as the
-log has it), so a delivery retried later composes the same message with the facts then known.
+Each reads what it needs from the database when it runs (the business as it is now for its name and addresses;
+the call's route as the recording's webhooks carried it and the log has it, with the ring count then), so a
+delivery retried later composes the same message with the facts then known, and never a route of today's settings.
 """
 
 import logging
@@ -99,8 +100,9 @@ class Deliveries:
             caller=recording.from_number or (call.from_number if call else None),
             received_at=utc(recording.received_at),
             duration_s=recording.duration_s,
-            path=tuple(call.path) if call else (),
-            rings=document.rings,
+            path=compose.message_route(tuple(call.path) if call else (), recording.route, recording.box),
+            # As the caller heard it: the ring count the webhooks carried, or the call log kept, then today's.
+            rings=recording.rings or (call.rings if call else None) or document.rings,
             menu=tuple((option.key, option.prompt) for option in document.menu),
             inbox_url=inbox_url(self._public_url, recording.recording_sid),
         )

@@ -53,6 +53,8 @@ class InboxMessage:
     # Our private copy is stored: the inbox can play it.
     audio_kept: bool
     deliveries: tuple[Delivery, ...]
+    # The ring count an unanswered dial rang with before the box, as it was then (None: not told).
+    rings: int | None = None
 
 
 _CHANNELS = {
@@ -101,6 +103,7 @@ def _message(found: voicemails.VoicemailMessage, statuses: list[JobStatus]) -> I
         utc(found.handled_at) if found.handled_at else None,
         found.audio_name is not None,
         deliveries,
+        found.rings,
     )
 
 

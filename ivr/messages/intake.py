@@ -30,9 +30,12 @@ def take_in(database: Database, message: LeftMessage, box: Voicemail, domain: st
                 url=message.url,
                 duration_s=message.duration_s,
                 status="completed",
-                now=now,
+                # The time the caller left it, not when it reached us: a reconciled one comes up to hours later.
+                received_at=message.started_at or now,
                 box=message.box,
                 from_number=message.from_number,
+                route=message.route,
+                rings=message.rings,
             )
             if new:
                 jobs.enqueue(session, voicemail_jobs(message, box, domain), now)

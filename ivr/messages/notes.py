@@ -165,7 +165,7 @@ class Notes:
             received_at=utc(call.started_at),
             duration_s=call.duration_s,
             path=tuple(call.path),
-            rings=document.rings,
+            rings=call.rings or document.rings,
             menu=tuple((option.key, option.prompt) for option in document.menu),
             inbox_url=f"{self._public_url}/admin/calls",
         )
@@ -254,6 +254,7 @@ class Notes:
                     f"{self._public_url}/admin/messages/{messages[call.call_sid]}"
                     if call.call_sid in messages
                     else None,
+                    call.rings,
                 )
                 for call in logged
             ),

@@ -7,6 +7,7 @@ crash carries the same one and mail programs fold the two.
 import hashlib
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from ivr.callflow.model import Voicemail
@@ -32,6 +33,11 @@ class LeftMessage:
     url: str
     duration_s: int | None
     from_number: str | None = None
+    # The path labels that led to the box and the ring count then, as the webhooks' URLs carried them.
+    route: tuple[str, ...] = ()
+    rings: int | None = None
+    # When the caller began it, as Twilio tells (RecordingStartTime, or a listed recording's start_time).
+    started_at: datetime | None = None
 
 
 # RFC 5322 §3.6.4: msg-id = "<" id-left "@" id-right ">", each a dot-atom-text (§3.2.3): runs of atext joined by

@@ -66,7 +66,7 @@ class Reconciler:
                 if calls.get_recording(session, listed.recording_sid) is not None:
                     continue
                 call = calls.get(session, listed.call_sid)
-            box_name = box_from_path(call.path) if call else None
+            box_name = (call.box or box_from_path(call.path)) if call else None
             if call is None or call.business_id is None or box_name is None:
                 log.warning("recording %s: no call log entry tells its business and box", listed.recording_sid)
                 continue
@@ -84,6 +84,8 @@ class Reconciler:
                 listed.url,
                 listed.duration_s,
                 call.from_number,
+                rings=call.rings,
+                started_at=listed.started_at,
             )
             taken += take_in(self._database, message, box, self._domain, self._clock())
         if taken:

@@ -47,6 +47,8 @@ class ListedRecording:
     call_sid: str
     duration_s: int | None
     url: str
+    # When the caller began the message (the resource's start_time, else its date_created).
+    started_at: datetime | None = None
 
 
 class RecordingFetcher(Protocol):
@@ -182,6 +184,11 @@ class ForeignRecordingHost(PermanentFailure):
     pass
 
 
+def _aware(moment: object) -> datetime | None:
+    """twilio's client reads the RFC 2822 times into datetimes, or leaves the text when it cannot."""
+    return moment if isinstance(moment, datetime) and moment.tzinfo is not None else None
+
+
 class TwilioRecordings:
     """Recordings from Twilio's REST API only (HTTP basic auth with the account SID and auth token)."""
 
@@ -208,6 +215,7 @@ class TwilioRecordings:
                 recording.call_sid,
                 int(recording.duration) if str(recording.duration or "").isdigit() else None,
                 f"{self._api_url}/2010-04-01/Accounts/{account_sid}/Recordings/{recording.sid}",
+                _aware(recording.start_time) or _aware(recording.date_created),
             )
             for recording in found
             if recording.status == "completed"

@@ -24,6 +24,10 @@ class LoggedCall:
     outcome: str | None
     ended_at: datetime | None
     duration_s: int | None
+    # The ring count the call's dial rang with and the voicemail box it ended in, as they were then (None: the call
+    # dialled nobody / left no message, or was logged before these were kept).
+    rings: int | None = None
+    box: str | None = None
 
 
 def _logged(row: CallRow) -> LoggedCall:
@@ -37,12 +41,15 @@ def _logged(row: CallRow) -> LoggedCall:
         row.outcome,
         row.ended_at,
         row.duration_s,
+        row.rings,
+        row.box,
     )
 
 
 @dataclass(frozen=True)
 class CallStep:
-    """A webhook's decision for a call: its path label, and the outcome if that decision settled it."""
+    """A webhook's decision for a call: its path label, the outcome if that decision settled it, the ring count
+    if it dialled, the voicemail box if it began a message."""
 
     call_sid: str
     business_id: int | None
@@ -51,6 +58,8 @@ class CallStep:
     at: datetime
     path: str
     outcome: str | None
+    rings: int | None = None
+    box: str | None = None
 
 
 @dataclass(frozen=True)
@@ -75,7 +84,11 @@ _COLUMNS = (
     "outcome",
     "ended_at",
     "duration_s",
+    "rings",
+    "box",
 )
+# What a later step or the call's end may change.
+_CHANGING = ("path", "outcome", "ended_at", "duration_s", "rings", "box")
 _UPDATE = (
     update(CallRow)
     .where(CallRow.call_sid == bindparam("sid"))
@@ -84,6 +97,8 @@ _UPDATE = (
         outcome=bindparam("outcome"),
         ended_at=bindparam("ended_at"),
         duration_s=bindparam("duration_s"),
+        rings=bindparam("rings"),
+        box=bindparam("box"),
     )
 )
 
@@ -91,7 +106,8 @@ _UPDATE = (
 def write_entries(connection: Connection, entries: list[CallEntry]) -> None:
     """Apply a batch of log entries in three statements: read the calls, insert the new, update the rest.
 
-    A step repeated back to back (Twilio retried a webhook) is stored once.
+    A step repeated back to back (Twilio retried a webhook) is stored once. The ring count kept is the first dial's
+    (the one an unanswered call's "after N rings" is about); the box is the latest a step named.
     """
     sids = sorted({entry.call_sid for entry in entries})
     columns = [getattr(CallRow, name) for name in _COLUMNS]
@@ -112,11 +128,15 @@ def write_entries(connection: Connection, entries: list[CallEntry]) -> None:
                     "outcome": entry.outcome,
                     "ended_at": None,
                     "duration_s": None,
+                    "rings": entry.rings,
+                    "box": entry.box,
                 }
                 continue
             if not call["path"] or call["path"][-1] != entry.path:
                 call["path"].append(entry.path)
             call["outcome"] = entry.outcome or call["outcome"]
+            call["rings"] = call["rings"] or entry.rings
+            call["box"] = entry.box or call["box"]
         elif call is not None:
             call["ended_at"], call["duration_s"] = entry.at, entry.duration_s
             call["outcome"] = call["outcome"] or entry.hung_up
@@ -127,7 +147,7 @@ def write_entries(connection: Connection, entries: list[CallEntry]) -> None:
     if changed:
         connection.execute(
             _UPDATE,
-            [{key: call[key] for key in ("sid", "path", "outcome", "ended_at", "duration_s")} for call in changed],
+            [{"sid": call["sid"], **{key: call[key] for key in _CHANGING}} for call in changed],
         )
 
 
@@ -170,6 +190,8 @@ def import_calls(connection: Connection, logged: Iterable[LoggedCall]) -> int:
                         c.outcome,
                         c.ended_at,
                         c.duration_s,
+                        c.rings,
+                        c.box,
                     )
                 )
                 count += 1
@@ -197,6 +219,8 @@ def import_calls(connection: Connection, logged: Iterable[LoggedCall]) -> int:
                 c.outcome,
                 ended,
                 c.duration_s,
+                c.rings,
+                c.box,
             )
         )
         if len(rows) == IMPORT_CHUNK:
@@ -224,6 +248,8 @@ _LOGGED_COLUMNS = (
     CallRow.outcome,
     CallRow.ended_at,
     CallRow.duration_s,
+    CallRow.rings,
+    CallRow.box,
 )
 
 
@@ -263,9 +289,11 @@ def save_recording(
     url: str,
     duration_s: int | None,
     status: str,
-    now: datetime,
+    received_at: datetime,
     box: str | None = None,
     from_number: str | None = None,
+    route: tuple[str, ...] = (),
+    rings: int | None = None,
 ) -> bool:
     """Store a voicemail recording's callback once; Twilio retries callbacks, so a repeat changes nothing.
 
@@ -275,6 +303,8 @@ def save_recording(
     if existing is not None:
         # The <Record> action carries the caller's number; the status callback, often first, does not.
         existing.from_number = existing.from_number or from_number
+        existing.route = existing.route or list(route) or None
+        existing.rings = existing.rings or rings
         return False
     session.add(
         RecordingRow(
@@ -284,9 +314,11 @@ def save_recording(
             url=url,
             duration_s=duration_s,
             status=status,
-            received_at=now,
+            received_at=received_at,
             box=box,
             from_number=from_number,
+            route=list(route) or None,
+            rings=rings,
         )
     )
     return True
@@ -303,6 +335,10 @@ class StoredRecording:
     from_number: str | None
     received_at: datetime
     audio_name: str | None
+    # The route its webhooks carried and the ring count then (empty and None for a message taken in before they were
+    # kept, or by the reconciler).
+    route: tuple[str, ...] = ()
+    rings: int | None = None
 
 
 def get_recording(session: Session, recording_sid: str) -> StoredRecording | None:
@@ -319,6 +355,8 @@ def get_recording(session: Session, recording_sid: str) -> StoredRecording | Non
         row.from_number,
         row.received_at,
         row.audio_name,
+        tuple(row.route or ()),
+        row.rings,
     )
 
 

@@ -63,6 +63,9 @@ class CallRow(Base):
     outcome: Mapped[str | None] = mapped_column(String(32))
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     duration_s: Mapped[int | None] = mapped_column(Integer)
+    # What happened, kept as it was: the ring count the call's dial rang with, the voicemail box it ended in.
+    rings: Mapped[int | None] = mapped_column(Integer)
+    box: Mapped[str | None] = mapped_column(String(64))
 
 
 class RecordingRow(Base):
@@ -74,6 +77,7 @@ class RecordingRow(Base):
     url: Mapped[str] = mapped_column(Text)
     duration_s: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(32))
+    # When the caller left it: Twilio's start time of the recording when Twilio says, else when it reached us.
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     handled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The voicemail box it was left in (overflow, closed, menu:KEY, period:DAY): whom it is delivered to.
@@ -83,6 +87,10 @@ class RecordingRow(Base):
     # Our private copy of the audio (see ivr.messages.recordings), once fetched and checked.
     audio_name: Mapped[str | None] = mapped_column(String(200))
     stored_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The path labels that led to the box, as the recording's webhooks carried them (ivr.callflow.flow), and the
+    # ring count then: the e-mail has its route even before the call log has stored the call's steps.
+    route: Mapped[list[str] | None] = mapped_column(JSON)
+    rings: Mapped[int | None] = mapped_column(Integer)
 
 
 class JobRow(Base):

@@ -23,6 +23,8 @@ class VoicemailMessage:
     box: str | None = None
     from_number: str | None = None
     audio_name: str | None = None
+    # The ring count when the caller was sent to the box after an unanswered dial, as it was then.
+    rings: int | None = None
 
 
 def voicemails(
@@ -46,6 +48,7 @@ def _voicemail(r: RecordingRow) -> VoicemailMessage:
         r.box,
         r.from_number,
         r.audio_name,
+        r.rings,
     )
 
 

@@ -8,10 +8,13 @@ The <Record> action (/twilio/recorded) takes the same message in but is a voice 
 
 import logging
 from collections.abc import Callable, Coroutine
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from starlette.datastructures import FormData
@@ -61,8 +64,49 @@ def _same_origin(url: str, api_url: str) -> bool:
     return (found.scheme, found.netloc) == (allowed.scheme, allowed.netloc)
 
 
-def left_message(services: Services, form: FormData, business: str, box: str) -> tuple[LeftMessage, Voicemail]:
+@dataclass(frozen=True)
+class RecordingQuery:
+    """What the recording webhooks' URLs carry (ivr.callflow.flow), signed by Twilio with the rest of the URL: the
+    business and box the message is for, the route that led there and the ring count then."""
+
+    business: str
+    box: str
+    route: tuple[str, ...]
+    rings: int | None
+
+
+# A route is a few labels of at most a holiday's name each; anything longer was not written by us.
+MAX_ROUTE_LABELS = 8
+MAX_ROUTE_LABEL_CHARS = 120
+
+
+def _recording_query(
+    business: str = "",
+    box: str = "",
+    route: Annotated[list[str] | None, Query(description="the path labels that led to the box")] = None,
+    rings: Annotated[str, Query(description="the ring count when a dial went unanswered")] = "",
+) -> RecordingQuery:
+    labels = tuple(label[:MAX_ROUTE_LABEL_CHARS] for label in (route or [])[:MAX_ROUTE_LABELS])
+    count = int(rings) if rings.isdigit() and len(rings) <= 2 else None
+    return RecordingQuery(business, box, labels, count)
+
+
+RecordingQueryDep = Annotated[RecordingQuery, Depends(_recording_query)]
+
+
+def recording_start(form: FormData) -> datetime | None:
+    """Twilio's RecordingStartTime (RFC 2822): when the caller began the message; None when absent or unreadable."""
+    text = _field(form, "RecordingStartTime")
+    try:
+        moment = parsedate_to_datetime(text) if text else None
+    except (TypeError, ValueError):
+        return None
+    return moment if moment is not None and moment.tzinfo is not None else None
+
+
+def left_message(services: Services, form: FormData, query: RecordingQuery) -> tuple[LeftMessage, Voicemail]:
     """The message a recording webhook describes, and the box it is for; InputError says what is wrong."""
+    business, box = query.business, query.box
     recording_sid, call_sid, url = _field(form, "RecordingSid"), _field(form, "CallSid"), _field(form, "RecordingUrl")
     if not RECORDING_SID.match(recording_sid):
         raise InputError(f"RecordingSid must be RE followed by 32 hex digits, got {recording_sid[:40]!r}")
@@ -85,7 +129,16 @@ def left_message(services: Services, form: FormData, business: str, box: str) ->
     duration = _field(form, "RecordingDuration")
     from_number = caller_id(_field(form, "From")) or None
     message = LeftMessage(
-        recording_sid, call_sid, found.id, box, url, int(duration) if duration.isdigit() else None, from_number
+        recording_sid,
+        call_sid,
+        found.id,
+        box,
+        url,
+        int(duration) if duration.isdigit() else None,
+        from_number,
+        route=query.route,
+        rings=query.rings,
+        started_at=recording_start(form),
     )
     return message, boxes[box]
 
@@ -98,10 +151,10 @@ def store_message(services: Services, message: LeftMessage, box: Voicemail) -> b
 
 
 @router.post("/recording", summary="Twilio's recording status callback: store the message and its deliveries")
-def recording(form: TwilioForm, services: ServicesDep, business: str = "", box: str = "") -> Response:
+def recording(form: TwilioForm, services: ServicesDep, query: RecordingQueryDep) -> Response:
     status = _field(form, "RecordingStatus") or COMPLETED
     try:
-        message, found_box = left_message(services, form, business, box)
+        message, found_box = left_message(services, form, query)
     except InputError as error:
         raise HTTPException(400, str(error)) from None
     if status != COMPLETED:  # absent (silence) or failed: no audio to deliver; the call counts as missed

@@ -29,7 +29,7 @@ from ivr.simulator import SIMULATED_TIME_FIELD
 from ivr.store import jobs
 from ivr.store.calls import CallEnd, CallStep
 from ivr.web.fallback import TWIML_MEDIA_TYPE, FallbackRoute, language_for_number, within_deadline
-from ivr.web.recording_hooks import left_message, store_message
+from ivr.web.recording_hooks import RecordingQuery, RecordingQueryDep, left_message, store_message
 from ivr.web.services import Services, ServicesDep, get_services
 from ivr.web.signature import TwilioForm, verified_twilio_form
 from prompts import prompt_book
@@ -98,6 +98,8 @@ async def _answer(services: Services, form: FormData, decide: Decide) -> Respons
             at=now,
             path=decision.path,
             outcome=decision.outcome.value if decision.outcome else None,
+            rings=business.rings if business and decision.dials else None,
+            box=decision.box,
         )
     )
     return _twiml(services, decision)
@@ -141,7 +143,7 @@ async def dial_ended(request: Request) -> Response:
     return await _voice(request, decide)
 
 
-def _keep_message(services: Services, form: FormData, business: str, box: str) -> None:
+def _keep_message(services: Services, form: FormData, query: RecordingQuery) -> None:
     """Store the message the <Record> action describes, if the status callback has not already.
 
     This is a voice webhook: whatever goes wrong here, the caller still hears the goodbye (a 5xx would make
@@ -151,7 +153,7 @@ def _keep_message(services: Services, form: FormData, business: str, box: str) -
     if not _field(form, "RecordingSid"):  # Twilio always sends one; a preview of what callers hear does not
         return
     try:
-        message, found_box = left_message(services, form, business, box)
+        message, found_box = left_message(services, form, query)
         store_message(services, message, found_box)
     except InputError as error:
         log.warning("call %s: voicemail not taken in at /recorded: %s", _field(form, "CallSid")[:40], error)
@@ -160,9 +162,9 @@ def _keep_message(services: Services, form: FormData, business: str, box: str) -
 
 
 @router.post("/recorded", summary="The caller finished a voicemail message")
-async def recorded(form: TwilioForm, services: ServicesDep, business: str = "", box: str = "") -> Response:
+async def recorded(form: TwilioForm, services: ServicesDep, query: RecordingQueryDep) -> Response:
     # Storing is blocking database work: off the event loop, then the caller hears the goodbye from memory.
-    await run_in_threadpool(_keep_message, services, form, business, box)
+    await run_in_threadpool(_keep_message, services, form, query)
     return await _answer(services, form, lambda found, _now: flow.recorded(found))
 
 

@@ -25,12 +25,14 @@ def ended(stage: str, **extra: str) -> Webhook:
 OPERATORS = Dial(("+31501111111", "+31502222222"), 15, Country.NL, ended("operators"))
 
 
-def voicemail(box: str) -> tuple[object, ...]:
-    """The voicemail steps; both recording webhooks name the business and the box the message is for."""
-    params = (("business", "7"), ("box", box))
+def voicemail(box: str, *route: str, rings: int | None = None) -> tuple[object, ...]:
+    """The voicemail steps; both recording webhooks name the business and the box the message is for, the route
+    that led there and, after an unanswered dial, the ring count."""
+    counted = (("rings", str(rings)),) if rings else ()
+    params = (("business", "7"), ("box", box), *(("route", label) for label in route), *counted)
     return (
         Say("Spreek uw bericht in.", NL),
-        Record(Webhook(Hook.RECORDED, params), Webhook(Hook.RECORDING, params), 120),
+        Record(Webhook(Hook.RECORDED, params), Webhook(Hook.RECORDING, params), 120, box=box),
         Say("Tot ziens.", NL),
         Hangup(),
     )
@@ -89,13 +91,13 @@ CLOSED_CASES = [
         "outside hours: closed greeting and voicemail",
         TUESDAY_NIGHT,
         {},
-        (Say("Wij zijn gesloten.", NL), *voicemail("closed")),
+        (Say("Wij zijn gesloten.", NL), *voicemail("closed", "closed:hours")),
     ),
     (
         "public holiday: the holiday message",
         CHRISTMAS_DAY,
         {},
-        (Say("Vandaag is het een feestdag.", NL), *voicemail("closed")),
+        (Say("Vandaag is het een feestdag.", NL), *voicemail("closed", "closed:holiday:Christmas Day")),
     ),
     (
         "closed with an emergency number dials it",
@@ -128,7 +130,7 @@ def test_closed(name: str, now: datetime, overrides: dict[str, object], steps: t
 MENU = make_business(menu=(EMERGENCY, REPEATS))
 MENU_CASES = [
     ("key 1 dials the emergency line", "1", 1, (Dial(("+31612345678",), 15, Country.NL, ended("option", key="1")),)),
-    ("key 2 goes to voicemail", "2", 1, voicemail("menu:2")),
+    ("key 2 goes to voicemail", "2", 1, voicemail("menu:2", "menu:2")),
     (
         "a wrong key repeats the menu once",
         "9",
@@ -172,13 +174,32 @@ def test_dial_ended(stage: DialStage, status: DialStatus, steps: tuple[object, .
 
 def test_overflow_to_voicemail() -> None:
     business = make_business(overflow=Voicemail(("praktijk@example.nl",), ("+31612345678",), "overflow"))
-    assert flow.dial_ended(business, DialStage.OPERATORS, DialStatus.NO_ANSWER).steps == voicemail("overflow")
+    decision = flow.dial_ended(business, DialStage.OPERATORS, DialStatus.NO_ANSWER)
+    assert decision.steps == voicemail("overflow", "operators:no-answer>overflow:voicemail", rings=4)
+    assert (decision.box, decision.dials) == ("overflow", False)
+
+
+def test_a_menu_choice_nobody_answered_carries_the_key_and_the_rings_to_the_message() -> None:
+    overflow = Voicemail(("praktijk@example.nl",), (), "overflow")
+    business = make_business(menu=(EMERGENCY, REPEATS), overflow=overflow)
+    decision = flow.dial_ended(business, DialStage.OPTION, DialStatus.NO_ANSWER, key="1")
+    assert decision.steps == voicemail("overflow", "menu:1", "option:no-answer>overflow:voicemail", rings=4)
+    busy = flow.dial_ended(business, DialStage.OPERATORS, DialStatus.BUSY)
+    assert busy.steps == voicemail("overflow", "operators:busy>overflow:voicemail")
+
+
+def test_a_decision_that_dials_says_so_for_the_call_log() -> None:
+    decision = flow.incoming(make_business(), TUESDAY_10)
+    assert (decision.dials, decision.box) == (True, None)
 
 
 def test_a_period_with_voicemail_names_its_own_box() -> None:
     period = replace(CHRISTMAS_PERIOD, destination=Voicemail(("x@example.nl",), box="period:2026-12-24"))
     steps = flow.incoming(make_business(periods=(period,)), CHRISTMAS_DAY).steps
-    assert steps == (Say("Feestdagen: u belt de waarneming.", NL), *voicemail("period:2026-12-24"))
+    assert steps == (
+        Say("Feestdagen: u belt de waarneming.", NL),
+        *voicemail("period:2026-12-24", "period:2026-12-24"),
+    )
 
 
 def test_no_overflow_configured_says_so_and_ends() -> None:

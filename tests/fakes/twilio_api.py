@@ -69,6 +69,8 @@ class StoredRecording:
     duration_s: int
     created: datetime
     audio: bytes
+    # When the caller began the message (the resource's start_time); the creation time unless told.
+    started: datetime | None = None
 
 
 @dataclass
@@ -89,11 +91,18 @@ class FakeTwilio:
             self.changed.wait_for(lambda: len(self.texts) >= count, timeout_s)
             return len(self.texts)
 
-    def add_recording(self, sid: str, call_sid: str, duration_s: int = 14, created: datetime | None = None) -> str:
+    def add_recording(
+        self,
+        sid: str,
+        call_sid: str,
+        duration_s: int = 14,
+        created: datetime | None = None,
+        started: datetime | None = None,
+    ) -> str:
         """Twilio holds a recording; returns the RecordingUrl a callback would name."""
         with self.lock:
             self.recordings[sid] = StoredRecording(
-                sid, call_sid, duration_s, created or datetime.now(UTC), voicemail_mp3()
+                sid, call_sid, duration_s, created or datetime.now(UTC), voicemail_mp3(), started
             )
         return self.recording_url(sid)
 
@@ -156,6 +165,7 @@ def _handler(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
                 "duration": str(recording.duration_s),
                 "status": "completed",
                 "date_created": format_datetime(recording.created, usegmt=True),
+                "start_time": format_datetime(recording.started or recording.created, usegmt=True),
                 "uri": f"/2010-04-01/Accounts/{ACCOUNT_SID}/Recordings/{recording.sid}.json",
             }
 

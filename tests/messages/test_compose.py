@@ -1,11 +1,21 @@
 """Composing is pure: the same facts give the same e-mail and text, in each of the four languages."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
 from ivr.document.phones import for_people
-from ivr.messages.compose import VoicemailFacts, menu_label, route_in_words, voicemail_email, voicemail_sms
+from ivr.messages.compose import (
+    SummaryCall,
+    SummaryFacts,
+    VoicemailFacts,
+    daily_summary_email,
+    menu_label,
+    message_route,
+    route_in_words,
+    voicemail_email,
+    voicemail_sms,
+)
 
 
 def facts(
@@ -54,12 +64,61 @@ ROUTES = [
         ("welcome+menu", "menu:2", "option:no-answer>overflow:voicemail"),
         f"menu: 2 {EN_DASH} voor offertes, na 4 keer overgaan",
     ),
+    (("welcome", "operators:0:no-answer", "operators:1:busy"), "na 4 keer overgaan, in gesprek"),
+    (("welcome", "operators:failed>overflow:voicemail"), "niet bereikbaar"),
+    # Never a bare dash: a call straight through says so, one the log does not have says that.
+    (("welcome", "operators:completed"), "rechtstreeks"),
+    ((), "onbekend (de oproep staat niet in het gesprekslog)"),
 ]
 
 
 @pytest.mark.parametrize(("path", "words"), ROUTES)
 def test_route_in_words(path: tuple[str, ...], words: str) -> None:
     assert route_in_words(path, 4, facts("nl").menu, "nl") == words
+
+
+MESSAGE_ROUTES = [
+    # The log has the whole call: what the webhooks carried is said once.
+    (
+        ("welcome+menu", "menu:2", "option:no-answer>overflow:voicemail", "voicemail:recorded"),
+        ("menu:2", "option:no-answer>overflow:voicemail"),
+        "overflow",
+        f"menu: 2 {EN_DASH} voor offertes, na 4 keer overgaan",
+    ),
+    # The log has only the start of the call (or nothing): the carried route says how the caller came.
+    (("welcome",), ("operators:busy>overflow:voicemail",), "overflow", "in gesprek"),
+    ((), ("closed:hours",), "closed", "buiten openingstijden"),
+    # Taken in before routes travelled, and the log has nothing: a box named by its way still says it.
+    ((), (), "menu:2", f"menu: 2 {EN_DASH} voor offertes"),
+    ((), (), "overflow", "onbekend (de oproep staat niet in het gesprekslog)"),
+]
+
+
+@pytest.mark.parametrize(("logged", "carried", "box", "words"), MESSAGE_ROUTES)
+def test_a_message_route_joins_the_log_and_what_the_webhooks_carried(
+    logged: tuple[str, ...], carried: tuple[str, ...], box: str, words: str
+) -> None:
+    assert route_in_words(message_route(logged, carried, box), 4, facts("nl").menu, "nl") == words
+
+
+def test_every_language_says_an_unknown_and_a_direct_route_in_words() -> None:
+    for language in ("nl", "en", "de", "fr"):
+        unknown, direct = route_in_words((), 4, (), language), route_in_words(("welcome",), 4, (), language)
+        assert "-" not in (unknown, direct) and unknown != direct
+
+
+def test_the_summary_says_the_rings_each_call_rang_with_not_todays() -> None:
+    unanswered = ("welcome", "operators:no-answer>overflow:none")
+    before = SummaryCall(datetime(2026, 7, 1, 8, 0, tzinfo=UTC), None, unanswered, "missed", 30, rings=4)
+    after = SummaryCall(datetime(2026, 7, 1, 9, 0, tzinfo=UTC), None, unanswered, "missed", 25, rings=3)
+    old = SummaryCall(datetime(2026, 7, 1, 7, 0, tzinfo=UTC), None, unanswered, "missed", 30)  # logged before
+    summary = SummaryFacts("De Linde", "nl", "Europe/Amsterdam", "NL", date(2026, 7, 1), 3, (), (before, after, old))
+    lines = daily_summary_email(summary, "a@example.nl", "<id@x>").body.splitlines()
+    assert [line.split(" · ")[2] for line in lines[2:5]] == [
+        "na 3 keer overgaan",
+        "na 4 keer overgaan",
+        "na 3 keer overgaan",
+    ]
 
 
 def test_unknown_caller_and_a_text_message() -> None:

@@ -102,6 +102,22 @@ def test_a_call_without_outcome_was_hung_up(database: Database) -> None:
     assert call is not None and call.outcome == "hung up"
 
 
+def test_a_call_keeps_the_rings_it_rang_with_and_the_box_it_ended_in(database: Database) -> None:
+    first = [
+        step("welcome"),
+        replace(step("operators:0:no-answer"), rings=4),
+        replace(step("operators:no-answer>overflow:voicemail"), box="overflow"),
+    ]
+    found = logged(database, first)
+    assert found is not None and (found.rings, found.box) == (4, "overflow")
+    # A later step (a retried dial with another count, the recorded message) changes neither.
+    found = logged(database, [replace(step("operators:1:no-answer"), rings=3), step("voicemail:recorded")])
+    assert found is not None and (found.rings, found.box) == (4, "overflow")
+    with database.reading() as connection:
+        listed = calls.recent(connection, 1)
+    assert [(c.rings, c.box) for c in listed] == [(4, "overflow")]
+
+
 def test_an_end_for_an_unknown_call_is_ignored(database: Database) -> None:
     assert logged(database, [CallEnd("CA404", NOW, 4, "hung up")], sid="CA404") is None
 
@@ -114,7 +130,7 @@ def test_recording_callbacks_are_stored_once(database: Database) -> None:
         "url": "https://api.twilio.com/RE1",
         "duration_s": 12,
         "status": "completed",
-        "now": NOW,
+        "received_at": NOW,
     }
     with database.transaction() as session:
         assert calls.save_recording(session, **recording) is True

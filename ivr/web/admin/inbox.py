@@ -54,10 +54,11 @@ class BoxWords:
     own: str = ""
 
 
-def box_words(words_: Words, box: str | None, document: dict[str, Any], language: str) -> BoxWords:
-    kind, _, rest = (box or "").partition(":")
+def box_words(words_: Words, message: InboxMessage, document: dict[str, Any], language: str) -> BoxWords:
+    """The box a message was left in; "after N rings" with the ring count then, today's only when not told."""
+    kind, _, rest = (message.box or "").partition(":")
     if kind == "overflow":
-        rings = int(document.get("rings", 4))
+        rings = message.rings or int(document.get("rings", 4))
         return BoxWords(words_.ngettext("after %(num)d ring", "after %(num)d rings", rings) % {"num": rings})
     if kind == "closed":
         return BoxWords(words_.gettext("outside opening hours"))
@@ -127,7 +128,7 @@ def _shown(
     shown = [
         {
             "message": message,
-            "box": box_words(words_, message.box, document, lang),
+            "box": box_words(words_, message, document, lang),
             "deliveries": [
                 (d, delivery_words(words_, d, timezone, lang), delivery_reason(words_, d)) for d in message.deliveries
             ],

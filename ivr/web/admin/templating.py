@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ivr.document.phones import for_people
+from ivr.store.calls import LoggedCall
 from ivr.web.admin import wording
 from ivr.web.admin.i18n import Words
 
@@ -52,8 +53,10 @@ def _seconds(context: "Context", value_s: float) -> str:
     return wording.seconds(context["words"], value_s, context["lang"])
 
 
-def _route(context: "Context", path: list[str]) -> str:
-    return wording.route(context["words"], path, (context.get("document") or {}).get("rings", 4))
+def _route(context: "Context", call: LoggedCall) -> str:
+    """A logged call's route with the ring count it rang with; today's only for a call logged before that was kept."""
+    rings = call.rings or (context.get("document") or {}).get("rings", 4)
+    return wording.route(context["words"], call.path, rings)
 
 
 def _outcome(context: "Context", value: str | None) -> str:

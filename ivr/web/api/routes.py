@@ -70,6 +70,9 @@ class CallOut(TypedDict):
     path: list[str]
     outcome: str | None
     duration_s: int | None
+    # What happened as it was then: the ring count its dial rang with, the voicemail box it ended in (or null).
+    rings: int | None
+    box: str | None
 
 
 def _refuse_new_numbers(caller: Caller, current: dict[str, Any], document: dict[str, Any]) -> None:
@@ -184,6 +187,8 @@ def list_calls(
             path=c.path,
             outcome=c.outcome,
             duration_s=c.duration_s,
+            rings=c.rings,
+            box=c.box,
         )
         for c in logged
     ]
