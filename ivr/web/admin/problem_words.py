@@ -15,6 +15,7 @@ from ivr.document.codes import Code
 from ivr.errors import Problem, Value
 from ivr.messages.failures import DeliveryCode
 from ivr.web.admin.i18n import Words
+from ivr.web.admin.validation_words import VALIDATION_WORDS
 
 if TYPE_CHECKING:
     from ivr.usecases.rendering import RenderReport
@@ -137,11 +138,7 @@ def _fell_back(w: Words, v: Mapping[str, Value]) -> str:
 _DOCUMENT: dict[Code, Say] = {
     Code.NOT_A_MAPPING: _general,
     Code.NOT_YAML: _general,
-    Code.REQUIRED: _fixed(_("This is required.")),
-    Code.UNKNOWN_KEY: _general,
-    Code.EMPTY: _fixed(_("This must not be empty.")),
-    Code.TOO_LONG: _fixed(_("This text is too long.")),
-    Code.NOT_A_CHOICE: _general,
+    **VALIDATION_WORDS,
     Code.INVALID: _general,
     Code.NOT_INTERNATIONAL: _not_international,
     Code.NOT_A_PHONE_NUMBER: _not_a_phone_number,
