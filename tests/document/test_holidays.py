@@ -13,6 +13,7 @@ from ivr.document.hours import parse_ranges
 from ivr.document.lint import lint
 from ivr.document.load import parse_document
 from ivr.errors import DocumentError
+from ivr.messages.compose import route_in_words
 
 BASE = 'business: Smit\nnumbers: ["+31201234567"]\noperators: ["+31201111111"]\nhours: {mon-sun: "08:00-23:59"}\n'
 GOOD_FRIDAY_2026 = datetime(2026, 4, 3, 10, 0, tzinfo=UTC)
@@ -185,3 +186,11 @@ def test_greetline_holidays_lists_a_region_in_a_language(capsys: pytest.CaptureF
     assert main(["holidays", "DE", "--region", "NW", "--language", "de", "--year", "2027"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert "2027-05-27  Thu  Fronleichnam" in lines and "2027-11-01  Mon  Allerheiligen" in lines
+
+
+def test_the_e_mail_after_a_holiday_call_names_the_holiday_in_dutch() -> None:
+    """The call's path keeps the name the business reads; the voicemail e-mail's route says it."""
+    business = to_business(parse_document(BASE), 1, part_of_day="morning")
+    decision = flow.incoming(business, datetime(2027, 5, 6, 9, 0, tzinfo=UTC))
+    assert decision.path == "closed:holiday:Hemelvaartsdag"
+    assert route_in_words((decision.path,), 4, (), "nl") == "feestdag (Hemelvaartsdag)"
