@@ -71,6 +71,13 @@ def _lint(args: argparse.Namespace) -> int:
         findings = [as_finding(problem) for problem in error.found]
     if args.json:
         print(as_json(findings))
+    elif args.language:
+        from ivr.web.admin.i18n import translations
+        from ivr.web.admin.problem_words import problem_words
+
+        words = translations(args.language)
+        for finding in findings:
+            print(f"{finding.level.value}: {finding.where}: {problem_words(words, finding)}")
     else:
         for finding in findings:
             print(finding)
@@ -137,6 +144,11 @@ def register(commands: Any) -> None:
     )
     lint.add_argument("file", help="path to the YAML document")
     lint.add_argument("--json", action="store_true", help="print the findings as JSON (code, severity, where, message)")
+    lint.add_argument(
+        "--language",
+        choices=["nl", "en", "de", "fr"],
+        help="word each finding in this language, as the admin page does (default: the English sentences)",
+    )
     lint.set_defaults(func=_lint)
 
     holidays = commands.add_parser(

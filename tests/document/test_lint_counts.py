@@ -3,9 +3,11 @@ one bad number has six options, every bad range and holiday name is named, an in
 the findings in a language the business reads, and a holiday is named in the business's language."""
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
+from ivr.cli import main
 from ivr.document.codes import Code
 from ivr.usecases.documents import check_text
 
@@ -94,3 +96,17 @@ def test_a_dutch_finding_names_the_holiday_in_dutch() -> None:
     paths = _paths(BASE + NOBODY.replace("hours: {mon-fri: '08:00-17:00'}\n", ""), ascension_week)
     assert any(path.startswith("feestdag Hemelvaartsdag (2027-05-06)") for path in paths), paths
     assert not any("Ascension" in path for path in paths)
+
+
+def test_lint_words_the_findings_in_the_language_asked_for(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A Dutch business reads its findings in Dutch, pydantic's checks too."""
+    document = tmp_path / "smit.yaml"
+    label = "x" * 45
+    document.write_text(
+        BASE + VOICEMAIL + f'menu: [{{key: "1", prompt: "Toets 1.", dial: "+31201234568", label: "{label}"}}]\n',
+        "utf-8",
+    )
+    assert main(["lint", "--language", "nl", str(document)]) == 1
+    assert (
+        capsys.readouterr().out.splitlines()[0] == "error: menu[0].label: Dit is te lang: ten hoogste 30 tekens, nu 45."
+    )
