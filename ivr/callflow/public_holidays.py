@@ -106,3 +106,24 @@ def readable_names(country: Country, years: range, region: str | None = None, la
         for reading in _reading_languages(country, language)
         for name in public_holiday_names(country, years, region, reading)
     }
+
+
+# How many years from the one asked about a regional name is looked for (some holidays are not yearly).
+REGIONAL_YEARS = 2
+
+
+@cache
+def regional_names(country: Country, language: str, year: int) -> Mapping[str, tuple[str, ...]]:
+    """The names (lower case, in any language a business may write them) of public holidays only some regions of
+    the country keep, each with those regions: "fronleichnam" in DE → BW, BY, HE, NW, RP, SL, ….
+
+    Built once per process (about half a second for Germany's 17 regions), for the refusal of a name that is no
+    public holiday of the whole country.
+    """
+    years = range(year, year + REGIONAL_YEARS)
+    national = readable_names(country, years, None, language)
+    found: dict[str, list[str]] = {}
+    for region in calendar_of(country).regions:
+        for name in readable_names(country, years, region, language) - national:
+            found.setdefault(name, []).append(region)
+    return {name: tuple(regions) for name, regions in found.items()}

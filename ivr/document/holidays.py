@@ -12,7 +12,13 @@ from datetime import date
 from pydantic_core import PydanticCustomError
 
 from ivr.callflow.model import Country, HolidayClosures
-from ivr.callflow.public_holidays import calendar_of, public_holidays_of, readable_names, region_code
+from ivr.callflow.public_holidays import (
+    calendar_of,
+    public_holidays_of,
+    readable_names,
+    region_code,
+    regional_names,
+)
 from ivr.document.codes import FIELD, Code, Place, refused
 
 YEARLY = re.compile(r"^(\d{2})-(\d{2})$")
@@ -85,6 +91,16 @@ def holiday_refusals(
         text = entry.strip()
         try:
             if _yearly(text) is None and _once(text) is None and text.casefold() not in names:
+                regional = () if region else regional_names(country, language, today.year).get(text.casefold(), ())
+                if regional:
+                    raise refused(
+                        Code.UNKNOWN_HOLIDAY,
+                        f"{text!r} is a public holiday only in some regions of {country.value} "
+                        f"({', '.join(regional)}); set region: to yours, e.g. region: {regional[0]}",
+                        value=text,
+                        country=country.value,
+                        regions=", ".join(regional),
+                    )
                 raise refused(
                     Code.UNKNOWN_HOLIDAY,
                     f"{text!r} is not a public holiday of {country.value}; `{listing} --language {language}` lists "

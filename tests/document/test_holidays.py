@@ -194,3 +194,12 @@ def test_the_e_mail_after_a_holiday_call_names_the_holiday_in_dutch() -> None:
     decision = flow.incoming(business, datetime(2027, 5, 6, 9, 0, tzinfo=UTC))
     assert decision.path == "closed:holiday:Hemelvaartsdag"
     assert route_in_words((decision.path,), 4, (), "nl") == "feestdag (Hemelvaartsdag)"
+
+
+def test_a_regional_holiday_without_a_region_says_which_regions_keep_it() -> None:
+    with pytest.raises(DocumentError) as refused:
+        parse_document(GERMAN + "holidays: [Fronleichnam]\n")
+    (problem,) = refused.value.found
+    assert (problem.code, problem.where) == ("unknown_holiday", "holidays[0]")
+    assert problem.values["regions"] == "BW, BY, HE, NW, RP, SL, Augsburg"
+    assert "set region: to yours, e.g. region: BW" in problem.message

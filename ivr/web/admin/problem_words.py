@@ -156,10 +156,6 @@ _DOCUMENT: dict[Code, Say] = {
         w.gettext("%(value)s is not a date: write it as 12-24, or 2026-12-24 for one year.")
         % {"value": v.get("value", "")}
     ),
-    Code.UNKNOWN_HOLIDAY: lambda w, v: (
-        w.gettext("%(value)s is not a public holiday here: choose one from the list, or give a date.")
-        % {"value": v.get("value", "")}
-    ),
     Code.TOO_MANY_DIALLED: _too_many_at_once,
     Code.TEXT_OR_FILE: _fixed(_("Give a text or a recording.")),
     Code.LISTED_TWICE: lambda w, v: (

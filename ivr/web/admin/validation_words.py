@@ -1,5 +1,6 @@
 """The words of the document model's own checks (ivr.document.refusals: a key missing or unknown, a text too long,
-a value of the wrong kind or not among the choices) and of the holiday calendar's region, in the page's language.
+a value of the wrong kind or not among the choices) and of the holiday calendar (a region, a holiday's name), in
+the page's language.
 
 Part of ivr.web.admin.problem_words, which holds every other code's words.
 """
@@ -65,6 +66,17 @@ def _unknown_region(w: Words, v: Mapping[str, Value]) -> str:
     }
 
 
+def _unknown_holiday(w: Words, v: Mapping[str, Value]) -> str:
+    if v.get("regions"):
+        return w.gettext("%(value)s is a public holiday only in some regions (%(regions)s): set the region first.") % {
+            "value": v.get("value", ""),
+            "regions": v["regions"],
+        }
+    return w.gettext("%(value)s is not a public holiday here: choose one from the list, or give a date.") % {
+        "value": v.get("value", "")
+    }
+
+
 VALIDATION_WORDS: dict[Code, Say] = {
     Code.REQUIRED: lambda w, _v: w.gettext("This is required."),
     Code.UNKNOWN_KEY: _unknown_key,
@@ -73,4 +85,5 @@ VALIDATION_WORDS: dict[Code, Say] = {
     Code.NOT_A_CHOICE: _not_a_choice,
     Code.WRONG_KIND: _kinds,
     Code.UNKNOWN_REGION: _unknown_region,
+    Code.UNKNOWN_HOLIDAY: _unknown_holiday,
 }
