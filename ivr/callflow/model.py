@@ -91,6 +91,10 @@ class HolidayClosures:
     # country's own.
     region: str | None = None
 
+    @property
+    def closes_some_day(self) -> bool:
+        return self.all_public or bool(self.names or self.yearly or self.once)
+
 
 @dataclass(frozen=True)
 class ClosedInstructions:

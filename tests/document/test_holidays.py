@@ -12,6 +12,7 @@ from ivr.document.convert import to_business
 from ivr.document.hours import parse_ranges
 from ivr.document.lint import lint
 from ivr.document.load import parse_document
+from ivr.document.spoken import spoken_texts
 from ivr.errors import DocumentError
 from ivr.messages.compose import route_in_words
 
@@ -203,3 +204,11 @@ def test_a_regional_holiday_without_a_region_says_which_regions_keep_it() -> Non
     assert (problem.code, problem.where) == ("unknown_holiday", "holidays[0]")
     assert problem.values["regions"] == "BW, BY, HE, NW, RP, SL, Augsburg"
     assert "set region: to yours, e.g. region: BW" in problem.message
+
+
+def test_a_region_alone_does_not_make_a_business_that_never_closes_for_holidays_speak_the_holiday_text() -> None:
+    never = parse_document(GERMAN + "region: NW\nholidays: false\n")
+    always = parse_document(GERMAN + "region: NW\n")
+    holiday_text = to_business(always, 1, part_of_day="morning").texts.holiday.text
+    assert holiday_text in [spoken.text for spoken in spoken_texts(always)]
+    assert holiday_text not in [spoken.text for spoken in spoken_texts(never)]
