@@ -69,7 +69,11 @@ def field_named(error: Mapping[str, Any]) -> str | None:
 
 
 def _shown(value: object) -> str:
-    return repr(value) if isinstance(value, str | int | float) else type(value).__name__
+    if isinstance(value, str | int | float):
+        return repr(value)
+    if value is None:
+        return "nothing"
+    return KIND_ENGLISH["list" if isinstance(value, list) else "keys"]
 
 
 def _pydantic_problem(kind: str, error: Mapping[str, Any]) -> tuple[Code, str, dict[str, Value]]:
@@ -96,6 +100,8 @@ def _pydantic_problem(kind: str, error: Mapping[str, Any]) -> tuple[Code, str, d
         )
     if kind in KINDS:
         return Code.WRONG_KIND, _kinds_sentence([KINDS[kind]], given), {"kinds": KINDS[kind]}
+    if kind == "value_error":  # a ValueError in a validator: its message is ours
+        return Code.INVALID, str(error["msg"]).removeprefix("Value error, "), {}
     return Code.INVALID, f"{_shown(given)} cannot be used here; check it", {}
 
 
