@@ -78,14 +78,22 @@ class OpeningHours:
 
 @dataclass(frozen=True)
 class HolidayClosures:
-    """The days a business closes for a holiday: every public holiday of its country, those it names, or dates."""
+    """The days a business closes for a holiday: every public holiday of its country (and region), those it
+    names, or dates."""
 
     all_public: bool = False
-    # Public holiday names as the holidays package gives them, lower-cased.
+    # Public holiday names as the business wrote them (in its language, English or the country's), lower-cased.
     names: frozenset[str] = frozenset()
     # (month, day): closed on that date every year.
     yearly: frozenset[tuple[int, int]] = frozenset()
     once: frozenset[date] = frozenset()
+    # The holidays package's code of the country's region whose public holidays count too (DE: "NW"); None: the
+    # country's own.
+    region: str | None = None
+
+    @property
+    def closes_some_day(self) -> bool:
+        return self.all_public or bool(self.names or self.yearly or self.once)
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,10 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from ivr.callflow.model import Business, Country, Period
+from ivr.callflow.model import Business, Period
+from ivr.callflow.public_holidays import names_on, public_holiday
 
 
 @dataclass(frozen=True)
@@ -31,30 +31,15 @@ class OutsideHours:
 Situation = Open | InPeriod | Holiday | OutsideHours
 
 
-@lru_cache(maxsize=64)
-def public_holidays_of(country: Country, year: int) -> dict[date, str]:
-    # The holidays package computes (no I/O); cached because every call would otherwise rebuild the year.
-    # Imported on first use: a few MB that an idle server need not hold (issue 12's memory target).
-    import holidays
-
-    return dict(holidays.country_holidays(country.value, years=year).items())
-
-
-def public_holiday(country: Country, day: date) -> str | None:
-    return public_holidays_of(country, day.year).get(day)
-
-
-def public_holiday_names(country: Country, years: range) -> list[str]:
-    """Every name the country's public holidays go by in these years, in calendar order, each once."""
-    named = sorted((day, name) for year in years for day, name in public_holidays_of(country, year).items())
-    return list(dict.fromkeys(name for _day, name in named))
-
-
 def closing_holiday(business: Business, day: date) -> str | None:
-    """The name of the holiday that closes the business on this local day, if one does."""
+    """The name (in the business's language) of the holiday that closes the business on this local day, if one
+    does. A name the business listed matches in any language it may write names in (ivr.callflow.public_holidays)."""
     closures = business.holidays
-    public = public_holiday(business.country, day)
-    if public is not None and (closures.all_public or public.lower() in closures.names):
+    language = business.language.value
+    public = public_holiday(business.country, day, closures.region, language)
+    if public is not None and (
+        closures.all_public or closures.names & names_on(business.country, day, closures.region, language)
+    ):
         return public
     if day in closures.once or (day.month, day.day) in closures.yearly:
         return public or day.isoformat()

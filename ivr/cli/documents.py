@@ -10,7 +10,7 @@ from typing import Any
 from ivr.cli.arguments import positive_int
 from ivr.cli.progress import ProgressBar, show_progress
 from ivr.cli.runtime import runtime
-from ivr.errors import DocumentError
+from ivr.errors import DocumentError, InputError
 
 
 def _apply(args: argparse.Namespace) -> int:
@@ -71,6 +71,13 @@ def _lint(args: argparse.Namespace) -> int:
         findings = [as_finding(problem) for problem in error.found]
     if args.json:
         print(as_json(findings))
+    elif args.language:
+        from ivr.web.admin.i18n import translations
+        from ivr.web.admin.problem_words import problem_words
+
+        words = translations(args.language)
+        for finding in findings:
+            print(f"{finding.level.value}: {finding.where}: {problem_words(words, finding)}")
     else:
         for finding in findings:
             print(finding)
@@ -86,11 +93,17 @@ def _lint(args: argparse.Namespace) -> int:
 
 
 def _holidays(args: argparse.Namespace) -> int:
+    from pydantic_core import PydanticCustomError
+
     from ivr.callflow.model import Country
-    from ivr.document.holidays import holidays_of
+    from ivr.document.holidays import holidays_of, known_region
 
     country = Country("GB" if args.country.upper() == "UK" else args.country.upper())
-    for day, name in holidays_of(country, args.year or date.today().year):
+    try:
+        region = known_region(country, args.region)
+    except PydanticCustomError as error:
+        raise InputError(f"--region: {error.message()}") from None
+    for day, name in holidays_of(country, args.year or date.today().year, region, args.language):
         print(f"{day.isoformat()}  {day:%a}  {name}")
     return 0
 
@@ -131,17 +144,28 @@ def register(commands: Any) -> None:
     )
     lint.add_argument("file", help="path to the YAML document")
     lint.add_argument("--json", action="store_true", help="print the findings as JSON (code, severity, where, message)")
+    lint.add_argument(
+        "--language",
+        choices=["nl", "en", "de", "fr"],
+        help="word each finding in this language, as the admin page does (default: the English sentences)",
+    )
     lint.set_defaults(func=_lint)
 
     holidays = commands.add_parser(
         "holidays",
         help="list a country's public holidays by the names holidays: accepts",
-        description="Print a country's public holidays for a year. A document's holidays: list closes the business "
-        "on the ones it names (exactly as printed here), or on dates written MM-DD (every year) or YYYY-MM-DD (once).",
-        epilog="example: greetline holidays NL --year 2026",
+        description="Print a country's (and a region's) public holidays for a year, named in a language. A "
+        "document's holidays: list closes the business on the ones it names (as printed here in the business's "
+        "language, in English or in the country's own, in any case), or on dates written MM-DD (every year) or "
+        "YYYY-MM-DD (once). Where the country has no names in the language asked for, they are printed in English.",
+        epilog="example: greetline holidays DE --region NW --language de --year 2027",
     )
     holidays.add_argument(
         "country", type=str.upper, choices=["NL", "BE", "DE", "FR", "GB", "UK", "US"], help="the business's country"
+    )
+    holidays.add_argument("--region", help="the region (document's region:), e.g. NW for Nordrhein-Westfalen")
+    holidays.add_argument(
+        "--language", choices=["nl", "en", "de", "fr"], default="en", help="the names' language (default: en)"
     )
     holidays.add_argument("--year", type=int, help="the year to list (default: this year)")
     holidays.set_defaults(func=_holidays)

@@ -5,9 +5,10 @@ the CLI and the API. A page in another language words it from its catalogue by t
 entry in ivr.web.admin.problem_words; tests/web/test_problem_words.py holds that), never by reading the English.
 """
 
+from collections.abc import Sequence
 from enum import StrEnum
 
-from pydantic_core import PydanticCustomError
+from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
 
 from ivr.errors import Value
 
@@ -21,6 +22,7 @@ class Code(StrEnum):
     EMPTY = "empty"
     TOO_LONG = "too_long"
     NOT_A_CHOICE = "not_a_choice"
+    WRONG_KIND = "wrong_kind"
     INVALID = "invalid"
     # Numbers, addresses, hours, holidays.
     NOT_INTERNATIONAL = "not_international"
@@ -35,6 +37,7 @@ class Code(StrEnum):
     DAY_TWICE = "day_twice"
     HOLIDAY_NOT_A_DATE = "holiday_not_a_date"
     UNKNOWN_HOLIDAY = "unknown_holiday"
+    UNKNOWN_REGION = "unknown_region"
     # The document's parts.
     TOO_MANY_DIALLED = "too_many_dialled"
     TEXT_OR_FILE = "text_or_file"
@@ -84,6 +87,16 @@ class Code(StrEnum):
     EMERGENCY_HUMAN_LATE = "emergency_human_late"
 
 
+# The validation context's key for how many items of each list the checker set aside (ivr.document.load.salvaged):
+# a list's length is checked with them counted.
+SET_ASIDE = "set_aside"
+
+
+def set_aside(context: object, key: str) -> int:
+    counts = context.get(SET_ASIDE, {}) if isinstance(context, dict) else {}
+    return int(counts.get(key, 0))
+
+
 # The context key of a check across fields that names the field it concerns (ivr.document.load places it there).
 FIELD = "field"
 
@@ -94,3 +107,15 @@ def refused(code: Code, message: str, **values: Value) -> PydanticCustomError:
     `message` is already worded (pydantic formats only `{name}` of a context key, and our sentences hold none).
     """
     return PydanticCustomError(code.value, message, dict(values))
+
+
+# A place below the value a validator checks: ("mon-fri", 1) in hours:, (2,) in holidays:.
+Place = tuple[str | int, ...]
+
+
+def refused_each(found: Sequence[tuple[Place, PydanticCustomError]]) -> ValidationError:
+    """Several problems at once, each at its own place: one `refused` stops at the first, and a document with
+    three bad ranges would then be corrected and checked three times."""
+    return ValidationError.from_exception_data(
+        "BusinessDocument", [InitErrorDetails(type=error, loc=place, input=None) for place, error in found]
+    )

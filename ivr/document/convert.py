@@ -18,7 +18,7 @@ from ivr.callflow.model import (
     Voicemail,
 )
 from ivr.document import model as doc
-from ivr.document.holidays import holiday_closures
+from ivr.document.holidays import holiday_closures, known_region
 from ivr.document.hours import parse_hours
 from prompts import PartOfDay, PromptBook, prompt_book
 
@@ -135,7 +135,7 @@ def to_business(
         rings=document.rings,
         overflow=destination(document.overflow, "overflow") if document.overflow else None,
         hours=parse_hours(document.hours) if document.hours is not None else None,
-        holidays=holiday_closures(document.holidays),
+        holidays=holiday_closures(document.holidays, known_region(Country(document.country), document.region)),
         closed=ClosedInstructions(prompts.greeting(closed.greeting, "closed"), destination(closed_route, "closed")),
         periods=tuple(
             Period(

@@ -2,8 +2,10 @@
 
 from datetime import time
 
+from pydantic_core import PydanticCustomError
+
 from ivr.callflow.model import OpeningHours, TimeRange
-from ivr.document.codes import Code, refused
+from ivr.document.codes import Code, Place, refused
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 CLOSED_WORDS = ("closed", "")
@@ -43,44 +45,84 @@ def _clock(text: str, spec: str) -> time:
     return time(int(hours), int(minutes))
 
 
-def parse_ranges(spec: str | list[str]) -> tuple[TimeRange, ...]:
-    """'08:00-12:00, 13:00-17:00' (or a list of such) to time ranges; 'closed' to none."""
+def _time_range(text: str) -> TimeRange:
+    start_text, sep, end_text = text.partition("-")
+    if not sep:
+        raise refused(
+            Code.NOT_A_TIME_RANGE,
+            f"{text!r} is not a time range; write it as HH:MM-HH:MM, e.g. 08:00-17:00",
+            value=text,
+        )
+    start = _clock(start_text, text)
+    end = time.max if end_text.strip() in UNTIL_MIDNIGHT else _clock(end_text, text)
+    if end <= start:
+        raise refused(
+            Code.RANGE_BACKWARDS,
+            f"{text!r} ends before it starts; ranges past midnight are two ranges on two days",
+            value=text,
+        )
+    return TimeRange(start, end)
+
+
+def _read_ranges(spec: str | list[str]) -> tuple[tuple[TimeRange, ...], list[tuple[Place, PydanticCustomError]]]:
+    """The ranges that read, and each that does not at its place (its index in a list)."""
     parts = spec if isinstance(spec, list) else spec.split(",")
     ranges: list[TimeRange] = []
-    for part in parts:
+    found: list[tuple[Place, PydanticCustomError]] = []
+    for index, part in enumerate(parts):
         text = part.strip()
         if text.lower() in CLOSED_WORDS:
             continue
-        start_text, sep, end_text = text.partition("-")
-        if not sep:
-            raise refused(
-                Code.NOT_A_TIME_RANGE,
-                f"{text!r} is not a time range; write it as HH:MM-HH:MM, e.g. 08:00-17:00",
-                value=text,
-            )
-        start = _clock(start_text, text)
-        end = time.max if end_text.strip() in UNTIL_MIDNIGHT else _clock(end_text, text)
-        if end <= start:
-            raise refused(
-                Code.RANGE_BACKWARDS,
-                f"{text!r} ends before it starts; ranges past midnight are two ranges on two days",
-                value=text,
-            )
-        ranges.append(TimeRange(start, end))
-    return tuple(sorted(ranges, key=lambda time_range: time_range.start))
+        try:
+            ranges.append(_time_range(text))
+        except PydanticCustomError as error:
+            found.append(((index,) if isinstance(spec, list) else (), error))
+    return tuple(sorted(ranges, key=lambda time_range: time_range.start)), found
+
+
+def parse_ranges(spec: str | list[str]) -> tuple[TimeRange, ...]:
+    """'08:00-12:00, 13:00-17:00' (or a list of such) to time ranges; 'closed' to none."""
+    ranges, found = _read_ranges(spec)
+    if found:
+        raise found[0][1]
+    return ranges
+
+
+def _read_hours(raw: dict[str, str | list[str]]) -> tuple[OpeningHours, list[tuple[Place, PydanticCustomError]]]:
+    by_weekday: list[tuple[TimeRange, ...] | None] = [None] * 7
+    found: list[tuple[Place, PydanticCustomError]] = []
+    for day_spec, range_spec in raw.items():
+        ranges, bad_ranges = _read_ranges(range_spec)
+        found += [((day_spec, *place), error) for place, error in bad_ranges]
+        try:
+            days = parse_days(day_spec)
+        except PydanticCustomError as error:
+            found.append(((day_spec,), error))
+            continue
+        for day in days:
+            if by_weekday[day] is not None:
+                found.append(
+                    (
+                        (day_spec,),
+                        refused(
+                            Code.DAY_TWICE,
+                            f"{WEEKDAYS[day]} is given twice (in {day_spec!r}); name each day once",
+                            day=WEEKDAYS[day],
+                            value=day_spec,
+                        ),
+                    )
+                )
+            by_weekday[day] = ranges
+    return OpeningHours(tuple(ranges or () for ranges in by_weekday)), found
 
 
 def parse_hours(raw: dict[str, str | list[str]]) -> OpeningHours:
-    by_weekday: list[tuple[TimeRange, ...] | None] = [None] * 7
-    for day_spec, range_spec in raw.items():
-        ranges = parse_ranges(range_spec)
-        for day in parse_days(day_spec):
-            if by_weekday[day] is not None:
-                raise refused(
-                    Code.DAY_TWICE,
-                    f"{WEEKDAYS[day]} is given twice (in {day_spec!r}); name each day once",
-                    day=WEEKDAYS[day],
-                    value=day_spec,
-                )
-            by_weekday[day] = ranges
-    return OpeningHours(tuple(ranges or () for ranges in by_weekday))
+    hours, found = _read_hours(raw)
+    if found:
+        raise found[0][1]
+    return hours
+
+
+def hours_refusals(raw: dict[str, str | list[str]]) -> list[tuple[Place, PydanticCustomError]]:
+    """Every problem of the opening hours (not only the first), each at its day spec and range."""
+    return _read_hours(raw)[1]

@@ -1,67 +1,16 @@
 """Reading and writing business documents as YAML, with every problem reported at once."""
 
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
-from ivr.document.codes import FIELD, Code
+from ivr.callflow.model import Language
+from ivr.document.codes import SET_ASIDE, Code
 from ivr.document.model import BusinessDocument
-from ivr.errors import DocumentError, Problem, Value
-
-# pydantic's own checks as our codes; one not named here is Code.INVALID with pydantic's words for the CLI.
-PYDANTIC_CODES = {
-    "missing": Code.REQUIRED,
-    "extra_forbidden": Code.UNKNOWN_KEY,
-    "string_too_short": Code.EMPTY,
-    "too_short": Code.EMPTY,
-    "string_too_long": Code.TOO_LONG,
-    "too_long": Code.TOO_LONG,
-    "literal_error": Code.NOT_A_CHOICE,
-}
-OUR_CODES = frozenset(Code)
-
-
-def _where(location: tuple[int | str, ...]) -> str:
-    path = ""
-    for part in location:
-        if isinstance(part, int):
-            path += f"[{part}]"
-        elif part in ("function-after[_one_or_many(), list[...]]",):
-            continue
-        else:
-            path += f".{part}" if path else str(part)
-    return path or "document"
-
-
-def _values(error: Any) -> dict[str, Value]:
-    context = error.get("ctx") or {}
-    return {key: value for key, value in context.items() if key != FIELD and isinstance(value, str | int | float)}
-
-
-def _field(error: Any) -> str | None:
-    """The field a check across fields is about (its context names it), else None."""
-    named = (error.get("ctx") or {}).get(FIELD)
-    return named if isinstance(named, str) and named in BusinessDocument.model_fields else None
-
-
-def _problem(error: Any) -> Problem:
-    kind = error["type"]
-    message = str(error["msg"]).removeprefix("Value error, ")
-    code = Code(kind) if kind in OUR_CODES else PYDANTIC_CODES.get(kind, Code.INVALID)
-    if kind == "missing":
-        message = "is required; add it"
-    elif kind == "extra_forbidden":
-        message = "is not a known key; check its spelling or remove it"
-    values = _values(error)
-    if code in (Code.EMPTY, Code.TOO_LONG):  # pydantic's context names the length it holds to
-        values = {"length": values.get("min_length", values.get("max_length", 0))}
-    # Skip pydantic's internal validator names in the path (they say nothing to a user).
-    location = tuple(part for part in error["loc"] if not (isinstance(part, str) and "[" in part))
-    # A check across fields names the field it is about in its context; report it there.
-    where = (_field(error) if not location else None) or _where(location)
-    return Problem(code.value, where, message, values)
-
+from ivr.document.refusals import field_named, problems_of
+from ivr.errors import DocumentError, Problem
 
 NOT_A_MAPPING = Problem(
     Code.NOT_A_MAPPING, "document", "must be a mapping of keys (business:, numbers:, …), not a list or text"
@@ -74,8 +23,7 @@ def validate_document(data: object) -> BusinessDocument:
     try:
         return BusinessDocument.model_validate(data)
     except ValidationError as error:
-        problems = list(dict.fromkeys(_problem(item) for item in error.errors()))
-        raise DocumentError(problems) from None
+        raise DocumentError(problems_of(error.errors())) from None
 
 
 # libyaml's parser when PyYAML was built with it: a quarter of checking a document in pure Python (bulk apply).
@@ -106,25 +54,51 @@ PLACEHOLDER_NUMBERS = {"numbers": "+31200000001", "operators": "+31200000002"}
 MAX_REPAIRS = 4
 
 
-def _repaired(data: dict[str, Any], problems: list[Any]) -> dict[str, Any] | None:
-    repaired = dict(data)
+# When language: itself is refused, the rest of the findings (a caller's path, an example welcome) are worded in a
+# language the business can read rather than in the default Dutch: the language a tag like "de-AT" or "EN" names,
+# else the country's language (Belgium: Dutch, spoken by most Belgians), else English.
+LANGUAGE_OF_COUNTRY = {"NL": "nl", "BE": "nl", "DE": "de", "FR": "fr", "GB": "en", "UK": "en", "US": "en"}
+
+
+def stand_in_language(data: dict[str, Any]) -> str:
+    written = str(data.get("language", "")).strip().lower().replace("_", "-").split("-")[0]
+    if written in {language.value for language in Language}:
+        return written
+    return LANGUAGE_OF_COUNTRY.get(str(data.get("country", "")).strip().upper(), "en")
+
+
+@dataclass
+class Repair:
+    """The document as far as it validates, and how many items of each list were set aside: a menu of six with
+    one bad number still has six options (the checks of a list's length count them)."""
+
+    data: dict[str, Any]
+    set_aside: dict[str, int] = field(default_factory=dict)
+
+
+def _repaired(repair: Repair, problems: list[Any]) -> Repair | None:
+    repaired = dict(repair.data)
     dropped_items: dict[str, set[int]] = {}
     for problem in problems:
         location = problem["loc"]
-        key = location[0] if location else _field(problem)
+        key = location[0] if location else field_named(problem)
         if not isinstance(key, str) or key == "business":
             return None
         value = repaired.get(key)
-        in_list = len(location) > 1 and isinstance(location[1], int) and isinstance(value, list)
-        if in_list and key not in PLACEHOLDER_NUMBERS:
+        if len(location) > 1 and isinstance(location[1], int) and isinstance(value, list):
             dropped_items.setdefault(key, set()).add(int(location[1]))
         else:
             repaired.pop(key, None)
+            if key == "language":
+                repaired[key] = stand_in_language(repair.data)
+    set_aside = dict(repair.set_aside)
     for key, indexes in dropped_items.items():
         repaired[key] = [item for index, item in enumerate(repaired[key]) if index not in indexes]
+        set_aside[key] = set_aside.get(key, 0) + len(indexes)
     for key, number in PLACEHOLDER_NUMBERS.items():
-        repaired.setdefault(key, [number])
-    return repaired
+        if not repaired.get(key):
+            repaired[key] = [number]
+    return Repair(repaired, set_aside)
 
 
 def salvaged(data: object) -> tuple[BusinessDocument | None, list[Problem]]:
@@ -133,16 +107,17 @@ def salvaged(data: object) -> tuple[BusinessDocument | None, list[Problem]]:
     fields). The document is None when what is left is not one."""
     if not isinstance(data, dict):
         return None, []
-    current: dict[str, Any] | None = data
+    current: Repair | None = Repair(data)
     later: list[Problem] = []
-    for repair in range(MAX_REPAIRS + 1):
+    for attempt in range(MAX_REPAIRS + 1):
         assert current is not None
         try:
-            return BusinessDocument.model_validate(current), later
+            document = BusinessDocument.model_validate(current.data, context={SET_ASIDE: current.set_aside})
+            return document, later
         except ValidationError as error:
             problems = error.errors()
-        if repair > 0:
-            later += [_problem(problem) for problem in problems]
+        if attempt > 0:
+            later += problems_of(problems)
         current = _repaired(current, problems)
         if current is None:
             break

@@ -11,15 +11,16 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
 from ivr.callflow.model import Country
 from ivr.callflow.ringing import MAX_RINGS, MIN_RINGS
-from ivr.document.codes import FIELD, Code, refused
-from ivr.document.holidays import check_holidays
-from ivr.document.hours import parse_hours
+from ivr.document.codes import FIELD, Code, refused, refused_each, set_aside
+from ivr.document.holidays import holiday_refusals, known_region
+from ivr.document.hours import hours_refusals
 from ivr.document.phones import e164, email
 
 PhoneNumber = Annotated[str, BeforeValidator(str), AfterValidator(e164)]
@@ -273,6 +274,9 @@ class BusinessDocument(Strict):
     numbers: PhoneNumbers
     language: Literal["nl", "en", "de", "fr"] = "nl"
     country: Literal["NL", "BE", "DE", "FR", "GB", "US"] = "NL"
+    # The part of the country whose own public holidays count too (DE: NW, BY; GB: SCT), as the holidays package
+    # knows them (ivr.callflow.public_holidays).
+    region: str | None = None
     timezone: str = DEFAULT_TIMEZONE
     greeting: Greeting | None = None
     info: Greeting | None = None
@@ -326,12 +330,13 @@ class BusinessDocument(Strict):
 
     @field_validator("menu")
     @classmethod
-    def _one_short_menu(cls, value: list[MenuOption]) -> list[MenuOption]:
-        if len(value) > MAX_MENU_OPTIONS:
+    def _one_short_menu(cls, value: list[MenuOption], info: ValidationInfo) -> list[MenuOption]:
+        count = len(value) + set_aside(info.context, "menu")
+        if count > MAX_MENU_OPTIONS:
             raise refused(
                 Code.MENU_TOO_LONG,
-                f"a menu has at most {MAX_MENU_OPTIONS} options, got {len(value)}; merge or drop some",
-                count=len(value),
+                f"a menu has at most {MAX_MENU_OPTIONS} options, got {count}; merge or drop some",
+                count=count,
                 most=MAX_MENU_OPTIONS,
             )
         keys = [option.key for option in value]
@@ -347,18 +352,20 @@ class BusinessDocument(Strict):
     @field_validator("hours")
     @classmethod
     def _readable_hours(cls, value: dict[str, str | list[str]] | None) -> dict[str, str | list[str]] | None:
-        if value is not None:
-            parse_hours(value)
+        found = hours_refusals(value) if value is not None else []
+        if found:
+            raise refused_each(found)
         return value
 
     @model_validator(mode="after")
-    def _simultaneous_at_most_ten(self) -> Self:
-        if self.ring == "simultaneous" and len(self.operators) > MAX_DIALLED_NUMBERS:
+    def _simultaneous_at_most_ten(self, info: ValidationInfo) -> Self:
+        count = len(self.operators) + set_aside(info.context, "operators")
+        if self.ring == "simultaneous" and count > MAX_DIALLED_NUMBERS:
             raise refused(
                 Code.TOO_MANY_AT_ONCE,
-                f"{len(self.operators)} phones ring at once, but Twilio rings at most "
+                f"{count} phones ring at once, but Twilio rings at most "
                 f"{MAX_DIALLED_NUMBERS} in one dial; list {MAX_DIALLED_NUMBERS} or fewer, or use ring: sequential",
-                count=len(self.operators),
+                count=count,
                 most=MAX_DIALLED_NUMBERS,
                 **{FIELD: "operators"},  # reported at operators: (see ivr.document.load)
             )
@@ -366,8 +373,15 @@ class BusinessDocument(Strict):
 
     @model_validator(mode="after")
     def _known_holidays(self) -> Self:
-        if isinstance(self.holidays, list):
-            check_holidays(self.holidays, Country(self.country), date.today())
+        country = Country(self.country)
+        region = known_region(country, self.region)
+        found = (
+            holiday_refusals(self.holidays, country, region, self.language, date.today())
+            if isinstance(self.holidays, list)
+            else []
+        )
+        if found:
+            raise refused_each([(("holidays", *place), error) for place, error in found])
         return self
 
     @field_validator("numbers")

@@ -7,7 +7,7 @@ over the day yields each of its variants, and nothing spoken is missed.
 from dataclasses import dataclass
 from typing import Literal
 
-from ivr.callflow.model import Business, HolidayClosures, Prompt
+from ivr.callflow.model import Business, Prompt
 from ivr.document.convert import to_business
 from ivr.document.model import BusinessDocument
 from prompts import PARTS_OF_DAY
@@ -40,7 +40,7 @@ def _prompts(business: Business) -> list[tuple[Prompt, Kind]]:
         )
     ]
     # Only what this business's callers (and staff) can hear: each text rendered costs a speech request.
-    if business.holidays != HolidayClosures():
+    if business.holidays.closes_some_day:
         found.append((texts.holiday, "other"))
     if business.confirm:
         found.append((texts.confirm, "other"))

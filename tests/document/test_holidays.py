@@ -12,7 +12,9 @@ from ivr.document.convert import to_business
 from ivr.document.hours import parse_ranges
 from ivr.document.lint import lint
 from ivr.document.load import parse_document
+from ivr.document.spoken import spoken_texts
 from ivr.errors import DocumentError
+from ivr.messages.compose import route_in_words
 
 BASE = 'business: Smit\nnumbers: ["+31201234567"]\noperators: ["+31201111111"]\nhours: {mon-sun: "08:00-23:59"}\n'
 GOOD_FRIDAY_2026 = datetime(2026, 4, 3, 10, 0, tzinfo=UTC)
@@ -60,9 +62,9 @@ def test_a_business_writes_its_own_holiday_message_and_the_checker_reads_it() ->
 @pytest.mark.parametrize(
     ("holidays", "problem"),
     [
-        ("[Goede Vrijdag]", "holidays: 'Goede Vrijdag' is not a public holiday of NL; `greetline holidays NL`"),
-        ("['13-01']", "holidays: '13-01' is not a date; write MM-DD, e.g. 12-24"),
-        ("['2026-02-30']", "holidays: '2026-02-30' is not a date; write YYYY-MM-DD"),
+        ("[Sinterklaas]", "holidays[0]: 'Sinterklaas' is not a public holiday of NL; `greetline holidays NL"),
+        ("['13-01']", "holidays[0]: '13-01' is not a date; write MM-DD, e.g. 12-24"),
+        ("['2026-02-30']", "holidays[0]: '2026-02-30' is not a date; write YYYY-MM-DD"),
     ],
 )
 def test_a_holiday_that_does_not_exist_is_refused(holidays: str, problem: str) -> None:
@@ -118,3 +120,95 @@ def test_at_most_ten_phones_in_one_dial(where: str) -> None:
 def test_eleven_operators_ringing_in_turn_are_fine() -> None:
     eleven = "[" + ", ".join(f'"+312011111{n:02d}"' for n in range(11)) + "]"
     parse_document(BASE.replace('operators: ["+31201111111"]', f"operators: {eleven}") + "ring: sequential\n")
+
+
+GERMAN = (
+    'business: Klempner Schmidt\nnumbers: ["+4921112345678"]\noperators: ["+4921112345679"]\n'
+    "country: DE\nlanguage: de\n"
+)
+CORPUS_CHRISTI_2027 = datetime(2027, 5, 27, 9, 0, tzinfo=UTC)
+ALL_SAINTS_2027 = datetime(2027, 11, 1, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("region", ["NW", "nw", "Nordrhein-Westfalen"])
+def test_a_german_region_closes_on_its_own_public_holidays(region: str) -> None:
+    business = to_business(parse_document(GERMAN + f"region: {region}\n"), 1, part_of_day="morning")
+    assert situation(business, CORPUS_CHRISTI_2027) == Holiday("Fronleichnam")
+    assert situation(business, ALL_SAINTS_2027) == Holiday("Allerheiligen")
+
+
+def test_without_a_region_only_the_countrys_holidays_close() -> None:
+    business = to_business(parse_document(GERMAN), 1, part_of_day="morning")
+    assert situation(business, CORPUS_CHRISTI_2027) == Open()
+    assert situation(business, ALL_SAINTS_2027) == Open()
+
+
+def test_a_region_the_country_lacks_is_refused_naming_those_it_has() -> None:
+    with pytest.raises(DocumentError) as refused:
+        parse_document(GERMAN + "region: Bavaria\n")
+    (problem,) = refused.value.found
+    assert (problem.code, problem.where) == ("unknown_region", "region")
+    assert problem.values["regions"] == "BB, BE, BW, BY, HB, HE, HH, MV, NI, NW, RP, SH, SL, SN, ST, TH, Augsburg"
+    assert "use one of BB, BE, BW, BY" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("document", "holidays", "closed_on", "named"),
+    [
+        (BASE, "[Koningsdag]", datetime(2027, 4, 27, 9, 0, tzinfo=UTC), "Koningsdag"),
+        (BASE, "[KONINGSDAG]", datetime(2027, 4, 27, 9, 0, tzinfo=UTC), "Koningsdag"),
+        (BASE, "[King's Day]", datetime(2027, 4, 27, 9, 0, tzinfo=UTC), "Koningsdag"),
+        (GERMAN + "region: NW\n", "[Fronleichnam]", CORPUS_CHRISTI_2027, "Fronleichnam"),
+        (GERMAN + "region: NW\n", "[Corpus Christi]", CORPUS_CHRISTI_2027, "Fronleichnam"),
+        (
+            GERMAN.replace("language: de", "language: en") + "region: NW\n",
+            "[Fronleichnam]",
+            CORPUS_CHRISTI_2027,
+            "Corpus Christi",
+        ),
+    ],
+)
+def test_holiday_names_in_the_business_language_english_or_the_countrys(
+    document: str, holidays: str, closed_on: datetime, named: str
+) -> None:
+    """A name is read in the business's language, in English and in the country's own; callers' paths and
+    e-mails name the day in the business's language."""
+    business = to_business(parse_document(document + f"holidays: {holidays}\n"), 1, part_of_day="morning")
+    assert situation(business, closed_on) == Holiday(named)
+    assert situation(business, datetime(2027, 12, 25, 9, 0, tzinfo=UTC)) != Holiday("Eerste kerstdag")
+
+
+def test_a_dutch_business_hears_of_its_holidays_in_dutch() -> None:
+    business = to_business(parse_document(BASE), 1, part_of_day="morning")
+    assert situation(business, datetime(2027, 5, 6, 9, 0, tzinfo=UTC)) == Holiday("Hemelvaartsdag")
+
+
+def test_greetline_holidays_lists_a_region_in_a_language(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["holidays", "DE", "--region", "NW", "--language", "de", "--year", "2027"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "2027-05-27  Thu  Fronleichnam" in lines and "2027-11-01  Mon  Allerheiligen" in lines
+
+
+def test_the_e_mail_after_a_holiday_call_names_the_holiday_in_dutch() -> None:
+    """The call's path keeps the name the business reads; the voicemail e-mail's route says it."""
+    business = to_business(parse_document(BASE), 1, part_of_day="morning")
+    decision = flow.incoming(business, datetime(2027, 5, 6, 9, 0, tzinfo=UTC))
+    assert decision.path == "closed:holiday:Hemelvaartsdag"
+    assert route_in_words((decision.path,), 4, (), "nl") == "feestdag (Hemelvaartsdag)"
+
+
+def test_a_regional_holiday_without_a_region_says_which_regions_keep_it() -> None:
+    with pytest.raises(DocumentError) as refused:
+        parse_document(GERMAN + "holidays: [Fronleichnam]\n")
+    (problem,) = refused.value.found
+    assert (problem.code, problem.where) == ("unknown_holiday", "holidays[0]")
+    assert problem.values["regions"] == "BW, BY, HE, NW, RP, SL, Augsburg"
+    assert "set region: to yours, e.g. region: BW" in problem.message
+
+
+def test_a_region_alone_does_not_make_a_business_that_never_closes_for_holidays_speak_the_holiday_text() -> None:
+    never = parse_document(GERMAN + "region: NW\nholidays: false\n")
+    always = parse_document(GERMAN + "region: NW\n")
+    holiday_text = to_business(always, 1, part_of_day="morning").texts.holiday.text
+    assert holiday_text in [spoken.text for spoken in spoken_texts(always)]
+    assert holiday_text not in [spoken.text for spoken in spoken_texts(never)]

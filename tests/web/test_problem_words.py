@@ -38,6 +38,10 @@ VALUES = {
     "word": "spoed",
     "placeholder": "{begroeting}",
     "known": "{business}, {salutation}",
+    "kinds": "yes_no list",
+    "choices": "nl, en, de, fr",
+    "count": 45,
+    "regions": "BB, BE, BW, BY, HB, HE, HH, MV, NI, NW, RP, SH, SL, SN, ST, TH",
 }
 
 
@@ -78,8 +82,13 @@ def _document(**changes: object) -> dict[str, object]:
     [
         ({"operators": ["0501234567"]}, Code.NOT_INTERNATIONAL, "operators[0]", {"value": "0501234567"}),
         ({"rings": 14}, Code.RING_COUNT, "rings", {"value": 14, "least": 1, "most": 10}),
-        ({"hours": {"mon-fri": "08:00-07:00"}}, Code.RANGE_BACKWARDS, "hours", {"value": "08:00-07:00"}),
-        ({"holidays": ["Sinterklaas"]}, Code.UNKNOWN_HOLIDAY, "holidays", {"value": "Sinterklaas", "country": "NL"}),
+        ({"hours": {"mon-fri": "08:00-07:00"}}, Code.RANGE_BACKWARDS, "hours.mon-fri", {"value": "08:00-07:00"}),
+        (
+            {"holidays": ["Sinterklaas"]},
+            Code.UNKNOWN_HOLIDAY,
+            "holidays[0]",
+            {"value": "Sinterklaas", "country": "NL"},
+        ),
         (
             {"operators": [f"+3150123456{i}" for i in range(10)] + ["+31201111111"]},
             Code.TOO_MANY_AT_ONCE,
@@ -93,9 +102,29 @@ def _document(**changes: object) -> dict[str, object]:
             "menu[0].key",
             {"value": "x"},
         ),
-        ({"business": ""}, Code.EMPTY, "business", {"length": 1}),
-        ({"colour": "blue"}, Code.UNKNOWN_KEY, "colour", {}),
-        ({"numbers": None}, Code.INVALID, "numbers", {}),
+        ({"business": ""}, Code.EMPTY, "business", {}),
+        ({"colour": "blue"}, Code.UNKNOWN_KEY, "colour", {"key": "colour"}),
+        ({"numbers": None}, Code.WRONG_KIND, "numbers", {"kinds": "list"}),
+        ({"rings": "vier"}, Code.WRONG_KIND, "rings", {"kinds": "whole_number"}),
+        ({"holidays": "soms"}, Code.WRONG_KIND, "holidays", {"kinds": "yes_no list"}),
+        ({"hours": {"mon": 5}}, Code.WRONG_KIND, "hours.mon", {"kinds": "text list"}),
+        ({"language": "english"}, Code.NOT_A_CHOICE, "language", {"value": "english", "choices": "nl, en, de, fr"}),
+        (
+            {"menu": [{"key": "1", "prompt": "Kies", "label": "x" * 45, "dial": "+31501234567"}]},
+            Code.TOO_LONG,
+            "menu[0].label",
+            {"most": 30, "count": 45},
+        ),
+        (
+            {"country": "DE", "region": "Bavaria"},
+            Code.UNKNOWN_REGION,
+            "region",
+            {
+                "value": "Bavaria",
+                "country": "DE",
+                "regions": "BB, BE, BW, BY, HB, HE, HH, MV, NI, NW, RP, SH, SL, SN, ST, TH, Augsburg",
+            },
+        ),
     ],
 )
 def test_validation_problems_carry_their_code_place_and_values(
@@ -106,6 +135,38 @@ def test_validation_problems_carry_their_code_place_and_values(
     [problem] = refused.value.found
     assert (problem.code, problem.where, dict(problem.values)) == (code, where, values)
     assert refused.value.problems == [f"{where}: {problem.message}"]  # the English line the CLI and API print
+
+
+@pytest.mark.parametrize(
+    ("changes", "dutch", "english"),
+    [
+        (
+            {"menu": [{"key": "1", "prompt": "Kies", "label": "x" * 45, "dial": "+31501234567"}]},
+            "Dit is te lang: ten hoogste 30 tekens, nu 45.",
+            "menu[0].label: has 45 characters; shorten it to at most 30",
+        ),
+        (
+            {"holidays": "soms"},
+            "Vul hier true of false (ja of nee) of een lijst in.",
+            "holidays: must be true or false or a list, not 'soms'",
+        ),
+        ({"ring": "samen"}, "samen is geen van de keuzes: simultaneous, sequential.", "ring: 'samen' is not one of"),
+        (
+            {"colour": "blue"},
+            "colour is geen bekende instelling: controleer de spelling of haal hem weg.",
+            "colour: is",
+        ),
+    ],
+)
+def test_pydantics_checks_are_said_in_dutch_for_a_dutch_reader_never_in_pydantics_english(
+    changes: dict[str, object], dutch: str, english: str
+) -> None:
+    with pytest.raises(DocumentError) as refused:
+        validate_document(_document(**changes))
+    [problem] = refused.value.found
+    assert problem_words(translations("nl"), problem) == dutch
+    assert refused.value.problems[0].startswith(english)
+    assert not any(pydantic in refused.value.problems[0] for pydantic in ("should", "Input", "valid", "Extra inputs"))
 
 
 def test_pydantic_reports_our_code_as_the_error_type_with_the_values_as_context() -> None:

@@ -15,6 +15,7 @@ from ivr.document.codes import Code
 from ivr.errors import Problem, Value
 from ivr.messages.failures import DeliveryCode
 from ivr.web.admin.i18n import Words
+from ivr.web.admin.validation_words import VALIDATION_WORDS
 
 if TYPE_CHECKING:
     from ivr.usecases.rendering import RenderReport
@@ -137,11 +138,7 @@ def _fell_back(w: Words, v: Mapping[str, Value]) -> str:
 _DOCUMENT: dict[Code, Say] = {
     Code.NOT_A_MAPPING: _general,
     Code.NOT_YAML: _general,
-    Code.REQUIRED: _fixed(_("This is required.")),
-    Code.UNKNOWN_KEY: _general,
-    Code.EMPTY: _fixed(_("This must not be empty.")),
-    Code.TOO_LONG: _fixed(_("This text is too long.")),
-    Code.NOT_A_CHOICE: _general,
+    **VALIDATION_WORDS,
     Code.INVALID: _general,
     Code.NOT_INTERNATIONAL: _not_international,
     Code.NOT_A_PHONE_NUMBER: _not_a_phone_number,
@@ -157,10 +154,6 @@ _DOCUMENT: dict[Code, Say] = {
     Code.DAY_TWICE: _fixed(_("A day is given twice: name each day once.")),
     Code.HOLIDAY_NOT_A_DATE: lambda w, v: (
         w.gettext("%(value)s is not a date: write it as 12-24, or 2026-12-24 for one year.")
-        % {"value": v.get("value", "")}
-    ),
-    Code.UNKNOWN_HOLIDAY: lambda w, v: (
-        w.gettext("%(value)s is not a public holiday here: choose one from the list, or give a date.")
         % {"value": v.get("value", "")}
     ),
     Code.TOO_MANY_DIALLED: _too_many_at_once,

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from ivr.callflow.model import Country
-from ivr.callflow.schedule import public_holiday
+from ivr.callflow.public_holidays import public_holiday, region_code
 from ivr.document.model import DEFAULT_TIMEZONE, BusinessDocument
 from ivr.web.admin import wording
 from ivr.web.admin.i18n import Words
@@ -33,10 +33,12 @@ class Moment:
     person_after: str
 
 
-def _next_holiday(country: str, today: date) -> date | None:
+def _next_holiday(document: dict[str, Any], today: date) -> date | None:
+    country = Country(document.get("country", "NL"))
+    region = region_code(country, document["region"]) if document.get("region") else None
     for offset in range(1, HOLIDAY_HORIZON_DAYS):
         day = today + timedelta(days=offset)
-        if public_holiday(Country(country), day):
+        if public_holiday(country, day, region):
             return day
     return None
 
@@ -62,7 +64,7 @@ def moments(
         (words.gettext("Tonight"), datetime.combine(today, TONIGHT, zone)),
         (words.gettext("Sunday"), datetime.combine(sunday, MORNING, zone)),
     ]
-    holiday = _next_holiday(document.get("country", "NL"), today)
+    holiday = _next_holiday(document, today)
     if holiday is not None:
         wanted.append((words.gettext("Next public holiday"), datetime.combine(holiday, MORNING, zone)))
     coming = sorted(p["from"] for p in document.get("periods", []) if p["to"] >= today.isoformat())
