@@ -38,6 +38,8 @@ VALUES = {
     "word": "spoed",
     "placeholder": "{begroeting}",
     "known": "{business}, {salutation}",
+    "example": "U spreekt met De Linde. U belt buiten onze openingstijden.",
+    "keys": "1",
 }
 
 
