@@ -161,9 +161,9 @@ class _Walker:
         offered, choose = self._offered(gather)
         heard: list[Event] = []
         heard_by_s: list[float] = []
-        for prompt in gather.prompts:
-            heard.append(Event(EventKind.HEARS, at_s, _words(prompt)))
-            at_s += self.seconds(prompt)
+        for speech in gather.prompts:
+            heard.append(Event(EventKind.HEARS, at_s, _words(speech)))
+            at_s += self.seconds(speech)
             heard_by_s.append(at_s)
         for key, prompt in offered:
             # The caller presses as soon as the option's own prompt has been heard.
@@ -203,8 +203,8 @@ class _Walker:
         # Outcomes that lead on the same way are one path: walked once, at the slowest of them.
         same_way: dict[tuple[Step, ...], list[DialStatus]] = {}
         for status in NOT_ANSWERED:
-            ended = flow.dial_ended(business, stage, status, index, key, period)
-            same_way.setdefault(ended.steps, []).append(status)
+            decided = flow.dial_ended(business, stage, status, index, key, period)
+            same_way.setdefault(decided.steps, []).append(status)
         for steps, statuses in same_way.items():
             ended_s = at_s + (rings_s if DialStatus.NO_ANSWER in statuses else 0.0)
             ended = Event(EventKind.NOT_ANSWERED, ended_s, statuses=tuple(statuses))
