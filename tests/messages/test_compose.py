@@ -54,6 +54,11 @@ ROUTES = [
         ("welcome+menu", "menu:2", "option:no-answer>overflow:voicemail"),
         f"menu: 2 {EN_DASH} voor offertes, na 4 keer overgaan",
     ),
+    # Closed: the emergency key, its number not answered, a message in the closed box.
+    (
+        ("closed:hours", "emergency:1", "emergency:no-answer>voicemail:closed"),
+        "buiten openingstijden, noodnummer (toets 1), na 4 keer overgaan",
+    ),
 ]
 
 
