@@ -230,13 +230,12 @@ def _keys_not_taken(document: BusinessDocument) -> list[Finding]:
         for key in asked_keys(text, document.language):
             if key in taken:
                 continue
-            closed = where.startswith(("closed.", "periods["))
-            part = where.rsplit(".", 1)[0] if where.endswith(".prompt") else where.split(".")[0]
-            fix = (
-                f"add emergency: {{prompt: ..., dial: NUMBER, key: '{key}'}} to {part}"
-                if closed
-                else f"add a menu option with key: '{key}'"
-            )
+            if where.endswith(".emergency.prompt"):
+                fix = f"set key: '{key}' on {where.removesuffix('.prompt')}"
+            elif where.startswith(("closed.", "periods[")):
+                fix = f"add emergency: {{prompt: ..., dial: NUMBER, key: '{key}'}} to {where.split('.')[0]}"
+            else:
+                fix = f"add a menu option with key: '{key}'"
             findings.append(
                 Finding(
                     Code.KEY_NOT_TAKEN,

@@ -47,6 +47,9 @@ def test_an_emergency_option_that_takes_the_key_satisfies_the_checker() -> None:
     other_key = offered.replace('dial: "+491701234567"}', 'dial: "+491701234567", key: "2"}')
     [finding] = found(other_key, Code.KEY_NOT_TAKEN)
     assert (finding.where, finding.values["key"], finding.values["keys"]) == ("closed.greeting", "1", "2")
+    # A prompt asking for another key than its own is told to change the key.
+    [own] = found(offered.replace('"Notdienst."', '"Notdienst: Taste 3."'), Code.KEY_NOT_TAKEN)
+    assert own.where == "closed.emergency.prompt" and "set key: '3' on closed.emergency" in own.message
 
 
 def test_a_welcome_asking_for_a_key_the_menu_does_not_take_is_refused() -> None:
