@@ -3,7 +3,8 @@ writes back only what it shows (an admin form, an API part put back) loses somet
 
 NUMBER = "+31501234567"
 
-# Every key of the document model, most of them in more than one shape (ivr/document/model.py).
+# Every key of the document model, most of them in more than one shape (ivr/document/model.py); a period rings a
+# number and takes a message when nobody answers it.
 EVERY_KEY = f"""\
 business: Huisartsenpraktijk De Linde
 numbers: ["{NUMBER}", "+31501234568"]
@@ -35,11 +36,14 @@ closed:
   greeting: {{text: "U belt buiten onze openingstijden."}}
   holiday: {{text: "Vandaag is het een feestdag; wij zijn gesloten."}}
   voicemail: {{email: [praktijk@example.nl], sms: ["+31687654321"]}}
+  emergency: {{prompt: "Voor spoed, toets 5.", dial: ["+31612345678"], key: "5"}}
 periods:
   - from: 2026-11-23
     to: 2026-11-27
     greeting: {{text: "Deze week belt u de waarneming."}}
     dial: ["+31209999999"]
+    voicemail: {{email: [waarneming@example.nl]}}
+    emergency: {{prompt: "Voor spoed, toets 1.", dial: ["+31612345678"]}}
     instructions: {{text: "Praktijk deze week dicht. Verwijs naar de huisartsenpost."}}
   - from: 2026-12-24
     to: 2027-01-01
@@ -50,7 +54,8 @@ missed_calls: {{email: [praktijk@example.nl, balie@example.nl]}}
 daily_summary: {{email: [dokter@example.nl], at: "18:15"}}
 """
 
-# The other shapes: a voicemail overflow with texts, a closed-hours number, every day open, every public holiday.
+# The other shapes: a voicemail overflow with texts, a closed-hours number with a box for when nobody answers it,
+# every day open, every public holiday.
 OTHER_SHAPES = f"""\
 business: Fysiotherapie Noord
 numbers: ["{NUMBER}"]
@@ -59,7 +64,7 @@ operators: ["+31501111111"]
 ring: simultaneous
 overflow: {{voicemail: {{email: [noord@example.nl], sms: ["+31687654321", "+31611111111"]}}}}
 holidays: true
-closed: {{dial: ["+31209999999"]}}
+closed: {{dial: ["+31209999999"], voicemail: {{email: [noord@example.nl]}}}}
 menu:
   - {{key: "#", prompt: "Voor de balie, toets hekje.", voicemail: {{email: [balie@example.nl]}}}}
 """

@@ -8,7 +8,7 @@ import pytest
 
 from ivr.callflow import flow
 from ivr.callflow.flow import DialStage, DialStatus
-from ivr.callflow.model import DialNumbers, Prompt
+from ivr.callflow.model import DialNumbers, Emergency, Prompt, Voicemail
 from ivr.callflow.whisper import CallerRoute, Via
 from ivr.twiml import LAST_RESORT_TWIML, TwimlRenderer
 from tests.callflow.factory import EMERGENCY, REPEATS, make_business
@@ -17,6 +17,16 @@ GOLDEN = Path(__file__).with_name("golden")
 RENDERER = TwimlRenderer("https://greetline.test")
 TUESDAY_10 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 TUESDAY_NIGHT = datetime(2026, 11, 24, 22, 0, tzinfo=UTC)
+
+# After hours: a number on call behind the emergency key, a closed number, and the closed box behind both.
+AFTER_HOURS = make_business(
+    closed=replace(
+        make_business().closed,
+        destination=DialNumbers(("+31209999999",)),
+        box=Voicemail(("praktijk@example.nl",), box="closed"),
+        emergency=Emergency("1", Prompt("Voor spoed, toets 1."), ("+31612345678",)),
+    )
+)
 
 DECISIONS = {
     "open_menu": flow.incoming(make_business(menu=(EMERGENCY, REPEATS), info=Prompt("Open tot vijf.")), TUESDAY_10),
@@ -35,6 +45,9 @@ DECISIONS = {
         make_business(closed=replace(make_business().closed, destination=DialNumbers(("+31208888888",)))),
         TUESDAY_NIGHT,
     ),
+    "closed_emergency_offer": flow.incoming(AFTER_HOURS, TUESDAY_NIGHT),
+    "closed_emergency_key": flow.emergency_choice(AFTER_HOURS, "1", Via.HOURS),
+    "closed_no_answer_box": flow.dial_ended(AFTER_HOURS, DialStage.CLOSED, DialStatus.NO_ANSWER),
     **{
         f"whisper_{name}": flow.whisper(make_business(menu=(EMERGENCY, REPEATS)), route)
         for name, route in {

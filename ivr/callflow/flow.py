@@ -9,11 +9,13 @@ from enum import StrEnum
 
 from ivr.callflow.model import (
     Business,
+    ClosedInstructions,
     Country,
     Destination,
     DialNumbers,
     Language,
     MenuOption,
+    Period,
     Prompt,
     RingMode,
     Voicemail,
@@ -55,6 +57,8 @@ class DialStage(StrEnum):
     OPTION = "option"
     OVERFLOW = "overflow"
     CLOSED = "closed"
+    # When closed, the number the emergency key puts the caller through to.
+    EMERGENCY = "emergency"
 
 
 class DialStatus(StrEnum):
@@ -170,27 +174,45 @@ def _menu_gather(business: Business, lead: tuple[Speech, ...], attempt: int, inf
     return Gather(lead + urgent + info + others, action, MENU_WAIT_S)
 
 
+def closed_part(business: Business, period: str = "") -> ClosedInstructions | Period:
+    """What applies while closed: the period starting on the day `period` names, else closed hours (holidays too).
+
+    A period removed during the call falls back to closed hours: the caller still gets somewhere."""
+    found = (candidate for candidate in business.periods if candidate.first_day.isoformat() == period)
+    return next(found, business.closed) if period else business.closed
+
+
+def _period_param(period: str) -> dict[str, str]:
+    return {"period": period} if period else {}
+
+
+def _closed_steps(business: Business, message: Prompt, via: Via, path: str, period: str = "") -> tuple[Step, ...]:
+    """The message, then the part's route; with an emergency option the message and its prompt play inside a
+    <Gather>, so a key asked for anywhere in them acts at once, and a caller who presses nothing goes on. `path`:
+    the call log's label of this answer, carried to a voicemail box the route ends in."""
+    part = closed_part(business, period)
+    dial_ended = _dial_ended_hook(DialStage.CLOSED, **_period_param(period))
+    route = _go_to(business, part.destination, dial_ended, CallerRoute(via), path)
+    heard = speak(message, business.language)
+    if part.emergency is None:
+        return (heard, *route)
+    action = Webhook(Hook.EMERGENCY, (("via", via.value), *_period_param(period).items()))
+    return (Gather((heard, speak(part.emergency.prompt, business.language)), action, MENU_WAIT_S), *route)
+
+
 def incoming(business: Business, now: datetime) -> Decision:
     """The first answer to a call: welcome, emergency options, information, the other options, then a human."""
     current = situation(business, now)
     if isinstance(current, InPeriod):
         period = current.period
         path = f"period:{period.first_day.isoformat()}"
-        steps = (
-            speak(period.greeting, business.language),
-            *_go_to(business, period.destination, _dial_ended_hook(DialStage.CLOSED), CallerRoute(Via.PERIOD), path),
-        )
+        steps = _closed_steps(business, period.greeting, Via.PERIOD, path, period.first_day.isoformat())
         return Decision(steps, path, Outcome.CLOSED)
     if isinstance(current, Holiday | OutsideHours):
-        closed = business.closed
         holiday = isinstance(current, Holiday)
-        message = business.texts.holiday if holiday else closed.greeting
-        route = CallerRoute(Via.HOLIDAY if holiday else Via.HOURS)
+        message = business.texts.holiday if holiday else business.closed.greeting
         reason = f"closed:holiday:{current.name}" if isinstance(current, Holiday) else "closed:hours"
-        steps = (
-            speak(message, business.language),
-            *_go_to(business, closed.destination, _dial_ended_hook(DialStage.CLOSED), route, reason),
-        )
+        steps = _closed_steps(business, message, Via.HOLIDAY if holiday else Via.HOURS, reason)
         return Decision(steps, reason, Outcome.CLOSED)
     assert isinstance(current, Open)
     welcome = (speak(business.greeting, business.language),)
@@ -220,10 +242,26 @@ def menu_choice(business: Business, digits: str, attempt: int) -> Decision:
     return Decision((_operators(business),), f"menu:wrong:{digits}")
 
 
-def dial_ended(business: Business, stage: DialStage, status: DialStatus, index: int = 0, key: str = "") -> Decision:
+def emergency_choice(business: Business, digits: str, via: Via, period: str = "") -> Decision:
+    """When closed, the caller pressed a key during the message: the emergency key puts them through to the
+    number on call; any other key goes on as if none was pressed."""
+    part = closed_part(business, period)
+    found = part.emergency
+    if found is not None and digits == found.key:
+        hook = _dial_ended_hook(DialStage.EMERGENCY, **_period_param(period))
+        return Decision((_dial(business, found.numbers, hook, CallerRoute(via)),), f"emergency:{digits}")
+    dial_ended = _dial_ended_hook(DialStage.CLOSED, **_period_param(period))
+    path = f"emergency:wrong:{digits}"
+    return Decision(_go_to(business, part.destination, dial_ended, CallerRoute(via), path), path)
+
+
+def dial_ended(
+    business: Business, stage: DialStage, status: DialStatus, index: int = 0, key: str = "", period: str = ""
+) -> Decision:
     """A <Dial> finished: answered and done, or on to the next phone, the overflow, or a message.
 
-    `key`: the menu key whose option was dialled (stage option), told on to the answering service."""
+    `key`: the menu key whose option was dialled (stage option), told on to the answering service; `period`:
+    the first day of the period whose number was dialled (stages closed and emergency)."""
     answered = status in (DialStatus.COMPLETED, DialStatus.ANSWERED)
     if answered:
         outcome = {
@@ -231,6 +269,7 @@ def dial_ended(business: Business, stage: DialStage, status: DialStatus, index: 
             DialStage.OPTION: Outcome.OPERATOR,
             DialStage.OVERFLOW: Outcome.OVERFLOW,
             DialStage.CLOSED: Outcome.CLOSED,
+            DialStage.EMERGENCY: Outcome.CLOSED,
         }[stage]
         return Decision((Hangup(),), f"{stage.value}:{status.value}", outcome)
     if stage is DialStage.OPERATORS and business.ring_mode is RingMode.SEQUENTIAL:
@@ -243,6 +282,10 @@ def dial_ended(business: Business, stage: DialStage, status: DialStatus, index: 
         ended = f"{stage.value}:{status.value}>"
         overflow = _overflow(business, route, came, ended)
         return Decision(overflow.steps, ended + overflow.path, overflow.outcome)
+    box = closed_part(business, period).box if stage in (DialStage.CLOSED, DialStage.EMERGENCY) else None
+    if box is not None:  # closed: nobody answered the number, so the caller leaves a message instead
+        path = f"{stage.value}:{status.value}>voicemail:{box.box}"
+        return Decision(_voicemail(business, box, (path,)), path)
     return _unavailable(business, f"{stage.value}:{status.value}")
 
 

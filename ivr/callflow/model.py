@@ -97,9 +97,21 @@ class HolidayClosures:
 
 
 @dataclass(frozen=True)
+class Emergency:
+    """When closed: a key that puts the caller through to someone on call."""
+
+    key: str
+    prompt: Prompt
+    numbers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ClosedInstructions:
     greeting: Prompt
     destination: Destination | None
+    # The message box of this part: where a dial here (or to the emergency number) goes when nobody answers.
+    box: Voicemail | None = None
+    emergency: Emergency | None = None
 
 
 @dataclass(frozen=True)
@@ -110,6 +122,8 @@ class Period:
     last_day: date
     greeting: Prompt
     destination: Destination | None
+    box: Voicemail | None = None
+    emergency: Emergency | None = None
 
 
 @dataclass(frozen=True)
@@ -156,7 +170,7 @@ class Business:
 
 def voicemail_boxes(business: Business) -> dict[str, Voicemail]:
     """Every voicemail box of the business by its name (overflow, closed, menu:KEY, period:DAY)."""
-    destinations = [business.overflow, business.closed.destination]
+    destinations = [business.overflow, business.closed.destination, business.closed.box]
     destinations += [option.destination for option in business.menu]
-    destinations += [period.destination for period in business.periods]
+    destinations += [found for period in business.periods for found in (period.destination, period.box)]
     return {found.box: found for found in destinations if isinstance(found, Voicemail)}

@@ -16,11 +16,11 @@ from zoneinfo import ZoneInfo
 
 from ivr.callflow import flow
 from ivr.callflow.flow import DialStage, DialStatus
-from ivr.callflow.model import Business
+from ivr.callflow.model import Business, Prompt
 from ivr.callflow.ringing import ringing_s
 from ivr.callflow.schedule import Holiday, InPeriod, Open, Situation, closing_holiday, situation
-from ivr.callflow.steps import Dial, Gather, Hangup, Hook, Play, Record, Say, Speech, Step
-from ivr.callflow.whisper import CallerRoute
+from ivr.callflow.steps import Decision, Dial, Gather, Hangup, Hook, Play, Record, Say, Speech, Step
+from ivr.callflow.whisper import CallerRoute, Via
 
 # How long a recording or spoken text takes, in seconds.
 Seconds = Callable[[Speech], float]
@@ -142,28 +142,40 @@ class _Walker:
         # A hang-up, or the end of the TwiML (where Twilio hangs up too).
         yield self._end((*events, Event(EventKind.HANGS_UP, at_s)), Ending.NOBODY)
 
+    def _offered(self, gather: Gather) -> tuple[list[tuple[str, Prompt]], Callable[[str], Decision]]:
+        """The keys a <Gather> takes, each with the prompt that offers it, and what pressing a key decides."""
+        business, params = self.business, dict(gather.action.params)
+        if gather.action.hook is Hook.EMERGENCY:
+            via, period = Via(params.get("via", Via.HOURS.value)), params.get("period", "")
+            found = flow.closed_part(business, period).emergency
+            offered = [(found.key, found.prompt)] if found is not None else []
+            return offered, lambda key: flow.emergency_choice(business, key, via, period)
+        attempt = int(params.get("attempt", "1"))
+        offered = [(option.key, option.prompt) for option in business.menu]
+        return offered, lambda key: flow.menu_choice(business, key, attempt)
+
     def _gather(
         self, gather: Gather, rest: tuple[Step, ...], events: tuple[Event, ...], at_s: float
     ) -> Iterator[CallPath]:
         business = self.business
-        attempt = int(dict(gather.action.params).get("attempt", "1"))
+        offered, choose = self._offered(gather)
         heard: list[Event] = []
         heard_by_s: list[float] = []
-        for prompt in gather.prompts:
-            heard.append(Event(EventKind.HEARS, at_s, _words(prompt)))
-            at_s += self.seconds(prompt)
+        for speech in gather.prompts:
+            heard.append(Event(EventKind.HEARS, at_s, _words(speech)))
+            at_s += self.seconds(speech)
             heard_by_s.append(at_s)
-        for option in business.menu:
+        for key, prompt in offered:
             # The caller presses as soon as the option's own prompt has been heard.
-            spoken = flow.speak(option.prompt, business.language)
-            index = next((i for i, prompt in enumerate(gather.prompts) if prompt == spoken), len(heard) - 1)
+            spoken = flow.speak(prompt, business.language)
+            index = next((i for i, said in enumerate(gather.prompts) if said == spoken), len(heard) - 1)
             pressed_at_s = heard_by_s[index]
-            pressed = (*events, *heard[: index + 1], Event(EventKind.PRESSES, pressed_at_s, option.key))
-            yield from self.walk(flow.menu_choice(business, option.key, attempt).steps, pressed, pressed_at_s)
-        used = {option.key for option in business.menu}
+            pressed = (*events, *heard[: index + 1], Event(EventKind.PRESSES, pressed_at_s, key))
+            yield from self.walk(choose(key).steps, pressed, pressed_at_s)
+        used = {key for key, _prompt in offered}
         wrong = next(key for key in WRONG_KEYS if key not in used)
         wrong_events = (*events, *heard, Event(EventKind.WRONG_KEY, at_s, wrong))
-        yield from self.walk(flow.menu_choice(business, wrong, attempt).steps, wrong_events, at_s)
+        yield from self.walk(choose(wrong).steps, wrong_events, at_s)
         waited_s = at_s + gather.timeout_s
         yield from self.walk(rest, (*events, *heard, Event(EventKind.NO_KEY, waited_s)), waited_s)
 
@@ -187,11 +199,12 @@ class _Walker:
             ended = Event(EventKind.NOT_ANSWERED, at_s + rings_s, statuses=NOT_ANSWERED)
             yield from self.walk(rest, (*rung, ended), at_s + rings_s)
             return
-        index, key = int(params.get("index", "0")), params.get("key", "")
+        index, key, period = int(params.get("index", "0")), params.get("key", ""), params.get("period", "")
         # Outcomes that lead on the same way are one path: walked once, at the slowest of them.
         same_way: dict[tuple[Step, ...], list[DialStatus]] = {}
         for status in NOT_ANSWERED:
-            same_way.setdefault(flow.dial_ended(business, stage, status, index, key).steps, []).append(status)
+            decided = flow.dial_ended(business, stage, status, index, key, period)
+            same_way.setdefault(decided.steps, []).append(status)
         for steps, statuses in same_way.items():
             ended_s = at_s + (rings_s if DialStatus.NO_ANSWER in statuses else 0.0)
             ended = Event(EventKind.NOT_ANSWERED, ended_s, statuses=tuple(statuses))

@@ -11,6 +11,8 @@ class Hook(StrEnum):
 
     VOICE = "voice"
     MENU = "menu"
+    # When closed: the caller's key during the message (the emergency option).
+    EMERGENCY = "emergency"
     DIAL_ENDED = "dial-ended"
     WHISPER = "whisper"
     CONFIRM = "confirm"

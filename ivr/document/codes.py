@@ -85,6 +85,9 @@ class Code(StrEnum):
     EMERGENCY_KEY_LATE = "emergency_key_late"
     EMERGENCY_TAKES_MESSAGE = "emergency_takes_message"
     EMERGENCY_HUMAN_LATE = "emergency_human_late"
+    KEY_NOT_TAKEN = "key_not_taken"
+    HANGS_UP_UNANSWERED = "hangs_up_unanswered"
+    MESSAGE_UNNAMED = "message_unnamed"
 
 
 # The validation context's key for how many items of each list the checker set aside (ivr.document.load.salvaged):

@@ -9,6 +9,7 @@ from ivr.callflow.model import (
     Country,
     Destination,
     DialNumbers,
+    Emergency,
     Language,
     MenuOption,
     Period,
@@ -62,6 +63,16 @@ def destination(route: doc.Route, box: str) -> Destination | None:
     if route.voicemail is not None:
         return Voicemail(tuple(route.voicemail.email), tuple(route.voicemail.sms), box)
     return None
+
+
+def message_box(route: doc.Route, box: str) -> Voicemail | None:
+    """The route's voicemail box, also when it follows a dial (closed, periods)."""
+    found = route.voicemail
+    return Voicemail(tuple(found.email), tuple(found.sms), box) if found is not None else None
+
+
+def emergency(found: doc.Emergency | None, prompts: PromptMaker) -> Emergency | None:
+    return Emergency(found.key, prompts.text(found.prompt), tuple(found.dial)) if found is not None else None
 
 
 def texts_for(prompts: PromptMaker, holiday: doc.Greeting | None = None) -> Texts:
@@ -136,13 +147,20 @@ def to_business(
         overflow=destination(document.overflow, "overflow") if document.overflow else None,
         hours=parse_hours(document.hours) if document.hours is not None else None,
         holidays=holiday_closures(document.holidays, known_region(Country(document.country), document.region)),
-        closed=ClosedInstructions(prompts.greeting(closed.greeting, "closed"), destination(closed_route, "closed")),
+        closed=ClosedInstructions(
+            prompts.greeting(closed.greeting, "closed"),
+            destination(closed_route, "closed"),
+            message_box(closed_route, "closed"),
+            emergency(closed.emergency, prompts),
+        ),
         periods=tuple(
             Period(
                 first_day=_day(period.start),
                 last_day=_day(period.end),
                 greeting=prompts.greeting(period.greeting, "period"),
                 destination=destination(period, f"period:{period.start.isoformat()}"),
+                box=message_box(period, f"period:{period.start.isoformat()}"),
+                emergency=emergency(period.emergency, prompts),
             )
             for period in document.periods
         ),

@@ -11,46 +11,24 @@ from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 
 from ivr.callflow.flow import speak
-from ivr.callflow.model import Country
+from ivr.callflow.model import Business, Country, HolidayClosures
 from ivr.callflow.ringing import dial_timeout_s, ringing_s
 from ivr.document.codes import Code
 from ivr.document.findings import Finding, Level, errors
-from ivr.document.model import BusinessDocument, Greeting
+from ivr.document.model import BusinessDocument, Closed, Greeting
 from ivr.document.path_check import business_at_for, path_findings, spoken_seconds
 from ivr.document.phones import MOBILE_VOICEMAIL_AFTER_S, is_mobile
+from ivr.document.phrases import EMERGENCY_WORDS, EMERGENCY_WORDS_BY_LANGUAGE, FILLER, WEBSITE, asked_keys
 from ivr.document.whisper_check import whisper_findings
-from prompts import TEXT_PLACEHOLDERS, prompt_book
+from prompts import TEXT_PLACEHOLDERS, PromptName, prompt_book
 
+# A well-formed placeholder ({name}); any other brace in a text is a broken one.
+PLACEHOLDER = re.compile(r"\{(\w*)\}")
 # A welcome longer than this makes callers wait for the point; information longer than this is not listened to.
 MAX_WELCOME_S = 10.0
 MAX_INFO_S = 30.0
 # Most callers hang up after 5 to 6 rings.
 MAX_SENSIBLE_RINGS = 5
-
-# Words that make a menu prompt an emergency option, per language (lower case stems, matched inside words, so
-# "spoed" finds "spoedgevallen" and "emergenc" "emergencies"). A prompt with one of its language's words that is
-# not marked `emergency: true` is warned about (EMERGENCY_NOT_MARKED); a prompt with any language's word counts as
-# the emergency option for its place in the menu (EMERGENCY_NOT_FIRST).
-EMERGENCY_WORDS_BY_LANGUAGE = {
-    "nl": ("spoed", "dringend", "noodgeval"),
-    "de": ("notfall", "dringend"),
-    "fr": ("urgence", "urgent"),
-    "en": ("emergenc", "urgent"),
-}
-EMERGENCY_WORDS = tuple(dict.fromkeys(word for words in EMERGENCY_WORDS_BY_LANGUAGE.values() for word in words))
-# A well-formed placeholder ({name}); any other brace in a text is a broken one.
-PLACEHOLDER = re.compile(r"\{(\w*)\}")
-FILLER = {
-    "nl": ("uw gesprek is belangrijk", "uw telefoontje is belangrijk", "blijft u aan de lijn", "een ogenblik geduld"),
-    "en": ("your call is important", "please stay on the line", "please hold", "thank you for your patience"),
-    "de": ("ihr anruf ist uns wichtig", "bitte bleiben sie dran", "bitte haben sie etwas geduld"),
-    "fr": ("votre appel est important", "merci de patienter", "ne quittez pas"),
-}
-WEBSITE = re.compile(
-    r"(www\.|https?://|\S+@\S+\.\w+|\b\w+\.(nl|com|de|fr|be|eu|org|net)\b|\bwebsite\b|\bwebsite|\bwebseite\b|"
-    r"\bsite (web|internet)\b|\bonze site\b|\binternet\b)",
-    re.IGNORECASE,
-)
 
 
 def _texts(document: BusinessDocument) -> list[tuple[str, str]]:
@@ -66,8 +44,12 @@ def _texts(document: BusinessDocument) -> list[tuple[str, str]]:
     found += [(f"menu[{index}].prompt", option.prompt) for index, option in enumerate(document.menu)]
     add("closed.greeting", document.closed.greeting if document.closed else None)
     add("closed.holiday", document.closed.holiday if document.closed else None)
+    if document.closed and document.closed.emergency:
+        found.append(("closed.emergency.prompt", document.closed.emergency.prompt))
     for index, period in enumerate(document.periods):
         add(f"periods[{index}].greeting", period.greeting)
+        if period.emergency:
+            found.append((f"periods[{index}].emergency.prompt", period.emergency.prompt))
     return found
 
 
@@ -141,6 +123,8 @@ def lint(
     findings += _wording(document)
     findings += _placeholders(document)
     findings += _emergency_unmarked(document)
+    findings += _keys_not_taken(document)
+    findings += _closed_unnamed(document, business)
     findings += _mobile_voicemail(document)
     findings += whisper_findings(document, business, durations_s or {})
     findings += _instructions_without_service(document)
@@ -221,6 +205,79 @@ def _placeholders(document: BusinessDocument) -> list[Finding]:
                     f"as written; write {known}",
                     {"placeholder": fragment, "known": known},
                     level=Level.ERROR,
+                )
+            )
+    return findings
+
+
+def _keys_taken(document: BusinessDocument, where: str) -> list[str]:
+    """The keys a menu takes while the text at `where` plays: when closed (and in a period) only the emergency
+    option's, else the menu's."""
+    if where.startswith("closed."):
+        offered = document.closed.emergency if document.closed else None
+    elif where.startswith("periods["):
+        offered = document.periods[int(where[len("periods[") : where.index("]")])].emergency
+    else:
+        return [option.key for option in document.menu]
+    return [offered.key] if offered is not None else []
+
+
+def _keys_not_taken(document: BusinessDocument) -> list[Finding]:
+    """A text that asks for a key no menu takes leaves the caller pressing a key that does nothing."""
+    findings: list[Finding] = []
+    for where, text in _texts(document):
+        taken = _keys_taken(document, where)
+        for key in asked_keys(text, document.language):
+            if key in taken:
+                continue
+            if where.endswith(".emergency.prompt"):
+                fix = f"set key: '{key}' on {where.removesuffix('.prompt')}"
+            elif where.startswith(("closed.", "periods[")):
+                fix = f"add emergency: {{prompt: ..., dial: NUMBER, key: '{key}'}} to {where.split('.')[0]}"
+            else:
+                fix = f"add a menu option with key: '{key}'"
+            findings.append(
+                Finding(
+                    Code.KEY_NOT_TAKEN,
+                    where,
+                    f"the text asks callers to press {key}, but no menu here takes {key}, so pressing it does "
+                    f"nothing; {fix}, or drop the request",
+                    {"key": key, "keys": ", ".join(taken)},
+                    level=Level.ERROR,
+                )
+            )
+    return findings
+
+
+def _named_first(text: str, name: str) -> bool:
+    """The business's name comes in the first sentence: before it, no sentence has ended."""
+    at = text.lower().find(name.lower())
+    return at >= 0 and not re.search(r"[.!?](\s|$)", text[:at])
+
+
+def _closed_unnamed(document: BusinessDocument, business: Business) -> list[Finding]:
+    """A caller who calls when the business is closed hears this message first: it names whom they reached."""
+    book, name = prompt_book(document.language), document.business
+    closed = document.closed or Closed()
+    heard: list[tuple[str, str, PromptName]] = []
+    if document.hours is not None:
+        heard.append(("closed.greeting" if closed.greeting else "closed", business.closed.greeting.text, "closed"))
+    if business.holidays != HolidayClosures():
+        heard.append(("closed.holiday" if closed.holiday else "holidays", business.texts.holiday.text, "holiday"))
+    for index, period in enumerate(business.periods):
+        written = document.periods[index].greeting is not None
+        heard.append((f"periods[{index}].greeting" if written else f"periods[{index}]", period.greeting.text, "period"))
+    findings: list[Finding] = []
+    for where, text, default in heard:
+        if not _named_first(text, name):
+            example = book.text(default, business=name)
+            findings.append(
+                Finding(
+                    Code.MESSAGE_UNNAMED,
+                    where,
+                    f"callers hear this first and it does not name the business first; start with e.g. {example!r}",
+                    {"example": example, "business": name},
+                    level=Level.WARNING,
                 )
             )
     return findings

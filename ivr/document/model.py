@@ -168,16 +168,26 @@ class Route(Strict):
 
     # None: the route may be empty (then the call ends after the greeting); else the problem when it is.
     _missing_route: ClassVar[tuple[Code, str] | None] = None
+    # Closed and periods: dial: and voicemail: together ring the numbers, then take a message if nobody answers.
+    _box_after_dial: ClassVar[bool] = False
 
     @model_validator(mode="after")
     def _one_route(self) -> Self:
-        if self.dial is not None and self.voicemail is not None:
+        if self.dial is not None and self.voicemail is not None and not self._box_after_dial:
             raise refused(Code.DIAL_AND_VOICEMAIL, "give either dial: or voicemail:, not both")
         if self.dial is None and self.voicemail is None and self._missing_route:
             raise refused(*self._missing_route)
         return self
 
 
+def _single_key(value: object) -> str:
+    key = str(value)
+    if len(key) != 1 or key not in MENU_KEYS:
+        raise refused(Code.BAD_KEY, f"key must be one of 0-9, * or #, got {key!r}", value=key)
+    return key
+
+
+MenuKey = Annotated[str, BeforeValidator(_single_key)]
 # What an answering service hears the caller chose ("gekozen: spoed"): a word or two, the whisper stays short.
 MAX_LABEL_CHARS = 30
 
@@ -185,21 +195,13 @@ MAX_LABEL_CHARS = 30
 class MenuOption(Route):
     _missing_route = (Code.OPTION_WITHOUT_ROUTE, "a menu option needs dial: [numbers] or voicemail: {email: [...]}")
 
-    key: str
+    key: MenuKey
     prompt: str = Field(min_length=1, max_length=300)
     emergency: bool = False
     # The choice in a word for the answering service's whisper; without one it hears "urgent" or "key N".
     label: str | None = Field(default=None, min_length=1, max_length=MAX_LABEL_CHARS)
     dial: DialledNumbers | None = None
     voicemail: VoicemailBox | None = None
-
-    @field_validator("key", mode="before")
-    @classmethod
-    def _single_key(cls, value: object) -> str:
-        key = str(value)
-        if len(key) != 1 or key not in MENU_KEYS:
-            raise refused(Code.BAD_KEY, f"key must be one of 0-9, * or #, got {key!r}", value=key)
-        return key
 
 
 class Instructions(Strict):
@@ -240,8 +242,20 @@ class Overflow(Route):
         return self
 
 
+class Emergency(Strict):
+    """After hours: a key that puts the caller through to someone on call (a voicemail box of its part, if
+    there is one, takes the call when nobody answers)."""
+
+    prompt: str = Field(min_length=1, max_length=300)
+    dial: DialledNumbers
+    key: MenuKey = "1"
+
+
 class Closed(Route):
+    _box_after_dial = True
+
     greeting: Greeting | None = None
+    emergency: Emergency | None = None
     # What callers hear on a public holiday that closes the business (default: the language's holiday text).
     holiday: Greeting | None = None
     dial: DialledNumbers | None = None
@@ -249,9 +263,12 @@ class Closed(Route):
 
 
 class Period(Route):
+    _box_after_dial = True
+
     start: date = Field(alias="from")
     end: date = Field(alias="to")
     greeting: Greeting | None = None
+    emergency: Emergency | None = None
     dial: DialledNumbers | None = None
     voicemail: VoicemailBox | None = None
     # While the period runs these replace the standing instructions on the answering service's card.

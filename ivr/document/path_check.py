@@ -19,7 +19,7 @@ from ivr.callflow.steps import Play, Speech
 from ivr.document.codes import Code
 from ivr.document.convert import to_business
 from ivr.document.findings import Finding, Level
-from ivr.document.model import BusinessDocument
+from ivr.document.model import BusinessDocument, Closed, Route
 from ivr.document.path_words import PathWords, path_words
 from ivr.errors import Value
 from prompts import PartOfDay, part_of_day
@@ -86,6 +86,10 @@ def _places(document: BusinessDocument, business_at: Callable[[datetime], Busine
         places.setdefault(business.closed.greeting.text, "closed.greeting" if document.closed else "closed")
         for index, period in enumerate(business.periods):
             places.setdefault(period.greeting.text, f"periods[{index}].greeting")
+            if period.emergency is not None:
+                places.setdefault(period.emergency.prompt.text, f"periods[{index}].emergency.prompt")
+        if business.closed.emergency is not None:
+            places.setdefault(business.closed.emergency.prompt.text, "closed.emergency.prompt")
         places.setdefault(business.greeting.text, "greeting")
         if business.info is not None:
             places.setdefault(business.info.text, "info")
@@ -138,6 +142,8 @@ def path_findings(
                 collect(Code.NOWHERE_TO_GO, Level.WARNING, place, _nowhere_message).add(described)
         if open_now:
             _timings(path, document, emergency_keys, described, collect)
+        else:
+            _closed_dial_hangs_up(path, document, described, collect)
     # A holiday or period where some path does reach someone has somewhere to go.
     for code, where in list(collected):
         if code is Code.NOWHERE_TO_GO and scenes_served.get(where):
@@ -173,6 +179,38 @@ def _message_without_record(
                 where = places.get(event.text, "document")
                 collect(Code.MESSAGE_NOT_RECORDED, Level.ERROR, where, _message_message).add(described)
             return
+
+
+def _closed_part_place(path: CallPath, document: BusinessDocument) -> tuple[str, Route]:
+    """Where the route of a closed scene stands: a period's, else closed's (also on holidays)."""
+    found = path.scene.situation
+    if isinstance(found, InPeriod):
+        index = next((i for i, period in enumerate(document.periods) if period.start == found.period.first_day), 0)
+        return f"periods[{index}]", document.periods[index]
+    return "closed", document.closed or Closed()
+
+
+def _closed_dial_hangs_up(path: CallPath, document: BusinessDocument, described: str, collect: Collect) -> None:
+    """When closed, a number nobody answers should lead to a message box, not to a hang-up."""
+    if path.ending is not Ending.NOBODY:
+        return
+    rung = [event for event in path.events if event.kind is EventKind.RINGS]
+    if not rung or rung[-1].stage not in (DialStage.CLOSED, DialStage.EMERGENCY):
+        return
+    part, route = _closed_part_place(path, document)
+    if rung[-1].stage is DialStage.EMERGENCY:
+        where = f"{part}.emergency"
+    else:
+        where = f"{part}.dial" if route.dial is not None else part
+    values = {"numbers": rung[-1].text}
+    collect(Code.HANGS_UP_UNANSWERED, Level.WARNING, where, _hangs_up_message, values).add(described)
+
+
+def _hangs_up_message(path: str, _seconds: float, more: int) -> str:
+    return (
+        f"{path}: when nobody answers, the caller is hung up on with no message box{_and_more(more)}; "
+        f"add voicemail: {{email: [...]}} beside dial: there, and a message is taken instead"
+    )
 
 
 def _message_message(path: str, _seconds: float, more: int) -> str:

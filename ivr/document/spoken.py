@@ -28,6 +28,8 @@ def _prompts(business: Business) -> list[tuple[Prompt, Kind]]:
     found += [(option.prompt, "other") for option in business.menu]
     found.append((business.closed.greeting, "other"))
     found += [(period.greeting, "other") for period in business.periods]
+    offered = [business.closed.emergency, *(period.emergency for period in business.periods)]
+    found += [(emergency.prompt, "other") for emergency in offered if emergency is not None]
     texts = business.texts
     found += [
         (prompt, "other")

@@ -87,6 +87,10 @@ def duration_text(duration_s: int | None, language: str) -> str:
 _PRESS = re.compile(r"[,;:]?\s*(toets|druk|press|dial|drücken|wählen|tapez|appuyez)\b.*$", re.IGNORECASE)
 
 
+# When closed, the caller pressed the emergency key (ivr.callflow.flow.emergency_choice): "emergency:1".
+EMERGENCY_KEY = re.compile(r"^emergency:[0-9*#]$")
+
+
 def menu_label(prompt: str) -> str:
     label = _PRESS.sub("", prompt).strip().rstrip(".")
     return label[:1].lower() + label[1:]
@@ -118,6 +122,8 @@ def route_in_words(path: tuple[str, ...], rings: int, menu_prompts: tuple[tuple[
             parts.append(words["holiday"].format(name=label.removeprefix("closed:holiday:")))
         elif label == "closed:hours":
             parts.append(words["outside_hours"])
+        elif EMERGENCY_KEY.match(label):
+            parts.append(words["emergency"].format(key=label.removeprefix("emergency:")))
         elif label.startswith("period:"):
             parts.append(words["period"].format(day=label.removeprefix("period:")))
         elif unanswered and unanswered[1] == "busy":

@@ -25,6 +25,10 @@ LOOK_BACK = timedelta(hours=6)
 def box_from_path(path: list[str]) -> str | None:
     """The voicemail box a call ended in, read from its path in the call log (the latest step that says)."""
     for label in reversed(path):
+        if (
+            ">voicemail:" in label
+        ):  # closed: a number nobody answered, then its part's box ("closed:busy>voicemail:closed")
+            return label.partition(">voicemail:")[2]
         if label.endswith("overflow:voicemail"):
             return "overflow"
         if label.startswith("menu:") and not label.startswith("menu:wrong"):

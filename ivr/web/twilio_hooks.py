@@ -1,6 +1,6 @@
 """Twilio's webhooks: parse the form, load the business, let the call flow decide, render TwiML.
 
-The voice routes (voice, menu, dial-ended, whisper) are plain async endpoints: they check the signature first
+The voice routes (voice, menu, emergency, dial-ended, whisper) are plain async endpoints: they check the signature first
 (verified_twilio_form, 403) and answer from the directory's memory on the event loop, asking the database in a worker
 thread only on a miss; `within_deadline` answers the fallback on any failure or after the deadline. The other
 callbacks are FastAPI routes with the TwilioForm dependency and FallbackRoute.
@@ -19,7 +19,7 @@ from ivr.callflow import flow
 from ivr.callflow.flow import DialStage, DialStatus
 from ivr.callflow.model import Business, Prompt
 from ivr.callflow.steps import Decision, Outcome
-from ivr.callflow.whisper import CallerRoute
+from ivr.callflow.whisper import CallerRoute, Via
 from ivr.document.phones import caller_id
 from ivr.errors import InputError
 from ivr.messages.notes import missed_call_check
@@ -137,8 +137,19 @@ async def dial_ended(request: Request) -> Response:
     def decide(request: Request, form: FormData) -> Decide:
         stage, index = DialStage(request.query_params.get("stage", "")), _query_int(request, "index", 0)
         status = DialStatus(_field(form, "DialCallStatus") or DialStatus.FAILED.value)
-        key = request.query_params.get("key", "")
-        return lambda business, _now: flow.dial_ended(business, stage, status, index, key)
+        key, period = request.query_params.get("key", ""), request.query_params.get("period", "")
+        return lambda business, _now: flow.dial_ended(business, stage, status, index, key, period)
+
+    return await _voice(request, decide)
+
+
+async def emergency(request: Request) -> Response:
+    """When closed, the caller pressed a key during the message (the emergency option)."""
+
+    def decide(request: Request, form: FormData) -> Decide:
+        digits, via = _field(form, "Digits"), Via(request.query_params.get("via", Via.HOURS.value))
+        period = request.query_params.get("period", "")
+        return lambda business, _now: flow.emergency_choice(business, digits, via, period)
 
     return await _voice(request, decide)
 
@@ -208,7 +219,8 @@ def confirmed(form: TwilioForm, services: ServicesDep, business: int) -> Respons
 
 
 # The voice routes as plain endpoints: no dependency solving, no worker thread unless the database is asked.
-for _path, _endpoint in [("/voice", voice), ("/menu", menu), ("/dial-ended", dial_ended), ("/whisper", whisper)]:
+_VOICE_ROUTES = [("/voice", voice), ("/menu", menu), ("/emergency", emergency), ("/dial-ended", dial_ended)]
+for _path, _endpoint in [*_VOICE_ROUTES, ("/whisper", whisper)]:
     router.add_route(f"{router.prefix}{_path}", within_deadline(_endpoint), methods=["POST"], include_in_schema=False)
 
 

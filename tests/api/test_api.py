@@ -163,7 +163,7 @@ def test_what_a_caller_hears_at_a_given_time(api: Setup) -> None:
     ).json()
     kinds = [event["kind"] for event in heard["events"]]
     assert kinds[:2] == ["say", "say"] and "record" in kinds  # closed: greeting, voicemail
-    assert heard["events"][0]["text"] == "U belt buiten onze openingstijden."
+    assert heard["events"][0]["text"] == "U spreekt met Huisartsenpraktijk De Linde. U belt buiten onze openingstijden."
 
 
 def test_call_log_filters(api: Setup) -> None:
@@ -224,7 +224,7 @@ def test_what_a_caller_hears_takes_a_time_with_its_zone_and_is_not_logged(api: S
     path = f"/api/v1/businesses/{api.demo_id}/hears"
     # 16:30 in UTC is 17:30 in Amsterdam: after closing time, so the closed greeting.
     heard = api.http.get(path, params={"at": "2026-11-24T16:30:00+00:00"}, headers=api.as_key(api.demo_key)).json()
-    assert heard["events"][0]["text"] == "U belt buiten onze openingstijden."
+    assert heard["events"][0]["text"] == "U spreekt met Huisartsenpraktijk De Linde. U belt buiten onze openingstijden."
     calls = api.http.get(f"/api/v1/businesses/{api.demo_id}/calls", headers=api.as_key(api.demo_key)).json()
     assert calls == []  # a preview is not a call
     for odd in ["0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59", "1969-12-31T23:00:00-02:00"]:

@@ -115,7 +115,10 @@ CLOSED_CASES = [
         "a holiday period has its own greeting and destination",
         CHRISTMAS_DAY,
         {"periods": (CHRISTMAS_PERIOD,)},
-        (Say("Feestdagen: u belt de waarneming.", NL), Dial(("+31209999999",), 15, Country.NL, ended("closed"))),
+        (
+            Say("Feestdagen: u belt de waarneming.", NL),
+            Dial(("+31209999999",), 15, Country.NL, ended("closed", period="2026-12-24")),
+        ),
     ),
 ]
 

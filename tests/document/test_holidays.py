@@ -45,7 +45,7 @@ def test_holidays(name: str, holidays: str, now: datetime, expected: type) -> No
 def test_on_a_holiday_callers_hear_the_holiday_message() -> None:
     business = to_business(parse_document(BASE), 1, part_of_day="morning")
     assert flow.incoming(business, CHRISTMAS_2026).steps[0] == Say(
-        "Vandaag zijn wij gesloten vanwege een feestdag.", business.language
+        "U spreekt met Smit. Vandaag zijn wij gesloten vanwege een feestdag.", business.language
     )
 
 

@@ -36,7 +36,7 @@ rings: 4
 overflow: {dial: "+31208888888"}
 hours: {mon-fri: "08:00-17:00"}
 holidays: true
-closed: {greeting: {text: "U belt buiten onze openingstijden."}, voicemail: {email: ["praktijk@example.nl"]}}
+closed: {greeting: {text: "Huisartsenpraktijk De Linde is gesloten."}, voicemail: {email: ["praktijk@example.nl"]}}
 """
 
 
@@ -60,7 +60,8 @@ def changed(*pairs: tuple[str, str]) -> str:
 
 
 CLOSED_LINE = (
-    'closed: {greeting: {text: "U belt buiten onze openingstijden."}, voicemail: {email: ["praktijk@example.nl"]}}'
+    'closed: {greeting: {text: "Huisartsenpraktijk De Linde is gesloten."}, '
+    'voicemail: {email: ["praktijk@example.nl"]}}'
 )
 
 TRAPS = [
@@ -220,9 +221,9 @@ def test_every_trap_at_once_in_one_run() -> None:
 )
 def test_the_path_is_named_in_the_business_language(language: str, path: str) -> None:
     asks = {
-        "en": "We are closed. Please leave a message after the tone.",
-        "de": "Wir sind geschlossen. Hinterlassen Sie eine Nachricht nach dem Signalton.",
-        "fr": "Nous sommes fermés. Laissez un message après le bip.",
+        "en": "Smit: we are closed. Please leave a message after the tone.",
+        "de": "Smit: wir sind geschlossen. Hinterlassen Sie eine Nachricht nach dem Signalton.",
+        "fr": "Smit : nous sommes fermés. Laissez un message après le bip.",
     }[language]
     text = (
         f"business: Smit\nnumbers: ['+31201234567']\noperators: ['+31201111111']\nlanguage: {language}\n"

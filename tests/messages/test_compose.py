@@ -69,6 +69,11 @@ ROUTES = [
     # Never a bare dash: a call straight through says so, one the log does not have says that.
     (("welcome", "operators:completed"), "rechtstreeks"),
     ((), "onbekend (de oproep staat niet in het gesprekslog)"),
+    # Closed: the emergency key, its number not answered, a message in the closed box.
+    (
+        ("closed:hours", "emergency:1", "emergency:no-answer>voicemail:closed"),
+        "buiten openingstijden, noodnummer (toets 1), na 4 keer overgaan",
+    ),
 ]
 
 

@@ -220,6 +220,9 @@ def test_a_recording_whose_callback_never_came_is_taken_in_by_the_reconciler(
         (["welcome+menu", "menu:1", "option:busy>overflow:voicemail"], "overflow"),
         (["closed:hours"], "closed"),
         (["period:2026-12-24"], "period:2026-12-24"),
+        # A closed number nobody answered, then its part's box.
+        (["period:2026-12-24", "closed:no-answer>voicemail:period:2026-12-24"], "period:2026-12-24"),
+        (["closed:hours", "emergency:1", "emergency:busy>voicemail:closed"], "closed"),
         (["welcome", "operators:completed"], None),
     ],
 )

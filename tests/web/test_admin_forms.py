@@ -4,7 +4,8 @@ import pytest
 
 from ivr.document.fields import with_fields
 from ivr.web.admin.forms import hours_line, hours_part, overflow_part
-from ivr.web.admin.wording import english_days
+from ivr.web.admin.i18n import translations
+from ivr.web.admin.wording import english_days, route
 
 STORED = {"dial": ["+31208888888"], "notes": {"email": ["a@example.nl"], "sms": ["+31687654321"]}}
 
@@ -55,3 +56,22 @@ def test_hours_that_mean_what_is_stored_stay_as_written() -> None:
     assert hours_part({"mon-fri": "08:00-12:00"}, stored) == {"mon-fri": "08:00-12:00"}
     assert hours_part({}, stored) is None
     assert hours_part({"mon-fri": "8 to 5"}, stored) == {"mon-fri": "8 to 5"}  # validation names the problem
+
+
+@pytest.mark.parametrize(
+    ("path", "words"),
+    [
+        (["closed:hours", "emergency:1"], "buiten openingstijden → noodtoets 1"),
+        (["closed:hours", "emergency:wrong:7"], "buiten openingstijden → verkeerde toets 7"),
+        (
+            ["closed:hours", "emergency:1", "emergency:completed"],
+            "buiten openingstijden → noodtoets 1 → noodnummer: opgenomen",
+        ),
+        (
+            ["period:2026-12-24", "closed:busy>voicemail:period:2026-12-24"],
+            "bijzondere periode → in gesprek → voicemail",
+        ),
+    ],
+)
+def test_a_closed_call_with_the_emergency_key_and_its_box_in_words(path: list[str], words: str) -> None:
+    assert route(translations("nl"), path, 4) == words

@@ -42,6 +42,8 @@ VALUES = {
     "choices": "nl, en, de, fr",
     "count": 45,
     "regions": "BB, BE, BW, BY, HB, HE, HH, MV, NI, NW, RP, SH, SL, SN, ST, TH",
+    "example": "U spreekt met De Linde. U belt buiten onze openingstijden.",
+    "keys": "1",
 }
 
 

@@ -248,6 +248,17 @@ _DOCUMENT: dict[Code, Say] = {
         w.gettext("An emergency caller reaches a person only after about %(value)s s; keep it under 30 s.")
         % {"value": v.get("seconds", "")}
     ),
+    Code.KEY_NOT_TAKEN: lambda w, v: (
+        w.gettext("This text asks callers to press %(key)s, but no menu here takes that key: pressing it does nothing.")
+        % {"key": v.get("key", "")}
+    ),
+    Code.HANGS_UP_UNANSWERED: _fixed(
+        _("When nobody answers this number, the caller is hung up on: add a voicemail box for that case.")
+    ),
+    Code.MESSAGE_UNNAMED: lambda w, v: (
+        w.gettext("Callers hear this first: start by naming the business, e.g. “%(example)s”")
+        % {"example": v.get("example", "")}
+    ),
 }
 
 

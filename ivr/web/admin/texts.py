@@ -17,7 +17,7 @@ from ivr.document.model import MAX_MENU_OPTIONS
 from ivr.errors import InputError
 from ivr.store.staff import StaffUser
 from ivr.web.admin.cycle import speaking, submitted
-from ivr.web.admin.forms import route_fields, route_part
+from ivr.web.admin.forms import route_fields, route_part, voicemail_box
 from ivr.web.admin.i18n import Words
 from ivr.web.admin.pages import (
     Draft,
@@ -221,7 +221,11 @@ def save_closed(
     document = common(db, user)["document"]
     typed = {"closed_text": closed_text, "closed_kind": closed_kind, "closed_dial": closed_dial}
     typed |= {"closed_email": closed_email, "closed_sms": closed_sms, "holiday_text": holiday_text}
-    destination = route_part(closed_kind, closed_dial, closed_email, document.get("country", "NL"), closed_sms)
+    country = document.get("country", "NL")
+    destination = route_part(closed_kind, closed_dial, closed_email, country, closed_sms)
+    if closed_kind == "dial" and destination:
+        # The box the form shows beside the number takes a message when nobody answers it.
+        destination |= {"voicemail": voicemail_box(closed_email, closed_sms, country) or None}
     if closed_kind != "none" and not destination:
         missing = words(request, document).gettext("Say where calls go: a number or a voicemail box.")
         return submitted(request, services, db, user, _page, typed, problems=Problems({"closed_route": [missing]}))

@@ -125,6 +125,7 @@ def _stage(words: Words, stage: str) -> str:
         "option": words.gettext("menu choice"),
         "overflow": words.gettext("answering service"),
         "closed": words.gettext("closed-hours number"),
+        "emergency": words.gettext("emergency number"),
     }.get(stage, stage)
 
 
@@ -160,11 +161,15 @@ def route_step(words: Words, label: str, rings: int) -> str:
         return words.gettext("public holiday")
     if kind == "period":
         return words.gettext("special period")
-    if kind == "menu":
+    if kind == "voicemail":  # closed: nobody answered the number, on to the box ("closed:busy>voicemail:closed")
+        return fixed["overflow:voicemail"]
+    if kind == "emergency" and len(rest) == 1:
+        return words.gettext("emergency key %(key)s") % {"key": rest}
+    if kind in ("menu", "emergency") and (kind == "menu" or rest.startswith("wrong:")):
         key = rest.removeprefix("wrong:")
         template = words.gettext("wrong key %(key)s") if rest.startswith("wrong:") else words.gettext("key %(key)s")
         return template % {"key": key}
-    if kind in ("operators", "option", "overflow", "closed"):
+    if kind in ("operators", "option", "overflow", "closed", "emergency"):
         phone_index, _, status = rest.rpartition(":")
         if phone_index.isdigit():
             return words.gettext("phone %(n)s: %(status)s") % {
