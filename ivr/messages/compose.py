@@ -337,7 +337,10 @@ def daily_summary_email(facts: SummaryFacts, address: str, message_id: str) -> E
     lines = [words["summary_late"].format(at=facts.late_at), ""] if facts.late_at else []
     lines += [_summary_counts(calls, facts), ""]
     lines += [words["summary_failed"].format(what=f.what, to=f.to, reason=f.reason) for f in facts.failed]
-    lines += [_summary_line(call, facts) for call in calls] or [words["summary_none"]]
+    # "Today" only in the summary sent on its day.
+    lines += [_summary_line(call, facts) for call in calls] or [
+        words["summary_none_day" if facts.late_at else "summary_none"]
+    ]
     if facts.notes:
         lines += ["", words["summary_notes"].format(count=len(facts.notes))]
         lines += [_summary_note(note, facts) for note in sorted(facts.notes, key=lambda note: note.written_at)]

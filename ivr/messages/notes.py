@@ -25,6 +25,7 @@ from ivr.messages.summary_days import (
     SummaryTime,
     day_of_subject,
     last_due_day,
+    recent_subjects_from,
     summaries_due,
     summary_subject,
     summary_time,
@@ -112,9 +113,12 @@ class Notes:
         ]
 
     def _read_last_queued(self, session: Session, times: dict[int, SummaryTime], now: datetime) -> None:
+        """The last summary day queued of each business with a new day due. Most have one of the last few days, found
+        in a range of the subject index; only the others (a new summary, a worker away longer) search all their jobs."""
         due = {id_: last_due_day(when, now) for id_, when in times.items()}
         asking = [id_ for id_, day in due.items() if self._last_queued.get(id_, (None,))[0] != day]
-        latest = jobs.latest_subjects(session, DAILY_SUMMARY, asking)
+        latest = jobs.latest_subjects(session, DAILY_SUMMARY, asking, from_subject=recent_subjects_from(now))
+        latest |= jobs.latest_subjects(session, DAILY_SUMMARY, [id_ for id_ in asking if id_ not in latest])
         for id_ in asking:
             self._last_queued[id_] = (due[id_], day_of_subject(latest[id_]) if id_ in latest else None)
 

@@ -44,6 +44,12 @@ def day_of_subject(subject: str) -> date | None:
         return None
 
 
+def recent_subjects_from(now: datetime) -> str:
+    """The oldest summary subject that can still matter to `summaries_due`: MAX_LATE_DAYS before today, a day more
+    for a business's time zone and one for yesterday's not yet due summary."""
+    return summary_subject(now.date() - timedelta(days=MAX_LATE_DAYS + 2))
+
+
 def last_due_day(when: SummaryTime, now: datetime) -> date:
     """The latest day whose summary is due by now: today once its time has passed, else yesterday."""
     local = now.astimezone(ZoneInfo(when.timezone))

@@ -186,9 +186,12 @@ def for_subjects(session: Session, subjects: list[str]) -> dict[str, list[JobSta
 SUBJECTS_PER_QUERY = 1000
 
 
-def latest_subjects(session: Session, kind: str, business_ids: list[int]) -> dict[int, str]:
+def latest_subjects(
+    session: Session, kind: str, business_ids: list[int], *, from_subject: str | None = None
+) -> dict[int, str]:
     """Per business, the greatest subject of its jobs of `kind` (a day's ISO date sorts as the day): what was last
-    queued, as the table keeps it."""
+    queued, as the table keeps it. `from_subject`: look only at subjects from this one on (a range of the subject
+    index, instead of every job each business ever had)."""
     found: dict[int, str] = {}
     for start in range(0, len(business_ids), SUBJECTS_PER_QUERY):
         chunk = business_ids[start : start + SUBJECTS_PER_QUERY]
@@ -197,6 +200,8 @@ def latest_subjects(session: Session, kind: str, business_ids: list[int]) -> dic
             .where(JobRow.kind == kind, JobRow.business_id.in_(chunk))
             .group_by(JobRow.business_id)
         )
+        if from_subject is not None:
+            query = query.where(JobRow.subject >= from_subject)
         found.update(
             {
                 business: subject
