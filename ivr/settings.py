@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     twilio_account_sid: str | None = None
     # Recordings are fetched only from this host; tests point it at a local fake of Twilio's REST API.
     twilio_api_url: str = "https://api.twilio.com"
+    # Who texts come from: a mobile number or an alphanumeric sender ID ("Praktijk"); unset, a business's own
+    # first number, which cannot send when it is a Dutch, Belgian, German or French landline (`lint`/`serve` warn).
     sms_from: str | None = None
     twilio_delete_recordings: bool = False
     # `greetline serve` runs the job worker in a thread unless this is false (then run `greetline worker`).
@@ -68,6 +70,14 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_none(cls, value: str | None) -> str | None:
         return value or None
+
+    @field_validator("sms_from")
+    @classmethod
+    def _sms_sender(cls, value: str | None) -> str | None:
+        # Here, not at the top: `greetline audio` reads Settings and needs no phone number tables.
+        from ivr.document.phones import sms_sender
+
+        return sms_sender(value) if value else None
 
     @field_validator("smtp_url")
     @classmethod

@@ -29,6 +29,8 @@ PromptName = Literal[
     "unavailable",
     "goodbye",
     "fallback",
+    "referral_number",
+    "referral_named",
 ]
 PartOfDay = Literal["morning", "afternoon", "evening"]
 PARTS_OF_DAY: tuple[PartOfDay, ...] = ("morning", "afternoon", "evening")

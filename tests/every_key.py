@@ -52,6 +52,7 @@ periods:
     instructions: {{text: "Feestdagen: alleen spoed doorzetten."}}
 missed_calls: {{email: [praktijk@example.nl, balie@example.nl]}}
 daily_summary: {{email: [dokter@example.nl], at: "18:15"}}
+referral: {{number: "+31881234567", name: de huisartsenpost Groningen}}
 """
 
 # The other shapes: a voicemail overflow with texts, a closed-hours number with a box for when nobody answers it,

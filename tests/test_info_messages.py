@@ -13,6 +13,9 @@ from prompts import LANGUAGES
 from prompts.info_templates import template_names
 
 TODAY = date(2026, 11, 24)
+# The out-of-hours number a document gives (a Dutch 088 number), and the answering service's in the demo.
+REFERRAL = "+31881234567"
+SERVICE = "+31208888888"
 
 
 def stored(text: str) -> dict[str, Any]:
@@ -23,7 +26,7 @@ def stored(text: str) -> dict[str, Any]:
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("name", template_names())
 def test_each_template_fills_and_passes_the_checker(demo_text: str, name: str, language: str) -> None:
-    document = {**stored(demo_text), "language": language}
+    document = {**stored(demo_text), "language": language, "referral": {"number": REFERRAL}}
     text, findings = ready_made(document, name, TODAY)
     assert findings == [] and "{" not in text and "}" not in text
     assert "www" not in text and "http" not in text
@@ -55,3 +58,66 @@ def test_a_template_that_needs_a_period_says_so(demo_text: str) -> None:
 )
 def test_numbers_are_read_digit_by_digit_in_their_groups(number: str, spoken: str) -> None:
     assert spoken_digits(number) == spoken
+
+
+@pytest.mark.parametrize(
+    ("language", "unnamed", "named"),
+    [
+        (
+            "nl",
+            "Buiten onze openingstijden belt u voor dringende zaken 0 8 8, 1 2 3, 4 5 6 7. "
+            "Bij levensgevaar belt u 1 1 2.",
+            "Buiten onze openingstijden belt u voor dringende zaken de huisartsenpost Groningen op 0 8 8, 1 2 3, "
+            "4 5 6 7. Bij levensgevaar belt u 1 1 2.",
+        ),
+        (
+            "en",
+            "Outside our opening hours, for anything urgent, please call 0 8 8, 1 2 3, 4 5 6 7. If a life is in "
+            "danger, call 1 1 2.",
+            "Outside our opening hours, for anything urgent, please call the GP out-of-hours service on 0 8 8, 1 2 3, "
+            "4 5 6 7. If a life is in danger, call 1 1 2.",
+        ),
+        (
+            "de",
+            "Außerhalb unserer Öffnungszeiten rufen Sie in dringenden Fällen die 0 8 8, 1 2 3, 4 5 6 7 an. Bei "
+            "Lebensgefahr wählen Sie 1 1 2.",
+            "Außerhalb unserer Öffnungszeiten rufen Sie in dringenden Fällen den Notdienst unter 0 8 8, 1 2 3, "
+            "4 5 6 7 an. Bei Lebensgefahr wählen Sie 1 1 2.",
+        ),
+        (
+            "fr",
+            "En dehors de nos heures d'ouverture, pour une urgence, appelez le 0 8 8, 1 2 3, 4 5 6 7. En cas de "
+            "danger de mort, appelez le 1 1 2.",
+            "En dehors de nos heures d'ouverture, pour une urgence, appelez la maison médicale de garde au 0 8 8, "
+            "1 2 3, 4 5 6 7. En cas de danger de mort, appelez le 1 1 2.",
+        ),
+    ],
+)
+def test_out_of_hours_names_only_the_documents_referral(
+    demo_text: str, language: str, unnamed: str, named: str
+) -> None:
+    names = {
+        "nl": "de huisartsenpost Groningen",
+        "en": "the GP out-of-hours service",
+        "de": "den Notdienst",
+        "fr": "la maison médicale de garde",
+    }
+    document = {**stored(demo_text), "language": language}
+    # Without referral: nothing to name: the answering service's number is never offered to callers instead.
+    with pytest.raises(InputError, match="add referral: "):
+        ready_made(document, "out_of_hours", TODAY)
+    text, findings = ready_made({**document, "referral": {"number": REFERRAL}}, "out_of_hours", TODAY)
+    assert (text, findings) == (unnamed, [])
+    assert "huisartsenpost" not in text and "0 2 0, 8 8 8" not in text
+    text, findings = ready_made(
+        {**document, "referral": {"number": REFERRAL, "name": names[language]}}, "out_of_hours", TODAY
+    )
+    assert (text, findings) == (named, [])
+    assert ("huisartsenpost" in text) == (language == "nl")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_outbreak_notice_promises_no_call_back(demo_text: str, language: str) -> None:
+    text, _ = ready_made({**stored(demo_text), "language": language}, "outbreak", TODAY)
+    call_backs = ["terugbel", "bellen u terug", "call you back", "zurückrufen", "rufen sie zurück", "rappel"]
+    assert not [words for words in call_backs if words in text.lower()]

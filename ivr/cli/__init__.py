@@ -52,7 +52,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"  - {problem}", file=sys.stderr)
         return 1
     except ValidationError as error:  # settings from the environment
-        print(f"greetline: error: bad setting: {error.errors()[0]['msg']}", file=sys.stderr)
+        # A validator's own sentence names the setting and the fix; pydantic puts "Value error, " before it.
+        message = str(error.errors()[0]["msg"]).removeprefix("Value error, ")
+        print(f"greetline: error: bad setting: {message}", file=sys.stderr)
         return 1
     except SettingsError as error:  # a setting that is not even readable, e.g. a list not written as JSON
         print(f"greetline: error: {error}; lists are written as JSON, e.g. '[\"espeak\"]'", file=sys.stderr)

@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ivr.cli.runtime import Runtime, migrate
-from ivr.document.lint import Finding
+from ivr.cli.runtime import Runtime, migrate, runtime
+from ivr.document.lint import Finding, sms_sender_findings
 from ivr.document.load import document_data, read_yaml, validate_document
 from ivr.errors import DocumentError, GreetlineError, InputError
 from ivr.settings import Settings
@@ -61,9 +61,42 @@ def _migrate_or_warning(settings: Settings) -> str | None:
     return None
 
 
-def lint_file(path: Path) -> Checked:
-    """Every finding at once: validation problems, unusable recordings and the checker's findings on the rest.
-    Recordings the document names are normalised (into a scratch store) to measure what callers will hear."""
+# Businesses named one by one in `serve`'s warning about texts from a landline; the rest are counted.
+SMS_SENDER_WARNINGS_SHOWN = 10
+
+
+def sms_sender_warnings(settings: Settings) -> list[str]:
+    """`serve`: which businesses' texts would go from a landline that cannot send them. Read in a child process, so
+    the server never holds every document at once (issue 12); none when the database does not answer (`serve`
+    warns about that already)."""
+    return in_forked_child(_sms_sender_warnings, settings)
+
+
+def _sms_sender_warnings(settings: Settings) -> list[str]:
+    from sqlalchemy.exc import DBAPIError
+
+    from ivr.store import businesses
+
+    found: list[str] = []
+    try:
+        with runtime(settings) as opened, opened.database.reading() as connection:
+            ids = sorted(businesses.revisions(connection))
+            for stored in businesses.documents_of(connection, ids):
+                document = validate_document(stored.document)
+                findings = sms_sender_findings(document, settings.sms_from)
+                found += [f"{document.business}: {finding.message}" for finding in findings]
+    except DBAPIError:  # no database or no schema yet: nothing stored to warn about
+        return []
+    more = len(found) - SMS_SENDER_WARNINGS_SHOWN
+    return found[:SMS_SENDER_WARNINGS_SHOWN] + (
+        [f"and {more} more businesses whose texts cannot go"] if more > 0 else []
+    )
+
+
+def lint_file(path: Path, sms_from: str | None = None) -> Checked:
+    """Every finding at once: validation problems, unusable recordings and the checker's findings on the rest, and
+    whether its texts can go from `sms_from` (GREETLINE_SMS_FROM) or its own number. Recordings the document names
+    are normalised (into a scratch store) to measure what callers will hear."""
     from audio.media import MediaStore
     from audio.objects import LocalObjects
     from ivr.usecases.measured import upload_durations
@@ -84,7 +117,7 @@ def lint_file(path: Path) -> Checked:
         except DocumentError as error:
             unusable = [as_finding(problem) for problem in error.found]
     checked = check_data(document_data(document), durations)
-    return Checked(checked.document, unusable + checked.findings)
+    return Checked(checked.document, unusable + checked.findings + sms_sender_findings(document, sms_from))
 
 
 def apply_file(runtime: Runtime, path: Path, *, render: bool, progress: "Progress | None" = None) -> list[str]:

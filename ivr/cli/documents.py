@@ -9,7 +9,7 @@ from typing import Any
 
 from ivr.cli.arguments import positive_int
 from ivr.cli.progress import ProgressBar, show_progress
-from ivr.cli.runtime import runtime
+from ivr.cli.runtime import load_settings, runtime
 from ivr.errors import DocumentError, InputError
 
 
@@ -66,7 +66,7 @@ def _lint(args: argparse.Namespace) -> int:
     from ivr.usecases.documents import as_finding
 
     try:
-        findings = lint_file(Path(args.file)).findings
+        findings = lint_file(Path(args.file), load_settings().sms_from).findings
     except DocumentError as error:  # not YAML at all: nothing else can be checked
         findings = [as_finding(problem) for problem in error.found]
     if args.json:

@@ -36,6 +36,10 @@ def _serve(args: argparse.Namespace) -> int:
         warning = migrate_for_serving(settings)
         if warning:
             print(f"greetline: warning: {warning}", file=sys.stderr)
+    from ivr.cli.commands import sms_sender_warnings
+
+    for warning in sms_sender_warnings(settings):
+        print(f"greetline: warning: {warning}", file=sys.stderr)
     print(f"Voice webhook: POST {settings.public_url}/twilio/voice", file=sys.stderr)
     options = {"log_level": args.log_level, "access_log": args.access_log}
     if args.workers > 1:

@@ -75,6 +75,7 @@ class Code(StrEnum):
     MOBILE_VOICEMAIL = "mobile_voicemail"
     MOBILE_RINGS_TOO_LONG = "mobile_rings_too_long"
     INSTRUCTIONS_WITHOUT_SERVICE = "instructions_without_service"
+    SMS_FROM_LANDLINE = "sms_from_landline"
     WEBSITE = "website"
     FILLER = "filler"
     WHISPER_LONG = "whisper_long"

@@ -1,5 +1,5 @@
 """Ready-made information messages filled from a business's own document: its name, the end of its next period,
-the stand-in's number and the out-of-hours number, numbers read out digit by digit. One function for the CLI,
+the stand-in's number and its referral: number, numbers read out digit by digit. One function for the CLI,
 the API and the admin page."""
 
 from datetime import date
@@ -10,6 +10,7 @@ import phonenumbers
 from ivr.document.lint import Finding, Level, lint
 from ivr.document.load import validate_document
 from ivr.errors import InputError
+from prompts import prompt_book
 from prompts.info_templates import fill_template
 
 # How a date is said in each language ("1 januari 2027"); British English for "en".
@@ -40,10 +41,20 @@ def _values(document: dict[str, Any], today: date) -> dict[str, str]:
         values["until"] = format_date(date.fromisoformat(period["to"]), "long", locale=_DATE_LOCALE[language])
         if period.get("dial"):
             values["stand_in"] = spoken_digits(period["dial"][0])
-    referral = ((document.get("overflow") or {}).get("dial") or (document.get("closed") or {}).get("dial") or [])[:1]
+    referral = document.get("referral")
     if referral:
-        values["referral"] = spoken_digits(referral[0])
+        values["referral"] = _referral(referral, language)
     return values
+
+
+def _referral(referral: dict[str, Any], language: str) -> str:
+    """Only what the document says: its number, named as the document names it (never the answering service's
+    number, which callers cannot dial themselves, nor a kind of service it does not name)."""
+    book = prompt_book(language)
+    number = spoken_digits(referral["number"])
+    if referral.get("name"):
+        return book.texts["referral_named"].format(name=referral["name"], number=number)
+    return book.texts["referral_number"].format(number=number)
 
 
 def ready_made(document: dict[str, Any], name: str, today: date) -> tuple[str, list[Finding]]:
@@ -55,7 +66,7 @@ def ready_made(document: dict[str, Any], name: str, today: date) -> tuple[str, l
         hint = {
             "until": "add a period (its last day is the date said)",
             "stand_in": "add a period with a number to put calls through to",
-            "referral": "give an overflow number (dial:) for out-of-hours calls",
+            "referral": 'add referral: {number: "+31...", name: "..."} (the number callers call out of hours)',
         }
         missing = str(error).rpartition(" needs ")[2]
         raise InputError(f"{error}: {hint[missing]}" if missing in hint else str(error)) from None

@@ -17,7 +17,7 @@ from ivr.document.codes import Code
 from ivr.document.findings import Finding, Level, errors
 from ivr.document.model import BusinessDocument, Closed, Greeting
 from ivr.document.path_check import business_at_for, path_findings, spoken_seconds
-from ivr.document.phones import MOBILE_VOICEMAIL_AFTER_S, is_mobile
+from ivr.document.phones import MOBILE_VOICEMAIL_AFTER_S, is_mobile, landline_country
 from ivr.document.phrases import EMERGENCY_WORDS, EMERGENCY_WORDS_BY_LANGUAGE, FILLER, WEBSITE, asked_keys
 from ivr.document.whisper_check import whisper_findings
 from prompts import TEXT_PLACEHOLDERS, PromptName, prompt_book
@@ -168,6 +168,34 @@ def _instructions_without_service(document: BusinessDocument) -> list[Finding]:
             "instructions",
             "instructions are shown to an answering service on its card, but no call goes to one: give overflow a "
             "dial: NUMBER (the service), or drop instructions:",
+            level=Level.WARNING,
+        )
+    ]
+
+
+def _sends_texts(part: object) -> bool:
+    """Any `sms:` list with a number in it, wherever it is (a box, the answering service's notes)."""
+    if isinstance(part, dict):
+        return bool(part.get("sms")) or any(_sends_texts(value) for value in part.values())
+    return isinstance(part, list) and any(_sends_texts(value) for value in part)
+
+
+def sms_sender_findings(document: BusinessDocument, sms_from: str | None) -> list[Finding]:
+    """Texts go from GREETLINE_SMS_FROM, else from the business's first number; from a landline in a country whose
+    landlines send no SMS, none arrives. A setting of the installation, so `lint` and `serve` ask, not `apply`."""
+    sender = sms_from or document.numbers[0]
+    country = landline_country(sender)
+    if country is None or not _sends_texts(document.model_dump()):
+        return []
+    source = "GREETLINE_SMS_FROM" if sms_from else "the business's first number (GREETLINE_SMS_FROM is not set)"
+    return [
+        Finding(
+            Code.SMS_FROM_LANDLINE,
+            "sms_from" if sms_from else "numbers",
+            f"texts (sms:) go from {source}, {sender}, a landline in {country}: Twilio cannot send SMS from "
+            "landlines there, so none would arrive; set GREETLINE_SMS_FROM to a mobile number or an alphanumeric "
+            "sender ID (1 to 11 letters and digits, e.g. Praktijk), or send e-mail only",
+            {"sender": sender, "country": country},
             level=Level.WARNING,
         )
     ]

@@ -211,6 +211,14 @@ class Instructions(Strict):
     urgent: str | None = Field(default=None, min_length=1, max_length=300)
 
 
+class Referral(Strict):
+    """Where callers are sent out of hours (the ready-made out_of_hours message says it): the number to call, and
+    what it is when the business wants that said ("de huisartsenpost Groningen"); without a name only the number."""
+
+    number: PhoneNumber
+    name: str | None = Field(default=None, min_length=1, max_length=60)
+
+
 class CallNotes(VoicemailBox):
     """Where the answering service's call notes go: e-mail always, SMS only for a note marked urgent."""
 
@@ -312,6 +320,8 @@ class BusinessDocument(Strict):
     daily_summary: DailySummary | None = None
     # The standing instructions for the answering service (its card shows them, or a running period's).
     instructions: Instructions | None = None
+    # The out-of-hours number callers are told to call themselves (ready-made messages; never dialled by us).
+    referral: Referral | None = None
 
     @field_validator("country", mode="before")
     @classmethod

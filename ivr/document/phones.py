@@ -101,3 +101,41 @@ def for_people(number: str, country: str) -> str:
     if country == "NL" and prefix == "06" and len(rest) == 8 and rest.isdigit():
         return " ".join([prefix, *(rest[i : i + 2] for i in range(0, 8, 2))])
     return national
+
+
+# An alphanumeric sender ID: 1 to 11 letters and digits with at least one letter (Twilio, "Alphanumeric Sender ID":
+# at most 11 characters; one of digits only would be taken for a phone number).
+ALPHANUMERIC_SENDER = re.compile(r"^(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{1,11}$")
+# Where a geographic (landline) number cannot send SMS through Twilio: Twilio's SMS guidelines for the Netherlands,
+# Belgium, Germany and France list landline numbers as not SMS-capable there.
+NO_TEXTS_FROM_LANDLINES = frozenset({"NL", "BE", "DE", "FR"})
+
+
+def sms_sender(value: str) -> str:
+    """GREETLINE_SMS_FROM as Twilio takes it: a phone number (normalised to E.164) or an alphanumeric sender ID."""
+    text = str(value).strip()
+    if ALPHANUMERIC_SENDER.match(text):
+        return text
+    if text.startswith("+"):
+        try:
+            parsed = phonenumbers.parse(text, None)
+        except phonenumbers.NumberParseException:
+            parsed = None
+        if parsed is not None and phonenumbers.is_valid_number(parsed):
+            return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    raise ValueError(
+        "GREETLINE_SMS_FROM must be a phone number in international form, e.g. +31612345678, or an alphanumeric "
+        f"sender ID of 1 to 11 letters and digits with at least one letter, e.g. Praktijk; got {text!r}"
+    )
+
+
+def landline_country(sender: str) -> str | None:
+    """The country whose landline `sender` is, when landlines there cannot send texts; None for a mobile, an
+    alphanumeric sender ID or a number of another country."""
+    try:
+        parsed = phonenumbers.parse(sender, None)
+    except phonenumbers.NumberParseException:
+        return None
+    country: str | None = phonenumbers.region_code_for_number(parsed)
+    landline = phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.FIXED_LINE
+    return country if landline and country in NO_TEXTS_FROM_LANDLINES else None

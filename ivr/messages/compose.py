@@ -225,11 +225,22 @@ def call_note_sms(facts: CallNoteFacts, number: str, sender: str) -> Sms:
 
 # Outcomes the call log records when a person took the call (ivr.callflow.steps.Outcome).
 HUMAN_OUTCOMES = frozenset({"operator", "overflow"})
+# The outcome of a call the overflow's dial (the answering service) took, and the path label the service's leg adds
+# when it answers, whichever dial reached it (the whisper plays only to the overflow's number, ivr.callflow.flow).
+SERVICE_OUTCOME = "overflow"
+SERVICE_ANSWERED_LABEL = "whisper:"
 
 
 def reached_a_human(path: tuple[str, ...], outcome: str | None) -> bool:
     """Answered by staff or the answering service; a closed line's dial answered counts too."""
     return outcome in HUMAN_OUTCOMES or any(label.endswith((":completed", ":answered")) for label in path)
+
+
+def taken_by_service(path: tuple[str, ...], outcome: str | None) -> bool:
+    """Answered by the answering service rather than by staff."""
+    return outcome == SERVICE_OUTCOME or (
+        reached_a_human(path, outcome) and any(label.startswith(SERVICE_ANSWERED_LABEL) for label in path)
+    )
 
 
 def missed_call_email(facts: VoicemailFacts, address: str, message_id: str) -> Email:
@@ -293,6 +304,10 @@ class SummaryFacts:
     calls: tuple[SummaryCall, ...]
     failed: tuple[FailedDelivery, ...] = ()
     notes: tuple[SummaryNote, ...] = ()
+    # Sent after its day because no worker ran at its time ("17:30"): said in the subject and first line.
+    late_at: str | None = None
+    # The business has an answering service (overflow: dial:): its calls are counted apart from staff's.
+    answering_service: bool = False
 
 
 def _summary_line(call: SummaryCall, facts: SummaryFacts) -> str:
@@ -300,6 +315,8 @@ def _summary_line(call: SummaryCall, facts: SummaryFacts) -> str:
     local = call.started_at.astimezone(ZoneInfo(facts.timezone)).strftime("%H:%M")
     if call.message_url:
         outcome = words["outcome_voicemail"]
+    elif taken_by_service(call.path, call.outcome):
+        outcome = words["outcome_service"]
     elif reached_a_human(call.path, call.outcome):
         outcome = words["outcome_answered"]
     else:
@@ -325,21 +342,36 @@ def _summary_note(note: SummaryNote, facts: SummaryFacts) -> str:
     return f"{line} · {words['note_urgent_mark']}" if note.urgent else line
 
 
+def _summary_counts(calls: list[SummaryCall], facts: SummaryFacts) -> str:
+    words = texts(facts.language)
+    messages = sum(1 for call in calls if call.message_url)
+    people = [call for call in calls if not call.message_url and reached_a_human(call.path, call.outcome)]
+    service = sum(1 for call in people if taken_by_service(call.path, call.outcome))
+    missed = len(calls) - len(people) - messages
+    if not facts.answering_service and not service:
+        return words["summary_counts"].format(count=len(calls), answered=len(people), messages=messages, missed=missed)
+    staff = len(people) - service
+    return words["summary_counts_service"].format(
+        count=len(calls), staff=staff, service=service, messages=messages, missed=missed
+    )
+
+
 def daily_summary_email(facts: SummaryFacts, address: str, message_id: str) -> Email:
     """Every call of the day, counts first; sent also on a day without calls, so silence never hides a fault."""
     words = texts(facts.language)
     calls = sorted(facts.calls, key=lambda call: call.started_at)
-    messages = sum(1 for call in calls if call.message_url)
-    answered = sum(1 for call in calls if not call.message_url and reached_a_human(call.path, call.outcome))
-    counts = words["summary_counts"].format(
-        count=len(calls), answered=answered, messages=messages, missed=len(calls) - answered - messages
-    )
-    lines = [counts, ""]
+    lines = [words["summary_late"].format(at=facts.late_at), ""] if facts.late_at else []
+    lines += [_summary_counts(calls, facts), ""]
     lines += [words["summary_failed"].format(what=f.what, to=f.to, reason=f.reason) for f in facts.failed]
-    lines += [_summary_line(call, facts) for call in calls] or [words["summary_none"]]
+    # "Today" only in the summary sent on its day.
+    lines += [_summary_line(call, facts) for call in calls] or [
+        words["summary_none_day" if facts.late_at else "summary_none"]
+    ]
     if facts.notes:
         lines += ["", words["summary_notes"].format(count=len(facts.notes))]
         lines += [_summary_note(note, facts) for note in sorted(facts.notes, key=lambda note: note.written_at)]
     day = facts.day.strftime(words["time_format"].split(" ")[0])
     subject = words["summary_subject"].format(business=facts.business, day=day, count=len(calls))
+    if facts.late_at:
+        subject = words["summary_late_subject"].format(subject=subject)
     return Email(address, subject, "\n".join(lines) + "\n", message_id)

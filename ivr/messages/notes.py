@@ -5,10 +5,11 @@ Both are sent from the same function whether the worker runs them or `greetline 
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
 
 from ivr.document.load import validate_document
 from ivr.document.model import BusinessDocument
@@ -19,6 +20,16 @@ from ivr.messages import compose
 from ivr.messages.failures import DeliveryCode
 from ivr.messages.outbox import VOICEMAIL_EMAIL, VOICEMAIL_SMS, message_id
 from ivr.messages.senders import Senders
+from ivr.messages.summary_days import (
+    DAILY_SUMMARY,
+    SummaryTime,
+    day_of_subject,
+    last_due_day,
+    recent_subjects_from,
+    summaries_due,
+    summary_subject,
+    summary_time,
+)
 from ivr.store import businesses, calls, cards, jobs
 from ivr.store.database import Database
 from ivr.store.jobs import JobSpec, JobState, utc
@@ -28,7 +39,6 @@ log = logging.getLogger("greetline.messages")
 
 MISSED_CALL = "missed-call"
 MISSED_CALL_EMAIL = "missed-call-email"
-DAILY_SUMMARY = "daily-summary"
 DAILY_SUMMARY_EMAIL = "daily-summary-email"
 # A call's recording callback can come some seconds after its final status; look only once it would have.
 MISSED_CALL_DELAY = timedelta(seconds=60)
@@ -59,32 +69,6 @@ def local_day_bounds(day: date, timezone: str) -> tuple[datetime, datetime]:
     return datetime.combine(day, time(0), zone), datetime.combine(day + timedelta(days=1), time(0), zone)
 
 
-@dataclass(frozen=True)
-class SummaryTime:
-    """When a business's daily summary is due: all the schedule keeps of its document."""
-
-    timezone: str
-    at: time
-
-
-def summary_time(document: BusinessDocument) -> SummaryTime | None:
-    if document.daily_summary is None:
-        return None
-    return SummaryTime(document.timezone, time.fromisoformat(document.daily_summary.at))
-
-
-def summary_due(when: SummaryTime | None, business_id: int, now: datetime) -> JobSpec | None:
-    """Today's summary once the local clock has passed its time; its key makes it once per local day."""
-    if when is None:
-        return None
-    local = now.astimezone(ZoneInfo(when.timezone))
-    if local.time() < when.at:
-        return None
-    day = local.date().isoformat()
-    args = {"business_id": business_id, "day": day}
-    return JobSpec(f"{DAILY_SUMMARY}:{business_id}:{day}", DAILY_SUMMARY, args, business_id, f"summary:{day}")
-
-
 class Notes:
     def __init__(
         self, database: Database, senders: Senders, *, public_url: str, domain: str, clock: Callable[[], datetime]
@@ -97,6 +81,9 @@ class Notes:
         # When each business's summary is due, with the revision it was read at: the schedule reads only documents
         # that changed, and keeps their summary time rather than the document (12 kB validated, times 10,000).
         self._summary_times: dict[int, tuple[int, SummaryTime | None]] = {}
+        # Each business's last queued summary day as the jobs table said it, and the due day it was read for: read
+        # again once a new day is due (once a day per business, and for all of them when a worker starts).
+        self._last_queued: dict[int, tuple[date, date | None]] = {}
 
     def handlers(self) -> dict[str, Handler]:
         return {
@@ -114,10 +101,26 @@ class Notes:
             changed = [id_ for id_, revision in current.items() if self._summary_times.get(id_, (0,))[0] != revision]
             for stored in businesses.documents_of(session.connection(), changed):
                 self._summary_times[stored.id] = (stored.revision, summary_time(validate_document(stored.document)))
-        for gone in self._summary_times.keys() - current.keys():
-            del self._summary_times[gone]
-        found = [summary_due(when, id_, now) for id_, (_revision, when) in self._summary_times.items()]
-        return [spec for spec in found if spec is not None]
+            for gone in self._summary_times.keys() - current.keys():
+                del self._summary_times[gone]
+                self._last_queued.pop(gone, None)
+            times = {id_: when for id_, (_revision, when) in self._summary_times.items() if when is not None}
+            self._read_last_queued(session, times, now)
+        return [
+            spec
+            for id_, when in times.items()
+            for spec in summaries_due(when, id_, now, self._last_queued.get(id_, (None, None))[1])
+        ]
+
+    def _read_last_queued(self, session: Session, times: dict[int, SummaryTime], now: datetime) -> None:
+        """The last summary day queued of each business with a new day due. Most have one of the last few days, found
+        in a range of the subject index; only the others (a new summary, a worker away longer) search all their jobs."""
+        due = {id_: last_due_day(when, now) for id_, when in times.items()}
+        asking = [id_ for id_, day in due.items() if self._last_queued.get(id_, (None,))[0] != day]
+        latest = jobs.latest_subjects(session, DAILY_SUMMARY, asking, from_subject=recent_subjects_from(now))
+        latest |= jobs.latest_subjects(session, DAILY_SUMMARY, [id_ for id_ in asking if id_ not in latest])
+        for id_ in asking:
+            self._last_queued[id_] = (due[id_], day_of_subject(latest[id_]) if id_ in latest else None)
 
     def _document(self, business_id: int) -> BusinessDocument:
         return stored_document(self._database, business_id)
@@ -177,7 +180,7 @@ class Notes:
     def daily_summary(self, args: dict[str, Any]) -> None:
         document = self._document(args["business_id"])
         addresses = document.daily_summary.email if document.daily_summary else []
-        subject = f"summary:{args['day']}"
+        subject = summary_subject(date.fromisoformat(args["day"]))
         self._queue(
             [
                 JobSpec(
@@ -196,7 +199,7 @@ class Notes:
         )
 
     def daily_summary_email(self, args: dict[str, Any]) -> None:
-        facts = self.summary_facts(args["business_id"], date.fromisoformat(args["day"]))
+        facts = self.summary_facts(args["business_id"], date.fromisoformat(args["day"]), late=bool(args.get("late")))
         email = compose.daily_summary_email(facts, args["address"], args["message_id"])
         self._senders.mailer.send(email, self._senders.mail_from)
 
@@ -207,19 +210,20 @@ class Notes:
             raise PermanentFailure(
                 "this business has no daily_summary: {email: [...]} in its document", DeliveryCode.NO_DAILY_SUMMARY
             )
-        sent_at = self._clock().isoformat()
         for address in document.daily_summary.email:
+            # The day's own Message-ID, as the worker's: asked for again, or sent by the worker too, mail programs
+            # fold the copies.
             self.daily_summary_email(
                 {
                     "business_id": business_id,
                     "day": day.isoformat(),
                     "address": address,
-                    "message_id": message_id("summary", f"{day}-sent-{sent_at}", address, self._domain),
+                    "message_id": message_id("summary", day.isoformat(), address, self._domain),
                 }
             )
         return list(document.daily_summary.email)
 
-    def summary_facts(self, business_id: int, day: date) -> compose.SummaryFacts:
+    def summary_facts(self, business_id: int, day: date, *, late: bool = False) -> compose.SummaryFacts:
         document = self._document(business_id)
         start, end = local_day_bounds(day, document.timezone)
         with self._database.transaction() as session:
@@ -242,6 +246,8 @@ class Notes:
             timezone=document.timezone,
             country=document.country,
             day=day,
+            late_at=document.daily_summary.at if late and document.daily_summary else None,
+            answering_service=document.overflow is not None and document.overflow.dial is not None,
             rings=document.rings,
             menu=tuple((option.key, option.prompt) for option in document.menu),
             calls=tuple(

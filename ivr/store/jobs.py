@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from ivr.store.tables import JobRow
@@ -178,6 +178,36 @@ def for_subjects(session: Session, subjects: list[str]) -> dict[str, list[JobSta
                 utc(row.finished_at) if row.finished_at else None,
                 StoredProblem(row.last_error_code, dict(row.last_error_values or {})) if row.last_error_code else None,
             )
+        )
+    return found
+
+
+# Businesses asked about in one query (SQLite allows 32,766 bound values; PostgreSQL more).
+SUBJECTS_PER_QUERY = 1000
+
+
+def latest_subjects(
+    session: Session, kind: str, business_ids: list[int], *, from_subject: str | None = None
+) -> dict[int, str]:
+    """Per business, the greatest subject of its jobs of `kind` (a day's ISO date sorts as the day): what was last
+    queued, as the table keeps it. `from_subject`: look only at subjects from this one on (a range of the subject
+    index, instead of every job each business ever had)."""
+    found: dict[int, str] = {}
+    for start in range(0, len(business_ids), SUBJECTS_PER_QUERY):
+        chunk = business_ids[start : start + SUBJECTS_PER_QUERY]
+        query = (
+            select(JobRow.business_id, func.max(JobRow.subject))
+            .where(JobRow.kind == kind, JobRow.business_id.in_(chunk))
+            .group_by(JobRow.business_id)
+        )
+        if from_subject is not None:
+            query = query.where(JobRow.subject >= from_subject)
+        found.update(
+            {
+                business: subject
+                for business, subject in session.execute(query).all()
+                if business is not None and subject
+            }
         )
     return found
 

@@ -100,7 +100,11 @@ class JobRow(Base):
     """
 
     __tablename__ = "jobs"
-    __table_args__ = (Index("ix_jobs_due", "state", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_jobs_due", "state", "next_attempt_at"),
+        # Each business's last daily summary queued (migration 0017).
+        Index("ix_jobs_kind_business_subject", "kind", "business_id", "subject"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(300), unique=True)

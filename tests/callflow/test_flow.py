@@ -97,7 +97,7 @@ CLOSED_CASES = [
         "public holiday: the holiday message",
         CHRISTMAS_DAY,
         {},
-        (Say("Vandaag is het een feestdag.", NL), *voicemail("closed", "closed:holiday:Christmas Day")),
+        (Say("Vandaag is het een feestdag.", NL), *voicemail("closed", "closed:holiday:Eerste kerstdag")),
     ),
     (
         "closed with an emergency number dials it",

@@ -16,9 +16,10 @@ CALL = "CA" + "b" * 32
         ("voicemail", RECORDING),
         ("missed", CALL),
         ("callnote", "NT0123456789abcdef"),
-        # The daily summary's subject is a day; `greetline summary` adds when it was asked for (colons, a zone).
+        # The daily summary's subject is its day, by the worker and by `greetline summary` alike.
         ("summary", "2026-12-08"),
-        ("summary", "2026-12-08-sent-2026-12-08T16:30:00.123456+00:00"),
+        # Any text (colons, a zone) still makes a valid id.
+        ("summary", "2026-12-08T16:30:00.123456+00:00"),
         ("odd kind", "a..b: c@d <e>"),
     ],
 )

@@ -44,6 +44,7 @@ def part_names(words_: Words) -> dict[str, str]:
         "missed_calls": words_.gettext("Notes of missed calls"),
         "daily_summary": words_.gettext("Daily summary of calls"),
         "instructions": words_.gettext("Instructions for the answering service"),
+        "referral": words_.gettext("Number for callers out of hours"),
     }
 
 

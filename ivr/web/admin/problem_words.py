@@ -223,6 +223,13 @@ _DOCUMENT: dict[Code, Say] = {
     Code.INSTRUCTIONS_WITHOUT_SERVICE: _fixed(
         _("The instructions are for an answering service, but no call goes to one.")
     ),
+    Code.SMS_FROM_LANDLINE: lambda w, v: (
+        w.gettext(
+            "Texts would go from %(value)s, a landline, which cannot send them: ask for a mobile number or a sender "
+            "name to send texts from, or send e-mail only."
+        )
+        % {"value": v.get("sender", "")}
+    ),
     Code.WEBSITE: _fixed(_("Do not send callers to a website or e-mail address.")),
     Code.FILLER: _fixed(_("Leave out filler words: they lengthen the wait.")),
     Code.WHISPER_LONG: lambda w, v: (

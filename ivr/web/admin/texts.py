@@ -168,7 +168,7 @@ def use_template(
     except InputError:
         lacking = words_.gettext(
             "This message needs something the business does not have yet: a period with a number to put calls "
-            "through to, or an overflow number."
+            "through to, or the number callers should call out of hours (referral: in the business document)."
         )
         return _page(request, services, db, user, Problems({"template": [lacking]}), {"template": template})
     # `spoken_template`: one that could be filled, so the page offers to hear it before it is used.
