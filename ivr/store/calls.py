@@ -24,6 +24,7 @@ class LoggedCall:
     outcome: str | None
     ended_at: datetime | None
     duration_s: int | None
+    simulated: bool = False
 
 
 def _logged(row: CallRow) -> LoggedCall:
@@ -37,6 +38,7 @@ def _logged(row: CallRow) -> LoggedCall:
         row.outcome,
         row.ended_at,
         row.duration_s,
+        row.simulated,
     )
 
 
@@ -51,6 +53,8 @@ class CallStep:
     at: datetime
     path: str
     outcome: str | None
+    # Made by the simulator: the call's row is marked (a step of an existing call does not change the mark).
+    simulated: bool = False
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,7 @@ _COLUMNS = (
     "outcome",
     "ended_at",
     "duration_s",
+    "simulated",
 )
 _UPDATE = (
     update(CallRow)
@@ -112,6 +117,7 @@ def write_entries(connection: Connection, entries: list[CallEntry]) -> None:
                     "outcome": entry.outcome,
                     "ended_at": None,
                     "duration_s": None,
+                    "simulated": entry.simulated,
                 }
                 continue
             if not call["path"] or call["path"][-1] != entry.path:
@@ -170,6 +176,7 @@ def import_calls(connection: Connection, logged: Iterable[LoggedCall]) -> int:
                         c.outcome,
                         c.ended_at,
                         c.duration_s,
+                        c.simulated,
                     )
                 )
                 count += 1
@@ -197,6 +204,7 @@ def import_calls(connection: Connection, logged: Iterable[LoggedCall]) -> int:
                 c.outcome,
                 ended,
                 c.duration_s,
+                c.simulated,
             )
         )
         if len(rows) == IMPORT_CHUNK:
@@ -224,6 +232,7 @@ _LOGGED_COLUMNS = (
     CallRow.outcome,
     CallRow.ended_at,
     CallRow.duration_s,
+    CallRow.simulated,
 )
 
 
@@ -234,17 +243,23 @@ def recent(
     since: datetime | None = None,
     until: datetime | None = None,
     outcome: str | None = None,
+    *,
+    with_simulated: bool = False,
 ) -> list[LoggedCall]:
+    """A business's newest calls; simulated ones only for a list that marks them (the call log, the API), never for
+    a count or a summary."""
     values = {"business_id": business_id, "limit": limit, "since": since, "until": until, "outcome": outcome}
-    query = _recent_query(since is not None, until is not None, outcome is not None)
+    query = _recent_query(since is not None, until is not None, outcome is not None, with_simulated)
     # fetchall: iterating the result fetched the page a row at a time, a driver call each (profiled, issue 12).
     return [LoggedCall(*row) for row in connection.execute(query, values).all()]
 
 
 @cache
-def _recent_query(since: bool, until: bool, outcome: bool) -> Executable:
+def _recent_query(since: bool, until: bool, outcome: bool, with_simulated: bool) -> Executable:
     """Built once for each combination of filters: building it cost as much as running it (issue 12)."""
     query = select(*_LOGGED_COLUMNS).where(CallRow.business_id == bindparam("business_id"))
+    if not with_simulated:
+        query = query.where(CallRow.simulated.is_(False))
     if since:
         query = query.where(CallRow.started_at >= bindparam("since"))
     if until:

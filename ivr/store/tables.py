@@ -63,6 +63,8 @@ class CallRow(Base):
     outcome: Mapped[str | None] = mapped_column(String(32))
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     duration_s: Mapped[int | None] = mapped_column(Integer)
+    # A call the simulator made (`greetline call`): listed, marked, but in no summary, figure or note.
+    simulated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 
 
 class RecordingRow(Base):
