@@ -133,7 +133,7 @@ class Notes:
         with self._database.transaction() as session:
             call = calls.get(session, call_sid)
             recorded = session.query(RecordingRow).filter(RecordingRow.call_sid == call_sid).count() > 0
-        if call is None or recorded or compose.reached_a_human(tuple(call.path), call.outcome):
+        if call is None or call.simulated or recorded or compose.reached_a_human(tuple(call.path), call.outcome):
             return
         document = self._document(business_id)
         addresses = document.missed_calls.email if document.missed_calls else []

@@ -70,6 +70,8 @@ class CallOut(TypedDict):
     path: list[str]
     outcome: str | None
     duration_s: int | None
+    # Made by the simulator (`greetline call`): in no summary or figure, never a message to the business.
+    simulated: bool
 
 
 def _refuse_new_numbers(caller: Caller, current: dict[str, Any], document: dict[str, Any]) -> None:
@@ -175,7 +177,9 @@ def list_calls(
     with services.database.reading() as connection:
         owner_in(connection, key, business_id)
         services.call_log.flush()  # include calls still on their way to the database
-        logged = calls.recent(connection, business_id, limit=limit, since=since, until=until, outcome=outcome)
+        logged = calls.recent(
+            connection, business_id, limit=limit, since=since, until=until, outcome=outcome, with_simulated=True
+        )
     return [
         CallOut(
             call_sid=c.call_sid,
@@ -184,6 +188,7 @@ def list_calls(
             path=c.path,
             outcome=c.outcome,
             duration_s=c.duration_s,
+            simulated=c.simulated,
         )
         for c in logged
     ]
