@@ -10,9 +10,9 @@ from fastapi import FastAPI
 
 from ivr.jobs.worker import Worker
 from ivr.messages.delivery import make_worker
+from ivr.messages.notes import missed_call_check
 from ivr.messages.reconcile import box_from_path
 from ivr.messages.senders import ForeignRecordingHost, TwilioRecordings
-from ivr.messages.notes import missed_call_check
 from ivr.settings import Settings
 from ivr.simulator import SIMULATED_CALL_FIELD
 from ivr.store import jobs
