@@ -118,6 +118,21 @@ def test_a_simulated_voicemail_is_printed_and_reaches_nobody(
         assert session.scalars(select(JobRow)).all() == []
 
 
+def test_a_simulated_missed_call_prints_its_note_and_queues_nothing(
+    configured: Settings, database: Database, mail_server: MailServer
+) -> None:
+    printed = greetline_call(
+        configured, "--at", "2026-11-24 10:15", "--press", "1", "--operators", "never", "--service", "never"
+    )
+    assert "--- e-mail (simulated call; not sent) ---\nFrom: Greetline" in printed
+    assert "Subject: Gemiste oproep voor Huisartsenpraktijk De Linde van 06 12 34 56 78" in printed
+    later = datetime.now(UTC) + timedelta(minutes=5)
+    make_worker(configured, database, lambda: later, senders(configured)).run_due()
+    assert mail_server.inbox.messages == []
+    with database.transaction() as session:
+        assert session.scalars(select(JobRow)).all() == []
+
+
 def test_a_simulated_call_is_logged_marked_and_left_out_of_the_summary(
     configured: Settings, database: Database
 ) -> None:

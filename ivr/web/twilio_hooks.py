@@ -248,6 +248,8 @@ def _simulated_end(services: Services, form: FormData, duration_s: int | None) -
 
 def _simulated_missed_call(services: Services, form: FormData, now: datetime) -> None:
     """Print the missed-call note a real call would get (ivr.messages.simulated): nothing is queued."""
+    if not CALL_SID.match(_field(form, "CallSid")):  # a preview's call (ivr.web.preview): logged nowhere
+        return
     with services.database.reading() as connection:
         business = services.directory.lookup(connection, _field(form, "To"), now)
     if business is None or not business.missed_call_emails:
