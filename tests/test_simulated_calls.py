@@ -157,7 +157,9 @@ def test_at_is_stored_as_the_utc_instant(configured: Settings, database: Databas
     assert jobs.utc(second.started_at) == today_at_ten.astimezone(UTC)
 
 
-def test_url_shows_the_words_of_recordings(configured: Settings) -> None:
+def test_url_shows_the_words_of_recordings_and_the_server_marks_the_call(
+    configured: Settings, database: Database
+) -> None:
     greetline(configured, "render", NUMBER)
     in_process = greetline_call(configured, "--at", CLOSED_AT)
     with server_process(command_environment(configured)) as server:
@@ -165,6 +167,12 @@ def test_url_shows_the_words_of_recordings(configured: Settings) -> None:
     heard = [line.split("s  ", 1)[1] for line in in_process.splitlines() if "hears recording" in line]
     assert heard and all('"' in line and "/media/" not in line for line in heard)
     assert [line.split("s  ", 1)[1] for line in over_http.splitlines() if "hears recording" in line] == heard
+    # The server took the voicemail as a simulation too: marked, at the UTC instant, nothing stored or queued (its
+    # worker's own schedules, the reconciliation and the summaries, may have queued theirs).
+    assert [(row.simulated, jobs.utc(row.started_at)) for row in logged(database)] == [(True, CLOSED_AT_UTC)] * 2
+    with database.transaction() as session:
+        assert session.scalars(select(RecordingRow)).all() == []
+        assert set(session.scalars(select(JobRow.kind))) <= {"reconcile", "daily-summary"}
 
 
 # Simulated calls run one after another beside a serving process, as `make run` and a second terminal do.

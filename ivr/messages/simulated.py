@@ -9,19 +9,18 @@ print deliveries when no SMTP server or Twilio account is configured.
 
 import threading
 from collections import OrderedDict
+from dataclasses import replace
 from datetime import datetime
 from typing import TextIO
 
 from ivr.callflow.model import Voicemail
-from ivr.document.model import BusinessDocument
 from ivr.messages import compose
-from ivr.messages.notes import stored_document
+from ivr.messages.notes import call_facts, stored_document
 from ivr.messages.outbox import LeftMessage, message_domain, message_id
 from ivr.messages.senders import ConsoleMailer, ConsoleTexts
 from ivr.store import calls
 from ivr.store.calls import LoggedCall
 from ivr.store.database import Database
-from ivr.store.jobs import utc
 
 # Printed in place of the console senders' "no GREETLINE_SMTP_URL": the reason nothing was sent.
 NOT_SENT = "simulated call; not sent"
@@ -42,7 +41,8 @@ class SimulatedMessages:
         stream: TextIO | None = None,
     ) -> None:
         self._database = database
-        self._public_url = public_url
+        # No message is stored, so the e-mails link to the call log, where the call is listed as a test call.
+        self._inbox_url = f"{public_url}/admin/calls"
         self._domain = message_domain(public_url)
         self._mail_from = mail_from
         self._sms_from = sms_from
@@ -62,31 +62,23 @@ class SimulatedMessages:
             return True
 
     def voicemail(self, message: LeftMessage, box: Voicemail, now: datetime) -> None:
-        """The e-mails and texts the message would make (ivr.messages.outbox.voicemail_jobs), printed."""
+        """The e-mails and texts the message would make (ivr.messages.outbox.voicemail_jobs), printed. The call log
+        must hold the call's steps already (its path is the route the e-mail tells)."""
         if not self._first_time(message):
             return
         document = stored_document(self._database, message.business_id)
         with self._database.transaction() as session:
             call = calls.get(session, message.call_sid)
-        facts = compose.VoicemailFacts(
-            business=document.business,
-            language=document.language,
-            timezone=document.timezone,
-            country=document.country,
-            caller=message.from_number or (call.from_number if call else None),
-            received_at=utc(call.started_at) if call else now,
+        logged = call or LoggedCall(message.call_sid, message.business_id, "", "", now, [], None, None, None, True)
+        facts = replace(
+            call_facts(document, logged, self._inbox_url),
+            caller=message.from_number or logged.from_number or None,
             duration_s=message.duration_s,
-            path=tuple(call.path) if call else (),
-            rings=document.rings,
-            menu=tuple((option.key, option.prompt) for option in document.menu),
-            inbox_url=f"{self._public_url}/admin/calls",
         )
         sid = message.recording_sid
         for address in box.emails:
-            mail = compose.voicemail_email(
-                facts, address, message_id("voicemail", sid, address, self._domain), attached=False
-            )
-            self._mailer.send(mail, self._mail_from)
+            voicemail_id = message_id("voicemail", sid, address, self._domain)
+            self._mailer.send(compose.voicemail_email(facts, address, voicemail_id, attached=False), self._mail_from)
         for number in box.sms:
             self._texts.send(compose.voicemail_sms(facts, number, self._sms_from or document.numbers[0]))
 
@@ -101,23 +93,7 @@ class SimulatedMessages:
         if call is None or compose.reached_a_human(tuple(call.path), call.outcome):
             return
         document = stored_document(self._database, business_id)
-        facts = _missed_call_facts(document, call, f"{self._public_url}/admin/calls")
+        facts = call_facts(document, call, self._inbox_url)
         for address in document.missed_calls.email if document.missed_calls else []:
             mail = compose.missed_call_email(facts, address, message_id("missed", call_sid, address, self._domain))
             self._mailer.send(mail, self._mail_from)
-
-
-def _missed_call_facts(document: BusinessDocument, call: LoggedCall, inbox_url: str) -> compose.VoicemailFacts:
-    return compose.VoicemailFacts(
-        business=document.business,
-        language=document.language,
-        timezone=document.timezone,
-        country=document.country,
-        caller=call.from_number,
-        received_at=utc(call.started_at),
-        duration_s=call.duration_s,
-        path=tuple(call.path),
-        rings=document.rings,
-        menu=tuple((option.key, option.prompt) for option in document.menu),
-        inbox_url=inbox_url,
-    )

@@ -93,6 +93,7 @@ def left_message(services: Services, form: FormData, business: str, box: str) ->
 def store_message(services: Services, form: FormData, message: LeftMessage, box: Voicemail) -> bool:
     """Take the message and its deliveries in; a simulated call's are printed instead, and nothing is stored."""
     if is_simulated(form.get(SIMULATED_CALL_FIELD)):
+        services.call_log.flush()  # the e-mail tells the call's route from the log
         services.simulated_messages.voicemail(message, box, services.clock())
         return True
     new = take_in(services.database, message, box, message_domain(services.settings.public_url), services.clock())
