@@ -1,7 +1,9 @@
 """`greetline call`: play Twilio and a caller against the app and print what the caller hears."""
 
 import argparse
+import io
 import json
+import sys
 from datetime import date
 from typing import Any
 
@@ -22,12 +24,15 @@ def _call(args: argparse.Namespace) -> int:
         operators=parse_behaviour(args.operators),
         service=parse_behaviour(args.service),
     )
+    messages = io.StringIO()  # the call's e-mails and texts, printed after what the caller hears
     with runtime() as opened:
-        transcript = simulate(opened, plan, args.url)
+        transcript = simulate(opened, plan, args.url, messages)
     if args.json:
         print(json.dumps(transcript_data(transcript), indent=2))
+        print(messages.getvalue(), end="", file=sys.stderr)  # standard output stays one JSON document
     else:
         print(transcript_text(transcript))
+        print(messages.getvalue(), end="")
     return 0
 
 

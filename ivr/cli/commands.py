@@ -8,7 +8,7 @@ import threading
 from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from ivr.cli.runtime import Runtime, migrate, runtime
 from ivr.document.lint import Finding, sms_sender_findings
@@ -176,14 +176,21 @@ def parse_local_time(text: str, today: date) -> datetime:
     return moment if len(text) > 10 else datetime.combine(moment.date(), time(10, 0))
 
 
-def simulate(runtime: Runtime, plan: CallPlan, url: str | None) -> Transcript:
-    """Run the call against a server at `url`, or in-process against this configuration's database."""
+def simulate(runtime: Runtime, plan: CallPlan, url: str | None, messages: TextIO) -> Transcript:
+    """Run the call against a server at `url`, or in-process against this configuration's database.
+
+    The call is marked simulated (ivr.simulator.SIMULATED_CALL_FIELD): logged as such, its messages printed, never
+    sent. In-process they are written to `messages`; a server at `url` prints them on its own console.
+    """
     # Here, not at the top: `greetline serve` imports this module (migrate_for_serving), and a server holds httpx
     # only once a preview needs it (idle memory, issue 12).
     import httpx
+    from sqlalchemy.exc import SQLAlchemyError
 
     from ivr.document.phones import e164
+    from ivr.messages.simulated import SimulatedMessages
     from ivr.simulator.transport import InProcessTransport
+    from ivr.store.call_log import ImmediateCallLog
 
     settings = runtime.settings
     try:
@@ -191,14 +198,30 @@ def simulate(runtime: Runtime, plan: CallPlan, url: str | None) -> Transcript:
     except ValueError as error:
         raise InputError(f"--to: {error}") from None
     if url is not None:
+        try:  # the recordings' words, when this configuration reaches the server's database (else their URLs)
+            known = recording_words(runtime.database, plan.to_number)
+        except SQLAlchemyError:
+            known = {}
         with httpx.Client(base_url=url, timeout=20.0) as client:
             try:
-                return SimulatedCall(client, settings.public_url, settings.twilio_auth_token, plan).run()
+                return SimulatedCall(client, settings.public_url, settings.twilio_auth_token, plan, known).run()
             except httpx.ConnectError:
                 raise GreetlineError(f"cannot reach {url}; is `greetline serve` running there?") from None
-    # In-process, sign with a one-off token so the app checks signatures exactly as in production.
+    # In-process, sign with a one-off token so the app checks signatures exactly as in production. Each step is
+    # stored before its webhook answers: this process ends with the call (ivr.store.call_log.ImmediateCallLog).
     token = secrets.token_hex(16)
-    app = create_app(settings.model_copy(update={"twilio_auth_token": token}), database=runtime.database)
+    app = create_app(
+        settings.model_copy(update={"twilio_auth_token": token}),
+        database=runtime.database,
+        call_log=ImmediateCallLog(runtime.database),
+        simulated_messages=SimulatedMessages(
+            runtime.database,
+            public_url=settings.public_url,
+            mail_from=settings.mail_from,
+            sms_from=settings.sms_from,
+            stream=messages,
+        ),
+    )
     words = recording_words(runtime.database, plan.to_number)
     with httpx.Client(transport=InProcessTransport(app), base_url=settings.public_url, timeout=20.0) as client:
         return SimulatedCall(client, settings.public_url, token, plan, words).run()

@@ -52,6 +52,23 @@ def stored_document(database: Database, business_id: int) -> BusinessDocument:
         return validate_document(businesses.get(session, business_id).document)
 
 
+def call_facts(document: BusinessDocument, call: calls.LoggedCall, inbox_url: str) -> compose.VoicemailFacts:
+    """What a note about a logged call says: the call as the log has it, the business as it is now."""
+    return compose.VoicemailFacts(
+        business=document.business,
+        language=document.language,
+        timezone=document.timezone,
+        country=document.country,
+        caller=call.from_number,
+        received_at=utc(call.started_at),
+        duration_s=call.duration_s,
+        path=tuple(call.path),
+        rings=call.rings or document.rings,  # as the call rang; a call logged before rings were kept: today's
+        menu=tuple((option.key, option.prompt) for option in document.menu),
+        inbox_url=inbox_url,
+    )
+
+
 def missed_call_check(call_sid: str, business_id: int, now: datetime) -> JobSpec:
     return JobSpec(
         f"{MISSED_CALL}:{call_sid}",
@@ -136,7 +153,7 @@ class Notes:
         with self._database.transaction() as session:
             call = calls.get(session, call_sid)
             recorded = session.query(RecordingRow).filter(RecordingRow.call_sid == call_sid).count() > 0
-        if call is None or recorded or compose.reached_a_human(tuple(call.path), call.outcome):
+        if call is None or call.simulated or recorded or compose.reached_a_human(tuple(call.path), call.outcome):
             return
         document = self._document(business_id)
         addresses = document.missed_calls.email if document.missed_calls else []
@@ -159,19 +176,7 @@ class Notes:
             call = calls.get(session, args["call_sid"])
         if call is None:
             raise PermanentFailure(f"call {args['call_sid']} is not in the call log", DeliveryCode.MESSAGE_GONE)
-        facts = compose.VoicemailFacts(
-            business=document.business,
-            language=document.language,
-            timezone=document.timezone,
-            country=document.country,
-            caller=call.from_number,
-            received_at=utc(call.started_at),
-            duration_s=call.duration_s,
-            path=tuple(call.path),
-            rings=call.rings or document.rings,
-            menu=tuple((option.key, option.prompt) for option in document.menu),
-            inbox_url=f"{self._public_url}/admin/calls",
-        )
+        facts = call_facts(document, call, f"{self._public_url}/admin/calls")
         self._senders.mailer.send(
             compose.missed_call_email(facts, args["address"], args["message_id"]), self._senders.mail_from
         )

@@ -71,6 +71,8 @@ class Reconciler:
                     continue
                 call = calls.get(session, listed.call_sid)
             box_name = (call.box or box_from_path(call.path)) if call else None
+            if call is not None and call.simulated:  # its messages were printed, never for the business
+                continue
             if call is None or call.business_id is None or box_name is None:
                 log.warning("recording %s: no call log entry tells its business and box", listed.recording_sid)
                 continue

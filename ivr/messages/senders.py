@@ -128,13 +128,16 @@ class SmtpMailer:
 
 
 class ConsoleMailer:
-    def __init__(self, stream: TextIO | None = None) -> None:
+    """`reason`: why the mail is printed rather than sent, said in its header."""
+
+    def __init__(self, stream: TextIO | None = None, *, reason: str = "no GREETLINE_SMTP_URL; not sent") -> None:
         self._stream = stream
+        self._reason = reason
 
     def send(self, mail: Email, sender: str) -> None:
         attached = ", ".join(f"{a.file_name} ({len(a.data)} bytes)" for a in mail.attachments) or "none"
         print(
-            f"--- e-mail (no GREETLINE_SMTP_URL; not sent) ---\nFrom: {sender}\nTo: {mail.to}\n"
+            f"--- e-mail ({self._reason}) ---\nFrom: {sender}\nTo: {mail.to}\n"
             f"Subject: {mail.subject}\nMessage-ID: {mail.message_id}\nAttachments: {attached}\n\n{mail.body}---",
             file=self._stream or sys.stdout,
             flush=True,
@@ -168,13 +171,15 @@ class TwilioTexts:
 
 
 class ConsoleTexts:
-    def __init__(self, stream: TextIO | None = None) -> None:
+    def __init__(
+        self, stream: TextIO | None = None, *, reason: str = "no GREETLINE_TWILIO_ACCOUNT_SID; not sent"
+    ) -> None:
         self._stream = stream
+        self._reason = reason
 
     def send(self, text: Sms) -> None:
         print(
-            f"--- SMS (no GREETLINE_TWILIO_ACCOUNT_SID; not sent) ---\nFrom: {text.sender}\nTo: {text.to}\n"
-            f"{text.body}\n---",
+            f"--- SMS ({self._reason}) ---\nFrom: {text.sender}\nTo: {text.to}\n{text.body}\n---",
             file=self._stream or sys.stdout,
             flush=True,
         )

@@ -16,7 +16,7 @@ from twilio.request_validator import RequestValidator
 from audio.wav import wav_duration_s
 from ivr.callflow.ringing import ringing_s
 from ivr.errors import GreetlineError
-from ivr.simulator import SIMULATED_TIME_FIELD
+from ivr.simulator import SIMULATED, SIMULATED_CALL_FIELD, SIMULATED_TIME_FIELD
 from ivr.simulator.behaviour import PhoneBehaviour
 from ivr.simulator.twiml_reader import Verb, read_twiml
 from prompts import prompt_book
@@ -126,6 +126,7 @@ class SimulatedCall:
             "From": self._plan.from_number,
             "Direction": "inbound",
             "CallStatus": "in-progress",
+            SIMULATED_CALL_FIELD: SIMULATED,
             **extra,
         }
         if self._plan.local_time is not None:

@@ -211,3 +211,26 @@ class CallLogWriter:
         with self._progress:
             self._stored += count
             self._progress.notify_all()
+
+
+class ImmediateCallLog:
+    """Each step stored before its webhook answers, in a transaction of its own.
+
+    For `greetline call` in-process: a process that lives for one call runs no lifespan to close a writer, so the
+    writer's thread died with the process and took the steps of its last window along (the call's end, often the
+    whole call: entries lost, or left "in progress" for ever); and a writer would also take a serving process's
+    spill file as its own. One call's few steps cost nothing to store at once.
+    """
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    def record(self, entry: CallEntry) -> None:
+        with self._database.engine.begin() as connection:
+            calls.write_entries(connection, [entry])
+
+    def flush(self, timeout_s: float = 0.0) -> bool:
+        return True
+
+    def close(self) -> None:
+        pass

@@ -28,6 +28,7 @@ class LoggedCall:
     # dialled nobody / left no message, or was logged before these were kept).
     rings: int | None = None
     box: str | None = None
+    simulated: bool = False
 
 
 def _logged(row: CallRow) -> LoggedCall:
@@ -43,6 +44,7 @@ def _logged(row: CallRow) -> LoggedCall:
         row.duration_s,
         row.rings,
         row.box,
+        row.simulated,
     )
 
 
@@ -60,6 +62,8 @@ class CallStep:
     outcome: str | None
     rings: int | None = None
     box: str | None = None
+    # Made by the simulator: the call's row is marked (a step of an existing call does not change the mark).
+    simulated: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,7 @@ _COLUMNS = (
     "duration_s",
     "rings",
     "box",
+    "simulated",
 )
 # What a later step or the call's end may change.
 _CHANGING = ("path", "outcome", "ended_at", "duration_s", "rings", "box")
@@ -130,6 +135,7 @@ def write_entries(connection: Connection, entries: list[CallEntry]) -> None:
                     "duration_s": None,
                     "rings": entry.rings,
                     "box": entry.box,
+                    "simulated": entry.simulated,
                 }
                 continue
             if not call["path"] or call["path"][-1] != entry.path:
@@ -192,6 +198,7 @@ def import_calls(connection: Connection, logged: Iterable[LoggedCall]) -> int:
                         c.duration_s,
                         c.rings,
                         c.box,
+                        c.simulated,
                     )
                 )
                 count += 1
@@ -221,6 +228,7 @@ def import_calls(connection: Connection, logged: Iterable[LoggedCall]) -> int:
                 c.duration_s,
                 c.rings,
                 c.box,
+                c.simulated,
             )
         )
         if len(rows) == IMPORT_CHUNK:
@@ -250,6 +258,7 @@ _LOGGED_COLUMNS = (
     CallRow.duration_s,
     CallRow.rings,
     CallRow.box,
+    CallRow.simulated,
 )
 
 
@@ -260,17 +269,23 @@ def recent(
     since: datetime | None = None,
     until: datetime | None = None,
     outcome: str | None = None,
+    *,
+    with_simulated: bool = False,
 ) -> list[LoggedCall]:
+    """A business's newest calls; simulated ones only for a list that marks them (the call log, the API), never for
+    a count or a summary."""
     values = {"business_id": business_id, "limit": limit, "since": since, "until": until, "outcome": outcome}
-    query = _recent_query(since is not None, until is not None, outcome is not None)
+    query = _recent_query(since is not None, until is not None, outcome is not None, with_simulated)
     # fetchall: iterating the result fetched the page a row at a time, a driver call each (profiled, issue 12).
     return [LoggedCall(*row) for row in connection.execute(query, values).all()]
 
 
 @cache
-def _recent_query(since: bool, until: bool, outcome: bool) -> Executable:
+def _recent_query(since: bool, until: bool, outcome: bool, with_simulated: bool) -> Executable:
     """Built once for each combination of filters: building it cost as much as running it (issue 12)."""
     query = select(*_LOGGED_COLUMNS).where(CallRow.business_id == bindparam("business_id"))
+    if not with_simulated:
+        query = query.where(CallRow.simulated.is_(False))
     if since:
         query = query.where(CallRow.started_at >= bindparam("since"))
     if until:

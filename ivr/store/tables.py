@@ -66,6 +66,8 @@ class CallRow(Base):
     # What happened, kept as it was: the ring count the call's dial rang with, the voicemail box it ended in.
     rings: Mapped[int | None] = mapped_column(Integer)
     box: Mapped[str | None] = mapped_column(String(64))
+    # A call the simulator made (`greetline call`): listed, marked, but in no summary, figure or note.
+    simulated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 
 
 class RecordingRow(Base):

@@ -12,6 +12,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from ivr.audio_stores import storage
 from ivr.jobs.embedded import WorkerThread
 from ivr.messages.delivery import make_worker
+from ivr.messages.simulated import SimulatedMessages
 from ivr.routing.directory import Directory
 from ivr.routing.watch import DatabaseWatch
 from ivr.settings import Settings
@@ -49,8 +50,10 @@ def create_app(
     clock: Clock = utc_now,
     database: Database | None = None,
     call_log: CallLog | None = None,
+    simulated_messages: SimulatedMessages | None = None,
 ) -> FastAPI:
-    """`call_log`: where webhooks hand their steps; by default a writer into `database`."""
+    """`call_log`: where webhooks hand their steps; by default a writer into `database`. `simulated_messages`: where
+    the messages of calls the simulator makes are printed; by default the server's standard output."""
     settings.require_webhook_security()
     database = database or Database(settings.database_url, settings.snapshot_path)
     stored = storage(settings)
@@ -103,6 +106,10 @@ def create_app(
         voicemails=stored.voicemails,
         speech=stored.speech,
         app=app,
+        simulated_messages=simulated_messages
+        or SimulatedMessages(
+            database, public_url=settings.public_url, mail_from=settings.mail_from, sms_from=settings.sms_from
+        ),
         jobs_waiting=worker.wake.set if worker else lambda: None,
     )
     app.state.services = services

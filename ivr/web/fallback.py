@@ -19,6 +19,7 @@ from ivr.callflow.model import Country, Language, Prompt
 from ivr.callflow.steps import Decision
 from ivr.document.phones import caller_id, region_of
 from ivr.routing.directory import Directory
+from ivr.simulator import SIMULATED_CALL_FIELD, is_simulated
 from ivr.store.calls import CallStep
 from ivr.twiml import LAST_RESORT_TWIML
 from ivr.web.services import get_services
@@ -129,6 +130,7 @@ async def _fallback_response(request: Request) -> Response:
                 at=services.clock(),
                 path=decision.path,
                 outcome=decision.outcome.value if decision.outcome else None,
+                simulated=is_simulated(form.get(SIMULATED_CALL_FIELD)),
             )
         )
     except Exception:

@@ -24,6 +24,7 @@ from ivr.document.phones import caller_id
 from ivr.errors import InputError
 from ivr.messages.intake import take_in
 from ivr.messages.outbox import CALL_SID, RECORDING_SID, LeftMessage, message_domain
+from ivr.simulator import SIMULATED_CALL_FIELD, is_simulated
 from ivr.web.services import Services, ServicesDep
 from ivr.web.signature import TwilioForm
 
@@ -143,7 +144,12 @@ def left_message(services: Services, form: FormData, query: RecordingQuery) -> t
     return message, boxes[box]
 
 
-def store_message(services: Services, message: LeftMessage, box: Voicemail) -> bool:
+def store_message(services: Services, form: FormData, message: LeftMessage, box: Voicemail) -> bool:
+    """Take the message and its deliveries in; a simulated call's are printed instead, and nothing is stored."""
+    if is_simulated(form.get(SIMULATED_CALL_FIELD)):
+        services.call_log.flush()  # the e-mail tells the call's route from the log
+        services.simulated_messages.voicemail(message, box, services.clock())
+        return True
     new = take_in(services.database, message, box, message_domain(services.settings.public_url), services.clock())
     if new:
         services.jobs_waiting()
@@ -160,5 +166,5 @@ def recording(form: TwilioForm, services: ServicesDep, query: RecordingQueryDep)
     if status != COMPLETED:  # absent (silence) or failed: no audio to deliver; the call counts as missed
         log.info("recording %s ended %s; nothing to deliver", message.recording_sid, status)
         return Response(status_code=204)
-    new = store_message(services, message, found_box)
+    new = store_message(services, form, message, found_box)
     return Response(status_code=201 if new else 200)

@@ -12,6 +12,7 @@ from audio.media import MediaStore
 from audio.tts.cache import SpeechCache
 from ivr.audio_stores import Storage
 from ivr.card.notes import NoteRate
+from ivr.messages.simulated import SimulatedMessages
 from ivr.messages.voicemail_copies import VoicemailAudio
 from ivr.routing.directory import Directory
 from ivr.settings import Settings
@@ -60,6 +61,8 @@ class Services:
     speech: SpeechCache
     # The app these serve: a preview's requests go into it in-process (ivr.web.preview), no second app is built.
     app: ASGIApp
+    # Where a simulated call's messages go instead of the outbox: printed (ivr.messages.simulated).
+    simulated_messages: SimulatedMessages
     logins: LoginGuard = field(default_factory=LoginGuard)
     # How many call notes each answering-service card has sent lately (ivr.card.notes).
     card_notes: NoteRate = field(default_factory=NoteRate)

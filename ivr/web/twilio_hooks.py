@@ -8,7 +8,7 @@ callbacks are FastAPI routes with the TwilioForm dependency and FallbackRoute.
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from fastapi import APIRouter, Request, Response
 from sqlalchemy import Connection
@@ -25,7 +25,7 @@ from ivr.errors import InputError
 from ivr.messages.notes import missed_call_check
 from ivr.messages.outbox import CALL_SID
 from ivr.routing.directory import MISS, Miss
-from ivr.simulator import SIMULATED_TIME_FIELD
+from ivr.simulator import SIMULATED_CALL_FIELD, SIMULATED_TIME_FIELD, is_simulated
 from ivr.store import jobs
 from ivr.store.calls import CallEnd, CallStep
 from ivr.web.fallback import TWIML_MEDIA_TYPE, FallbackRoute, language_for_number, within_deadline
@@ -49,11 +49,12 @@ def _field(form: FormData, name: str) -> str:
 
 
 def _simulated_now(services: Services, form: FormData, connection: Connection, simulated: str) -> datetime:
-    """The simulator's time: an instant, or a wall-clock time at the business called."""
+    """The simulator's time: an instant, or a wall-clock time at the business called; in UTC, as the clock's are (a
+    time in the business's zone was stored as its wall-clock reading where the database keeps no zone: SQLite)."""
     moment = datetime.fromisoformat(simulated)
     if moment.tzinfo is None:
-        return services.directory.local_to_aware(connection, _field(form, "To"), moment)
-    return moment
+        moment = services.directory.local_to_aware(connection, _field(form, "To"), moment)
+    return moment.astimezone(UTC)
 
 
 def _twiml(services: Services, decision: Decision) -> Response:
@@ -100,6 +101,7 @@ async def _answer(services: Services, form: FormData, decide: Decide) -> Respons
             outcome=decision.outcome.value if decision.outcome else None,
             rings=business.rings if business and decision.dials else None,
             box=decision.box,
+            simulated=is_simulated(form.get(SIMULATED_CALL_FIELD)),
         )
     )
     return _twiml(services, decision)
@@ -165,7 +167,7 @@ def _keep_message(services: Services, form: FormData, query: RecordingQuery) -> 
         return
     try:
         message, found_box = left_message(services, form, query)
-        store_message(services, message, found_box)
+        store_message(services, form, message, found_box)
     except InputError as error:
         log.warning("call %s: voicemail not taken in at /recorded: %s", _field(form, "CallSid")[:40], error)
     except Exception:
@@ -200,7 +202,8 @@ async def whisper(request: Request) -> Response:
     parent = _field(form, "ParentCallSid")
     if 0 < len(parent) <= MAX_CALL_SID_CHARS:
         # On the caller's own call, so the answering service's card lists it with what the caller chose.
-        services.call_log.record(CallStep(parent, found.id, "", "", now, decision.path, None))
+        simulated = is_simulated(form.get(SIMULATED_CALL_FIELD))
+        services.call_log.record(CallStep(parent, found.id, "", "", now, decision.path, None, simulated))
     return _twiml(services, decision)
 
 
@@ -232,17 +235,42 @@ FINAL_CALL_STATUSES = {"completed", "busy", "failed", "no-answer", "canceled"}
 def status(form: TwilioForm, services: ServicesDep) -> Response:
     if _field(form, "CallStatus") in FINAL_CALL_STATUSES:
         duration = _field(form, "CallDuration")
+        duration_s = int(duration) if duration.isdigit() else None
         now = services.clock()
         services.call_log.record(
             CallEnd(
                 call_sid=_field(form, "CallSid"),
-                at=now,
-                duration_s=int(duration) if duration.isdigit() else None,
+                at=_simulated_end(services, form, duration_s) or now,
+                duration_s=duration_s,
                 hung_up=Outcome.HUNG_UP.value,
             )
         )
-        _check_for_missed_call(services, form, now)
+        if is_simulated(form.get(SIMULATED_CALL_FIELD)):
+            _simulated_missed_call(services, form, now)
+        else:
+            _check_for_missed_call(services, form, now)
     return Response(services.renderer.render(()), media_type=TWIML_MEDIA_TYPE)
+
+
+def _simulated_end(services: Services, form: FormData, duration_s: int | None) -> datetime | None:
+    """A call simulated at another time ends that long after it started there, not now."""
+    simulated = _field(form, SIMULATED_TIME_FIELD)
+    if not simulated:
+        return None
+    with services.database.reading() as connection:
+        return _simulated_now(services, form, connection, simulated) + timedelta(seconds=duration_s or 0)
+
+
+def _simulated_missed_call(services: Services, form: FormData, now: datetime) -> None:
+    """Print the missed-call note a real call would get (ivr.messages.simulated): nothing is queued."""
+    if not CALL_SID.match(_field(form, "CallSid")):  # a preview's call (ivr.web.preview): logged nowhere
+        return
+    with services.database.reading() as connection:
+        business = services.directory.lookup(connection, _field(form, "To"), now)
+    if business is None or not business.missed_call_emails:
+        return
+    services.call_log.flush()  # the note reads the call's path and end from the log
+    services.simulated_messages.call_ended(_field(form, "CallSid"), business.id)
 
 
 def _check_for_missed_call(services: Services, form: FormData, now: datetime) -> None:

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from ivr.settings import Settings
+from ivr.simulator import SIMULATED_CALL_FIELD
 from ivr.store import keys
 from ivr.store.database import Database
 from ivr.usecases.documents import apply_text
@@ -174,6 +175,17 @@ def test_call_log_filters(api: Setup) -> None:
     assert [call["call_sid"] for call in logged] == ["CA0123"]
     none = api.http.get(path, params={"outcome": "voicemail"}, headers=api.as_key(api.demo_key)).json()
     assert none == []
+
+
+def test_the_call_log_says_which_calls_were_simulated(api: Setup) -> None:
+    twilio = TwilioLikeClient(api.http)
+    twilio.post("/twilio/voice", {"CallSid": "CAreal"})
+    twilio.post("/twilio/voice", {"CallSid": "CAsimulated", SIMULATED_CALL_FIELD: "1"})
+    logged = api.http.get(f"/api/v1/businesses/{api.demo_id}/calls", headers=api.as_key(api.demo_key)).json()
+    assert sorted((call["call_sid"], call["simulated"]) for call in logged) == [
+        ("CAreal", False),
+        ("CAsimulated", True),
+    ]
 
 
 def test_the_call_log_of_a_business_that_does_not_exist_is_not_found_even_for_a_platform_key(api: Setup) -> None:

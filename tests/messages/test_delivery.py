@@ -10,9 +10,11 @@ from fastapi import FastAPI
 
 from ivr.jobs.worker import Worker
 from ivr.messages.delivery import make_worker
+from ivr.messages.notes import missed_call_check
 from ivr.messages.reconcile import box_from_path
 from ivr.messages.senders import ForeignRecordingHost, TwilioRecordings
 from ivr.settings import Settings
+from ivr.simulator import SIMULATED_CALL_FIELD
 from ivr.store import jobs
 from ivr.store.database import Database
 from ivr.web.app import create_app
@@ -356,3 +358,29 @@ def test_every_mail_has_an_rfc_5322_message_id_and_a_belgian_caller_is_written_i
     for found in ids:
         assert_valid_msg_id(found)
     assert str(summary["Message-ID"]).strip().startswith("<summary.2026-11-24.") and len(set(ids)) == 4
+
+
+def test_simulated_calls_get_no_missed_call_note_and_the_reconciler_leaves_their_recordings(
+    app: FastAPI,
+    client: TwilioLikeClient,
+    after_call_settings: Settings,
+    database: Database,
+    mail_server: MailServer,
+    twilio_api: FakeTwilio,
+) -> None:
+    with_message, without = call_sid(), call_sid()
+    for call in (with_message, without):
+        form = {"CallSid": call, "From": "+31611112222", "To": BUSINESS_NUMBER, SIMULATED_CALL_FIELD: "1"}
+        client.post("/twilio/voice", form)
+        client.post("/twilio/dial-ended?stage=operators", {**form, "DialCallStatus": "no-answer"})
+        client.post("/twilio/status", {**form, "CallStatus": "completed", "CallDuration": "40"})
+    app.state.services.call_log.flush()
+    twilio_api.add_recording(recording_sid(), with_message)  # at Twilio (as if a real recording were made)
+    with database.transaction() as session:  # a missed-call check as an older version queued one
+        jobs.enqueue(session, [missed_call_check(without, 1, NOW)], NOW)
+    clock = Clock()
+    clock.advance(120)
+    the_worker = worker(after_call_settings, database, clock)
+    assert the_worker.run_schedules() == 1
+    assert the_worker.run_due() == 2  # the reconciliation and the missed-call check, both finding nothing to send
+    assert mail_server.inbox.messages == [] and twilio_api.texts == []

@@ -1,5 +1,6 @@
 """The simulator end to end, in-process: a fresh CallSid per call, a refused --to, the confirmation heard."""
 
+import io
 from datetime import UTC, datetime
 
 import pytest
@@ -33,7 +34,7 @@ def plan(to_number: str = "+31501234567", presses: str = "") -> CallPlan:
 
 def call(settings: Settings, plan: CallPlan) -> Transcript:
     with runtime(settings) as opened:
-        return simulate(opened, plan, None)
+        return simulate(opened, plan, None, io.StringIO())
 
 
 def apply(settings: Settings, text: str) -> None:

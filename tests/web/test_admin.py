@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from ivr.settings import Settings
+from ivr.simulator import SIMULATED_CALL_FIELD
 from ivr.store import businesses, calls, staff
 from ivr.store.database import Database
 from ivr.usecases.documents import apply_text
@@ -456,3 +457,16 @@ def test_problems_the_page_once_said_only_in_general_now_say_what_is_wrong_in_du
     assert "listed twice" not in page.text and "HH:MM" not in page.text  # the CLI's English stays there
     assert "Dit kan zo niet worden opgeslagen" not in page.text  # nor the general sentence
     assert stored_document(settings) == before
+
+
+def test_a_simulated_call_is_marked_as_a_test_call_in_the_visitors_language(admin: httpx.Client) -> None:
+    log_in(admin)
+    twilio = TwilioLikeClient(admin, public_url=PUBLIC_URL)
+    twilio.post("/twilio/voice", {"CallSid": "CAreal", "From": "+31612345678"})
+    twilio.post("/twilio/voice", {"CallSid": "CAsimulated", "From": "+31687654321", SIMULATED_CALL_FIELD: "1"})
+    rows = {row.split("</td>")[1]: row for row in admin.get("/admin/calls").text.split("<tr>")[2:]}
+    assert "Proefgesprek" in rows["<td>06 87 65 43 21"] and "Proefgesprek" not in rows["<td>06 12 34 56 78"]
+    assert admin.get("/admin").text.count("Proefgesprek") == 1  # today's calls on the overview
+    for language, words in [("en", "Test call"), ("de", "Testanruf"), ("fr", "Appel d'essai")]:
+        admin.get(f"/admin/language/{language}")
+        assert admin.get("/admin/calls").text.count(words) == 1, language

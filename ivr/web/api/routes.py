@@ -73,6 +73,8 @@ class CallOut(TypedDict):
     # What happened as it was then: the ring count its dial rang with, the voicemail box it ended in (or null).
     rings: int | None
     box: str | None
+    # Made by the simulator (`greetline call`): in no summary or figure, never a message to the business.
+    simulated: bool
 
 
 def _refuse_new_numbers(caller: Caller, current: dict[str, Any], document: dict[str, Any]) -> None:
@@ -178,7 +180,9 @@ def list_calls(
     with services.database.reading() as connection:
         owner_in(connection, key, business_id)
         services.call_log.flush()  # include calls still on their way to the database
-        logged = calls.recent(connection, business_id, limit=limit, since=since, until=until, outcome=outcome)
+        logged = calls.recent(
+            connection, business_id, limit=limit, since=since, until=until, outcome=outcome, with_simulated=True
+        )
     return [
         CallOut(
             call_sid=c.call_sid,
@@ -189,6 +193,7 @@ def list_calls(
             duration_s=c.duration_s,
             rings=c.rings,
             box=c.box,
+            simulated=c.simulated,
         )
         for c in logged
     ]
