@@ -122,7 +122,9 @@ def test_an_emergency_number_nobody_answers_takes_a_message_in_the_closed_box(
     root = twiml(client.post("/twilio/dial-ended?stage=emergency", {**CALLED, "DialCallStatus": status}).text)
     assert [child.tag for child in root] == ["Say", "Record", "Say", "Hangup"]
     record = root[1]
-    assert record.get("action") == "https://greetline.test/twilio/recorded?business=1&box=closed"
+    rings = "&rings=4" if status == "no-answer" else ""
+    route = f"route=emergency%3A{status}%3Evoicemail%3Aclosed{rings}"
+    assert record.get("action") == f"https://greetline.test/twilio/recorded?business=1&box=closed&{route}"
     assert logged_path(app, "CA0123")[-1] == f"emergency:{status}>voicemail:closed"
 
 
@@ -137,7 +139,10 @@ def test_a_period_number_nobody_answers_takes_a_message_in_the_period_box(
     assert action == "https://greetline.test/twilio/dial-ended?stage=closed&period=2026-12-24"
     root = twiml(client.post(action.removeprefix("https://greetline.test"), {**CALLED, "DialCallStatus": status}).text)
     assert [child.tag for child in root] == ["Say", "Record", "Say", "Hangup"]
-    assert root[1].get("action") == "https://greetline.test/twilio/recorded?business=1&box=period%3A2026-12-24"
+    rings = "&rings=4" if status == "no-answer" else ""
+    route = f"route=closed%3A{status}%3Evoicemail%3Aperiod%3A2026-12-24{rings}"
+    box = "https://greetline.test/twilio/recorded?business=1&box=period%3A2026-12-24"
+    assert root[1].get("action") == f"{box}&{route}"
     assert logged_path(app, "CA0123") == ["period:2026-12-24", f"closed:{status}>voicemail:period:2026-12-24"]
 
 
