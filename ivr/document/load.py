@@ -45,7 +45,8 @@ def _field(error: Any) -> str | None:
     return named if isinstance(named, str) and named in BusinessDocument.model_fields else None
 
 
-def _problem(error: Any) -> Problem:
+def problem_of(error: Any) -> Problem:
+    """One of pydantic's errors as our problem: our code (or pydantic's check mapped to one), where, the values."""
     kind = error["type"]
     message = str(error["msg"]).removeprefix("Value error, ")
     code = Code(kind) if kind in OUR_CODES else PYDANTIC_CODES.get(kind, Code.INVALID)
@@ -74,7 +75,7 @@ def validate_document(data: object) -> BusinessDocument:
     try:
         return BusinessDocument.model_validate(data)
     except ValidationError as error:
-        problems = list(dict.fromkeys(_problem(item) for item in error.errors()))
+        problems = list(dict.fromkeys(problem_of(item) for item in error.errors()))
         raise DocumentError(problems) from None
 
 
@@ -142,7 +143,7 @@ def salvaged(data: object) -> tuple[BusinessDocument | None, list[Problem]]:
         except ValidationError as error:
             problems = error.errors()
         if repair > 0:
-            later += [_problem(problem) for problem in problems]
+            later += [problem_of(problem) for problem in problems]
         current = _repaired(current, problems)
         if current is None:
             break

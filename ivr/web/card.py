@@ -2,7 +2,7 @@
 for call notes, and the same as JSON for the service's own software.
 
 Any token that opens no card (wrong, rotated, malformed) is answered exactly as an unknown address is: 404,
-`{"detail": "Not Found"}`, nothing about whether a card ever existed.
+"Not Found" (ivr.web.api.errors), nothing about whether a card ever existed.
 """
 
 import hmac
@@ -17,7 +17,7 @@ from ivr.card.notes import check_note
 from ivr.card.view import CardView, card_json, card_view
 from ivr.document.load import validate_document
 from ivr.document.model import BusinessDocument
-from ivr.errors import NotFoundError, Problem
+from ivr.errors import InputError, NotFoundError, Problem
 from ivr.messages.call_notes import take_note
 from ivr.messages.notes import SUMMARY_MAX_CALLS, local_day_bounds
 from ivr.messages.outbox import message_domain
@@ -134,7 +134,7 @@ async def card_note(request: Request, services: ServicesDep, token: str) -> JSON
         raise HTTPException(422, "send a JSON object: {caller_name, caller_number, message, urgent}")
     note, problems = check_note(body, document.country)
     if note is None:
-        raise HTTPException(422, [problem.message for problem in problems])
+        raise InputError("the note was not taken; fix these problems", problems)
     if not view.takes_notes:
         raise HTTPException(409, "this business's overflow has no notes: {email: [...]}; ask the business to add it")
     if not services.card_notes.allow(business_id):
