@@ -52,7 +52,7 @@ class ConflictError(GreetlineError):
     """A change that would clash with what is stored (e.g. a number owned by another business)."""
 
 
-class StaleRevisionError(ConflictError):
+class StaleRevisionError(GreetlineError):
     """A change made to a revision of the document that is no longer the stored one: applying it would undo
     whatever changed since (a lost update). Nothing is changed."""
 
