@@ -7,6 +7,7 @@ from pydantic import ValidationError
 
 from ivr.document.codes import FIELD, Code
 from ivr.document.model import BusinessDocument
+from ivr.document.phones import COUNTRY, country_of
 from ivr.errors import DocumentError, Problem, Value
 
 # pydantic's own checks as our codes; one not named here is Code.INVALID with pydantic's words for the CLI.
@@ -69,11 +70,16 @@ NOT_A_MAPPING = Problem(
 )
 
 
+def _model(data: dict[str, Any]) -> BusinessDocument:
+    """The document model, its national numbers read in its own country."""
+    return BusinessDocument.model_validate(data, context={COUNTRY: country_of(data)})
+
+
 def validate_document(data: object) -> BusinessDocument:
     if not isinstance(data, dict):
         raise DocumentError([NOT_A_MAPPING])
     try:
-        return BusinessDocument.model_validate(data)
+        return _model(data)
     except ValidationError as error:
         problems = list(dict.fromkeys(problem_of(item) for item in error.errors()))
         raise DocumentError(problems) from None
@@ -139,7 +145,7 @@ def salvaged(data: object) -> tuple[BusinessDocument | None, list[Problem]]:
     for repair in range(MAX_REPAIRS + 1):
         assert current is not None
         try:
-            return BusinessDocument.model_validate(current), later
+            return _model(current), later
         except ValidationError as error:
             problems = error.errors()
         if repair > 0:

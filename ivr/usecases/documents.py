@@ -17,7 +17,7 @@ from ivr.document.load import (
     validate_document,
 )
 from ivr.document.model import BusinessDocument
-from ivr.document.phones import e164
+from ivr.document.phones import read_number
 from ivr.errors import DocumentError, GreetlineError, InputError, NotFoundError, Problem
 from ivr.routing.watch import remember_routing
 from ivr.store import businesses
@@ -141,7 +141,7 @@ def apply_text(database: Database, text: str, now: datetime) -> Saved:
 
 def export_document(database: Database, number: str) -> str:
     try:
-        normalised = e164(number)
+        normalised = read_number(number, None)
     except ValueError as error:
         raise InputError(str(error)) from None
     if not has_schema(database):

@@ -153,7 +153,11 @@ def test_a_bad_configuration_is_refused_whole_with_every_problem(api: Setup) -> 
     # The same problems as data: a client words them in its own language without reading the English.
     found = response.json()["detail"]["problems"]
     assert sorted(({k: v for k, v in p.items() if k != "message"} for p in found), key=lambda p: p["where"]) == [
-        {"code": "invalid_phone_number", "where": "operators[0]", "values": {"value": "+3150111"}},
+        {
+            "code": "invalid_phone_number",
+            "where": "operators[0]",
+            "values": {"value": "+3150111", "national": "020 123 4567", "international": "+31 20 123 4567"},
+        },
         {"code": "ring_count", "where": "rings", "values": {"value": 40, "least": 1, "most": 10}},
     ]
     assert api.http.get(path, headers=api.as_key(api.demo_key)).json() == before

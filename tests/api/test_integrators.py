@@ -163,3 +163,16 @@ def test_call_notes_are_listed_in_the_api(api: Setup, settings: Settings) -> Non
     assert api.http.get(base, headers=key).json()[0]["handled"] is False
     elsewhere = api.http.put(f"/api/v1/businesses/{api.other_id}/call-notes/{note.note_id}/handled", headers=key)
     assert elsewhere.status_code == 404
+
+
+def test_the_api_reads_national_numbers_in_the_business_country(api: Setup) -> None:  # noqa: F811
+    key = api.as_key(api.demo_key)
+    config = f"/api/v1/businesses/{api.demo_id}/config"
+    patched = api.http.patch(config, json={"operators": ["06 12345678", "0031 20 765 4321"]}, headers=key)
+    assert patched.status_code == 200, patched.text
+    assert api.http.get(config, headers=key).json()["operators"] == ["+31612345678", "+31207654321"]
+    refused = api.http.patch(config, json={"operators": ["06 123"]}, headers=key)
+    assert refused.status_code == 422
+    problem = refused.json()["detail"]["problems"][0]
+    assert (problem["where"], problem["code"]) == ("operators[0]", "invalid_phone_number")
+    assert problem["message"].endswith("write it as 020 123 4567 or +31 20 123 4567")

@@ -172,7 +172,7 @@ def test_a_wrong_number_is_refused_with_the_typed_input_kept(served: CardServer,
     assert [(found["where"], found["message"]) for found in api.json()["detail"]["problems"]] == [
         (
             "caller_number",
-            "'06 12' is not a phone number; write it as the caller gave it, e.g. 06 12345678 or +31 6 12345678, or "
+            "'06 12' is not a phone number; write it as the caller gave it, e.g. 020 123 4567 or +31 20 123 4567, or "
             "leave it empty",
         ),
         ("message", "message: write what the caller wants"),

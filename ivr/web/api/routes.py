@@ -45,8 +45,22 @@ class BusinessSummary(BaseModel):
     revision: int
 
 
+def _read_only() -> Any:
+    return Field(
+        default=None, description="read-only: as GET answers it; ignored", json_schema_extra={"readOnly": True}
+    )
+
+
 class RingCount(ApiInput):
+    """The ring count. What else GET answers may come back with it, ignored (what it means follows from the count),
+    so that a GET's answer can be PUT back as read; any other field is refused."""
+
     rings: int = Field(ge=MIN_RINGS, le=MAX_RINGS, description="rings before the call overflows")
+    country: str | None = _read_only()
+    ring_cycle_s: int | None = _read_only()
+    dial_timeout_s: int | None = _read_only()
+    ringing_s: int | None = _read_only()
+    warnings: list[str] | None = _read_only()
 
 
 class RingMeaningOut(BaseModel):
