@@ -24,10 +24,11 @@ from ivr.messages.outbox import message_domain
 from ivr.store import businesses, calls, cards
 from ivr.web.admin.i18n import translations
 from ivr.web.admin.templating import templates
+from ivr.web.api.errors import CARD_RESPONSES, documented
 from ivr.web.services import Services, ServicesDep
 
 router = APIRouter(include_in_schema=False)
-api_router = APIRouter(prefix="/api/v1/card", tags=["answering service"])
+api_router = APIRouter(prefix="/api/v1/card", tags=["answering service"], responses=CARD_RESPONSES)
 
 # The card's URL is its key: keep it out of Referer headers, caches and search engines.
 PRIVATE_HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
@@ -121,7 +122,16 @@ async def card_data(services: ServicesDep, token: str) -> JSONResponse:
     return JSONResponse(card_json(view), headers=PRIVATE_HEADERS)
 
 
-@api_router.post("/{token}", summary="A call note from the answering service, delivered like a voicemail message")
+@api_router.post(
+    "/{token}",
+    status_code=201,
+    summary="A call note from the answering service, delivered like a voicemail message",
+    responses={
+        409: documented("This business takes no call notes (its overflow has no notes:)"),
+        415: documented("The note was not sent as JSON"),
+        429: documented("Too many notes from this card in a few minutes"),
+    },
+)
 async def card_note(request: Request, services: ServicesDep, token: str) -> JSONResponse:
     business_id, document, view = await run_in_threadpool(_open, services, token)
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":

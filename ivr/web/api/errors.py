@@ -120,19 +120,23 @@ class ErrorOut(BaseModel):
     detail: RefusalOut
 
 
-def _documented(description: str) -> dict[str, Any]:
+def documented(description: str) -> dict[str, Any]:
     return {"model": ErrorOut, "description": description}
 
 
 # Documented on every API router; the routes that change a document add 412 (CHANGE_RESPONSES).
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    401: _documented("No API key, or one unknown or revoked (`WWW-Authenticate: Bearer`)"),
-    404: _documented("No such business (or not this key's), or no such item in it"),
-    422: _documented("Refused: every problem with what was sent, a field the endpoint does not take included"),
+    401: documented("No API key, or one unknown or revoked (`WWW-Authenticate: Bearer`)"),
+    404: documented("No such business (or not this key's), or no such item in it"),
+    422: documented("Refused: every problem with what was sent, a field the endpoint does not take included"),
+}
+CARD_RESPONSES: dict[int | str, dict[str, Any]] = {
+    404: documented("No card opens with this token (wrong, rotated or malformed: the same answer for each)"),
+    422: documented("Refused: every problem with the note, each at its field"),
 }
 CHANGE_RESPONSES: dict[int | str, dict[str, Any]] = {
-    409: _documented("A number this business may not have"),
-    412: _documented("If-Match names a revision that is no longer the stored one; nothing was changed"),
+    409: documented("The change clashes with what is stored: a number this business may not have, for one"),
+    412: documented("If-Match names a revision that is no longer the stored one; nothing was changed"),
 }
 
 
