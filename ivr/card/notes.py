@@ -38,6 +38,15 @@ def _number(typed: str, country: str) -> tuple[str | None, Problem | None]:
         return None, wrong
 
 
+# What a note is made of: the API refuses any other field (a misspelt "urgnt" would make an urgent note routine).
+NOTE_FIELDS = ("caller_name", "caller_number", "message", "urgent")
+
+
+def unknown_fields(fields: Mapping[str, object]) -> list[Problem]:
+    message = "is not a known key; check its spelling or remove it"
+    return [Problem("unknown_key", name, message) for name in sorted(set(fields) - set(NOTE_FIELDS))]
+
+
 def check_note(fields: Mapping[str, object], country: str) -> tuple[NoteInput | None, list[Problem]]:
     """A national number is read as the business's country's (an answering service types what it hears).
 

@@ -13,7 +13,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from ivr.card.notes import check_note
+from ivr.card.notes import check_note, unknown_fields
 from ivr.card.view import CardView, card_json, card_view
 from ivr.document.load import validate_document
 from ivr.document.model import BusinessDocument
@@ -143,7 +143,8 @@ async def card_note(request: Request, services: ServicesDep, token: str) -> JSON
     if not isinstance(body, dict):
         raise HTTPException(422, "send a JSON object: {caller_name, caller_number, message, urgent}")
     note, problems = check_note(body, document.country)
-    if note is None:
+    problems += unknown_fields(body)
+    if note is None or problems:
         raise InputError("the note was not taken; fix these problems", problems)
     if not view.takes_notes:
         raise HTTPException(409, "this business's overflow has no notes: {email: [...]}; ask the business to add it")

@@ -179,6 +179,17 @@ def test_a_wrong_number_is_refused_with_the_typed_input_kept(served: CardServer,
     ]
 
 
+def test_a_note_field_the_api_does_not_take_is_refused_not_ignored(served: CardServer, browser: httpx.Client) -> None:
+    # "urgnt" would have made an urgent note a routine one (no SMS) without a word.
+    api = f"/api/v1/card/{served.token}"
+    note = {"caller_name": "Jan", "message": "Lekkage, bel terug."}
+    refused = browser.post(api, json={**note, "urgnt": True})
+    assert refused.status_code == 422
+    assert [(p["where"], p["code"]) for p in refused.json()["detail"]["problems"]] == [("urgnt", "unknown_key")]
+    taken = browser.post(api, json={**note, "urgent": True})
+    assert taken.status_code == 201 and taken.json()["urgent"] is True
+
+
 def test_the_form_needs_its_csrf_token_fits_in_16_kB_and_is_rate_bound(
     served: CardServer, browser: httpx.Client
 ) -> None:
