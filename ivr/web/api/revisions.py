@@ -27,7 +27,9 @@ def with_etag(response: Response, revision: int) -> None:
     response.headers["ETag"] = etag(revision)
 
 
-def revision_asked(if_match: Annotated[str | None, Header(description=IF_MATCH_DESCRIPTION)] = None) -> int | None:
+async def revision_asked(
+    if_match: Annotated[str | None, Header(description=IF_MATCH_DESCRIPTION)] = None,
+) -> int | None:
     """The revision If-Match names; None without one or with `*` (any revision is the one meant)."""
     if if_match is None or if_match.strip() == "*":
         return None
