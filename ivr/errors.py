@@ -52,8 +52,25 @@ class ConflictError(GreetlineError):
     """A change that would clash with what is stored (e.g. a number owned by another business)."""
 
 
+class StaleRevisionError(GreetlineError):
+    """A change made to a revision of the document that is no longer the stored one: applying it would undo
+    whatever changed since (a lost update). Nothing is changed."""
+
+    def __init__(self, expected: int, stored: int) -> None:
+        self.expected, self.stored = expected, stored
+        super().__init__(
+            f"the document is at revision {stored}, not {expected}: it changed since you read it; "
+            "read it again (GET), redo your change on it and send it with the new revision"
+        )
+
+
 class InputError(GreetlineError):
-    """A value given on the command line or in a request that cannot be used as it is."""
+    """A value given on the command line or in a request that cannot be used as it is; `found` names each problem
+    when there are several (a form's fields), else the message is the one problem."""
+
+    def __init__(self, message: str, found: Iterable[Problem] = ()) -> None:
+        self.found = list(found)
+        super().__init__(message)
 
 
 class BusyError(GreetlineError):

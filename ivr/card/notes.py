@@ -5,8 +5,9 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-import phonenumbers
+from pydantic_core import PydanticCustomError
 
+from ivr.document.phones import example, read_number
 from ivr.errors import Problem
 from ivr.messages.call_notes import NoteInput
 
@@ -26,18 +27,24 @@ def _number(typed: str, country: str) -> tuple[str | None, Problem | None]:
     wrong = Problem(
         "number_invalid",
         "caller_number",
-        f"{text[:MAX_NUMBER_CHARS]!r} is not a phone number; write it as the caller gave it, e.g. 06 12345678 "
-        "or +31 6 12345678, or leave it empty",
+        f"{text[:MAX_NUMBER_CHARS]!r} is not a phone number; write it as the caller gave it, e.g. "
+        f"{example(country)}, or leave it empty",
     )
     if len(text) > MAX_NUMBER_CHARS:
         return None, wrong
     try:
-        parsed = phonenumbers.parse(text, country)
-    except phonenumbers.NumberParseException:
+        return read_number(text, country), None
+    except PydanticCustomError:
         return None, wrong
-    if not phonenumbers.is_valid_number(parsed):
-        return None, wrong
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), None
+
+
+# What a note is made of: the API refuses any other field (a misspelt "urgnt" would make an urgent note routine).
+NOTE_FIELDS = ("caller_name", "caller_number", "message", "urgent")
+
+
+def unknown_fields(fields: Mapping[str, object]) -> list[Problem]:
+    message = "is not a known key; check its spelling or remove it"
+    return [Problem("unknown_key", name, message) for name in sorted(set(fields) - set(NOTE_FIELDS))]
 
 
 def check_note(fields: Mapping[str, object], country: str) -> tuple[NoteInput | None, list[Problem]]:

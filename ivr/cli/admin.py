@@ -9,14 +9,14 @@ from typing import Any
 from ivr.callflow.model import Country
 from ivr.callflow.ringing import MAX_RINGS, MIN_RINGS
 from ivr.cli.runtime import Runtime, runtime
-from ivr.document.phones import e164
+from ivr.document.phones import read_number
 from ivr.errors import InputError
 from ivr.store.staff import MIN_PASSWORD_LENGTH
 
 
 def _number(text: str) -> str:
     try:
-        return e164(text)
+        return read_number(text, None)
     except ValueError as error:
         raise InputError(str(error)) from None
 

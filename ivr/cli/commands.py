@@ -187,14 +187,16 @@ def simulate(runtime: Runtime, plan: CallPlan, url: str | None, messages: TextIO
     import httpx
     from sqlalchemy.exc import SQLAlchemyError
 
-    from ivr.document.phones import e164
+    from ivr.document.phones import read_number
     from ivr.messages.simulated import SimulatedMessages
     from ivr.simulator.transport import InProcessTransport
     from ivr.store.call_log import ImmediateCallLog
 
     settings = runtime.settings
     try:
-        plan = replace(with_call_sid(plan), to_number=e164(plan.to_number), recordings_url=settings.twilio_api_url)
+        plan = replace(
+            with_call_sid(plan), to_number=read_number(plan.to_number, None), recordings_url=settings.twilio_api_url
+        )
     except ValueError as error:
         raise InputError(f"--to: {error}") from None
     if url is not None:

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 from ivr.callflow.model import Language
 from ivr.document.codes import SET_ASIDE, Code
 from ivr.document.model import BusinessDocument
+from ivr.document.phones import COUNTRY, country_of
 from ivr.document.refusals import field_named, problems_of
 from ivr.errors import DocumentError, Problem
 
@@ -17,11 +18,16 @@ NOT_A_MAPPING = Problem(
 )
 
 
+def _model(data: dict[str, Any], context: dict[str, Any] | None = None) -> BusinessDocument:
+    """The document model, its national numbers read in its own country."""
+    return BusinessDocument.model_validate(data, context={COUNTRY: country_of(data), **(context or {})})
+
+
 def validate_document(data: object) -> BusinessDocument:
     if not isinstance(data, dict):
         raise DocumentError([NOT_A_MAPPING])
     try:
-        return BusinessDocument.model_validate(data)
+        return _model(data)
     except ValidationError as error:
         raise DocumentError(problems_of(error.errors())) from None
 
@@ -112,7 +118,7 @@ def salvaged(data: object) -> tuple[BusinessDocument | None, list[Problem]]:
     for attempt in range(MAX_REPAIRS + 1):
         assert current is not None
         try:
-            document = BusinessDocument.model_validate(current.data, context={SET_ASIDE: current.set_aside})
+            document = _model(current.data, {SET_ASIDE: current.set_aside})
             return document, later
         except ValidationError as error:
             problems = error.errors()

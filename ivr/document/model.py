@@ -21,9 +21,9 @@ from ivr.callflow.ringing import MAX_RINGS, MIN_RINGS
 from ivr.document.codes import FIELD, Code, refused, refused_each, set_aside
 from ivr.document.holidays import holiday_refusals, known_region
 from ivr.document.hours import hours_refusals
-from ivr.document.phones import e164, email
+from ivr.document.phones import DEFAULT_COUNTRY, Countries, email, iso_country, number_in_country
 
-PhoneNumber = Annotated[str, BeforeValidator(str), AfterValidator(e164)]
+PhoneNumber = Annotated[str, BeforeValidator(str), AfterValidator(number_in_country)]
 EmailAddress = Annotated[str, AfterValidator(email)]
 MAX_MENU_OPTIONS = 4
 MENU_KEYS = "0123456789*#"
@@ -298,7 +298,7 @@ class BusinessDocument(Strict):
     business: str = Field(min_length=1, max_length=100)
     numbers: PhoneNumbers
     language: Literal["nl", "en", "de", "fr"] = "nl"
-    country: Literal["NL", "BE", "DE", "FR", "GB", "US"] = "NL"
+    country: Countries = DEFAULT_COUNTRY
     # The part of the country whose own public holidays count too (DE: NW, BY; GB: SCT), as the holidays package
     # knows them (ivr.callflow.public_holidays).
     region: str | None = None
@@ -326,8 +326,7 @@ class BusinessDocument(Strict):
     @field_validator("country", mode="before")
     @classmethod
     def _uk_is_gb(cls, value: object) -> object:
-        # ISO 3166 says GB; people (and the ITU) say UK.
-        return "GB" if isinstance(value, str) and value.upper() == "UK" else value
+        return iso_country(value)
 
     @field_validator("timezone")
     @classmethod

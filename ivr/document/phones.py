@@ -1,8 +1,10 @@
 """Phone numbers and e-mail addresses as the document accepts them."""
 
 import re
+from typing import Literal, get_args
 
 import phonenumbers
+from pydantic import ValidationInfo
 
 from ivr.document.codes import Code, refused
 
@@ -10,23 +12,87 @@ from ivr.document.codes import Code, refused
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-def e164(value: str) -> str:
-    """Normalise a phone number to E.164, or explain how to write it."""
+# A fixed-line number of each country the document takes, for the examples in refusals: Amsterdam, Berlin,
+# Brussels, Paris, London, and the US's range reserved for examples (NANPA: 555-01XX is fictional).
+EXAMPLE_NUMBERS = {
+    "NL": "+31201234567",
+    "DE": "+49301234567",
+    "BE": "+3222345678",
+    "FR": "+33123456789",
+    "GB": "+442071234567",
+    "US": "+12015550123",
+}
+INTERNATIONAL_HINT = "write it in international E.164 form with country code, e.g. +31501234567"
+
+
+def examples(country: str | None) -> dict[str, str]:
+    """A number of `country` written nationally and internationally ({"national": "020 123 4567",
+    "international": "+31 20 123 4567"}); none for a country the document does not take."""
+    number = EXAMPLE_NUMBERS.get(country or "")
+    if number is None:
+        return {}
+    parsed = phonenumbers.parse(number, None)
+    return {
+        "national": phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL),
+        "international": phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL),
+    }
+
+
+def example(country: str | None) -> str:
+    """How to write a number in `country`, in English: "020 123 4567 or +31 20 123 4567"."""
+    found = examples(country)
+    return f"{found['national']} or {found['international']}" if found else "+31501234567"
+
+
+def read_number(value: str, country: str | None) -> str:
+    """A phone number in E.164, as staff write it: internationally (+31 20 123 4567, 0031 20 123 4567) or
+    nationally in `country`, the business's (020 123 4567 in the Netherlands). The one reader of numbers for the
+    YAML, the API, the admin page and the card; without a country only the international form can be read.
+
+    Refused with a problem that shows how to write one in that country."""
     text = str(value).strip()
-    hint = "write it in international E.164 form with country code, e.g. +31501234567"
-    if not text.startswith("+"):
+    if country is None and not text.startswith("+"):
+        hint = INTERNATIONAL_HINT
         raise refused(Code.NOT_INTERNATIONAL, f"{text!r} is not an international number: {hint}", value=text)
+    how = f"write it as {example(country)}" if country else INTERNATIONAL_HINT
+    # The page words the examples in its own language ("… bijvoorbeeld 020 123 4567 of +31 20 123 4567").
+    values = {"value": text, **examples(country)}
     try:
-        parsed = phonenumbers.parse(text, None)
+        parsed = phonenumbers.parse(text, country)
     except phonenumbers.NumberParseException as error:
-        raise refused(
-            Code.NOT_A_PHONE_NUMBER, f"{text!r} is not a phone number ({error}): {hint}", value=text
-        ) from None
+        message = f"{text!r} is not a phone number ({error}): {how}"
+        raise refused(Code.NOT_A_PHONE_NUMBER, message, **values) from None
     if not phonenumbers.is_valid_number(parsed):
-        raise refused(
-            Code.INVALID_PHONE_NUMBER, f"{text!r} is not a valid phone number: check the digits; {hint}", value=text
-        )
+        message = f"{text!r} is not a valid phone number: check the digits; {how}"
+        raise refused(Code.INVALID_PHONE_NUMBER, message, **values)
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+# The countries a business document takes, and the validation context's key for the document's own (ivr.document.
+# load passes it): numbers written the national way are read as that country's.
+Countries = Literal["NL", "BE", "DE", "FR", "GB", "US"]
+DEFAULT_COUNTRY: Countries = "NL"
+COUNTRY = "country"
+
+
+def iso_country(value: object) -> object:
+    # ISO 3166 says GB; people (and the ITU) say UK.
+    return "GB" if isinstance(value, str) and value.upper() == "UK" else value
+
+
+def country_of(data: dict[str, object]) -> str | None:
+    """The country a document's national numbers are read in: its `country:` (the default when it names none);
+    None when that is no country the document takes (then only international numbers can be read, and the
+    country is refused on its own)."""
+    country = iso_country(data.get("country", DEFAULT_COUNTRY))
+    return country if isinstance(country, str) and country in get_args(Countries) else None
+
+
+def number_in_country(value: str, info: ValidationInfo) -> str:
+    """The document model's reader of a number: `read_number` in the country its validation context names."""
+    context = info.context if isinstance(info.context, dict) else {}
+    country = context.get(COUNTRY)
+    return read_number(value, country if isinstance(country, str) else None)
 
 
 def email(value: str) -> str:

@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, insert, select
+from sqlalchemy import Connection, CursorResult, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from ivr.errors import ConflictError, NotFoundError
+from ivr.errors import ConflictError, NotFoundError, StaleRevisionError
 from ivr.store import history
 from ivr.store.revisions import mark_changed
 from ivr.store.tables import BusinessRow, DocumentVersionRow, NumberRow
@@ -68,6 +68,26 @@ def get(session: Session, business_id: int, *, for_update: bool = False) -> Stor
     if row is None:
         raise NotFoundError(f"no business with id {business_id}")
     return _stored(row)
+
+
+def hold_revision(session: Session, business_id: int, expected: int) -> None:
+    """Go on only if the business is still at revision `expected`, and keep it there until the transaction ends:
+    StaleRevisionError otherwise (an If-Match that lost the race). A write that changes nothing, so that the check
+    and the lock are one statement on both databases: PostgreSQL locks the row and re-reads its revision after a
+    concurrent change commits; SQLite takes its write lock at the first write (a read-then-check would race)."""
+    held = session.execute(
+        update(BusinessRow)
+        .where(BusinessRow.id == business_id, BusinessRow.revision == expected)
+        .values(revision=BusinessRow.revision)
+        .execution_options(synchronize_session=False)
+    )
+    assert isinstance(held, CursorResult)
+    if held.rowcount == 1:
+        return
+    stored = session.scalar(select(BusinessRow.revision).where(BusinessRow.id == business_id))
+    if stored is None:
+        raise NotFoundError(f"no business with id {business_id}")
+    raise StaleRevisionError(expected, stored)
 
 
 def owners_of(session: Session, numbers: list[str]) -> dict[str, int]:

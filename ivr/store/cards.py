@@ -119,8 +119,9 @@ def notes(
     return [_note(row) for row in rows]
 
 
-def note_handled(session: Session, business_id: int, note_id: str, now: datetime) -> None:
+def note_handled(session: Session, business_id: int, note_id: str, now: datetime, *, handled: bool = True) -> None:
+    """Handled keeps the first time it was marked so; not handled (a mistake undone) clears it."""
     row = session.get(CallNoteRow, note_id)
     if row is None or row.business_id != business_id:
         raise NotFoundError(f"no call note {note_id}")
-    row.handled_at = row.handled_at or now
+    row.handled_at = (row.handled_at or now) if handled else None

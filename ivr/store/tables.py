@@ -1,10 +1,46 @@
 """The tables, as SQLAlchemy 2 typed mappings. Schema changes go through an Alembic migration."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Instant(TypeDecorator[datetime]):
+    """A moment, stored in UTC and read back with its zone on every database.
+
+    PostgreSQL keeps the zone (timestamptz); SQLite keeps none and would hand back a naive time, which the API then
+    wrote without an offset (issue 20), and would store a time given in another zone as its wall-clock digits. So
+    every time is turned into UTC on the way in (a naive one is UTC already: ours are) and marked UTC on the way out.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Base(DeclarativeBase):
@@ -20,8 +56,8 @@ class BusinessRow(Base):
     document: Mapped[dict[str, Any]] = mapped_column(JSON)
     # Bumped on every change, so caches keyed on (id, revision) never serve a stale configuration.
     revision: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(Instant())
+    updated_at: Mapped[datetime] = mapped_column(Instant())
 
     # The directory's revision check reads this instead of every row (ivr.store.revisions.stamp).
     __table_args__ = (Index("ix_businesses_revision_updated", "revision", "updated_at"),)
@@ -38,7 +74,7 @@ class DocumentVersionRow(Base):
     document: Mapped[dict[str, Any]] = mapped_column(JSON)
     # The staff member's e-mail address; empty for a change from the CLI or the API.
     changed_by: Mapped[str] = mapped_column(String(254))
-    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    changed_at: Mapped[datetime] = mapped_column(Instant())
 
 
 class NumberRow(Base):
@@ -58,10 +94,10 @@ class CallRow(Base):
     business_id: Mapped[int | None] = mapped_column(Integer, index=True)
     to_number: Mapped[str] = mapped_column(String(32))
     from_number: Mapped[str] = mapped_column(String(32))
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    started_at: Mapped[datetime] = mapped_column(Instant(), index=True)
     path: Mapped[list[str]] = mapped_column(JSON)
     outcome: Mapped[str | None] = mapped_column(String(32))
-    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(Instant())
     duration_s: Mapped[int | None] = mapped_column(Integer)
     # What happened, kept as it was: the ring count the call's dial rang with, the voicemail box it ended in.
     rings: Mapped[int | None] = mapped_column(Integer)
@@ -80,15 +116,15 @@ class RecordingRow(Base):
     duration_s: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(32))
     # When the caller left it: Twilio's start time of the recording when Twilio says, else when it reached us.
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    handled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[datetime] = mapped_column(Instant())
+    handled_at: Mapped[datetime | None] = mapped_column(Instant())
     # The voicemail box it was left in (overflow, closed, menu:KEY, period:DAY): whom it is delivered to.
     box: Mapped[str | None] = mapped_column(String(64))
     # The caller, when the <Record> action told us (the status callback does not carry it).
     from_number: Mapped[str | None] = mapped_column(String(32))
     # Our private copy of the audio (see ivr.messages.recordings), once fetched and checked.
     audio_name: Mapped[str | None] = mapped_column(String(200))
-    stored_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    stored_at: Mapped[datetime | None] = mapped_column(Instant())
     # The path labels that led to the box, as the recording's webhooks carried them (ivr.callflow.flow), and the
     # ring count then: the e-mail has its route even before the call log has stored the call's steps.
     route: Mapped[list[str] | None] = mapped_column(JSON)
@@ -117,15 +153,15 @@ class JobRow(Base):
     subject: Mapped[str | None] = mapped_column(String(100), index=True)
     state: Mapped[str] = mapped_column(String(16))
     attempts: Mapped[int] = mapped_column(Integer)
-    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    next_attempt_at: Mapped[datetime] = mapped_column(Instant())
     # A running job whose lease has passed belongs to a worker that died: it is taken up again.
-    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    lease_until: Mapped[datetime | None] = mapped_column(Instant())
     last_error: Mapped[str | None] = mapped_column(Text)
     # The same failure as data (ivr.jobs.model.JobFailure): a page says why in its own language.
     last_error_code: Mapped[str | None] = mapped_column(String(64))
     last_error_values: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(Instant())
+    finished_at: Mapped[datetime | None] = mapped_column(Instant())
 
 
 class RenderedPromptRow(Base):
@@ -142,7 +178,7 @@ class RenderedPromptRow(Base):
     media_id: Mapped[str] = mapped_column(String(64))
     engine: Mapped[str] = mapped_column(String(32))
     duration_s: Mapped[float] = mapped_column(Float)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(Instant())
 
 
 class ApiKeyRow(Base):
@@ -156,8 +192,8 @@ class ApiKeyRow(Base):
     prefix: Mapped[str] = mapped_column(String(16))
     business_id: Mapped[int | None] = mapped_column(ForeignKey("businesses.id", ondelete="CASCADE"), index=True)
     label: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(Instant())
+    revoked_at: Mapped[datetime | None] = mapped_column(Instant())
 
 
 class StaffUserRow(Base):
@@ -169,7 +205,7 @@ class StaffUserRow(Base):
     business_id: Mapped[int] = mapped_column(ForeignKey("businesses.id", ondelete="CASCADE"), index=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(Instant())
     # Sessions record the epoch they were made in; raising it (logout, a new password) ends the older ones.
     session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
@@ -185,7 +221,7 @@ class GreetingRecordingRow(Base):
     file_name: Mapped[str] = mapped_column(String(200))
     duration_s: Mapped[float] = mapped_column(Float)
     report: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(Instant())
 
 
 class CardTokenRow(Base):
@@ -195,7 +231,7 @@ class CardTokenRow(Base):
 
     business_id: Mapped[int] = mapped_column(ForeignKey("businesses.id", ondelete="CASCADE"), primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(Instant())
 
 
 class CallNoteRow(Base):
@@ -211,5 +247,5 @@ class CallNoteRow(Base):
     caller_number: Mapped[str | None] = mapped_column(String(32))
     message: Mapped[str] = mapped_column(Text)
     urgent: Mapped[bool] = mapped_column(Boolean)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    handled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(Instant())
+    handled_at: Mapped[datetime | None] = mapped_column(Instant())

@@ -60,8 +60,11 @@ def voicemail(session: Session, business_id: int, recording_sid: str) -> Voicema
     return _voicemail(row)
 
 
-def mark_handled(session: Session, business_id: int, recording_sid: str, now: datetime) -> None:
+def mark_handled(
+    session: Session, business_id: int, recording_sid: str, now: datetime, *, handled: bool = True
+) -> None:
+    """Handled keeps the first time it was marked so; not handled (a mistake undone) clears it."""
     row = session.get(RecordingRow, recording_sid)
     if row is None or row.business_id != business_id:
         raise NotFoundError("no such voicemail")
-    row.handled_at = row.handled_at or now
+    row.handled_at = (row.handled_at or now) if handled else None

@@ -17,7 +17,7 @@ from ivr.document.load import (
     validate_document,
 )
 from ivr.document.model import BusinessDocument
-from ivr.document.phones import e164
+from ivr.document.phones import read_number
 from ivr.errors import DocumentError, GreetlineError, InputError, NotFoundError, Problem
 from ivr.routing.watch import remember_routing
 from ivr.store import businesses
@@ -89,13 +89,18 @@ def apply_in(
     business_id: int | None = None,
     by: str = "",
     measured_s: Mapping[str, float] | None = None,
+    if_revision: int | None = None,
 ) -> Saved:
     """Apply a document (parsed YAML or JSON, or a validated BusinessDocument) inside the caller's transaction: to
     the business `business_id` (whose numbers may not belong to another), else to the one that owns the document's
     numbers, or to a new one. The checker hears what that business's calls play as measured (its rendered texts and
     recordings, plus `measured_s`: recordings not in its library yet, such as a new upload or the files a document
     names). `by`: who made the change, for the history (a staff member's e-mail address; empty for the CLI and the
-    API). DocumentError lists every problem at once."""
+    API). `if_revision`: apply only over that revision of `business_id` (the API's If-Match), StaleRevisionError
+    otherwise. DocumentError lists every problem at once."""
+    if if_revision is not None:
+        assert business_id is not None, "a revision is a known business's"
+        businesses.hold_revision(session, business_id, if_revision)
     measured_s = measured_s or {}
     document = _validated(data, measured_s, now.date())
     if business_id is None:
@@ -136,7 +141,7 @@ def apply_text(database: Database, text: str, now: datetime) -> Saved:
 
 def export_document(database: Database, number: str) -> str:
     try:
-        normalised = e164(number)
+        normalised = read_number(number, None)
     except ValueError as error:
         raise InputError(str(error)) from None
     if not has_schema(database):

@@ -79,17 +79,28 @@ def change_parts_in(
     now: datetime,
     by: str = "",
     measured_s: Mapping[str, float] | None = None,
+    if_revision: int | None = None,
 ) -> Saved:
-    """`change_parts` inside the caller's transaction (an upload adds its recording in the same one)."""
+    """`change_parts` inside the caller's transaction (an upload adds its recording in the same one); only over
+    revision `if_revision` when one is given (StaleRevisionError otherwise)."""
+    if if_revision is not None:
+        businesses.hold_revision(session, business_id, if_revision)
     merged = _merged(session, business_id, parts, for_update=True)
     return apply_in(session, merged, now, business_id=business_id, by=by, measured_s=measured_s)
 
 
-def change_parts(database: Database, business_id: int, parts: dict[str, Any], now: datetime, by: str = "") -> Saved:
+def change_parts(
+    database: Database,
+    business_id: int,
+    parts: dict[str, Any],
+    now: datetime,
+    by: str = "",
+    if_revision: int | None = None,
+) -> Saved:
     """Parts changed on their own (the API's PATCH, every admin form): read, merged, checked and written in one
     transaction, so a change saved meanwhile is never checked against a document that is no longer there."""
     with database.transaction() as session:
-        saved = change_parts_in(session, business_id, parts, now, by)
+        saved = change_parts_in(session, business_id, parts, now, by, if_revision=if_revision)
     remember_routing(database, saved.stored)
     return saved
 

@@ -81,8 +81,13 @@ def upload_greeting(
     return Uploaded(item, saved, notes)
 
 
-def make_welcome_in(session: Session, business_id: int, greeting_id: int, now: datetime, by: str = "") -> Uploaded:
-    """`make_welcome` inside the caller's transaction; the caller remembers the routing once it is committed."""
+def make_welcome_in(
+    session: Session, business_id: int, greeting_id: int, now: datetime, by: str = "", if_revision: int | None = None
+) -> Uploaded:
+    """`make_welcome` inside the caller's transaction; the caller remembers the routing once it is committed. Only
+    over revision `if_revision` of the document when one is given (StaleRevisionError otherwise)."""
+    if if_revision is not None:
+        businesses.hold_revision(session, business_id, if_revision)
     item = library.greeting(session, business_id, greeting_id)
     saved = _as_welcome(session, business_id, item.file_name, item.media_id, item.duration_s, now, by)
     return Uploaded(item, saved, [])

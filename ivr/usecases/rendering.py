@@ -110,10 +110,10 @@ def render_business(
 
 def business_answering(database: Database, number: str) -> StoredBusiness:
     """The business a number belongs to, or an InputError saying how to fix the number or the document."""
-    from ivr.document.phones import e164
+    from ivr.document.phones import read_number
 
     try:
-        normalised = e164(number)
+        normalised = read_number(number, None)
     except ValueError as error:
         raise InputError(str(error)) from None
     with database.transaction() as session:

@@ -17,6 +17,7 @@ from starlette.datastructures import UploadFile
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from audio.targets import MAX_UPLOAD_BYTES
+from ivr.web.api.errors import http_answer
 
 KIB = 1024
 MIB = 1024 * KIB
@@ -119,11 +120,12 @@ class BodyLimits:
         except HTTPException as refused:  # raised outside a route (a middleware reading the body): answer here
             if response_started or refused.status_code not in (400, 408, 413):
                 raise
-            await _answer(send, refused.status_code, str(refused.detail))
+            await _answer(send, refused)
 
 
-async def _answer(send: Send, status: int, detail: str) -> None:
-    body = json.dumps({"detail": detail}).encode()
+async def _answer(send: Send, refused: HTTPException) -> None:
+    status = refused.status_code
+    body = json.dumps({"detail": http_answer(refused).detail}).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": [*headers, (b"connection", b"close")]})
     await send({"type": "http.response.body", "body": body})

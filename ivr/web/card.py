@@ -2,7 +2,7 @@
 for call notes, and the same as JSON for the service's own software.
 
 Any token that opens no card (wrong, rotated, malformed) is answered exactly as an unknown address is: 404,
-`{"detail": "Not Found"}`, nothing about whether a card ever existed.
+"Not Found" (ivr.web.api.errors), nothing about whether a card ever existed.
 """
 
 import hmac
@@ -13,21 +13,22 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from ivr.card.notes import check_note
+from ivr.card.notes import check_note, unknown_fields
 from ivr.card.view import CardView, card_json, card_view
 from ivr.document.load import validate_document
 from ivr.document.model import BusinessDocument
-from ivr.errors import NotFoundError, Problem
+from ivr.errors import InputError, NotFoundError, Problem
 from ivr.messages.call_notes import take_note
 from ivr.messages.notes import SUMMARY_MAX_CALLS, local_day_bounds
 from ivr.messages.outbox import message_domain
 from ivr.store import businesses, calls, cards
 from ivr.web.admin.i18n import translations
 from ivr.web.admin.templating import templates
+from ivr.web.api.errors import CARD_RESPONSES, documented
 from ivr.web.services import Services, ServicesDep
 
 router = APIRouter(include_in_schema=False)
-api_router = APIRouter(prefix="/api/v1/card", tags=["answering service"])
+api_router = APIRouter(prefix="/api/v1/card", tags=["answering service"], responses=CARD_RESPONSES)
 
 # The card's URL is its key: keep it out of Referer headers, caches and search engines.
 PRIVATE_HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
@@ -121,7 +122,16 @@ async def card_data(services: ServicesDep, token: str) -> JSONResponse:
     return JSONResponse(card_json(view), headers=PRIVATE_HEADERS)
 
 
-@api_router.post("/{token}", summary="A call note from the answering service, delivered like a voicemail message")
+@api_router.post(
+    "/{token}",
+    status_code=201,
+    summary="A call note from the answering service, delivered like a voicemail message",
+    responses={
+        409: documented("This business takes no call notes (its overflow has no notes:)"),
+        415: documented("The note was not sent as JSON"),
+        429: documented("Too many notes from this card in a few minutes"),
+    },
+)
 async def card_note(request: Request, services: ServicesDep, token: str) -> JSONResponse:
     business_id, document, view = await run_in_threadpool(_open, services, token)
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
@@ -133,8 +143,9 @@ async def card_note(request: Request, services: ServicesDep, token: str) -> JSON
     if not isinstance(body, dict):
         raise HTTPException(422, "send a JSON object: {caller_name, caller_number, message, urgent}")
     note, problems = check_note(body, document.country)
-    if note is None:
-        raise HTTPException(422, [problem.message for problem in problems])
+    problems += unknown_fields(body)
+    if note is None or problems:
+        raise InputError("the note was not taken; fix these problems", problems)
     if not view.takes_notes:
         raise HTTPException(409, "this business's overflow has no notes: {email: [...]}; ask the business to add it")
     if not services.card_notes.allow(business_id):

@@ -100,4 +100,7 @@ def test_a_key_inside_a_part_changes_that_key_only(api: Api) -> None:
         key: value for key, value in before.items() if key != "closed"
     }
     unknown = api.http.patch(path, json={"business.name": "X"}, headers=api.headers)
-    assert unknown.status_code == 422 and "business: cannot be changed on its own here" in unknown.text
+    assert unknown.status_code == 422
+    assert [(p["where"], p["code"]) for p in unknown.json()["detail"]["problems"]] == [
+        ("business", "part_not_changeable")
+    ]

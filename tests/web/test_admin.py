@@ -92,7 +92,10 @@ def test_a_bad_number_is_shown_at_its_field_and_nothing_is_lost(admin: httpx.Cli
     token = log_in(admin)
     page = admin.post("/admin/settings/phones", data={"operators": "12345", "ring": "sequential", "csrf": token})
     assert page.status_code == 422
-    assert '<p id="operators-error" class="field-error">12345 is geen internationaal nummer' in page.text
+    assert (
+        '<p id="operators-error" class="field-error">12345 is geen telefoonnummer: kijk de cijfers na, bijvoorbeeld '
+        "020 123 4567 of +31 20 123 4567" in page.text
+    )
     assert 'aria-describedby="operators-error" aria-invalid="true">12345</textarea>' in page.text  # typed, kept
     assert stored_document(settings)["operators"] == ["+31501111111", "+31502222222"]
     assert "050 111 1111" in admin.get("/admin/settings").text  # as people write it

@@ -80,14 +80,16 @@ def test_the_api_refuses_the_same_welcome_for_the_same_reason(api: Setup, long_w
     files = {"recording": ("lang.wav", long_welcome)}
     refused = api.http.post(base, params={"active": "true"}, files=files, headers=key)
     assert refused.status_code == 422, refused.text
-    assert any(WHY_EN in problem for problem in refused.json()["detail"]["problems"])
+    assert any(WHY_EN in problem["message"] for problem in refused.json()["detail"]["problems"])
     assert api.http.get(base, headers=key).json() == []  # no library row either
     # Kept in the library without making it the welcome, it is refused when made the welcome, for the same reason.
     kept = api.http.post(base, files=files, headers=key)
     assert kept.status_code == 201 and kept.json()["active"] is False
     assert kept.json()["duration_s"] == pytest.approx(LONG_WELCOME_S, abs=1)
     made = api.http.put(f"{base}/{kept.json()['id']}/active", headers=key)
-    assert made.status_code == 422 and any(WHY_EN in problem for problem in made.json()["detail"]["problems"])
+    assert made.status_code == 422 and any(
+        WHY_EN in problem["message"] for problem in made.json()["detail"]["problems"]
+    )
     assert api.http.get(f"/api/v1/businesses/{api.demo_id}/config", headers=key).json() == before
 
 

@@ -75,6 +75,19 @@ def test_the_values_fill_the_sentence_in_the_page_language() -> None:
     assert "41" in said(nl, Code.LONG_WAIT, waits)
 
 
+def test_a_number_refused_shows_how_one_is_written_in_the_business_country() -> None:
+    german = {"business": "Klempner", "country": "DE", "numbers": ["+49301234567"], "operators": ["030 12"]}
+    with pytest.raises(DocumentError) as refused:
+        validate_document(german)
+    problem = refused.value.found[0]
+    assert problem.message == (
+        "'030 12' is not a valid phone number: check the digits; write it as 030 1234567 or +49 30 1234567"
+    )
+    assert problem_words(translations("de"), problem) == (
+        "030 12 ist keine Telefonnummer: prüfen Sie die Ziffern, z. B. 030 1234567 oder +49 30 1234567"
+    )
+
+
 def _document(**changes: object) -> dict[str, object]:
     return {"business": "Praktijk", "numbers": ["+31201234567"], "operators": ["+31501234567"], **changes}
 
@@ -82,7 +95,14 @@ def _document(**changes: object) -> dict[str, object]:
 @pytest.mark.parametrize(
     ("changes", "code", "where", "values"),
     [
-        ({"operators": ["0501234567"]}, Code.NOT_INTERNATIONAL, "operators[0]", {"value": "0501234567"}),
+        # A national number is read in the business's country (issue 20): "0501234567" is +31501234567; one that
+        # is not a number of that country is refused with how one is written there.
+        (
+            {"operators": ["0501"]},
+            Code.INVALID_PHONE_NUMBER,
+            "operators[0]",
+            {"value": "0501", "national": "020 123 4567", "international": "+31 20 123 4567"},
+        ),
         ({"rings": 14}, Code.RING_COUNT, "rings", {"value": 14, "least": 1, "most": 10}),
         ({"hours": {"mon-fri": "08:00-07:00"}}, Code.RANGE_BACKWARDS, "hours.mon-fri", {"value": "08:00-07:00"}),
         (

@@ -4,9 +4,10 @@ import re
 from datetime import date
 from typing import Any, Literal
 
-import phonenumbers
+from pydantic_core import PydanticCustomError
 
 from ivr.document.hours import parse_hours
+from ivr.document.phones import read_number
 from ivr.web.admin.i18n import Words
 from ivr.web.admin.problems import Problems
 
@@ -76,17 +77,15 @@ def overflow_fields(document: dict[str, Any]) -> dict[str, str]:
 
 
 def local_numbers(numbers: list[str], country: str) -> list[str]:
-    """Numbers as staff type them ('050 123 4567' in the Netherlands) in E.164; one that is not a number stays as
-    typed, so the document model names it in its refusal."""
+    """Numbers as staff type them ('050 123 4567' in the Netherlands) in E.164, read as the YAML and the API read
+    them (ivr.document.phones.read_number); one that is not a number stays as typed, so the document model names it
+    in its refusal."""
     found = []
     for number in numbers:
         try:
-            parsed = phonenumbers.parse(number, country)
-        except phonenumbers.NumberParseException:
+            found.append(read_number(number, country))
+        except PydanticCustomError:
             found.append(number)
-            continue
-        valid = phonenumbers.is_valid_number(parsed)
-        found.append(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164) if valid else number)
     return found
 
 

@@ -34,6 +34,10 @@ def _not_international(w: Words, v: Mapping[str, Value]) -> str:
 
 
 def _not_a_phone_number(w: Words, v: Mapping[str, Value]) -> str:
+    if "national" in v:  # read in the business's country: show how a number of that country is written
+        return w.gettext(
+            "%(value)s is not a phone number: check the digits, e.g. %(national)s or %(international)s"
+        ) % {"value": v.get("value", ""), "national": v["national"], "international": v.get("international", "")}
     return w.gettext("%(value)s is not a phone number: check the digits") % {"value": v.get("value", "")}
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from ivr.errors import NotAuthenticatedError, NotFoundError
 from ivr.store import businesses, keys
+from ivr.store.businesses import StoredBusiness
 from ivr.web.services import ServicesDep
 
 NOT_FOUND = "no such business"
@@ -84,11 +85,17 @@ CallerDep = Annotated[Caller, Depends(api_caller)]
 BusinessId = Annotated[int, Path(ge=1, le=2**31 - 1, description="the business's id")]
 
 
-def owned_document(session: Session, caller: Caller, business_id: int) -> dict[str, Any]:
-    """The business's stored document, if this key may see it; 404 otherwise, the same as if it did not exist."""
+def owned_business(session: Session, caller: Caller, business_id: int) -> StoredBusiness:
+    """The business as stored (its document and revision), if this key may see it; 404 otherwise, the same as if it
+    did not exist."""
     if not caller.may_see(business_id):
         raise NotFoundError(NOT_FOUND)
     try:
-        return businesses.get(session, business_id).document
+        return businesses.get(session, business_id)
     except NotFoundError:
         raise NotFoundError(NOT_FOUND) from None  # the same words whether it never existed or is another's
+
+
+def owned_document(session: Session, caller: Caller, business_id: int) -> dict[str, Any]:
+    """`owned_business`'s document."""
+    return owned_business(session, caller, business_id).document

@@ -1,20 +1,30 @@
-"""The one place the API turns the error tree (ivr.errors, audio.errors) into HTTP answers: routes and the use
-cases they call raise typed errors and never build an HTTP answer themselves.
+"""The one place the API turns refusals into HTTP answers, all in one shape:
 
-Registered on the whole app: under /api the answer is JSON (`{"detail": ...}`, as FastAPI's own); elsewhere (the
-admin pages) the same status goes to the app's HTTPException handler, which shows a page in the visitor's language.
-The voice webhooks never get here: their route class answers fallback TwiML for any failure (ivr.web.fallback).
+    {"detail": {"message": "...", "problems": [{"where": "...", "code": "...", "message": "...", "values": {...}}]}}
+
+whatever refused the request: our error tree (ivr.errors, audio.errors) raised by routes and use cases, FastAPI's
+own validation of a body, query or path, or Starlette's answers (an unknown path, a method not allowed, a body too
+large). `code` and `values` are for a client to word the problem in its own language; `message` is English.
+
+Registered on the whole app: under /api the answer is that JSON; elsewhere (the admin pages) the same status goes to
+the handler installed before (ivr.web.admin.pages), which shows a page in the visitor's language. The voice webhooks
+never get here: their route class answers fallback TwiML for any failure (ivr.web.fallback).
 """
 
 import inspect
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from audio.errors import AudioError
+from ivr.document.refusals import problems_of
 from ivr.errors import (
     BusyError,
     ConflictError,
@@ -23,54 +33,168 @@ from ivr.errors import (
     InputError,
     NotAuthenticatedError,
     NotFoundError,
+    Problem,
+    StaleRevisionError,
     UnavailableError,
 )
 
 API_PREFIX = "/api/"
-# The most specific class first: an error takes the status of the first class it is an instance of.
-STATUS_BY_ERROR: list[tuple[type[Exception], int]] = [
-    (NotAuthenticatedError, 401),
-    (NotFoundError, 404),
-    (ConflictError, 409),
-    (DocumentError, 422),
-    (InputError, 422),
-    (AudioError, 422),  # a recording we refuse; a speech engine that fails is an UnavailableError
-    (BusyError, 503),
-    (UnavailableError, 503),
-    (GreetlineError, 400),
+# Where a problem is when it is about the request as a whole rather than one of its fields.
+REQUEST = "request"
+REFUSED = "nothing was changed; fix these problems"
+# The most specific class first: an error takes the status and code of the first class it is an instance of.
+STATUS_BY_ERROR: list[tuple[type[Exception], int, str]] = [
+    (NotAuthenticatedError, 401, "not_authenticated"),
+    (NotFoundError, 404, "not_found"),
+    (StaleRevisionError, 412, "stale_revision"),  # RFC 9110 §13.1.1: If-Match names a revision not stored
+    (ConflictError, 409, "conflict"),
+    (DocumentError, 422, "invalid"),
+    (InputError, 422, "invalid"),
+    (AudioError, 422, "audio_failed"),  # a recording we refuse; a speech engine that fails is an UnavailableError
+    (BusyError, 503, "busy"),
+    (UnavailableError, 503, "unavailable"),
+    (GreetlineError, 400, "refused"),
 ]
+
+ErrorBody = dict[str, Any]
+
+
+def problem_out(problem: Problem) -> dict[str, Any]:
+    return {
+        "where": problem.where,
+        "code": str(problem.code),
+        "message": problem.message,
+        "values": dict(problem.values),
+    }
+
+
+def refusal(message: str, problems: Iterable[Problem]) -> ErrorBody:
+    """The `detail` of every 4xx (and 5xx) the API answers."""
+    return {"message": message, "problems": [problem_out(problem) for problem in problems]}
+
+
+def one_problem(message: str, code: str, where: str = REQUEST) -> ErrorBody:
+    return refusal(message, [Problem(code, where, message)])
 
 
 @dataclass(frozen=True)
 class Answer:
     status_code: int
-    detail: Any
+    detail: ErrorBody
     headers: dict[str, str] = field(default_factory=dict)
 
 
 def answer_for(error: Exception) -> Answer:
-    status = next(code for kind, code in STATUS_BY_ERROR if isinstance(error, kind))
+    status, code = next((status, code) for kind, status, code in STATUS_BY_ERROR if isinstance(error, kind))
     if isinstance(error, DocumentError):
-        # `problems`: the English lines; `codes`: the same as data, for a client to word in its own language.
-        codes = [{"code": str(p.code), "where": p.where, "values": dict(p.values)} for p in error.found]
-        detail = {"message": "nothing was changed; fix these problems", "problems": error.problems, "codes": codes}
-        return Answer(status, detail)
+        return Answer(status, refusal(REFUSED, error.found))
+    if isinstance(error, InputError) and error.found:
+        return Answer(status, refusal(str(error), error.found))
+    if isinstance(error, AudioError):
+        return Answer(status, refusal(str(error), [Problem(str(error.code), REQUEST, str(error), error.values)]))
+    if isinstance(error, StaleRevisionError):
+        values = {"expected": error.expected, "stored": error.stored}
+        return Answer(status, refusal(str(error), [Problem(code, "If-Match", str(error), values)]))
     if isinstance(error, NotAuthenticatedError):  # RFC 9110 §11.6.1: a 401 names the scheme to use
-        return Answer(status, str(error), {"WWW-Authenticate": "Bearer"})
+        return Answer(status, one_problem(str(error), code, "Authorization"), {"WWW-Authenticate": "Bearer"})
     if isinstance(error, BusyError):
-        return Answer(status, str(error), {"Retry-After": str(error.retry_after_s)})
-    return Answer(status, str(error))
+        return Answer(status, one_problem(str(error), code), {"Retry-After": str(error.retry_after_s)})
+    return Answer(status, one_problem(str(error), code))
+
+
+class ProblemOut(BaseModel):
+    where: str = Field(description='the field ("rings", "menu[0].key", "query.limit", "If-Match") or "request"')
+    code: str = Field(description="what is wrong, as data: ring_count, unknown_key, required, not_found, …")
+    message: str = Field(description="the same in English, saying what to do")
+    values: dict[str, str | int | float] = Field(description="what the words need: the value given, the limits")
+
+
+class RefusalOut(BaseModel):
+    message: str
+    problems: list[ProblemOut]
+
+
+class ErrorOut(BaseModel):
+    """Every 4xx (and 503) the API answers, whatever refused the request."""
+
+    detail: RefusalOut
+
+
+def documented(description: str) -> dict[str, Any]:
+    return {"model": ErrorOut, "description": description}
+
+
+# Documented on every API router; the routes that change a document add 412 (CHANGE_RESPONSES).
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: documented("No API key, or one unknown or revoked (`WWW-Authenticate: Bearer`)"),
+    404: documented("No such business (or not this key's), or no such item in it"),
+    422: documented("Refused: every problem with what was sent, a field the endpoint does not take included"),
+}
+CARD_RESPONSES: dict[int | str, dict[str, Any]] = {
+    404: documented("No card opens with this token (wrong, rotated or malformed: the same answer for each)"),
+    422: documented("Refused: every problem with the note, each at its field"),
+}
+CHANGE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    409: documented("The change clashes with what is stored: a number this business may not have, for one"),
+    412: documented("If-Match names a revision that is no longer the stored one; nothing was changed"),
+}
+
+
+def _where(location: Sequence[int | str]) -> tuple[int | str, ...]:
+    """A body field is named as the document names it ("rings", "menu[0].key"); a query, path or header
+    parameter with where it was looked for ("query.limit")."""
+    return tuple(location[1:]) if location and location[0] == "body" else tuple(location)
+
+
+def validation_answer(error: RequestValidationError) -> Answer:
+    """FastAPI's own validation in our shape and codes (extra_forbidden → unknown_key, missing → required, …)."""
+    problems = problems_of([{**found, "loc": _where(found.get("loc", ()))} for found in error.errors()])
+    return Answer(422, refusal(REFUSED, problems))
+
+
+def http_answer(error: StarletteHTTPException) -> Answer:
+    """Starlette's answers (404 for a path we do not serve, 405, 413) in our shape; the code is the status's name."""
+    code = HTTPStatus(error.status_code).phrase.lower().replace(" ", "_").replace("-", "_")
+    return Answer(error.status_code, one_problem(str(error.detail), code), dict(error.headers or {}))
+
+
+def _json(answer: Answer) -> JSONResponse:
+    return JSONResponse({"detail": answer.detail}, answer.status_code, answer.headers)
+
+
+Handler = Callable[[Request, Exception], Response | Awaitable[Response]]
+
+
+async def _answered(handler: Handler, request: Request, error: Exception) -> Response:
+    answered = handler(request, error)
+    return await answered if inspect.isawaitable(answered) else answered
 
 
 def install_error_answers(app: FastAPI) -> None:
+    """After the admin pages' handlers (ivr.web.admin.pages.install_error_pages): they answer what is not /api."""
+    on_http_error = app.exception_handlers[StarletteHTTPException]
+    on_invalid_request = app.exception_handlers[RequestValidationError]
+
     async def on_typed_error(request: Request, error: Exception) -> Response:
         answer = answer_for(error)
         if request.url.path.startswith(API_PREFIX):
-            return JSONResponse({"detail": answer.detail}, answer.status_code, answer.headers)
-        on_http_error = app.exception_handlers[StarletteHTTPException]
-        http_error = StarletteHTTPException(answer.status_code, str(answer.detail), answer.headers)
-        answered = on_http_error(request, http_error)
-        return await answered if inspect.isawaitable(answered) else answered
+            return _json(answer)
+        http_error = StarletteHTTPException(answer.status_code, answer.detail["message"], answer.headers)
+        return await _answered(on_http_error, request, http_error)
+
+    async def on_starlette_error(request: Request, error: Exception) -> Response:
+        assert isinstance(error, StarletteHTTPException)
+        if request.url.path.startswith(API_PREFIX):
+            return _json(http_answer(error))
+        return await _answered(on_http_error, request, error)
+
+    async def on_validation_error(request: Request, error: Exception) -> Response:
+        assert isinstance(error, RequestValidationError)
+        if request.url.path.startswith(API_PREFIX):
+            return _json(validation_answer(error))
+        return await _answered(on_invalid_request, request, error)
 
     app.add_exception_handler(GreetlineError, on_typed_error)
     app.add_exception_handler(AudioError, on_typed_error)
+    app.add_exception_handler(StarletteHTTPException, on_starlette_error)
+    app.add_exception_handler(RequestValidationError, on_validation_error)

@@ -13,11 +13,14 @@ from ivr.usecases import editing
 from ivr.usecases import greetings as usecase
 from ivr.usecases.uploads import MAX_UPLOAD_BYTES
 from ivr.web.api.auth import BusinessId, CallerDep, owned_document
+from ivr.web.api.errors import CHANGE_RESPONSES, ERROR_RESPONSES
+from ivr.web.api.inputs import ApiInput, known_query
+from ivr.web.api.revisions import IfMatch
 from ivr.web.bodies import uploaded_file
 from ivr.web.request_session import RequestSessionDep, remember_after_commit
 from ivr.web.services import Services, ServicesDep
 
-router = APIRouter(prefix="/api/v1", tags=["greetings"])
+router = APIRouter(prefix="/api/v1", tags=["greetings"], responses=ERROR_RESPONSES, dependencies=[Depends(known_query)])
 
 GreetingId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
@@ -32,7 +35,7 @@ class GreetingOut(BaseModel):
     report: dict[str, Any]
 
 
-class TextGreeting(BaseModel):
+class TextGreeting(ApiInput):
     text: str = Field(min_length=1, max_length=1000, description="the welcome; {salutation} and {business} allowed")
 
 
@@ -131,12 +134,21 @@ def preview(
     return Response(preview, media_type="audio/mpeg")
 
 
-@router.put("/businesses/{business_id}/greetings/{greeting_id}/active", summary="Make this the welcome callers hear")
+@router.put(
+    "/businesses/{business_id}/greetings/{greeting_id}/active",
+    summary="Make this the welcome callers hear",
+    responses=CHANGE_RESPONSES,
+)
 def make_active(
-    business_id: BusinessId, greeting_id: GreetingId, services: ServicesDep, db: RequestSessionDep, caller: CallerDep
+    business_id: BusinessId,
+    greeting_id: GreetingId,
+    services: ServicesDep,
+    db: RequestSessionDep,
+    caller: CallerDep,
+    if_revision: IfMatch,
 ) -> GreetingOut:
     owned_document(db.session, caller, business_id)
-    made = usecase.make_welcome_in(db.session, business_id, greeting_id, services.clock())
+    made = usecase.make_welcome_in(db.session, business_id, greeting_id, services.clock(), if_revision=if_revision)
     assert made.welcome is not None
     remember_after_commit(db, services.database, made.welcome.stored)
     return _out(services, made.greeting, made.greeting.media_id)
@@ -151,13 +163,22 @@ def delete_greeting(
     return Response(status_code=204)
 
 
-@router.put("/businesses/{business_id}/greetings/text", summary="Use a typed welcome, rendered as speech")
+@router.put(
+    "/businesses/{business_id}/greetings/text",
+    summary="Use a typed welcome, rendered as speech",
+    responses=CHANGE_RESPONSES,
+)
 def text_greeting(
-    business_id: BusinessId, body: Annotated[TextGreeting, Body()], services: ServicesDep, caller: CallerDep
+    business_id: BusinessId,
+    body: Annotated[TextGreeting, Body()],
+    services: ServicesDep,
+    caller: CallerDep,
+    if_revision: IfMatch,
 ) -> RenderOut:
     # A transaction of its own, no request session: the change is committed before its texts are spoken (slow).
     with services.database.transaction() as session:
         document = owned_document(session, caller, business_id)
-    editing.change_parts(services.database, business_id, {"greeting": {"text": body.text}}, services.clock())
+    welcome = {"greeting": {"text": body.text}}
+    editing.change_parts(services.database, business_id, welcome, services.clock(), if_revision=if_revision)
     report = services.speak_texts(document["numbers"][0])
     return RenderOut(rendered=len(report.rendered), problems=[str(problem) for problem in report.problems])

@@ -3,7 +3,7 @@ speech (MP3, to hear it first or to play it on a practice's own phone system).""
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 from pydantic import BaseModel
 
@@ -11,11 +11,13 @@ from audio.errors import AudioError
 from ivr.document.info_messages import ready_made
 from ivr.errors import UnavailableError
 from ivr.web.api.auth import BusinessId, CallerDep, owned_document
+from ivr.web.api.errors import ERROR_RESPONSES
+from ivr.web.api.inputs import known_query
 from ivr.web.request_session import RequestSessionDep
 from ivr.web.services import ServicesDep
 from prompts.info_templates import info_templates
 
-router = APIRouter(prefix="/api/v1", tags=["api"])
+router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERROR_RESPONSES, dependencies=[Depends(known_query)])
 
 
 class FilledTemplate(BaseModel):

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Depends, Query, Response
 from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
 
@@ -21,14 +21,21 @@ from ivr.web.api.auth import (
     CallerDep,
     PresentedKeyDep,
     caller_in,
+    owned_business,
     owned_document,
     owner_in,
 )
+from ivr.web.api.errors import CHANGE_RESPONSES, ERROR_RESPONSES
+from ivr.web.api.inputs import ApiInput, known_query
+from ivr.web.api.revisions import ETAG_HEADER, IfMatch, with_etag
 from ivr.web.preview import caller_hears
 from ivr.web.request_session import RequestSessionDep, remember_after_commit
 from ivr.web.services import ServicesDep
 
-router = APIRouter(prefix="/api/v1", tags=["api"])
+router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERROR_RESPONSES, dependencies=[Depends(known_query)])
+# What a GET of a document answers beside it, and what a change to it may answer.
+READ: dict[int | str, dict[str, Any]] = {200: {"headers": ETAG_HEADER}}
+CHANGE: dict[int | str, dict[str, Any]] = {200: {"headers": ETAG_HEADER}, **CHANGE_RESPONSES}
 
 
 class BusinessSummary(BaseModel):
@@ -38,8 +45,22 @@ class BusinessSummary(BaseModel):
     revision: int
 
 
-class RingCount(BaseModel):
+def _read_only() -> Any:
+    return Field(
+        default=None, description="read-only: as GET answers it; ignored", json_schema_extra={"readOnly": True}
+    )
+
+
+class RingCount(ApiInput):
+    """The ring count. What else GET answers may come back with it, ignored (what it means follows from the count),
+    so that a GET's answer can be PUT back as read; any other field is refused."""
+
     rings: int = Field(ge=MIN_RINGS, le=MAX_RINGS, description="rings before the call overflows")
+    country: str | None = _read_only()
+    ring_cycle_s: int | None = _read_only()
+    dial_timeout_s: int | None = _read_only()
+    ringing_s: int | None = _read_only()
+    warnings: list[str] | None = _read_only()
 
 
 class RingMeaningOut(BaseModel):
@@ -62,7 +83,8 @@ class SavedOut(BaseModel):
 
 class CallOut(TypedDict):
     """A dictionary rather than a model: FastAPI checks and writes a page of them in pydantic's compiled code,
-    where 50 models built in Python took a tenth of the call log's time (issue 12)."""
+    where 50 models built in Python took a tenth of the call log's time (issue 12). `started_at` in UTC with its
+    offset (ivr.store.tables.Instant)."""
 
     call_sid: str
     caller: str
@@ -113,56 +135,83 @@ def list_businesses(services: ServicesDep, key: PresentedKeyDep) -> list[Busines
     ]
 
 
-@router.get("/businesses/{business_id}/config", summary="The whole business document")
-def get_config(business_id: BusinessId, db: RequestSessionDep, caller: CallerDep) -> dict[str, Any]:
-    return owned_document(db.session, caller, business_id)
+@router.get("/businesses/{business_id}/config", summary="The whole business document", responses=READ)
+def get_config(business_id: BusinessId, db: RequestSessionDep, caller: CallerDep, response: Response) -> dict[str, Any]:
+    stored = owned_business(db.session, caller, business_id)
+    with_etag(response, stored.revision)
+    return stored.document
 
 
-@router.put("/businesses/{business_id}/config", summary="Replace the whole business document")
+@router.put("/businesses/{business_id}/config", summary="Replace the whole business document", responses=CHANGE)
 def put_config(
     business_id: BusinessId,
     services: ServicesDep,
     db: RequestSessionDep,
     caller: CallerDep,
     document: Annotated[dict[str, Any], Body()],
+    if_revision: IfMatch,
+    response: Response,
 ) -> SavedOut:
     _refuse_new_numbers(caller, owned_document(db.session, caller, business_id), document)
     now = datetime.now(UTC)
-    out, stored = _saved(caller, lambda: apply_in(db.session, document, now, business_id=business_id))
+    out, stored = _saved(
+        caller, lambda: apply_in(db.session, document, now, business_id=business_id, if_revision=if_revision)
+    )
     remember_after_commit(db, services.database, stored)
+    with_etag(response, stored.revision)
     return out
 
 
-@router.patch("/businesses/{business_id}/config", summary="Change parts: rings, operators, overflow, hours, periods")
+@router.patch(
+    "/businesses/{business_id}/config",
+    summary="Change parts: rings, operators, overflow, hours, periods",
+    responses=CHANGE,
+)
 def patch_config(
     business_id: BusinessId,
     services: ServicesDep,
     db: RequestSessionDep,
     caller: CallerDep,
     parts: Annotated[dict[str, Any], Body()],
+    if_revision: IfMatch,
+    response: Response,
 ) -> SavedOut:
     owned_document(db.session, caller, business_id)
     now = datetime.now(UTC)
-    out, stored = _saved(caller, lambda: editing.change_parts_in(db.session, business_id, parts, now))
+    out, stored = _saved(
+        caller, lambda: editing.change_parts_in(db.session, business_id, parts, now, if_revision=if_revision)
+    )
     remember_after_commit(db, services.database, stored)
+    with_etag(response, stored.revision)
     return out
 
 
-@router.put("/businesses/{business_id}/rings", summary="Set the ring count; answers what it means")
+@router.put("/businesses/{business_id}/rings", summary="Set the ring count; answers what it means", responses=CHANGE)
 def put_rings(
-    business_id: BusinessId, body: RingCount, services: ServicesDep, db: RequestSessionDep, caller: CallerDep
+    business_id: BusinessId,
+    body: RingCount,
+    services: ServicesDep,
+    db: RequestSessionDep,
+    caller: CallerDep,
+    if_revision: IfMatch,
+    response: Response,
 ) -> RingMeaningOut:
     owned_document(db.session, caller, business_id)
     now = datetime.now(UTC)
-    _, stored = _saved(caller, lambda: editing.change_parts_in(db.session, business_id, {"rings": body.rings}, now))
+    rings = {"rings": body.rings}
+    _, stored = _saved(
+        caller, lambda: editing.change_parts_in(db.session, business_id, rings, now, if_revision=if_revision)
+    )
     remember_after_commit(db, services.database, stored)
+    with_etag(response, stored.revision)
     return _ring_meaning_out(editing.ring_meaning(validate_document(stored.document)))
 
 
-@router.get("/businesses/{business_id}/rings", summary="The ring count and what it means")
-def get_rings(business_id: BusinessId, db: RequestSessionDep, caller: CallerDep) -> RingMeaningOut:
-    document = validate_document(owned_document(db.session, caller, business_id))
-    return _ring_meaning_out(editing.ring_meaning(document))
+@router.get("/businesses/{business_id}/rings", summary="The ring count and what it means", responses=READ)
+def get_rings(business_id: BusinessId, db: RequestSessionDep, caller: CallerDep, response: Response) -> RingMeaningOut:
+    stored = owned_business(db.session, caller, business_id)
+    with_etag(response, stored.revision)
+    return _ring_meaning_out(editing.ring_meaning(validate_document(stored.document)))
 
 
 @router.get("/businesses/{business_id}/calls", summary="The call log, newest first")

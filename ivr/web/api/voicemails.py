@@ -1,20 +1,24 @@
-"""/api/v1 voicemails: the messages callers left, with their deliveries; listen to one, mark it handled."""
+"""/api/v1 voicemails: the messages callers left, with their deliveries; listen to one, mark it handled (or not)."""
 
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Body, Depends, Path, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from ivr.messages import inbox
 from ivr.store import voicemails
 from ivr.web.api.auth import BusinessId, CallerDep, owned_document
+from ivr.web.api.errors import ERROR_RESPONSES
+from ivr.web.api.inputs import ApiInput, known_query
 from ivr.web.request_session import RequestSessionDep
 from ivr.web.services import ServicesDep
 from ivr.web.voicemail_download import audio_response
 
-router = APIRouter(prefix="/api/v1", tags=["voicemails"])
+router = APIRouter(
+    prefix="/api/v1", tags=["voicemails"], responses=ERROR_RESPONSES, dependencies=[Depends(known_query)]
+)
 
 
 class DeliveryOut(BaseModel):
@@ -87,10 +91,14 @@ def voicemail_audio(
     return audio_response(services, message, document.get("timezone", "Europe/Amsterdam"), download=False)
 
 
+class HandledIn(ApiInput):
+    handled: bool = Field(default=True, description="false: not handled after all (a mistake undone)")
+
+
 @router.put(
     "/businesses/{business_id}/voicemails/{recording_sid}/handled",
     status_code=204,
-    summary="Mark a voicemail as handled",
+    summary='Mark a voicemail as handled, or with {"handled": false} as not handled',
 )
 def mark_handled(
     business_id: BusinessId,
@@ -98,7 +106,9 @@ def mark_handled(
     services: ServicesDep,
     db: RequestSessionDep,
     caller: CallerDep,
+    body: Annotated[HandledIn | None, Body(description="without a body: handled")] = None,
 ) -> Response:
     owned_document(db.session, caller, business_id)
-    voicemails.mark_handled(db.session, business_id, recording_sid, services.clock())
+    handled = body.handled if body is not None else True
+    voicemails.mark_handled(db.session, business_id, recording_sid, services.clock(), handled=handled)
     return Response(status_code=204)
