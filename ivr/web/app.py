@@ -32,6 +32,7 @@ from ivr.web.docs import install_docs
 from ivr.web.media import media_router
 from ivr.web.process_levers import tune_served_process
 from ivr.web.services import CallLog, Clock, Services, utc_now
+from ivr.web.voice_path import VoicePath
 
 log = logging.getLogger("greetline")
 
@@ -128,8 +129,10 @@ def create_app(
         https_only=settings.public_url.startswith("https://"),
         max_age=SESSION_MAX_AGE_S,
     )
-    # Outermost of ours: every body is capped and timed before anything reads it.
+    # Every body is capped and timed before anything reads it.
     app.add_middleware(BodyLimits, deadline_s=settings.body_timeout_s)
+    # Outermost of ours: the voice webhooks skip the app's shell, their bodies capped and timed the same way.
+    app.add_middleware(VoicePath, endpoints=twilio_hooks.VOICE_ENDPOINTS, deadline_s=settings.body_timeout_s)
 
     @app.get("/", include_in_schema=False)
     def index() -> PlainTextResponse:

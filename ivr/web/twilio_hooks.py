@@ -204,9 +204,14 @@ def confirmed(form: TwilioForm, services: ServicesDep, business: int) -> Respons
     return _twiml(services, flow.confirmed(_field(form, "Digits")))
 
 
-# The voice routes as plain endpoints: no dependency solving, no worker thread unless the database is asked.
-for _path, _endpoint in [("/voice", voice), ("/menu", menu), ("/dial-ended", dial_ended), ("/whisper", whisper)]:
-    router.add_route(f"{router.prefix}{_path}", within_deadline(_endpoint), methods=["POST"], include_in_schema=False)
+# The voice routes as plain endpoints: no dependency solving, no worker thread unless the database is asked. The app
+# serves them on its lean path (ivr.web.voice_path), before its middleware and router; the routes stay for GET's 405.
+VOICE_ENDPOINTS = {
+    f"{router.prefix}{path}": within_deadline(endpoint)
+    for path, endpoint in [("/voice", voice), ("/menu", menu), ("/dial-ended", dial_ended), ("/whisper", whisper)]
+}
+for _path, _endpoint in VOICE_ENDPOINTS.items():
+    router.add_route(_path, _endpoint, methods=["POST"], include_in_schema=False)
 
 
 # Twilio's final CallStatus values (Twilio docs, "Call status callback").
