@@ -13,7 +13,7 @@ from ivr.audio_stores import storage
 from ivr.jobs.embedded import WorkerThread
 from ivr.messages.delivery import make_worker
 from ivr.routing.directory import Directory
-from ivr.routing.watch import DatabaseWatch
+from ivr.routing.watch import DatabaseWatch, RevisionCheck
 from ivr.settings import Settings
 from ivr.store.call_log import CallLogWriter
 from ivr.store.database import Database
@@ -70,6 +70,7 @@ def create_app(
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         tune_served_process()  # process-wide: only a served app pulls its levers (ivr.web.process_levers)
         watch.start()  # rewrites the routing snapshot from the database now and whenever it comes back
+        revision_check.start()  # asks whether another replica changed a business, beside the calls
         if changes is not None:
             changes.start()
         # Only a served app runs the worker: tests serve without a lifespan, so they never deliver.
@@ -79,6 +80,7 @@ def create_app(
         if worker is not None:
             worker.stop(WORKER_STOP_TIMEOUT_S)
         watch.close()
+        revision_check.close()
         if changes is not None:
             changes.close()
         services.call_log.close()  # store the last calls' steps before the process ends (or spill them)
@@ -107,6 +109,7 @@ def create_app(
         jobs_waiting=worker.wake.set if worker else lambda: None,
     )
     app.state.services = services
+    revision_check = RevisionCheck(database, services.directory)
     app.include_router(twilio_hooks.router)
     app.include_router(recording_hooks.router)
     app.include_router(media_router(stored.media))

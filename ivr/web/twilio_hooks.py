@@ -17,6 +17,7 @@ from starlette.datastructures import FormData
 
 from ivr.callflow import flow
 from ivr.callflow.flow import DialStage, DialStatus
+from ivr.callflow.last_resort import FALLBACK_STAGE
 from ivr.callflow.model import Business, Prompt
 from ivr.callflow.steps import Decision, Outcome
 from ivr.callflow.whisper import CallerRoute
@@ -27,7 +28,13 @@ from ivr.routing.directory import MISS, Miss
 from ivr.simulator import SIMULATED_TIME_FIELD
 from ivr.store import jobs
 from ivr.store.calls import CallEnd, CallStep
-from ivr.web.fallback import TWIML_MEDIA_TYPE, FallbackRoute, language_for_number, within_deadline
+from ivr.web.fallback import (
+    TWIML_MEDIA_TYPE,
+    FallbackRoute,
+    fallback_after_dial,
+    language_for_number,
+    within_deadline,
+)
 from ivr.web.recording_hooks import left_message, store_message
 from ivr.web.services import Services, ServicesDep, get_services
 from ivr.web.signature import TwilioForm, verified_twilio_form
@@ -130,6 +137,8 @@ async def menu(request: Request) -> Response:
 
 async def dial_ended(request: Request) -> Response:
     """A <Dial> finished."""
+    if request.query_params.get("stage") == FALLBACK_STAGE:
+        return await _after_fallback_dial(request)
 
     def decide(request: Request, form: FormData) -> Decide:
         stage, index = DialStage(request.query_params.get("stage", "")), _query_int(request, "index", 0)
@@ -138,6 +147,28 @@ async def dial_ended(request: Request) -> Response:
         return lambda business, _now: flow.dial_ended(business, stage, status, index, key)
 
     return await _voice(request, decide)
+
+
+async def _after_fallback_dial(request: Request) -> Response:
+    """The fallback's dial to the staff ended: answered from the routing snapshot, never the database (which was away
+    a moment ago): the call ends, or goes on to the overflow."""
+    services = get_services(request)
+    form = await verified_twilio_form(request)
+    to_number = _field(form, "To")
+    decision = fallback_after_dial(services.directory, to_number, _field(form, "DialCallStatus"))
+    routing = services.directory.last_known(to_number)
+    services.call_log.record(
+        CallStep(
+            call_sid=_field(form, "CallSid"),
+            business_id=routing.business_id if routing else None,
+            to_number=to_number,
+            from_number=_field(form, "From"),
+            at=services.clock(),
+            path=decision.path,
+            outcome=decision.outcome.value if decision.outcome else None,
+        )
+    )
+    return _twiml(services, decision)
 
 
 def _keep_message(services: Services, form: FormData, business: str, box: str) -> None:
