@@ -328,6 +328,9 @@ def report(results: dict[str, Any]) -> str:
         "| p99 at 500/s, each run (ms) | failed |",
         "|---|---|---|---|---|---|",
     ]
+    for key in results["peak_rps"].keys() - results["paced"].keys():  # the bare app in its own process: peak only
+        peak = " ".join(map(str, results["peak_rps"][key]))
+        lines.append(f"| {key} (own process) | {peak} | {_cpu(results['cpu_ms'], key)} | - | - | - |")
     for key, paced in results["paced"].items():
         peak = results["peak_rps"].get(key, [])
         lines.append(
