@@ -55,6 +55,7 @@ catalogues: setup
 	$(BIN)/pybabel --quiet update -i var/messages.pot -d $(LOCALES) --ignore-obsolete --ignore-pot-creation-date --width 120
 
 bench: setup
+	@bash scripts/system-packages.sh --bench
 	$(BIN)/python -m bench
 
 reliability: setup

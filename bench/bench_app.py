@@ -5,13 +5,16 @@ flow: the ceiling of FastAPI + uvicorn on this machine, measured in the same pro
 `GET /bare/calls` is the same for the API's reads: a constant page of 50 calls.
 """
 
+import argparse
 import json
 import os
 
+import uvicorn
 from fastapi import FastAPI, Request, Response
 
 from ivr.settings import Settings
 from ivr.web.app import create_app
+from ivr.web.serving import server_config
 
 CONSTANT_TWIML = (
     '<?xml version="1.0" encoding="UTF-8"?><Response><Dial timeout="15"><Number>+31501111111</Number></Dial></Response>'
@@ -47,3 +50,26 @@ def build() -> FastAPI:
         return Response(CONSTANT_CALL_PAGE, media_type="application/json")
 
     return app
+
+
+def main() -> None:
+    """`python -m bench.bench_app --port 0`: served with `greetline serve`'s uvicorn settings (lifespan included)."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8002)
+    args = parser.parse_args()
+    app = build()
+    settings = app.state.services.settings
+    config = server_config(
+        app,
+        host=args.host,
+        port=args.port,
+        header_timeout_s=settings.header_timeout_s,
+        log_level="info",
+        access_log=False,
+    )
+    uvicorn.Server(config).run()
+
+
+if __name__ == "__main__":
+    main()

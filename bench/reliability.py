@@ -6,8 +6,10 @@ how many were answered with TwiML that dials the staff within 3 s, the slowest a
 (answered calls without a row once the server has shut down, or been killed and restarted).
 
 Faults: a SQLite database locked by another process for 30 s (readers too); PostgreSQL stalled behind a TCP proxy
-for 20 s (connections accepted, nothing forwarded); the database down from the start (answers from the routing
-snapshot); SIGKILL under load (rows lost against the calls answered in the final second).
+for 20 s (connections accepted, nothing forwarded), with calls that ask the database (the simulator's time field)
+and with calls as Twilio makes them to a number in memory (answered as before the stall, issue 25); the database
+down from the start (answers from the routing snapshot); SIGKILL under load (rows lost against the calls answered in
+the final second).
 `--quick` shortens every fault to a few seconds for a smoke run.
 """
 
@@ -69,10 +71,13 @@ class Calls:
         )
 
 
-def _signed(call_sid: str) -> tuple[dict[str, str], dict[str, str]]:
+def _signed(call_sid: str, simulated: bool = True) -> tuple[dict[str, str], dict[str, str]]:
+    """`simulated`: the simulator's time field, which makes every call ask the database; False: a call as Twilio
+    makes it, answered from memory once the number has been called."""
     form = {"CallSid": call_sid, "AccountSid": "ACbench", "From": "+31612345678", "To": "+31501234567"}
-    # Within opening hours whenever the benchmark runs, so the normal answer (menu, then the staff) dials them too.
-    form[SIMULATED_TIME_FIELD] = "2026-11-24T10:15:00"
+    if simulated:
+        # Within opening hours whenever the benchmark runs, so the normal answer (menu, then the staff) dials them.
+        form[SIMULATED_TIME_FIELD] = "2026-11-24T10:15:00"
     return form, {"X-Twilio-Signature": RequestValidator(TOKEN).compute_signature(f"{PUBLIC_URL}/twilio/voice", form)}
 
 
@@ -81,18 +86,27 @@ def _dials_staff(body: str) -> bool:
 
 
 def call_at_rate(
-    base_url: str, duration_s: float, prefix: str, calls: Calls, stop: threading.Event | None = None
+    base_url: str,
+    duration_s: float,
+    prefix: str,
+    calls: Calls,
+    stop: threading.Event | None = None,
+    *,
+    simulated: bool = True,
+    answered_well: Callable[[str], bool] = _dials_staff,
 ) -> None:
-    """Open loop: call i is due at start + i / rate whether or not earlier calls have been answered."""
+    """Open loop: call i is due at start + i / rate whether or not earlier calls have been answered.
+
+    `answered_well`: what counts as the answer wanted (by default one that dials the staff)."""
     http = httpx.Client(base_url=base_url, timeout=CLIENT_TIMEOUT_S, limits=httpx.Limits(max_connections=200))
 
     def one(index: int, due: float) -> None:
         sid = f"CA{prefix}{index:0{32 - len(prefix)}d}"
-        form, headers = _signed(sid)
+        form, headers = _signed(sid, simulated)
         try:
             response = http.post("/twilio/voice", data=form, headers=headers)
             ok = response.status_code == 200
-            dialled = ok and _dials_staff(response.text)
+            dialled = ok and answered_well(response.text)
         except httpx.HTTPError:
             ok = dialled = False
         done = time.monotonic()
@@ -235,6 +249,24 @@ def postgres_stalled(scratch: Path, fault_s: float) -> Row:
     return _row(f"PostgreSQL stalled (TCP proxy forwards nothing), {fault_s:g} s", calls, str(lost))
 
 
+def postgres_stalled_in_memory(scratch: Path, fault_s: float) -> Row:
+    """Calls as Twilio makes them to a number called before the stall: answered from memory, exactly as before."""
+    with _postgres_schema() as direct, stalling_proxy(("127.0.0.1", 5432)) as proxy:
+        _prepare(scratch, direct)
+        url = direct.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}", 1)
+        with server_process(_environment(scratch, url)) as server:
+            form, headers = _signed("CA" + "0" * 32, simulated=False)
+            normal = httpx.post(f"{server.base_url}/twilio/voice", data=form, headers=headers).text
+            calls = Calls()
+            proxy.stall()
+            call_at_rate(server.base_url, fault_s, "m", calls, simulated=False, answered_well=normal.__eq__)
+            proxy.resume()
+            _stop(server)
+    p99_ms = sorted(calls.latencies_s)[int(0.99 * (len(calls.latencies_s) - 1))] * 1000
+    fault = f"PostgreSQL stalled, {fault_s:g} s: a number in memory, answered as before the stall (p99 {p99_ms:.0f} ms)"
+    return _row(fault, calls, "-")
+
+
 def database_down_at_start(scratch: Path, duration_s: float) -> Row:
     url = f"sqlite:///{scratch / 'down.db'}"
     _prepare(scratch, url)  # writes the snapshot, as every saved change does
@@ -279,6 +311,7 @@ def main(quick: bool = False) -> list[Row]:
         rows = [sqlite_locked(Path(scratch) / "a", fault_s)]
         rows.append(sqlite_locked_for_readers(Path(scratch) / "a2", fault_s))
         rows.append(postgres_stalled(Path(scratch) / "b", 20.0 if not quick else 5.0))
+        rows.append(postgres_stalled_in_memory(Path(scratch) / "b2", 20.0 if not quick else 5.0))
         rows.append(database_down_at_start(Path(scratch) / "c", 10.0 if not quick else 3.0))
         rows.append(sigkill_under_load(Path(scratch) / "d", 10.0 if not quick else 3.0))
     return rows

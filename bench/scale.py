@@ -2,10 +2,12 @@
 
 One run measures the database rows of issue 12's table. Each database gets 10,000 businesses and 1,000,000 calls
 (200,000 of them to one business) through the store's bulk functions, timed; then one uvicorn worker per database
-serves `bench.bench_app` (Greetline plus a bare endpoint that awaits the form). Measured, interleaved across the
-servers so load from elsewhere on the machine hits all alike:
+serves `bench.bench_app` (Greetline plus a bare endpoint that awaits the form), and a bare FastAPI app runs in a
+process of its own (bench.bare_app). Measured, interleaved across the servers so load from elsewhere on the machine
+hits all alike:
 
-- peak throughput of the signed voice webhook, SQLite and PostgreSQL, beside the bare endpoint;
+- peak throughput of the signed voice webhook (wrk, bench.peak), SQLite and PostgreSQL, beside the bare app in its
+  own process ("bare app") and the bare route inside Greetline's app ("bare"): the difference is the shell's cost;
 - p50/p99 at a fixed 500 calls/s (open loop) for calls to one business and for calls spread over all 10,000 (after
   one untimed pass that has each number called once: the directory's first sight of a number is a database query);
 - `GET /api/v1/businesses` with a key for one business, and that business's call log (newest 50 of 200,000).
@@ -26,6 +28,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench import peak
 from bench.documents import DEMO, number_of
 from bench.load import LoadResult, run_load
 from bench.webhook import PUBLIC_URL, TOKEN, _requests, _start_server
@@ -42,8 +45,11 @@ BUSY_CALLS = 200_000  # to the first business: its call log is the one read
 POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 RATE_RPS = 500
 RATE_SECONDS = 10
-PEAK_REQUESTS = 3_000
 ROUNDS = 3
+# A peak round with wrk (bench.peak): long enough for a steady rate, short enough to interleave four servers.
+PEAK_ROUND_S = 8
+# The bare FastAPI app in its own process, with `greetline serve`'s uvicorn settings (issue 25).
+BARE_APP = [sys.executable, "-m", "bench.bare_app", "--port", "0"]
 PEAK_CONNECTIONS = 16
 RATE_CONNECTIONS = 32
 WARM_UP = 500  # requests of each paced run left out: connection set-up is not steady state
@@ -86,11 +92,11 @@ def scratch_databases(folder: Path) -> Iterator[dict[str, str | None]]:
             admin.close()
 
 
-def _new_businesses() -> list[NewBusiness]:
+def _new_businesses(count: int = BUSINESSES) -> list[NewBusiness]:
     template = document_data(validate_document(read_yaml(DEMO.read_text("utf-8"))))
     welcome = template["greeting"]["text"]
     new = []
-    for index in range(BUSINESSES):
+    for index in range(count):
         name = f"Huisartsenpraktijk De Linde {index}"
         greeting = {**template["greeting"], "text": welcome.replace("De Linde", f"De Linde {index}")}
         numbers = [number_of(index)]
@@ -98,15 +104,15 @@ def _new_businesses() -> list[NewBusiness]:
     return new
 
 
-def _calls(ids: list[int]) -> Iterator[LoggedCall]:
+def _calls(ids: list[int], count: int = CALLS) -> Iterator[LoggedCall]:
     """The busy business's calls among the others', a few seconds apart, ending now."""
     end = datetime.now(UTC).replace(microsecond=0)
     paths = (["voice", "operator"], ["voice", "menu:1", "operator"], ["voice", "overflow", "voicemail"])
     outcomes = ("operator", "operator", "voicemail")
     every = CALLS // BUSY_CALLS
-    for number in range(CALLS):
+    for number in range(count):
         index = 0 if number % every == 0 else number % len(ids)
-        started = end - timedelta(seconds=3 * (CALLS - number))
+        started = end - timedelta(seconds=3 * (count - number))
         kind = number % len(paths)
         yield LoggedCall(
             f"CA{number:032x}",
@@ -121,16 +127,16 @@ def _calls(ids: list[int]) -> Iterator[LoggedCall]:
         )
 
 
-def populate(url: str) -> Populated:
+def populate(url: str, *, business_count: int = BUSINESSES, call_count: int = CALLS) -> Populated:
     upgrade(url)
     database = Database(url)
     try:
-        new = _new_businesses()
+        new = _new_businesses(business_count)
         started = time.perf_counter()
         with database.transaction() as session:
             ids = businesses.insert_many(session, new, datetime.now(UTC))
         businesses_s = time.perf_counter() - started
-        generated = _calls(ids)
+        generated = _calls(ids, call_count)
         started = time.perf_counter()
         with database.engine.begin() as connection:
             calls.import_calls(connection, generated)
@@ -186,7 +192,12 @@ def main() -> dict[str, Any]:
                 }
                 process, port = _start_server(env)
                 servers[name] = (process, port, populated)
-            results.update(_measure(servers, numbers))
+            bare = _start_server(dict(os.environ), BARE_APP)
+            try:
+                results.update(_measure(servers, bare, numbers))
+            finally:
+                bare[0].terminate()
+                bare[0].wait(30)
         finally:
             for process, _port, _populated in servers.values():
                 process.terminate()
@@ -195,7 +206,9 @@ def main() -> dict[str, Any]:
     return results
 
 
-def _measure(servers: dict[str, tuple[Any, int, Populated]], numbers: list[str]) -> dict[str, Any]:
+def _measure(
+    servers: dict[str, tuple[Any, int, Populated]], bare: tuple[Any, int], numbers: list[str]
+) -> dict[str, Any]:
     offset = 10_000_000  # CallSids distinct from the warm-up's
     peaks: dict[str, list[float]] = {}
     paced: dict[str, list[dict[str, float]]] = {}
@@ -228,13 +241,27 @@ def _measure(servers: dict[str, tuple[Any, int, Populated]], numbers: list[str])
         )
         warm_s[name] = time.perf_counter() - started
     first = next(iter(servers))
-    for _round in range(ROUNDS):
-        for name, (_process, port, _populated) in servers.items():
-            if name == first:
-                run("bare", port, _requests("/bare/voice", PEAK_REQUESTS, False, offset), None)
-            offset += PEAK_REQUESTS
-            run(f"{name} one", port, _requests("/twilio/voice", PEAK_REQUESTS, True, offset, numbers[:1]), None)
-            offset += PEAK_REQUESTS
+
+    def run_wrk(key: str, pid: int, port: int, script: Path) -> None:
+        cpu_before = cpu_s(pid)
+        found = peak.run_wrk(port, script, PEAK_ROUND_S)
+        served = max(1.0, found.requests_per_s * PEAK_ROUND_S)
+        cpu["peak"].setdefault(key, []).append((cpu_s(pid) - cpu_before) * 1000 / served)
+        peaks.setdefault(key, []).append(found.requests_per_s)
+
+    with tempfile.TemporaryDirectory(prefix="bench-wrk-") as folder:
+        scripts = {
+            "bare app": peak.write_script(Path(folder), "/twilio/voice"),
+            "bare": peak.write_script(Path(folder), "/bare/voice"),
+            "one": peak.write_script(Path(folder), "/twilio/voice", numbers[:1]),
+        }
+        bare_process, bare_port = bare
+        for _round in range(ROUNDS):  # wrk, interleaved: the bare app on its own, the bare route in ours, ours
+            run_wrk("bare app", bare_process.pid, bare_port, scripts["bare app"])
+            for name, (process, port, _populated) in servers.items():
+                if name == first:
+                    run_wrk("bare", process.pid, port, scripts["bare"])
+                run_wrk(f"{name} one", process.pid, port, scripts["one"])
     count = RATE_RPS * RATE_SECONDS
     for _round in range(2):
         for name, (_process, port, _populated) in servers.items():
@@ -301,6 +328,9 @@ def report(results: dict[str, Any]) -> str:
         "| p99 at 500/s, each run (ms) | failed |",
         "|---|---|---|---|---|---|",
     ]
+    for key in results["peak_rps"].keys() - results["paced"].keys():  # the bare app in its own process: peak only
+        peak = " ".join(map(str, results["peak_rps"][key]))
+        lines.append(f"| {key} (own process) | {peak} | {_cpu(results['cpu_ms'], key)} | - | - | - |")
     for key, paced in results["paced"].items():
         peak = results["peak_rps"].get(key, [])
         lines.append(

@@ -2,9 +2,11 @@
 # Installs the system programs Greetline runs (Debian/Ubuntu packages), only those that are missing.
 # ffmpeg: decoding and normalising greetings; espeak-ng: the offline speech engine;
 # chromium: the browser the admin page's tests drive (Playwright uses it; it downloads no browser of its own).
+# With --bench (`make bench`) also wrk: the load generator of the peak rows (bench/peak.py).
 set -euo pipefail
 
 declare -A PACKAGE_OF=([ffmpeg]=ffmpeg [ffprobe]=ffmpeg [espeak-ng]=espeak-ng [chromium]=chromium)
+[ "${1:-}" = "--bench" ] && PACKAGE_OF[wrk]=wrk
 missing=()
 for program in "${!PACKAGE_OF[@]}"; do
   command -v "$program" >/dev/null 2>&1 || missing+=("${PACKAGE_OF[$program]}")

@@ -64,19 +64,25 @@ def test_a_change_by_another_replica_is_heard_after_the_recheck(database: Databa
     with database.engine.begin() as connection:
         connection.execute(text("UPDATE businesses SET revision = revision + 1"))
     assert holding.cached(NUMBER, NOW) is not MISS  # within its recheck time it answers from memory
+    assert not holding.check_due.is_set()
+    # Due for a check: the call is still answered from memory, and the check is asked of the background thread.
+    assert rechecking.cached(NUMBER, NOW) is first
+    assert rechecking.check_due.is_set()
+    with database.reading() as connection:
+        rechecking.recheck(connection)  # what ivr.routing.watch.RevisionCheck does beside the calls
+    assert not rechecking.check_due.is_set()
     assert rechecking.cached(NUMBER, NOW) is MISS
     again = looked_up(database, rechecking)
     assert again is not None and again is not first  # the new revision, converted again
 
 
-def test_while_one_call_asks_the_database_the_next_calls_answer_from_memory(database: Database, demo_text: str) -> None:
+def test_a_due_check_never_holds_a_call_whatever_the_database_does(database: Database, demo_text: str) -> None:
     apply_text(database, demo_text, NOW)
-    directory = Directory(recheck_s=0)  # every call is due to ask the database for the revision stamp
+    directory = Directory(recheck_s=0)  # every call finds the revision check due
     first = looked_up(database, directory)
-    assert directory.cached(NUMBER, NOW) is MISS  # this call asks
-    assert directory.cached(NUMBER, NOW) is first  # the next ones do not queue behind it
-    assert looked_up(database, directory) is first  # the check done (nothing changed): the claim is released
-    assert directory.cached(NUMBER, NOW) is MISS
+    database.dispose()  # no connection is asked for below: each call answers from memory alone
+    assert [directory.cached(NUMBER, NOW) for _ in range(3)] == [first] * 3
+    assert directory.check_due.is_set()
 
 
 def test_a_snapshot_another_process_rewrote_is_heard_from_the_next_call(

@@ -1,11 +1,11 @@
 """From the number a caller dialled to the call flow's view of that business, with its routing remembered.
 
 A call to a number seen since the last change is answered from memory, without the database and without a worker
-thread (`Directory.cached`); otherwise one small query finds the business and revision for the number
-(`Directory.lookup`). Parsing and converting a document costs far more, so that is done once per (business, revision)
-and kept for every business: a saved change bumps the revision and is used from the very next call. A
-revision newer than the routing snapshot holds (a change made through another process or replica) is written to the
-snapshot, so the fallback rings the staff the database last named.
+thread (`Directory.cached`), also while the database is slow or away; otherwise one small query finds the business
+and revision for the number (`Directory.lookup`). Parsing and converting a document costs far more, so that is done
+once per (business, revision) and kept for every business: a saved change bumps the revision and is used from the
+very next call. A revision newer than the routing snapshot holds (a change made through another process or replica)
+is written to the snapshot, so the fallback rings the staff the database last named.
 
 What is kept per business is the call flow's view for each part of day (`Routed`), with the parts equal between
 the three held once, and not the validated document: with 10,000 businesses the documents (about 12 kB each as
@@ -14,6 +14,7 @@ pydantic models) were most of the server's memory (issue 12).
 
 import logging
 import math
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, is_dataclass, replace
@@ -24,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 
-from ivr.callflow.model import Business
+from ivr.callflow.model import Business, DialNumbers, Voicemail
 from ivr.document.convert import to_business
 from ivr.document.load import validate_document
 from ivr.document.model import BusinessDocument
@@ -36,14 +37,11 @@ from prompts import PARTS_OF_DAY, PartOfDay, part_of_day
 
 log = logging.getLogger("greetline.directory")
 
-# A change made by another replica (not through this machine's snapshot) is heard by calls arriving this long after
-# it at the latest: at most one call in this time asks the database for the revision stamp (one aggregate query).
+# A change made by another replica (not through this machine's snapshot, not heard through LISTEN/NOTIFY) is heard
+# by calls arriving this long after it, plus one check's time: the revision stamp (one aggregate query) is asked
+# beside the calls (ivr.routing.watch.RevisionCheck), never in front of them, so a stalled database holds no call
+# whose business is in memory (issue 25).
 RECHECK_S = 0.25
-# While one call asks the database for that stamp, the calls after it answer from memory for up to this long instead
-# of each asking too: under load a check took 100 ms and more, and every call meanwhile queued behind it in the
-# thread pool (the p99 at 500 calls/s, issue 12). So a change is heard within RECHECK_S plus one check's time.
-# A check that never finished (the database away) is claimed again after this.
-CHECK_CLAIM_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -91,6 +89,7 @@ def shared(value: T, like: object) -> T:
 
 def routing_for(business: Business, revision: int, numbers: tuple[str, ...] | list[str]) -> dict[str, Routing]:
     """What the fallback needs for each of a business's numbers (the unavailable text does not vary by hour)."""
+    overflow = business.overflow
     routing = Routing(
         business_id=business.id,
         revision=revision,
@@ -98,6 +97,9 @@ def routing_for(business: Business, revision: int, numbers: tuple[str, ...] | li
         language=business.language.value,
         country=business.country.value,
         unavailable=business.texts.unavailable.text,
+        overflow=overflow.numbers if isinstance(overflow, DialNumbers) else (),
+        voicemail_box=overflow.box if isinstance(overflow, Voicemail) else "",
+        voicemail=business.texts.voicemail.text,
     )
     return {number: routing for number in numbers}
 
@@ -121,8 +123,9 @@ class Directory:
 
     Kept current three ways: a change committed by this process is heard from the very next call
     (ivr.store.revisions.committed), a change written to the routing snapshot by another process on this machine
-    (`greetline apply`) likewise, and any other change (another replica) within `recheck_s`: a call arriving
-    later than that after the last check asks the database for its revision stamp first.
+    (`greetline apply`) or notified by another replica (ivr.store.notifications) likewise, and any other change
+    within `recheck_s`: a call arriving later than that after the last check asks for one (`check_due`), which a
+    background thread runs (`recheck`) while the call is answered from memory.
     """
 
     def __init__(
@@ -147,7 +150,8 @@ class Directory:
         self._heard: tuple[int, int] = (-1, -1)
         self._stamp: Stamp | None = None
         self._checked_at = -math.inf
-        self._claimed_at = -math.inf
+        # Set by a call that found the revision check due; the background check waits on it.
+        self.check_due = threading.Event()
         self.documents_loaded = 0  # documents parsed so far: the heap grew (ivr.web.process_levers)
 
     # -- from memory (on the event loop) -------------------------------------------------------------------------
@@ -160,7 +164,6 @@ class Directory:
 
     def _cached(self, version_of: Callable[[], tuple[int, int] | Miss | None], now: datetime) -> Business | Miss | None:
         if not self._current():  # may replace the maps: read them only after
-            self._claimed_at = time.monotonic()  # this call asks the database; the next ones answer from memory
             return MISS
         version = version_of()
         if isinstance(version, Miss):
@@ -168,13 +171,15 @@ class Directory:
         return self._from_memory(version, now)
 
     def _current(self) -> bool:
-        """False when the maps may be stale: a change was heard, or the database is due to be asked."""
+        """False when the maps are stale: a change was heard. A revision check that is due is asked for, not waited
+        for: the database may be slow or away, and what memory holds is what it last said."""
         heard = (committed(), self._routing.generation())
         if heard != self._heard:
             self._forget(heard)
             return False
-        now = time.monotonic()
-        return now - self._checked_at < self._recheck_s or now - self._claimed_at < CHECK_CLAIM_S
+        if time.monotonic() - self._checked_at >= self._recheck_s:
+            self.check_due.set()
+        return True
 
     def _forget(self, heard: tuple[int, int]) -> None:
         # New dicts rather than clear(): a worker thread filling the old ones cannot put a stale entry back.
@@ -190,20 +195,26 @@ class Directory:
 
     # -- with the database (in a worker thread) ------------------------------------------------------------------
 
+    def recheck(self, connection: Connection) -> None:
+        """The background revision check (ivr.routing.watch.RevisionCheck): a changed stamp empties the maps, so
+        the next call to each number asks the database again."""
+        self._check(connection, due=True)
+
     def _check(
-        self, connection: Connection
+        self, connection: Connection, *, due: bool = False
     ) -> tuple[dict[str, tuple[int, int] | None], dict[int, tuple[int, int] | None]]:
         """The maps to fill, after asking the database whether anything changed if that is due."""
         self._current()  # forgets the maps if this process or the snapshot heard of a change
         maps = self._by_number, self._by_id
-        if time.monotonic() - self._checked_at >= self._recheck_s:
+        if due or time.monotonic() - self._checked_at >= self._recheck_s:
             checked_at = time.monotonic()
+            self.check_due.clear()
             stamp = revisions.stamp(connection)
             if stamp != self._stamp:
                 self._forget(self._heard)
                 maps = self._by_number, self._by_id
                 self._stamp = stamp
-            self._checked_at, self._claimed_at = checked_at, -math.inf
+            self._checked_at = checked_at
         return maps
 
     def _document(

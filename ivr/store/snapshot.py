@@ -24,7 +24,9 @@ from typing import Any
 log = logging.getLogger("greetline.snapshot")
 
 # Bumped when the entry's fields change; a file of another format is ignored (and rewritten on the next change).
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = 2
+# Older formats still read: format 1 lacks the overflow fields, which then stay empty until the next rewrite.
+READABLE_FORMATS = (1, SNAPSHOT_FORMAT)
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,11 @@ class Routing:
     language: str
     country: str
     unavailable: str
+    # The overflow for a caller the staff do not answer: the answering service's numbers, or else the voicemail box
+    # (by name) with what the caller hears before the tone. Neither: the unavailable message (format 2, issue 25).
+    overflow: tuple[str, ...] = ()
+    voicemail_box: str = ""
+    voicemail: str = ""
 
 
 class RoutingSnapshot:
@@ -138,7 +145,7 @@ class RoutingSnapshot:
         assert self.path is not None
         try:
             data = json.loads(self.path.read_text("utf-8"))
-            if data.get("format") != SNAPSHOT_FORMAT:
+            if data.get("format") not in READABLE_FORMATS:
                 log.error(
                     "routing snapshot %s has format %r, not %d; ignored", self.path, data.get("format"), SNAPSHOT_FORMAT
                 )
@@ -168,7 +175,7 @@ def _encoded(entries: Iterable[tuple[str, Routing]]) -> str:
 
 
 def _decoded(entry: dict[str, Any]) -> Routing:
-    return Routing(**{**entry, "operators": tuple(entry["operators"])})
+    return Routing(**{**entry, "operators": tuple(entry["operators"]), "overflow": tuple(entry.get("overflow", ()))})
 
 
 def _write_atomically(path: Path, text: str) -> None:

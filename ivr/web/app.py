@@ -14,7 +14,7 @@ from ivr.jobs.embedded import WorkerThread
 from ivr.messages.delivery import make_worker
 from ivr.messages.simulated import SimulatedMessages
 from ivr.routing.directory import Directory
-from ivr.routing.watch import DatabaseWatch
+from ivr.routing.watch import DatabaseWatch, RevisionCheck
 from ivr.settings import Settings
 from ivr.store.call_log import CallLogWriter
 from ivr.store.database import Database
@@ -34,6 +34,7 @@ from ivr.web.docs import install_docs
 from ivr.web.media import media_router
 from ivr.web.process_levers import tune_served_process
 from ivr.web.services import CallLog, Clock, Services, utc_now
+from ivr.web.voice_path import VoicePath
 
 log = logging.getLogger("greetline")
 
@@ -73,6 +74,7 @@ def create_app(
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         tune_served_process()  # process-wide: only a served app pulls its levers (ivr.web.process_levers)
         watch.start()  # rewrites the routing snapshot from the database now and whenever it comes back
+        revision_check.start()  # asks whether another replica changed a business, beside the calls
         if changes is not None:
             changes.start()
         # Only a served app runs the worker: tests serve without a lifespan, so they never deliver.
@@ -82,6 +84,7 @@ def create_app(
         if worker is not None:
             worker.stop(WORKER_STOP_TIMEOUT_S)
         watch.close()
+        revision_check.close()
         if changes is not None:
             changes.close()
         services.call_log.close()  # store the last calls' steps before the process ends (or spill them)
@@ -114,6 +117,7 @@ def create_app(
         jobs_waiting=worker.wake.set if worker else lambda: None,
     )
     app.state.services = services
+    revision_check = RevisionCheck(database, services.directory)
     app.include_router(twilio_hooks.router)
     app.include_router(recording_hooks.router)
     app.include_router(media_router(stored.media))
@@ -137,8 +141,10 @@ def create_app(
         https_only=settings.public_url.startswith("https://"),
         max_age=SESSION_MAX_AGE_S,
     )
-    # Outermost of ours: every body is capped and timed before anything reads it.
+    # Every body is capped and timed before anything reads it.
     app.add_middleware(BodyLimits, deadline_s=settings.body_timeout_s)
+    # Outermost of ours: the voice webhooks skip the app's shell, their bodies capped and timed the same way.
+    app.add_middleware(VoicePath, endpoints=twilio_hooks.VOICE_ENDPOINTS, deadline_s=settings.body_timeout_s)
 
     @app.get("/", include_in_schema=False)
     def index() -> PlainTextResponse:

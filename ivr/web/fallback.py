@@ -2,7 +2,8 @@
 
 Voice endpoints are wrapped in `within_deadline` (FastAPI routes of the Twilio router use `FallbackRoute`): any
 failure other than a refused signature becomes a 200 with TwiML that dials the business's operators as last loaded,
-or else says a clear message. So does a handler that has not answered within `VOICE_DEADLINE_S` (a stalled
+or else says a clear message; when the staff do not answer, the overflow the snapshot names (ivr.callflow.last_resort).
+So does a handler that has not answered within `VOICE_DEADLINE_S` (a stalled
 database): the caller is not kept waiting.
 """
 
@@ -15,12 +16,20 @@ from fastapi import HTTPException, Request, Response
 from fastapi.routing import APIRoute
 
 from ivr.callflow import flow
+from ivr.callflow.last_resort import (
+    LastKnownOverflow,
+    after_fallback_dial,
+    after_fallback_recording,
+    fallback_with_overflow,
+    overflow_destination,
+)
 from ivr.callflow.model import Country, Language, Prompt
 from ivr.callflow.steps import Decision
 from ivr.document.phones import caller_id, region_of
 from ivr.routing.directory import Directory
 from ivr.simulator import SIMULATED_CALL_FIELD, is_simulated
 from ivr.store.calls import CallStep
+from ivr.store.snapshot import Routing
 from ivr.twiml import LAST_RESORT_TWIML
 from ivr.web.services import get_services
 from ivr.web.signature import verified_twilio_form
@@ -35,6 +44,8 @@ VOICE_DEADLINE_S = 2.0
 RECHECK_DEADLINE_S = 0.5
 
 TWIML_MEDIA_TYPE = "application/xml"
+# The <Record> action: after a message, the fallback says goodbye rather than ringing the staff again.
+RECORDED_PATH = "/twilio/recorded"
 
 # When nothing is known about the business, speak the language of the country its number belongs to.
 LANGUAGE_BY_REGION = {
@@ -52,15 +63,36 @@ def language_for_number(number: str) -> Language:
     return LANGUAGE_BY_REGION.get(region_of(number) or "", Language.EN)
 
 
-def fallback_decision(directory: Directory, to_number: str) -> Decision:
+def _overflow_of(routing: Routing) -> LastKnownOverflow | None:
+    destination = overflow_destination(routing.overflow, routing.voicemail_box)
+    return LastKnownOverflow(routing.business_id, destination, Prompt(routing.voicemail)) if destination else None
+
+
+def fallback_decision(directory: Directory, to_number: str, path: str = "/twilio/voice") -> Decision:
+    """What a voice webhook at `path` answers when the business cannot be loaded: from the routing snapshot."""
     routing = directory.last_known(to_number)
+    language = Language(routing.language) if routing else language_for_number(to_number)
+    if path == RECORDED_PATH:  # the caller has left a message: never ring the staff again
+        return after_fallback_recording(Prompt(prompt_book(language.value).text("goodbye")), language)
     if routing is not None:
-        return flow.fallback(
-            routing.operators, Prompt(routing.unavailable), Language(routing.language), Country(routing.country)
+        return fallback_with_overflow(
+            routing.operators, Prompt(routing.unavailable), language, Country(routing.country), _overflow_of(routing)
         )
-    language = language_for_number(to_number)
     message = Prompt(prompt_book(language.value).text("fallback"))
     return flow.fallback((), message, language, Country.NL)
+
+
+def fallback_after_dial(directory: Directory, to_number: str, status: str) -> Decision:
+    """The fallback's dial to the staff ended (its own stage of the dial-ended webhook): from the snapshot alone."""
+    routing = directory.last_known(to_number)
+    if routing is None:  # the snapshot lost the number meanwhile: the general message
+        language = language_for_number(to_number)
+        return after_fallback_dial(
+            status, None, Prompt(prompt_book(language.value).text("fallback")), language, Country.NL
+        )
+    return after_fallback_dial(
+        status, _overflow_of(routing), Prompt(routing.unavailable), Language(routing.language), Country(routing.country)
+    )
 
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
@@ -117,7 +149,7 @@ async def _fallback_response(request: Request) -> Response:
         services = get_services(request)
         form = await request.form()
         to_number = str(form.get("To", ""))
-        decision = fallback_decision(services.directory, to_number)
+        decision = fallback_decision(services.directory, to_number, request.url.path)
         body = services.renderer.render(decision.steps)
         routing = services.directory.last_known(to_number)
         # Logged like any answer (the writer waits for the database), so a fault does not hide the calls it hit.

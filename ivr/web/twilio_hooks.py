@@ -17,6 +17,7 @@ from starlette.datastructures import FormData
 
 from ivr.callflow import flow
 from ivr.callflow.flow import DialStage, DialStatus
+from ivr.callflow.last_resort import FALLBACK_STAGE
 from ivr.callflow.model import Business, Prompt
 from ivr.callflow.steps import Decision, Outcome
 from ivr.callflow.whisper import CallerRoute, Via
@@ -28,7 +29,13 @@ from ivr.routing.directory import MISS, Miss
 from ivr.simulator import SIMULATED_CALL_FIELD, SIMULATED_TIME_FIELD, is_simulated
 from ivr.store import jobs
 from ivr.store.calls import CallEnd, CallStep
-from ivr.web.fallback import TWIML_MEDIA_TYPE, FallbackRoute, language_for_number, within_deadline
+from ivr.web.fallback import (
+    TWIML_MEDIA_TYPE,
+    FallbackRoute,
+    fallback_after_dial,
+    language_for_number,
+    within_deadline,
+)
 from ivr.web.recording_hooks import RecordingQuery, RecordingQueryDep, left_message, store_message
 from ivr.web.services import Services, ServicesDep, get_services
 from ivr.web.signature import TwilioForm, verified_twilio_form
@@ -135,6 +142,8 @@ async def menu(request: Request) -> Response:
 
 async def dial_ended(request: Request) -> Response:
     """A <Dial> finished."""
+    if request.query_params.get("stage") == FALLBACK_STAGE:
+        return await _after_fallback_dial(request)
 
     def decide(request: Request, form: FormData) -> Decide:
         stage, index = DialStage(request.query_params.get("stage", "")), _query_int(request, "index", 0)
@@ -154,6 +163,28 @@ async def emergency(request: Request) -> Response:
         return lambda business, _now: flow.emergency_choice(business, digits, via, period)
 
     return await _voice(request, decide)
+
+
+async def _after_fallback_dial(request: Request) -> Response:
+    """The fallback's dial to the staff ended: answered from the routing snapshot, never the database (which was away
+    a moment ago): the call ends, or goes on to the overflow."""
+    services = get_services(request)
+    form = await verified_twilio_form(request)
+    to_number = _field(form, "To")
+    decision = fallback_after_dial(services.directory, to_number, _field(form, "DialCallStatus"))
+    routing = services.directory.last_known(to_number)
+    services.call_log.record(
+        CallStep(
+            call_sid=_field(form, "CallSid"),
+            business_id=routing.business_id if routing else None,
+            to_number=to_number,
+            from_number=caller_id(_field(form, "From")),
+            at=services.clock(),
+            path=decision.path,
+            outcome=decision.outcome.value if decision.outcome else None,
+        )
+    )
+    return _twiml(services, decision)
 
 
 def _keep_message(services: Services, form: FormData, query: RecordingQuery) -> None:
@@ -221,10 +252,14 @@ def confirmed(form: TwilioForm, services: ServicesDep, business: int) -> Respons
     return _twiml(services, flow.confirmed(_field(form, "Digits")))
 
 
-# The voice routes as plain endpoints: no dependency solving, no worker thread unless the database is asked.
+# The voice routes as plain endpoints: no dependency solving, no worker thread unless the database is asked. The app
+# serves them on its lean path (ivr.web.voice_path), before its middleware and router; the routes stay for GET's 405.
 _VOICE_ROUTES = [("/voice", voice), ("/menu", menu), ("/emergency", emergency), ("/dial-ended", dial_ended)]
-for _path, _endpoint in [*_VOICE_ROUTES, ("/whisper", whisper)]:
-    router.add_route(f"{router.prefix}{_path}", within_deadline(_endpoint), methods=["POST"], include_in_schema=False)
+VOICE_ENDPOINTS = {
+    f"{router.prefix}{path}": within_deadline(endpoint) for path, endpoint in [*_VOICE_ROUTES, ("/whisper", whisper)]
+}
+for _path, _endpoint in VOICE_ENDPOINTS.items():
+    router.add_route(_path, _endpoint, methods=["POST"], include_in_schema=False)
 
 
 # Twilio's final CallStatus values (Twilio docs, "Call status callback").

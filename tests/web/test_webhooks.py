@@ -120,18 +120,24 @@ def test_a_whole_call_is_logged_with_its_path_and_outcome(client: TwilioLikeClie
 
 
 def test_database_gone_still_answers_200_and_dials_the_operators(settings: Settings, applied: None) -> None:
-    asking = settings.model_copy(update={"directory_recheck_s": 0})  # every call asks the database, none from memory
-    with twilio_client(create_app(asking, clock=lambda: TUESDAY_10_LOCAL)) as client:
-        assert client.post("/twilio/voice").status_code == 200  # the business is now known to this server
-        # The database loses its tables under the running server (a botched restore, a wrong database).
-        with sqlite3.connect(settings.database_url.removeprefix("sqlite:///")) as broken:
-            broken.executescript("DROP TABLE business_numbers; DROP TABLE businesses;")
+    with twilio_client(create_app(settings, clock=lambda: TUESDAY_10_LOCAL)) as client:
+        assert client.post("/twilio/voice").status_code == 200  # the routing snapshot now holds the number
+    # The database loses its tables (a botched restore, a wrong database) under a server that has not answered the
+    # number yet: it asks the database, which fails.
+    with sqlite3.connect(settings.database_url.removeprefix("sqlite:///")) as broken:
+        broken.executescript("DROP TABLE business_numbers; DROP TABLE businesses;")
+    with twilio_client(create_app(settings, clock=lambda: TUESDAY_10_LOCAL)) as client:
         response = client.post("/twilio/voice", {"CallSid": "CA-after-outage"})
-    assert response.status_code == 200
-    root = twiml(response.text)
-    assert [child.tag for child in root] == ["Dial", "Say", "Hangup"]
-    assert [number.text for number in root[0]] == ["+31501111111", "+31502222222"]
-    assert root[0].get("action") is None  # no further webhook that could fail
+        root = twiml(response.text)
+        assert response.status_code == 200 and [child.tag for child in root] == ["Dial"]
+        assert [number.text for number in root[0]] == ["+31501111111", "+31502222222"]
+        # The dial's end is answered from the snapshot too, never the database: on to the answering service.
+        action = root[0].get("action", "")
+        assert action.endswith("/twilio/dial-ended?stage=fallback")
+        ended = client.post(action.removeprefix(client.public_url), {"DialCallStatus": "no-answer"})
+    assert [child.tag for child in twiml(ended.text)] == ["Dial", "Say", "Hangup"]
+    assert [number.text for number in twiml(ended.text)[0]] == ["+31208888888"]
+    assert twiml(ended.text)[0].get("action") is None  # no further webhook that could fail
 
 
 def test_database_unreachable_from_the_start_gives_a_clear_message(settings: Settings) -> None:
@@ -149,7 +155,9 @@ def test_mid_call_failure_also_falls_back(settings: Settings, applied: None) -> 
         client.post("/twilio/voice")
         response = client.post("/twilio/dial-ended?stage=nonsense", {"DialCallStatus": "no-answer"})
     assert response.status_code == 200
-    assert [child.tag for child in twiml(response.text)] == ["Dial", "Say", "Hangup"]
+    root = twiml(response.text)
+    # The staff, then the overflow from the snapshot through the fallback's own stage (ivr.callflow.last_resort).
+    assert [child.tag for child in root] == ["Dial"] and root[0].get("action", "").endswith("?stage=fallback")
 
 
 def test_server_refuses_to_start_without_a_token(settings: Settings) -> None:

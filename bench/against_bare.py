@@ -1,0 +1,188 @@
+"""Issue 25: Greetline's signed voice webhook against a bare FastAPI app running on its own, and the cold start.
+
+`python -m bench.against_bare [--round-s 8] [--rounds 3]` starts three servers, one uvicorn worker each, with the
+uvicorn settings `greetline serve` uses:
+
+- the bare app in its own process (bench.bare_app: await the form, answer constant TwiML);
+- the same bare route inside Greetline's app (bench.bench_app's `/bare/voice`): the difference between these two
+  is what Greetline's app shell costs every request (middleware, routing, exception handling);
+- `greetline serve` itself (SQLite, the demo business), answering signed `POST /twilio/voice`;
+
+then measures peak throughput and p99 with wrk in interleaved rounds (bench.peak), and the cold start: `greetline
+serve` with 10,000 businesses stored, from process start to its first signed call answered.
+"""
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench import peak, scale
+from bench.documents import number_of
+from bench.peak import Round, Target
+from bench.webhook import PUBLIC_URL, REPO, TOKEN, _start_server
+
+# Issue 25's targets.
+RATIO_TARGET = 0.75
+SHELL_TARGET = 0.9
+P99_FACTOR_TARGET = 2.0
+COLD_START_TARGET_S = 3.0
+# The cold start gives up after this: a server that never answers is a failed row, not a stuck benchmark.
+COLD_START_GIVE_UP_S = 60.0
+
+BARE = "bare FastAPI app, own process"
+IN_APP = "bare route inside Greetline's app"
+GREETLINE = "signed /twilio/voice, `greetline serve`"
+
+
+def greetline_env(scratch: Path, database_url: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "GREETLINE_DATABASE_URL": database_url,
+        "GREETLINE_PUBLIC_URL": PUBLIC_URL,
+        "GREETLINE_TWILIO_AUTH_TOKEN": TOKEN,
+        "GREETLINE_MEDIA_DIR": f"{scratch}/media",
+        "GREETLINE_SNAPSHOT_PATH": f"{scratch}/snapshot.json",
+        "GREETLINE_CALL_LOG_SPILL_PATH": f"{scratch}/spill.jsonl",
+    }
+
+
+SERVE = [sys.executable, "-m", "ivr", "serve", "--host", "127.0.0.1", "--log-level", "info"]
+BARE_APP = [sys.executable, "-m", "bench.bare_app", "--port", "0"]
+IN_APP_BARE = [sys.executable, "-m", "bench.bench_app", "--port", "0"]
+
+
+def peak_rows(*, rounds: int, round_s: float) -> dict[str, list[Round]]:
+    with tempfile.TemporaryDirectory(prefix="bench-bare-") as folder:
+        scratch = Path(folder)
+        env = greetline_env(scratch, f"sqlite:///{scratch}/bench.db")
+        subprocess.run(
+            [sys.executable, "-m", "ivr", "apply", "--no-render", str(scale.DEMO)], env=env, check=True, cwd=REPO
+        )
+        servers = {
+            BARE: (_start_server(env, BARE_APP), "/twilio/voice"),
+            IN_APP: (_start_server(env, IN_APP_BARE), "/bare/voice"),
+            GREETLINE: (_start_server(env, [*SERVE, "--port", "0"]), "/twilio/voice"),
+        }
+        try:
+            targets = {name: Target(port, path) for name, ((_process, port), path) in servers.items()}
+            return peak.interleaved(targets, rounds=rounds, round_s=round_s)
+        finally:
+            for (process, _port), _path in servers.values():
+                process.terminate()
+                process.wait(30)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def cold_start_s(businesses: int = scale.BUSINESSES) -> float:
+    """From `greetline serve`'s process start to its first signed call answered with its normal TwiML (not the
+    fallback's), `businesses` stored."""
+    with tempfile.TemporaryDirectory(prefix="bench-cold-") as folder:
+        scratch = Path(folder)
+        url = f"sqlite:///{scratch}/cold.db"
+        # In a process of its own, as `greetline apply` would: a connection this process kept open would make the
+        # migration check of `serve` wait out SQLite's busy timeout (10 s), which is not what is measured here.
+        populate = f"from bench import scale; scale.populate({url!r}, business_count={businesses}, call_count=0)"
+        subprocess.run([sys.executable, "-c", populate], cwd=REPO, check=True)
+        env = greetline_env(scratch, url)
+        port = _free_port()
+        body, signature = peak.signed_forms("/twilio/voice", 1, [number_of(businesses - 1)])[0]
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature}
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [*SERVE, "--port", str(port)], env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        try:
+            with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=COLD_START_GIVE_UP_S) as client:
+                while time.perf_counter() - started < COLD_START_GIVE_UP_S:
+                    try:
+                        answer = client.post("/twilio/voice", content=body, headers=headers)
+                    except httpx.TransportError:
+                        time.sleep(0.01)  # polling for the port to open; not synchronisation
+                        continue
+                    if answer.status_code == 200 and "<Gather" in answer.text:  # the greeting and the menu
+                        return time.perf_counter() - started
+                    raise RuntimeError(f"the first call was not answered as normal: {answer.text[:300]}")
+        finally:
+            process.terminate()
+            process.wait(30)
+    raise RuntimeError(f"`greetline serve` answered no call within {COLD_START_GIVE_UP_S:g} s")
+
+
+def main(*, rounds: int = peak.ROUNDS, round_s: float = peak.ROUND_S) -> dict[str, Any]:
+    load_before = peak.load_average()
+    found = peak_rows(rounds=rounds, round_s=round_s)
+    return {
+        "load_before": load_before,
+        "peak": found,
+        "rounds": rounds,
+        "round_s": round_s,
+        "cold_start_s": cold_start_s(),
+        "load_after": peak.load_average(),
+    }
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "**NOT met**"
+
+
+def report(results: dict[str, Any]) -> str:
+    found: dict[str, list[Round]] = results["peak"]
+    bare_rate, bare_p99 = peak.median_rate(found[BARE]), peak.median_p99(found[BARE])
+    lines = [
+        f"wrk, {peak.WRK_THREADS} thread, {peak.WRK_CONNECTIONS} connections, median of {results['rounds']} "
+        f"interleaved rounds of {results['round_s']:g} s; one uvicorn worker each, SQLite.",
+        f"Load average before: {results['load_before']}; after: {results['load_after']}.",
+        "",
+        "| endpoint | req/s (median) | each round | p99 (ms, median) | x bare app | errors |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, rounds in found.items():
+        rate = peak.median_rate(rounds)
+        each = " ".join(f"{one.requests_per_s:.0f}" for one in rounds)
+        errors = sum(one.errors for one in rounds)
+        lines.append(
+            f"| {name} | {rate:.0f} | {each} | {peak.median_p99(rounds):.1f} | {rate / bare_rate:.2f}x | {errors} |"
+        )
+    in_app, ours = peak.median_rate(found[IN_APP]), peak.median_rate(found[GREETLINE])
+    ours_p99 = peak.median_p99(found[GREETLINE])
+    cold = results["cold_start_s"]
+    lines += [
+        "",
+        f"The app shell's cost (the bare route inside Greetline's app against the bare app): "
+        f"{1 - in_app / bare_rate:.0%} of the throughput. The voice webhooks skip that shell (ivr.web.voice_path): "
+        f"the signed route is {ours / in_app:.2f}x the in-app bare route.",
+        "",
+        "| target | measured | |",
+        "|---|---|---|",
+        f"| signed /twilio/voice ≥ {RATIO_TARGET}x the bare app | {ours / bare_rate:.2f}x | "
+        f"{_met(ours / bare_rate >= RATIO_TARGET)} |",
+        f"| p99 ≤ {P99_FACTOR_TARGET:g}x the bare app's | {ours_p99:.1f} vs {bare_p99:.1f} ms | "
+        f"{_met(ours_p99 <= P99_FACTOR_TARGET * bare_p99)} |",
+        f"| in-app bare route ≥ {SHELL_TARGET}x the bare app | {in_app / bare_rate:.2f}x | "
+        f"{_met(in_app / bare_rate >= SHELL_TARGET)} |",
+        f"| cold start, {scale.BUSINESSES:,} businesses: first call ≤ {COLD_START_TARGET_S:g} s after start | "
+        f"{cold:.2f} s | {_met(cold <= COLD_START_TARGET_S)} |",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=peak.ROUNDS)
+    parser.add_argument("--round-s", type=float, default=peak.ROUND_S)
+    arguments = parser.parse_args()
+    print(report(main(rounds=arguments.rounds, round_s=arguments.round_s)))
