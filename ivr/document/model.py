@@ -11,6 +11,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StringConstraints,
     field_validator,
     model_validator,
 )
@@ -291,6 +292,9 @@ class BusinessDocument(Strict):
     daily_summary: DailySummary | None = None
     # The standing instructions for the answering service (its card shows them, or a running period's).
     instructions: Instructions | None = None
+    # Words that flag a voicemail urgent when its transcript holds them (issue 22); unset: the language's defaults
+    # (ivr.messages.urgency), an empty list: none.
+    urgent_words: list[Annotated[str, StringConstraints(min_length=1, max_length=40)]] | None = None
 
     @field_validator("country", mode="before")
     @classmethod

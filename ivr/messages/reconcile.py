@@ -52,9 +52,11 @@ class Reconciler:
         *,
         domain: str,
         clock: Callable[[], datetime],
+        transcribe_wait_s: float | None = None,
     ) -> None:
         self._database = database
         self._recordings = recordings
+        self._transcribe_wait_s = transcribe_wait_s
         self._directory = Directory()
         self._domain = domain
         self._clock = clock
@@ -85,6 +87,6 @@ class Reconciler:
                 listed.duration_s,
                 call.from_number,
             )
-            taken += take_in(self._database, message, box, self._domain, self._clock())
+            taken += take_in(self._database, message, box, self._domain, self._clock(), self._transcribe_wait_s)
         if taken:
             log.warning("took in %d recording(s) whose callback never arrived", taken)

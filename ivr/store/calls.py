@@ -303,6 +303,12 @@ class StoredRecording:
     from_number: str | None
     received_at: datetime
     audio_name: str | None
+    # Its words (ivr.store.transcripts); status None when no engine was set.
+    transcript_status: str | None = None
+    transcript: str | None = None
+    transcript_language: str | None = None
+    transcript_cut_short: bool = False
+    urgent: bool = False
 
 
 def get_recording(session: Session, recording_sid: str) -> StoredRecording | None:
@@ -319,6 +325,11 @@ def get_recording(session: Session, recording_sid: str) -> StoredRecording | Non
         row.from_number,
         row.received_at,
         row.audio_name,
+        row.transcript_status,
+        row.transcript,
+        row.transcript_language,
+        bool(row.transcript_cut_short),
+        bool(row.urgent),
     )
 
 

@@ -83,6 +83,13 @@ class RecordingRow(Base):
     # Our private copy of the audio (see ivr.messages.recordings), once fetched and checked.
     audio_name: Mapped[str | None] = mapped_column(String(200))
     stored_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Its words (issue 22; ivr.store.transcripts): NULL status when no engine is set.
+    transcript_status: Mapped[str | None] = mapped_column(String(16))
+    transcript: Mapped[str | None] = mapped_column(Text)
+    transcript_language: Mapped[str | None] = mapped_column(String(8))
+    transcript_confidence: Mapped[float | None] = mapped_column(Float)
+    transcript_cut_short: Mapped[bool | None] = mapped_column(Boolean)
+    urgent: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class JobRow(Base):

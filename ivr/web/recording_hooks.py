@@ -20,6 +20,7 @@ from ivr.callflow.model import Voicemail, voicemail_boxes
 from ivr.errors import InputError
 from ivr.messages.intake import take_in
 from ivr.messages.outbox import CALL_SID, RECORDING_SID, LeftMessage, message_domain
+from ivr.messages.transcription import transcribe_wait_s
 from ivr.web.services import Services, ServicesDep
 from ivr.web.signature import TwilioForm
 
@@ -90,7 +91,9 @@ def left_message(services: Services, form: FormData, business: str, box: str) ->
 
 
 def store_message(services: Services, message: LeftMessage, box: Voicemail) -> bool:
-    new = take_in(services.database, message, box, message_domain(services.settings.public_url), services.clock())
+    settings = services.settings
+    domain = message_domain(settings.public_url)
+    new = take_in(services.database, message, box, domain, services.clock(), transcribe_wait_s(settings))
     if new:
         services.jobs_waiting()
     return new

@@ -1,0 +1,59 @@
+"""Listening to one recording: decode it, check that someone speaks in it, and only then ask the engine for words.
+The engines are made here from an EngineSpec, the plain data a child process can be started with."""
+
+from dataclasses import dataclass
+from typing import Literal
+
+from audio.errors import RefusedAudio
+from audio.transcribe.model import MAX_TRANSCRIBED_S, Heard, NoSpeech, Transcriber, TranscriberError
+from audio.transcribe.voice import RATE_HZ, decode_16k, measure_voice
+
+
+@dataclass(frozen=True)
+class EngineSpec:
+    kind: Literal["local", "remote"]
+    # local: a model name or directory; remote: the model name the server knows.
+    model: str
+    url: str | None = None
+    api_key: str | None = None
+    timeout_s: float = 60.0
+    cpu_threads: int = 0
+
+
+def make_engine(spec: EngineSpec) -> Transcriber:
+    if spec.kind == "remote" and spec.url:
+        from audio.transcribe.remote import RemoteWhisper
+
+        return RemoteWhisper(spec.url, spec.api_key, spec.model, spec.timeout_s)
+    from audio.transcribe.local import LocalWhisper
+
+    return LocalWhisper(spec.model, spec.cpu_threads)
+
+
+class UndecodableRecording(TranscriberError):
+    """The recording itself is broken: trying again will not help."""
+
+
+def listen(engine: Transcriber, audio: bytes, languages: tuple[str, ...]) -> Heard:
+    try:
+        samples = decode_16k(audio, MAX_TRANSCRIBED_S + 1)
+    except RefusedAudio as error:
+        raise UndecodableRecording(str(error)) from error
+    voice = measure_voice(samples)
+    if not voice.has_speech:
+        return NoSpeech(voice.duration_s, voice.speech_s)
+    limit = int(MAX_TRANSCRIBED_S * RATE_HZ)
+    return engine.transcribe(samples[:limit], languages, cut_short=len(samples) > limit)
+
+
+class InProcess:
+    """The engine in this process (`greetline worker`, the remote engine, tests)."""
+
+    def __init__(self, engine: Transcriber) -> None:
+        self._engine = engine
+
+    def heard(self, audio: bytes, languages: tuple[str, ...]) -> Heard:
+        return listen(self._engine, audio, languages)
+
+    def close(self) -> None:
+        pass
