@@ -39,6 +39,8 @@ def listen(engine: Transcriber, audio: bytes, languages: tuple[str, ...]) -> Hea
         samples = decode_16k(audio, MAX_TRANSCRIBED_S + 1)
     except RefusedAudio as error:
         raise UndecodableRecording(str(error)) from error
+    if len(samples) == 0:  # not silence: nothing could be read, so a person must listen
+        raise UndecodableRecording("the voicemail recording holds no audio ffmpeg can read")
     voice = measure_voice(samples)
     if not voice.has_speech:
         return NoSpeech(voice.duration_s, voice.speech_s)

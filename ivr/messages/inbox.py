@@ -13,6 +13,7 @@ from ivr.messages.call_notes import CALL_NOTE_EMAIL, CALL_NOTE_SMS
 from ivr.messages.outbox import VOICEMAIL_EMAIL, VOICEMAIL_SMS
 from ivr.store import cards, jobs, voicemails
 from ivr.store.jobs import JobState, JobStatus, StoredProblem, utc
+from ivr.store.transcripts import TranscriptStatus, status_of
 
 # The newest messages a page lists; older ones stay stored (and in the API with a larger limit).
 MESSAGES_SHOWN = 200
@@ -53,6 +54,11 @@ class InboxMessage:
     # Our private copy is stored: the inbox can play it.
     audio_kept: bool
     deliveries: tuple[Delivery, ...]
+    # What the caller said (issue 22): none (no engine), pending, done or failed; the words once done.
+    transcript_status: TranscriptStatus = TranscriptStatus.NONE
+    transcript: str | None = None
+    transcript_language: str | None = None
+    urgent: bool = False
 
 
 _CHANNELS = {
@@ -101,14 +107,24 @@ def _message(found: voicemails.VoicemailMessage, statuses: list[JobStatus]) -> I
         utc(found.handled_at) if found.handled_at else None,
         found.audio_name is not None,
         deliveries,
+        status_of(found.transcript_status),
+        found.transcript if found.transcript_status == TranscriptStatus.DONE else None,
+        found.transcript_language if found.transcript_status == TranscriptStatus.DONE else None,
+        found.urgent,
     )
 
 
 def messages(
-    session: Session, business_id: int, *, unhandled_only: bool = False, limit: int = MESSAGES_SHOWN
+    session: Session,
+    business_id: int,
+    *,
+    unhandled_only: bool = False,
+    limit: int = MESSAGES_SHOWN,
+    words: str | None = None,
 ) -> list[InboxMessage]:
-    """The business's messages, newest first, each with its deliveries (two queries, whatever the count)."""
-    found = voicemails.voicemails(session, business_id, unhandled_only=unhandled_only, limit=limit)
+    """The business's messages, urgent ones first, then newest first, each with its deliveries (two queries,
+    whatever the count). `words`: only those whose transcript holds them."""
+    found = voicemails.voicemails(session, business_id, unhandled_only=unhandled_only, limit=limit, words=words)
     statuses = jobs.for_subjects(session, [m.recording_sid for m in found])
     return [_message(m, statuses.get(m.recording_sid, [])) for m in found]
 

@@ -108,8 +108,10 @@ class Transcriptions:
             self._finish(sid, transcripts.failed)
             raise PermanentFailure(str(error), DeliveryCode.NOT_AN_MP3) from error
         except TranscriberError as error:
-            # The deliveries go at their time without words; the inbox shows them if a later try finds them.
-            self._finish(sid, transcripts.failed)
+            # Tried again with growing pauses; the deliveries keep waiting only until their time, then go without
+            # words, and the inbox shows the words if a later try finds them.
+            with self._database.transaction() as session:
+                transcripts.failed(session, sid)
             raise JobFailure(str(error)) from error
         if isinstance(heard, NoSpeech):
             log.info(

@@ -89,11 +89,13 @@ class FakeTwilio:
             self.changed.wait_for(lambda: len(self.texts) >= count, timeout_s)
             return len(self.texts)
 
-    def add_recording(self, sid: str, call_sid: str, duration_s: int = 14, created: datetime | None = None) -> str:
-        """Twilio holds a recording; returns the RecordingUrl a callback would name."""
+    def add_recording(
+        self, sid: str, call_sid: str, duration_s: int = 14, created: datetime | None = None, audio: bytes | None = None
+    ) -> str:
+        """Twilio holds a recording (`audio`, by default a tone); returns the RecordingUrl a callback would name."""
         with self.lock:
             self.recordings[sid] = StoredRecording(
-                sid, call_sid, duration_s, created or datetime.now(UTC), voicemail_mp3()
+                sid, call_sid, duration_s, created or datetime.now(UTC), audio or voicemail_mp3()
             )
         return self.recording_url(sid)
 
