@@ -53,3 +53,18 @@ def test_the_normalize_command_imports_neither_scipy_nor_the_server(tmp_path: Pa
     assert "numpy" in imported and target.read_bytes()[:4] == b"RIFF"  # it did the work
     heavy = ["scipy", "pyloudnorm", "fastapi", "sqlalchemy", "pydantic", "pydantic_settings", "phonenumbers"]
     assert [name for name in heavy if name in imported] == []
+
+
+def test_the_web_server_with_a_transcription_model_imports_no_part_of_it(sqlite_url: str, tmp_path: Path) -> None:
+    """The model runs in a child process of its own, started on the first voicemail (issue 22); the served process
+    never imports faster-whisper, CTranslate2 or ONNX Runtime (tests/messages/test_transcribe_model.py checks the
+    running process's mapped libraries after a transcript)."""
+    imported = imported_after(
+        "from ivr.settings import Settings\n"
+        "from ivr.web.app import create_app\n"
+        f"create_app(Settings(database_url={sqlite_url!r}, media_dir={str(tmp_path / 'media')!r}, "
+        f"public_url={PUBLIC_URL!r}, twilio_auth_token={TEST_TOKEN!r}, transcribe_model='base'))"
+    )
+    assert "ivr.messages.transcription" in imported  # the job is there
+    heavy = ["faster_whisper", "ctranslate2", "onnxruntime", "tokenizers", "av", "audio.transcribe.local"]
+    assert [name for name in heavy + NUMERIC if name in imported] == []

@@ -12,14 +12,16 @@ import threading
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
-from audio.transcribe.listen import EngineSpec, UndecodableRecording, listen, make_engine
-from audio.transcribe.model import Heard, TranscriberError
+from audio.transcribe.model import EngineSpec, Heard, TranscriberError, UndecodableRecording
 
 # A child asked to stop has this long to finish before it is killed.
 STOP_TIMEOUT_S = 5.0
 
 
 def _serve(spec: EngineSpec, connection: Connection) -> None:
+    # Here, in the child: the parent (the served process) never imports numpy or the engines.
+    from audio.transcribe.listen import listen, make_engine
+
     engine = make_engine(spec)
     while True:
         try:

@@ -1,23 +1,17 @@
 """Listening to one recording: decode it, check that someone speaks in it, and only then ask the engine for words.
 The engines are made here from an EngineSpec, the plain data a child process can be started with."""
 
-from dataclasses import dataclass
-from typing import Literal
-
 from audio.errors import RefusedAudio
-from audio.transcribe.model import MAX_TRANSCRIBED_S, Heard, NoSpeech, Transcriber, TranscriberError
-from audio.transcribe.voice import RATE_HZ, decode_16k, measure_voice
-
-
-@dataclass(frozen=True)
-class EngineSpec:
-    kind: Literal["local", "remote"]
-    # local: a model name or directory; remote: the model name the server knows.
-    model: str
-    url: str | None = None
-    api_key: str | None = None
-    timeout_s: float = 60.0
-    cpu_threads: int = 0
+from audio.transcribe.model import (
+    MAX_TRANSCRIBED_S,
+    EngineSpec,
+    Heard,
+    NoSpeech,
+    Transcriber,
+    UndecodableRecording,
+)
+from audio.transcribe.samples import RATE_HZ
+from audio.transcribe.voice import decode_16k, measure_voice
 
 
 def make_engine(spec: EngineSpec) -> Transcriber:
@@ -28,10 +22,6 @@ def make_engine(spec: EngineSpec) -> Transcriber:
     from audio.transcribe.local import LocalWhisper
 
     return LocalWhisper(spec.model, spec.cpu_threads)
-
-
-class UndecodableRecording(TranscriberError):
-    """The recording itself is broken: trying again will not help."""
 
 
 def listen(engine: Transcriber, audio: bytes, languages: tuple[str, ...]) -> Heard:

@@ -8,7 +8,8 @@ import math
 import threading
 from typing import Any
 
-from audio.transcribe.model import Samples, TranscriberError, Transcript, pick_language
+from audio.transcribe.model import TranscriberError, Transcript, pick_language
+from audio.transcribe.samples import Samples
 
 # Greedy decoding: beam search (5) took 26 s where greedy took 23 s for 6 s of English espeak-ng speech with the
 # `base` model on a busy 2-core machine, and found no more of the words.

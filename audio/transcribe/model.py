@@ -1,10 +1,10 @@
 """The transcriber seam: a recording's audio in, its words with their language and a confidence out."""
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
-import numpy as np
-import numpy.typing as npt
+if TYPE_CHECKING:  # numpy only for the type: the served process imports this module and must not load numpy
+    from audio.transcribe.samples import Samples
 
 # The languages a business speaks and a caller is transcribed in (prompts/: nl, en, de, fr).
 LANGUAGES = ("nl", "de", "fr", "en")
@@ -34,8 +34,19 @@ class NoSpeech:
 
 # What listening to a recording found.
 Heard = Transcript | NoSpeech
-# Mono float samples at Whisper's 16 kHz (audio.transcribe.voice.RATE_HZ).
-Samples = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class EngineSpec:
+    """An engine as plain data, so a child process can be started with it (audio.transcribe.listen.make_engine)."""
+
+    kind: Literal["local", "remote"]
+    # local: a model name or directory; remote: the model name the server knows.
+    model: str
+    url: str | None = None
+    api_key: str | None = None
+    timeout_s: float = 60.0
+    cpu_threads: int = 0
 
 
 class TranscriberError(Exception):
@@ -43,10 +54,14 @@ class TranscriberError(Exception):
 
 
 class Transcriber(Protocol):
-    def transcribe(self, samples: Samples, languages: tuple[str, ...], cut_short: bool) -> Transcript:
+    def transcribe(self, samples: "Samples", languages: tuple[str, ...], cut_short: bool) -> Transcript:
         """`samples`: the recording (at most MAX_TRANSCRIBED_S of it, `cut_short` if there was more); `languages`:
         those to choose from, the business's first. Raises TranscriberError."""
         ...
+
+
+class UndecodableRecording(TranscriberError):
+    """The recording itself is broken: trying again will not help."""
 
 
 def pick_language(probabilities: dict[str, float], languages: tuple[str, ...]) -> str:

@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from audio.transcribe.model import Samples, TranscriberError, Transcript
-from audio.transcribe.voice import RATE_HZ
+from audio.transcribe.model import TranscriberError, Transcript
+from audio.transcribe.samples import RATE_HZ, Samples
 
 # Language names as OpenAI's Whisper answers them (openai/whisper tokenizer.py, LANGUAGES), for ours.
 LANGUAGE_NAMES = {"dutch": "nl", "german": "de", "french": "fr", "english": "en"}

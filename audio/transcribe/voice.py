@@ -13,10 +13,8 @@ import numpy as np
 import numpy.typing as npt
 
 from audio.ffmpeg import INPUT_PROTOCOLS, run_ffmpeg
-from audio.transcribe.model import Samples
+from audio.transcribe.samples import RATE_HZ, Samples
 
-# Whisper's own input rate; the voice check reads the same samples.
-RATE_HZ = 16000
 FRAME = 512  # 32 ms
 # The telephone band (ITU-T G.712: 300-3400 Hz), from 200 Hz to keep low voices' fundamentals.
 BAND_HZ = (200.0, 3400.0)

@@ -11,8 +11,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, Protocol
 
-from audio.transcribe.listen import EngineSpec, UndecodableRecording
-from audio.transcribe.model import LANGUAGES, Heard, NoSpeech, TranscriberError
+from audio.transcribe.model import LANGUAGES, EngineSpec, Heard, NoSpeech, TranscriberError, UndecodableRecording
 from ivr.jobs.model import JobFailure, PermanentFailure
 from ivr.jobs.worker import Handler
 from ivr.messages.failures import DeliveryCode
