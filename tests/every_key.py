@@ -34,7 +34,7 @@ holidays: [Christmas Day, Second Day of Christmas, "12-31", "2027-01-02"]
 closed:
   greeting: {{text: "U belt buiten onze openingstijden."}}
   holiday: {{text: "Vandaag is het een feestdag; wij zijn gesloten."}}
-  voicemail: {{email: [praktijk@example.nl], sms: ["+31687654321"]}}
+  voicemail: {{email: [praktijk@example.nl], sms: ["+31687654321"], urgent_sms: ["+31622222222"]}}
 periods:
   - from: 2026-11-23
     to: 2026-11-27
@@ -48,6 +48,7 @@ periods:
     instructions: {{text: "Feestdagen: alleen spoed doorzetten."}}
 missed_calls: {{email: [praktijk@example.nl, balie@example.nl]}}
 daily_summary: {{email: [dokter@example.nl], at: "18:15"}}
+urgent_words: [spoed, bloeding, benauwd]
 """
 
 # The other shapes: a voicemail overflow with texts, a closed-hours number, every day open, every public holiday.
@@ -62,4 +63,5 @@ holidays: true
 closed: {{dial: ["+31209999999"]}}
 menu:
   - {{key: "#", prompt: "Voor de balie, toets hekje.", voicemail: {{email: [balie@example.nl]}}}}
+urgent_words: []
 """

@@ -95,13 +95,15 @@ class VoicemailBox(Strict):
 
     email: EmailAddresses = Field(default_factory=list)
     sms: SmsNumbers = Field(default_factory=list)
+    # Texted only for a message whose transcript holds an urgent word (issue 22; needs a transcriber).
+    urgent_sms: SmsNumbers = Field(default_factory=list)
 
     @field_validator("email")
     @classmethod
     def _emails_once(cls, value: list[str]) -> list[str]:
         return _listed_once(value, "address")
 
-    @field_validator("sms")
+    @field_validator("sms", "urgent_sms")
     @classmethod
     def _numbers_once(cls, value: list[str]) -> list[str]:
         return _listed_once(value, "number")

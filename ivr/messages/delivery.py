@@ -17,7 +17,7 @@ from ivr.messages import compose
 from ivr.messages.call_notes import CallNoteDeliveries
 from ivr.messages.failures import DeliveryCode
 from ivr.messages.notes import Notes, stored_document
-from ivr.messages.outbox import KEEP_RECORDING, VOICEMAIL_EMAIL, VOICEMAIL_SMS, message_domain
+from ivr.messages.outbox import KEEP_RECORDING, URGENT, VOICEMAIL_EMAIL, VOICEMAIL_SMS, message_domain
 from ivr.messages.reconcile import RECONCILE, Reconciler, reconcile_schedule
 from ivr.messages.senders import Senders, senders
 from ivr.messages.transcription import Transcriptions, listener, transcribe_wait_s
@@ -124,7 +124,7 @@ class Deliveries:
 
     def voicemail_sms(self, args: dict[str, Any]) -> None:
         recording = self._recording(args["recording_sid"])
-        if _not_a_message(recording):
+        if _not_a_message(recording) or (args.get("only_if") == URGENT and not recording.urgent):
             return
         document = self._business(recording.business_id or 0)
         sender = self._senders.sms_from or document.numbers[0]

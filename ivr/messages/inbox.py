@@ -10,7 +10,7 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from ivr.messages.call_notes import CALL_NOTE_EMAIL, CALL_NOTE_SMS
-from ivr.messages.outbox import VOICEMAIL_EMAIL, VOICEMAIL_SMS
+from ivr.messages.outbox import URGENT, VOICEMAIL_EMAIL, VOICEMAIL_SMS
 from ivr.store import cards, jobs, voicemails
 from ivr.store.jobs import JobState, JobStatus, StoredProblem, utc
 from ivr.store.transcripts import TranscriptStatus, status_of
@@ -95,6 +95,8 @@ def delivery(job: JobStatus) -> Delivery | None:
 
 
 def _message(found: voicemails.VoicemailMessage, statuses: list[JobStatus]) -> InboxMessage:
+    # A text for urgent messages only is no delivery of one that is not urgent.
+    statuses = [status for status in statuses if status.args.get("only_if") != URGENT or found.urgent]
     deliveries = tuple(d for d in map(delivery, statuses) if d is not None)
     return InboxMessage(
         found.recording_sid,

@@ -17,6 +17,8 @@ KEEP_RECORDING = "keep-recording"
 VOICEMAIL_EMAIL = "voicemail-email"
 VOICEMAIL_SMS = "voicemail-sms"
 TRANSCRIBE = "transcribe"
+# A text that goes only if the message turns out urgent (a box's urgent_sms numbers).
+URGENT = "urgent"
 
 # Twilio SIDs: two letters and 32 hex digits (Twilio docs, "What is a SID?").
 RECORDING_SID = re.compile(r"^RE[0-9a-fA-F]{32}$")
@@ -89,4 +91,10 @@ def voicemail_jobs(
         for address in box.emails
     ]
     found += [spec(VOICEMAIL_SMS, f"{VOICEMAIL_SMS}:{sid}:{number}", number=number) for number in box.sms]
+    if transcribe_until is not None:  # only words tell an urgent message: without a transcriber, none is
+        found += [
+            spec(VOICEMAIL_SMS, f"{VOICEMAIL_SMS}:{sid}:{number}:urgent", number=number, only_if=URGENT)
+            for number in box.urgent_sms
+            if number not in box.sms
+        ]
     return found

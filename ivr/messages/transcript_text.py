@@ -30,7 +30,8 @@ def fit_sms(template: str, words: str, **fill: str) -> str:
     flat = " ".join(words.split())
     cut = len(flat)
     while True:
-        shown = flat if cut == len(flat) else flat[: max(cut - 1, 0)].rstrip() + "…"
+        # "..." rather than "…": the one character outside GSM-7 would halve what the two segments hold.
+        shown = flat if cut == len(flat) else flat[: max(cut - 3, 0)].rstrip() + "..."
         body = template.format(**fill, words=shown)
         used, per_segment = sms_units(body)
         if used <= per_segment * MAX_SMS_SEGMENTS or cut == 0:

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from ivr.messages.transcript_text import sms_units
 from ivr.settings import Settings
 from ivr.store.database import Database
+from ivr.usecases.documents import apply_text
 from ivr.web.app import create_app
 from tests.audio.telephone_signals import (
     busy_tone_mp3,
@@ -23,6 +24,7 @@ from tests.clock import FakeClock
 from tests.fakes.smtp import MailServer
 from tests.fakes.transcription_api import API_KEY, FakeTranscriptionApi
 from tests.fakes.twilio_api import FakeTwilio
+from tests.messages.documents import AFTER_CALL_DOCUMENT
 from tests.messages.transcribing import (
     NOW,
     after_call_database,
@@ -192,6 +194,34 @@ def test_an_urgent_word_flags_the_message_in_the_subject_the_text_and_the_inbox_
     assert sorted(text["Body"][:6] for text in twilio_api.texts) == ["SPOED ", "Voicem"]
     listed = api_voicemails(app, database)
     assert [(m["recording_sid"], m["urgent"]) for m in listed] == [(urgent, True), (later, False)]
+
+
+def test_urgent_sms_numbers_get_a_text_only_for_an_urgent_message(
+    app: FastAPI,
+    client: TwilioLikeClient,
+    transcribing: Settings,
+    database: Database,
+    twilio_api: FakeTwilio,
+    transcription_api: FakeTranscriptionApi,
+) -> None:
+    on_call = "+31622223333"
+    urgent_box = 'sms: ["+31687654321"], urgent_sms: ["+31622223333"]}'
+    apply_text(database, AFTER_CALL_DOCUMENT.replace('sms: ["+31687654321"]}', urgent_box), NOW)
+    clock = FakeClock(NOW)
+    clock.advance(2)
+    transcription_api.text = SPOKEN
+    calm = leave_message(app, client, twilio_api, speech())
+    worker(transcribing, database, clock).run_due()
+    transcription_api.text = "Storing! De verwarming lekt en er staat water in de kelder."
+    urgent = leave_message(app, client, twilio_api, speech())
+    worker(transcribing, database, clock).run_due()
+    assert sorted((text["To"], text["Body"][:6]) for text in twilio_api.texts) == [
+        (on_call, "SPOED "),
+        ("+31687654321", "SPOED "),
+        ("+31687654321", "Voicem"),
+    ]
+    listed = {m["recording_sid"]: sorted(d["to"] for d in m["deliveries"]) for m in api_voicemails(app, database)}
+    assert on_call in listed[urgent] and on_call not in listed[calm]
 
 
 @pytest.mark.parametrize("recording", [silence_mp3, busy_tone_mp3, dial_tone_mp3, low_noise_mp3])
