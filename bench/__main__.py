@@ -3,7 +3,14 @@
 import importlib
 import sys
 
-BENCHMARKS = ["bench.webhook", "bench.bench_normalize", "bench.inputs", "bench.bench_delivery", "bench.bench_outbreak"]
+BENCHMARKS = [
+    "bench.webhook",
+    "bench.bench_normalize",
+    "bench.inputs",
+    "bench.bench_delivery",
+    "bench.bench_outbreak",
+    "bench.bench_transcribe",
+]
 
 
 def main() -> int:
