@@ -51,3 +51,12 @@ def silence_mp3() -> bytes:
 def corrupt_mp3() -> bytes:
     """An MPEG frame header, then nothing an MP3 decoder can read."""
     return b"\xff\xfb\x90\x64" + bytes(range(256)) * 40
+
+
+@cache
+def long_message_mp3(minutes: int) -> bytes:
+    """A caller speaks, then the line stays open: a phone left off the hook records for `minutes`."""
+    with TemporaryDirectory() as folder:
+        spoken = Path(folder) / "spoken.mp3"
+        spoken.write_bytes(spoken_mp3("Hello, please call me back about the heating."))
+        return _ffmpeg("-i", str(spoken), "-af", f"apad=whole_dur={minutes * 60}", *_MP3)

@@ -7,13 +7,14 @@ import numpy as np
 import pytest
 
 from audio.transcribe.listen import listen
-from audio.transcribe.model import NoSpeech, Transcript, UndecodableRecording
+from audio.transcribe.model import MAX_TRANSCRIBED_S, NoSpeech, Transcript, UndecodableRecording
 from audio.transcribe.samples import RATE_HZ, Samples
 from audio.transcribe.voice import MIN_SPEECH_S, decode_16k, measure_voice
 from tests.audio.telephone_signals import (
     busy_tone_mp3,
     corrupt_mp3,
     dial_tone_mp3,
+    long_message_mp3,
     low_noise_mp3,
     silence_mp3,
     spoken_mp3,
@@ -77,6 +78,14 @@ def test_a_spoken_recording_reaches_the_engine_at_sixteen_kilohertz_with_the_bus
     ((samples, languages, cut_short),) = scribe.asked
     assert languages == ("de", "nl", "fr", "en") and not cut_short
     assert 1.0 * RATE_HZ < samples < 5.0 * RATE_HZ
+
+
+def test_of_an_hour_long_recording_the_first_five_minutes_are_written_out_and_it_says_so() -> None:
+    scribe = Scribe()
+    heard = listen(scribe, long_message_mp3(60), ("nl", "de", "fr", "en"))
+    assert isinstance(heard, Transcript) and heard.cut_short
+    ((samples, _languages, cut_short),) = scribe.asked
+    assert cut_short and samples == MAX_TRANSCRIBED_S * RATE_HZ
 
 
 def test_a_corrupt_recording_is_refused_as_undecodable_not_taken_for_silence() -> None:

@@ -42,6 +42,12 @@ def test_the_email_starts_with_the_words_marked_in_the_business_language(
     assert mail.body.endswith(plain.body)  # the rest of the e-mail as without words
 
 
+def test_a_long_message_says_only_its_start_was_written_out() -> None:
+    said = replace(facts("nl"), transcript=WORDS, transcript_language="nl", transcript_cut_short=True)
+    body = voicemail_email(said, "a@example.nl", "<id@x>", attached=True).body
+    assert f"“{WORDS}”\n(Alleen het begin van dit lange bericht is uitgeschreven.)\n\n" in body
+
+
 @pytest.mark.parametrize("language", ["nl", "de", "fr", "en"])
 def test_without_words_nothing_mentions_them(language: str) -> None:
     plain = voicemail_email(facts(language), "a@example.nl", "<id@x>", attached=True)
