@@ -11,6 +11,9 @@ LANGUAGES = ("nl", "de", "fr", "en")
 # A voicemail longer than this is transcribed up to here and says so (a one-hour recording of a forgotten phone
 # would keep the worker busy for twenty minutes with the `base` model at a real-time factor of 0.33).
 MAX_TRANSCRIBED_S = 300.0
+# The model a remote OpenAI-compatible server is asked for unless GREETLINE_TRANSCRIBE_MODEL names another
+# (OpenAI's name for its hosted Whisper; a self-hosted server is told its own model's name that way).
+DEFAULT_REMOTE_MODEL = "whisper-1"
 
 
 @dataclass(frozen=True)

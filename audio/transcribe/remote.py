@@ -18,7 +18,6 @@ from audio.transcribe.samples import RATE_HZ, Samples
 
 # Language names as OpenAI's Whisper answers them (openai/whisper tokenizer.py, LANGUAGES), for ours.
 LANGUAGE_NAMES = {"dutch": "nl", "german": "de", "french": "fr", "english": "en"}
-DEFAULT_REMOTE_MODEL = "whisper-1"
 
 
 class RemoteWhisper:

@@ -11,7 +11,15 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, Protocol
 
-from audio.transcribe.model import LANGUAGES, EngineSpec, Heard, NoSpeech, TranscriberError, UndecodableRecording
+from audio.transcribe.model import (
+    DEFAULT_REMOTE_MODEL,
+    LANGUAGES,
+    EngineSpec,
+    Heard,
+    NoSpeech,
+    TranscriberError,
+    UndecodableRecording,
+)
 from ivr.jobs.model import JobFailure, PermanentFailure
 from ivr.jobs.worker import Handler
 from ivr.messages.failures import DeliveryCode
@@ -35,8 +43,6 @@ class Listener(Protocol):
 def engine_spec(settings: Settings) -> EngineSpec | None:
     """The engine the settings name: a URL means the remote one, else a model means the local one; else none."""
     if settings.transcribe_url:
-        from audio.transcribe.remote import DEFAULT_REMOTE_MODEL
-
         return EngineSpec(
             "remote",
             settings.transcribe_model or DEFAULT_REMOTE_MODEL,
@@ -55,12 +61,12 @@ def transcribe_wait_s(settings: Settings) -> float | None:
 
 
 def listener(settings: Settings, *, own_process: bool) -> Listener | None:
-    """`own_process`: the local model runs in a child process (under `greetline serve`, so the served process
-    neither imports faster-whisper nor holds the model); the remote engine is light and runs in the worker."""
+    """`own_process`: listening runs in a child process (under `greetline serve`: the served process neither
+    imports faster-whisper nor holds the model, and decodes no audio beside its calls, whichever the engine)."""
     spec = engine_spec(settings)
     if spec is None:
         return None
-    if own_process and spec.kind == "local":
+    if own_process:
         from audio.transcribe.child import ChildProcess
 
         return ChildProcess(spec, settings.transcribe_timeout_s)
