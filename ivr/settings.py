@@ -65,8 +65,28 @@ class Settings(BaseSettings):
     embedded_worker: bool = True
     job_lease_s: float = 120.0
     job_poll_s: float = 1.0
+    # Voicemail in words (issue 22). Neither set: no transcripts, and no message mentions them.
+    # A model name (`base`, `small`, fetched from the model hub on first use) or a CTranslate2 model directory:
+    # faster-whisper on this machine. With transcribe_url it names the server's model instead (default whisper-1).
+    transcribe_model: str | None = None
+    # An OpenAI-compatible API's base URL (https://api.openai.com/v1, a self-hosted faster-whisper server): the
+    # caller's voice is sent there.
+    transcribe_url: str | None = None
+    transcribe_api_key: str | None = None
+    # The e-mail waits at most this long after the recording is stored for its transcript, then goes without.
+    transcribe_wait_s: float = 60.0
+    # One recording's transcription (up to five minutes of audio) must end within this, or it is tried again.
+    transcribe_timeout_s: float = 110.0
 
-    @field_validator("smtp_url", "twilio_account_sid", "sms_from", "session_secret")
+    @field_validator(
+        "smtp_url",
+        "twilio_account_sid",
+        "sms_from",
+        "session_secret",
+        "transcribe_model",
+        "transcribe_url",
+        "transcribe_api_key",
+    )
     @classmethod
     def _empty_is_none(cls, value: str | None) -> str | None:
         return value or None
@@ -102,6 +122,15 @@ class Settings(BaseSettings):
             f"GREETLINE_MEDIA_URL must be file:///path/to/dir or s3://BUCKET/PREFIX (AWS_ENDPOINT_URL_S3 for a store "
             f"that is not AWS), got {value!r}"
         )
+
+    @field_validator("transcribe_url")
+    @classmethod
+    def _transcribe_url_is_absolute(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError(
+                f"GREETLINE_TRANSCRIBE_URL must be an API's base URL such as https://api.openai.com/v1, got {value!r}"
+            )
+        return value.rstrip("/") if value else value
 
     @field_validator("twilio_api_url")
     @classmethod

@@ -35,7 +35,7 @@ holidays: [Christmas Day, Second Day of Christmas, "12-31", "2027-01-02"]
 closed:
   greeting: {{text: "U belt buiten onze openingstijden."}}
   holiday: {{text: "Vandaag is het een feestdag; wij zijn gesloten."}}
-  voicemail: {{email: [praktijk@example.nl], sms: ["+31687654321"]}}
+  voicemail: {{email: [praktijk@example.nl], sms: ["+31687654321"], urgent_sms: ["+31622222222"]}}
   emergency: {{prompt: "Voor spoed, toets 5.", dial: ["+31612345678"], key: "5"}}
 periods:
   - from: 2026-11-23
@@ -53,6 +53,7 @@ periods:
 missed_calls: {{email: [praktijk@example.nl, balie@example.nl]}}
 daily_summary: {{email: [dokter@example.nl], at: "18:15"}}
 referral: {{number: "+31881234567", name: de huisartsenpost Groningen}}
+urgent_words: [spoed, bloeding, benauwd]
 """
 
 # The other shapes: a voicemail overflow with texts, a closed-hours number with a box for when nobody answers it,
@@ -68,4 +69,5 @@ holidays: true
 closed: {{dial: ["+31209999999"], voicemail: {{email: [noord@example.nl]}}}}
 menu:
   - {{key: "#", prompt: "Voor de balie, toets hekje.", voicemail: {{email: [balie@example.nl]}}}}
+urgent_words: []
 """

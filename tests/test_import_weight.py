@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.audio.signals import speech_wav
 from tests.conftest import PUBLIC_URL, REPO, TEST_TOKEN
 
@@ -53,3 +55,19 @@ def test_the_normalize_command_imports_neither_scipy_nor_the_server(tmp_path: Pa
     assert "numpy" in imported and target.read_bytes()[:4] == b"RIFF"  # it did the work
     heavy = ["scipy", "pyloudnorm", "fastapi", "sqlalchemy", "pydantic", "pydantic_settings", "phonenumbers"]
     assert [name for name in heavy if name in imported] == []
+
+
+@pytest.mark.parametrize("engine", ["transcribe_model='base'", "transcribe_url='http://127.0.0.1:9/v1'"])
+def test_the_web_server_with_a_transcriber_imports_no_part_of_it(sqlite_url: str, tmp_path: Path, engine: str) -> None:
+    """The model runs in a child process of its own, started on the first voicemail (issue 22); the served process
+    never imports faster-whisper, CTranslate2 or ONNX Runtime (tests/messages/test_transcribe_model.py checks the
+    running process's mapped libraries after a transcript)."""
+    imported = imported_after(
+        "from ivr.settings import Settings\n"
+        "from ivr.web.app import create_app\n"
+        f"create_app(Settings(database_url={sqlite_url!r}, media_dir={str(tmp_path / 'media')!r}, "
+        f"public_url={PUBLIC_URL!r}, twilio_auth_token={TEST_TOKEN!r}, {engine}))"
+    )
+    assert "ivr.messages.transcription" in imported  # the job is there
+    heavy = ["faster_whisper", "ctranslate2", "onnxruntime", "tokenizers", "av", "audio.transcribe.local"]
+    assert [name for name in heavy + NUMERIC if name in imported] == []

@@ -46,6 +46,8 @@ class Voicemail:
     emails: tuple[str, ...]
     sms: tuple[str, ...] = ()
     box: str = "overflow"
+    # Texted only for an urgent message (its transcript holds an urgent word).
+    urgent_sms: tuple[str, ...] = ()
 
 
 Destination = DialNumbers | Voicemail

@@ -61,7 +61,8 @@ def destination(route: doc.Route, box: str) -> Destination | None:
     if route.dial is not None:
         return DialNumbers(tuple(route.dial))
     if route.voicemail is not None:
-        return Voicemail(tuple(route.voicemail.email), tuple(route.voicemail.sms), box)
+        box_ = route.voicemail
+        return Voicemail(tuple(box_.email), tuple(box_.sms), box, tuple(box_.urgent_sms))
     return None
 
 

@@ -18,6 +18,8 @@ from ivr.document.model import BusinessDocument
 # What `default_at` answers for a key the model requires or does not know.
 NO_DEFAULT = object()
 _MISSING = object()
+# Keys of a voicemail box that no form shows (issue 22's urgent_sms): a form writing the box keeps them.
+_KEPT_BOX_KEYS = ("urgent_sms",)
 
 
 def _model_of(annotation: Any) -> type[BaseModel] | None:
@@ -72,6 +74,8 @@ def with_fields(document: Mapping[str, Any], fields: Mapping[str, Any]) -> dict[
             _removed(changed, keys)
             continue
         current = _value_at(changed, keys)
+        if keys[-1] == "voicemail" and isinstance(value, dict) and isinstance(current, dict):
+            value = {**{key: current[key] for key in _KEPT_BOX_KEYS if key in current}, **value}
         if current == value or (current is _MISSING and value == default_at(keys)):
             continue
         parent = changed

@@ -11,6 +11,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StringConstraints,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -95,13 +96,15 @@ class VoicemailBox(Strict):
 
     email: EmailAddresses = Field(default_factory=list)
     sms: SmsNumbers = Field(default_factory=list)
+    # Texted only for a message whose transcript holds an urgent word (issue 22; needs a transcriber).
+    urgent_sms: SmsNumbers = Field(default_factory=list)
 
     @field_validator("email")
     @classmethod
     def _emails_once(cls, value: list[str]) -> list[str]:
         return _listed_once(value, "address")
 
-    @field_validator("sms")
+    @field_validator("sms", "urgent_sms")
     @classmethod
     def _numbers_once(cls, value: list[str]) -> list[str]:
         return _listed_once(value, "number")
@@ -322,6 +325,9 @@ class BusinessDocument(Strict):
     instructions: Instructions | None = None
     # The out-of-hours number callers are told to call themselves (ready-made messages; never dialled by us).
     referral: Referral | None = None
+    # Words that flag a voicemail urgent when its transcript holds them (issue 22); unset: the language's defaults
+    # (ivr.messages.urgency), an empty list: none.
+    urgent_words: list[Annotated[str, StringConstraints(min_length=1, max_length=40)]] | None = None
 
     @field_validator("country", mode="before")
     @classmethod

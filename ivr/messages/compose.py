@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from ivr.document.phones import for_people
+from ivr.messages.transcript_text import first_line, fit_sms, transcript_lines
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,11 @@ class VoicemailFacts:
     # Menu keys and the prompt that offers them ("2": "Voor offertes, toets 2.").
     menu: tuple[tuple[str, str], ...]
     inbox_url: str
+    # What the caller said, written out by the transcriber (issue 22); None when there are no words (yet).
+    transcript: str | None = None
+    transcript_language: str | None = None
+    transcript_cut_short: bool = False
+    urgent: bool = False
 
 
 @cache
@@ -140,7 +146,11 @@ def route_in_words(path: tuple[str, ...], rings: int, menu_prompts: tuple[tuple[
 def voicemail_email(facts: VoicemailFacts, address: str, message_id: str, *, attached: bool) -> Email:
     words = texts(facts.language)
     caller = caller_text(facts.caller, facts.country, facts.language)
-    lines = [
+    lines = []
+    if facts.transcript:
+        spoken, cut_short = facts.transcript_language, facts.transcript_cut_short
+        lines += transcript_lines(words, facts.transcript, spoken, facts.language, cut_short)
+    lines += [
         words["voicemail_intro"].format(caller=caller, business=facts.business),
         "",
         f"{words['caller']}: {caller}",
@@ -156,11 +166,24 @@ def voicemail_email(facts: VoicemailFacts, address: str, message_id: str, *, att
         f"{words['listen']}: {facts.inbox_url}",
     ]
     subject = words["voicemail_subject"].format(business=facts.business, caller=caller)
+    if facts.urgent:
+        subject = f"{words['note_urgent_mark']}: {subject}"
     return Email(address, subject, "\n".join(lines) + "\n", message_id)
 
 
 def voicemail_sms(facts: VoicemailFacts, number: str, sender: str) -> Sms:
     words = texts(facts.language)
+    if facts.transcript:  # the start of the words, within two SMS segments
+        fill = {
+            "business": facts.business,
+            "caller": caller_text(facts.caller, facts.country, facts.language),
+            "time": local_time_text(facts.received_at, facts.timezone, facts.language),
+            "link": facts.inbox_url,
+        }
+        template = words["voicemail_sms_words"]
+        if facts.urgent:
+            template = f"{words['note_urgent_mark']} {template}"
+        return Sms(number, fit_sms(template, facts.transcript, **fill), sender)
     body = words["voicemail_sms"].format(
         business=facts.business,
         caller=caller_text(facts.caller, facts.country, facts.language),
@@ -269,6 +292,9 @@ class SummaryCall:
     message_url: str | None = None
     # The ring count its dial rang with (the call log keeps it); None: the business's, for calls logged before.
     rings: int | None = None
+    # Its words, if written out (issue 22): the first line is shown; an urgent one is listed first.
+    words: str | None = None
+    urgent: bool = False
 
 
 @dataclass(frozen=True)
@@ -325,9 +351,12 @@ def _summary_line(call: SummaryCall, facts: SummaryFacts) -> str:
     parts = [local, caller_text(call.caller, facts.country, facts.language), route, outcome]
     if call.duration_s is not None:
         parts.append(duration_text(call.duration_s, facts.language))
+    if call.words:
+        parts.append(f"“{first_line(call.words)}”")
     if call.message_url:
         parts.append(call.message_url)
-    return " · ".join(parts)
+    line = " · ".join(parts)
+    return f"{words['note_urgent_mark']} · {line}" if call.urgent else line
 
 
 def _summary_note(note: SummaryNote, facts: SummaryFacts) -> str:
@@ -359,7 +388,7 @@ def _summary_counts(calls: list[SummaryCall], facts: SummaryFacts) -> str:
 def daily_summary_email(facts: SummaryFacts, address: str, message_id: str) -> Email:
     """Every call of the day, counts first; sent also on a day without calls, so silence never hides a fault."""
     words = texts(facts.language)
-    calls = sorted(facts.calls, key=lambda call: call.started_at)
+    calls = sorted(facts.calls, key=lambda call: (not call.urgent, call.started_at))
     lines = [words["summary_late"].format(at=facts.late_at), ""] if facts.late_at else []
     lines += [_summary_counts(calls, facts), ""]
     lines += [words["summary_failed"].format(what=f.what, to=f.to, reason=f.reason) for f in facts.failed]

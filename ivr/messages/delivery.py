@@ -18,15 +18,17 @@ from ivr.messages import compose
 from ivr.messages.call_notes import CallNoteDeliveries
 from ivr.messages.failures import DeliveryCode
 from ivr.messages.notes import Notes, stored_document
-from ivr.messages.outbox import KEEP_RECORDING, VOICEMAIL_EMAIL, VOICEMAIL_SMS, message_domain
+from ivr.messages.outbox import KEEP_RECORDING, URGENT, VOICEMAIL_EMAIL, VOICEMAIL_SMS, message_domain
 from ivr.messages.reconcile import RECONCILE, Reconciler, reconcile_schedule
 from ivr.messages.senders import Senders, senders
+from ivr.messages.transcription import Transcriptions, listener, transcribe_wait_s
 from ivr.messages.voicemail_copies import VoicemailAudio
 from ivr.settings import Settings
 from ivr.store import calls
 from ivr.store.calls import StoredRecording
 from ivr.store.database import Database
 from ivr.store.jobs import utc
+from ivr.store.transcripts import TranscriptStatus
 
 log = logging.getLogger("greetline.messages")
 
@@ -70,7 +72,7 @@ class Deliveries:
     def _business(self, business_id: int) -> BusinessDocument:
         return stored_document(self._database, business_id)
 
-    def _audio_of(self, recording: StoredRecording) -> bytes | None:
+    def audio_of(self, recording: StoredRecording) -> bytes | None:
         """Our copy, fetched from Twilio the first time; None when no Twilio account is configured."""
         kept = self._audio.read(recording.recording_sid)
         if kept is not None:
@@ -87,7 +89,7 @@ class Deliveries:
         return data
 
     def keep_recording(self, args: dict[str, Any]) -> None:
-        self._audio_of(self._recording(args["recording_sid"]))
+        self.audio_of(self._recording(args["recording_sid"]))
 
     def _facts(self, recording: StoredRecording, document: BusinessDocument) -> compose.VoicemailFacts:
         with self._database.transaction() as session:
@@ -105,13 +107,16 @@ class Deliveries:
             rings=recording.rings or (call.rings if call else None) or document.rings,
             menu=tuple((option.key, option.prompt) for option in document.menu),
             inbox_url=inbox_url(self._public_url, recording.recording_sid),
+            **_words(recording),
         )
 
     def voicemail_email(self, args: dict[str, Any]) -> None:
         recording = self._recording(args["recording_sid"])
+        if _not_a_message(recording):
+            return
         document = self._business(recording.business_id or 0)
         facts = self._facts(recording, document)
-        audio = self._audio_of(recording)
+        audio = self.audio_of(recording)
         mail = compose.voicemail_email(facts, args["address"], args["message_id"], attached=audio is not None)
         if audio is not None:
             name = compose.audio_file_name(facts.received_at, facts.timezone)
@@ -121,9 +126,27 @@ class Deliveries:
 
     def voicemail_sms(self, args: dict[str, Any]) -> None:
         recording = self._recording(args["recording_sid"])
+        if _not_a_message(recording) or (args.get("only_if") == URGENT and not recording.urgent):
+            return
         document = self._business(recording.business_id or 0)
         sender = self._senders.sms_from or document.numbers[0]
         self._senders.texts.send(compose.voicemail_sms(self._facts(recording, document), args["number"], sender))
+
+
+def _not_a_message(recording: StoredRecording) -> bool:
+    """No one spoke in it (ivr.messages.transcription): no e-mail and no text, as if no message was left."""
+    return recording.transcript_status == TranscriptStatus.NO_SPEECH.value
+
+
+def _words(recording: StoredRecording) -> dict[str, Any]:
+    if recording.transcript_status != TranscriptStatus.DONE.value or not recording.transcript:
+        return {}
+    return {
+        "transcript": recording.transcript,
+        "transcript_language": recording.transcript_language,
+        "transcript_cut_short": recording.transcript_cut_short,
+        "urgent": recording.urgent,
+    }
 
 
 def make_worker(
@@ -132,8 +155,13 @@ def make_worker(
     clock: Callable[[], datetime],
     made_senders: Senders | None = None,
     voicemails: VoicemailAudio | None = None,
+    *,
+    transcriber_in_own_process: bool = False,
 ) -> Worker:
-    """The worker with every job function of the after-the-call half, senders and storage made from Settings."""
+    """The worker with every job function of the after-the-call half, senders and storage made from Settings.
+
+    `transcriber_in_own_process`: the local transcription model runs in a child process (`greetline serve`).
+    """
     from ivr.audio_stores import storage
 
     made = made_senders or senders(settings)
@@ -149,8 +177,14 @@ def make_worker(
     notes = Notes(database, made, public_url=settings.public_url, domain=domain, clock=clock)
     call_notes = CallNoteDeliveries(database, made, public_url=settings.public_url, clock=clock)
     handlers = {**deliveries.handlers(), **notes.handlers(), **call_notes.handlers()}
+    transcriber = listener(settings, own_process=transcriber_in_own_process)
+    if transcriber is not None:
+        handlers.update(Transcriptions(database, transcriber, audio_of=deliveries.audio_of, clock=clock).handlers())
     schedules: list[Schedule] = [notes.summary_schedule]
     if made.recordings is not None:  # without a Twilio account there is nothing to reconcile with
-        handlers[RECONCILE] = Reconciler(database, made.recordings, domain=domain, clock=clock)
+        wait_s = transcribe_wait_s(settings)
+        handlers[RECONCILE] = Reconciler(
+            database, made.recordings, domain=domain, clock=clock, transcribe_wait_s=wait_s
+        )
         schedules.append(reconcile_schedule)
     return Worker(database, handlers, clock=clock, lease_s=settings.job_lease_s, schedules=schedules)

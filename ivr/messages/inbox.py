@@ -10,9 +10,10 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from ivr.messages.call_notes import CALL_NOTE_EMAIL, CALL_NOTE_SMS
-from ivr.messages.outbox import VOICEMAIL_EMAIL, VOICEMAIL_SMS
+from ivr.messages.outbox import URGENT, VOICEMAIL_EMAIL, VOICEMAIL_SMS
 from ivr.store import cards, jobs, voicemails
 from ivr.store.jobs import JobState, JobStatus, StoredProblem, utc
+from ivr.store.transcripts import TranscriptStatus, status_of
 
 # The newest messages a page lists; older ones stay stored (and in the API with a larger limit).
 MESSAGES_SHOWN = 200
@@ -55,6 +56,11 @@ class InboxMessage:
     deliveries: tuple[Delivery, ...]
     # The ring count an unanswered dial rang with before the box, as it was then (None: not told).
     rings: int | None = None
+    # What the caller said (issue 22): none (no engine), pending, done or failed; the words once done.
+    transcript_status: TranscriptStatus = TranscriptStatus.NONE
+    transcript: str | None = None
+    transcript_language: str | None = None
+    urgent: bool = False
 
 
 _CHANNELS = {
@@ -91,6 +97,8 @@ def delivery(job: JobStatus) -> Delivery | None:
 
 
 def _message(found: voicemails.VoicemailMessage, statuses: list[JobStatus]) -> InboxMessage:
+    # A text for urgent messages only is no delivery of one that is not urgent.
+    statuses = [status for status in statuses if status.args.get("only_if") != URGENT or found.urgent]
     deliveries = tuple(d for d in map(delivery, statuses) if d is not None)
     return InboxMessage(
         found.recording_sid,
@@ -104,14 +112,24 @@ def _message(found: voicemails.VoicemailMessage, statuses: list[JobStatus]) -> I
         found.audio_name is not None,
         deliveries,
         found.rings,
+        status_of(found.transcript_status),
+        found.transcript if found.transcript_status == TranscriptStatus.DONE else None,
+        found.transcript_language if found.transcript_status == TranscriptStatus.DONE else None,
+        found.urgent,
     )
 
 
 def messages(
-    session: Session, business_id: int, *, unhandled_only: bool = False, limit: int = MESSAGES_SHOWN
+    session: Session,
+    business_id: int,
+    *,
+    unhandled_only: bool = False,
+    limit: int = MESSAGES_SHOWN,
+    words: str | None = None,
 ) -> list[InboxMessage]:
-    """The business's messages, newest first, each with its deliveries (two queries, whatever the count)."""
-    found = voicemails.voicemails(session, business_id, unhandled_only=unhandled_only, limit=limit)
+    """The business's messages, urgent ones first, then newest first, each with its deliveries (two queries,
+    whatever the count). `words`: only those whose transcript holds them."""
+    found = voicemails.voicemails(session, business_id, unhandled_only=unhandled_only, limit=limit, words=words)
     statuses = jobs.for_subjects(session, [m.recording_sid for m in found])
     return [_message(m, statuses.get(m.recording_sid, [])) for m in found]
 

@@ -1,19 +1,29 @@
 """Taking a left message in: the message and all its deliveries in one transaction, once per RecordingSid."""
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 
 from ivr.callflow.model import Voicemail
 from ivr.messages.outbox import LeftMessage, voicemail_jobs
-from ivr.store import calls, jobs
+from ivr.store import calls, jobs, transcripts
 from ivr.store.database import Database
 from ivr.store.tables import RecordingRow
 
 
-def take_in(database: Database, message: LeftMessage, box: Voicemail, domain: str, now: datetime) -> bool:
+def take_in(
+    database: Database,
+    message: LeftMessage,
+    box: Voicemail,
+    domain: str,
+    now: datetime,
+    transcribe_wait_s: float | None = None,
+) -> bool:
     """Store the message and its pending deliveries; returns whether it was new (a repeat stores nothing).
+
+    `transcribe_wait_s`: a transcriber is set (ivr.messages.transcription); the message's words are pending, and
+    its e-mails and texts wait for them this long at most.
 
     Raises whatever the database raises: the caller answers 5xx, and Twilio's next try finds it again.
     """
@@ -38,7 +48,11 @@ def take_in(database: Database, message: LeftMessage, box: Voicemail, domain: st
                 rings=message.rings,
             )
             if new:
-                jobs.enqueue(session, voicemail_jobs(message, box, domain), now)
+                until = None if transcribe_wait_s is None else now + timedelta(seconds=transcribe_wait_s)
+                jobs.enqueue(session, voicemail_jobs(message, box, domain, until), now)
+                if until is not None:
+                    session.flush()
+                    transcripts.pending(session, message.recording_sid)
             return new
     except IntegrityError:
         # The other recording webhook for this message committed between our read and our write.

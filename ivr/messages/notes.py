@@ -34,6 +34,7 @@ from ivr.store import businesses, calls, cards, jobs
 from ivr.store.database import Database
 from ivr.store.jobs import JobSpec, JobState, utc
 from ivr.store.tables import RecordingRow
+from ivr.store.transcripts import IS_A_MESSAGE, TranscriptStatus
 
 log = logging.getLogger("greetline.messages")
 
@@ -152,7 +153,8 @@ class Notes:
         call_sid, business_id = args["call_sid"], args["business_id"]
         with self._database.transaction() as session:
             call = calls.get(session, call_sid)
-            recorded = session.query(RecordingRow).filter(RecordingRow.call_sid == call_sid).count() > 0
+            left = session.query(RecordingRow).filter(RecordingRow.call_sid == call_sid, IS_A_MESSAGE)
+            recorded = left.count() > 0  # a recording with no one speaking in it is not a message
         if call is None or call.simulated or recorded or compose.reached_a_human(tuple(call.path), call.outcome):
             return
         document = self._document(business_id)
@@ -234,8 +236,15 @@ class Notes:
         with self._database.transaction() as session:
             logged = calls.recent(session.connection(), business_id, limit=SUMMARY_MAX_CALLS, since=start, until=end)
             sids = [call.call_sid for call in logged]
-            rows = session.query(RecordingRow).filter(RecordingRow.call_sid.in_(sids)).all() if sids else []
+            found = session.query(RecordingRow).filter(RecordingRow.call_sid.in_(sids), IS_A_MESSAGE)
+            rows = found.all() if sids else []
             messages = {row.call_sid: row.recording_sid for row in rows}
+            # Each message's words (issue 22): the summary shows their first line and lists urgent ones first.
+            said = {
+                row.call_sid: (row.transcript if row.transcript_status == TranscriptStatus.DONE else None)
+                for row in rows
+            }
+            urgent = {row.call_sid for row in rows if row.urgent}
             day_notes = cards.notes(session, business_id, since=start, until=end, limit=SUMMARY_MAX_CALLS)
             failed = [
                 compose.FailedDelivery(
@@ -266,6 +275,8 @@ class Notes:
                     if call.call_sid in messages
                     else None,
                     call.rings,
+                    words=said.get(call.call_sid),
+                    urgent=call.call_sid in urgent,
                 )
                 for call in logged
             ),

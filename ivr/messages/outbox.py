@@ -16,6 +16,9 @@ from ivr.store.jobs import JobSpec
 KEEP_RECORDING = "keep-recording"
 VOICEMAIL_EMAIL = "voicemail-email"
 VOICEMAIL_SMS = "voicemail-sms"
+TRANSCRIBE = "transcribe"
+# A text that goes only if the message turns out urgent (a box's urgent_sms numbers).
+URGENT = "urgent"
 
 # Twilio SIDs: two letters and 32 hex digits (Twilio docs, "What is a SID?").
 RECORDING_SID = re.compile(r"^RE[0-9a-fA-F]{32}$")
@@ -66,14 +69,23 @@ def message_id(kind: str, subject: str, address: str, domain: str) -> str:
     return f"<{_atom(kind)}.{_atom(subject)}.{digest}@{right}>"
 
 
-def voicemail_jobs(message: LeftMessage, box: Voicemail, domain: str) -> list[JobSpec]:
-    """Our copy of the recording first, then an e-mail per address and a text per number."""
+def voicemail_jobs(
+    message: LeftMessage, box: Voicemail, domain: str, transcribe_until: datetime | None = None
+) -> list[JobSpec]:
+    """Our copy of the recording first, then an e-mail per address and a text per number.
+
+    `transcribe_until`: a transcriber is set; the message is transcribed, and its e-mails and texts wait for the
+    words until then at most (the transcription lets them go as soon as it is done).
+    """
     sid = message.recording_sid
 
     def spec(kind: str, key: str, **args: str) -> JobSpec:
-        return JobSpec(key, kind, {"recording_sid": sid, **args}, message.business_id, sid)
+        held = transcribe_until if kind in (VOICEMAIL_EMAIL, VOICEMAIL_SMS) else None
+        return JobSpec(key, kind, {"recording_sid": sid, **args}, message.business_id, sid, held)
 
     found = [spec(KEEP_RECORDING, f"{KEEP_RECORDING}:{sid}")]
+    if transcribe_until is not None:
+        found.append(spec(TRANSCRIBE, f"{TRANSCRIBE}:{sid}"))
     found += [
         spec(
             VOICEMAIL_EMAIL,
@@ -84,4 +96,10 @@ def voicemail_jobs(message: LeftMessage, box: Voicemail, domain: str) -> list[Jo
         for address in box.emails
     ]
     found += [spec(VOICEMAIL_SMS, f"{VOICEMAIL_SMS}:{sid}:{number}", number=number) for number in box.sms]
+    if transcribe_until is not None:  # only words tell an urgent message: without a transcriber, none is
+        found += [
+            spec(VOICEMAIL_SMS, f"{VOICEMAIL_SMS}:{sid}:{number}:urgent", number=number, only_if=URGENT)
+            for number in box.urgent_sms
+            if number not in box.sms
+        ]
     return found

@@ -56,9 +56,11 @@ class Reconciler:
         *,
         domain: str,
         clock: Callable[[], datetime],
+        transcribe_wait_s: float | None = None,
     ) -> None:
         self._database = database
         self._recordings = recordings
+        self._transcribe_wait_s = transcribe_wait_s
         self._directory = Directory()
         self._domain = domain
         self._clock = clock
@@ -93,6 +95,6 @@ class Reconciler:
                 rings=call.rings,
                 started_at=listed.started_at,
             )
-            taken += take_in(self._database, message, box, self._domain, self._clock())
+            taken += take_in(self._database, message, box, self._domain, self._clock(), self._transcribe_wait_s)
         if taken:
             log.warning("took in %d recording(s) whose callback never arrived", taken)

@@ -354,6 +354,12 @@ class StoredRecording:
     # kept, or by the reconciler).
     route: tuple[str, ...] = ()
     rings: int | None = None
+    # Its words (ivr.store.transcripts); status None when no engine was set.
+    transcript_status: str | None = None
+    transcript: str | None = None
+    transcript_language: str | None = None
+    transcript_cut_short: bool = False
+    urgent: bool = False
 
 
 def get_recording(session: Session, recording_sid: str) -> StoredRecording | None:
@@ -372,6 +378,11 @@ def get_recording(session: Session, recording_sid: str) -> StoredRecording | Non
         row.audio_name,
         tuple(row.route or ()),
         row.rings,
+        row.transcript_status,
+        row.transcript,
+        row.transcript_language,
+        bool(row.transcript_cut_short),
+        bool(row.urgent),
     )
 
 

@@ -129,6 +129,13 @@ class RecordingRow(Base):
     # ring count then: the e-mail has its route even before the call log has stored the call's steps.
     route: Mapped[list[str] | None] = mapped_column(JSON)
     rings: Mapped[int | None] = mapped_column(Integer)
+    # Its words (issue 22; ivr.store.transcripts): NULL status when no engine is set.
+    transcript_status: Mapped[str | None] = mapped_column(String(16))
+    transcript: Mapped[str | None] = mapped_column(Text)
+    transcript_language: Mapped[str | None] = mapped_column(String(8))
+    transcript_confidence: Mapped[float | None] = mapped_column(Float)
+    transcript_cut_short: Mapped[bool | None] = mapped_column(Boolean)
+    urgent: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class JobRow(Base):

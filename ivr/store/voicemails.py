@@ -4,11 +4,12 @@ recording's audio: ivr.messages.voicemail_copies)."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import false, func, select
 from sqlalchemy.orm import Session
 
 from ivr.errors import NotFoundError
 from ivr.store.tables import RecordingRow
+from ivr.store.transcripts import IS_A_MESSAGE
 
 
 @dataclass(frozen=True)
@@ -25,16 +26,36 @@ class VoicemailMessage:
     audio_name: str | None = None
     # The ring count when the caller was sent to the box after an unanswered dial, as it was then.
     rings: int | None = None
+    # Its words (issue 22, ivr.store.transcripts): status None when no engine was set.
+    transcript_status: str | None = None
+    transcript: str | None = None
+    transcript_language: str | None = None
+    urgent: bool = False
 
 
 def voicemails(
-    session: Session, business_id: int, *, unhandled_only: bool = False, limit: int | None = None
+    session: Session,
+    business_id: int,
+    *,
+    unhandled_only: bool = False,
+    limit: int | None = None,
+    words: str | None = None,
 ) -> list[VoicemailMessage]:
-    query = select(RecordingRow).where(RecordingRow.business_id == business_id)
+    """Urgent ones first, then newest first. `words`: only messages whose transcript holds them (any case)."""
+    query = select(RecordingRow).where(RecordingRow.business_id == business_id, IS_A_MESSAGE)
     if unhandled_only:
         query = query.where(RecordingRow.handled_at.is_(None))
-    rows = session.scalars(query.order_by(RecordingRow.received_at.desc()).limit(limit))
+    if words and words.strip():
+        pattern = "%" + _escaped(" ".join(words.split()).lower()) + "%"
+        query = query.where(func.lower(RecordingRow.transcript).like(pattern, escape="\\"))
+    urgent_first = func.coalesce(RecordingRow.urgent, false()).desc()
+    rows = session.scalars(query.order_by(urgent_first, RecordingRow.received_at.desc()).limit(limit))
     return [_voicemail(row) for row in rows]
+
+
+def _escaped(text: str) -> str:
+    """LIKE's own characters taken literally: a search for "100%" finds "100%", not everything."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _voicemail(r: RecordingRow) -> VoicemailMessage:
@@ -49,6 +70,10 @@ def _voicemail(r: RecordingRow) -> VoicemailMessage:
         r.from_number,
         r.audio_name,
         r.rings,
+        r.transcript_status,
+        r.transcript,
+        r.transcript_language,
+        bool(r.urgent),
     )
 
 

@@ -61,7 +61,9 @@ def create_app(
     stored = storage(settings)
     worker = (
         WorkerThread(
-            make_worker(settings, database, clock, voicemails=stored.voicemails), settings.job_poll_s, SCHEDULE_EVERY_S
+            make_worker(settings, database, clock, voicemails=stored.voicemails, transcriber_in_own_process=True),
+            settings.job_poll_s,
+            SCHEDULE_EVERY_S,
         )
         if settings.embedded_worker
         else None

@@ -24,6 +24,7 @@ from ivr.document.phones import caller_id
 from ivr.errors import InputError
 from ivr.messages.intake import take_in
 from ivr.messages.outbox import CALL_SID, RECORDING_SID, LeftMessage, message_domain
+from ivr.messages.transcription import transcribe_wait_s
 from ivr.simulator import SIMULATED_CALL_FIELD, is_simulated
 from ivr.web.services import Services, ServicesDep
 from ivr.web.signature import TwilioForm
@@ -150,7 +151,9 @@ def store_message(services: Services, form: FormData, message: LeftMessage, box:
         services.call_log.flush()  # the e-mail tells the call's route from the log
         services.simulated_messages.voicemail(message, box, services.clock())
         return True
-    new = take_in(services.database, message, box, message_domain(services.settings.public_url), services.clock())
+    settings = services.settings
+    domain = message_domain(settings.public_url)
+    new = take_in(services.database, message, box, domain, services.clock(), transcribe_wait_s(settings))
     if new:
         services.jobs_waiting()
     return new

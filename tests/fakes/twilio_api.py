@@ -98,11 +98,12 @@ class FakeTwilio:
         duration_s: int = 14,
         created: datetime | None = None,
         started: datetime | None = None,
+        audio: bytes | None = None,
     ) -> str:
-        """Twilio holds a recording; returns the RecordingUrl a callback would name."""
+        """Twilio holds a recording (`audio`, by default a tone); returns the RecordingUrl a callback would name."""
         with self.lock:
             self.recordings[sid] = StoredRecording(
-                sid, call_sid, duration_s, created or datetime.now(UTC), voicemail_mp3(), started
+                sid, call_sid, duration_s, created or datetime.now(UTC), audio or voicemail_mp3(), started
             )
         return self.recording_url(sid)
 

@@ -46,7 +46,7 @@ class Inbox:
     other_key: str
     fake_twilio: FakeTwilio
 
-    def leave_message(self, caller: str = "+31611112222", duration_s: int = 74) -> str:
+    def leave_message(self, caller: str = "+31611112222", duration_s: int = 74, audio: bytes | None = None) -> str:
         """A call rings the staff unanswered, overflows to voicemail; Twilio's status callback reports it."""
         call = call_sid()
         form = {"CallSid": call, "From": caller, "To": BUSINESS_NUMBER}
@@ -54,7 +54,7 @@ class Inbox:
         self.twilio.post("/twilio/dial-ended?stage=operators", {**form, "DialCallStatus": "no-answer"})
         self.app.state.services.call_log.flush()
         sid = recording_sid()
-        url = self.fake_twilio.add_recording(sid, call, duration_s)
+        url = self.fake_twilio.add_recording(sid, call, duration_s, audio=audio)
         callback = {"CallSid": call, "From": "", "RecordingSid": sid, "RecordingUrl": url}
         answer = self.twilio.post(
             f"/twilio/recording?business={self.business_id}&box=overflow",

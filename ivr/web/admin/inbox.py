@@ -17,6 +17,7 @@ from ivr.messages.compose import menu_label
 from ivr.messages.failures import DeliveryCode
 from ivr.messages.inbox import Delivery, DeliveryState, InboxMessage, InboxNote
 from ivr.messages.outbox import RECORDING_SID
+from ivr.messages.transcript_text import first_line
 from ivr.store import cards, voicemails
 from ivr.store.jobs import StoredProblem
 from ivr.store.staff import StaffUser
@@ -119,6 +120,7 @@ def _shown(
     found: list[InboxMessage],
     single: bool,
     notes: list[InboxNote] | None = None,
+    search: str | None = None,
 ) -> Response:
     shared = common(db, user)
     document = shared["document"]
@@ -129,6 +131,10 @@ def _shown(
         {
             "message": message,
             "box": box_words(words_, message, document, lang),
+            "first_line": first_line(message.transcript) if message.transcript else "",
+            "spoken": _language_name(words_, message.transcript_language)
+            if message.transcript_language and message.transcript_language != document.get("language", "nl")
+            else "",
             "deliveries": [
                 (d, delivery_words(words_, d, timezone, lang), delivery_reason(words_, d)) for d in message.deliveries
             ],
@@ -154,14 +160,32 @@ def _shown(
         call_notes=call_notes,
         single=single,
         page_title=title,
+        search=search or "",
     )
 
 
+def _language_name(words_: Words, code: str) -> str:
+    names = {
+        "nl": words_.gettext("Dutch"),
+        "de": words_.gettext("German"),
+        "fr": words_.gettext("French"),
+        "en": words_.gettext("English"),
+    }
+    return names.get(code, code)
+
+
 @router.get("")
-def messages_page(request: Request, services: ServicesDep, db: RequestSessionDep, user: UserDep) -> Response:
-    found = inbox.messages(db.session, user.business_id)
-    notes = inbox.call_notes(db.session, user.business_id)
-    return _shown(request, services, db, user, found, single=False, notes=notes)
+def messages_page(
+    request: Request,
+    services: ServicesDep,
+    db: RequestSessionDep,
+    user: UserDep,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+) -> Response:
+    """`q`: only the messages whose transcript holds these words (the search box)."""
+    found = inbox.messages(db.session, user.business_id, words=q)
+    notes = [] if q else inbox.call_notes(db.session, user.business_id)
+    return _shown(request, services, db, user, found, single=False, notes=notes, search=q)
 
 
 @router.get("/{recording_sid}.mp3")

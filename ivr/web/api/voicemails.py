@@ -42,6 +42,12 @@ class VoicemailOut(BaseModel):
     caller: str | None
     audio_url: str | None = Field(description="our copy, for this key only; null until it is fetched")
     deliveries: list[DeliveryOut]
+    transcript: str | None = Field(None, description="what the caller said, written out by a computer (may be wrong)")
+    transcript_language: str | None = Field(None, description="the language the caller spoke: nl, de, fr or en")
+    transcript_status: str = Field(
+        "none", description="pending, done, failed (tried again later) or none (no transcriber is set up)"
+    )
+    urgent: bool = Field(False, description="the transcript holds one of the business's urgent words")
 
 
 @router.get("/businesses/{business_id}/voicemails", summary="Voicemail messages, newest first, with deliveries")
@@ -52,9 +58,10 @@ def list_voicemails(
     caller: CallerDep,
     unhandled: bool = False,
     limit: Annotated[int, Query(ge=1, le=1000)] = inbox.MESSAGES_SHOWN,
+    q: Annotated[str | None, Query(max_length=100, description="only messages whose transcript holds this")] = None,
 ) -> list[VoicemailOut]:
     owned_document(db.session, caller, business_id)
-    found = inbox.messages(db.session, business_id, unhandled_only=unhandled, limit=limit)
+    found = inbox.messages(db.session, business_id, unhandled_only=unhandled, limit=limit, words=q)
     base = f"{services.settings.public_url}/api/v1/businesses/{business_id}/voicemails"
     return [
         VoicemailOut(
@@ -68,6 +75,10 @@ def list_voicemails(
             caller=m.caller,
             audio_url=f"{base}/{m.recording_sid}/audio" if m.audio_kept else None,
             deliveries=[DeliveryOut(**d.__dict__) for d in m.deliveries],
+            transcript=m.transcript,
+            transcript_language=m.transcript_language,
+            transcript_status=m.transcript_status.value,
+            urgent=m.urgent,
         )
         for m in found
     ]

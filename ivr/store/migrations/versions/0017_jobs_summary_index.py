@@ -6,13 +6,13 @@ index that read every job of each business: 2.2 s with 10,000 businesses and 3 m
 index 0.28 s (measured, issue 20).
 
 Revision ID: 0017
-Revises: 0014
+Revises: 0016
 """
 
 from alembic import op
 
 revision = "0017"
-down_revision = "0014"
+down_revision = "0016"
 
 
 def upgrade() -> None:
