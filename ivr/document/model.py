@@ -6,10 +6,7 @@ from typing import Annotated, ClassVar, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
-    AfterValidator,
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     StringConstraints,
     ValidationInfo,
@@ -22,41 +19,23 @@ from ivr.callflow.ringing import MAX_RINGS, MIN_RINGS
 from ivr.document.codes import FIELD, Code, refused, refused_each, set_aside
 from ivr.document.holidays import holiday_refusals, known_region
 from ivr.document.hours import hours_refusals
-from ivr.document.phones import DEFAULT_COUNTRY, Countries, email, iso_country, number_in_country
+from ivr.document.phones import DEFAULT_COUNTRY, Countries, iso_country
+from ivr.document.values import (
+    LOCAL_TIME_PATTERN,
+    MAX_DIALLED_NUMBERS,
+    DialledNumbers,
+    EmailAddresses,
+    PhoneNumber,
+    PhoneNumbers,
+    SmsNumbers,
+    Strict,
+    listed_once,
+)
 
-PhoneNumber = Annotated[str, BeforeValidator(str), AfterValidator(number_in_country)]
-EmailAddress = Annotated[str, AfterValidator(email)]
 MAX_MENU_OPTIONS = 4
 MENU_KEYS = "0123456789*#"
-# Twilio's <Dial> takes at most 10 <Number> nouns (Twilio docs, <Number>: "up to ten").
-MAX_DIALLED_NUMBERS = 10
 # The zone of a document that names none (readers of stored documents need it too: a default is not stored).
 DEFAULT_TIMEZONE = "Europe/Amsterdam"
-
-
-def _one_or_many(value: object) -> object:
-    return [value] if isinstance(value, str | int) else value
-
-
-def _at_most_one_dial(numbers: list[str]) -> list[str]:
-    if len(numbers) > MAX_DIALLED_NUMBERS:
-        raise refused(
-            Code.TOO_MANY_DIALLED,
-            f"{len(numbers)} numbers: Twilio rings at most {MAX_DIALLED_NUMBERS} phones in one dial; "
-            f"list {MAX_DIALLED_NUMBERS} or fewer",
-            count=len(numbers),
-            most=MAX_DIALLED_NUMBERS,
-        )
-    return numbers
-
-
-PhoneNumbers = Annotated[list[PhoneNumber], BeforeValidator(_one_or_many), Field(min_length=1)]
-# Numbers rung together in one <Dial>.
-DialledNumbers = Annotated[PhoneNumbers, AfterValidator(_at_most_one_dial)]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
 class Greeting(Strict):
@@ -74,23 +53,6 @@ class Greeting(Strict):
         return self
 
 
-def _listed_once(values: list[str], what: str) -> list[str]:
-    twice = sorted({value for value in values if values.count(value) > 1})
-    if twice:
-        raise refused(
-            Code.LISTED_TWICE,
-            f"{', '.join(twice)} is listed twice; list each {what} once (each gets one message)",
-            value=", ".join(twice),
-        )
-    return values
-
-
-EmailAddresses = Annotated[list[EmailAddress], BeforeValidator(_one_or_many)]
-SmsNumbers = Annotated[list[PhoneNumber], BeforeValidator(_one_or_many)]
-# A time of day as "HH:MM" on a 24-hour clock, local to the business.
-LOCAL_TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
-
-
 class VoicemailBox(Strict):
     """Where a message left in this box goes: an e-mail per address, an SMS per number."""
 
@@ -102,12 +64,12 @@ class VoicemailBox(Strict):
     @field_validator("email")
     @classmethod
     def _emails_once(cls, value: list[str]) -> list[str]:
-        return _listed_once(value, "address")
+        return listed_once(value, "address")
 
     @field_validator("sms", "urgent_sms")
     @classmethod
     def _numbers_once(cls, value: list[str]) -> list[str]:
-        return _listed_once(value, "number")
+        return listed_once(value, "number")
 
     @model_validator(mode="after")
     def _delivered_somewhere(self) -> Self:
@@ -122,7 +84,7 @@ class VoicemailBox(Strict):
 def _some_addresses(values: list[str]) -> list[str]:
     if not values:
         raise refused(Code.NO_ADDRESSES, "give at least one address, or leave this part out")
-    return _listed_once(values, "address")
+    return listed_once(values, "address")
 
 
 class MissedCalls(Strict):

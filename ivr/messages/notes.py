@@ -16,7 +16,7 @@ from ivr.document.model import BusinessDocument
 from ivr.document.phones import for_people
 from ivr.jobs.model import PermanentFailure
 from ivr.jobs.worker import Handler
-from ivr.messages import compose
+from ivr.messages import compose, summary_email
 from ivr.messages.failures import DeliveryCode
 from ivr.messages.outbox import VOICEMAIL_EMAIL, VOICEMAIL_SMS, message_id
 from ivr.messages.senders import Senders
@@ -207,7 +207,7 @@ class Notes:
 
     def daily_summary_email(self, args: dict[str, Any]) -> None:
         facts = self.summary_facts(args["business_id"], date.fromisoformat(args["day"]), late=bool(args.get("late")))
-        email = compose.daily_summary_email(facts, args["address"], args["message_id"])
+        email = summary_email.daily_summary_email(facts, args["address"], args["message_id"])
         self._senders.mailer.send(email, self._senders.mail_from)
 
     def send_summary_now(self, business_id: int, day: date) -> list[str]:
@@ -230,7 +230,7 @@ class Notes:
             )
         return list(document.daily_summary.email)
 
-    def summary_facts(self, business_id: int, day: date, *, late: bool = False) -> compose.SummaryFacts:
+    def summary_facts(self, business_id: int, day: date, *, late: bool = False) -> summary_email.SummaryFacts:
         document = self._document(business_id)
         start, end = local_day_bounds(day, document.timezone)
         with self._database.transaction() as session:
@@ -247,14 +247,14 @@ class Notes:
             urgent = {row.call_sid for row in rows if row.urgent}
             day_notes = cards.notes(session, business_id, since=start, until=end, limit=SUMMARY_MAX_CALLS)
             failed = [
-                compose.FailedDelivery(
+                summary_email.FailedDelivery(
                     status.kind, str(status.args.get("address") or status.args.get("number")), status.last_error or ""
                 )
                 for sid in messages.values()
                 for status in jobs.for_subject(session, sid)
                 if status.state == JobState.FAILED.value and status.kind in (VOICEMAIL_EMAIL, VOICEMAIL_SMS)
             ]
-        return compose.SummaryFacts(
+        return summary_email.SummaryFacts(
             business=document.business,
             language=document.language,
             timezone=document.timezone,
@@ -265,7 +265,7 @@ class Notes:
             rings=document.rings,
             menu=tuple((option.key, option.prompt) for option in document.menu),
             calls=tuple(
-                compose.SummaryCall(
+                summary_email.SummaryCall(
                     utc(call.started_at),
                     call.from_number,
                     tuple(call.path),
@@ -282,7 +282,7 @@ class Notes:
             ),
             failed=tuple(failed),
             notes=tuple(
-                compose.SummaryNote(
+                summary_email.SummaryNote(
                     note.created_at,
                     f"{note.caller_name} ({for_people(note.caller_number, document.country)})"
                     if note.caller_number

@@ -6,16 +6,14 @@ import pytest
 
 from ivr.document.phones import for_people
 from ivr.messages.compose import (
-    SummaryCall,
-    SummaryFacts,
     VoicemailFacts,
-    daily_summary_email,
     menu_label,
     message_route,
     route_in_words,
     voicemail_email,
     voicemail_sms,
 )
+from ivr.messages.summary_email import SummaryCall, SummaryFacts, daily_summary_email
 
 
 def facts(

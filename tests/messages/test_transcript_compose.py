@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from ivr.messages.compose import SummaryCall, SummaryFacts, daily_summary_email, voicemail_email, voicemail_sms
+from ivr.messages.compose import voicemail_email, voicemail_sms
+from ivr.messages.summary_email import SummaryCall, SummaryFacts, daily_summary_email
 from ivr.messages.transcript_text import GSM7_PER_SEGMENT, UCS2_PER_SEGMENT, first_line, sms_units
 from ivr.messages.urgency import holds_urgent_word
 from tests.messages.test_compose import facts

@@ -12,7 +12,7 @@ import pytest
 
 from ivr.card.link import card_link
 from ivr.card.notes import NOTES_PER_WINDOW
-from ivr.messages import compose
+from ivr.messages import summary_email
 from ivr.messages.notes import Notes
 from ivr.messages.outbox import message_domain
 from ivr.messages.senders import senders
@@ -149,7 +149,7 @@ def test_a_note_arrives_by_email_and_when_urgent_by_sms_and_in_the_inbox_and_sum
         ("Mevrouw De Vries", False),
         ("Mevrouw De Vries (06 12 34 56 78)", True),
     ]
-    body = compose.daily_summary_email(facts, "jan@jansen.example", "<summary@greetline.test>").body
+    body = summary_email.daily_summary_email(facts, "jan@jansen.example", "<summary@greetline.test>").body
     assert body.endswith(
         "Gespreksnotities van de antwoorddienst: 2\n"
         "10:15 · notitie · Mevrouw De Vries (06 12 34 56 78) · Lekkage onder de gootsteen, graag vandaag nog "
