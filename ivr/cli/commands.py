@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from ivr.cli.runtime import Runtime, migrate, runtime
-from ivr.document.lint import Finding, sms_sender_findings
+from ivr.document.lint import Finding, sms_sender_findings, stored_sms_sender_findings
 from ivr.document.load import document_data, read_yaml, validate_document
 from ivr.errors import DocumentError, GreetlineError, InputError
 from ivr.settings import Settings
@@ -82,9 +82,8 @@ def _sms_sender_warnings(settings: Settings) -> list[str]:
         with runtime(settings) as opened, opened.database.reading() as connection:
             ids = sorted(businesses.revisions(connection))
             for stored in businesses.documents_of(connection, ids):
-                document = validate_document(stored.document)
-                findings = sms_sender_findings(document, settings.sms_from)
-                found += [f"{document.business}: {finding.message}" for finding in findings]
+                findings = stored_sms_sender_findings(stored.document, settings.sms_from)
+                found += [f"{stored.document.get('business', stored.id)}: {finding.message}" for finding in findings]
     except DBAPIError:  # no database or no schema yet: nothing stored to warn about
         return []
     more = len(found) - SMS_SENDER_WARNINGS_SHOWN
