@@ -256,3 +256,23 @@ class CallNoteRow(Base):
     urgent: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(Instant())
     handled_at: Mapped[datetime | None] = mapped_column(Instant())
+
+
+class AuditEventRow(Base):
+    """One entry of a business's audit trail: who did what, when, from where. Details never hold contents (no
+    voices, no transcripts, no passwords), only what identifies the act: a recording id, a count, a role."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_business_at", "business_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # NULL: an act on the platform, or a failed login whose business is not known.
+    business_id: Mapped[int | None] = mapped_column(ForeignKey("businesses.id", ondelete="CASCADE"), nullable=True)
+    at: Mapped[datetime] = mapped_column(Instant())
+    # Who: a login's e-mail address, "api:<key prefix>", "cli" or "worker".
+    actor: Mapped[str] = mapped_column(String(254))
+    # What, from the fixed list in ivr.store.audit.ACTIONS.
+    action: Mapped[str] = mapped_column(String(40))
+    # From where: the client's address for an act over HTTP.
+    address: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
