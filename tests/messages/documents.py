@@ -6,7 +6,7 @@ from datetime import datetime
 from ivr.store.database import Database
 from ivr.usecases.documents import apply_text
 
-AFTER_CALL_DOCUMENT = """\
+AFTER_CALL_WITHOUT_SUMMARY = """\
 business: Loodgietersbedrijf Jansen
 numbers: ["+31201234567"]
 language: nl
@@ -16,13 +16,16 @@ menu:
   - {key: "2", prompt: "Voor offertes, toets 2.", voicemail: {email: [offerte@jansen.example]}}
 overflow: {voicemail: {email: [kantoor@jansen.example, jan@jansen.example], sms: ["+31687654321"]}}
 missed_calls: {email: [kantoor@jansen.example]}
-daily_summary: {email: [jan@jansen.example], at: "17:30"}
 """
+AFTER_CALL_DOCUMENT = AFTER_CALL_WITHOUT_SUMMARY + 'daily_summary: {email: [jan@jansen.example], at: "17:30"}\n'
 BUSINESS_NUMBER = "+31201234567"
 
 
-def apply_after_call_document(database: Database, now: datetime) -> int:
-    return apply_text(database, AFTER_CALL_DOCUMENT, now).stored.id
+def apply_after_call_document(database: Database, now: datetime, *, daily_summary: bool = True) -> int:
+    """`daily_summary=False` for a test whose processes run on the real clock: after 17:30 in Amsterdam their worker
+    would send the day's summary in among the mails the test counts."""
+    text = AFTER_CALL_DOCUMENT if daily_summary else AFTER_CALL_WITHOUT_SUMMARY
+    return apply_text(database, text, now).stored.id
 
 
 def recording_sid() -> str:

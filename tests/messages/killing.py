@@ -58,7 +58,7 @@ def environment(database_url: str, mail: MailServer, twilio: FakeTwilio, voicema
 
 def queue_messages(database: Database, twilio: FakeTwilio, count: int) -> list[str]:
     now = datetime.now(UTC)
-    business_id = apply_after_call_document(database, now)
+    business_id = apply_after_call_document(database, now, daily_summary=False)
     sids = []
     for _ in range(count):
         sid, call = recording_sid(), call_sid()

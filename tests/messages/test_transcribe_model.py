@@ -56,7 +56,7 @@ def test_an_english_voicemail_arrives_as_an_email_holding_most_of_what_was_said(
     assert (WHISPER_BASE / "model.bin").is_file(), "run `make setup`: it assembles the Whisper base model"
     upgrade(settings.database_url)
     database = Database(settings.database_url)
-    apply_after_call_document(database, datetime.now(UTC))
+    apply_after_call_document(database, datetime.now(UTC), daily_summary=False)
     database.dispose()
     environment = {
         "GREETLINE_DATABASE_URL": settings.database_url,
