@@ -20,7 +20,7 @@ from ivr.store.call_log import CallLogWriter
 from ivr.store.database import Database
 from ivr.store.notifications import listener_for
 from ivr.twiml import TwimlRenderer
-from ivr.web import card, health, recording_hooks, twilio_hooks
+from ivr.web import callback_hooks, card, health, recording_hooks, twilio_hooks
 from ivr.web.admin import pages as admin_pages
 from ivr.web.admin.router import router as admin_router
 from ivr.web.api import call_notes as api_call_notes
@@ -122,6 +122,7 @@ def create_app(
     revision_check = RevisionCheck(database, services.directory)
     app.include_router(twilio_hooks.router)
     app.include_router(recording_hooks.router)
+    app.include_router(callback_hooks.router)
     app.include_router(media_router(stored.media))
     app.include_router(api_routes.router)
     app.include_router(api_greetings.router)

@@ -80,7 +80,7 @@ def _from_database(services: Services, form: FormData, to_number: str) -> tuple[
         return now, services.directory.lookup(connection, to_number, now)
 
 
-async def _answer(services: Services, form: FormData, decide: Decide) -> Response:
+async def answer_call(services: Services, form: FormData, decide: Decide) -> Response:
     """Find the business by the number called, decide, hand the step to the call log, answer."""
     to_number, from_number, call_sid = _field(form, "To"), caller_id(_field(form, "From")), _field(form, "CallSid")
     now = services.clock()
@@ -117,7 +117,7 @@ async def _answer(services: Services, form: FormData, decide: Decide) -> Respons
 async def _voice(request: Request, decide: Callable[[Request, FormData], Decide]) -> Response:
     services = get_services(request)
     form = await verified_twilio_form(request)
-    return await _answer(services, form, decide(request, form))
+    return await answer_call(services, form, decide(request, form))
 
 
 def _query_int(request: Request, name: str, default: int) -> int:
@@ -126,8 +126,13 @@ def _query_int(request: Request, name: str, default: int) -> int:
 
 
 async def voice(request: Request) -> Response:
-    """A call comes in."""
-    return await _voice(request, lambda _request, _form: flow.incoming)
+    """A call comes in (a caller on the blocked list hears the blocked text)."""
+
+    def decide(_request: Request, form: FormData) -> Decide:
+        caller = caller_id(_field(form, "From"))
+        return lambda business, now: flow.incoming(business, now, caller)
+
+    return await _voice(request, decide)
 
 
 async def menu(request: Request) -> Response:
@@ -209,7 +214,7 @@ def _keep_message(services: Services, form: FormData, query: RecordingQuery) -> 
 async def recorded(form: TwilioForm, services: ServicesDep, query: RecordingQueryDep) -> Response:
     # Storing is blocking database work: off the event loop, then the caller hears the goodbye from memory.
     await run_in_threadpool(_keep_message, services, form, query)
-    return await _answer(services, form, lambda found, _now: flow.recorded(found))
+    return await answer_call(services, form, lambda found, _now: flow.recorded(found))
 
 
 def _whisper_lookup(services: Services, business_id: int, now: datetime) -> Business | None:
