@@ -77,6 +77,8 @@ class PathWords:
                 parts.append(self.words["records"])
             elif kind is EventKind.HANGS_UP:
                 parts.append(self.words["hangs_up"])
+            elif kind is EventKind.CALLBACK:
+                parts.append(self.words["callback"])
         return ARROW.join(parts)
 
 
