@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from ivr.messages.delivery import make_worker
 from ivr.settings import Settings
-from ivr.store import callbacks, calls
+from ivr.store import callbacks, calls, keys
 from ivr.store.database import Database
 from ivr.usecases.documents import apply_text
 from ivr.web.app import create_app
@@ -166,3 +166,59 @@ def test_the_menu_option_redirects_to_the_callback_webhook_in_opening_hours(
         assert '<Redirect method="POST">https://greetline.test/twilio/callback</Redirect>' in chosen
         asked = client.post("/twilio/callback", call).text
         assert action_of_gather(asked) == "/twilio/callback-number?attempt=1"
+
+
+def request_callback(client: TwilioLikeClient, caller: str) -> str:
+    call = {"CallSid": call_sid(), "From": caller, "To": BUSINESS_NUMBER}
+    client.post("/twilio/callback", call)
+    client.post("/twilio/callback-number?attempt=1", {**call, "Digits": "1"})
+    return call["CallSid"]
+
+
+def test_the_api_lists_requests_and_marks_one_done_and_open_again(
+    client: TwilioLikeClient, database: Database, business_id: int
+) -> None:
+    first, second = request_callback(client, "+31611112222"), request_callback(client, "+32470123456")
+    with database.transaction() as session:
+        _, key = keys.create(session, business_id=business_id, label="test", now=NIGHT)
+        _, other_key = keys.create(session, business_id=None, label="ops", now=NIGHT)
+    auth = {"Authorization": f"Bearer {key}"}
+    listed = client.http.get(f"/api/v1/businesses/{business_id}/callbacks", headers=auth)
+    assert listed.status_code == 200
+    assert [(found["caller_number"], found["call_sid"], found["done"]) for found in listed.json()] == [
+        ("+32470123456", second, False),
+        ("+31611112222", first, False),
+    ]
+    done_id = listed.json()[1]["id"]
+    path = f"/api/v1/businesses/{business_id}/callbacks/{done_id}/done"
+    assert client.http.put(path, headers=auth).status_code == 204
+    still_open = client.http.get(f"/api/v1/businesses/{business_id}/callbacks?open=true", headers=auth).json()
+    assert [found["caller_number"] for found in still_open] == ["+32470123456"]
+    assert client.http.put(path, json={"done": False}, headers=auth).status_code == 204
+    assert len(client.http.get(f"/api/v1/businesses/{business_id}/callbacks?open=true", headers=auth).json()) == 2
+    missing = f"/api/v1/businesses/{business_id}/callbacks/999999/done"
+    assert client.http.put(missing, headers={"Authorization": f"Bearer {other_key}"}).status_code == 404
+
+
+def test_the_calendar_feed_lists_open_requests_at_its_secret_url_and_a_rotated_one_is_gone(
+    client: TwilioLikeClient, database: Database, business_id: int
+) -> None:
+    request_callback(client, "+31611112222")
+    with database.transaction() as session:
+        token = callbacks.feed_token(session, business_id, NIGHT)
+    feed = client.http.get(f"/callbacks/{token}.ics")
+    assert feed.status_code == 200 and feed.headers["content-type"].startswith("text/calendar")
+    lines = feed.text.split("\r\n")
+    assert lines[0] == "BEGIN:VCALENDAR" and lines[-2] == "END:VCALENDAR"
+    assert "SUMMARY:Terugbellen: 06 11 11 22 22" in lines
+    assert "DTSTART:20261124T210000Z" in lines and "URL:tel:+31611112222" in lines
+    assert all(len(line.encode()) <= 75 for line in lines)
+    with database.transaction() as session:
+        callbacks.mark(session, business_id, callbacks.listed(session, business_id)[0].id, NIGHT, done=True)
+    assert "BEGIN:VEVENT" not in client.http.get(f"/callbacks/{token}.ics").text
+    with database.transaction() as session:
+        rotated = callbacks.feed_token(session, business_id, NIGHT, rotate=True)
+    assert client.http.get(f"/callbacks/{token}.ics").status_code == 404
+    assert client.http.get(f"/callbacks/{rotated}.ics").status_code == 200
+    assert client.http.get(f"/callbacks/{'x' * 43}.ics").status_code == 404
+    assert client.http.get("/callbacks/short.ics").status_code == 404
