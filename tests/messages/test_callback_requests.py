@@ -6,26 +6,31 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi import FastAPI
 
 from ivr.messages.delivery import make_worker
 from ivr.settings import Settings
-from ivr.store import callbacks, calls, keys
+from ivr.store import callbacks, calls, keys, staff
 from ivr.store.database import Database
 from ivr.usecases.documents import apply_text
 from ivr.web.app import create_app
 from tests.clock import FakeClock
 from tests.fakes.smtp import MailServer
 from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
+from tests.local_server import running_server
 from tests.messages.documents import call_sid
 from tests.twilio_client import TwilioLikeClient, twilio_client
+from tests.web.inbox_setup import EMAIL, PASSWORD, log_in
 
 pytest_plugins = ["tests.fakes.twilio_api", "tests.fakes.smtp"]
 
 # Tuesday 24 November 2026, 22:00 in Amsterdam: closed.
 NIGHT = datetime(2026, 11, 24, 21, 0, tzinfo=UTC)
 BUSINESS_NUMBER = "+31201234567"
+# Plain http, so the session cookie is not marked Secure and the client sends it back.
+PAGE_URL = "http://greetline.test"
 CALLBACK_DOCUMENT = """\
 business: Huisartsenpraktijk De Linde
 numbers: ["+31201234567"]
@@ -222,3 +227,32 @@ def test_the_calendar_feed_lists_open_requests_at_its_secret_url_and_a_rotated_o
     assert client.http.get(f"/callbacks/{rotated}.ics").status_code == 200
     assert client.http.get(f"/callbacks/{'x' * 43}.ics").status_code == 404
     assert client.http.get("/callbacks/short.ics").status_code == 404
+
+
+def test_the_inbox_lists_the_request_under_terugbellen_with_done_and_undo_and_the_feed_address(
+    callback_settings: Settings, database: Database, business_id: int
+) -> None:
+    served = callback_settings.model_copy(update={"public_url": PAGE_URL})
+    with database.transaction() as session:
+        staff.set_login(session, business_id=business_id, email=EMAIL, password=PASSWORD, now=NIGHT)
+    app = create_app(served, clock=FakeClock(NIGHT), database=database)
+    with running_server(app) as url, httpx.Client(base_url=url, timeout=30) as http:
+        request_callback(TwilioLikeClient(http, public_url=PAGE_URL), "+31611112222")
+        csrf = log_in(http, EMAIL)
+        shown = http.get("/admin/callbacks").text
+        assert "<h1>Terugbellen</h1>" in shown and 'href="/admin/callbacks"' in shown
+        assert 'href="tel:+31611112222"' in shown and "06 11 11 22 22" in shown and ">Gedaan</button>" in shown
+        feed = shown.split('aria-label="Agenda-adres"', 1)[0].rsplit('value="', 1)[1].split('"', 1)[0]
+        assert feed.startswith(f"{PAGE_URL}/callbacks/") and feed.endswith(".ics")
+        assert "SUMMARY:Terugbellen: 06 11 11 22 22" in http.get(feed.removeprefix(PAGE_URL)).text
+        with database.transaction() as session:
+            request_id = callbacks.listed(session, business_id)[0].id
+        answer = http.post(f"/admin/callbacks/{request_id}/done", data={"csrf": csrf})
+        assert answer.status_code == 303
+        shown = http.get("/admin/callbacks").text
+        assert "Niemand wacht op een terugbelverzoek." in shown and "Toch niet gedaan" in shown
+        assert "BEGIN:VEVENT" not in http.get(feed.removeprefix(PAGE_URL)).text
+        http.post(f"/admin/callbacks/{request_id}/done", data={"csrf": csrf, "done": "false"})
+        assert ">Gedaan</button>" in http.get("/admin/callbacks").text
+        http.post("/admin/callbacks/feed", data={"csrf": csrf})
+        assert http.get(feed.removeprefix(PAGE_URL)).status_code == 404
