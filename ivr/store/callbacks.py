@@ -54,7 +54,13 @@ def get(session: Session, request_id: int) -> CallbackRequest | None:
 
 
 def listed(
-    session: Session, business_id: int, *, open_only: bool = False, since: datetime | None = None, limit: int = 200
+    session: Session,
+    business_id: int,
+    *,
+    open_only: bool = False,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 200,
 ) -> list[CallbackRequest]:
     """The business's requests, newest first."""
     query = select(CallbackRequestRow).where(CallbackRequestRow.business_id == business_id)
@@ -62,6 +68,8 @@ def listed(
         query = query.where(CallbackRequestRow.done_at.is_(None))
     if since is not None:
         query = query.where(CallbackRequestRow.created_at >= since)
+    if until is not None:
+        query = query.where(CallbackRequestRow.created_at < until)
     rows = session.scalars(
         query.order_by(CallbackRequestRow.created_at.desc(), CallbackRequestRow.id.desc()).limit(limit)
     )

@@ -3,14 +3,18 @@
 
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
+from ivr.card.link import card_link
 from ivr.messages.delivery import make_worker
+from ivr.messages.notes import Notes
+from ivr.messages.senders import senders
+from ivr.messages.summary_email import daily_summary_email
 from ivr.settings import Settings
 from ivr.store import callbacks, calls, keys, staff
 from ivr.store.database import Database
@@ -256,3 +260,39 @@ def test_the_inbox_lists_the_request_under_terugbellen_with_done_and_undo_and_th
         assert ">Gedaan</button>" in http.get("/admin/callbacks").text
         http.post("/admin/callbacks/feed", data={"csrf": csrf})
         assert http.get(feed.removeprefix(PAGE_URL)).status_code == 404
+
+
+def test_the_answering_services_card_lists_the_open_requests(
+    client: TwilioLikeClient, database: Database, business_id: int
+) -> None:
+    request_callback(client, "+31611112222")
+    link = card_link(database, business_id, "https://greetline.test", NIGHT, rotate=False)
+    assert link.url is not None
+    token = link.url.rsplit("/", 1)[1]
+    shown = client.http.get(f"/card/{token}").text
+    assert "Bellers die teruggebeld willen worden" in shown and 'href="tel:+31611112222"' in shown
+    assert client.http.get(f"/api/v1/card/{token}").json()["callbacks"] == [
+        {"asked_at": "2026-11-24T21:00:00+00:00", "number": "+31611112222"}
+    ]
+    with database.transaction() as session:
+        callbacks.mark(session, business_id, callbacks.listed(session, business_id)[0].id, NIGHT, done=True)
+    assert "Bellers die teruggebeld willen worden" not in client.http.get(f"/card/{token}").text
+
+
+def test_the_daily_summary_lists_the_request_and_does_not_count_it_missed(
+    client: TwilioLikeClient, app: FastAPI, callback_settings: Settings, database: Database, business_id: int
+) -> None:
+    request_callback(client, "+31611112222")
+    app.state.services.call_log.flush()
+    notes = Notes(
+        database,
+        senders(callback_settings),
+        public_url="https://greetline.test",
+        domain="greetline.test",
+        clock=FakeClock(NIGHT),
+    )
+    facts = notes.summary_facts(business_id, date(2026, 11, 24))
+    body = daily_summary_email(facts, "praktijk@example.nl", "<summary.1@greetline.test>").body
+    assert "Oproepen: 1 · Aangenomen: 0 · Voicemail: 0 · Gemist: 0" in body
+    assert "22:00 · 06 11 11 22 22" in body and "terugbelverzoek" in body
+    assert "Terugbelverzoeken: 1\n22:00 · 06 11 11 22 22 · tel:+31611112222 · nog terugbellen" in body
