@@ -259,6 +259,15 @@ def reached_a_human(path: tuple[str, ...], outcome: str | None) -> bool:
     return outcome in HUMAN_OUTCOMES or any(label.endswith((":completed", ":answered")) for label in path)
 
 
+# A callback request needs no missed-call note (its own e-mail says it); a blocked caller leaves no trace but the log.
+NO_MISSED_NOTE_OUTCOMES = frozenset({"callback", "blocked"})
+
+
+def missed_note_due(path: tuple[str, ...], outcome: str | None) -> bool:
+    """A call that reached nobody, asked for nothing and was not blocked gets a missed-call note."""
+    return not reached_a_human(path, outcome) and outcome not in NO_MISSED_NOTE_OUTCOMES
+
+
 def taken_by_service(path: tuple[str, ...], outcome: str | None) -> bool:
     """Answered by the answering service rather than by staff."""
     return outcome == SERVICE_OUTCOME or (

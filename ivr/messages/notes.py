@@ -155,7 +155,7 @@ class Notes:
             call = calls.get(session, call_sid)
             left = session.query(RecordingRow).filter(RecordingRow.call_sid == call_sid, IS_A_MESSAGE)
             recorded = left.count() > 0  # a recording with no one speaking in it is not a message
-        if call is None or call.simulated or recorded or compose.reached_a_human(tuple(call.path), call.outcome):
+        if call is None or call.simulated or recorded or not compose.missed_note_due(tuple(call.path), call.outcome):
             return
         document = self._document(business_id)
         addresses = document.missed_calls.email if document.missed_calls else []

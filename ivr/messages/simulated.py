@@ -90,7 +90,7 @@ class SimulatedMessages:
                 return
         with self._database.transaction() as session:
             call = calls.get(session, call_sid)
-        if call is None or compose.reached_a_human(tuple(call.path), call.outcome):
+        if call is None or not compose.missed_note_due(tuple(call.path), call.outcome):
             return
         document = stored_document(self._database, business_id)
         facts = call_facts(document, call, self._inbox_url)

@@ -23,6 +23,7 @@ from ivr.twiml import TwimlRenderer
 from ivr.web import callback_feed, callback_hooks, card, health, recording_hooks, twilio_hooks
 from ivr.web.admin import pages as admin_pages
 from ivr.web.admin.router import router as admin_router
+from ivr.web.api import blocked as api_blocked
 from ivr.web.api import call_notes as api_call_notes
 from ivr.web.api import callbacks as api_callbacks
 from ivr.web.api import greetings as api_greetings
@@ -130,6 +131,7 @@ def create_app(
     app.include_router(api_voicemails.router)
     app.include_router(api_call_notes.router)
     app.include_router(api_callbacks.router)
+    app.include_router(api_blocked.router)
     app.include_router(callback_feed.router)
     app.include_router(api_info_templates.router)
     app.include_router(admin_router)
