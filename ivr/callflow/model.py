@@ -197,6 +197,8 @@ class Business:
     callback: CallbackTexts | None = None
     # Callers (E.164) who hear the blocked text and reach nobody.
     blocked: frozenset[str] = frozenset()
+    # A missed mobile caller is texted back this long after the call (text_back:); None: no texts back.
+    text_back_after_s: int | None = None
 
 
 def voicemail_boxes(business: Business) -> dict[str, Voicemail]:

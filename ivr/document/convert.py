@@ -200,6 +200,7 @@ def to_business(
         whispers=whispers_for(document, prompts, book),
         callback=callback_texts(document, prompts, book),
         blocked=frozenset(document.blocked),
+        text_back_after_s=document.text_back.after_s if document.text_back else None,
     )
 
 

@@ -108,3 +108,7 @@ def business_of_feed(session: Session, token: str) -> int:
     if business_id is None:
         raise NotFoundError("no such feed")
     return business_id
+
+
+def asked_in_call(session: Session, call_sid: str) -> bool:
+    return session.scalar(select(CallbackRequestRow.id).where(CallbackRequestRow.call_sid == call_sid)) is not None

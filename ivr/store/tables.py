@@ -302,3 +302,16 @@ class CallbackFeedRow(Base):
     business_id: Mapped[int] = mapped_column(ForeignKey("businesses.id", ondelete="CASCADE"), primary_key=True)
     token: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(Instant())
+
+
+class TextBackRow(Base):
+    """One SMS sent back to a mobile caller who reached nobody (issue 23): at most one per caller per day."""
+
+    __tablename__ = "text_backs"
+    __table_args__ = (Index("ix_text_backs_business_caller_created", "business_id", "caller_number", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    business_id: Mapped[int] = mapped_column(ForeignKey("businesses.id", ondelete="CASCADE"))
+    caller_number: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(Instant())
+    call_sid: Mapped[str] = mapped_column(String(64), unique=True)

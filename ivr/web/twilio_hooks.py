@@ -25,6 +25,7 @@ from ivr.document.phones import caller_id
 from ivr.errors import InputError
 from ivr.messages.notes import missed_call_check
 from ivr.messages.outbox import CALL_SID
+from ivr.messages.text_back import text_back_check
 from ivr.routing.directory import MISS, Miss
 from ivr.simulator import SIMULATED_CALL_FIELD, SIMULATED_TIME_FIELD, is_simulated
 from ivr.store import jobs
@@ -307,21 +308,27 @@ def _simulated_missed_call(services: Services, form: FormData, now: datetime) ->
         return
     with services.database.reading() as connection:
         business = services.directory.lookup(connection, _field(form, "To"), now)
-    if business is None or not business.missed_call_emails:
+    if business is None or not (business.missed_call_emails or business.text_back_after_s is not None):
         return
     services.call_log.flush()  # the note reads the call's path and end from the log
     services.simulated_messages.call_ended(_field(form, "CallSid"), business.id)
 
 
 def _check_for_missed_call(services: Services, form: FormData, now: datetime) -> None:
-    """Queue a look at the ended call for a business that wants missed-call notes (best effort: logged)."""
+    """Queue a look at the ended call for a business that wants missed-call notes or texts back (best effort:
+    logged)."""
     call_sid = _field(form, "CallSid")
     try:
         with services.database.reading() as connection:
             business = services.directory.lookup(connection, _field(form, "To"), now)
-        if business is None or not business.missed_call_emails or not CALL_SID.match(call_sid):
+        if business is None or not CALL_SID.match(call_sid):
+            return
+        looks = [missed_call_check(call_sid, business.id, now)] if business.missed_call_emails else []
+        if business.text_back_after_s is not None:
+            looks.append(text_back_check(call_sid, business.id, now, business.text_back_after_s))
+        if not looks:
             return
         with services.database.transaction() as session:
-            jobs.enqueue(session, [missed_call_check(call_sid, business.id, now)], now)
+            jobs.enqueue(session, looks, now)
     except Exception:
         log.exception("call %s: could not queue the missed-call check", call_sid[:40])
