@@ -16,6 +16,7 @@ from typing import TextIO
 from ivr.callflow.model import Voicemail
 from ivr.document.phones import is_mobile
 from ivr.messages import compose
+from ivr.messages.callback_requests import CallbackFacts, callback_email, callback_sms
 from ivr.messages.notes import call_facts, stored_document
 from ivr.messages.outbox import LeftMessage, message_domain, message_id
 from ivr.messages.senders import ConsoleMailer, ConsoleTexts
@@ -105,3 +106,17 @@ class SimulatedMessages:
         if document.text_back and no_text_back(ended, mobile=is_mobile(call.from_number), texted_lately=False) is None:
             body = text_back_body(document.text_back.text, document.business)
             self._texts.send(compose.Sms(call.from_number, body, self._sms_from or document.numbers[0]))
+
+    def callback_request(self, business_id: int, number: str, now: datetime) -> None:
+        """The e-mails and texts a callback request would make (ivr.messages.callback_requests), printed."""
+        document = stored_document(self._database, business_id)
+        if document.callback is None:
+            return
+        facts = CallbackFacts(
+            document.business, document.language, document.timezone, document.country, number, now, self._inbox_url
+        )
+        for address in document.callback.email:
+            request_id = message_id("callback", "simulated", address, self._domain)
+            self._mailer.send(callback_email(facts, address, request_id), self._mail_from)
+        for to in document.callback.sms:
+            self._texts.send(callback_sms(facts, to, self._sms_from or document.numbers[0]))

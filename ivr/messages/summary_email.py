@@ -75,6 +75,8 @@ class SummaryFacts:
     answering_service: bool = False
     # The callback requests of the day (issue 23): when asked, the number, and whether done by now.
     callbacks: tuple[tuple[datetime, str, bool], ...] = ()
+    # How many missed mobile callers were texted back that day (text_back:).
+    texted_back: int = 0
 
 
 def _summary_line(call: SummaryCall, facts: SummaryFacts) -> str:
@@ -151,6 +153,8 @@ def daily_summary_email(facts: SummaryFacts, address: str, message_id: str) -> E
     if facts.callbacks:
         lines += ["", words["summary_callbacks"].format(count=len(facts.callbacks))]
         lines += [_summary_callback(found, facts) for found in sorted(facts.callbacks)]
+    if facts.texted_back:
+        lines += ["", words["summary_texted_back"].format(count=facts.texted_back)]
     if facts.notes:
         lines += ["", words["summary_notes"].format(count=len(facts.notes))]
         lines += [_summary_note(note, facts) for note in sorted(facts.notes, key=lambda note: note.written_at)]

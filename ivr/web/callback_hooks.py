@@ -62,9 +62,14 @@ async def number(form: TwilioForm, services: ServicesDep, attempt: int = 1, box:
         return answer.decision
 
     response = await answer_call(services, form, decide)
-    if confirmed and not is_simulated(form.get(SIMULATED_CALL_FIELD)):
+    if not confirmed:
+        return response
+    business_id, confirmed_number, now = confirmed[0]
+    if is_simulated(form.get(SIMULATED_CALL_FIELD)):  # printed, never stored or sent (ivr.messages.simulated)
+        await run_in_threadpool(services.simulated_messages.callback_request, business_id, confirmed_number, now)
+    else:
         # Blocking database work, off the event loop; a failure answers the fallback (the caller reaches someone).
-        await run_in_threadpool(_keep_request, services, _text(form, "CallSid"), *confirmed[0])
+        await run_in_threadpool(_keep_request, services, _text(form, "CallSid"), business_id, confirmed_number, now)
     return response
 
 

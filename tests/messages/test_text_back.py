@@ -2,12 +2,15 @@
 status callback through the outbox to Twilio's stand-in on 127.0.0.1, once per caller per day, mobiles only."""
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from fastapi import FastAPI
 
 from ivr.messages.delivery import make_worker
+from ivr.messages.notes import Notes
+from ivr.messages.senders import senders
+from ivr.messages.summary_email import daily_summary_email
 from ivr.messages.text_back import EndedCall, NoTextBack, no_text_back
 from ivr.settings import Settings
 from ivr.store import text_backs
@@ -154,3 +157,25 @@ def test_an_answered_call_gets_no_text(
     worker = make_worker(text_settings, database, clock)
     assert worker.run_due() == 1  # the look at the call, and nothing after it
     assert worker.run_due() == 0 and twilio_api.texts == []
+
+
+def test_the_summary_counts_the_texts_back_of_the_day(
+    app: FastAPI,
+    client: TwilioLikeClient,
+    text_settings: Settings,
+    database: Database,
+    business_id: int,
+    clock: FakeClock,
+) -> None:
+    missed_call(app, client, MOBILE)
+    clock.advance(121)
+    worker = make_worker(text_settings, database, clock)
+    worker.run_due()
+    worker.run_due()
+    notes = Notes(
+        database, senders(text_settings), public_url="https://greetline.test", domain="greetline.test", clock=clock
+    )
+    body = daily_summary_email(
+        notes.summary_facts(business_id, date(2026, 11, 24)), "a@example.nl", "<s.1@x.test>"
+    ).body
+    assert "Teruggestuurde sms na een gemiste oproep: 1" in body

@@ -1,5 +1,6 @@
 """/admin/callbacks: the callers who asked to be called back ("Terugbellen"), open ones first, each marked done
-(and open again, a mistake undone); and the secret URL of the calendar feed of the open ones, rotated here too."""
+(and open again, a mistake undone); the texts sent back to missed mobile callers; and the secret URL of the calendar
+feed of the open requests, rotated here too."""
 
 from typing import Annotated
 
@@ -7,7 +8,7 @@ from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ivr.messages.callback_feed import feed_url
-from ivr.store import callbacks
+from ivr.store import callbacks, text_backs
 from ivr.web.admin.pages import UserDep, check_csrf, common, page, words
 from ivr.web.request_session import RequestSessionDep
 from ivr.web.services import ServicesDep
@@ -22,6 +23,7 @@ def callbacks_page(request: Request, services: ServicesDep, db: RequestSessionDe
     shared = common(db, user)
     found = callbacks.listed(db.session, user.business_id, limit=REQUESTS_SHOWN)
     token = callbacks.feed_token(db.session, user.business_id, services.clock())
+    texted = text_backs.listed(db.session, user.business_id, limit=REQUESTS_SHOWN)
     return page(
         request,
         "callbacks.html",
@@ -31,6 +33,7 @@ def callbacks_page(request: Request, services: ServicesDep, db: RequestSessionDe
         done_requests=[found_ for found_ in found if found_.done],
         feed=feed_url(services.settings.public_url, token),
         offered=shared["document"].get("callback") is not None,
+        text_backs=texted,
         page_title=words(request, shared["document"]).gettext("Call back"),
     )
 
