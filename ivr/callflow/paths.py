@@ -61,6 +61,8 @@ class EventKind(StrEnum):
     RECORDS = "records"
     HANGS_UP = "hangs up"
     CALLBACK = "callback"
+    # After a call that reached nobody: the text back to a mobile caller (text_back:), `after_s` after the call.
+    TEXT_BACK = "text back"
 
 
 # The caller walked through a callback request: a mobile number read back (an example range, 06 12 34 56 78).
@@ -125,6 +127,9 @@ class _Walker:
     scene: Scene
 
     def _end(self, events: tuple[Event, ...], ending: Ending) -> CallPath:
+        after_s = self.business.text_back_after_s
+        if ending is Ending.NOBODY and after_s is not None and events:
+            events = (*events, Event(EventKind.TEXT_BACK, events[-1].at_s + after_s))
         return CallPath(self.scene, events, ending)
 
     def walk(self, steps: tuple[Step, ...], events: tuple[Event, ...], at_s: float) -> Iterator[CallPath]:

@@ -79,6 +79,8 @@ class PathWords:
                 parts.append(self.words["hangs_up"])
             elif kind is EventKind.CALLBACK:
                 parts.append(self.words["callback"])
+            elif kind is EventKind.TEXT_BACK:
+                parts.append(self.words["text_back"])
         return ARROW.join(parts)
 
 

@@ -1,7 +1,7 @@
 """Callback requests and blocked callers in the pure call flow: table-driven, no adapter."""
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -16,6 +16,7 @@ from ivr.callflow.callback import (
     read_back,
 )
 from ivr.callflow.model import Callback, CallbackTexts, MenuOption, Prompt, Voicemail
+from ivr.callflow.paths import Ending, EventKind, explore
 from ivr.callflow.steps import Gather, Hangup, Hook, Outcome, Record, Redirect, Say
 from tests.callflow.factory import make_business
 
@@ -154,3 +155,17 @@ def test_a_blocked_caller_hears_the_blocked_text_only_and_is_logged_blocked() ->
     assert decision.outcome is Outcome.BLOCKED and decision.path == "blocked"
     assert flow.incoming(business, TUESDAY_NIGHT, caller="+31687654321").outcome is Outcome.CLOSED
     assert flow.incoming(business, TUESDAY_NIGHT, caller="").outcome is Outcome.CLOSED
+
+
+def test_the_paths_walk_the_callback_to_its_end_and_show_the_text_back_after_a_call_that_reached_nobody() -> None:
+    business = make_business(menu=(CALLBACK_OPTION,), callback=TEXTS, text_back_after_s=120, overflow=None)
+    found = explore(lambda _at: business, date(2026, 11, 23), lambda _speech: 1.0)
+    requested = [path for path in found if path.ending is Ending.CALLBACK]
+    assert requested and all(path.keys == ("3", "1") for path in requested)
+    assert requested[0].events[-1].kind is EventKind.CALLBACK
+    nobody = [path for path in found if path.ending is Ending.NOBODY]
+    assert nobody and all(path.events[-1].kind is EventKind.TEXT_BACK for path in nobody)
+    hung_up = nobody[0].events[-2]
+    assert nobody[0].events[-1].at_s == hung_up.at_s + 120
+    without = explore(lambda _at: replace(business, text_back_after_s=None), date(2026, 11, 23), lambda _s: 1.0)
+    assert not any(event.kind is EventKind.TEXT_BACK for path in without for event in path.events)
