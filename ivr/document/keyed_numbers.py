@@ -30,6 +30,8 @@ def keyed_number(digits: str, country: str) -> KeyedNumber:
             phonenumbers.NumberParseException.TOO_SHORT_NSN,
             phonenumbers.NumberParseException.TOO_SHORT_AFTER_IDD,
         )
+        if error.error_type == phonenumbers.NumberParseException.TOO_LONG:
+            return NumberProblem.TOO_LONG
         return NumberProblem.TOO_SHORT if too_short else NumberProblem.NOT_A_NUMBER
     return _checked(parsed, country)
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from ivr.callflow.steps import Outcome
 from ivr.document.phones import for_people
 from ivr.messages.transcript_text import fit_sms, transcript_lines
 
@@ -260,7 +261,7 @@ def reached_a_human(path: tuple[str, ...], outcome: str | None) -> bool:
 
 
 # A callback request needs no missed-call note (its own e-mail says it); a blocked caller leaves no trace but the log.
-NO_MISSED_NOTE_OUTCOMES = frozenset({"callback", "blocked"})
+NO_MISSED_NOTE_OUTCOMES = frozenset({Outcome.CALLBACK.value, Outcome.BLOCKED.value})
 
 
 def missed_note_due(path: tuple[str, ...], outcome: str | None) -> bool:

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from ivr.callflow.steps import Outcome
 from ivr.messages.compose import (
     Email,
     caller_text,
@@ -15,9 +16,7 @@ from ivr.messages.compose import (
 )
 from ivr.messages.transcript_text import first_line
 
-# The call log's outcomes of a callback request and of a blocked caller (ivr.callflow.steps.Outcome).
-CALLBACK = "callback"
-BLOCKED = "blocked"
+CALLBACK, BLOCKED = Outcome.CALLBACK.value, Outcome.BLOCKED.value
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from ivr.callflow.steps import Outcome
 from ivr.document.phones import is_mobile
 from ivr.jobs.model import PermanentFailure
 from ivr.jobs.worker import Handler
@@ -31,9 +32,7 @@ TEXT_BACK_SMS = "text-back-sms"
 TEXT_BACK_EVERY = timedelta(hours=24)
 # A call's recording callback can come some seconds after its final status: decide only once it would have.
 EARLIEST_AFTER = timedelta(seconds=60)
-# The call log's outcomes of a callback request and a blocked caller (ivr.callflow.steps.Outcome).
-CALLBACK_OUTCOME = "callback"
-BLOCKED_OUTCOME = "blocked"
+CALLBACK_OUTCOME, BLOCKED_OUTCOME = Outcome.CALLBACK.value, Outcome.BLOCKED.value
 
 
 class NoTextBack(StrEnum):
