@@ -8,7 +8,7 @@ from twilio.twiml.voice_response import Gather as TwimlGather
 from twilio.twiml.voice_response import VoiceResponse
 
 from ivr.callflow.model import Country, Language
-from ivr.callflow.steps import Dial, Gather, Hangup, Play, Record, Say, Speech, Step, Webhook
+from ivr.callflow.steps import Dial, Gather, Hangup, Play, Record, Redirect, Say, Speech, Step, Webhook
 
 # Twilio <Say> language codes and a natural neural voice for each (Twilio docs, "Text-to-speech" voices).
 SAY_VOICE: dict[Language, tuple[str, str]] = {
@@ -72,6 +72,7 @@ class TwimlRenderer:
                 action=self.webhook_url(step.action),
                 method="POST",
                 timeout=step.timeout_s,
+                finish_on_key=step.finish_on_key or None,
             )
             for prompt in step.prompts:
                 self._speak(gather, prompt)
@@ -97,6 +98,8 @@ class TwimlRenderer:
             )
         elif isinstance(step, Hangup):
             response.hangup()
+        elif isinstance(step, Redirect):
+            response.redirect(self.webhook_url(step.to), method="POST")
 
 
 def _last_resort_twiml() -> str:

@@ -31,6 +31,16 @@ PromptName = Literal[
     "fallback",
     "referral_number",
     "referral_named",
+    "blocked",
+    "callback_offer",
+    "callback_your_number",
+    "callback_key_in",
+    "callback_confirmed",
+    "callback_too_short",
+    "callback_too_long",
+    "callback_premium",
+    "callback_not_a_number",
+    "digits",
 ]
 PartOfDay = Literal["morning", "afternoon", "evening"]
 PARTS_OF_DAY: tuple[PartOfDay, ...] = ("morning", "afternoon", "evening")

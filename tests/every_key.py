@@ -20,6 +20,7 @@ menu:
     voicemail: {{email: [recept@example.nl], sms: ["+31611111111"]}}
     label: recept
   - {{key: "3", prompt: "Voor de assistente, toets 3.", dial: ["+31503333333", "+31504444444"]}}
+  - {{key: "4", prompt: "Wilt u teruggebeld worden, toets 4.", callback: true}}
 operators: ["+31501111111", "+31502222222"]
 ring: sequential
 confirm: true
@@ -36,6 +37,7 @@ closed:
   greeting: {{text: "U belt buiten onze openingstijden."}}
   holiday: {{text: "Vandaag is het een feestdag; wij zijn gesloten."}}
   voicemail: {{email: [praktijk@example.nl], sms: ["+31687654321"], urgent_sms: ["+31622222222"]}}
+  offer_callback: true
   emergency: {{prompt: "Voor spoed, toets 5.", dial: ["+31612345678"], key: "5"}}
 periods:
   - from: 2026-11-23
@@ -54,6 +56,9 @@ missed_calls: {{email: [praktijk@example.nl, balie@example.nl]}}
 daily_summary: {{email: [dokter@example.nl], at: "18:15"}}
 referral: {{number: "+31881234567", name: de huisartsenpost Groningen}}
 urgent_words: [spoed, bloeding, benauwd]
+callback: {{email: [balie@example.nl], sms: ["+31687654321"]}}
+text_back: {{text: "U belde {{business}}. Wij bellen u zo snel mogelijk terug.", after_s: 300}}
+blocked: ["+31612340000", "+31687650000"]
 """
 
 # The other shapes: a voicemail overflow with texts, a closed-hours number with a box for when nobody answers it,

@@ -6,12 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from ivr.callflow import flow
+from ivr.callflow import callback, flow
+from ivr.callflow.callback import NumberProblem
 from ivr.callflow.flow import DialStage, DialStatus
 from ivr.callflow.model import DialNumbers, Emergency, Prompt, Voicemail
 from ivr.callflow.whisper import CallerRoute, Via
 from ivr.twiml import LAST_RESORT_TWIML, TwimlRenderer
 from tests.callflow.factory import EMERGENCY, REPEATS, make_business
+from tests.callflow.test_callback import CALLBACK_OPTION, MOBILE, TEXTS
+from tests.callflow.test_callback import NIGHT as CALLBACK_NIGHT
 
 GOLDEN = Path(__file__).with_name("golden")
 RENDERER = TwimlRenderer("https://greetline.test")
@@ -48,6 +51,16 @@ DECISIONS = {
     "closed_emergency_offer": flow.incoming(AFTER_HOURS, TUESDAY_NIGHT),
     "closed_emergency_key": flow.emergency_choice(AFTER_HOURS, "1", Via.HOURS),
     "closed_no_answer_box": flow.dial_ended(AFTER_HOURS, DialStage.CLOSED, DialStatus.NO_ANSWER),
+    # Callback requests (issue 23): the offer before the closed box's beep, the number read back, a keyed number
+    # refused once, the confirmation, a menu option's redirect, and a blocked caller.
+    "callback_offer": flow.incoming(CALLBACK_NIGHT, TUESDAY_NIGHT),
+    "callback_read_back": callback.callback_start(CALLBACK_NIGHT, MOBILE, "closed"),
+    "callback_too_short": callback.callback_number(
+        CALLBACK_NIGHT, "0612", MOBILE, NumberProblem.TOO_SHORT, 1, "closed"
+    ).decision,
+    "callback_confirmed": callback.callback_number(CALLBACK_NIGHT, "1", MOBILE, MOBILE, 1, "closed").decision,
+    "callback_menu_option": flow.menu_choice(make_business(menu=(CALLBACK_OPTION,), callback=TEXTS), "3", 1),
+    "blocked": flow.incoming(make_business(blocked=frozenset({"+31612345678"})), TUESDAY_10, "+31612345678"),
     **{
         f"whisper_{name}": flow.whisper(make_business(menu=(EMERGENCY, REPEATS)), route)
         for name, route in {

@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from ivr.callflow.model import (
     Business,
+    Callback,
     ClosedInstructions,
     Country,
     Destination,
@@ -31,6 +32,7 @@ from ivr.callflow.steps import (
     Outcome,
     Play,
     Record,
+    Redirect,
     Say,
     Speech,
     Step,
@@ -50,6 +52,8 @@ MENU_ATTEMPTS = 2
 CONFIRM_WAIT_S = 5
 # The key that takes a confirmed call.
 CONFIRM_KEY = "1"
+# How long the callback offer before a voicemail's beep waits for its key: short, the beep is what most expect.
+CALLBACK_OFFER_WAIT_S = 3
 
 
 class DialStage(StrEnum):
@@ -117,10 +121,20 @@ def _box_hook(hook: Hook, business: Business, box: Voicemail, route: tuple[str, 
     return Webhook(hook, (("business", str(business.id)), ("box", box.box), *labels, *rings))
 
 
-def _voicemail(business: Business, box: Voicemail, route: tuple[str, ...]) -> tuple[Step, ...]:
-    """`route`: the path labels that led to the box, the deciding one last ("menu:2", "option:no-answer>...")."""
+def voicemail_steps(
+    business: Business, box: Voicemail, route: tuple[str, ...], *, offer: bool = True
+) -> tuple[Step, ...]:
+    """`route`: the path labels that led to the box, the deciding one last ("menu:2", "option:no-answer>...").
+
+    A box that offers a callback asks for a key before the beep: the prompts play inside a <Gather>, and a caller who
+    presses nothing goes on to the beep (`offer`: False once the caller declined)."""
+    prompt = speak(business.texts.voicemail, business.language)
+    lead: tuple[Step, ...] = (prompt,)
+    if offer and box.offer_callback and business.callback is not None:
+        action = Webhook(Hook.CALLBACK, (("box", box.box), ("offer", "1")))
+        lead = (Gather((prompt, speak(business.callback.offer, business.language)), action, CALLBACK_OFFER_WAIT_S),)
     return (
-        speak(business.texts.voicemail, business.language),
+        *lead,
         Record(
             _box_hook(Hook.RECORDED, business, box, route),
             _box_hook(Hook.RECORDING, business, box, route),
@@ -138,7 +152,9 @@ def _go_to(
     if isinstance(destination, DialNumbers):
         return (_dial(business, destination.numbers, dial_ended, route),)
     if isinstance(destination, Voicemail):
-        return _voicemail(business, destination, (path,))
+        return voicemail_steps(business, destination, (path,))
+    if isinstance(destination, Callback):
+        return (Redirect(Webhook(Hook.CALLBACK)),)
     return (Hangup(),)
 
 
@@ -157,7 +173,7 @@ def _overflow(business: Business, route: CallerRoute, came: tuple[str, ...], end
         return Decision((dial,), "overflow:dial")
     if isinstance(overflow, Voicemail):
         path = "overflow:voicemail"
-        return Decision(_voicemail(business, overflow, (*came, ended + path)), path)
+        return Decision(voicemail_steps(business, overflow, (*came, ended + path)), path)
     return _unavailable(business, "overflow:none")
 
 
@@ -200,8 +216,11 @@ def _closed_steps(business: Business, message: Prompt, via: Via, path: str, peri
     return (Gather((heard, speak(part.emergency.prompt, business.language)), action, MENU_WAIT_S), *route)
 
 
-def incoming(business: Business, now: datetime) -> Decision:
-    """The first answer to a call: welcome, emergency options, information, the other options, then a human."""
+def incoming(business: Business, now: datetime, caller: str = "") -> Decision:
+    """The first answer to a call: welcome, emergency options, information, the other options, then a human.
+    `caller`: the caller's number ("" when withheld); one on the blocked list hears the blocked text only."""
+    if caller and caller in business.blocked:
+        return Decision((speak(business.texts.blocked, business.language), Hangup()), "blocked", Outcome.BLOCKED)
     current = situation(business, now)
     if isinstance(current, InPeriod):
         period = current.period
@@ -285,7 +304,7 @@ def dial_ended(
     box = closed_part(business, period).box if stage in (DialStage.CLOSED, DialStage.EMERGENCY) else None
     if box is not None:  # closed: nobody answered the number, so the caller leaves a message instead
         path = f"{stage.value}:{status.value}>voicemail:{box.box}"
-        return Decision(_voicemail(business, box, (path,)), path)
+        return Decision(voicemail_steps(business, box, (path,)), path)
     return _unavailable(business, f"{stage.value}:{status.value}")
 
 

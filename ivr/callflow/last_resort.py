@@ -59,6 +59,8 @@ def after_fallback_dial(
         # No whisper: its webhook would need the business, which only the database can give now.
         dial = Dial(destination.numbers, FALLBACK_DIAL_TIMEOUT_S, country, action=None)
         return Decision((dial, *closing), f"{label}>overflow:dial", Outcome.FALLBACK)
+    if not isinstance(destination, Voicemail):  # an overflow is a dial or a box; a callback is only a menu's
+        return Decision(closing, f"{label}>overflow:none", Outcome.FALLBACK)
     hooks = {
         hook: Webhook(hook, (("business", str(overflow.business_id)), ("box", destination.box)))
         for hook in (Hook.RECORDED, Hook.RECORDING)

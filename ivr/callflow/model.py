@@ -48,9 +48,16 @@ class Voicemail:
     box: str = "overflow"
     # Texted only for an urgent message (its transcript holds an urgent word).
     urgent_sms: tuple[str, ...] = ()
+    # Before the beep the caller may press 1 to be called back instead (offer_callback: true beside the box).
+    offer_callback: bool = False
 
 
-Destination = DialNumbers | Voicemail
+@dataclass(frozen=True)
+class Callback:
+    """A menu option that takes a callback request (callback: true) instead of a dial or a message."""
+
+
+Destination = DialNumbers | Voicemail | Callback
 
 
 @dataclass(frozen=True)
@@ -139,6 +146,24 @@ class Texts:
     goodbye: Prompt
     holiday: Prompt
     confirm: Prompt
+    # What a caller on the business's blocked list hears before the call ends.
+    blocked: Prompt
+
+
+@dataclass(frozen=True)
+class CallbackTexts:
+    """What a caller asking to be called back hears; `{number}` in a text stands for the number read back."""
+
+    offer: Prompt
+    your_number: Prompt
+    key_in: Prompt
+    confirmed: Prompt
+    too_short: Prompt
+    too_long: Prompt
+    premium: Prompt
+    not_a_number: Prompt
+    # The words for the digits 0 to 9 in the business's language: a number is read back digit by digit.
+    digits: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -168,6 +193,12 @@ class Business:
     service: tuple[str, ...] = ()
     # What the service hears by how the caller came (ivr.callflow.whisper.CallerRoute.label); else texts.whisper.
     whispers: tuple[tuple[str, Prompt], ...] = ()
+    # Set when the business takes callback requests (callback: in its document); None: nobody is offered one.
+    callback: CallbackTexts | None = None
+    # Callers (E.164) who hear the blocked text and reach nobody.
+    blocked: frozenset[str] = frozenset()
+    # A missed mobile caller is texted back this long after the call (text_back:); None: no texts back.
+    text_back_after_s: int | None = None
 
 
 def voicemail_boxes(business: Business) -> dict[str, Voicemail]:

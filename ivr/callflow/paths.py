@@ -14,12 +14,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from ivr.callflow import flow
+from ivr.callflow import callback, flow
+from ivr.callflow.callback import NumberProblem, SpokenNumber
 from ivr.callflow.flow import DialStage, DialStatus
 from ivr.callflow.model import Business, Prompt
 from ivr.callflow.ringing import ringing_s
 from ivr.callflow.schedule import Holiday, InPeriod, Open, Situation, closing_holiday, situation
-from ivr.callflow.steps import Decision, Dial, Gather, Hangup, Hook, Play, Record, Say, Speech, Step
+from ivr.callflow.steps import Decision, Dial, Gather, Hangup, Hook, Outcome, Play, Record, Redirect, Say, Speech, Step
 from ivr.callflow.whisper import CallerRoute, Via
 
 # How long a recording or spoken text takes, in seconds.
@@ -45,6 +46,8 @@ class Ending(StrEnum):
     HUMAN = "human"
     MESSAGE = "message"
     NOBODY = "nobody"
+    # The caller confirmed a number to be called back on (ivr.callflow.callback).
+    CALLBACK = "callback"
 
 
 class EventKind(StrEnum):
@@ -57,6 +60,13 @@ class EventKind(StrEnum):
     NOT_ANSWERED = "not answered"
     RECORDS = "records"
     HANGS_UP = "hangs up"
+    CALLBACK = "callback"
+    # After a call that reached nobody: the text back to a mobile caller (text_back:), `after_s` after the call.
+    TEXT_BACK = "text back"
+
+
+# The caller walked through a callback request: a mobile number read back (an example range, 06 12 34 56 78).
+EXAMPLE_CALLER = SpokenNumber("+31612345678", ("06", "12", "34", "56", "78"))
 
 
 @dataclass(frozen=True)
@@ -117,6 +127,9 @@ class _Walker:
     scene: Scene
 
     def _end(self, events: tuple[Event, ...], ending: Ending) -> CallPath:
+        after_s = self.business.text_back_after_s
+        if ending is Ending.NOBODY and after_s is not None and events:
+            events = (*events, Event(EventKind.TEXT_BACK, events[-1].at_s + after_s))
         return CallPath(self.scene, events, ending)
 
     def walk(self, steps: tuple[Step, ...], events: tuple[Event, ...], at_s: float) -> Iterator[CallPath]:
@@ -137,6 +150,9 @@ class _Walker:
             elif isinstance(step, Record):
                 yield self._end((*events, Event(EventKind.RECORDS, at_s)), Ending.MESSAGE)
                 return
+            elif isinstance(step, Redirect):
+                yield from self.walk(callback.callback_start(self.business, EXAMPLE_CALLER).steps, events, at_s)
+                return
             elif isinstance(step, Hangup):
                 break
         # A hang-up, or the end of the TwiML (where Twilio hangs up too).
@@ -145,6 +161,21 @@ class _Walker:
     def _offered(self, gather: Gather) -> tuple[list[tuple[str, Prompt]], Callable[[str], Decision]]:
         """The keys a <Gather> takes, each with the prompt that offers it, and what pressing a key decides."""
         business, params = self.business, dict(gather.action.params)
+        box, texts = params.get("box", ""), business.callback
+        if gather.action.hook is Hook.CALLBACK and texts is not None:  # the offer before a voicemail's beep
+            return [(callback.OFFER_KEY, texts.offer)], lambda key: callback.callback_offer(
+                business, key, EXAMPLE_CALLER, box
+            )
+        if gather.action.hook is Hook.CALLBACK_NUMBER and texts is not None:  # 1 confirms the number read back
+            attempt = int(params.get("attempt", "1"))
+            return (
+                [(callback.CONFIRM_KEY, texts.your_number)],
+                lambda key: (
+                    callback.callback_number(
+                        business, key, EXAMPLE_CALLER, NumberProblem.NOT_A_NUMBER, attempt, box
+                    ).decision
+                ),
+            )
         if gather.action.hook is Hook.EMERGENCY:
             via, period = Via(params.get("via", Via.HOURS.value)), params.get("period", "")
             found = flow.closed_part(business, period).emergency
@@ -171,7 +202,11 @@ class _Walker:
             index = next((i for i, said in enumerate(gather.prompts) if said == spoken), len(heard) - 1)
             pressed_at_s = heard_by_s[index]
             pressed = (*events, *heard[: index + 1], Event(EventKind.PRESSES, pressed_at_s, key))
-            yield from self.walk(choose(key).steps, pressed, pressed_at_s)
+            decided = choose(key)
+            if decided.outcome is Outcome.CALLBACK:
+                yield self._end((*pressed, Event(EventKind.CALLBACK, pressed_at_s)), Ending.CALLBACK)
+                continue
+            yield from self.walk(decided.steps, pressed, pressed_at_s)
         used = {key for key, _prompt in offered}
         wrong = next(key for key in WRONG_KEYS if key not in used)
         wrong_events = (*events, *heard, Event(EventKind.WRONG_KEY, at_s, wrong))

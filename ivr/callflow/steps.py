@@ -19,6 +19,9 @@ class Hook(StrEnum):
     CONFIRMED = "confirmed"
     RECORDED = "recorded"
     RECORDING = "recording"
+    # A callback request: its start (or the key pressed at the offer before a voicemail's beep), the number keyed.
+    CALLBACK = "callback"
+    CALLBACK_NUMBER = "callback-number"
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,9 @@ class Gather:
     prompts: tuple[Speech, ...]
     action: Webhook
     timeout_s: int
-    num_digits: int = 1
+    num_digits: int | None = 1
+    # Set to "#" to collect a whole number ended with the hash key (then num_digits is None).
+    finish_on_key: str = ""
 
 
 @dataclass(frozen=True)
@@ -78,7 +83,14 @@ class Hangup:
     pass
 
 
-Step = Say | Play | Gather | Dial | Record | Hangup
+@dataclass(frozen=True)
+class Redirect:
+    """Continue the call at another webhook (a menu option that takes a callback request)."""
+
+    to: Webhook
+
+
+Step = Say | Play | Gather | Dial | Record | Hangup | Redirect
 
 
 class Outcome(StrEnum):
@@ -90,6 +102,10 @@ class Outcome(StrEnum):
     HUNG_UP = "hung up"
     UNKNOWN_NUMBER = "unknown number"
     FALLBACK = "fallback"
+    # The caller asked to be called back and confirmed a number.
+    CALLBACK = "callback"
+    # The caller's number is on the business's blocked list.
+    BLOCKED = "blocked"
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,8 @@ class CardView:
     calls: tuple[ForwardedCall, ...]
     # Whether the overflow says where notes go: without it the form cannot deliver and says so.
     takes_notes: bool
+    # The callers waiting to be called back (issue 23): when each asked, and the number, oldest first.
+    callbacks: tuple[tuple[datetime, str], ...] = ()
 
 
 def _route_of(call: LoggedCall) -> CallerRoute | None:
@@ -55,8 +57,14 @@ def _choice(document: BusinessDocument, route: CallerRoute) -> str:
     return option.label or menu_label(option.prompt)
 
 
-def card_view(document: BusinessDocument, logged_today: list[LoggedCall], now: datetime) -> CardView:
-    """`logged_today`: the business's calls of the local day, any order; those the service heard are listed."""
+def card_view(
+    document: BusinessDocument,
+    logged_today: list[LoggedCall],
+    now: datetime,
+    open_callbacks: tuple[tuple[datetime, str], ...] = (),
+) -> CardView:
+    """`logged_today`: the business's calls of the local day, any order; those the service heard are listed.
+    `open_callbacks`: the callback requests not yet done, (asked at, number)."""
     calls = []
     for call in sorted(logged_today, key=lambda found: found.started_at):
         route = _route_of(call)
@@ -73,6 +81,7 @@ def card_view(document: BusinessDocument, logged_today: list[LoggedCall], now: d
         instructions=instructions_in_force(document, now),
         calls=tuple(calls),
         takes_notes=overflow is not None and overflow.notes is not None,
+        callbacks=tuple(sorted(open_callbacks)),
     )
 
 
@@ -104,4 +113,5 @@ def card_json(view: CardView) -> dict[str, object]:
             for call in view.calls
         ],
         "takes_notes": view.takes_notes,
+        "callbacks": [{"asked_at": asked.isoformat(), "number": number} for asked, number in view.callbacks],
     }

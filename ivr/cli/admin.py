@@ -182,6 +182,20 @@ def _card(args: argparse.Namespace) -> int:
     return _for_business(args, showing)
 
 
+def _callbacks_feed(args: argparse.Namespace) -> int:
+    from ivr.messages.callback_feed import feed_url
+    from ivr.store.callbacks import feed_token
+
+    def showing(opened: Runtime, session: Any, stored: Any) -> str:
+        token = feed_token(session, stored.id, datetime.now(UTC), rotate=args.rotate)
+        made = "rotated, the old URL no longer works; " if args.rotate else ""
+        name = stored.document["business"]
+        url = feed_url(opened.settings.public_url, token)
+        return f"the calendar feed of open callback requests for {name} ({made}subscribe to it, keep it secret):\n{url}"
+
+    return _for_business(args, showing)
+
+
 def register(commands: Any) -> None:
     keys = commands.add_parser("keys", help="create, list and revoke API keys")
     key_commands = keys.add_subparsers(dest="keys_command", required=True, metavar="KEYS_COMMAND")
@@ -264,3 +278,13 @@ def register(commands: Any) -> None:
     card.add_argument("business", metavar="NUMBER", help="a number of the business")
     card.add_argument("--rotate", action="store_true", help="make a new URL; the old one stops working at once")
     card.set_defaults(func=_card)
+    feed = commands.add_parser(
+        "callbacks-feed",
+        help="the calendar feed of open callback requests: its secret URL",
+        description="Print the URL of the iCalendar feed of the open callback requests of the business answering "
+        "NUMBER, for Google Agenda, Outlook or Apple Calendar to subscribe to.",
+        epilog="example: greetline callbacks-feed +31501234567 --rotate",
+    )
+    feed.add_argument("business", metavar="NUMBER", help="a number of the business")
+    feed.add_argument("--rotate", action="store_true", help="make a new URL; the old one stops working at once")
+    feed.set_defaults(func=_callbacks_feed)

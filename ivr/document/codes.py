@@ -58,6 +58,7 @@ class Code(StrEnum):
     KEY_TWICE = "key_twice"
     TOO_MANY_AT_ONCE = "too_many_at_once"
     NUMBER_TWICE = "number_twice"
+    CALLBACK_NOT_SET = "callback_not_set"
     PART_NOT_CHANGEABLE = "part_not_changeable"
     # Files a document names (ivr.usecases.uploads); an audio refusal keeps its own code (audio.errors.AudioCode).
     FILE_TOO_LARGE = "file_too_large"

@@ -5,6 +5,8 @@ from datetime import date
 
 from ivr.callflow.model import (
     Business,
+    Callback,
+    CallbackTexts,
     ClosedInstructions,
     Country,
     Destination,
@@ -62,14 +64,35 @@ def destination(route: doc.Route, box: str) -> Destination | None:
         return DialNumbers(tuple(route.dial))
     if route.voicemail is not None:
         box_ = route.voicemail
-        return Voicemail(tuple(box_.email), tuple(box_.sms), box, tuple(box_.urgent_sms))
+        return Voicemail(tuple(box_.email), tuple(box_.sms), box, tuple(box_.urgent_sms), route.offer_callback)
+    if isinstance(route, doc.MenuOption) and route.callback:
+        return Callback()
     return None
 
 
 def message_box(route: doc.Route, box: str) -> Voicemail | None:
     """The route's voicemail box, also when it follows a dial (closed, periods)."""
     found = route.voicemail
-    return Voicemail(tuple(found.email), tuple(found.sms), box) if found is not None else None
+    if found is None:
+        return None
+    return Voicemail(tuple(found.email), tuple(found.sms), box, offer_callback=route.offer_callback)
+
+
+def callback_texts(document: doc.BusinessDocument, prompts: PromptMaker, book: PromptBook) -> CallbackTexts | None:
+    """What callers asking for a callback hear; None when the document takes no callback requests."""
+    if document.callback is None:
+        return None
+    return CallbackTexts(
+        offer=prompts.default("callback_offer"),
+        your_number=prompts.default("callback_your_number"),
+        key_in=prompts.default("callback_key_in"),
+        confirmed=prompts.default("callback_confirmed"),
+        too_short=prompts.default("callback_too_short"),
+        too_long=prompts.default("callback_too_long"),
+        premium=prompts.default("callback_premium"),
+        not_a_number=prompts.default("callback_not_a_number"),
+        digits=tuple(book.texts["digits"].split()),
+    )
 
 
 def emergency(found: doc.Emergency | None, prompts: PromptMaker) -> Emergency | None:
@@ -86,6 +109,7 @@ def texts_for(prompts: PromptMaker, holiday: doc.Greeting | None = None) -> Text
         goodbye=prompts.default("goodbye"),
         holiday=prompts.greeting(holiday, "holiday"),
         confirm=prompts.default("confirm"),
+        blocked=prompts.default("blocked"),
     )
 
 
@@ -120,7 +144,11 @@ def to_business(
     closed = document.closed or doc.Closed()
     # Without a closed: route, callers out of hours go where callers nobody answers go (the overflow).
     closed_default = (
-        doc.Route(dial=document.overflow.dial, voicemail=document.overflow.voicemail)
+        doc.Route(
+            dial=document.overflow.dial,
+            voicemail=document.overflow.voicemail,
+            offer_callback=document.overflow.offer_callback,
+        )
         if document.overflow
         else doc.Route()
     )
@@ -170,6 +198,9 @@ def to_business(
         confirm=document.confirm,
         service=tuple(document.overflow.dial or ()) if document.overflow else (),
         whispers=whispers_for(document, prompts, book),
+        callback=callback_texts(document, prompts, book),
+        blocked=frozenset(document.blocked),
+        text_back_after_s=document.text_back.after_s if document.text_back else None,
     )
 
 

@@ -16,6 +16,7 @@ from pydantic import (
 
 from ivr.callflow.model import Country
 from ivr.callflow.ringing import MAX_RINGS, MIN_RINGS
+from ivr.document.callbacks import BlockedNumbers, CallbackSetting, TextBack, callback_route
 from ivr.document.codes import FIELD, Code, refused, refused_each, set_aside
 from ivr.document.holidays import holiday_refusals, known_region
 from ivr.document.hours import hours_refusals
@@ -130,6 +131,7 @@ class Route(Strict):
 
     dial: DialledNumbers | None = None
     voicemail: VoicemailBox | None = None
+    offer_callback: bool = False  # before the beep: "press 1 to be called back instead" (needs callback:)
 
     # None: the route may be empty (then the call ends after the greeting); else the problem when it is.
     _missing_route: ClassVar[tuple[Code, str] | None] = None
@@ -138,6 +140,9 @@ class Route(Strict):
 
     @model_validator(mode="after")
     def _one_route(self) -> Self:
+        return self._route_checked()
+
+    def _route_checked(self) -> Self:
         if self.dial is not None and self.voicemail is not None and not self._box_after_dial:
             raise refused(Code.DIAL_AND_VOICEMAIL, "give either dial: or voicemail:, not both")
         if self.dial is None and self.voicemail is None and self._missing_route:
@@ -167,6 +172,11 @@ class MenuOption(Route):
     label: str | None = Field(default=None, min_length=1, max_length=MAX_LABEL_CHARS)
     dial: DialledNumbers | None = None
     voicemail: VoicemailBox | None = None
+    callback: bool = False  # a route of its own: the caller asks to be called back (needs callback:)
+
+    @model_validator(mode="after")
+    def _one_route(self) -> Self:
+        return self if callback_route(self.callback, self.dial, self.voicemail) else self._route_checked()
 
 
 class Instructions(Strict):
@@ -290,6 +300,10 @@ class BusinessDocument(Strict):
     # Words that flag a voicemail urgent when its transcript holds them (issue 22); unset: the language's defaults
     # (ivr.messages.urgency), an empty list: none.
     urgent_words: list[Annotated[str, StringConstraints(min_length=1, max_length=40)]] | None = None
+    # Where callback requests go (checked against the menu and boxes before it), the text back, who reaches nobody.
+    callback: CallbackSetting = None
+    text_back: TextBack | None = None
+    blocked: BlockedNumbers = Field(default_factory=list)
 
     @field_validator("country", mode="before")
     @classmethod

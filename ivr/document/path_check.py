@@ -170,7 +170,7 @@ class Collect(Protocol):
 def _message_without_record(
     path: CallPath, words: PathWords, places: dict[str, str], described: str, collect: Collect
 ) -> None:
-    if path.ending is Ending.HUMAN:  # someone answered: they take the message
+    if path.ending in (Ending.HUMAN, Ending.CALLBACK):  # someone answered (and takes the message), or calls back
         return
     for position, event in enumerate(path.events):
         if event.kind is EventKind.HEARS and words.asks_for_message(event.text):

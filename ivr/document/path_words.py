@@ -77,6 +77,10 @@ class PathWords:
                 parts.append(self.words["records"])
             elif kind is EventKind.HANGS_UP:
                 parts.append(self.words["hangs_up"])
+            elif kind is EventKind.CALLBACK:
+                parts.append(self.words["callback"])
+            elif kind is EventKind.TEXT_BACK:
+                parts.append(self.words["text_back"])
         return ARROW.join(parts)
 
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from ivr.callflow.steps import Outcome
 from ivr.document.phones import for_people
 from ivr.messages.transcript_text import fit_sms, transcript_lines
 
@@ -257,6 +258,15 @@ SERVICE_ANSWERED_LABEL = "whisper:"
 def reached_a_human(path: tuple[str, ...], outcome: str | None) -> bool:
     """Answered by staff or the answering service; a closed line's dial answered counts too."""
     return outcome in HUMAN_OUTCOMES or any(label.endswith((":completed", ":answered")) for label in path)
+
+
+# A callback request needs no missed-call note (its own e-mail says it); a blocked caller leaves no trace but the log.
+NO_MISSED_NOTE_OUTCOMES = frozenset({Outcome.CALLBACK.value, Outcome.BLOCKED.value})
+
+
+def missed_note_due(path: tuple[str, ...], outcome: str | None) -> bool:
+    """A call that reached nobody, asked for nothing and was not blocked gets a missed-call note."""
+    return not reached_a_human(path, outcome) and outcome not in NO_MISSED_NOTE_OUTCOMES
 
 
 def taken_by_service(path: tuple[str, ...], outcome: str | None) -> bool:

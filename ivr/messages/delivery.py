@@ -16,11 +16,13 @@ from ivr.jobs.model import PermanentFailure
 from ivr.jobs.worker import Handler, Schedule, Worker
 from ivr.messages import compose
 from ivr.messages.call_notes import CallNoteDeliveries
+from ivr.messages.callback_requests import CallbackDeliveries
 from ivr.messages.failures import DeliveryCode
 from ivr.messages.notes import Notes, stored_document
 from ivr.messages.outbox import KEEP_RECORDING, URGENT, VOICEMAIL_EMAIL, VOICEMAIL_SMS, message_domain
 from ivr.messages.reconcile import RECONCILE, Reconciler, reconcile_schedule
 from ivr.messages.senders import Senders, senders
+from ivr.messages.text_back import TextBacks
 from ivr.messages.transcription import Transcriptions, listener, transcribe_wait_s
 from ivr.messages.voicemail_copies import VoicemailAudio
 from ivr.settings import Settings
@@ -176,7 +178,9 @@ def make_worker(
     domain = message_domain(settings.public_url)
     notes = Notes(database, made, public_url=settings.public_url, domain=domain, clock=clock)
     call_notes = CallNoteDeliveries(database, made, public_url=settings.public_url, clock=clock)
-    handlers = {**deliveries.handlers(), **notes.handlers(), **call_notes.handlers()}
+    callback_requests = CallbackDeliveries(database, made, public_url=settings.public_url, clock=clock)
+    handlers = {**deliveries.handlers(), **notes.handlers(), **call_notes.handlers(), **callback_requests.handlers()}
+    handlers.update(TextBacks(database, made, clock=clock).handlers())
     transcriber = listener(settings, own_process=transcriber_in_own_process)
     if transcriber is not None:
         handlers.update(Transcriptions(database, transcriber, audio_of=deliveries.audio_of, clock=clock).handlers())

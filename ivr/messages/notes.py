@@ -30,7 +30,7 @@ from ivr.messages.summary_days import (
     summary_subject,
     summary_time,
 )
-from ivr.store import businesses, calls, cards, jobs
+from ivr.store import businesses, callbacks, calls, cards, jobs, text_backs
 from ivr.store.database import Database
 from ivr.store.jobs import JobSpec, JobState, utc
 from ivr.store.tables import RecordingRow
@@ -155,7 +155,7 @@ class Notes:
             call = calls.get(session, call_sid)
             left = session.query(RecordingRow).filter(RecordingRow.call_sid == call_sid, IS_A_MESSAGE)
             recorded = left.count() > 0  # a recording with no one speaking in it is not a message
-        if call is None or call.simulated or recorded or compose.reached_a_human(tuple(call.path), call.outcome):
+        if call is None or call.simulated or recorded or not compose.missed_note_due(tuple(call.path), call.outcome):
             return
         document = self._document(business_id)
         addresses = document.missed_calls.email if document.missed_calls else []
@@ -246,6 +246,8 @@ class Notes:
             }
             urgent = {row.call_sid for row in rows if row.urgent}
             day_notes = cards.notes(session, business_id, since=start, until=end, limit=SUMMARY_MAX_CALLS)
+            asked = callbacks.listed(session, business_id, since=start, until=end, limit=SUMMARY_MAX_CALLS)
+            texted = text_backs.listed(session, business_id, since=start, until=end, limit=SUMMARY_MAX_CALLS)
             failed = [
                 summary_email.FailedDelivery(
                     status.kind, str(status.args.get("address") or status.args.get("number")), status.last_error or ""
@@ -262,6 +264,8 @@ class Notes:
             day=day,
             late_at=document.daily_summary.at if late and document.daily_summary else None,
             answering_service=document.overflow is not None and document.overflow.dial is not None,
+            callbacks=tuple((found.created_at, found.caller_number, found.done) for found in asked),
+            texted_back=len(texted),
             rings=document.rings,
             menu=tuple((option.key, option.prompt) for option in document.menu),
             calls=tuple(

@@ -14,10 +14,13 @@ from datetime import datetime
 from typing import TextIO
 
 from ivr.callflow.model import Voicemail
+from ivr.document.phones import is_mobile
 from ivr.messages import compose
+from ivr.messages.callback_requests import CallbackFacts, callback_email, callback_sms
 from ivr.messages.notes import call_facts, stored_document
 from ivr.messages.outbox import LeftMessage, message_domain, message_id
 from ivr.messages.senders import ConsoleMailer, ConsoleTexts
+from ivr.messages.text_back import EndedCall, no_text_back, text_back_body
 from ivr.store import calls
 from ivr.store.calls import LoggedCall
 from ivr.store.database import Database
@@ -83,17 +86,37 @@ class SimulatedMessages:
             self._texts.send(compose.voicemail_sms(facts, number, self._sms_from or document.numbers[0]))
 
     def call_ended(self, call_sid: str, business_id: int) -> None:
-        """The missed-call note (ivr.messages.notes.Notes.missed_call), printed, for a call that reached nobody and
-        left no message. The call log must hold the call's end already."""
+        """The missed-call note (ivr.messages.notes.Notes.missed_call) and the text back (ivr.messages.text_back),
+        printed, for a call that reached nobody and left no message. The call log must hold the call's end already.
+        A simulated caller was never texted before: the once-a-day rule is not asked."""
         with self._lock:
             if call_sid in self._messages:
                 return
         with self._database.transaction() as session:
             call = calls.get(session, call_sid)
-        if call is None or compose.reached_a_human(tuple(call.path), call.outcome):
+        if call is None:
             return
         document = stored_document(self._database, business_id)
-        facts = call_facts(document, call, self._inbox_url)
-        for address in document.missed_calls.email if document.missed_calls else []:
-            mail = compose.missed_call_email(facts, address, message_id("missed", call_sid, address, self._domain))
-            self._mailer.send(mail, self._mail_from)
+        if compose.missed_note_due(tuple(call.path), call.outcome):
+            facts = call_facts(document, call, self._inbox_url)
+            for address in document.missed_calls.email if document.missed_calls else []:
+                mail = compose.missed_call_email(facts, address, message_id("missed", call_sid, address, self._domain))
+                self._mailer.send(mail, self._mail_from)
+        ended = EndedCall(call.from_number, call.outcome, tuple(call.path))
+        if document.text_back and no_text_back(ended, mobile=is_mobile(call.from_number), texted_lately=False) is None:
+            body = text_back_body(document.text_back.text, document.business)
+            self._texts.send(compose.Sms(call.from_number, body, self._sms_from or document.numbers[0]))
+
+    def callback_request(self, business_id: int, number: str, now: datetime) -> None:
+        """The e-mails and texts a callback request would make (ivr.messages.callback_requests), printed."""
+        document = stored_document(self._database, business_id)
+        if document.callback is None:
+            return
+        facts = CallbackFacts(
+            document.business, document.language, document.timezone, document.country, number, now, self._inbox_url
+        )
+        for address in document.callback.email:
+            request_id = message_id("callback", "simulated", address, self._domain)
+            self._mailer.send(callback_email(facts, address, request_id), self._mail_from)
+        for to in document.callback.sms:
+            self._texts.send(callback_sms(facts, to, self._sms_from or document.numbers[0]))

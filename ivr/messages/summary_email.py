@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from ivr.callflow.steps import Outcome
 from ivr.messages.compose import (
     Email,
     caller_text,
@@ -14,6 +15,8 @@ from ivr.messages.compose import (
     texts,
 )
 from ivr.messages.transcript_text import first_line
+
+CALLBACK, BLOCKED = Outcome.CALLBACK.value, Outcome.BLOCKED.value
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,10 @@ class SummaryFacts:
     late_at: str | None = None
     # The business has an answering service (overflow: dial:): its calls are counted apart from staff's.
     answering_service: bool = False
+    # The callback requests of the day (issue 23): when asked, the number, and whether done by now.
+    callbacks: tuple[tuple[datetime, str, bool], ...] = ()
+    # How many missed mobile callers were texted back that day (text_back:).
+    texted_back: int = 0
 
 
 def _summary_line(call: SummaryCall, facts: SummaryFacts) -> str:
@@ -76,6 +83,8 @@ def _summary_line(call: SummaryCall, facts: SummaryFacts) -> str:
     local = call.started_at.astimezone(ZoneInfo(facts.timezone)).strftime("%H:%M")
     if call.message_url:
         outcome = words["outcome_voicemail"]
+    elif call.outcome in (CALLBACK, BLOCKED):
+        outcome = words[f"outcome_{call.outcome}"]
     elif taken_by_service(call.path, call.outcome):
         outcome = words["outcome_service"]
     elif reached_a_human(call.path, call.outcome):
@@ -106,12 +115,21 @@ def _summary_note(note: SummaryNote, facts: SummaryFacts) -> str:
     return f"{line} · {words['note_urgent_mark']}" if note.urgent else line
 
 
+def _summary_callback(found: tuple[datetime, str, bool], facts: SummaryFacts) -> str:
+    words = texts(facts.language)
+    asked, number, done = found
+    local = asked.astimezone(ZoneInfo(facts.timezone)).strftime("%H:%M")
+    state = words["callback_done" if done else "callback_open"]
+    return f"{local} · {caller_text(number, facts.country, facts.language)} · tel:{number} · {state}"
+
+
 def _summary_counts(calls: list[SummaryCall], facts: SummaryFacts) -> str:
     words = texts(facts.language)
     messages = sum(1 for call in calls if call.message_url)
     people = [call for call in calls if not call.message_url and reached_a_human(call.path, call.outcome)]
     service = sum(1 for call in people if taken_by_service(call.path, call.outcome))
-    missed = len(calls) - len(people) - messages
+    # A callback request is no missed call: someone calls back.
+    missed = len(calls) - len(people) - messages - sum(1 for call in calls if call.outcome == CALLBACK)
     if not facts.answering_service and not service:
         return words["summary_counts"].format(count=len(calls), answered=len(people), messages=messages, missed=missed)
     staff = len(people) - service
@@ -131,6 +149,11 @@ def daily_summary_email(facts: SummaryFacts, address: str, message_id: str) -> E
     lines += [_summary_line(call, facts) for call in calls] or [
         words["summary_none_day" if facts.late_at else "summary_none"]
     ]
+    if facts.callbacks:
+        lines += ["", words["summary_callbacks"].format(count=len(facts.callbacks))]
+        lines += [_summary_callback(found, facts) for found in sorted(facts.callbacks)]
+    if facts.texted_back:
+        lines += ["", words["summary_texted_back"].format(count=facts.texted_back)]
     if facts.notes:
         lines += ["", words["summary_notes"].format(count=len(facts.notes))]
         lines += [_summary_note(note, facts) for note in sorted(facts.notes, key=lambda note: note.written_at)]

@@ -276,3 +276,42 @@ class AuditEventRow(Base):
     # From where: the client's address for an act over HTTP.
     address: Mapped[str | None] = mapped_column(String(64), nullable=True)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class CallbackRequestRow(Base):
+    """A caller asked to be called back on `caller_number` (issue 23); open until staff mark it done."""
+
+    __tablename__ = "callback_requests"
+    __table_args__ = (Index("ix_callback_requests_business_created", "business_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    business_id: Mapped[int] = mapped_column(ForeignKey("businesses.id", ondelete="CASCADE"))
+    caller_number: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(Instant())
+    # The call it was asked in: a webhook Twilio sends again stores it once.
+    call_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    done_at: Mapped[datetime | None] = mapped_column(Instant())
+
+
+class CallbackFeedRow(Base):
+    """The secret of a business's calendar feed of open callback requests. Kept as it is, not hashed: the admin page
+    shows the feed's URL for staff to paste into their calendar again."""
+
+    __tablename__ = "callback_feeds"
+
+    business_id: Mapped[int] = mapped_column(ForeignKey("businesses.id", ondelete="CASCADE"), primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(Instant())
+
+
+class TextBackRow(Base):
+    """One SMS sent back to a mobile caller who reached nobody (issue 23): at most one per caller per day."""
+
+    __tablename__ = "text_backs"
+    __table_args__ = (Index("ix_text_backs_business_caller_created", "business_id", "caller_number", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    business_id: Mapped[int] = mapped_column(ForeignKey("businesses.id", ondelete="CASCADE"))
+    caller_number: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(Instant())
+    call_sid: Mapped[str] = mapped_column(String(64), unique=True)

@@ -40,6 +40,9 @@ PARTS = (
     "missed_calls",
     "daily_summary",
     "referral",
+    "callback",
+    "text_back",
+    "blocked",
 )
 
 

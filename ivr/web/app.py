@@ -20,10 +20,12 @@ from ivr.store.call_log import CallLogWriter
 from ivr.store.database import Database
 from ivr.store.notifications import listener_for
 from ivr.twiml import TwimlRenderer
-from ivr.web import card, health, recording_hooks, twilio_hooks
+from ivr.web import callback_feed, callback_hooks, card, health, recording_hooks, twilio_hooks
 from ivr.web.admin import pages as admin_pages
 from ivr.web.admin.router import router as admin_router
+from ivr.web.api import blocked as api_blocked
 from ivr.web.api import call_notes as api_call_notes
+from ivr.web.api import callbacks as api_callbacks
 from ivr.web.api import greetings as api_greetings
 from ivr.web.api import info_templates as api_info_templates
 from ivr.web.api import routes as api_routes
@@ -122,11 +124,15 @@ def create_app(
     revision_check = RevisionCheck(database, services.directory)
     app.include_router(twilio_hooks.router)
     app.include_router(recording_hooks.router)
+    app.include_router(callback_hooks.router)
     app.include_router(media_router(stored.media))
     app.include_router(api_routes.router)
     app.include_router(api_greetings.router)
     app.include_router(api_voicemails.router)
     app.include_router(api_call_notes.router)
+    app.include_router(api_callbacks.router)
+    app.include_router(api_blocked.router)
+    app.include_router(callback_feed.router)
     app.include_router(api_info_templates.router)
     app.include_router(admin_router)
     app.include_router(health.router)

@@ -25,6 +25,7 @@ from ivr.document.phones import caller_id
 from ivr.errors import InputError
 from ivr.messages.notes import missed_call_check
 from ivr.messages.outbox import CALL_SID
+from ivr.messages.text_back import text_back_check
 from ivr.routing.directory import MISS, Miss
 from ivr.simulator import SIMULATED_CALL_FIELD, SIMULATED_TIME_FIELD, is_simulated
 from ivr.store import jobs
@@ -80,7 +81,7 @@ def _from_database(services: Services, form: FormData, to_number: str) -> tuple[
         return now, services.directory.lookup(connection, to_number, now)
 
 
-async def _answer(services: Services, form: FormData, decide: Decide) -> Response:
+async def answer_call(services: Services, form: FormData, decide: Decide) -> Response:
     """Find the business by the number called, decide, hand the step to the call log, answer."""
     to_number, from_number, call_sid = _field(form, "To"), caller_id(_field(form, "From")), _field(form, "CallSid")
     now = services.clock()
@@ -117,7 +118,7 @@ async def _answer(services: Services, form: FormData, decide: Decide) -> Respons
 async def _voice(request: Request, decide: Callable[[Request, FormData], Decide]) -> Response:
     services = get_services(request)
     form = await verified_twilio_form(request)
-    return await _answer(services, form, decide(request, form))
+    return await answer_call(services, form, decide(request, form))
 
 
 def _query_int(request: Request, name: str, default: int) -> int:
@@ -126,8 +127,13 @@ def _query_int(request: Request, name: str, default: int) -> int:
 
 
 async def voice(request: Request) -> Response:
-    """A call comes in."""
-    return await _voice(request, lambda _request, _form: flow.incoming)
+    """A call comes in (a caller on the blocked list hears the blocked text)."""
+
+    def decide(_request: Request, form: FormData) -> Decide:
+        caller = caller_id(_field(form, "From"))
+        return lambda business, now: flow.incoming(business, now, caller)
+
+    return await _voice(request, decide)
 
 
 async def menu(request: Request) -> Response:
@@ -209,7 +215,7 @@ def _keep_message(services: Services, form: FormData, query: RecordingQuery) -> 
 async def recorded(form: TwilioForm, services: ServicesDep, query: RecordingQueryDep) -> Response:
     # Storing is blocking database work: off the event loop, then the caller hears the goodbye from memory.
     await run_in_threadpool(_keep_message, services, form, query)
-    return await _answer(services, form, lambda found, _now: flow.recorded(found))
+    return await answer_call(services, form, lambda found, _now: flow.recorded(found))
 
 
 def _whisper_lookup(services: Services, business_id: int, now: datetime) -> Business | None:
@@ -302,21 +308,27 @@ def _simulated_missed_call(services: Services, form: FormData, now: datetime) ->
         return
     with services.database.reading() as connection:
         business = services.directory.lookup(connection, _field(form, "To"), now)
-    if business is None or not business.missed_call_emails:
+    if business is None or not (business.missed_call_emails or business.text_back_after_s is not None):
         return
     services.call_log.flush()  # the note reads the call's path and end from the log
     services.simulated_messages.call_ended(_field(form, "CallSid"), business.id)
 
 
 def _check_for_missed_call(services: Services, form: FormData, now: datetime) -> None:
-    """Queue a look at the ended call for a business that wants missed-call notes (best effort: logged)."""
+    """Queue a look at the ended call for a business that wants missed-call notes or texts back (best effort:
+    logged)."""
     call_sid = _field(form, "CallSid")
     try:
         with services.database.reading() as connection:
             business = services.directory.lookup(connection, _field(form, "To"), now)
-        if business is None or not business.missed_call_emails or not CALL_SID.match(call_sid):
+        if business is None or not CALL_SID.match(call_sid):
+            return
+        looks = [missed_call_check(call_sid, business.id, now)] if business.missed_call_emails else []
+        if business.text_back_after_s is not None:
+            looks.append(text_back_check(call_sid, business.id, now, business.text_back_after_s))
+        if not looks:
             return
         with services.database.transaction() as session:
-            jobs.enqueue(session, [missed_call_check(call_sid, business.id, now)], now)
+            jobs.enqueue(session, looks, now)
     except Exception:
         log.exception("call %s: could not queue the missed-call check", call_sid[:40])

@@ -57,6 +57,7 @@ def make_business(**overrides: Any) -> Business:
             goodbye=Prompt("Tot ziens."),
             holiday=Prompt("Vandaag is het een feestdag."),
             confirm=Prompt("Oproep voor De Linde, toets 1 om aan te nemen."),
+            blocked=Prompt("Wij zijn nu gesloten. Tot ziens."),
         ),
         service=("+31208888888",),
         whispers=(

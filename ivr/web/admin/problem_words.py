@@ -185,6 +185,7 @@ _DOCUMENT: dict[Code, Say] = {
     Code.KEY_TWICE: _fixed(_("Each option needs its own key.")),
     Code.TOO_MANY_AT_ONCE: _too_many_at_once,
     Code.NUMBER_TWICE: _fixed(_("A number is listed twice.")),
+    Code.CALLBACK_NOT_SET: _fixed(_("Say where callback requests go: an e-mail address or a mobile number.")),
     Code.PART_NOT_CHANGEABLE: _general,
     Code.FILE_TOO_LARGE: lambda w, v: (
         w.gettext("The file is larger than %(mb)s MB: upload a shorter recording.") % {"mb": v.get("mb", "")}

@@ -5,6 +5,8 @@ from fastapi import APIRouter
 
 from ivr.web.admin import (
     answering,
+    blocking,
+    callbacks,
     dashboard,
     greetings,
     history,
@@ -17,5 +19,6 @@ from ivr.web.admin import (
 )
 
 router = APIRouter(include_in_schema=False)
-for page in (session, dashboard, settings, periods, greetings, history, inbox, team, texts, answering):
+PAGES = (session, dashboard, settings, periods, greetings, history, inbox, callbacks, blocking, team, texts, answering)
+for page in PAGES:
     router.include_router(page.router, prefix="/admin")  # here, as the overview's own path is the prefix alone

@@ -196,6 +196,8 @@ def outcome(words: Words, value: str | None) -> str:
         "hung up": words.gettext("caller hung up"),
         "unknown number": words.gettext("unknown number"),
         "fallback": words.gettext("fault, caught"),
+        "callback": words.gettext("callback requested"),
+        "blocked": words.gettext("blocked number"),
     }.get(value, words.gettext("other outcome"))
 
 

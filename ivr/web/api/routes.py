@@ -221,7 +221,10 @@ def list_calls(
     key: PresentedKeyDep,
     since: datetime | None = None,
     until: datetime | None = None,
-    outcome: Literal["operator", "overflow", "voicemail", "closed", "missed", "hung up", "fallback"] | None = None,
+    outcome: Literal[
+        "operator", "overflow", "voicemail", "closed", "missed", "hung up", "fallback", "callback", "blocked"
+    ]
+    | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[CallOut]:
     # Two statements on one connection without a transaction: the key with the business's existence, then the page.
