@@ -259,13 +259,19 @@ def recent(
         "since": since,
         "until": until,
         "outcome": outcome,
-        "caller": f"%{caller}%" if caller else None,
+        "caller": _caller_pattern(caller) if caller else None,
         "reason": reason,
     }
     filters = tuple(name for name in ("since", "until", "outcome", "caller", "reason") if values[name] is not None)
     query = _recent_query(filters, with_simulated)
     # fetchall: iterating the result fetched the page a row at a time, a driver call each (profiled, issue 12).
     return [LoggedCall(*row) for row in connection.execute(query, values).all()]
+
+
+def _caller_pattern(typed: str) -> str | None:
+    """Digits typed as people write a number ("06 1234 5678", "+31 6 ...") found inside the stored E.164 number."""
+    digits = "".join(char for char in typed if char.isdigit()).lstrip("0")
+    return f"%{digits}%" if digits else None
 
 
 _FILTERS = {

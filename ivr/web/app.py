@@ -23,6 +23,7 @@ from ivr.twiml import TwimlRenderer
 from ivr.web import card, health, recording_hooks, twilio_hooks
 from ivr.web.admin import pages as admin_pages
 from ivr.web.admin.router import router as admin_router
+from ivr.web.api import call_export as api_call_export
 from ivr.web.api import call_notes as api_call_notes
 from ivr.web.api import greetings as api_greetings
 from ivr.web.api import info_templates as api_info_templates
@@ -124,6 +125,7 @@ def create_app(
     app.include_router(recording_hooks.router)
     app.include_router(media_router(stored.media))
     app.include_router(api_routes.router)
+    app.include_router(api_call_export.router)
     app.include_router(api_greetings.router)
     app.include_router(api_voicemails.router)
     app.include_router(api_call_notes.router)
