@@ -6,10 +6,12 @@ Twilio tells us neither when a prompt ends nor when a dial starts ringing, so bo
 """
 
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
 from enum import StrEnum
 
-from ivr.callflow.flow import speak
-from ivr.callflow.model import Business
+from ivr.callflow.flow import incoming, speak
+from ivr.callflow.model import Business, HolidayClosures
 from ivr.callflow.steps import Dial, Gather, Play, Record, Say, Speech, Step
 
 
@@ -87,3 +89,14 @@ def stage_at(marks: tuple[Mark, ...], second: float) -> Stage | None:
             break
         found = stage
     return found
+
+
+def opening_marks(business: Business) -> tuple[Mark, ...]:
+    """The stages a caller passes through when the line is open, as configured now (the welcome, the menu, the
+    information, then the ringing): where the statistics draw each recording's length."""
+    always_open = replace(business, hours=None, periods=(), holidays=HolidayClosures())
+    return stage_marks(business, incoming(always_open, ANY_MOMENT).steps)
+
+
+# Any moment does for a business open at every moment.
+ANY_MOMENT = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)

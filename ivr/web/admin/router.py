@@ -12,10 +12,11 @@ from ivr.web.admin import (
     periods,
     session,
     settings,
+    statistics,
     team,
     texts,
 )
 
 router = APIRouter(include_in_schema=False)
-for page in (session, dashboard, settings, periods, greetings, history, inbox, team, texts, answering):
+for page in (session, dashboard, settings, periods, greetings, history, inbox, team, texts, answering, statistics):
     router.include_router(page.router, prefix="/admin")  # here, as the overview's own path is the prefix alone
