@@ -104,12 +104,15 @@ def histogram(
     svg = stacked_bars(chart_id, columns, title, description).removesuffix("</svg>")
     step = (WIDTH - LEFT) / max(len(bars), 1)
     parts = [svg]
-    for line in lines:
+    for index, line in enumerate(lines):
         x = LEFT + line.at * step
+        # Lines close together (a short welcome, then the menu) get their labels one under the other.
+        y = TOP + 10 + 13 * index
         parts.append(
             f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{TOP}" y2="{HEIGHT - BOTTOM}" stroke="{line.colour}" '
             f'stroke-width="1.5" stroke-dasharray="4 3"/>'
-            f'<text x="{x + 3:.1f}" y="{TOP + 10}" fill="{line.colour}">{escape(line.label)}</text>'
+            f'<text x="{x + 3:.1f}" y="{y}" fill="{line.colour}" stroke="#fff" stroke-width="3" '
+            f'paint-order="stroke">{escape(line.label)}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
