@@ -98,6 +98,17 @@ class MissedCalls(Strict):
         return _some_addresses(value)
 
 
+class MonthlyReport(Strict):
+    """The line's figures (the statistics page's four charts) by e-mail once a month, on the 1st."""
+
+    email: EmailAddresses
+
+    @field_validator("email")
+    @classmethod
+    def _emails_once(cls, value: list[str]) -> list[str]:
+        return _some_addresses(value)
+
+
 class DailySummary(Strict):
     """Every call of the day in one e-mail, sent at `at` local time (also on a day without calls)."""
 
@@ -283,6 +294,7 @@ class BusinessDocument(Strict):
     periods: list[Period] = Field(default_factory=list)
     missed_calls: MissedCalls | None = None
     daily_summary: DailySummary | None = None
+    monthly_report: MonthlyReport | None = None
     # The standing instructions for the answering service (its card shows them, or a running period's).
     instructions: Instructions | None = None
     # The out-of-hours number callers are told to call themselves (ready-made messages; never dialled by us).

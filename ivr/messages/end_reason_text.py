@@ -1,7 +1,7 @@
 """Why calls ended, counted in the e-mails' words ("Waarom oproepen eindigden: bericht ingesproken 4 · ...")."""
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import resources
 
@@ -26,9 +26,12 @@ def reason_text(reason: str | None, language: str) -> str:
 def reasons_line(reasons: Iterable[str | None], language: str) -> str | None:
     """The calls counted by why they ended, in the order of the documented list; None when no call has a reason
     (none at all, or only calls logged before reasons were kept)."""
-    counted = Counter(reasons)
-    if not any(reason for reason in counted):
+    return counted_line(Counter(reasons), language)
+
+
+def counted_line(counted: Mapping[str | None, int], language: str) -> str | None:
+    if not any(reason and count for reason, count in counted.items()):
         return None
     order = [reason.value for reason in EndReason] + [None]
-    parts = [f"{reason_text(reason, language)} {counted[reason]}" for reason in order if counted[reason]]
+    parts = [f"{reason_text(reason, language)} {counted[reason]}" for reason in order if counted.get(reason)]
     return f"{_catalogue().get(language, _catalogue()['en'])['heading']}: " + " · ".join(parts)
