@@ -68,6 +68,7 @@ def _calls(business_id: int) -> Iterator[LoggedCall]:
             (number * 7) % 120,
             end_reason=reason,
             person_s=float((number * 13) % 90) if answered else None,
+            urgent="menu:1" in path,
         )
 
 

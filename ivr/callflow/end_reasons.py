@@ -138,3 +138,11 @@ def end_reason(facts: CallFacts) -> EndReason | None:
     if outcome is None:
         return None
     return EndReason.FAILED  # an outcome this list does not know yet: counted, never hidden
+
+
+def takes_emergency_option(label: str, emergency_keys: tuple[str, ...]) -> bool:
+    """Whether a path label is a caller choosing an emergency option: the closed message's emergency key
+    ("emergency:1", not "emergency:wrong:5") or a menu option marked emergency ("menu:1")."""
+    if label.startswith("emergency:"):
+        return not label.startswith("emergency:wrong:")
+    return label.startswith("menu:") and label.removeprefix("menu:") in emergency_keys

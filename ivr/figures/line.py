@@ -11,6 +11,7 @@ from ivr.callflow.timeline import opening_marks
 from ivr.figures import statistics
 from ivr.figures.statistics import Day, HangUps, Waits
 from ivr.store import call_figures
+from ivr.store.figure_rollup import Kind
 
 
 @dataclass(frozen=True)
@@ -32,17 +33,19 @@ def line_figures(connection: Connection, business: Business, now: datetime) -> L
     """The last four weeks up to `now`, in the business's zone; test calls left out."""
     since, until, days = statistics.window(now, business.timezone)
     hourly = [(c.hour, c.end_reason, c.calls) for c in call_figures.by_hour(connection, business.id, since, until)]
-    to_person = call_figures.seconds_to_person(connection, business.id, since, until)
-    urgent_keys = tuple(option.key for option in business.menu if option.emergency)
-    urgent = call_figures.emergency_calls(
-        connection, business.id, since, until, urgent_keys, statistics.URGENT_WITHIN_S
-    )
-    hung_up = call_figures.hang_up_seconds(connection, business.id, since, until)
+    counted = call_figures.totals(connection, business.id, since, until)
+
+    def labelled(kind: Kind) -> dict[str, int]:
+        return {label: calls for (found, label), calls in counted.items() if found == kind}
+
+    to_person = [(int(label), calls) for label, calls in labelled(Kind.PERSON).items()]
+    urgent = labelled(Kind.URGENT)
+    hang_up_s = [(int(label), calls) for label, calls in labelled(Kind.HANG_UP_S).items()]
     return LineFigures(
         since,
         until,
         statistics.per_day(hourly, business.timezone, days),
         statistics.per_hour_of_week(hourly, business.timezone),
-        statistics.waits(((c.seconds, c.calls) for c in to_person), urgent.calls, urgent.within_s),
-        statistics.hang_ups(((c.end_reason, c.seconds, c.calls) for c in hung_up), opening_marks(business)),
+        statistics.waits(to_person, labelled(Kind.WITHIN).get("", 0), urgent.get("all", 0), urgent.get("within", 0)),
+        statistics.hang_ups(labelled(Kind.HANG_UP), hang_up_s, opening_marks(business)),
     )

@@ -5,7 +5,7 @@ hours of the week, a distribution of waits and where callers hung up, in the bus
 """
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -22,12 +22,14 @@ DAYS_SHOWN = 28
 BIN_S = 5
 LAST_BIN_S = 60
 
-HANG_UP_STAGES = {
+HANG_UP_STAGES: dict[EndReason, Stage] = {
     EndReason.HUNG_UP_WELCOME: Stage.WELCOME,
     EndReason.HUNG_UP_INFORMATION: Stage.INFORMATION,
     EndReason.HUNG_UP_MENU: Stage.MENU,
     EndReason.HUNG_UP_RINGING: Stage.RINGING,
 }
+
+HANG_UP_REASONS = {reason.value for reason in HANG_UP_STAGES}
 
 
 @dataclass(frozen=True)
@@ -120,23 +122,19 @@ def binned(seconds: Iterable[tuple[int, int]]) -> tuple[Bin, ...]:
     )
 
 
-def waits(to_person: Iterable[tuple[int, int]], emergency_calls: int, emergency_within_s: int) -> Waits:
-    """`to_person`: (seconds from the first ring to a person, calls)."""
+def waits(to_person: Iterable[tuple[int, int]], within_s: int, emergency_calls: int, emergency_within_s: int) -> Waits:
+    """`to_person`: (seconds from the first ring to a person, or the start of their bin, calls)."""
     pairs = list(to_person)
     answered = sum(calls for _, calls in pairs)
-    within = sum(calls for second, calls in pairs if second <= URGENT_WITHIN_S)
-    return Waits(binned(pairs), answered, within, emergency_calls, emergency_within_s)
+    return Waits(binned(pairs), answered, within_s, emergency_calls, emergency_within_s)
 
 
-def hang_ups(by_reason_second: Iterable[tuple[str | None, int, int]], opening: tuple[Mark, ...]) -> HangUps:
-    """`by_reason_second`: (end reason, second of the call, calls) for the hang-ups; `opening`: the stages of what a
-    caller hears today when the line is open (ivr.callflow.timeline.stage_marks)."""
+def hang_ups(by_reason: Mapping[str, int], seconds: Iterable[tuple[int, int]], opening: tuple[Mark, ...]) -> HangUps:
+    """`by_reason`: the hung-up end reasons' calls; `seconds`: (second of the call or its bin's start, calls);
+    `opening`: the stages of what a caller hears today when the line is open (ivr.callflow.timeline.opening_marks)."""
     stages: Counter[Stage] = Counter()
-    seconds: list[tuple[int, int]] = []
-    for reason, second, calls in by_reason_second:
-        stage = HANG_UP_STAGES.get(EndReason(reason)) if reason in set(EndReason) else None
-        if stage is not None:
-            stages[stage] += calls
-            seconds.append((second, calls))
+    for reason, calls in by_reason.items():
+        if reason in HANG_UP_REASONS:
+            stages[HANG_UP_STAGES[EndReason(reason)]] += calls
     order = (Stage.WELCOME, Stage.INFORMATION, Stage.MENU, Stage.RINGING)
     return HangUps(tuple((stage, stages[stage]) for stage in order), binned(seconds), opening)

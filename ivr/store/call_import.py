@@ -1,12 +1,15 @@
 """Calls added in bulk (a log moved from elsewhere, the benchmarks' millions), past the call-log writer."""
 
 import json
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection
 
+from ivr.store import figure_rollup
 from ivr.store.calls import LoggedCall
 from ivr.store.tables import CallRow
 
@@ -25,6 +28,7 @@ _COLUMNS = (
     "simulated",
     "end_reason",
     "person_s",
+    "urgent",
 )
 
 
@@ -44,6 +48,7 @@ def _values(c: LoggedCall, path: str, started: Any, ended: Any) -> tuple[Any, ..
         c.simulated,
         c.end_reason,
         c.person_s,
+        c.urgent,
     )
 
 
@@ -56,8 +61,21 @@ def import_calls(connection: Connection, logged: Iterable[LoggedCall]) -> int:
 
     The calls go past the ORM and its per-row work; values are converted as the columns convert them (the path as
     JSON, written once per distinct path), so they read back exactly like calls the writer stored. Returns how many
-    were added.
+    were added. The statistics' counters (ivr.store.figure_rollup) are raised for them in the same transaction.
     """
+    delta: Counter[figure_rollup.Key] = Counter()
+
+    def counting(found: Iterable[LoggedCall]) -> Iterator[LoggedCall]:
+        for call in found:
+            delta.update(figure_rollup.counted(asdict(call)))
+            yield call
+
+    count = _imported(connection, counting(logged))
+    figure_rollup.add(connection, delta)
+    return count
+
+
+def _imported(connection: Connection, logged: Iterable[LoggedCall]) -> int:
     names = ", ".join(_COLUMNS)
     encoded: dict[tuple[str, ...], str] = {}
 

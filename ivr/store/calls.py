@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import Connection, Executable, Integer, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from ivr.callflow.end_reasons import CallFacts, end_reason
-from ivr.callflow.timeline import Mark, Stage
+from ivr.callflow.timeline import Mark
+from ivr.store import call_progress, figure_rollup
 from ivr.store.tables import CallRow, RecordingRow
 
 
@@ -33,6 +33,8 @@ class LoggedCall:
     # to a person (None: nobody answered, or logged before this was kept).
     end_reason: str | None = None
     person_s: float | None = None
+    # The caller chose an emergency option.
+    urgent: bool = False
 
 
 def _logged(row: CallRow) -> LoggedCall:
@@ -51,6 +53,7 @@ def _logged(row: CallRow) -> LoggedCall:
         row.simulated,
         row.end_reason,
         row.person_s,
+        row.urgent,
     )
 
 
@@ -74,6 +77,8 @@ class CallStep:
     marks: tuple[Mark, ...] = field(default=())
     # When a person took the call (a phone answered the dial), if this step knows.
     answered_at: datetime | None = None
+    # This step is the caller choosing an emergency option (ivr.callflow.end_reasons.takes_emergency_option).
+    urgent: bool = False
 
 
 @dataclass(frozen=True)
@@ -104,9 +109,10 @@ _COLUMNS = (
     "end_reason",
     "marks",
     "person_s",
+    "urgent",
 )
 # What a later step or the call's end may change.
-_CHANGING = ("path", "outcome", "ended_at", "duration_s", "rings", "box", "end_reason", "marks", "person_s")
+_CHANGING = ("path", "outcome", "ended_at", "duration_s", "rings", "box", "end_reason", "marks", "person_s", "urgent")
 _UPDATE = (
     update(CallRow)
     .where(CallRow.call_sid == bindparam("sid"))
@@ -120,37 +126,9 @@ _UPDATE = (
         end_reason=bindparam("end_reason"),
         marks=bindparam("marks"),
         person_s=bindparam("person_s"),
+        urgent=bindparam("urgent"),
     )
 )
-
-
-def _add_marks(call: dict[str, Any], step: CallStep) -> None:
-    """The step's stage marks, moved to seconds from the call's start; a stage that goes on is not marked again."""
-    if not step.marks:
-        return
-    offset_s = (step.at - call["started_at"]).total_seconds()
-    marks: list[list[Any]] = call["marks"] or []
-    for stage, start_s in step.marks:
-        if not marks or marks[-1][0] != stage:
-            marks.append([stage.value, round(max(offset_s + start_s, 0.0), 1)])
-    call["marks"] = marks
-
-
-def _add_answer(call: dict[str, Any], step: CallStep) -> None:
-    """The seconds from the first ring to the first person who answered."""
-    if step.answered_at is None or call["person_s"] is not None:
-        return
-    ringing = next((start_s for stage, start_s in call["marks"] or [] if stage == Stage.RINGING), None)
-    if ringing is not None:
-        waited_s = (step.answered_at - call["started_at"]).total_seconds() - ringing
-        call["person_s"] = round(max(waited_s, 0.0), 1)
-
-
-def _decided(call: dict[str, Any]) -> None:
-    marks = tuple((Stage(stage), float(start_s)) for stage, start_s in call["marks"] or [])
-    facts = CallFacts(call["outcome"], tuple(call["path"]), bool(call["simulated"]), call["duration_s"], marks)
-    reason = end_reason(facts)
-    call["end_reason"] = reason.value if reason else None
 
 
 def write_entries(connection: Connection, entries: list[CallEntry]) -> None:
@@ -166,6 +144,7 @@ def write_entries(connection: Connection, entries: list[CallEntry]) -> None:
         row.call_sid: {**row._asdict(), "path": list(row.path), "marks": list(row.marks or [])} for row in rows
     }
     existing = set(calls)
+    before = [dict(call) for call in calls.values()]
     for entry in entries:
         call = calls.get(entry.call_sid)
         if isinstance(entry, CallStep):
@@ -186,22 +165,24 @@ def write_entries(connection: Connection, entries: list[CallEntry]) -> None:
                     "end_reason": None,
                     "marks": [],
                     "person_s": None,
+                    "urgent": entry.urgent,
                 }
-                _add_marks(calls[entry.call_sid], entry)
-                _add_answer(calls[entry.call_sid], entry)
+                call_progress.add_marks(calls[entry.call_sid], entry.at, entry.marks)
+                call_progress.add_answer(calls[entry.call_sid], entry.answered_at)
                 continue
             if not call["path"] or call["path"][-1] != entry.path:
                 call["path"].append(entry.path)
             call["outcome"] = entry.outcome or call["outcome"]
             call["rings"] = call["rings"] or entry.rings
             call["box"] = entry.box or call["box"]
-            _add_marks(call, entry)
-            _add_answer(call, entry)
+            call["urgent"] = call["urgent"] or entry.urgent
+            call_progress.add_marks(call, entry.at, entry.marks)
+            call_progress.add_answer(call, entry.answered_at)
         elif call is not None:
             call["ended_at"], call["duration_s"] = entry.at, entry.duration_s
             call["outcome"] = call["outcome"] or entry.hung_up
     for call in calls.values():
-        _decided(call)
+        call_progress.decide(call)
         call["marks"] = call["marks"] or None
     new = [call for sid, call in calls.items() if sid not in existing]
     changed = [{**call, "sid": sid} for sid, call in calls.items() if sid in existing]
@@ -212,6 +193,7 @@ def write_entries(connection: Connection, entries: list[CallEntry]) -> None:
             _UPDATE,
             [{"sid": call["sid"], **{key: call[key] for key in _CHANGING}} for call in changed],
         )
+    figure_rollup.add(connection, figure_rollup.changes(before, calls.values()))
 
 
 def get(session: Session, call_sid: str) -> LoggedCall | None:
@@ -236,6 +218,7 @@ LOGGED_COLUMNS = (
     CallRow.simulated,
     CallRow.end_reason,
     CallRow.person_s,
+    CallRow.urgent,
 )
 
 

@@ -87,11 +87,7 @@ class NumberRow(Base):
 class CallRow(Base):
     __tablename__ = "calls"
     # A business's newest calls first (the call log's page) read straight off the index: no sort of all its calls.
-    # The statistics read their figures off the second index alone (PostgreSQL: an index-only scan, no table rows).
-    __table_args__ = (
-        Index("ix_calls_business_started", "business_id", text("started_at DESC")),
-        Index("ix_calls_figures", "business_id", "started_at", "simulated", "end_reason", "person_s", "duration_s"),
-    )
+    __table_args__ = (Index("ix_calls_business_started", "business_id", text("started_at DESC")),)
 
     call_sid: Mapped[str] = mapped_column(String(64), primary_key=True)
     # No foreign key: calls to unknown numbers are logged too, and the log outlives a deleted business.
@@ -113,6 +109,22 @@ class CallRow(Base):
     end_reason: Mapped[str | None] = mapped_column(String(32))
     marks: Mapped[list[list[Any]] | None] = mapped_column(JSON)
     person_s: Mapped[float | None] = mapped_column(Float)
+    # The caller chose an emergency option (a menu option marked emergency, or the closed message's emergency key).
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+
+
+class CallFigureRow(Base):
+    """The call log counted per business and UTC hour (ivr.store.figure_rollup): the statistics read a few thousand
+    of these instead of every call. Kept by the call-log writer in the same transaction as the calls."""
+
+    __tablename__ = "call_figures"
+
+    business_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hour: Mapped[datetime] = mapped_column(Instant(), primary_key=True)
+    # What is counted (ivr.store.figure_rollup.Kind) and under which label (an end reason, a bin of seconds).
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    label: Mapped[str] = mapped_column(String(32), primary_key=True)
+    calls: Mapped[int] = mapped_column(Integer)
 
 
 class RecordingRow(Base):

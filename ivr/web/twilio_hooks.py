@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from ivr.callflow import flow
+from ivr.callflow.end_reasons import takes_emergency_option
 from ivr.callflow.flow import DialStage, DialStatus
 from ivr.callflow.last_resort import FALLBACK_STAGE
 from ivr.callflow.model import Business, Prompt
@@ -112,9 +113,14 @@ async def _answer(services: Services, form: FormData, decide: Decide) -> Respons
             simulated=is_simulated(form.get(SIMULATED_CALL_FIELD)),
             marks=stage_marks(business, decision.steps) if business else (),
             answered_at=_answered_at(form, now),
+            urgent=business is not None and takes_emergency_option(decision.path, _emergency_keys(business)),
         )
     )
     return _twiml(services, decision)
+
+
+def _emergency_keys(business: Business) -> tuple[str, ...]:
+    return tuple(option.key for option in business.menu if option.emergency)
 
 
 def _answered_at(form: FormData, now: datetime) -> datetime | None:

@@ -97,6 +97,37 @@ def test_the_migration_gives_older_calls_their_reason(database_url: str) -> None
         with database.engine.connect() as connection:
             rows = connection.execute(text("SELECT call_sid, end_reason FROM calls")).all()
             found = {sid: reason for sid, reason in rows}
+            counted = counters(connection)
     finally:
         database.dispose()
     assert found == {"OLD1": "answered_staff", "OLD2": "holiday", "OLD3": None}
+    assert counted == {("reason", "answered_staff"): 1, ("reason", "holiday"): 1, ("reason", ""): 1}
+
+
+def counters(connection: Connection) -> dict[tuple[str, str], int]:
+    rows = connection.execute(text("SELECT kind, label, calls FROM call_figures WHERE calls != 0")).all()
+    return {(kind, label): calls for kind, label, calls in rows}
+
+
+def test_the_statistics_counters_follow_each_call_as_it_changes(database: Database) -> None:
+    with database.engine.begin() as connection:
+        calls.write_entries(connection, [step("CA6", 0, "welcome+menu", marks=OPENING)])
+        assert counters(connection) == {("reason", ""): 1}  # going on
+        calls.write_entries(
+            connection,
+            [
+                step("CA6", 5, "menu:1", urgent=True, marks=((Stage.RINGING, 0.0),)),
+                step("CA6", 80, "option:completed", "operator", answered_at=START + timedelta(seconds=17)),
+            ],
+        )
+        calls.write_entries(connection, [CallEnd("CA6", START + timedelta(seconds=81), 81, "hung up")])
+        calls.write_entries(connection, [step("CA7", 0, "welcome", marks=OPENING, simulated=True)])  # never counted
+        found = counters(connection)
+    # Rang from 5 s, answered at 17 s: 12 s, in the bin from 10 s, within 30 s, an emergency option.
+    assert found == {
+        ("reason", "answered_staff"): 1,
+        ("person", "10"): 1,
+        ("within", ""): 1,
+        ("urgent", "all"): 1,
+        ("urgent", "within"): 1,
+    }

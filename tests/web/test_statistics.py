@@ -35,6 +35,7 @@ def call(sid: str, business_id: int, hours_ago: float, path: list[str], reason: 
         simulated=reason == "simulated",
         end_reason=reason,
         person_s=extra.get("person_s"),  # type: ignore[arg-type]
+        urgent=bool(extra.get("urgent")),
     )
 
 
@@ -50,8 +51,24 @@ def admin(settings: Settings, demo_text: str) -> Iterator[httpx.Client]:
             connection,
             [
                 # The emergency option (key 1 in the demo): one reached a person in 12 s, one after 45 s.
-                call("E1", b, 2, ["welcome+menu", "menu:1", "option:completed"], "answered_staff", person_s=12.0),
-                call("E2", b, 3, ["welcome+menu", "menu:1", "option:completed"], "answered_staff", person_s=45.0),
+                call(
+                    "E1",
+                    b,
+                    2,
+                    ["welcome+menu", "menu:1", "option:completed"],
+                    "answered_staff",
+                    person_s=12.0,
+                    urgent=True,
+                ),
+                call(
+                    "E2",
+                    b,
+                    3,
+                    ["welcome+menu", "menu:1", "option:completed"],
+                    "answered_staff",
+                    person_s=45.0,
+                    urgent=True,
+                ),
                 call("A1", b, 26, ["welcome+menu", "operators:completed"], "answered_staff", person_s=8.0),
                 call("H1", b, 4, ["welcome+menu"], "hung_up_welcome", duration_s=3),
                 call("H2", b, 5, ["welcome+menu"], "hung_up_ringing", duration_s=52),

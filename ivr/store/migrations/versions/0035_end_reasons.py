@@ -1,17 +1,24 @@
-"""Why each call ended (issue 23): the end reason, the stages the caller passed through and the seconds from the first
-ring to a person, kept per call; calls logged before get their end reason from their outcome and path.
+"""Why each call ended (issue 23): the end reason, the stages the caller passed through, the seconds from the first
+ring to a person and whether the caller chose an emergency option, kept per call; and the statistics' counters per
+business and hour (call_figures). Calls logged before get their end reason from their outcome and path, and are
+counted.
 
 The older calls have no stage marks, so a caller who hung up is placed by the path alone (the welcome, the menu, the
-ringing or a voicemail box), and no time to a person: neither can be known afterwards.
+ringing or a voicemail box), and no time to a person: neither can be known afterwards. An emergency option is found
+in their path by the business's menu as it is now.
 
 Revision ID: 0035
 Revises: 0018
 """
 
+from collections import Counter
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
-from ivr.callflow.end_reasons import CallFacts, end_reason
+from ivr.callflow.end_reasons import CallFacts, end_reason, takes_emergency_option
+from ivr.store import figure_rollup
 
 revision = "0035"
 down_revision = "0018"
@@ -22,37 +29,54 @@ BACKFILL_BATCH = 5000
 _calls = sa.table(
     "calls",
     sa.column("call_sid", sa.String),
+    sa.column("business_id", sa.Integer),
+    sa.column("started_at", sa.DateTime(timezone=True)),
     sa.column("outcome", sa.String),
     sa.column("path", sa.JSON),
     sa.column("simulated", sa.Boolean),
     sa.column("duration_s", sa.Integer),
     sa.column("end_reason", sa.String),
+    sa.column("urgent", sa.Boolean),
 )
+_businesses = sa.table("businesses", sa.column("id", sa.Integer), sa.column("document", sa.JSON))
+
+
+def _emergency_keys(connection: sa.Connection) -> dict[int, tuple[str, ...]]:
+    found = {}
+    for id_, document in connection.execute(sa.select(_businesses.c.id, _businesses.c.document)):
+        menu = (document or {}).get("menu") or []
+        found[id_] = tuple(str(option.get("key")) for option in menu if option.get("emergency"))
+    return found
 
 
 def _backfill() -> None:
     connection = op.get_bind()
-    columns = (_calls.c.call_sid, _calls.c.outcome, _calls.c.path, _calls.c.simulated, _calls.c.duration_s)
-    update = sa.update(_calls).where(_calls.c.call_sid == sa.bindparam("sid")).values(end_reason=sa.bindparam("reason"))
+    keys = _emergency_keys(connection)
+    columns = [_calls.c[name] for name in ("call_sid", "business_id", "started_at", "outcome", "path")]
+    columns += [_calls.c.simulated, _calls.c.duration_s]
+    update = (
+        sa.update(_calls)
+        .where(_calls.c.call_sid == sa.bindparam("sid"))
+        .values(end_reason=sa.bindparam("reason"), urgent=sa.bindparam("is_urgent"))
+    )
+    counters: Counter[figure_rollup.Key] = Counter()
     after = ""
     while True:
-        rows = connection.execute(
-            sa.select(*columns)
-            .where(_calls.c.call_sid > after, _calls.c.end_reason.is_(None))
-            .order_by(_calls.c.call_sid)
-            .limit(BACKFILL_BATCH)
-        ).all()
+        query = sa.select(*columns).where(_calls.c.call_sid > after).order_by(_calls.c.call_sid).limit(BACKFILL_BATCH)
+        rows = connection.execute(query).all()
         if not rows:
-            return
-        changes = []
+            break
+        changes: list[dict[str, Any]] = []
         for row in rows:
-            facts = CallFacts(row.outcome, tuple(row.path or ()), bool(row.simulated), row.duration_s)
-            reason = end_reason(facts)
-            if reason is not None:
-                changes.append({"sid": row.call_sid, "reason": reason.value})
-        if changes:
-            connection.execute(update, changes)
+            path = tuple(row.path or ())
+            reason = end_reason(CallFacts(row.outcome, path, bool(row.simulated), row.duration_s))
+            urgent = any(takes_emergency_option(label, keys.get(row.business_id, ())) for label in path)
+            changes.append({"sid": row.call_sid, "reason": reason.value if reason else None, "is_urgent": urgent})
+            call = {**row._asdict(), "end_reason": changes[-1]["reason"], "person_s": None, "urgent": urgent}
+            counters.update(figure_rollup.counted(call))
+        connection.execute(update, changes)
         after = rows[-1].call_sid
+    figure_rollup.add(connection, counters)
 
 
 def upgrade() -> None:
@@ -60,17 +84,22 @@ def upgrade() -> None:
         batch.add_column(sa.Column("end_reason", sa.String(32), nullable=True))
         batch.add_column(sa.Column("marks", sa.JSON(), nullable=True))
         batch.add_column(sa.Column("person_s", sa.Float(), nullable=True))
-    op.create_index(
-        "ix_calls_figures",
-        "calls",
-        ["business_id", "started_at", "simulated", "end_reason", "person_s", "duration_s"],
+        batch.add_column(sa.Column("urgent", sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.create_table(
+        "call_figures",
+        sa.Column("business_id", sa.Integer(), primary_key=True),
+        sa.Column("hour", sa.DateTime(timezone=True), primary_key=True),
+        sa.Column("kind", sa.String(16), primary_key=True),
+        sa.Column("label", sa.String(32), primary_key=True),
+        sa.Column("calls", sa.Integer(), nullable=False),
     )
     _backfill()
 
 
 def downgrade() -> None:
-    op.drop_index("ix_calls_figures", table_name="calls")
+    op.drop_table("call_figures")
     with op.batch_alter_table("calls") as batch:
+        batch.drop_column("urgent")
         batch.drop_column("person_s")
         batch.drop_column("marks")
         batch.drop_column("end_reason")
