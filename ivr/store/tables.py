@@ -87,7 +87,12 @@ class NumberRow(Base):
 class CallRow(Base):
     __tablename__ = "calls"
     # A business's newest calls first (the call log's page) read straight off the index: no sort of all its calls.
-    __table_args__ = (Index("ix_calls_business_started", "business_id", text("started_at DESC")),)
+    # The CSV export pages through a business's calls oldest first on (started_at, call_sid) off the second index:
+    # without it every page sorted all the business's calls (200,000: 34 s and tens of MB for the CSV).
+    __table_args__ = (
+        Index("ix_calls_business_started", "business_id", text("started_at DESC")),
+        Index("ix_calls_business_started_sid", "business_id", "started_at", "call_sid"),
+    )
 
     call_sid: Mapped[str] = mapped_column(String(64), primary_key=True)
     # No foreign key: calls to unknown numbers are logged too, and the log outlives a deleted business.

@@ -1,7 +1,7 @@
 """Why each call ended (issue 23): the end reason, the stages the caller passed through, the seconds from the first
-ring to a person and whether the caller chose an emergency option, kept per call; and the statistics' counters per
-business and hour (call_figures). Calls logged before get their end reason from their outcome and path, and are
-counted.
+ring to a person and whether the caller chose an emergency option, kept per call; the statistics' counters per
+business and hour (call_figures); and an index the CSV export pages through. Calls logged before get their end
+reason from their outcome and path, and are counted.
 
 The older calls have no stage marks, so a caller who hung up is placed by the path alone (the welcome, the menu, the
 ringing or a voicemail box), and no time to a person: neither can be known afterwards. An emergency option is found
@@ -85,6 +85,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("marks", sa.JSON(), nullable=True))
         batch.add_column(sa.Column("person_s", sa.Float(), nullable=True))
         batch.add_column(sa.Column("urgent", sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.create_index("ix_calls_business_started_sid", "calls", ["business_id", "started_at", "call_sid"])
     op.create_table(
         "call_figures",
         sa.Column("business_id", sa.Integer(), primary_key=True),
@@ -98,6 +99,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("call_figures")
+    op.drop_index("ix_calls_business_started_sid", table_name="calls")
     with op.batch_alter_table("calls") as batch:
         batch.drop_column("urgent")
         batch.drop_column("person_s")
