@@ -64,13 +64,13 @@ def call_log(
     user: UserDep,
     day: Annotated[date | None, Query()] = None,
     outcome: Annotated[str, Query(max_length=32)] = "",
-    first: Annotated[date | None, Query(alias="from")] = None,
-    last: Annotated[date | None, Query(alias="to")] = None,
+    first_typed: Annotated[str, Query(alias="from", max_length=10)] = "",
+    last_typed: Annotated[str, Query(alias="to", max_length=10)] = "",
     caller: Annotated[str, Query(max_length=32)] = "",
     reason: Annotated[str, Query(max_length=32)] = "",
 ) -> Response:
     shared = pages.common(db, user)
-    first, last = (day, day) if day else (first, last)
+    first, last = (day, day) if day else (_day(first_typed), _day(last_typed))
     since, until = _window(shared["document"], first, last)
     services.call_log.flush()
     logged = calls.recent(
@@ -92,14 +92,18 @@ def call_log(
         "caller": caller,
         "reason": reason,
         "reasons": END_REASONS,
-        "csv": urlencode({"from": filters_day(first), "to": filters_day(last)}),
+        "csv": urlencode({name: value for name, value in (("from", first), ("to", last)) if value}),
     }
     title = pages.words(request, shared["document"]).gettext("Calls")
     return pages.page(request, "calls.html", "calls", **shared, calls=logged, filters=filters, page_title=title)
 
 
-def filters_day(day: date | None) -> str:
-    return day.isoformat() if day else ""
+def _day(typed: str) -> date | None:
+    """A date field of the filter form: empty (all days) or as the browser sends it (YYYY-MM-DD); else ignored."""
+    try:
+        return date.fromisoformat(typed) if typed else None
+    except ValueError:
+        return None
 
 
 def _window(document: dict[str, Any], first: date | None, last: date | None) -> tuple[datetime | None, datetime | None]:
@@ -114,12 +118,12 @@ def call_log_csv(
     services: ServicesDep,
     db: RequestSessionDep,
     user: UserDep,
-    first: Annotated[date | None, Query(alias="from")] = None,
-    last: Annotated[date | None, Query(alias="to")] = None,
+    first_typed: Annotated[str, Query(alias="from", max_length=10)] = "",
+    last_typed: Annotated[str, Query(alias="to", max_length=10)] = "",
 ) -> Response:
     """The calls page's "Download (CSV)": the same columns as the API's calls.csv, for the days chosen."""
     document = pages.common(db, user)["document"]
-    since, until = _window(document, first, last)
+    since, until = _window(document, _day(first_typed), _day(last_typed))
     services.call_log.flush()
     timezone = document.get("timezone", DEFAULT_TIMEZONE)
     return streamed_csv(services.database, user.business_id, timezone, since, until, "calls.csv")
