@@ -32,7 +32,8 @@ class LineFigures:
 def line_figures(connection: Connection, business: Business, now: datetime) -> LineFigures:
     """The last four weeks up to `now`, in the business's zone; test calls left out."""
     since, until, days = statistics.window(now, business.timezone)
-    hourly = [(c.hour, c.end_reason, c.calls) for c in call_figures.by_hour(connection, business.id, since, until)]
+    daily = call_figures.per_day(connection, business.id, statistics.midnights(days, business.timezone))
+    hourly = call_figures.per_hour(connection, business.id, since, until)
     counted = call_figures.totals(connection, business.id, since, until)
 
     def labelled(kind: Kind) -> dict[str, int]:
@@ -44,7 +45,7 @@ def line_figures(connection: Connection, business: Business, now: datetime) -> L
     return LineFigures(
         since,
         until,
-        statistics.per_day(hourly, business.timezone, days),
+        statistics.per_day(daily, days),
         statistics.per_hour_of_week(hourly, business.timezone),
         statistics.waits(to_person, labelled(Kind.WITHIN).get("", 0), urgent.get("all", 0), urgent.get("within", 0)),
         statistics.hang_ups(labelled(Kind.HANG_UP), hang_up_s, opening_marks(business)),

@@ -7,7 +7,7 @@ hours of the week, a distribution of waits and where callers hung up, in the bus
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from ivr.callflow.end_reasons import EndReason
@@ -87,26 +87,31 @@ def window(now: datetime, timezone: str) -> tuple[datetime, datetime, tuple[date
     return since, until, days
 
 
-def per_day(
-    counts: Iterable[tuple[datetime, str | None, int]], timezone: str, days: tuple[date, ...]
-) -> tuple[Day, ...]:
+def midnights(days: tuple[date, ...], timezone: str) -> list[datetime]:
+    """Each day's local midnight and the one after the last: the edges the database sorts hours into days by."""
     zone = ZoneInfo(timezone)
-    tally: dict[date, Counter[str]] = {day: Counter() for day in days}
-    for hour, reason, calls in counts:
-        local = hour.astimezone(zone).date()
-        if local in tally:
-            tally[local][reason or ""] += calls
+    edges = [*days, days[-1] + timedelta(days=1)]
+    return [datetime.combine(day, datetime.min.time(), zone).astimezone(UTC) for day in edges]
+
+
+def per_day(counts: Iterable[tuple[int, str, int]], days: tuple[date, ...]) -> tuple[Day, ...]:
+    """`counts`: (index of the day in `days`, end reason or "" while going on, calls)."""
+    tally: list[Counter[str]] = [Counter() for _ in days]
+    for index, reason, calls in counts:
+        if 0 <= index < len(days):
+            tally[index][reason] += calls
     order = [reason.value for reason in EndReason] + [""]
     return tuple(
-        Day(day, tuple((reason, tally[day][reason]) for reason in order if tally[day][reason])) for day in days
+        Day(day, tuple((reason, tally[i][reason]) for reason in order if tally[i][reason]))
+        for i, day in enumerate(days)
     )
 
 
-def per_hour_of_week(counts: Iterable[tuple[datetime, str | None, int]], timezone: str) -> tuple[tuple[int, ...], ...]:
+def per_hour_of_week(counts: Iterable[tuple[datetime, int]], timezone: str) -> tuple[tuple[int, ...], ...]:
     """Seven rows (Monday first) of 24 hours: the calls that began in each local hour of the week."""
     zone = ZoneInfo(timezone)
     grid = [[0] * 24 for _ in range(7)]
-    for hour, _reason, calls in counts:
+    for hour, calls in counts:
         local = hour.astimezone(zone)
         grid[local.weekday()][local.hour] += calls
     return tuple(tuple(row) for row in grid)

@@ -1,9 +1,10 @@
 """The call log counted per business and UTC hour, kept beside the calls so the statistics never read every call.
 
-Each call adds one to a few counters of the hour it began in (`counted`): its end reason; when a person answered, the
-5-second bin of its wait and whether within 30 s; when it took an emergency option, that too; when the caller hung
-up before a person, the stage and the bin of the second. A change to a call takes its old counts off and adds its
-new ones (`changes`), in the transaction that stores the call. Test calls and calls to unknown numbers count nowhere.
+Each call adds one to a few counters (`counted`): its end reason, in the hour it began; and in its UTC day, when a
+person answered, the 5-second bin of its wait and whether within 30 s; when it took an emergency option, that too;
+when the caller hung up before a person, the stage and the bin of the second. A change to a call takes its old counts
+off and adds its new ones (`changes`), in the transaction that stores the call. Test calls and calls to unknown
+numbers count nowhere.
 """
 
 from collections import Counter
@@ -49,19 +50,22 @@ def counted(call: Mapping[str, Any]) -> list[Key]:
     if moment.tzinfo is None:  # read past the Instant type (a migration): the log's times are UTC
         moment = moment.replace(tzinfo=UTC)
     hour = moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    # The distributions are summed over four weeks, never drawn by hour: one counter per UTC day keeps them to a
+    # few hundred (by hour they were two thirds of the 23,000 counters of 200,000 calls).
+    day = hour.replace(hour=0)
     reason, person_s = call["end_reason"] or "", call["person_s"]
     keys = [(business_id, hour, Kind.REASON.value, reason)]
     if person_s is not None:
-        keys.append((business_id, hour, Kind.PERSON.value, str(bin_of(person_s))))
+        keys.append((business_id, day, Kind.PERSON.value, str(bin_of(person_s))))
         if person_s <= WITHIN_S:
-            keys.append((business_id, hour, Kind.WITHIN.value, ""))
+            keys.append((business_id, day, Kind.WITHIN.value, ""))
     if call.get("urgent"):
-        keys.append((business_id, hour, Kind.URGENT.value, "all"))
+        keys.append((business_id, day, Kind.URGENT.value, "all"))
         if person_s is not None and person_s <= WITHIN_S:
-            keys.append((business_id, hour, Kind.URGENT.value, "within"))
+            keys.append((business_id, day, Kind.URGENT.value, "within"))
     if reason in _HUNG_UP:
-        keys.append((business_id, hour, Kind.HANG_UP.value, reason))
-        keys.append((business_id, hour, Kind.HANG_UP_S.value, str(bin_of(call["duration_s"] or 0))))
+        keys.append((business_id, day, Kind.HANG_UP.value, reason))
+        keys.append((business_id, day, Kind.HANG_UP_S.value, str(bin_of(call["duration_s"] or 0))))
     return keys
 
 
@@ -82,7 +86,7 @@ def add(connection: Connection, delta: Mapping[Key, int]) -> None:
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     statement = dialect.insert(CallFigureRow)
     statement = statement.on_conflict_do_update(
-        index_elements=["business_id", "hour", "kind", "label"],
+        index_elements=["business_id", "kind", "hour", "label"],
         set_={"calls": CallFigureRow.calls + statement.excluded.calls},
     )
     rows = [

@@ -89,10 +89,11 @@ def upgrade() -> None:
     op.create_table(
         "call_figures",
         sa.Column("business_id", sa.Integer(), primary_key=True),
-        sa.Column("hour", sa.DateTime(timezone=True), primary_key=True),
         sa.Column("kind", sa.String(16), primary_key=True),
+        sa.Column("hour", sa.DateTime(timezone=True), primary_key=True),
         sa.Column("label", sa.String(32), primary_key=True),
         sa.Column("calls", sa.Integer(), nullable=False),
+        sqlite_with_rowid=False,
     )
     _backfill()
 
