@@ -112,6 +112,17 @@ def _memory_kb(pid: int, field: str) -> int:
     return int(found.group(1))
 
 
+def _download(client: httpx.Client, params: dict[str, str]) -> tuple[int, int]:
+    """The calls page's CSV read to its end: its bytes and lines."""
+    size = lines = 0
+    with client.stream("GET", "/admin/calls.csv", params=params) as answer:
+        assert answer.status_code == 200
+        for chunk in answer.iter_bytes():
+            size += len(chunk)
+            lines += chunk.count(b"\n")
+    return size, lines
+
+
 def main() -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory() as scratch, scratch_databases(Path(scratch)) as urls:
         servers: dict[str, tuple[subprocess.Popen[str], httpx.Client]] = {}
@@ -143,13 +154,14 @@ def main() -> list[dict[str, Any]]:
                         timings[name].append(elapsed_ms)
             rows = []
             for name, (process, client) in servers.items():
+                # A CSV of the last two days first (about 15,000 calls): what any first download costs (imports,
+                # caches, the allocator's arenas) is then behind us, and the 200,000 must cost no more than it.
+                two_days = (datetime.now(UTC) - timedelta(days=2)).date().isoformat()
+                small_lines = _download(client, {"from": two_days})[1]
                 before_kb = _memory_kb(process.pid, "VmRSS")
+                small_peak_kb = _memory_kb(process.pid, "VmHWM")
                 started = time.perf_counter()
-                size = lines = 0
-                with client.stream("GET", "/admin/calls.csv") as answer:
-                    for chunk in answer.iter_bytes():
-                        size += len(chunk)
-                        lines += chunk.count(b"\n")
+                size, lines = _download(client, {})
                 csv_s = time.perf_counter() - started
                 peak_kb = _memory_kb(process.pid, "VmHWM")
                 assert lines == CALLS + 1, lines
@@ -163,6 +175,9 @@ def main() -> list[dict[str, Any]]:
                         "csv_s": round(csv_s, 2),
                         "csv_mb": round(size / 1e6, 1),
                         "csv_rss_growth_mb": round(max(peak_kb - before_kb, 0) / 1024, 1),
+                        "small_csv_calls": small_lines - 1,
+                        "small_peak_mb": round(small_peak_kb / 1024, 1),
+                        "peak_mb": round(peak_kb / 1024, 1),
                         "rss_before_mb": round(before_kb / 1024, 1),
                     }
                 )
@@ -177,11 +192,13 @@ def main() -> list[dict[str, Any]]:
 def report(rows: list[dict[str, Any]]) -> str:
     header = (
         "| database | /admin/statistics p50 | p95 | max | calls.csv (200,000 calls) | size | peak RSS growth "
-        "| RSS before |\n|---|---|---|---|---|---|---|---|\n"
+        "| RSS before | peak RSS after a CSV of the last two days | peak RSS after the 200,000 |\n"
+        "|---|---|---|---|---|---|---|---|---|---|\n"
     )
     lines = [
         f"| {r['database']} | {r['statistics_p50_ms']} ms | {r['statistics_p95_ms']} ms | {r['statistics_max_ms']} ms "
-        f"| {r['csv_s']} s | {r['csv_mb']} MB | {r['csv_rss_growth_mb']} MB | {r['rss_before_mb']} MB |"
+        f"| {r['csv_s']} s | {r['csv_mb']} MB | {r['csv_rss_growth_mb']} MB | {r['rss_before_mb']} MB "
+        f"| {r['small_peak_mb']} MB ({r['small_csv_calls']} calls) | {r['peak_mb']} MB |"
         for r in rows
     ]
     return header + "\n".join(lines)
