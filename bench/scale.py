@@ -33,7 +33,7 @@ from bench.documents import DEMO, number_of
 from bench.load import LoadResult, run_load
 from bench.webhook import PUBLIC_URL, TOKEN, _requests, _start_server
 from ivr.document.load import document_data, read_yaml, validate_document
-from ivr.store import businesses, calls, keys
+from ivr.store import businesses, call_import, keys
 from ivr.store.businesses import NewBusiness
 from ivr.store.calls import LoggedCall
 from ivr.store.database import Database
@@ -139,7 +139,7 @@ def populate(url: str, *, business_count: int = BUSINESSES, call_count: int = CA
         generated = _calls(ids, call_count)
         started = time.perf_counter()
         with database.engine.begin() as connection:
-            calls.import_calls(connection, generated)
+            call_import.import_calls(connection, generated)
         calls_s = time.perf_counter() - started
         with database.transaction() as session:
             _key, secret = keys.create(session, business_id=ids[0], label="bench", now=datetime.now(UTC))

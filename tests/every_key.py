@@ -54,6 +54,7 @@ periods:
     instructions: {{text: "Feestdagen: alleen spoed doorzetten."}}
 missed_calls: {{email: [praktijk@example.nl, balie@example.nl]}}
 daily_summary: {{email: [dokter@example.nl], at: "18:15"}}
+monthly_report: {{email: [dokter@example.nl, praktijk@example.nl]}}
 referral: {{number: "+31881234567", name: de huisartsenpost Groningen}}
 urgent_words: [spoed, bloeding, benauwd]
 callback: {{email: [balie@example.nl], sms: ["+31687654321"]}}

@@ -1,6 +1,5 @@
 """The business document: the public contract a business writes in YAML (and the admin API edits)."""
 
-import re
 from datetime import date
 from typing import Annotated, ClassVar, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -21,8 +20,8 @@ from ivr.document.codes import FIELD, Code, refused, refused_each, set_aside
 from ivr.document.holidays import holiday_refusals, known_region
 from ivr.document.hours import hours_refusals
 from ivr.document.phones import DEFAULT_COUNTRY, Countries, iso_country
+from ivr.document.reports import DailySummary, MissedCalls, MonthlyReport
 from ivr.document.values import (
-    LOCAL_TIME_PATTERN,
     MAX_DIALLED_NUMBERS,
     DialledNumbers,
     EmailAddresses,
@@ -80,50 +79,6 @@ class VoicemailBox(Strict):
                 "a voicemail box needs email: [addresses] and/or sms: [numbers], or nobody hears the messages",
             )
         return self
-
-
-def _some_addresses(values: list[str]) -> list[str]:
-    if not values:
-        raise refused(Code.NO_ADDRESSES, "give at least one address, or leave this part out")
-    return listed_once(values, "address")
-
-
-class MissedCalls(Strict):
-    """A short note per call that reached nobody and left no message."""
-
-    email: EmailAddresses
-
-    @field_validator("email")
-    @classmethod
-    def _emails_once(cls, value: list[str]) -> list[str]:
-        return _some_addresses(value)
-
-
-class DailySummary(Strict):
-    """Every call of the day in one e-mail, sent at `at` local time (also on a day without calls)."""
-
-    email: EmailAddresses
-    at: str = "17:30"
-
-    @field_validator("email")
-    @classmethod
-    def _emails_once(cls, value: list[str]) -> list[str]:
-        return _some_addresses(value)
-
-    @field_validator("at", mode="before")
-    @classmethod
-    def _clock_time(cls, value: object) -> object:
-        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
-            # YAML 1.1 reads an unquoted 17:30 as the base-60 number 1050.
-            value = f"{value // 60:02d}:{value % 60:02d}"
-        text = str(value).strip()
-        if not re.match(LOCAL_TIME_PATTERN, text.zfill(5)):
-            raise refused(
-                Code.NOT_A_CLOCK_TIME,
-                f'at: must be a local time as HH:MM (24-hour clock), e.g. "17:30", got {text!r}',
-                value=text,
-            )
-        return text.zfill(5)
 
 
 class Route(Strict):
@@ -293,6 +248,7 @@ class BusinessDocument(Strict):
     periods: list[Period] = Field(default_factory=list)
     missed_calls: MissedCalls | None = None
     daily_summary: DailySummary | None = None
+    monthly_report: MonthlyReport | None = None
     # The standing instructions for the answering service (its card shows them, or a running period's).
     instructions: Instructions | None = None
     # The out-of-hours number callers are told to call themselves (ready-made messages; never dialled by us).

@@ -18,6 +18,7 @@ from ivr.messages import compose
 from ivr.messages.call_notes import CallNoteDeliveries
 from ivr.messages.callback_requests import CallbackDeliveries
 from ivr.messages.failures import DeliveryCode
+from ivr.messages.monthly_reports import MonthlyReports
 from ivr.messages.notes import Notes, stored_document
 from ivr.messages.outbox import KEEP_RECORDING, URGENT, VOICEMAIL_EMAIL, VOICEMAIL_SMS, message_domain
 from ivr.messages.reconcile import RECONCILE, Reconciler, reconcile_schedule
@@ -184,7 +185,9 @@ def make_worker(
     transcriber = listener(settings, own_process=transcriber_in_own_process)
     if transcriber is not None:
         handlers.update(Transcriptions(database, transcriber, audio_of=deliveries.audio_of, clock=clock).handlers())
-    schedules: list[Schedule] = [notes.summary_schedule]
+    reports = MonthlyReports(database, made, domain=domain, clock=clock)
+    handlers.update(reports.handlers())
+    schedules: list[Schedule] = [notes.summary_schedule, reports.schedule]
     if made.recordings is not None:  # without a Twilio account there is nothing to reconcile with
         wait_s = transcribe_wait_s(settings)
         handlers[RECONCILE] = Reconciler(

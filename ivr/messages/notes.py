@@ -281,6 +281,7 @@ class Notes:
                     call.rings,
                     words=said.get(call.call_sid),
                     urgent=call.call_sid in urgent,
+                    end_reason=call.end_reason,
                 )
                 for call in logged
             ),

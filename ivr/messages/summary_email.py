@@ -14,6 +14,7 @@ from ivr.messages.compose import (
     taken_by_service,
     texts,
 )
+from ivr.messages.end_reason_text import reasons_line
 from ivr.messages.transcript_text import first_line
 
 CALLBACK, BLOCKED = Outcome.CALLBACK.value, Outcome.BLOCKED.value
@@ -33,6 +34,8 @@ class SummaryCall:
     # Its words, if written out (issue 22): the first line is shown; an urgent one is listed first.
     words: str | None = None
     urgent: bool = False
+    # Why it ended (ivr.callflow.end_reasons); None while it went on, or for a call logged before reasons were kept.
+    end_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -143,7 +146,9 @@ def daily_summary_email(facts: SummaryFacts, address: str, message_id: str) -> E
     words = texts(facts.language)
     calls = sorted(facts.calls, key=lambda call: (not call.urgent, call.started_at))
     lines = [words["summary_late"].format(at=facts.late_at), ""] if facts.late_at else []
-    lines += [_summary_counts(calls, facts), ""]
+    lines += [_summary_counts(calls, facts)]
+    reasons = reasons_line((call.end_reason for call in calls), facts.language)
+    lines += [reasons, ""] if reasons else [""]
     lines += [words["summary_failed"].format(what=f.what, to=f.to, reason=f.reason) for f in facts.failed]
     # "Today" only in the summary sent on its day.
     lines += [_summary_line(call, facts) for call in calls] or [

@@ -21,6 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ivr.callflow.timeline import Stage
 from ivr.store import calls
 from ivr.store.calls import CallEnd, CallEntry, CallStep
 from ivr.store.database import Database
@@ -71,13 +72,22 @@ class SpillFile:
 
 
 def _encoded(entry: CallEntry) -> dict[str, Any]:
-    return {"kind": "step" if isinstance(entry, CallStep) else "end", **asdict(entry), "at": entry.at.isoformat()}
+    data = {"kind": "step" if isinstance(entry, CallStep) else "end", **asdict(entry), "at": entry.at.isoformat()}
+    if isinstance(entry, CallStep) and entry.answered_at is not None:
+        data["answered_at"] = entry.answered_at.isoformat()
+    return data
 
 
 def _decoded(data: dict[str, Any]) -> CallEntry:
     kind = data.pop("kind")
     data["at"] = datetime.fromisoformat(data["at"])
-    return CallStep(**data) if kind == "step" else CallEnd(**data)
+    if kind != "step":
+        return CallEnd(**data)
+    # Spilled by an older version: no marks, no answer time.
+    data["marks"] = tuple((Stage(stage), float(start_s)) for stage, start_s in data.get("marks") or ())
+    answered = data.get("answered_at")
+    data["answered_at"] = datetime.fromisoformat(answered) if answered else None
+    return CallStep(**data)
 
 
 class CallLogWriter:

@@ -1,8 +1,6 @@
 """The call log: one row per call, its path through the flow and how it ended."""
 
-import json
-from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -10,6 +8,8 @@ from typing import Any
 from sqlalchemy import Connection, Executable, Integer, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from ivr.callflow.timeline import Mark
+from ivr.store import call_progress, figure_rollup
 from ivr.store.tables import CallRow, RecordingRow
 
 
@@ -29,6 +29,12 @@ class LoggedCall:
     rings: int | None = None
     box: str | None = None
     simulated: bool = False
+    # Why it ended (ivr.callflow.end_reasons.EndReason; None while it goes on), and the seconds from its first ring
+    # to a person (None: nobody answered, or logged before this was kept).
+    end_reason: str | None = None
+    person_s: float | None = None
+    # The caller chose an emergency option.
+    urgent: bool = False
 
 
 def _logged(row: CallRow) -> LoggedCall:
@@ -45,6 +51,9 @@ def _logged(row: CallRow) -> LoggedCall:
         row.rings,
         row.box,
         row.simulated,
+        row.end_reason,
+        row.person_s,
+        row.urgent,
     )
 
 
@@ -64,6 +73,12 @@ class CallStep:
     box: str | None = None
     # Made by the simulator: the call's row is marked (a step of an existing call does not change the mark).
     simulated: bool = False
+    # Where the stages of this answer begin, in seconds from `at` (ivr.callflow.timeline.stage_marks).
+    marks: tuple[Mark, ...] = field(default=())
+    # When a person took the call (a phone answered the dial), if this step knows.
+    answered_at: datetime | None = None
+    # This step is the caller choosing an emergency option (ivr.callflow.end_reasons.takes_emergency_option).
+    urgent: bool = False
 
 
 @dataclass(frozen=True)
@@ -91,9 +106,13 @@ _COLUMNS = (
     "rings",
     "box",
     "simulated",
+    "end_reason",
+    "marks",
+    "person_s",
+    "urgent",
 )
 # What a later step or the call's end may change.
-_CHANGING = ("path", "outcome", "ended_at", "duration_s", "rings", "box")
+_CHANGING = ("path", "outcome", "ended_at", "duration_s", "rings", "box", "end_reason", "marks", "person_s", "urgent")
 _UPDATE = (
     update(CallRow)
     .where(CallRow.call_sid == bindparam("sid"))
@@ -104,6 +123,10 @@ _UPDATE = (
         duration_s=bindparam("duration_s"),
         rings=bindparam("rings"),
         box=bindparam("box"),
+        end_reason=bindparam("end_reason"),
+        marks=bindparam("marks"),
+        person_s=bindparam("person_s"),
+        urgent=bindparam("urgent"),
     )
 )
 
@@ -117,8 +140,11 @@ def write_entries(connection: Connection, entries: list[CallEntry]) -> None:
     sids = sorted({entry.call_sid for entry in entries})
     columns = [getattr(CallRow, name) for name in _COLUMNS]
     rows = connection.execute(select(*columns).where(CallRow.call_sid.in_(sids)))
-    calls: dict[str, dict[str, Any]] = {row.call_sid: {**row._asdict(), "path": list(row.path)} for row in rows}
+    calls: dict[str, dict[str, Any]] = {
+        row.call_sid: {**row._asdict(), "path": list(row.path), "marks": list(row.marks or [])} for row in rows
+    }
     existing = set(calls)
+    before = [dict(call) for call in calls.values()]
     for entry in entries:
         call = calls.get(entry.call_sid)
         if isinstance(entry, CallStep):
@@ -136,16 +162,28 @@ def write_entries(connection: Connection, entries: list[CallEntry]) -> None:
                     "rings": entry.rings,
                     "box": entry.box,
                     "simulated": entry.simulated,
+                    "end_reason": None,
+                    "marks": [],
+                    "person_s": None,
+                    "urgent": entry.urgent,
                 }
+                call_progress.add_marks(calls[entry.call_sid], entry.at, entry.marks)
+                call_progress.add_answer(calls[entry.call_sid], entry.answered_at)
                 continue
             if not call["path"] or call["path"][-1] != entry.path:
                 call["path"].append(entry.path)
             call["outcome"] = entry.outcome or call["outcome"]
             call["rings"] = call["rings"] or entry.rings
             call["box"] = entry.box or call["box"]
+            call["urgent"] = call["urgent"] or entry.urgent
+            call_progress.add_marks(call, entry.at, entry.marks)
+            call_progress.add_answer(call, entry.answered_at)
         elif call is not None:
             call["ended_at"], call["duration_s"] = entry.at, entry.duration_s
             call["outcome"] = call["outcome"] or entry.hung_up
+    for call in calls.values():
+        call_progress.decide(call)
+        call["marks"] = call["marks"] or None
     new = [call for sid, call in calls.items() if sid not in existing]
     changed = [{**call, "sid": sid} for sid, call in calls.items() if sid in existing]
     if new:
@@ -155,88 +193,7 @@ def write_entries(connection: Connection, entries: list[CallEntry]) -> None:
             _UPDATE,
             [{"sid": call["sid"], **{key: call[key] for key in _CHANGING}} for call in changed],
         )
-
-
-# Calls sent to SQLite per executemany: bounds the memory of a million-call import.
-IMPORT_CHUNK = 50_000
-
-
-def import_calls(connection: Connection, logged: Iterable[LoggedCall]) -> int:
-    """Add calls not stored yet, in bulk (a million in seconds): COPY on PostgreSQL, executemany on SQLite.
-
-    The calls go past the ORM and its per-row work; values are converted as the columns convert them (the path as
-    JSON, written once per distinct path), so they read back exactly like calls the writer stored. Returns how many
-    were added.
-    """
-    names = ", ".join(_COLUMNS)
-    encoded: dict[tuple[str, ...], str] = {}
-
-    def path_json(path: list[str]) -> str:
-        key = tuple(path)
-        text = encoded.get(key)
-        if text is None:
-            text = encoded[key] = json.dumps(path)
-        return text
-
-    if connection.dialect.name == "postgresql":
-        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        cursor.execute("SET LOCAL statement_timeout = 0")  # a request's bound, not an import's (this transaction)
-        count = 0
-        with cursor.copy(f"COPY calls ({names}) FROM STDIN") as copy:
-            for c in logged:
-                path = path_json(c.path)
-                copy.write_row(
-                    (
-                        c.call_sid,
-                        c.business_id,
-                        c.to_number,
-                        c.from_number,
-                        c.started_at,
-                        path,
-                        c.outcome,
-                        c.ended_at,
-                        c.duration_s,
-                        c.rings,
-                        c.box,
-                        c.simulated,
-                    )
-                )
-                count += 1
-        return count
-    dialect = connection.dialect
-    convert = CallRow.__table__.c.started_at.type.dialect_impl(dialect).bind_processor(dialect)
-
-    def time_of(moment: datetime) -> Any:
-        return convert(moment) if convert else moment
-
-    insert_sql = f"INSERT INTO calls ({names}) VALUES ({', '.join('?' * len(_COLUMNS))})"
-    count = 0
-    rows: list[tuple[Any, ...]] = []
-    for c in logged:
-        ended = time_of(c.ended_at) if c.ended_at else None
-        path = path_json(c.path)
-        rows.append(
-            (
-                c.call_sid,
-                c.business_id,
-                c.to_number,
-                c.from_number,
-                time_of(c.started_at),
-                path,
-                c.outcome,
-                ended,
-                c.duration_s,
-                c.rings,
-                c.box,
-                c.simulated,
-            )
-        )
-        if len(rows) == IMPORT_CHUNK:
-            connection.exec_driver_sql(insert_sql, rows)
-            count, rows = count + len(rows), []
-    if rows:
-        connection.exec_driver_sql(insert_sql, rows)
-    return count + len(rows)
+    figure_rollup.add(connection, figure_rollup.changes(before, calls.values()))
 
 
 def get(session: Session, call_sid: str) -> LoggedCall | None:
@@ -246,7 +203,7 @@ def get(session: Session, call_sid: str) -> LoggedCall | None:
 
 # The columns of a LoggedCall, read as plain rows: building ORM objects for a page of 50 took a fifth of the call
 # log's time (profiled, issue 12).
-_LOGGED_COLUMNS = (
+LOGGED_COLUMNS = (
     CallRow.call_sid,
     CallRow.business_id,
     CallRow.to_number,
@@ -259,6 +216,9 @@ _LOGGED_COLUMNS = (
     CallRow.rings,
     CallRow.box,
     CallRow.simulated,
+    CallRow.end_reason,
+    CallRow.person_s,
+    CallRow.urgent,
 )
 
 
@@ -271,27 +231,49 @@ def recent(
     outcome: str | None = None,
     *,
     with_simulated: bool = False,
+    caller: str | None = None,
+    reason: str | None = None,
 ) -> list[LoggedCall]:
     """A business's newest calls; simulated ones only for a list that marks them (the call log, the API), never for
-    a count or a summary."""
-    values = {"business_id": business_id, "limit": limit, "since": since, "until": until, "outcome": outcome}
-    query = _recent_query(since is not None, until is not None, outcome is not None, with_simulated)
+    a count or a summary. `caller`: digits found anywhere in the caller's number; `reason`: an end reason."""
+    values = {
+        "business_id": business_id,
+        "limit": limit,
+        "since": since,
+        "until": until,
+        "outcome": outcome,
+        "caller": _caller_pattern(caller) if caller else None,
+        "reason": reason,
+    }
+    filters = tuple(name for name in ("since", "until", "outcome", "caller", "reason") if values[name] is not None)
+    query = _recent_query(filters, with_simulated)
     # fetchall: iterating the result fetched the page a row at a time, a driver call each (profiled, issue 12).
     return [LoggedCall(*row) for row in connection.execute(query, values).all()]
 
 
+def _caller_pattern(typed: str) -> str | None:
+    """Digits typed as people write a number ("06 1234 5678", "+31 6 ...") found inside the stored E.164 number."""
+    digits = "".join(char for char in typed if char.isdigit()).lstrip("0")
+    return f"%{digits}%" if digits else None
+
+
+_FILTERS = {
+    "since": CallRow.started_at >= bindparam("since"),
+    "until": CallRow.started_at < bindparam("until"),
+    "outcome": CallRow.outcome == bindparam("outcome"),
+    "caller": CallRow.from_number.like(bindparam("caller")),
+    "reason": CallRow.end_reason == bindparam("reason"),
+}
+
+
 @cache
-def _recent_query(since: bool, until: bool, outcome: bool, with_simulated: bool) -> Executable:
+def _recent_query(filters: tuple[str, ...], with_simulated: bool) -> Executable:
     """Built once for each combination of filters: building it cost as much as running it (issue 12)."""
-    query = select(*_LOGGED_COLUMNS).where(CallRow.business_id == bindparam("business_id"))
+    query = select(*LOGGED_COLUMNS).where(CallRow.business_id == bindparam("business_id"))
     if not with_simulated:
         query = query.where(CallRow.simulated.is_(False))
-    if since:
-        query = query.where(CallRow.started_at >= bindparam("since"))
-    if until:
-        query = query.where(CallRow.started_at < bindparam("until"))
-    if outcome:
-        query = query.where(CallRow.outcome == bindparam("outcome"))
+    for name in filters:
+        query = query.where(_FILTERS[name])
     return query.order_by(CallRow.started_at.desc()).limit(bindparam("limit", type_=Integer))
 
 

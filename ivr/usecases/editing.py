@@ -39,6 +39,7 @@ PARTS = (
     "instructions",
     "missed_calls",
     "daily_summary",
+    "monthly_report",
     "referral",
     "callback",
     "text_back",

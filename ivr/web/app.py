@@ -24,6 +24,7 @@ from ivr.web import callback_feed, callback_hooks, card, health, recording_hooks
 from ivr.web.admin import pages as admin_pages
 from ivr.web.admin.router import router as admin_router
 from ivr.web.api import blocked as api_blocked
+from ivr.web.api import call_export as api_call_export
 from ivr.web.api import call_notes as api_call_notes
 from ivr.web.api import callbacks as api_callbacks
 from ivr.web.api import greetings as api_greetings
@@ -127,6 +128,7 @@ def create_app(
     app.include_router(callback_hooks.router)
     app.include_router(media_router(stored.media))
     app.include_router(api_routes.router)
+    app.include_router(api_call_export.router)
     app.include_router(api_greetings.router)
     app.include_router(api_voicemails.router)
     app.include_router(api_call_notes.router)

@@ -16,10 +16,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from ivr.callflow import flow
+from ivr.callflow.end_reasons import takes_emergency_option
 from ivr.callflow.flow import DialStage, DialStatus
 from ivr.callflow.last_resort import FALLBACK_STAGE
 from ivr.callflow.model import Business, Prompt
 from ivr.callflow.steps import Decision, Outcome
+from ivr.callflow.timeline import stage_marks
 from ivr.callflow.whisper import CallerRoute, Via
 from ivr.document.phones import caller_id
 from ivr.errors import InputError
@@ -110,9 +112,24 @@ async def answer_call(services: Services, form: FormData, decide: Decide) -> Res
             rings=business.rings if business and decision.dials else None,
             box=decision.box,
             simulated=is_simulated(form.get(SIMULATED_CALL_FIELD)),
+            marks=stage_marks(business, decision.steps) if business else (),
+            answered_at=_answered_at(form, now),
+            urgent=business is not None and takes_emergency_option(decision.path, _emergency_keys(business)),
         )
     )
     return _twiml(services, decision)
+
+
+def _emergency_keys(business: Business) -> tuple[str, ...]:
+    return tuple(option.key for option in business.menu if option.emergency)
+
+
+def _answered_at(form: FormData, now: datetime) -> datetime | None:
+    """When the dial that just ended was answered: its end less the conversation (Twilio's DialCallDuration)."""
+    if _field(form, "DialCallStatus") not in (DialStatus.COMPLETED, DialStatus.ANSWERED):
+        return None
+    talked = _field(form, "DialCallDuration")
+    return now - timedelta(seconds=int(talked)) if talked.isdigit() else None
 
 
 async def _voice(request: Request, decide: Callable[[Request, FormData], Decide]) -> Response:
@@ -240,7 +257,9 @@ async def whisper(request: Request) -> Response:
     if 0 < len(parent) <= MAX_CALL_SID_CHARS:
         # On the caller's own call, so the answering service's card lists it with what the caller chose.
         simulated = is_simulated(form.get(SIMULATED_CALL_FIELD))
-        services.call_log.record(CallStep(parent, found.id, "", "", now, decision.path, None, simulated))
+        # The whisper plays the moment the service answers: the time to a person ends here.
+        step = CallStep(parent, found.id, "", "", now, decision.path, None, simulated=simulated, answered_at=now)
+        services.call_log.record(step)
     return _twiml(services, decision)
 
 

@@ -189,3 +189,17 @@ def test_after_call_settings_are_refused_with_the_fix(setting: str, value: str, 
 
     with pytest.raises(ValidationError, match=message):
         Settings(**{setting: value})
+
+
+def test_the_summary_counts_why_calls_ended_in_the_documented_order() -> None:
+    at = datetime(2026, 7, 1, 8, 0, tzinfo=UTC)
+    called = [
+        SummaryCall(at, None, ("welcome",), "hung up", 3, end_reason="hung_up_welcome"),
+        SummaryCall(at, None, ("welcome", "operators:completed"), "operator", 60, end_reason="answered_staff"),
+        SummaryCall(at, None, ("welcome",), "hung up", 4, end_reason="hung_up_welcome"),
+    ]
+    summary = SummaryFacts("De Linde", "nl", "Europe/Amsterdam", "NL", date(2026, 7, 1), 3, (), tuple(called))
+    lines = daily_summary_email(summary, "a@example.nl", "<id@x>").body.splitlines()
+    assert lines[1] == (
+        "Waarom oproepen eindigden: opgenomen door een medewerker 1 · opgehangen tijdens de welkomstgroet 2"
+    )

@@ -8,7 +8,7 @@ from sqlalchemy import inspect
 
 from ivr.document.load import document_data, parse_document
 from ivr.errors import ConflictError, DocumentError, NotFoundError
-from ivr.store import businesses, calls
+from ivr.store import businesses, call_import, calls
 from ivr.store.businesses import NewBusiness
 from ivr.store.calls import CallEnd, CallEntry, CallStep, LoggedCall
 from ivr.store.database import Database
@@ -163,7 +163,7 @@ def test_bulk_stored_businesses_and_imported_calls_read_back_like_single_ones(
     ]
     earlier = NOW - timedelta(minutes=1)
     with database.engine.begin() as connection:
-        assert calls.import_calls(connection, imported) == 2
+        assert call_import.import_calls(connection, imported) == 2
         calls.write_entries(connection, [CallStep("CA9", ids[0], numbers[0], "+31612345678", earlier, "voice", None)])
     with database.transaction() as session:
         newest = calls.recent(session.connection(), ids[0])

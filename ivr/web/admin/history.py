@@ -43,6 +43,7 @@ def part_names(words_: Words) -> dict[str, str]:
         "confirm": words_.gettext("Staff confirm calls with 1"),
         "missed_calls": words_.gettext("Notes of missed calls"),
         "daily_summary": words_.gettext("Daily summary of calls"),
+        "monthly_report": words_.gettext("Monthly report of the figures"),
         "instructions": words_.gettext("Instructions for the answering service"),
         "referral": words_.gettext("Number for callers out of hours"),
     }

@@ -14,11 +14,26 @@ from ivr.web.admin import (
     periods,
     session,
     settings,
+    statistics,
     team,
     texts,
 )
 
 router = APIRouter(include_in_schema=False)
-PAGES = (session, dashboard, settings, periods, greetings, history, inbox, callbacks, blocking, team, texts, answering)
+PAGES = (
+    session,
+    dashboard,
+    settings,
+    periods,
+    greetings,
+    history,
+    inbox,
+    callbacks,
+    blocking,
+    team,
+    texts,
+    answering,
+    statistics,
+)
 for page in PAGES:
     router.include_router(page.router, prefix="/admin")  # here, as the overview's own path is the prefix alone

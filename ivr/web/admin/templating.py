@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from ivr.document.phones import for_people
 from ivr.store.calls import LoggedCall
-from ivr.web.admin import wording
+from ivr.web.admin import reason_words, wording
 from ivr.web.admin.i18n import Words
 
 if TYPE_CHECKING:
@@ -63,6 +63,14 @@ def _outcome(context: "Context", value: str | None) -> str:
     return wording.outcome(context["words"], value)
 
 
+def _end_reason(context: "Context", value: str | None) -> str:
+    return reason_words.end_reason(context["words"], value)
+
+
+def _call_end(context: "Context", call: LoggedCall) -> str:
+    return reason_words.hung_up_at(context["words"], call.end_reason, call.duration_s)
+
+
 def _date(context: "Context", value: str) -> str:
     return wording.long_date(date.fromisoformat(value), context["lang"])
 
@@ -76,6 +84,8 @@ FILTERS: dict[str, Callable[..., str]] = {
     "seconds": _seconds,
     "route": _route,
     "outcome": _outcome,
+    "end_reason": _end_reason,
+    "call_end": _call_end,
     "long_date": _date,
 }
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Body, Depends, Query, Response
 from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
 
+from ivr.callflow.end_reasons import EndReason
 from ivr.callflow.ringing import MAX_RINGS, MIN_RINGS
 from ivr.document.load import validate_document
 from ivr.errors import ConflictError, DocumentError
@@ -97,6 +98,10 @@ class CallOut(TypedDict):
     box: str | None
     # Made by the simulator (`greetline call`): in no summary or figure, never a message to the business.
     simulated: bool
+    # Why it ended (README, "Why each call ended"; null while it goes on) and the seconds from its first ring to a
+    # person (null: nobody answered, or logged before this was kept).
+    end_reason: str | None
+    seconds_to_person: float | None
 
 
 def _refuse_new_numbers(caller: Caller, current: dict[str, Any], document: dict[str, Any]) -> None:
@@ -226,6 +231,10 @@ def list_calls(
     ]
     | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    caller: Annotated[
+        str | None, Query(pattern=r"^\+?[0-9]{2,15}$", description="digits of the caller's number")
+    ] = None,
+    end_reason: EndReason | None = None,
 ) -> list[CallOut]:
     # Two statements on one connection without a transaction: the key with the business's existence, then the page.
     # On PostgreSQL each BEGIN, COMMIT and statement is a round trip (issue 12).
@@ -233,7 +242,15 @@ def list_calls(
         owner_in(connection, key, business_id)
         services.call_log.flush()  # include calls still on their way to the database
         logged = calls.recent(
-            connection, business_id, limit=limit, since=since, until=until, outcome=outcome, with_simulated=True
+            connection,
+            business_id,
+            limit=limit,
+            since=since,
+            until=until,
+            outcome=outcome,
+            with_simulated=True,
+            caller=caller,
+            reason=end_reason.value if end_reason else None,
         )
     return [
         CallOut(
@@ -246,6 +263,8 @@ def list_calls(
             rings=c.rings,
             box=c.box,
             simulated=c.simulated,
+            end_reason=c.end_reason,
+            seconds_to_person=c.person_s,
         )
         for c in logged
     ]
