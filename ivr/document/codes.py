@@ -59,6 +59,7 @@ class Code(StrEnum):
     TOO_MANY_AT_ONCE = "too_many_at_once"
     NUMBER_TWICE = "number_twice"
     PART_NOT_CHANGEABLE = "part_not_changeable"
+    RETENTION_DAYS = "retention_days"
     # Files a document names (ivr.usecases.uploads); an audio refusal keeps its own code (audio.errors.AudioCode).
     FILE_TOO_LARGE = "file_too_large"
     FILE_UNREADABLE = "file_unreadable"

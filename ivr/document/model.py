@@ -20,6 +20,7 @@ from ivr.document.codes import FIELD, Code, refused, refused_each, set_aside
 from ivr.document.holidays import holiday_refusals, known_region
 from ivr.document.hours import hours_refusals
 from ivr.document.phones import DEFAULT_COUNTRY, Countries, iso_country
+from ivr.document.retention import Retention
 from ivr.document.values import (
     LOCAL_TIME_PATTERN,
     MAX_DIALLED_NUMBERS,
@@ -290,6 +291,8 @@ class BusinessDocument(Strict):
     # Words that flag a voicemail urgent when its transcript holds them (issue 22); unset: the language's defaults
     # (ivr.messages.urgency), an empty list: none.
     urgent_words: list[Annotated[str, StringConstraints(min_length=1, max_length=40)]] | None = None
+    # How long calls, messages and their words are kept (ivr.document.retention; issue 24).
+    retention: Retention = Retention()
 
     @field_validator("country", mode="before")
     @classmethod

@@ -23,6 +23,8 @@ from ivr.messages.reconcile import RECONCILE, Reconciler, reconcile_schedule
 from ivr.messages.senders import Senders, senders
 from ivr.messages.transcription import Transcriptions, listener, transcribe_wait_s
 from ivr.messages.voicemail_copies import VoicemailAudio
+from ivr.privacy.deleters import Holders
+from ivr.privacy.retention import RETENTION, RetentionJob, retention_schedule
 from ivr.settings import Settings
 from ivr.store import calls
 from ivr.store.calls import StoredRecording
@@ -165,10 +167,11 @@ def make_worker(
     from ivr.audio_stores import storage
 
     made = made_senders or senders(settings)
+    audio = voicemails or storage(settings).voicemails
     deliveries = Deliveries(
         database,
         made,
-        audio=voicemails or storage(settings).voicemails,
+        audio=audio,
         public_url=settings.public_url,
         delete_from_twilio=settings.twilio_delete_recordings,
         clock=clock,
@@ -180,7 +183,8 @@ def make_worker(
     transcriber = listener(settings, own_process=transcriber_in_own_process)
     if transcriber is not None:
         handlers.update(Transcriptions(database, transcriber, audio_of=deliveries.audio_of, clock=clock).handlers())
-    schedules: list[Schedule] = [notes.summary_schedule]
+    schedules: list[Schedule] = [notes.summary_schedule, retention_schedule]
+    handlers[RETENTION] = RetentionJob(Holders(database, audio, made.recordings), clock)
     if made.recordings is not None:  # without a Twilio account there is nothing to reconcile with
         wait_s = transcribe_wait_s(settings)
         handlers[RECONCILE] = Reconciler(

@@ -104,6 +104,8 @@ class CallRow(Base):
     box: Mapped[str | None] = mapped_column(String(64))
     # A call the simulator made (`greetline call`): listed, marked, but in no summary, figure or note.
     simulated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    # Added by the worker from Twilio's Calls list because its own steps were lost (ivr.messages.call_recovery).
+    recovered: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 
 
 class RecordingRow(Base):
