@@ -172,7 +172,7 @@ def test_url_shows_the_words_of_recordings_and_the_server_marks_the_call(
     assert [(row.simulated, jobs.utc(row.started_at)) for row in logged(database)] == [(True, CLOSED_AT_UTC)] * 2
     with database.transaction() as session:
         assert session.scalars(select(RecordingRow)).all() == []
-        assert set(session.scalars(select(JobRow.kind))) <= {"reconcile", "daily-summary"}
+        assert set(session.scalars(select(JobRow.kind))) <= {"reconcile", "daily-summary", "recover-calls", "retention"}
 
 
 # Simulated calls run one after another beside a serving process, as `make run` and a second terminal do.

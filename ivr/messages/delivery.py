@@ -16,6 +16,7 @@ from ivr.jobs.model import PermanentFailure
 from ivr.jobs.worker import Handler, Schedule, Worker
 from ivr.messages import compose
 from ivr.messages.call_notes import CallNoteDeliveries
+from ivr.messages.call_recovery import RECOVER_CALLS, CallRecovery, recovery_schedule
 from ivr.messages.failures import DeliveryCode
 from ivr.messages.notes import Notes, stored_document
 from ivr.messages.outbox import KEEP_RECORDING, URGENT, VOICEMAIL_EMAIL, VOICEMAIL_SMS, message_domain
@@ -191,4 +192,7 @@ def make_worker(
             database, made.recordings, domain=domain, clock=clock, transcribe_wait_s=wait_s
         )
         schedules.append(reconcile_schedule)
+    if made.calls is not None:
+        handlers[RECOVER_CALLS] = CallRecovery(database, made.calls, clock=clock)
+        schedules.append(recovery_schedule)
     return Worker(database, handlers, clock=clock, lease_s=settings.job_lease_s, schedules=schedules)
