@@ -111,8 +111,8 @@ def test_an_erasure_for_a_number_with_no_data_is_refused_and_changes_nothing(
     audio = VoicemailAudio(LocalObjects(tmp_path / "voicemail", private=True))
     business, _patients, _other = _two_callers(database, audio, twilio_api)
     before = _rows(database)
-    with pytest.raises(NothingStored, match=r"nothing is stored about \+31699999999"):
-        erase_caller(holders(database, audio, twilio_api), Request(business, "+31699999999", "cli", NOW))
+    with pytest.raises(NothingStored, match=r"nothing is stored about \+31687650000"):
+        erase_caller(holders(database, audio, twilio_api), Request(business, "+31687650000", "cli", NOW))
     assert _rows(database) == before and twilio_api.deleted == [] and _trail(database) == []
 
 

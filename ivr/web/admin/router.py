@@ -10,6 +10,7 @@ from ivr.web.admin import (
     history,
     inbox,
     periods,
+    privacy,
     session,
     settings,
     team,
@@ -17,5 +18,5 @@ from ivr.web.admin import (
 )
 
 router = APIRouter(include_in_schema=False)
-for page in (session, dashboard, settings, periods, greetings, history, inbox, team, texts, answering):
+for page in (session, dashboard, settings, periods, greetings, history, inbox, team, privacy, texts, answering):
     router.include_router(page.router, prefix="/admin")  # here, as the overview's own path is the prefix alone
