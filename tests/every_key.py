@@ -54,6 +54,7 @@ missed_calls: {{email: [praktijk@example.nl, balie@example.nl]}}
 daily_summary: {{email: [dokter@example.nl], at: "18:15"}}
 referral: {{number: "+31881234567", name: de huisartsenpost Groningen}}
 urgent_words: [spoed, bloeding, benauwd]
+retention: {{voicemail_days: 30, transcript_days: 30, notes_days: 180, call_log_days: 365}}
 """
 
 # The other shapes: a voicemail overflow with texts, a closed-hours number with a box for when nobody answers it,
@@ -70,4 +71,5 @@ closed: {{dial: ["+31209999999"], voicemail: {{email: [noord@example.nl]}}}}
 menu:
   - {{key: "#", prompt: "Voor de balie, toets hekje.", voicemail: {{email: [balie@example.nl]}}}}
 urgent_words: []
+retention: {{voicemail_days: 14}}
 """
