@@ -29,6 +29,8 @@ class LoggedCall:
     rings: int | None = None
     box: str | None = None
     simulated: bool = False
+    # Added from Twilio's Calls list, its steps lost (ivr.messages.call_recovery): its path is not known.
+    recovered: bool = False
 
 
 def _logged(row: CallRow) -> LoggedCall:
@@ -45,6 +47,7 @@ def _logged(row: CallRow) -> LoggedCall:
         row.rings,
         row.box,
         row.simulated,
+        row.recovered,
     )
 
 
@@ -259,6 +262,7 @@ _LOGGED_COLUMNS = (
     CallRow.rings,
     CallRow.box,
     CallRow.simulated,
+    CallRow.recovered,
 )
 
 

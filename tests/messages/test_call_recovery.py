@@ -3,7 +3,7 @@ reappears from Twilio's Calls list, marked as recovered, and gets its missed-cal
 still going, one just ended and one to a number not ours are left alone. Twilio's REST API stood in on 127.0.0.1,
 real SMTP, SQLite and PostgreSQL, an injected clock."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,8 +11,11 @@ from sqlalchemy import select
 
 from ivr.messages.call_recovery import SETTLED_AFTER, calls_to_recover
 from ivr.messages.delivery import make_worker
+from ivr.messages.notes import Notes
+from ivr.messages.senders import senders
 from ivr.messages.twilio_calls import ListedCall
 from ivr.settings import Settings
+from ivr.store import calls
 from ivr.store.database import Database
 from ivr.store.tables import CallRow
 from tests.clock import FakeClock
@@ -114,6 +117,12 @@ def test_a_call_whose_log_row_was_lost_reappears_and_gets_its_missed_call_note(
     worker.run_due()
     [note] = mail_server.inbox.wait_for(1)
     assert note["To"] == "kantoor@jansen.example" and "06 11 11 22 22" in note["Subject"]
+    # The daily summary counts it, and the call log marks it.
+    notes = Notes(database, senders(settings_with_twilio), public_url="http://x.test", domain="x.test", clock=clock)
+    summary = notes.summary_facts(business, date(2026, 11, 24))
+    assert [call.caller for call in summary.calls] == [CALLER, CALLER]
+    with database.reading() as connection:
+        assert {c.call_sid: c.recovered for c in calls.recent(connection, business)} == {lost: True, kept: False}
     clock.advance(300)  # the next look finds nothing new
     worker.run_schedules()
     worker.run_due()
