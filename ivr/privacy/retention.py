@@ -6,7 +6,7 @@ job and by `greetline retention run` alike.
 """
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -71,7 +71,7 @@ def run_retention(
 class RetentionJob:
     """The worker's daily job."""
 
-    def __init__(self, holders: Holders, clock: Any) -> None:
+    def __init__(self, holders: Holders, clock: Callable[[], datetime]) -> None:
         self._holders = holders
         self._clock = clock
 
