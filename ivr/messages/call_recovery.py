@@ -53,7 +53,9 @@ def calls_to_recover(
             call.started_at,
             call.ended_at,
             call.duration_s,
-            Outcome.OPERATOR.value if call.call_sid in answered else None,
+            # Else missed: what happened after our greeting was lost with its steps (a message's box too, so the
+            # recordings' reconciler cannot take one in), and a practice would rather call back once too often.
+            Outcome.OPERATOR.value if call.call_sid in answered else Outcome.MISSED.value,
         )
         for call in listed
         if call.parent_call_sid is None
@@ -90,7 +92,11 @@ class CallRecovery:
             found = calls_to_recover(listed, logged, owners, now)
             recovered_calls.add(session, found)
             # The missed-call check decides as for any call (a recording, a human, the business's addresses).
-            checks = [missed_call_check(call.call_sid, call.business_id, now) for call in found if call.outcome is None]
+            checks = [
+                missed_call_check(call.call_sid, call.business_id, now)
+                for call in found
+                if call.outcome == Outcome.MISSED
+            ]
             jobs.enqueue(session, checks, now)
         if found:
             log.warning("added %d call(s) to the log from Twilio's Calls list: their steps were lost", len(found))

@@ -47,15 +47,15 @@ def _listed(sid: str, *, ended_ago_s: float | None = 600, to: str = BUSINESS_NUM
 @pytest.mark.parametrize(
     ("listed", "recovered"),
     [
-        ([_listed("CA1")], {"CA1": None}),
-        ([_listed("CA1", status="no-answer")], {"CA1": None}),  # the caller hung up before we answered
+        ([_listed("CA1")], {"CA1": "missed"}),
+        ([_listed("CA1", status="no-answer")], {"CA1": "missed"}),  # the caller hung up before we answered
         ([_listed("CAlogged")], {}),
         ([_listed("CA1", ended_ago_s=None)], {}),  # still going: its own webhooks log it
         ([_listed("CA1", ended_ago_s=SETTLED_AFTER.total_seconds() - 1)], {}),  # its steps may be on their way
         ([_listed("CA1", to="+31209999999")], {}),  # not a number of ours
         # A staff phone took it: a human answered, so no missed-call note.
         ([_listed("CA1"), _listed("CA2", parent_call_sid="CA1", to="+31612345678")], {"CA1": "operator"}),
-        ([_listed("CA1"), _listed("CA2", parent_call_sid="CA1", status="no-answer")], {"CA1": None}),
+        ([_listed("CA1"), _listed("CA2", parent_call_sid="CA1", status="no-answer")], {"CA1": "missed"}),
     ],
 )
 def test_which_calls_are_recovered(listed: list[ListedCall], recovered: dict[str, str | None]) -> None:
