@@ -39,10 +39,22 @@ def _code(error: Exception) -> str:
     return str(response.get("Error", {}).get("Code", ""))
 
 
+def encryption(kind: str | None, kms_key_id: str | None = None) -> dict[str, str]:
+    """PutObject's server-side encryption arguments: none (the bucket's default), AES256 (SSE-S3) or aws:kms with
+    the key (SSE-KMS)."""
+    if kind is None:
+        return {}
+    if kind == "aws:kms" and kms_key_id:
+        return {"ServerSideEncryption": kind, "SSEKMSKeyId": kms_key_id}
+    return {"ServerSideEncryption": kind}
+
+
 class S3Objects:
-    def __init__(self, client: Any, bucket: str, prefix: str) -> None:
+    def __init__(self, client: Any, bucket: str, prefix: str, *, encrypted: dict[str, str] | None = None) -> None:
         from botocore.exceptions import BotoCoreError, ClientError
 
+        # Every write asks the store to encrypt the object at rest (`encryption`); reads need nothing more.
+        self._encrypted = encrypted or {}
         self._client = client
         self._bucket = bucket
         self._prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
@@ -84,7 +96,8 @@ class S3Objects:
 
     def put(self, key: str, data: bytes, content_type: str) -> None:
         # One PutObject is atomic: a reader sees the old object, none, or the whole new one.
-        self._call(self._client.put_object, Key=self._key(key), Body=data, ContentType=content_type)
+        arguments: dict[str, Any] = {"Key": self._key(key), "Body": data, "ContentType": content_type}
+        self._call(self._client.put_object, **{**arguments, **self._encrypted})
 
     def get(self, key: str) -> bytes | None:
         blob = self.stream(key)

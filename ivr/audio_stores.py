@@ -68,12 +68,13 @@ def storage(settings: Settings) -> Storage:
     voicemails: ObjectStore
     location = s3_location(settings.media_url)
     if location is not None:
-        from audio.s3_objects import S3Objects, s3_client
+        from audio.s3_objects import S3Objects, encryption, s3_client
 
         client = s3_client()
-        media = S3Objects(client, location.bucket, location.under(MEDIA_PREFIX))
-        speech = S3Objects(client, location.bucket, location.under(SPEECH_PREFIX))
-        voicemails = S3Objects(client, location.bucket, location.under(VOICEMAIL_PREFIX))
+        at_rest = encryption(settings.s3_sse, settings.s3_sse_kms_key_id)
+        media = S3Objects(client, location.bucket, location.under(MEDIA_PREFIX), encrypted=at_rest)
+        speech = S3Objects(client, location.bucket, location.under(SPEECH_PREFIX), encrypted=at_rest)
+        voicemails = S3Objects(client, location.bucket, location.under(VOICEMAIL_PREFIX), encrypted=at_rest)
     else:
         media = LocalObjects(media_directory(settings))
         speech = LocalObjects(Path(settings.speech_cache_dir))

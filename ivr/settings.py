@@ -1,13 +1,16 @@
 """Greetline's settings: one object, read from GREETLINE_* variables, passed to whatever needs it."""
 
 from pathlib import Path
+from typing import Self
 
-from pydantic import field_validator
+from pydantic import field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ivr.errors import ConfigurationError
 
 DEFAULT_DATA_DIR = Path("var")
+# S3's server-side encryption kinds (S3 API reference, PutObject, x-amz-server-side-encryption).
+S3_SSE_KINDS = ("AES256", "aws:kms")
 
 
 class Settings(BaseSettings):
@@ -20,6 +23,10 @@ class Settings(BaseSettings):
     # one private bucket under PREFIX/media/, PREFIX/speech-cache/ and PREFIX/voicemail/, for several machines.
     # boto3 reads AWS_ENDPOINT_URL_S3, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_DEFAULT_REGION itself.
     media_url: str | None = None
+    # The bucket's server-side encryption of every object written (issue 24, "at rest"): AES256 (keys the store
+    # manages, SSE-S3) or aws:kms with s3_sse_kms_key_id (SSE-KMS). Unset: the bucket's own default.
+    s3_sse: str | None = None
+    s3_sse_kms_key_id: str | None = None
     # The base URL Twilio calls; signatures are computed over it, so it must be exactly what Twilio sees.
     public_url: str = "http://127.0.0.1:8000"
     twilio_auth_token: str | None = None
@@ -108,6 +115,21 @@ class Settings(BaseSettings):
                 f"or smtps://user:pass@host:465 (TLS on connect), got {value.split('@')[-1]!r}"
             )
         return value
+
+    @field_validator("s3_sse")
+    @classmethod
+    def _sse_kind(cls, value: str | None) -> str | None:
+        if value and value not in S3_SSE_KINDS:
+            raise ValueError(
+                f"GREETLINE_S3_SSE must be AES256 or aws:kms (with GREETLINE_S3_SSE_KMS_KEY_ID), got {value!r}"
+            )
+        return value or None
+
+    @model_validator(mode="after")
+    def _kms_needs_a_key(self) -> Self:
+        if self.s3_sse == "aws:kms" and not self.s3_sse_kms_key_id:
+            raise ValueError("GREETLINE_S3_SSE=aws:kms needs GREETLINE_S3_SSE_KMS_KEY_ID: the KMS key's id or ARN")
+        return self
 
     @field_validator("media_url")
     @classmethod

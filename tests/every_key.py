@@ -60,6 +60,7 @@ urgent_words: [spoed, bloeding, benauwd]
 callback: {{email: [balie@example.nl], sms: ["+31687654321"]}}
 text_back: {{text: "U belde {{business}}. Wij bellen u zo snel mogelijk terug.", after_s: 300}}
 blocked: ["+31612340000", "+31687650000"]
+retention: {{voicemail_days: 30, transcript_days: 30, notes_days: 180, call_log_days: 365}}
 """
 
 # The other shapes: a voicemail overflow with texts, a closed-hours number with a box for when nobody answers it,
@@ -76,4 +77,5 @@ closed: {{dial: ["+31209999999"], voicemail: {{email: [noord@example.nl]}}}}
 menu:
   - {{key: "#", prompt: "Voor de balie, toets hekje.", voicemail: {{email: [balie@example.nl]}}}}
 urgent_words: []
+retention: {{voicemail_days: 14}}
 """

@@ -174,7 +174,8 @@ def test_url_shows_the_words_of_recordings_and_the_server_marks_the_call(
     with database.transaction() as session:
         assert session.scalars(select(RecordingRow)).all() == []
         # After 17:30 in Amsterdam the summary has also been written out as its e-mails.
-        assert set(session.scalars(select(JobRow.kind))) <= {"reconcile", DAILY_SUMMARY, DAILY_SUMMARY_EMAIL}
+        scheduled = {"reconcile", DAILY_SUMMARY, DAILY_SUMMARY_EMAIL, "recover-calls", "retention"}
+        assert set(session.scalars(select(JobRow.kind))) <= scheduled
 
 
 # Simulated calls run one after another beside a serving process, as `make run` and a second terminal do.

@@ -15,7 +15,7 @@ EXIT_BROKEN_PIPE = 141
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from ivr.cli import admin, call, documents, service
+    from ivr.cli import admin, call, documents, privacy, service
 
     parser = argparse.ArgumentParser(
         prog="greetline",
@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     call.register(commands)
     audio_cli.register(commands)
     admin.register(commands)
+    privacy.register(commands)
     return parser
 
 

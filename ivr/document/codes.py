@@ -60,6 +60,7 @@ class Code(StrEnum):
     NUMBER_TWICE = "number_twice"
     CALLBACK_NOT_SET = "callback_not_set"
     PART_NOT_CHANGEABLE = "part_not_changeable"
+    RETENTION_DAYS = "retention_days"
     # Files a document names (ivr.usecases.uploads); an audio refusal keeps its own code (audio.errors.AudioCode).
     FILE_TOO_LARGE = "file_too_large"
     FILE_UNREADABLE = "file_unreadable"

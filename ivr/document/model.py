@@ -21,6 +21,7 @@ from ivr.document.holidays import holiday_refusals, known_region
 from ivr.document.hours import hours_refusals
 from ivr.document.phones import DEFAULT_COUNTRY, Countries, iso_country
 from ivr.document.reports import DailySummary, MissedCalls, MonthlyReport
+from ivr.document.retention import Retention
 from ivr.document.values import (
     MAX_DIALLED_NUMBERS,
     DialledNumbers,
@@ -260,6 +261,8 @@ class BusinessDocument(Strict):
     callback: CallbackSetting = None
     text_back: TextBack | None = None
     blocked: BlockedNumbers = Field(default_factory=list)
+    # How long calls, messages and their words are kept (ivr.document.retention; issue 24).
+    retention: Retention = Retention()
 
     @field_validator("country", mode="before")
     @classmethod

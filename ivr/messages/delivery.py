@@ -16,6 +16,7 @@ from ivr.jobs.model import PermanentFailure
 from ivr.jobs.worker import Handler, Schedule, Worker
 from ivr.messages import compose
 from ivr.messages.call_notes import CallNoteDeliveries
+from ivr.messages.call_recovery import RECOVER_CALLS, CallRecovery, recovery_schedule
 from ivr.messages.callback_requests import CallbackDeliveries
 from ivr.messages.failures import DeliveryCode
 from ivr.messages.monthly_reports import MonthlyReports
@@ -26,6 +27,8 @@ from ivr.messages.senders import Senders, senders
 from ivr.messages.text_back import TextBacks
 from ivr.messages.transcription import Transcriptions, listener, transcribe_wait_s
 from ivr.messages.voicemail_copies import VoicemailAudio
+from ivr.privacy.deleters import Holders
+from ivr.privacy.retention import RETENTION, RetentionJob, retention_schedule
 from ivr.settings import Settings
 from ivr.store import calls
 from ivr.store.calls import StoredRecording
@@ -168,10 +171,11 @@ def make_worker(
     from ivr.audio_stores import storage
 
     made = made_senders or senders(settings)
+    audio = voicemails or storage(settings).voicemails
     deliveries = Deliveries(
         database,
         made,
-        audio=voicemails or storage(settings).voicemails,
+        audio=audio,
         public_url=settings.public_url,
         delete_from_twilio=settings.twilio_delete_recordings,
         clock=clock,
@@ -187,11 +191,15 @@ def make_worker(
         handlers.update(Transcriptions(database, transcriber, audio_of=deliveries.audio_of, clock=clock).handlers())
     reports = MonthlyReports(database, made, domain=domain, clock=clock)
     handlers.update(reports.handlers())
-    schedules: list[Schedule] = [notes.summary_schedule, reports.schedule]
+    schedules: list[Schedule] = [notes.summary_schedule, reports.schedule, retention_schedule]
+    handlers[RETENTION] = RetentionJob(Holders(database, audio, made.recordings), clock)
     if made.recordings is not None:  # without a Twilio account there is nothing to reconcile with
         wait_s = transcribe_wait_s(settings)
         handlers[RECONCILE] = Reconciler(
             database, made.recordings, domain=domain, clock=clock, transcribe_wait_s=wait_s
         )
         schedules.append(reconcile_schedule)
+    if made.calls is not None:
+        handlers[RECOVER_CALLS] = CallRecovery(database, made.calls, clock=clock)
+        schedules.append(recovery_schedule)
     return Worker(database, handlers, clock=clock, lease_s=settings.job_lease_s, schedules=schedules)

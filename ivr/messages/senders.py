@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 from ivr.jobs.model import PermanentFailure
 from ivr.messages.compose import Email, Sms
 from ivr.messages.failures import DeliveryCode
+from ivr.messages.twilio_calls import CallLister, TwilioCalls
 from ivr.settings import Settings
 
 log = logging.getLogger("greetline.messages")
@@ -257,6 +258,8 @@ class Senders:
     recordings: RecordingFetcher | None
     mail_from: str
     sms_from: str | None
+    # The account's calls, for the call log's recovery; None without a Twilio account.
+    calls: CallLister | None = None
 
 
 def senders(settings: Settings) -> Senders:
@@ -271,5 +274,6 @@ def senders(settings: Settings) -> Senders:
             TwilioRecordings(sid, token, settings.twilio_api_url),
             settings.mail_from,
             settings.sms_from,
+            TwilioCalls(sid, token, settings.twilio_api_url),
         )
     return Senders(mailer, ConsoleTexts(), None, settings.mail_from, settings.sms_from)

@@ -45,3 +45,7 @@ class VoicemailAudio:
         name = self.name(recording_sid)
         self._objects.put(name, data, MP3_CONTENT_TYPE)
         return name
+
+    def forget(self, recording_sid: str) -> None:
+        """Deletes our copy (a missing one is fine: it was never fetched, or already deleted)."""
+        self._objects.delete(self.name(recording_sid))

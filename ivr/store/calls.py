@@ -35,6 +35,8 @@ class LoggedCall:
     person_s: float | None = None
     # The caller chose an emergency option.
     urgent: bool = False
+    # Added from Twilio's Calls list, its steps lost (ivr.messages.call_recovery): its path is not known.
+    recovered: bool = False
 
 
 def _logged(row: CallRow) -> LoggedCall:
@@ -54,6 +56,7 @@ def _logged(row: CallRow) -> LoggedCall:
         row.end_reason,
         row.person_s,
         row.urgent,
+        row.recovered,
     )
 
 
@@ -219,6 +222,7 @@ LOGGED_COLUMNS = (
     CallRow.end_reason,
     CallRow.person_s,
     CallRow.urgent,
+    CallRow.recovered,
 )
 
 

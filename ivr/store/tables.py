@@ -117,6 +117,9 @@ class CallRow(Base):
     # The caller chose an emergency option (a menu option marked emergency, or the closed message's emergency key).
     urgent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 
+    # Added by the worker from Twilio's Calls list because its own steps were lost (ivr.messages.call_recovery).
+    recovered: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+
 
 class CallFigureRow(Base):
     """The call log counted per business and UTC hour (ivr.store.figure_rollup): the statistics read a few thousand

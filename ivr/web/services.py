@@ -23,6 +23,7 @@ from ivr.web.logins import LoginGuard
 from ivr.web.process_levers import HeapSettler
 
 if TYPE_CHECKING:
+    from ivr.privacy.deleters import Holders
     from ivr.usecases.rendering import RenderReport
 
 Clock = Callable[[], datetime]
@@ -74,6 +75,14 @@ class Services:
     def audio(self) -> Storage:
         """The app's stores as one, for rendering and speaking texts within a request."""
         return Storage(self.media, self.speech, self.voicemails)
+
+    def privacy_holders(self) -> "Holders":
+        """Everywhere a caller's data is, for an export or an erasure from the page: Twilio's copy made from the
+        settings when asked (a request that erases is rare; a server answering calls never makes it)."""
+        from ivr.messages.senders import senders
+        from ivr.privacy.deleters import Holders
+
+        return Holders(self.database, self.voicemails, senders(self.settings).recordings)
 
     def speak_texts(self, number: str) -> "RenderReport":
         """Speak the texts of the business answering `number` now, with the app's database and stores; until a text

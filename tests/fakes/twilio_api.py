@@ -1,5 +1,6 @@
 """Twilio's REST API as far as Greetline uses it, on 127.0.0.1: recordings behind HTTP basic auth (fetch as
-.mp3, delete, list as Recordings.json) and Messages.json (send a text). Everything it receives is logged.
+.mp3, delete, list as Recordings.json), the account's calls (list as Calls.json) and Messages.json (send a text).
+Everything it receives is logged.
 
 Use `twilio_api` from a test module with `pytest_plugins = ["tests.fakes.twilio_api"]`, or `running_twilio_api`.
 PYTEST_DONT_REWRITE
@@ -74,9 +75,25 @@ class StoredRecording:
 
 
 @dataclass
+class StoredCall:
+    """A call as Twilio's Calls list shows it; a dialled leg names its parent (direction outbound-dial)."""
+
+    sid: str
+    from_number: str
+    to_number: str
+    status: str
+    start: datetime
+    end: datetime | None
+    duration_s: int | None
+    parent_sid: str | None = None
+    direction: str = "inbound"
+
+
+@dataclass
 class FakeTwilio:
     base_url: str = ""
     recordings: dict[str, StoredRecording] = field(default_factory=dict)
+    calls: dict[str, StoredCall] = field(default_factory=dict)
     texts: list[dict[str, str]] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
     fetched: list[str] = field(default_factory=list)
@@ -106,6 +123,10 @@ class FakeTwilio:
                 sid, call_sid, duration_s, created or datetime.now(UTC), audio or voicemail_mp3(), started
             )
         return self.recording_url(sid)
+
+    def add_call(self, call: StoredCall) -> None:
+        with self.lock:
+            self.calls[call.sid] = call
 
     def recording_url(self, sid: str) -> str:
         return f"{self.base_url}/2010-04-01/Accounts/{ACCOUNT_SID}/Recordings/{sid}"
@@ -155,6 +176,11 @@ def _handler(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
                 with fake.lock:
                     listed = sorted(fake.recordings.values(), key=lambda r: r.created, reverse=True)
                 self._json(200, {"recordings": [self._resource(r) for r in listed], "next_page_uri": None})
+                return
+            if path.endswith("/Calls.json"):
+                with fake.lock:
+                    calls = sorted(fake.calls.values(), key=lambda c: c.start, reverse=True)
+                self._json(200, {"calls": [_call_resource(c) for c in calls], "next_page_uri": None})
                 return
             self._json(404, {"message": f"the fake has no {path}"})
 
@@ -208,6 +234,22 @@ def _handler(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
             )
 
     return Handler
+
+
+def _call_resource(call: StoredCall) -> dict[str, object]:
+    return {
+        "sid": call.sid,
+        "account_sid": ACCOUNT_SID,
+        "parent_call_sid": call.parent_sid,
+        "from": call.from_number,
+        "to": call.to_number,
+        "status": call.status,
+        "direction": call.direction,
+        "start_time": format_datetime(call.start, usegmt=True),
+        "end_time": format_datetime(call.end, usegmt=True) if call.end else None,
+        "duration": str(call.duration_s) if call.duration_s is not None else None,
+        "uri": f"/2010-04-01/Accounts/{ACCOUNT_SID}/Calls/{call.sid}.json",
+    }
 
 
 @contextmanager

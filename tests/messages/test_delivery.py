@@ -201,14 +201,14 @@ def test_a_recording_whose_callback_never_came_is_taken_in_by_the_reconciler(
     twilio_api.add_recording(recording_sid(), call_sid())  # and one of a call we never saw: left alone
     clock = Clock()
     the_worker = worker(after_call_settings, database, clock)
-    assert the_worker.run_schedules() == 1
+    assert the_worker.run_schedules() == 3  # the reconciliation, the calls' recovery, the day's retention
     the_worker.run_due()
     mails = mail_server.inbox.wait_for(2)
     assert sorted(mail["To"] for mail in mails) == ["jan@jansen.example", "kantoor@jansen.example"]
     assert mails[0]["Subject"] == "Voicemail voor Loodgietersbedrijf Jansen van 06 11 11 22 22"
     assert twilio_api.wait_for_texts(1) == 1
     clock.advance(300)  # the next reconciliation finds nothing new
-    assert the_worker.run_schedules() == 1
+    assert the_worker.run_schedules() == 2
     the_worker.run_due()
     assert len(mail_server.inbox.messages) == 2 and len(twilio_api.texts) == 1
 
@@ -266,18 +266,18 @@ def test_daily_summary_goes_at_its_local_time_across_the_dst_change(
     after_call_settings: Settings, database: Database, mail_server: MailServer
 ) -> None:
     clock = Clock()
-    # Without a Twilio account there is no reconciling, so the only scheduled work is the summary.
+    # Without a Twilio account there is no reconciling, so the only scheduled work is the summary and the retention.
     the_worker = worker(after_call_settings.model_copy(update={"twilio_account_sid": None}), database, clock)
     # Saturday 24 October 2026, summer time (UTC+2): 17:30 in Amsterdam is 15:30 UTC.
     clock.now = datetime(2026, 10, 24, 15, 29, tzinfo=UTC)
-    assert the_worker.run_schedules() == 0
+    assert the_worker.run_schedules() == 1  # the day's retention
     clock.advance(60)
     assert the_worker.run_schedules() == 1
     assert the_worker.run_schedules() == 0  # once a day, however often the schedule looks
     the_worker.run_due()
     # Sunday 25 October, winter time again (UTC+1): 17:30 is now 16:30 UTC.
     clock.now = datetime(2026, 10, 25, 16, 29, tzinfo=UTC)
-    assert the_worker.run_schedules() == 0
+    assert the_worker.run_schedules() == 1  # the day's retention
     clock.advance(60)
     assert the_worker.run_schedules() == 1
     the_worker.run_due()
@@ -340,7 +340,7 @@ def test_every_mail_has_an_rfc_5322_message_id_and_a_belgian_caller_is_written_i
     # 17:30 in Amsterdam (winter time, UTC+1): the day's summary.
     clock.now = datetime(2026, 11, 24, 16, 30, tzinfo=UTC)
     summary_worker = worker(after_call_settings.model_copy(update={"twilio_account_sid": None}), database, clock)
-    assert summary_worker.run_schedules() == 1
+    assert summary_worker.run_schedules() == 2  # the summary and the day's retention
     summary_worker.run_due()
     mails = mail_server.inbox.wait_for(4)
     subjects = sorted(str(mail["Subject"]) for mail in mails)
@@ -381,6 +381,7 @@ def test_simulated_calls_get_no_missed_call_note_and_the_reconciler_leaves_their
     clock = Clock()
     clock.advance(120)
     the_worker = worker(after_call_settings, database, clock)
-    assert the_worker.run_schedules() == 1
-    assert the_worker.run_due() == 2  # the reconciliation and the missed-call check, both finding nothing to send
+    assert the_worker.run_schedules() == 3
+    # The reconciliation, the calls' recovery, the retention and the missed-call check, none finding anything to send.
+    assert the_worker.run_due() == 4
     assert mail_server.inbox.messages == [] and twilio_api.texts == []

@@ -136,7 +136,7 @@ def test_a_reconciled_message_carries_the_time_the_caller_left_it(
     sid = recording_sid()
     twilio_api.add_recording(sid, call["CallSid"], created=left + timedelta(seconds=30), started=left)
     worker = make_worker(after_call_settings, database, FakeClock(NOW))
-    assert worker.run_schedules() == 1
+    assert worker.run_schedules() == 3  # the reconciliation, the calls' recovery, the day's retention
     worker.run_due()
     with database.transaction() as session:
         stored = calls.get_recording(session, sid)

@@ -36,7 +36,7 @@ WITH_SERVICE = AFTER_CALL_DOCUMENT.replace(
 
 @pytest.fixture
 def summary_settings(settings: Settings, mail_server: MailServer, tmp_path: Path) -> Settings:
-    # No Twilio account: nothing to reconcile, so the summary is the only scheduled work.
+    # No Twilio account: nothing to reconcile or recover, so the summary and the retention are the only scheduled work.
     return settings.model_copy(
         update={
             "smtp_url": mail_server.url,
@@ -70,12 +70,12 @@ def test_summaries_missed_while_the_worker_was_down_are_sent_once_each_marked_la
     apply_text(database, AFTER_CALL_DOCUMENT, NOW)
     clock = FakeClock(datetime(2026, 11, 24, 16, 30, tzinfo=UTC))  # 17:30 in Amsterdam
     worker = started_worker(summary_settings, database, clock)
-    assert worker.run_schedules() == 1
+    assert worker.run_schedules() == 2  # the summary and the day's retention
     worker.run_due()
     # The worker is down on the 25th and the 26th and comes back on Friday the 27th at 09:00, before 17:30.
     clock.now = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
     returned = started_worker(summary_settings, database, clock)
-    assert returned.run_schedules() == 2
+    assert returned.run_schedules() == 3  # two summaries late and the day's retention
     returned.run_due()
     assert returned.run_schedules() == 0  # however often it looks, and whichever worker looks
     assert started_worker(summary_settings, database, clock).run_schedules() == 0
@@ -109,7 +109,7 @@ def test_a_late_summary_is_worded_in_the_business_language_and_goes_back_a_few_d
     # Down for ten days: only the last three days before today are sent late, then today's on time.
     clock.now = datetime(2026, 12, 4, 16, 30, tzinfo=UTC)
     returned = started_worker(summary_settings, database, clock)
-    assert returned.run_schedules() == 4
+    assert returned.run_schedules() == 5  # four summaries and the day's retention
     returned.run_due()
     mails = mail_server.inbox.wait_for(5)
     assert sorted(subjects(mails)) == [
@@ -127,7 +127,7 @@ def test_a_business_whose_first_summary_is_today_gets_no_late_ones(
     # Nothing stored says a summary was ever due before: the days before it was set up were not missed.
     apply_text(database, AFTER_CALL_DOCUMENT, NOW)
     clock = FakeClock(datetime(2026, 11, 24, 16, 30, tzinfo=UTC))
-    assert started_worker(summary_settings, database, clock).run_schedules() == 1
+    assert started_worker(summary_settings, database, clock).run_schedules() == 2  # and the day's retention
 
 
 @pytest.fixture

@@ -181,6 +181,10 @@ _DOCUMENT: dict[Code, Say] = {
         w.gettext("%(value)s is not a time zone, e.g. Europe/Amsterdam.") % {"value": v.get("value", "")}
     ),
     Code.RING_COUNT: _fixed(_("Choose from 1 to 10 rings.")),
+    Code.RETENTION_DAYS: lambda w, v: (
+        w.gettext("%(value)s days cannot be kept: choose from %(least)s to %(most)s days.")
+        % {"value": v.get("value", ""), "least": v.get("least", ""), "most": v.get("most", "")}
+    ),
     Code.MENU_TOO_LONG: _fixed(_("A menu has at most four options.")),
     Code.KEY_TWICE: _fixed(_("Each option needs its own key.")),
     Code.TOO_MANY_AT_ONCE: _too_many_at_once,

@@ -1,0 +1,116 @@
+"""/admin/privacy: how long this business keeps what callers leave, and one caller's data handed over (a ZIP) or
+erased everywhere on request (AVG art. 15 and 17). The acts are ivr.privacy.caller's, as `greetline caller` runs
+them, each in the audit trail. Open to every login of the business until roles come (issue 24: owners only)."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+from pydantic_core import PydanticCustomError
+
+from ivr.document.phones import country_of, read_number
+from ivr.privacy.caller import NothingStored, erase_caller, export_caller
+from ivr.privacy.caller import Request as CallerRequest
+from ivr.privacy.retention import retention_of
+from ivr.web.admin.pages import UserDep, check_csrf, common, page, words
+from ivr.web.admin.problem_words import said
+from ivr.web.admin.problems import Problems
+from ivr.web.request_session import RequestSessionDep
+from ivr.web.services import ServicesDep
+
+router = APIRouter(prefix="/privacy", include_in_schema=False)
+
+
+def _page(
+    request: Request, db: RequestSessionDep, user: UserDep, problems: Problems | None = None, **extra: Any
+) -> Response:
+    shared = common(db, user)
+    return page(
+        request,
+        "privacy.html",
+        "privacy",
+        status_code=422 if problems else 200,
+        **shared,
+        page_title=words(request, shared["document"]).gettext("Privacy"),
+        retention=retention_of(shared["document"]),
+        problems=problems or Problems(),
+        **extra,
+    )
+
+
+@router.get("")
+def privacy_page(request: Request, db: RequestSessionDep, user: UserDep) -> Response:
+    return _page(request, db, user)
+
+
+def _asked(
+    request: Request, services: ServicesDep, db: RequestSessionDep, user: UserDep, caller: str, field: str
+) -> CallerRequest | Problems:
+    """The request for the number typed, or the problem with it in the page's language."""
+    document = common(db, user)["document"]
+    try:
+        number = read_number(caller, country_of(document))
+    except PydanticCustomError as error:
+        return Problems({field: [said(words(request, document), error.type, error.context or {})]})
+    address = request.client.host if request.client else None
+    return CallerRequest(user.business_id, number, user.email, services.clock(), address)
+
+
+def _nothing(request: Request, db: RequestSessionDep, user: UserDep, field: str, error: NothingStored) -> Response:
+    said_ = words(request).gettext("Nothing is stored about %(number)s: no calls, messages or notes.")
+    return _page(request, db, user, Problems({field: [said_ % {"number": error.caller}]}))
+
+
+@router.post("/export")
+def export(
+    request: Request,
+    services: ServicesDep,
+    db: RequestSessionDep,
+    user: UserDep,
+    csrf: Annotated[str, Form()],
+    caller: Annotated[str, Form(max_length=40)] = "",
+) -> Response:
+    check_csrf(request, csrf)
+    asked = _asked(request, services, db, user, caller, "export-caller")
+    if isinstance(asked, Problems):
+        return _page(request, db, user, asked, typed_export=caller)
+    db.commit()  # the export has transactions of its own
+    try:
+        data = export_caller(services.privacy_holders(), asked)
+    except NothingStored as error:
+        return _nothing(request, db, user, "export-caller", error)
+    name = f"greetline-{asked.caller.lstrip('+')}-{asked.at:%Y%m%d}.zip"
+    return Response(
+        data,
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
+    )
+
+
+@router.post("/erase")
+def erase(
+    request: Request,
+    services: ServicesDep,
+    db: RequestSessionDep,
+    user: UserDep,
+    csrf: Annotated[str, Form()],
+    caller: Annotated[str, Form(max_length=40)] = "",
+) -> Response:
+    check_csrf(request, csrf)
+    asked = _asked(request, services, db, user, caller, "erase-caller")
+    if isinstance(asked, Problems):
+        return _page(request, db, user, asked, typed_erase=caller)
+    db.commit()  # the erasure has transactions of its own, and reaches the audio store and Twilio between them
+    try:
+        counts = erase_caller(services.privacy_holders(), asked)
+    except NothingStored as error:
+        return _nothing(request, db, user, "erase-caller", error)
+    notice = words(request).gettext(
+        "Erased everything about %(number)s: %(calls)s calls, %(voicemails)s messages, %(notes)s call notes."
+    ) % {
+        "number": asked.caller,
+        "calls": counts["calls"],
+        "voicemails": counts["voicemails"],
+        "notes": counts["call_notes"],
+    }
+    return _page(request, db, user, notice=notice)
