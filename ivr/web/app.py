@@ -23,6 +23,7 @@ from ivr.twiml import TwimlRenderer
 from ivr.web import card, health, recording_hooks, twilio_hooks
 from ivr.web.admin import pages as admin_pages
 from ivr.web.admin.router import router as admin_router
+from ivr.web.api import audit as api_audit
 from ivr.web.api import call_notes as api_call_notes
 from ivr.web.api import greetings as api_greetings
 from ivr.web.api import info_templates as api_info_templates
@@ -128,6 +129,7 @@ def create_app(
     app.include_router(api_voicemails.router)
     app.include_router(api_call_notes.router)
     app.include_router(api_info_templates.router)
+    app.include_router(api_audit.router)
     app.include_router(admin_router)
     app.include_router(health.router)
     app.include_router(card.router)

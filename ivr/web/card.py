@@ -44,10 +44,20 @@ def _not_found() -> HTTPException:
 
 def _open(services: Services, token: str) -> tuple[int, BusinessDocument, CardView]:
     """In a worker thread: the card's business, its document and what the card shows now."""
-    now = services.clock()
     try:
         with services.database.transaction() as session:
             business_id = cards.business_of(session, token)
+    except NotFoundError:
+        raise _not_found() from None
+    return open_card(services, business_id)
+
+
+def open_card(services: Services, business_id: int) -> tuple[int, BusinessDocument, CardView]:
+    """In a worker thread: a business's document and what its card shows now (by its secret URL or, for an answering
+    service's login, ivr.web.admin.cards)."""
+    now = services.clock()
+    try:
+        with services.database.transaction() as session:
             document = validate_document(businesses.get(session, business_id).document)
             start, end = local_day_bounds(now.astimezone(ZoneInfo(document.timezone)).date(), document.timezone)
             logged = calls.recent(session.connection(), business_id, limit=SUMMARY_MAX_CALLS, since=start, until=end)
@@ -61,10 +71,10 @@ def _csrf(request: Request) -> str:
     return token
 
 
-def _page(
+def card_page_for(
     request: Request,
     view: CardView,
-    token: str,
+    action: str,
     *,
     status_code: int = 200,
     typed: dict[str, str] | None = None,
@@ -77,7 +87,7 @@ def _page(
         "country": view.country,
         "timezone": view.timezone,
         "view": view,
-        "action": f"/card/{token}",
+        "action": action,
         "csrf": _csrf(request),
         "typed": typed or {},
         "problems": {problem.where: problem.code for problem in problems or []},
@@ -91,29 +101,37 @@ def _page(
 @router.get("/card/{token}")
 async def card_page(request: Request, services: ServicesDep, token: str, sent: str = "") -> Response:
     _business_id, _document, view = await run_in_threadpool(_open, services, token)
-    return _page(request, view, token, notice="sent" if sent else None)
+    return card_page_for(request, view, f"/card/{token}", notice="sent" if sent else None)
 
 
 @router.post("/card/{token}")
 async def post_note(request: Request, services: ServicesDep, token: str) -> Response:
-    business_id, document, view = await run_in_threadpool(_open, services, token)
+    opened = await run_in_threadpool(_open, services, token)
+    return await note_from_form(request, services, opened, f"/card/{token}")
+
+
+async def note_from_form(
+    request: Request, services: Services, opened: tuple[int, BusinessDocument, CardView], action: str
+) -> Response:
+    """The card's form posted to `action`: the note taken, or the card again with why not."""
+    business_id, document, view = opened
     form = await request.form(max_files=0, max_fields=8)
     typed = {name: str(form.get(name) or "") for name in ("caller_name", "caller_number", "message", "urgent")}
     expected = request.session.get(_CSRF_SESSION_KEY, "")
     if not expected or not hmac.compare_digest(str(form.get(CSRF_FIELD) or ""), expected):
-        return _page(request, view, token, status_code=403, typed=typed, notice="expired")
+        return card_page_for(request, view, action, status_code=403, typed=typed, notice="expired")
     note, problems = check_note(typed, document.country)
     if note is None:
-        return _page(request, view, token, status_code=422, typed=typed, problems=problems)
+        return card_page_for(request, view, action, status_code=422, typed=typed, problems=problems)
     if not view.takes_notes:
-        return _page(request, view, token, status_code=409, typed=typed, notice="no_notes")
+        return card_page_for(request, view, action, status_code=409, typed=typed, notice="no_notes")
     if not services.card_notes.allow(business_id):
-        return _page(request, view, token, status_code=429, typed=typed, notice="too_many")
+        return card_page_for(request, view, action, status_code=429, typed=typed, notice="too_many")
     domain = message_domain(services.settings.public_url)
     await run_in_threadpool(take_note, services.database, business_id, note, services.clock(), domain)
     services.jobs_waiting()
     # After a POST, a GET: reloading the page does not send the note twice.
-    return RedirectResponse(f"/card/{token}?sent=1", status_code=303, headers=PRIVATE_HEADERS)
+    return RedirectResponse(f"{action}?sent=1", status_code=303, headers=PRIVATE_HEADERS)
 
 
 @api_router.get("/{token}", summary="The answering service's card: the instructions in force and today's calls")

@@ -1,10 +1,13 @@
 """/admin: every page's routes under one prefix. One module per page; the forms that change the business document
-share one cycle (ivr.web.admin.cycle)."""
+share one cycle (ivr.web.admin.cycle). Where a page is mounted decides who may use it (ivr.web.admin.access)."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
 from ivr.web.admin import (
+    account,
     answering,
+    audit,
+    cards,
     dashboard,
     greetings,
     history,
@@ -14,8 +17,17 @@ from ivr.web.admin import (
     settings,
     team,
     texts,
+    two_step,
 )
+from ivr.web.admin.access import business_page, owner_page
 
 router = APIRouter(include_in_schema=False)
-for page in (session, dashboard, settings, periods, greetings, history, inbox, team, texts, answering):
-    router.include_router(page.router, prefix="/admin")  # here, as the overview's own path is the prefix alone
+# The login's own: logging in and out, the language, its password and two-factor, which business it acts for; the
+# answering service's cards check what the login serves themselves.
+for own in (session.router, two_step.router, account.router, account.choose_router, cards.router):
+    router.include_router(own, prefix="/admin")
+for page in (dashboard, settings, periods, greetings, history, inbox, texts, answering):
+    # here, as the overview's own path is the prefix alone
+    router.include_router(page.router, prefix="/admin", dependencies=[Depends(business_page)])
+for owners in (team, audit):
+    router.include_router(owners.router, prefix="/admin", dependencies=[Depends(owner_page)])

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from ivr.store import staff
+from ivr.store import audit, staff
 from ivr.store.staff import StaffUser
 from ivr.web.admin import pages
 from ivr.web.admin.i18n import LANGUAGES
@@ -20,6 +20,8 @@ from ivr.web.services import ServicesDep
 
 router = APIRouter(include_in_schema=False)
 
+# Where a half-done login waits for its code (ivr.web.admin.two_step): the login's id and session epoch.
+PENDING = "pending_login"
 # Seconds a visitor asked to try again is told to wait when every password check is taken.
 BUSY_RETRY_S = 5
 
@@ -54,8 +56,22 @@ async def login(
 
     def check() -> StaffUser | None:
         # A transaction of its own, no request session: it runs in the password hashing's threads (ivr.web.logins).
+        # The attempt goes into the trail of each business the address logs in to, in the same transaction.
         with services.database.transaction() as session:
-            return staff.verify(session, email, password)
+            user = staff.verify(session, email, password)
+            if user is None:
+                known: list[int | None] = [*staff.businesses_of(session, email)]
+                for business_id in known or [None]:  # an unknown address: in no business's trail
+                    audit.record(
+                        session,
+                        business_id=business_id,
+                        actor=email.lower()[:254],
+                        action="login_failed",
+                        at=services.clock(),
+                        address=address,
+                        details={"reason": "password"},
+                    )
+            return user
 
     try:
         user = await guard.check_password(check)
@@ -69,6 +85,27 @@ async def login(
     guard.record(email, address, succeeded=user is not None)
     if user is None:
         return _login_page(request, 401, pages.words(request).gettext("E-mail address or password is wrong."))
+    if user.two_factor:  # the code next (ivr.web.admin.two_step); logged in only once it is right
+        request.session[PENDING] = [user.id, user.session_epoch]
+        return RedirectResponse("/admin/login/code", status_code=303)
+    with services.database.transaction() as session:
+        for place in user.memberships:
+            audit.record(
+                session,
+                business_id=place.business_id,
+                actor=user.email,
+                action="login",
+                at=services.clock(),
+                address=address,
+            )
+    return logged_in(request, user)
+
+
+def logged_in(request: Request, user: StaffUser) -> Response:
+    lang = request.session.get("lang")
+    request.session.clear()  # nothing from before the login carries over (a half-done two-step login, a business)
+    if lang is not None:
+        request.session["lang"] = lang
     request.session["user"] = user.id
     request.session["epoch"] = user.session_epoch
     request.session["csrf"] = secrets.token_urlsafe(24)  # a fresh token after logging in
