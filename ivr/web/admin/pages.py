@@ -74,7 +74,8 @@ def _user(request: Request, db: RequestSessionDep) -> StaffUser:
     )
     # A session from before the last logout or password change carries an older epoch: it has ended.
     if user is None or request.session.get("epoch") != user.session_epoch:
-        request.session.clear()
+        if user_id is not None:  # an ended session; a login waiting for its second step is kept
+            request.session.clear()
         raise HTTPException(303, headers={"Location": "/admin/login"})
     return user
 
