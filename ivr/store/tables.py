@@ -245,6 +245,18 @@ class RecoveryCodeRow(Base):
     used_at: Mapped[datetime | None] = mapped_column(Instant(), nullable=True)
 
 
+class PasswordResetRow(Base):
+    """A password reset link sent by e-mail: good once, for an hour (ivr.store.password_resets); only its hash."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(Instant())
+    used_at: Mapped[datetime | None] = mapped_column(Instant(), nullable=True)
+
+
 class GreetingRecordingRow(Base):
     """A recording a business uploaded, normalised; the document's greeting names the active one."""
 

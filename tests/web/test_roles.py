@@ -39,7 +39,7 @@ OWNER_EMAIL, READER, HELPER, SERVICE, TWO_PLACES = (
 READ_ONLY_NL = "Met uw rol bij dit bedrijf kunt u deze pagina zien, maar niets wijzigen."
 OWNERS_ONLY_NL = "Alleen de eigenaren van het bedrijf kunnen deze pagina openen."
 # The login's own routes: open to every role, as they change the login, never a business.
-OWN_ROUTES = re.compile(r"/admin/(login|logout|language/.*|account(/.*)?|business|cards(/.*)?)")
+OWN_ROUTES = re.compile(r"/admin/(login(/code)?|password/.*|logout|language/.*|account(/.*)?|business|cards(/.*)?)")
 
 
 @dataclass

@@ -12,6 +12,7 @@ from ivr.web.admin import (
     greetings,
     history,
     inbox,
+    password_reset,
     periods,
     session,
     settings,
@@ -24,7 +25,14 @@ from ivr.web.admin.access import business_page, owner_page
 router = APIRouter(include_in_schema=False)
 # The login's own: logging in and out, the language, its password and two-factor, which business it acts for; the
 # answering service's cards check what the login serves themselves.
-for own in (session.router, two_step.router, account.router, account.choose_router, cards.router):
+for own in (
+    session.router,
+    password_reset.router,
+    two_step.router,
+    account.router,
+    account.choose_router,
+    cards.router,
+):
     router.include_router(own, prefix="/admin")
 for page in (dashboard, settings, periods, greetings, history, inbox, texts, answering):
     # here, as the overview's own path is the prefix alone
