@@ -257,6 +257,17 @@ class PasswordResetRow(Base):
     used_at: Mapped[datetime | None] = mapped_column(Instant(), nullable=True)
 
 
+class LoginFailureRow(Base):
+    """Consecutive failed logins for one account or one address (ivr.web.logins), shared by every replica."""
+
+    __tablename__ = "login_failures"
+
+    # "account:<e-mail>" or "address:<client address>".
+    key: Mapped[str] = mapped_column(String(320), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    last_at: Mapped[datetime] = mapped_column(Instant(), index=True)
+
+
 class GreetingRecordingRow(Base):
     """A recording a business uploaded, normalised; the document's greeting names the active one."""
 

@@ -32,6 +32,7 @@ from ivr.web.api import voicemails as api_voicemails
 from ivr.web.api.errors import install_error_answers
 from ivr.web.bodies import BodyLimits
 from ivr.web.docs import install_docs
+from ivr.web.logins import shared_login_guard
 from ivr.web.media import media_router
 from ivr.web.process_levers import tune_served_process
 from ivr.web.services import CallLog, Clock, Services, utc_now
@@ -118,6 +119,7 @@ def create_app(
             database, public_url=settings.public_url, mail_from=settings.mail_from, sms_from=settings.sms_from
         ),
         jobs_waiting=worker.wake.set if worker else lambda: None,
+        logins=shared_login_guard(database, clock),
     )
     app.state.services = services
     revision_check = RevisionCheck(database, services.directory)

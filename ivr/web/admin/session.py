@@ -7,6 +7,7 @@ import secrets
 from typing import Annotated
 from urllib.parse import urlsplit
 
+import anyio.to_thread
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
@@ -49,7 +50,8 @@ async def login(
 ) -> Response:
     pages.check_csrf(request, csrf)
     guard, address = services.logins, request.client.host if request.client else "unknown"
-    wait_s = math.ceil(guard.wait_s(email, address))
+    # The counts are in the database (ivr.web.logins): read and written in worker threads, off the event loop.
+    wait_s = math.ceil(await anyio.to_thread.run_sync(guard.wait_s, email, address))
     if wait_s > 0:
         throttled = pages.words(request).gettext("Too many failed attempts. Try again in %(s)s seconds.")
         return _login_page(request, 429, throttled % {"s": wait_s}, wait_s)
@@ -71,7 +73,8 @@ async def login(
                         address=address,
                         details={"reason": "password"},
                     )
-            return user
+        guard.record(email, address, succeeded=user is not None)
+        return user
 
     try:
         user = await guard.check_password(check)
@@ -82,7 +85,6 @@ async def login(
             pages.words(request).gettext("Many people are logging in right now. Try again in a few seconds."),
             BUSY_RETRY_S,
         )
-    guard.record(email, address, succeeded=user is not None)
     if user is None:
         return _login_page(request, 401, pages.words(request).gettext("E-mail address or password is wrong."))
     if user.two_factor:  # the code next (ivr.web.admin.two_step); logged in only once it is right
