@@ -7,13 +7,14 @@ Any token that opens no card (wrong, rotated, malformed) is answered exactly as 
 
 import hmac
 import secrets
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from ivr.card.notes import check_note, unknown_fields
+from ivr.card.notes import WINDOW_S, check_note, may_send, unknown_fields
 from ivr.card.view import CardView, card_json, card_view
 from ivr.document.load import validate_document
 from ivr.document.model import BusinessDocument
@@ -64,6 +65,13 @@ def open_card(services: Services, business_id: int) -> tuple[int, BusinessDocume
     except NotFoundError:
         raise _not_found() from None
     return business_id, document, card_view(document, logged, now)
+
+
+def _may_send(services: Services, business_id: int) -> bool:
+    """In a worker thread: the card's note limit, counted in the database (every replica sees the same count)."""
+    with services.database.transaction() as session:
+        sent = cards.notes_since(session, business_id, services.clock() - timedelta(seconds=WINDOW_S))
+    return may_send(sent)
 
 
 def _csrf(request: Request) -> str:
@@ -125,7 +133,7 @@ async def note_from_form(
         return card_page_for(request, view, action, status_code=422, typed=typed, problems=problems)
     if not view.takes_notes:
         return card_page_for(request, view, action, status_code=409, typed=typed, notice="no_notes")
-    if not services.card_notes.allow(business_id):
+    if not await run_in_threadpool(_may_send, services, business_id):
         return card_page_for(request, view, action, status_code=429, typed=typed, notice="too_many")
     domain = message_domain(services.settings.public_url)
     await run_in_threadpool(take_note, services.database, business_id, note, services.clock(), domain)
@@ -166,7 +174,7 @@ async def card_note(request: Request, services: ServicesDep, token: str) -> JSON
         raise InputError("the note was not taken; fix these problems", problems)
     if not view.takes_notes:
         raise HTTPException(409, "this business's overflow has no notes: {email: [...]}; ask the business to add it")
-    if not services.card_notes.allow(business_id):
+    if not await run_in_threadpool(_may_send, services, business_id):
         raise HTTPException(429, "too many notes from this card; wait a few minutes and send again")
     domain = message_domain(services.settings.public_url)
     stored, deliveries = await run_in_threadpool(
