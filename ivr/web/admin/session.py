@@ -121,7 +121,20 @@ def logout(request: Request, services: ServicesDep, csrf: Annotated[str, Form()]
     user_id = request.session.get("user")
     if isinstance(user_id, int):
         with services.database.transaction() as session:
+            user = staff.get(session, user_id)
             staff.end_sessions(session, user_id)
+            if user is not None:
+                address = request.client.host if request.client else None
+                for place in user.memberships:
+                    at = services.clock()
+                    audit.record(
+                        session,
+                        business_id=place.business_id,
+                        actor=user.email,
+                        action="logout",
+                        at=at,
+                        address=address,
+                    )
     request.session.clear()
     return RedirectResponse("/admin/login", status_code=303)
 
