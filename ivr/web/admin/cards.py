@@ -1,6 +1,7 @@
 """/admin/cards: an answering service's login opens the card of each business it serves, without the secret URL
 (which stays for the service's software). A business the login does not serve is a 404, as if it did not exist."""
 
+import logging
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Request
@@ -15,6 +16,7 @@ from ivr.web.card import card_page_for, note_from_form, open_card
 from ivr.web.request_session import RequestSessionDep
 from ivr.web.services import ServicesDep
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/cards", include_in_schema=False)
 BusinessId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
@@ -25,6 +27,7 @@ def _served(user: StaffUser) -> list[int]:
 
 def _serves(user: StaffUser, business_id: int) -> None:
     if business_id not in _served(user):
+        log.warning("refused the card of business %s to %s: it does not serve it", business_id, user.email)
         raise HTTPException(404)
 
 
