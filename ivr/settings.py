@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     insecure_dev_mode: bool = False
     # Signs the admin page's session cookies. Unset: a random one per process (logins end on restart).
     session_secret: str | None = None
+    # GREETLINE_REQUIRE_2FA=true: an owner without two-step login (TOTP) is sent to set it up before any other page.
+    require_2fa: bool = False
     # Speech engines in the order they are tried (issue 4); the offline one last so an outage still speaks.
     tts_engines: tuple[str, ...] = ("gtts", "espeak")
     tts_timeout_s: float = 10.0

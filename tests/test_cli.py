@@ -288,6 +288,21 @@ def test_every_command_and_option_says_what_it_is_for() -> None:
     assert undescribed(build_parser(), "greetline") == []
 
 
+def test_staff_create_gives_a_role_and_an_existing_login_another_business(env: dict[str, str], tmp_path: Path) -> None:
+    run(["apply", "--no-render", str(DEMO_DOCUMENT)], env)
+    second = tmp_path / "eik.yaml"
+    second.write_text(DEMO_DOCUMENT.read_text().replace("+31501234567", "+31507654321").replace("De Linde", "De Eik"))
+    run(["apply", "--no-render", str(second)], env)
+    email = "waarnemer@delinde.nl"
+    first = run(["staff", "create", "--business", "+31501234567", "--email", email, "--role", "read_only"], env)
+    assert first.stdout.startswith(f"read_only login for Huisartsenpraktijk De Linde: {email} / ")
+    joined = run(["staff", "create", "--business", "+31507654321", "--email", email, "--role", "owner"], env)
+    assert joined.stdout.strip() == f"owner login for Huisartsenpraktijk De Eik: {email} (its password unchanged)"
+    assert run(["staff", "list", "--business", "+31501234567"], env).stdout.split()[:2] == [email, "read_only"]
+    wrong = run(["staff", "create", "--business", "+31501234567", "--email", email, "--role", "baas"], env, check=False)
+    assert wrong.returncode == 2 and "invalid choice: 'baas'" in wrong.stderr
+
+
 def test_staff_create_refuses_a_malformed_email(env: dict[str, str]) -> None:
     result = run(["staff", "create", "--business", "+31501234567", "--email", "assistent"], env, check=False)
     assert result.returncode == 1

@@ -25,6 +25,7 @@ from ivr.store import jobs, keys, staff
 from ivr.store.database import Database
 from ivr.store.migrate import upgrade
 from ivr.usecases.documents import apply_text
+from ivr.web.logins import FREE_FAILURES_PER_ACCOUNT
 from tests.audio.signals import speech_wav
 from tests.conftest import REPO, TEST_TOKEN, own_postgres_database
 from tests.fakes.smtp import MailServer, running_mail_server
@@ -276,3 +277,18 @@ def test_with_one_replica_killed_the_other_answers_every_call(fleet: Fleet) -> N
     assert all("<Dial" in text and TIMEOUT_3_RINGS in text for text in answers)
     # Nothing was ever written to a replica's own disk but its routing snapshot and call-log spill.
     assert [path for machine in fleet.local_dirs for path in machine.glob("*/**/*") if path.is_file()] == []
+
+
+def test_the_replicas_share_one_login_throttle(fleet: Fleet) -> None:
+    # Wrong passwords for one account, alternating between the replicas: each counts the other's failures too, so
+    # the attempt after the free ones is refused on either (issue 24). Another account: EMAIL keeps logging in.
+    account = "geraden@replica.example"
+    with fleet.http(fleet.a) as on_a, fleet.http(fleet.b) as on_b:
+        answers = []
+        for attempt in range(FREE_FAILURES_PER_ACCOUNT + 1):
+            http = (on_a, on_b)[attempt % 2]
+            token = re.search(r'name="csrf" value="([^"]+)"', http.get("/admin/login").text)
+            assert token is not None
+            answers.append(http.post("/admin/login", data={"email": account, "password": "fout", "csrf": token[1]}))
+    assert [answer.status_code for answer in answers] == [401] * FREE_FAILURES_PER_ACCOUNT + [429]
+    assert int(answers[-1].headers["Retry-After"]) >= 1

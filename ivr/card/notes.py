@@ -1,9 +1,6 @@
 """Checking what the answering service typed into a call note, and how often it may send one."""
 
-import time
-from collections import deque
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 
 from pydantic_core import PydanticCustomError
 
@@ -78,19 +75,7 @@ def check_note(fields: Mapping[str, object], country: str) -> tuple[NoteInput | 
     return NoteInput(name, number, message, urgent), []
 
 
-@dataclass
-class NoteRate:
-    """At most NOTES_PER_WINDOW notes per business in WINDOW_S, counted in this process's memory."""
-
-    clock: Callable[[], float] = time.monotonic
-    _sent: dict[int, deque[float]] = field(default_factory=dict)
-
-    def allow(self, business_id: int) -> bool:
-        now = self.clock()
-        sent = self._sent.setdefault(business_id, deque())
-        while sent and sent[0] <= now - WINDOW_S:
-            sent.popleft()
-        if len(sent) >= NOTES_PER_WINDOW:
-            return False
-        sent.append(now)
-        return True
+def may_send(sent_in_window: int) -> bool:
+    """Whether a card that sent `sent_in_window` notes in the last WINDOW_S may send another. The count is of the
+    notes stored (ivr.store.cards.notes_since), so every replica sees the same one (issue 24)."""
+    return sent_in_window < NOTES_PER_WINDOW

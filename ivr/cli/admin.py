@@ -11,6 +11,7 @@ from ivr.callflow.ringing import MAX_RINGS, MIN_RINGS
 from ivr.cli.runtime import Runtime, runtime
 from ivr.document.phones import read_number
 from ivr.errors import InputError
+from ivr.roles import OWNER, ROLES
 from ivr.store.staff import MIN_PASSWORD_LENGTH
 
 
@@ -68,13 +69,19 @@ def _staff_create(args: argparse.Namespace) -> int:
         address = email(args.email)
     except ValueError as error:
         raise InputError(f"--email: {error}") from None
-    password = args.password or secrets.token_urlsafe(12)
-    if len(password) < MIN_PASSWORD_LENGTH:
+    if args.password is not None and len(args.password) < MIN_PASSWORD_LENGTH:
         raise InputError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
 
     def create(_opened: Any, session: Any, stored: Any) -> str:
-        user = staff.set_login(session, business_id=stored.id, email=address, password=password, now=datetime.now(UTC))
-        return f"staff login for {stored.document['business']}: {user.email} / {password}"
+        # An existing login keeps its password unless one is given: it joins this business (a second location).
+        exists = bool(staff.businesses_of(session, address))
+        password = args.password or (None if exists else secrets.token_urlsafe(12))
+        now = datetime.now(UTC)
+        user = staff.set_login(
+            session, business_id=stored.id, email=address, password=password, now=now, role=args.role
+        )
+        shown = f" / {password}" if password else " (its password unchanged)"
+        return f"{user.role} login for {stored.document['business']}: {user.email}{shown}"
 
     return _for_business(args, create)
 
@@ -98,7 +105,8 @@ def _staff_list(args: argparse.Namespace) -> int:
 
     def listing(_runtime: Runtime, session: Any, stored: Any) -> str:
         members = staff.of_business(session, stored.id)
-        return "\n".join(f"{m.email}  (since {m.created_at:%Y-%m-%d})" for m in members) or "no staff logins"
+        listed = (f"{m.email}  {m.role}  (since {m.created_at:%Y-%m-%d})" for m in members)
+        return "\n".join(listed) or "no staff logins"
 
     return _for_business(args, listing)
 
@@ -221,12 +229,21 @@ def register(commands: Any) -> None:
     create_login = staff_commands.add_parser(
         "create",
         help="create a login (or reset its password)",
-        epilog="example: greetline staff create --business +31501234567 --email assistent@delinde.nl",
+        epilog="example: greetline staff create --business +31501234567 --email assistent@delinde.nl --role staff",
     )
     create_login.add_argument("--business", required=True, metavar="NUMBER", help="a number of the business")
     create_login.add_argument("--email", required=True, help="the login: the staff member's e-mail address")
     create_login.add_argument(
-        "--password", help=f"at least {MIN_PASSWORD_LENGTH} characters; default: a random one, printed"
+        "--password",
+        help=f"at least {MIN_PASSWORD_LENGTH} characters; default: a random one, printed "
+        "(an existing login keeps its own)",
+    )
+    create_login.add_argument(
+        "--role",
+        choices=ROLES,
+        default=OWNER,
+        help="owner (everything, staff and roles too), staff (the day's work), read_only (sees, changes nothing), "
+        "answering (an answering service: the card only); default: owner",
     )
     create_login.set_defaults(func=_staff_create)
     list_logins = staff_commands.add_parser("list", help="list a business's staff logins")

@@ -20,6 +20,7 @@ ACTIONS = frozenset(
         "logout",
         "password_changed",
         "password_reset",
+        "password_reset_asked",
         "two_factor_enabled",
         "two_factor_disabled",
         "recovery_code_used",

@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ivr.errors import NotFoundError
@@ -125,3 +125,10 @@ def note_handled(session: Session, business_id: int, note_id: str, now: datetime
     if row is None or row.business_id != business_id:
         raise NotFoundError(f"no call note {note_id}")
     row.handled_at = (row.handled_at or now) if handled else None
+
+
+def notes_since(session: Session, business_id: int, since: datetime) -> int:
+    """How many notes the business's card sent from `since` on: the card's rate limit, counted where every replica
+    sees it."""
+    query = select(func.count()).where(CallNoteRow.business_id == business_id, CallNoteRow.created_at > since)
+    return int(session.execute(query).scalar_one())

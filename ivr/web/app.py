@@ -23,6 +23,7 @@ from ivr.twiml import TwimlRenderer
 from ivr.web import callback_feed, callback_hooks, card, health, recording_hooks, twilio_hooks
 from ivr.web.admin import pages as admin_pages
 from ivr.web.admin.router import router as admin_router
+from ivr.web.api import audit as api_audit
 from ivr.web.api import blocked as api_blocked
 from ivr.web.api import call_export as api_call_export
 from ivr.web.api import call_notes as api_call_notes
@@ -34,6 +35,7 @@ from ivr.web.api import voicemails as api_voicemails
 from ivr.web.api.errors import install_error_answers
 from ivr.web.bodies import BodyLimits
 from ivr.web.docs import install_docs
+from ivr.web.logins import shared_login_guard
 from ivr.web.media import media_router
 from ivr.web.process_levers import tune_served_process
 from ivr.web.services import CallLog, Clock, Services, utc_now
@@ -120,6 +122,7 @@ def create_app(
             database, public_url=settings.public_url, mail_from=settings.mail_from, sms_from=settings.sms_from
         ),
         jobs_waiting=worker.wake.set if worker else lambda: None,
+        logins=shared_login_guard(database, clock),
     )
     app.state.services = services
     revision_check = RevisionCheck(database, services.directory)
@@ -136,6 +139,7 @@ def create_app(
     app.include_router(api_blocked.router)
     app.include_router(callback_feed.router)
     app.include_router(api_info_templates.router)
+    app.include_router(api_audit.router)
     app.include_router(admin_router)
     app.include_router(health.router)
     app.include_router(card.router)

@@ -7,13 +7,14 @@ Any token that opens no card (wrong, rotated, malformed) is answered exactly as 
 
 import hmac
 import secrets
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from ivr.card.notes import check_note, unknown_fields
+from ivr.card.notes import WINDOW_S, check_note, may_send, unknown_fields
 from ivr.card.view import CardView, card_json, card_view
 from ivr.document.load import validate_document
 from ivr.document.model import BusinessDocument
@@ -44,10 +45,20 @@ def _not_found() -> HTTPException:
 
 def _open(services: Services, token: str) -> tuple[int, BusinessDocument, CardView]:
     """In a worker thread: the card's business, its document and what the card shows now."""
-    now = services.clock()
     try:
         with services.database.transaction() as session:
             business_id = cards.business_of(session, token)
+    except NotFoundError:
+        raise _not_found() from None
+    return open_card(services, business_id)
+
+
+def open_card(services: Services, business_id: int) -> tuple[int, BusinessDocument, CardView]:
+    """In a worker thread: a business's document and what its card shows now (by its secret URL or, for an answering
+    service's login, ivr.web.admin.cards)."""
+    now = services.clock()
+    try:
+        with services.database.transaction() as session:
             document = validate_document(businesses.get(session, business_id).document)
             start, end = local_day_bounds(now.astimezone(ZoneInfo(document.timezone)).date(), document.timezone)
             logged = calls.recent(session.connection(), business_id, limit=SUMMARY_MAX_CALLS, since=start, until=end)
@@ -58,15 +69,22 @@ def _open(services: Services, token: str) -> tuple[int, BusinessDocument, CardVi
     return business_id, document, card_view(document, logged, now, open_callbacks)
 
 
+def _may_send(services: Services, business_id: int) -> bool:
+    """In a worker thread: the card's note limit, counted in the database (every replica sees the same count)."""
+    with services.database.transaction() as session:
+        sent = cards.notes_since(session, business_id, services.clock() - timedelta(seconds=WINDOW_S))
+    return may_send(sent)
+
+
 def _csrf(request: Request) -> str:
     token: str = request.session.setdefault(_CSRF_SESSION_KEY, secrets.token_urlsafe(24))
     return token
 
 
-def _page(
+def card_page_for(
     request: Request,
     view: CardView,
-    token: str,
+    action: str,
     *,
     status_code: int = 200,
     typed: dict[str, str] | None = None,
@@ -79,7 +97,7 @@ def _page(
         "country": view.country,
         "timezone": view.timezone,
         "view": view,
-        "action": f"/card/{token}",
+        "action": action,
         "csrf": _csrf(request),
         "typed": typed or {},
         "problems": {problem.where: problem.code for problem in problems or []},
@@ -93,29 +111,37 @@ def _page(
 @router.get("/card/{token}")
 async def card_page(request: Request, services: ServicesDep, token: str, sent: str = "") -> Response:
     _business_id, _document, view = await run_in_threadpool(_open, services, token)
-    return _page(request, view, token, notice="sent" if sent else None)
+    return card_page_for(request, view, f"/card/{token}", notice="sent" if sent else None)
 
 
 @router.post("/card/{token}")
 async def post_note(request: Request, services: ServicesDep, token: str) -> Response:
-    business_id, document, view = await run_in_threadpool(_open, services, token)
+    opened = await run_in_threadpool(_open, services, token)
+    return await note_from_form(request, services, opened, f"/card/{token}")
+
+
+async def note_from_form(
+    request: Request, services: Services, opened: tuple[int, BusinessDocument, CardView], action: str
+) -> Response:
+    """The card's form posted to `action`: the note taken, or the card again with why not."""
+    business_id, document, view = opened
     form = await request.form(max_files=0, max_fields=8)
     typed = {name: str(form.get(name) or "") for name in ("caller_name", "caller_number", "message", "urgent")}
     expected = request.session.get(_CSRF_SESSION_KEY, "")
     if not expected or not hmac.compare_digest(str(form.get(CSRF_FIELD) or ""), expected):
-        return _page(request, view, token, status_code=403, typed=typed, notice="expired")
+        return card_page_for(request, view, action, status_code=403, typed=typed, notice="expired")
     note, problems = check_note(typed, document.country)
     if note is None:
-        return _page(request, view, token, status_code=422, typed=typed, problems=problems)
+        return card_page_for(request, view, action, status_code=422, typed=typed, problems=problems)
     if not view.takes_notes:
-        return _page(request, view, token, status_code=409, typed=typed, notice="no_notes")
-    if not services.card_notes.allow(business_id):
-        return _page(request, view, token, status_code=429, typed=typed, notice="too_many")
+        return card_page_for(request, view, action, status_code=409, typed=typed, notice="no_notes")
+    if not await run_in_threadpool(_may_send, services, business_id):
+        return card_page_for(request, view, action, status_code=429, typed=typed, notice="too_many")
     domain = message_domain(services.settings.public_url)
     await run_in_threadpool(take_note, services.database, business_id, note, services.clock(), domain)
     services.jobs_waiting()
     # After a POST, a GET: reloading the page does not send the note twice.
-    return RedirectResponse(f"/card/{token}?sent=1", status_code=303, headers=PRIVATE_HEADERS)
+    return RedirectResponse(f"{action}?sent=1", status_code=303, headers=PRIVATE_HEADERS)
 
 
 @api_router.get("/{token}", summary="The answering service's card: the instructions in force and today's calls")
@@ -150,7 +176,7 @@ async def card_note(request: Request, services: ServicesDep, token: str) -> JSON
         raise InputError("the note was not taken; fix these problems", problems)
     if not view.takes_notes:
         raise HTTPException(409, "this business's overflow has no notes: {email: [...]}; ask the business to add it")
-    if not services.card_notes.allow(business_id):
+    if not await run_in_threadpool(_may_send, services, business_id):
         raise HTTPException(429, "too many notes from this card; wait a few minutes and send again")
     domain = message_domain(services.settings.public_url)
     stored, deliveries = await run_in_threadpool(

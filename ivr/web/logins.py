@@ -1,18 +1,21 @@
 """Guarding the admin login: failed attempts slow down per account and per address, and argon2 runs a few at a time.
 
-The failure counts live in this process's memory: a restart forgets them and each worker counts its own (the
-figures in docs/reliability.md are for the one worker `greetline serve` runs). Moving them to the database is
-what several workers would need.
+The server counts failures in the database (`SharedFailureCounts`, issue 24): every replica and every restart sees
+the same counts. `FailureCounts` keeps them in memory, for a guard on its own (tests, the benchmark).
 """
 
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from datetime import datetime
+from typing import Protocol, TypeVar
 
 import anyio
 import anyio.to_thread
+
+from ivr.store import login_failures
+from ivr.store.database import Database
 
 T = TypeVar("T")
 
@@ -30,6 +33,19 @@ MAX_TRACKED = 10_000
 CONCURRENT_HASHES = 1
 # How long a login waits for a turn before it is asked to try again.
 HASH_WAIT_S = 3.0
+
+
+def delay_s(failures: int, free: int) -> float:
+    """How long after the last failure the next attempt must wait, after `failures` in a row."""
+    if failures < free:
+        return 0.0
+    return min(MAX_DELAY_S, FIRST_DELAY_S * 2.0 ** (failures - free))
+
+
+class Counts(Protocol):
+    def wait_s(self, key: str) -> float: ...
+    def failed(self, key: str) -> None: ...
+    def succeeded(self, key: str) -> None: ...
 
 
 @dataclass
@@ -50,8 +66,7 @@ class FailureCounts:
         failures = self._failures.get(key)
         if failures is None or failures.count < self.free:
             return 0.0
-        delay_s = min(MAX_DELAY_S, FIRST_DELAY_S * 2.0 ** (failures.count - self.free))
-        return max(0.0, failures.last_s + delay_s - self.clock())
+        return max(0.0, failures.last_s + delay_s(failures.count, self.free) - self.clock())
 
     def failed(self, key: str) -> None:
         failures = self._failures.pop(key, _Failures(0, 0.0))
@@ -63,15 +78,46 @@ class FailureCounts:
         self._failures.pop(key, None)
 
 
+class SharedFailureCounts:
+    """The same counts in the database (ivr.store.login_failures), by wall-clock time: shared by every replica.
+    Blocking: called from worker threads, never on the event loop."""
+
+    def __init__(self, free: int, database: Database, clock: Callable[[], datetime], kind: str) -> None:
+        self.free, self.database, self.clock, self.kind = free, database, clock, kind
+
+    def wait_s(self, key: str) -> float:
+        with self.database.transaction() as session:
+            found = login_failures.counted(session, f"{self.kind}:{key}")
+        if found is None:
+            return 0.0
+        count, last_at = found
+        return max(0.0, delay_s(count, self.free) - (self.clock() - last_at).total_seconds())
+
+    def failed(self, key: str) -> None:
+        with self.database.transaction() as session:
+            login_failures.failed(session, f"{self.kind}:{key}", self.clock())
+
+    def succeeded(self, key: str) -> None:
+        with self.database.transaction() as session:
+            login_failures.succeeded(session, f"{self.kind}:{key}")
+
+
 class HashingBusy(Exception):
     """Too many password checks are running; the visitor should try again in a moment."""
 
 
 class LoginGuard:
-    def __init__(self, clock: Callable[[], float] = time.monotonic, hash_wait_s: float = HASH_WAIT_S) -> None:
+    def __init__(
+        self,
+        clock: Callable[[], float] = time.monotonic,
+        hash_wait_s: float = HASH_WAIT_S,
+        *,
+        accounts: Counts | None = None,
+        addresses: Counts | None = None,
+    ) -> None:
         self.hash_wait_s = hash_wait_s
-        self.accounts = FailureCounts(FREE_FAILURES_PER_ACCOUNT, clock)
-        self.addresses = FailureCounts(FREE_FAILURES_PER_ADDRESS, clock)
+        self.accounts: Counts = accounts or FailureCounts(FREE_FAILURES_PER_ACCOUNT, clock)
+        self.addresses: Counts = addresses or FailureCounts(FREE_FAILURES_PER_ADDRESS, clock)
         self._turns: anyio.Semaphore | None = None
         self.hashing = 0
         self.peak_hashing = 0  # the most password checks that ever ran at once (shown by tests and the bench)
@@ -104,3 +150,11 @@ class LoginGuard:
         finally:
             self.hashing -= 1
             self._turns.release()
+
+
+def shared_login_guard(database: Database, clock: Callable[[], datetime]) -> LoginGuard:
+    """The server's guard: failures counted in the database, so replicas share one throttle."""
+    return LoginGuard(
+        accounts=SharedFailureCounts(FREE_FAILURES_PER_ACCOUNT, database, clock, "account"),
+        addresses=SharedFailureCounts(FREE_FAILURES_PER_ADDRESS, database, clock, "address"),
+    )

@@ -11,7 +11,6 @@ from starlette.types import ASGIApp
 from audio.media import MediaStore
 from audio.tts.cache import SpeechCache
 from ivr.audio_stores import Storage
-from ivr.card.notes import NoteRate
 from ivr.messages.simulated import SimulatedMessages
 from ivr.messages.voicemail_copies import VoicemailAudio
 from ivr.routing.directory import Directory
@@ -65,8 +64,6 @@ class Services:
     # Where a simulated call's messages go instead of the outbox: printed (ivr.messages.simulated).
     simulated_messages: SimulatedMessages
     logins: LoginGuard = field(default_factory=LoginGuard)
-    # How many call notes each answering-service card has sent lately (ivr.card.notes).
-    card_notes: NoteRate = field(default_factory=NoteRate)
     # Moves the directory's loaded business data out of the garbage collector's full passes.
     heap: HeapSettler = field(default_factory=HeapSettler)
     # Tells an embedded job worker that new deliveries are stored (so it need not wait for its next poll).

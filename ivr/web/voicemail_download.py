@@ -1,11 +1,15 @@
 """Serving a voicemail's recording to whoever the route has already let in: the business's own staff (the admin
 inbox) or its API key. Never under /media, and never kept in a shared cache: at a GP practice it is medical data."""
 
+from datetime import datetime
+
 from fastapi.responses import Response, StreamingResponse
+from sqlalchemy.orm import Session
 
 from ivr.errors import NotFoundError
 from ivr.messages.compose import audio_file_name
 from ivr.messages.inbox import InboxMessage
+from ivr.store import audit
 from ivr.web.services import Services
 
 # Private: a browser may keep it for this visit, no shared cache (a proxy, a practice's gateway) ever may.
@@ -22,3 +26,20 @@ def audio_response(services: Services, message: InboxMessage, timezone: str, dow
     if download:
         headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return StreamingResponse(blob.chunks, media_type="audio/mpeg", headers=headers)
+
+
+def listened(
+    session: Session,
+    business_id: int,
+    actor: str,
+    message: InboxMessage,
+    at: datetime,
+    address: str | None,
+    *,
+    download: bool = False,
+) -> None:
+    """Who heard which message, in the audit trail (a practice must know who listened to what): recorded in the
+    request's transaction, once the recording was found to serve."""
+    action = "voicemail_downloaded" if download else "voicemail_played"
+    details = {"recording": message.recording_sid}
+    audit.record(session, business_id=business_id, actor=actor, action=action, at=at, address=address, details=details)

@@ -334,9 +334,11 @@ def test_staff_are_added_and_removed_and_change_their_own_password(admin: httpx.
     (colleague_id,) = re.findall(r'action="/admin/staff/(\d+)/remove"', added.text)
     assert admin.post(f"/admin/staff/{colleague_id}/remove", data={"csrf": token}).status_code == 200
     assert colleague not in admin.get("/admin/staff").text
-    wrong = admin.post("/admin/staff/password", data={"current": "fout", "new": "nieuw-wachtwoord", "csrf": token})
+    wrong = admin.post("/admin/account/password", data={"current": "fout", "new": "nieuw-wachtwoord", "csrf": token})
     assert wrong.status_code == 422 and "Het huidige wachtwoord klopt niet." in wrong.text
-    changed = admin.post("/admin/staff/password", data={"current": PASSWORD, "new": "nieuw-wachtwoord", "csrf": token})
+    changed = admin.post(
+        "/admin/account/password", data={"current": PASSWORD, "new": "nieuw-wachtwoord", "csrf": token}
+    )
     assert changed.status_code == 200 and "Uw wachtwoord is gewijzigd." in changed.text
     with httpx.Client(base_url=admin.base_url) as other:
         other_token = csrf(other.get("/admin/login").text)

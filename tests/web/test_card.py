@@ -11,15 +11,17 @@ import httpx
 import pytest
 
 from ivr.card.link import card_link
-from ivr.card.notes import NOTES_PER_WINDOW
+from ivr.card.notes import NOTES_PER_WINDOW, WINDOW_S
 from ivr.messages import summary_email
 from ivr.messages.notes import Notes
 from ivr.messages.outbox import message_domain
 from ivr.messages.senders import senders
 from ivr.settings import Settings
 from ivr.web.admin.i18n import LANGUAGES
+from ivr.web.app import create_app
 from tests.fakes.smtp import MailServer
 from tests.fakes.twilio_api import FakeTwilio
+from tests.local_server import running_server
 from tests.messages.message_ids import assert_valid_msg_id
 from tests.web.card_setup import EMAIL, NOW, PASSWORD, PUBLIC_URL, CardServer, card_server
 from tests.web.test_admin_language import _Shown, foreign_words
@@ -280,3 +282,16 @@ def test_the_admin_page_edits_the_instructions_and_makes_a_new_card_address(
     assert new_url.startswith(f"{PUBLIC_URL}/card/") and new_url != served.card_url
     assert browser.get(_card_path(served)).status_code == 404
     assert browser.get(new_url.removeprefix(PUBLIC_URL)).status_code == 200
+
+
+def test_two_replicas_on_one_database_share_the_cards_note_limit(served: CardServer) -> None:
+    # A second app on the same database, as a second replica behind a load balancer (issue 24): the limit counts the
+    # notes stored, so notes taken by either count for both; they count again once the window has passed.
+    other = create_app(served.settings, clock=served.clock, database=served.database)
+    api, note = f"/api/v1/card/{served.token}", {"caller_name": "Jan", "message": "Bel terug."}
+    with running_server(other) as other_url, httpx.Client(timeout=30) as http:
+        bases = (served.url, other_url)
+        answers = [http.post(bases[n % 2] + api, json=note).status_code for n in range(NOTES_PER_WINDOW + 2)]
+        assert answers == [201] * NOTES_PER_WINDOW + [429, 429]
+        served.clock.advance(WINDOW_S + 1)
+        assert http.post(other_url + api, json=note).status_code == 201

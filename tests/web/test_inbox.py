@@ -9,10 +9,12 @@ import pytest
 
 from ivr.messages.inbox import Delivery, DeliveryState, delivery
 from ivr.settings import Settings
+from ivr.store import audit
 from ivr.store.jobs import JobStatus
+from ivr.store.keys import SHOWN_PREFIX_LENGTH
 from tests.fakes.smtp import MailServer
 from tests.fakes.twilio_api import FakeTwilio, voicemail_mp3
-from tests.web.inbox_setup import NOW, OTHER_EMAIL, Inbox, inbox_server, log_in
+from tests.web.inbox_setup import EMAIL, NOW, OTHER_EMAIL, Inbox, inbox_server, log_in
 
 pytest_plugins = ["tests.fakes.twilio_api", "tests.fakes.smtp"]
 
@@ -92,6 +94,13 @@ def test_the_audio_is_served_to_the_business_staff_only(inbox: Inbox, staff: htt
         token = log_in(other, OTHER_EMAIL)
         assert other.post(f"/admin/messages/{sid}/handled", data={"csrf": token}).status_code == 404
     assert staff.get("/admin/messages/not-a-sid.mp3").status_code == 404
+    # Who listened to what is in the business's audit trail (issue 24); the refused tries are not acts.
+    with inbox.database.transaction() as session:
+        heard = [(e.action, e.actor, e.details) for e in audit.events(session, inbox.business_id)]
+    assert [entry for entry in heard if entry[0].startswith("voicemail_")] == [
+        ("voicemail_downloaded", EMAIL, {"recording": sid}),
+        ("voicemail_played", EMAIL, {"recording": sid}),
+    ]
 
 
 def test_mark_handled(inbox: Inbox, staff: httpx.Client) -> None:
@@ -154,6 +163,13 @@ def test_the_api_serves_the_audio_and_the_deliveries_to_the_business_key(inbox: 
     audio = staff.get(f"{base}/{sid}/audio", headers=_key(inbox.key))
     assert audio.status_code == 200 and audio.content == voicemail_mp3()
     assert audio.headers["cache-control"] == "private, no-store"
+    with inbox.database.transaction() as session:
+        (played,) = audit.events(session, inbox.business_id, limit=1)
+    assert (played.action, played.actor, played.details) == (
+        "voicemail_played",
+        f"api:{inbox.key[:SHOWN_PREFIX_LENGTH]}",
+        {"recording": sid},
+    )
     assert staff.get(f"{base}/{sid}/audio").status_code == 401
     assert staff.get(f"{base}/{sid}/audio", headers=_key(inbox.other_key)).status_code == 404
     # Another business's own path does not reach this message either.

@@ -4,7 +4,7 @@ import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import anyio
 import httpx
@@ -23,6 +23,7 @@ from ivr.web.logins import (
     FailureCounts,
     HashingBusy,
     LoginGuard,
+    shared_login_guard,
 )
 from ivr.web.services import Services
 from tests.local_server import running_server
@@ -193,3 +194,16 @@ def test_an_unknown_address_is_checked_against_the_dummy_hash(database: Database
     with database.transaction() as session:
         assert staff.verify(session, "nobody@example.nl", "any password", hasher=hasher) is None
     assert hasher.checked == [staff.dummy_hash(hasher)]
+
+
+def test_two_guards_on_one_database_count_each_others_failures(database: Database) -> None:
+    # What two replicas do (tests/test_replicas.py runs it with two server processes): one database, one count.
+    now = [NOW]
+    first, second = shared_login_guard(database, lambda: now[0]), shared_login_guard(database, lambda: now[0])
+    for attempt in range(FREE_FAILURES_PER_ACCOUNT):
+        (first, second)[attempt % 2].record("Anna@Praktijk.example", "10.0.0.1", succeeded=False)
+    assert second.wait_s("anna@praktijk.example", "10.0.0.2") == 1.0
+    now[0] += timedelta(seconds=0.25)
+    assert first.wait_s("anna@praktijk.example", "10.0.0.2") == 0.75
+    first.record("anna@praktijk.example", "10.0.0.1", succeeded=True)
+    assert second.wait_s("anna@praktijk.example", "10.0.0.1") == 0.0

@@ -28,7 +28,7 @@ from ivr.web.admin.pages import language as page_language
 from ivr.web.admin.problem_words import said
 from ivr.web.request_session import RequestSession, RequestSessionDep
 from ivr.web.services import Services, ServicesDep
-from ivr.web.voicemail_download import audio_response
+from ivr.web.voicemail_download import audio_response, listened
 
 router = APIRouter(prefix="/messages", include_in_schema=False)
 
@@ -190,6 +190,7 @@ def messages_page(
 
 @router.get("/{recording_sid}.mp3")
 def message_audio(
+    request: Request,
     services: ServicesDep,
     db: RequestSessionDep,
     user: UserDep,
@@ -198,7 +199,10 @@ def message_audio(
 ) -> Response:
     message = _one(db, user.business_id, recording_sid)
     timezone = common(db, user)["document"].get("timezone", "Europe/Amsterdam")
-    return audio_response(services, message, timezone, download)
+    response = audio_response(services, message, timezone, download)
+    address = request.client.host if request.client else None
+    listened(db.session, user.business_id, user.email, message, services.clock(), address, download=download)
+    return response
 
 
 @router.get("/{recording_sid}")

@@ -26,6 +26,10 @@ from ivr.web.admin.templating import templates
 from ivr.web.request_session import RequestSession, RequestSessionDep, remember_after_commit
 from ivr.web.services import Services
 
+# Why a logged-in visitor is refused (the 403's detail), said in the page's language by the error page.
+ROLE_REFUSED = "role does not change anything"
+OWNERS_ONLY = "owners only"
+
 if TYPE_CHECKING:
     from ivr.usecases.rendering import RenderReport
 
@@ -62,11 +66,16 @@ def check_csrf(request: Request, token: str) -> None:
 
 def _user(request: Request, db: RequestSessionDep) -> StaffUser:
     """The logged-in staff user, read in the request's session (ivr.web.request_session): the page's one transaction."""
-    user_id = request.session.get("user")
-    user = staff.get(db.session, user_id) if isinstance(user_id, int) else None
+    user_id, chosen = request.session.get("user"), request.session.get("business")
+    user = (
+        staff.get(db.session, user_id, chosen if isinstance(chosen, int) else None)
+        if isinstance(user_id, int)
+        else None
+    )
     # A session from before the last logout or password change carries an older epoch: it has ended.
     if user is None or request.session.get("epoch") != user.session_epoch:
-        request.session.clear()
+        if user_id is not None:  # an ended session; a login waiting for its second step is kept
+            request.session.clear()
         raise HTTPException(303, headers={"Location": "/admin/login"})
     return user
 
@@ -213,17 +222,22 @@ def week_view(
 def install_error_pages(app: FastAPI) -> None:
     """Under /admin, a refused request is a page in the visitor's language with a way back, never raw JSON."""
 
-    def _admin_page(request: Request, status_code: int) -> Response:
+    def _admin_page(request: Request, reason: int | str, status_code: int | None = None) -> Response:
         words_ = words(request)
         message = {
+            ROLE_REFUSED: words_.gettext("Your role at this business lets you see this page, not change anything."),
+            OWNERS_ONLY: words_.gettext("Only the business's owners can open this page."),
             403: words_.gettext("This form has expired; reload the page and try again."),
             404: words_.gettext("This page or item does not exist (any more)."),
-        }.get(status_code, words_.gettext("This request could not be handled; go back and check what you filled in."))
-        return page(request, "error.html", None, status_code=status_code, message=message)
+        }.get(reason, words_.gettext("This request could not be handled; go back and check what you filled in."))
+        code = status_code if status_code is not None else int(reason)
+        return page(request, "error.html", None, status_code=code, message=message)
 
     async def on_http_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, StarletteHTTPException)
         if request.url.path.startswith("/admin") and error.status_code >= 400:
+            if error.status_code == 403 and error.detail in (ROLE_REFUSED, OWNERS_ONLY):
+                return _admin_page(request, error.detail, 403)
             return _admin_page(request, error.status_code)
         return await http_exception_handler(request, error)
 

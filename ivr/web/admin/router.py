@@ -1,16 +1,20 @@
 """/admin: every page's routes under one prefix. One module per page; the forms that change the business document
-share one cycle (ivr.web.admin.cycle)."""
+share one cycle (ivr.web.admin.cycle). Where a page is mounted decides who may use it (ivr.web.admin.access)."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
 from ivr.web.admin import (
+    account,
     answering,
+    audit,
     blocking,
     callbacks,
+    cards,
     dashboard,
     greetings,
     history,
     inbox,
+    password_reset,
     periods,
     privacy,
     session,
@@ -18,11 +22,23 @@ from ivr.web.admin import (
     statistics,
     team,
     texts,
+    two_step,
 )
+from ivr.web.admin.access import business_page, owner_page
 
 router = APIRouter(include_in_schema=False)
-PAGES = (
-    session,
+# The login's own: logging in and out, the language, its password and two-factor, which business it acts for; the
+# answering service's cards check what the login serves themselves.
+for own in (
+    session.router,
+    password_reset.router,
+    two_step.router,
+    account.router,
+    account.choose_router,
+    cards.router,
+):
+    router.include_router(own, prefix="/admin")
+for page in (
     dashboard,
     settings,
     periods,
@@ -31,11 +47,11 @@ PAGES = (
     inbox,
     callbacks,
     blocking,
-    team,
-    privacy,
     texts,
     answering,
     statistics,
-)
-for page in PAGES:
-    router.include_router(page.router, prefix="/admin")  # here, as the overview's own path is the prefix alone
+):
+    # here, as the overview's own path is the prefix alone
+    router.include_router(page.router, prefix="/admin", dependencies=[Depends(business_page)])
+for owners in (team, audit, privacy):
+    router.include_router(owners.router, prefix="/admin", dependencies=[Depends(owner_page)])

@@ -7,10 +7,11 @@ import secrets
 from typing import Annotated
 from urllib.parse import urlsplit
 
+import anyio.to_thread
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from ivr.store import staff
+from ivr.store import audit, staff
 from ivr.store.staff import StaffUser
 from ivr.web.admin import pages
 from ivr.web.admin.i18n import LANGUAGES
@@ -20,6 +21,8 @@ from ivr.web.services import ServicesDep
 
 router = APIRouter(include_in_schema=False)
 
+# Where a half-done login waits for its code (ivr.web.admin.two_step): the login's id and session epoch.
+PENDING = "pending_login"
 # Seconds a visitor asked to try again is told to wait when every password check is taken.
 BUSY_RETRY_S = 5
 
@@ -47,15 +50,31 @@ async def login(
 ) -> Response:
     pages.check_csrf(request, csrf)
     guard, address = services.logins, request.client.host if request.client else "unknown"
-    wait_s = math.ceil(guard.wait_s(email, address))
+    # The counts are in the database (ivr.web.logins): read and written in worker threads, off the event loop.
+    wait_s = math.ceil(await anyio.to_thread.run_sync(guard.wait_s, email, address))
     if wait_s > 0:
         throttled = pages.words(request).gettext("Too many failed attempts. Try again in %(s)s seconds.")
         return _login_page(request, 429, throttled % {"s": wait_s}, wait_s)
 
     def check() -> StaffUser | None:
         # A transaction of its own, no request session: it runs in the password hashing's threads (ivr.web.logins).
+        # The attempt goes into the trail of each business the address logs in to, in the same transaction.
         with services.database.transaction() as session:
-            return staff.verify(session, email, password)
+            user = staff.verify(session, email, password)
+            if user is None:
+                known: list[int | None] = [*staff.businesses_of(session, email)]
+                for business_id in known or [None]:  # an unknown address: in no business's trail
+                    audit.record(
+                        session,
+                        business_id=business_id,
+                        actor=email.lower()[:254],
+                        action="login_failed",
+                        at=services.clock(),
+                        address=address,
+                        details={"reason": "password"},
+                    )
+        guard.record(email, address, succeeded=user is not None)
+        return user
 
     try:
         user = await guard.check_password(check)
@@ -66,9 +85,29 @@ async def login(
             pages.words(request).gettext("Many people are logging in right now. Try again in a few seconds."),
             BUSY_RETRY_S,
         )
-    guard.record(email, address, succeeded=user is not None)
     if user is None:
         return _login_page(request, 401, pages.words(request).gettext("E-mail address or password is wrong."))
+    if user.two_factor:  # the code next (ivr.web.admin.two_step); logged in only once it is right
+        request.session[PENDING] = [user.id, user.session_epoch]
+        return RedirectResponse("/admin/login/code", status_code=303)
+    with services.database.transaction() as session:
+        for place in user.memberships:
+            audit.record(
+                session,
+                business_id=place.business_id,
+                actor=user.email,
+                action="login",
+                at=services.clock(),
+                address=address,
+            )
+    return logged_in(request, user)
+
+
+def logged_in(request: Request, user: StaffUser) -> Response:
+    lang = request.session.get("lang")
+    request.session.clear()  # nothing from before the login carries over (a half-done two-step login, a business)
+    if lang is not None:
+        request.session["lang"] = lang
     request.session["user"] = user.id
     request.session["epoch"] = user.session_epoch
     request.session["csrf"] = secrets.token_urlsafe(24)  # a fresh token after logging in
@@ -82,7 +121,20 @@ def logout(request: Request, services: ServicesDep, csrf: Annotated[str, Form()]
     user_id = request.session.get("user")
     if isinstance(user_id, int):
         with services.database.transaction() as session:
+            user = staff.get(session, user_id)
             staff.end_sessions(session, user_id)
+            if user is not None:
+                address = request.client.host if request.client else None
+                for place in user.memberships:
+                    at = services.clock()
+                    audit.record(
+                        session,
+                        business_id=place.business_id,
+                        actor=user.email,
+                        action="logout",
+                        at=at,
+                        address=address,
+                    )
     request.session.clear()
     return RedirectResponse("/admin/login", status_code=303)
 

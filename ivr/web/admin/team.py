@@ -1,4 +1,5 @@
-"""/admin/staff: who can log in for this business; add and remove logins; change one's own password."""
+"""/admin/staff (owners): who can log in for this business, in which role; add and remove logins, change roles. Each
+change leaves an entry in the audit trail."""
 
 from typing import Annotated, Any
 
@@ -7,8 +8,12 @@ from fastapi.responses import Response
 
 from ivr.document.phones import email as checked_email
 from ivr.errors import ConflictError
-from ivr.store import staff
-from ivr.web.admin.pages import UserDep, check_csrf, common, page, words
+from ivr.roles import ROLES, STAFF
+from ivr.store import audit, staff
+from ivr.store.staff import StaffUser
+from ivr.web.admin.access import OwnerDep
+from ivr.web.admin.access_words import role_names
+from ivr.web.admin.pages import check_csrf, common, page, words
 from ivr.web.admin.problems import Problems
 from ivr.web.request_session import RequestSessionDep
 from ivr.web.services import ServicesDep
@@ -21,7 +26,7 @@ def _page(
     request: Request,
     services: ServicesDep,
     db: RequestSessionDep,
-    user: UserDep,
+    user: OwnerDep,
     problems: Problems | None = None,
     **extra: Any,
 ) -> Response:
@@ -35,6 +40,7 @@ def _page(
         **shared,
         page_title=words(request, shared["document"]).gettext("Staff"),
         members=members,
+        roles=role_names(words(request, shared["document"])),
         problems=problems or Problems(),
         min_password_length=staff.MIN_PASSWORD_LENGTH,
         **extra,
@@ -42,7 +48,7 @@ def _page(
 
 
 @router.get("")
-def staff_page(request: Request, services: ServicesDep, db: RequestSessionDep, user: UserDep) -> Response:
+def staff_page(request: Request, services: ServicesDep, db: RequestSessionDep, user: OwnerDep) -> Response:
     return _page(request, services, db, user)
 
 
@@ -51,10 +57,11 @@ def add_staff(
     request: Request,
     services: ServicesDep,
     db: RequestSessionDep,
-    user: UserDep,
+    user: OwnerDep,
     csrf: Annotated[str, Form()],
     email: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
+    role: Annotated[str, Form()] = STAFF,
 ) -> Response:
     check_csrf(request, csrf)
     words_ = words(request)
@@ -71,9 +78,19 @@ def add_staff(
             "new-password",
             words_.gettext("A password has at least %(count)s characters.") % {"count": staff.MIN_PASSWORD_LENGTH},
         )
+    if role not in ROLES:
+        problems.add("new-role", words_.gettext("Choose one of the roles."))
     if not problems:
         try:
-            staff.add(db.session, business_id=user.business_id, email=address, password=password, now=services.clock())
+            staff.add(
+                db.session,
+                business_id=user.business_id,
+                email=address,
+                password=password,
+                now=services.clock(),
+                role=role,
+            )
+            _record(request, services, db, user, "staff_added", {"email": address, "role": role})
         except ConflictError:
             db.refused()
             problems.add("new-email", words_.gettext("%(value)s already has a login.") % {"value": address})
@@ -87,7 +104,7 @@ def remove_staff(
     request: Request,
     services: ServicesDep,
     db: RequestSessionDep,
-    user: UserDep,
+    user: OwnerDep,
     staff_id: StaffId,
     csrf: Annotated[str, Form()],
 ) -> Response:
@@ -97,28 +114,55 @@ def remove_staff(
         return _page(
             request, services, db, user, Problems({"form": [words_.gettext("You cannot remove your own login.")]})
         )
-    staff.remove(db.session, user.business_id, staff_id)
+    removed = staff.remove(db.session, user.business_id, staff_id)
+    _record(request, services, db, user, "staff_removed", {"email": removed.email, "role": removed.role})
     return _page(request, services, db, user, notice=words_.gettext("Removed."))
 
 
-@router.post("/password")
-def change_password(
+@router.post("/{staff_id}/role")
+def change_role(
     request: Request,
     services: ServicesDep,
     db: RequestSessionDep,
-    user: UserDep,
+    user: OwnerDep,
+    staff_id: StaffId,
     csrf: Annotated[str, Form()],
-    current: Annotated[str, Form()] = "",
-    new: Annotated[str, Form()] = "",
+    role: Annotated[str, Form()],
 ) -> Response:
     check_csrf(request, csrf)
     words_ = words(request)
-    if len(new) < staff.MIN_PASSWORD_LENGTH:
-        short = words_.gettext("A password has at least %(count)s characters.") % {"count": staff.MIN_PASSWORD_LENGTH}
-        return _page(request, services, db, user, Problems({"new-password-own": [short]}))
-    epoch = staff.change_password(db.session, user.id, current, new)
-    if epoch is None:
-        wrong = words_.gettext("The current password is wrong.")
-        return _page(request, services, db, user, Problems({"current-password": [wrong]}))
-    request.session["epoch"] = epoch  # this browser stays logged in; every other session of the login ends
-    return _page(request, services, db, user, notice=words_.gettext("Your password is changed."))
+    if staff_id == user.id:  # an owner who made itself staff could not undo it; another owner can
+        return _page(
+            request, services, db, user, Problems({"form": [words_.gettext("You cannot change your own role.")]})
+        )
+    if role not in ROLES:
+        return _page(request, services, db, user, Problems({"form": [words_.gettext("Choose one of the roles.")]}))
+    member, before = staff.set_role(db.session, user.business_id, staff_id, role)
+    if before != role:
+        _record(request, services, db, user, "role_changed", {"email": member.email, "from": before, "to": role})
+    return _page(
+        request,
+        services,
+        db,
+        user,
+        notice=words_.gettext("The role of %(email)s is changed.") % {"email": member.email},
+    )
+
+
+def _record(
+    request: Request,
+    services: ServicesDep,
+    db: RequestSessionDep,
+    user: StaffUser,
+    action: str,
+    details: dict[str, str],
+) -> None:
+    audit.record(
+        db.session,
+        business_id=user.business_id,
+        actor=user.email,
+        action=action,
+        at=services.clock(),
+        address=request.client.host if request.client else None,
+        details=details,
+    )

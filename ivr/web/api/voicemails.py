@@ -3,18 +3,19 @@
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Path, Query
+from fastapi import APIRouter, Body, Depends, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from ivr.messages import inbox
 from ivr.store import voicemails
-from ivr.web.api.auth import BusinessId, CallerDep, owned_document
+from ivr.store.keys import SHOWN_PREFIX_LENGTH
+from ivr.web.api.auth import BusinessId, CallerDep, PresentedKeyDep, owned_document
 from ivr.web.api.errors import ERROR_RESPONSES
 from ivr.web.api.inputs import ApiInput, known_query
 from ivr.web.request_session import RequestSessionDep
 from ivr.web.services import ServicesDep
-from ivr.web.voicemail_download import audio_response
+from ivr.web.voicemail_download import audio_response, listened
 
 router = APIRouter(
     prefix="/api/v1", tags=["voicemails"], responses=ERROR_RESPONSES, dependencies=[Depends(known_query)]
@@ -96,10 +97,15 @@ def voicemail_audio(
     services: ServicesDep,
     db: RequestSessionDep,
     caller: CallerDep,
+    key: PresentedKeyDep,
+    request: Request,
 ) -> Response:
     document = owned_document(db.session, caller, business_id)
     message = inbox.message(db.session, business_id, recording_sid)
-    return audio_response(services, message, document.get("timezone", "Europe/Amsterdam"), download=False)
+    response = audio_response(services, message, document.get("timezone", "Europe/Amsterdam"), download=False)
+    address = request.client.host if request.client else None
+    listened(db.session, business_id, f"api:{key.secret[:SHOWN_PREFIX_LENGTH]}", message, services.clock(), address)
+    return response
 
 
 class HandledIn(ApiInput):
