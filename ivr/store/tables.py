@@ -169,6 +169,8 @@ class JobRow(Base):
     last_error_values: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(Instant())
     finished_at: Mapped[datetime | None] = mapped_column(Instant())
+    # How a finished delivery went out when not as usual: "printed" by the console senders (migration 0050).
+    done_as: Mapped[str | None] = mapped_column(String(16))
 
 
 class RenderedPromptRow(Base):
