@@ -11,12 +11,14 @@ import pytest
 from audio.transcribe.voice import decode_16k, measure_voice
 from ivr.messages import inbox
 from ivr.messages.delivery import make_worker
-from ivr.messages.inbox import DeliveryState
+from ivr.messages.inbox import Delivery, DeliveryState
 from ivr.settings import Settings
 from ivr.simulator import SIMULATED_CALL_FIELD
 from ivr.store import calls
 from ivr.store.database import Database
 from ivr.store.migrate import upgrade
+from ivr.web.admin.i18n import translations
+from ivr.web.admin.inbox import delivery_words
 from ivr.web.app import create_app
 from tests.messages.documents import BUSINESS_NUMBER, apply_after_call_document, call_sid, recording_sid, recording_url
 from tests.twilio_client import twilio_client
@@ -77,3 +79,18 @@ def test_a_simulated_voicemail_in_development_mode_can_be_played_and_says_it_was
     printed = capsys.readouterr().out
     assert printed.count("--- e-mail (no GREETLINE_SMTP_URL; not sent) ---") == 2
     assert "Attachments: " in printed and ".mp3 (" in printed
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("nl", "om 24-11-2026, 10:16 op de console van de server afgedrukt, niet verstuurd"),
+        ("en", "printed on the server's console at "),
+        ("de", "auf der Konsole des Servers ausgegeben, nicht gesendet"),
+        ("fr", "affiché sur la console du serveur à "),
+    ],
+)
+def test_a_printed_delivery_says_so_in_the_page_language(language: str, expected: str) -> None:
+    printed = Delivery("email", "a@b.example", DeliveryState.PRINTED, 1, None, NOW + timedelta(minutes=1), None)
+    words = delivery_words(translations(language), printed, "Europe/Amsterdam", language)
+    assert expected in words and "verstuurd om" not in words
