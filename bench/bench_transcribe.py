@@ -137,9 +137,10 @@ class Direct:
 
 
 def process_cpu_s(pid: int) -> float:
-    """utime + stime of a process, all its threads (proc(5): fields 14 and 15)."""
+    """utime + stime of a process, all its threads, and of its children that ended (the ffmpeg that decodes the
+    recording; faster-whisper alone decodes in its own process): proc(5), fields 14 to 17."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return sum(int(field) for field in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
 def own_cpu_s() -> float:
