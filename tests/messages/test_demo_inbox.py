@@ -16,7 +16,6 @@ from ivr.settings import Settings
 from ivr.simulator import SIMULATED_CALL_FIELD
 from ivr.store import calls
 from ivr.store.database import Database
-from ivr.store.migrate import upgrade
 from ivr.web.admin.i18n import translations
 from ivr.web.admin.inbox import delivery_words
 from ivr.web.app import create_app
@@ -48,21 +47,18 @@ def leave_simulated_message(settings: Settings, database: Database) -> str:
 
 
 def test_a_simulated_voicemail_in_development_mode_can_be_played_and_says_it_was_printed(
-    settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    settings: Settings, database: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     development = settings.model_copy(
         update={"insecure_dev_mode": True, "voicemail_dir": tmp_path / "voicemail", "embedded_worker": False}
     )
     assert development.smtp_url is None and development.twilio_account_sid is None
-    upgrade(development.database_url)
-    database = Database(development.database_url)
     business_id = apply_after_call_document(database, NOW)
     sid = leave_simulated_message(development, database)
     make_worker(development, database, lambda: NOW + timedelta(minutes=1)).run_due()
     with database.transaction() as session:
         stored = calls.get_recording(session, sid)
         message = inbox.message(session, business_id, sid)
-    database.dispose()
 
     assert stored is not None and stored.audio_name == f"{sid}.mp3"
     kept = (tmp_path / "voicemail" / f"{sid}.mp3").read_bytes()
