@@ -22,7 +22,7 @@ from starlette.datastructures import FormData
 from ivr.callflow.model import Voicemail, voicemail_boxes
 from ivr.document.phones import caller_id
 from ivr.errors import InputError
-from ivr.messages.demo_recording import demo_inbox
+from ivr.messages.demo_recording import at_the_calls_time, demo_inbox
 from ivr.messages.intake import take_in
 from ivr.messages.outbox import CALL_SID, RECORDING_SID, LeftMessage, message_domain
 from ivr.messages.transcription import transcribe_wait_s
@@ -158,6 +158,8 @@ def store_message(services: Services, form: FormData, message: LeftMessage, box:
             services.simulated_messages.voicemail(message, box, services.clock())
             return True
         services.simulated_messages.remember(message)  # its end prints no missed-call note
+        services.call_log.flush()  # its time is the call's, which the log holds
+        message = at_the_calls_time(services.database, message)
     domain = message_domain(settings.public_url)
     new = take_in(services.database, message, box, domain, services.clock(), transcribe_wait_s(settings))
     if new:

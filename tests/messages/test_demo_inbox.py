@@ -13,7 +13,7 @@ from ivr.messages import inbox
 from ivr.messages.delivery import make_worker
 from ivr.messages.inbox import Delivery, DeliveryState
 from ivr.settings import Settings
-from ivr.simulator import SIMULATED_CALL_FIELD
+from ivr.simulator import SIMULATED_CALL_FIELD, SIMULATED_TIME_FIELD
 from ivr.store import calls
 from ivr.store.database import Database
 from ivr.web.admin.i18n import translations
@@ -22,14 +22,15 @@ from ivr.web.app import create_app
 from tests.messages.documents import BUSINESS_NUMBER, apply_after_call_document, call_sid, recording_sid, recording_url
 from tests.twilio_client import twilio_client
 
-# Tuesday 24 November 2026, 10:15 in Amsterdam.
+# Tuesday 24 November 2026, 10:15 in Amsterdam; the call is simulated at 22:00 that evening (`greetline call --at`).
 NOW = datetime(2026, 11, 24, 9, 15, tzinfo=UTC)
+SIMULATED_AT = datetime(2026, 11, 24, 22, 0)
 
 
 def leave_simulated_message(settings: Settings, database: Database) -> str:
     """`greetline call --url` against the server: nobody answers and the caller leaves a message."""
     sid, call = recording_sid(), call_sid()
-    simulated = {SIMULATED_CALL_FIELD: "1"}
+    simulated = {SIMULATED_CALL_FIELD: "1", SIMULATED_TIME_FIELD: SIMULATED_AT.isoformat()}
     call_form = {"CallSid": call, "From": "+31611112222", "To": BUSINESS_NUMBER, **simulated}
     app = create_app(settings, clock=lambda: NOW, database=database)
     with twilio_client(app) as client:
@@ -66,6 +67,7 @@ def test_a_simulated_voicemail_in_development_mode_can_be_played_and_says_it_was
     voice = measure_voice(decode_16k(kept, 60))
     assert voice.has_speech and 5 < voice.duration_s < 15, voice
     assert message.audio_kept
+    assert message.received_at == datetime(2026, 11, 24, 21, 0, tzinfo=UTC)  # 22:00 in Amsterdam, as simulated
     channels = sorted((delivery.channel, delivery.to, delivery.state) for delivery in message.deliveries)
     assert channels == [
         ("email", "jan@jansen.example", DeliveryState.PRINTED),
