@@ -35,7 +35,8 @@ run: setup
 	@echo "  Voice webhook: POST $${GREETLINE_PUBLIC_URL:-http://$(HOST):$(PORT)}/twilio/voice"
 	@echo "  Try a call:    $(BIN)/greetline call --url http://$(HOST):$(PORT) --to +31501234567"
 	@echo "  Admin page:    http://$(HOST):$(PORT)/admin  (log in as $(DEMO_EMAIL) / $(DEMO_PASSWORD))"
-	@echo "  Voicemail:     try --at 22:00 (closed); without GREETLINE_SMTP_URL the e-mails and texts are printed here"
+	@echo "  Voicemail:     try --at 22:00 (closed): the inbox gets it with a spoken sample and its transcript;"
+	@echo "                 without GREETLINE_SMTP_URL the e-mails and texts are printed here, not sent"
 	@echo
 	GREETLINE_TRANSCRIBE_MODEL=$${GREETLINE_TRANSCRIBE_MODEL:-$(WHISPER_BASE)} \
 		$(BIN)/greetline serve --insecure-dev-mode --host $(HOST) --port $(PORT)

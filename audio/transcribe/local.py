@@ -11,9 +11,14 @@ from typing import Any
 from audio.transcribe.model import TranscriberError, Transcript, pick_language
 from audio.transcribe.samples import Samples
 
-# Greedy decoding: beam search (5) took 26 s where greedy took 23 s for 6 s of English espeak-ng speech with the
-# `base` model on a busy 2-core machine, and found no more of the words.
+# faster-whisper's own default and its README's: for a 60 s English voicemail with the `base` model greedy decoding
+# (1) took 23 % less CPU time but wrote fewer of the words (69-73 % against 74-76 %; docs/benchmarks.md).
 BEAM_SIZE = 5
+# Whisper writes no timestamp tokens: measured on the same voicemail, 22-26 % less CPU time with as many of the words
+# (77 % against 76 %). What it gives up: a window ends at 30 s rather than where a sentence ends, so a word spoken
+# across a 30 s mark of speech can come out cut (a shorter message has no such mark), and nothing here reads the
+# times.
+WITHOUT_TIMESTAMPS = True
 
 
 class LocalWhisper:
@@ -47,10 +52,16 @@ class LocalWhisper:
     def transcribe(self, samples: Samples, languages: tuple[str, ...], cut_short: bool) -> Transcript:
         model = self._loaded()
         try:
-            _best, _probability, all_probabilities = model.detect_language(samples, vad_filter=True)
+            # Only the caller's speech, found once for both steps below (each would run the VAD over the whole
+            # recording again): it keeps Whisper from writing words into the caller's pauses.
+            speech = _speech_only(samples)
+            if len(speech) == 0:
+                return Transcript("", languages[0], None, cut_short)
+            _best, _probability, all_probabilities = model.detect_language(speech)
             language = pick_language(dict(all_probabilities), languages)
-            # The VAD filter keeps Whisper from writing words into the caller's pauses.
-            segments, _info = model.transcribe(samples, language=language, beam_size=BEAM_SIZE, vad_filter=True)
+            segments, _info = model.transcribe(
+                speech, language=language, beam_size=BEAM_SIZE, without_timestamps=WITHOUT_TIMESTAMPS
+            )
             found = list(segments)
         except Exception as error:
             raise TranscriberError(f"the model could not transcribe the recording: {error}") from error
@@ -62,3 +73,14 @@ class LocalWhisper:
             else None
         )
         return Transcript(text, language, confidence, cut_short)
+
+
+def _speech_only(samples: Samples) -> Samples:
+    """The stretches in which someone speaks, joined, as faster-whisper's `vad_filter` keeps them (Silero VAD with
+    its default options)."""
+    import numpy as np
+    from faster_whisper.vad import VadOptions, collect_chunks, get_speech_timestamps
+
+    chunks, _metadata = collect_chunks(samples, get_speech_timestamps(samples, VadOptions()))
+    joined: Samples = np.concatenate(chunks, axis=0)
+    return joined

@@ -10,6 +10,9 @@ from ivr.store.jobs import Job
 FAILED = "failed"
 # A job's kind that no handler of this worker knows.
 NO_WORKER_FUNCTION = "no_worker_function"
+# What a delivery's function returns when the console senders printed it (no SMTP server or Twilio account, as in
+# `make run`): stored with the job, so the inbox says it was printed, not sent.
+PRINTED = "printed"
 
 
 class JobFailure(Exception):

@@ -18,7 +18,8 @@ from ivr.store.jobs import Job, JobSpec
 
 log = logging.getLogger("greetline.jobs")
 
-Handler = Callable[[dict[str, Any]], None]
+# A job's function: its arguments in; None when done as usual, or how it was done (PRINTED) to store with it.
+Handler = Callable[[dict[str, Any]], str | None]
 # Called now and then with the time; returns jobs to queue (their keys make repeats harmless).
 Schedule = Callable[[datetime], list[JobSpec]]
 Clock = Callable[[], datetime]
@@ -78,7 +79,7 @@ class Worker:
                     NO_WORKER_FUNCTION,
                     kind=job.kind,
                 )
-            handler(job.args)
+            done_as = handler(job.args)
         except PermanentFailure as error:
             reason, problem = _text(error), _problem(error)
             log.error("job %s failed for good: %s", job.key, reason)
@@ -86,7 +87,7 @@ class Worker:
         except Exception as error:
             self._retry_or_fail(job, _text(error), _problem(error))
         else:
-            self._store(lambda session: jobs.succeeded(session, job.id, self._clock()))
+            self._store(lambda session: jobs.succeeded(session, job.id, self._clock(), done_as))
 
     def _retry_or_fail(self, job: Job, error: str, problem: jobs.StoredProblem) -> None:
         now = self._clock()

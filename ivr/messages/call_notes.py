@@ -111,13 +111,13 @@ class CallNoteDeliveries:
         )
         return facts, document
 
-    def email(self, args: dict[str, Any]) -> None:
+    def email(self, args: dict[str, Any]) -> str | None:
         facts, _document = self._facts(args["note_id"])
-        self._senders.mailer.send(
+        return self._senders.mailer.send(
             compose.call_note_email(facts, args["address"], args["message_id"]), self._senders.mail_from
         )
 
-    def sms(self, args: dict[str, Any]) -> None:
+    def sms(self, args: dict[str, Any]) -> str | None:
         facts, document = self._facts(args["note_id"])
         sender = self._senders.sms_from or document.numbers[0]
-        self._senders.texts.send(compose.call_note_sms(facts, args["number"], sender))
+        return self._senders.texts.send(compose.call_note_sms(facts, args["number"], sender))

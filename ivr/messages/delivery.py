@@ -18,6 +18,7 @@ from ivr.messages import compose
 from ivr.messages.call_notes import CallNoteDeliveries
 from ivr.messages.call_recovery import RECOVER_CALLS, CallRecovery, recovery_schedule
 from ivr.messages.callback_requests import CallbackDeliveries
+from ivr.messages.demo_recording import demo_inbox, spoken_sample
 from ivr.messages.failures import DeliveryCode
 from ivr.messages.monthly_reports import MonthlyReports
 from ivr.messages.notes import Notes, stored_document
@@ -53,13 +54,17 @@ class Deliveries:
         public_url: str,
         delete_from_twilio: bool,
         clock: Callable[[], datetime],
+        stand_in: Callable[[], bytes] | None = None,
     ) -> None:
+        """`stand_in`: a recording for every message when there is no Twilio account to fetch from (development
+        mode: ivr.messages.demo_recording)."""
         self._database = database
         self._senders = senders
         self._audio = audio
         self._public_url = public_url
         self._delete_from_twilio = delete_from_twilio
         self._clock = clock
+        self._stand_in = stand_in
 
     def handlers(self) -> dict[str, Handler]:
         return {
@@ -79,18 +84,22 @@ class Deliveries:
         return stored_document(self._database, business_id)
 
     def audio_of(self, recording: StoredRecording) -> bytes | None:
-        """Our copy, fetched from Twilio the first time; None when no Twilio account is configured."""
+        """Our copy, fetched from Twilio the first time; None when no Twilio account is configured (in development
+        mode: the stand-in)."""
         kept = self._audio.read(recording.recording_sid)
         if kept is not None:
             return kept
         fetcher = self._senders.recordings
-        if fetcher is None:
+        if fetcher is not None:
+            data = fetcher.fetch(recording.url)
+        elif self._stand_in is not None:
+            data = self._stand_in()
+        else:
             return None
-        data = fetcher.fetch(recording.url)
         name = self._audio.keep(recording.recording_sid, data)
         with self._database.transaction() as session:
             calls.recording_kept(session, recording.recording_sid, name, self._clock())
-        if self._delete_from_twilio:  # only now that ours is stored and checked
+        if fetcher is not None and self._delete_from_twilio:  # only now that ours is stored and checked
             fetcher.delete(recording.url)
         return data
 
@@ -116,10 +125,10 @@ class Deliveries:
             **_words(recording),
         )
 
-    def voicemail_email(self, args: dict[str, Any]) -> None:
+    def voicemail_email(self, args: dict[str, Any]) -> str | None:
         recording = self._recording(args["recording_sid"])
         if _not_a_message(recording):
-            return
+            return None
         document = self._business(recording.business_id or 0)
         facts = self._facts(recording, document)
         audio = self.audio_of(recording)
@@ -128,15 +137,15 @@ class Deliveries:
             name = compose.audio_file_name(facts.received_at, facts.timezone)
             attachment = compose.Attachment(name, "audio/mpeg", audio)
             mail = replace(mail, attachments=(attachment,))
-        self._senders.mailer.send(mail, self._senders.mail_from)
+        return self._senders.mailer.send(mail, self._senders.mail_from)
 
-    def voicemail_sms(self, args: dict[str, Any]) -> None:
+    def voicemail_sms(self, args: dict[str, Any]) -> str | None:
         recording = self._recording(args["recording_sid"])
         if _not_a_message(recording) or (args.get("only_if") == URGENT and not recording.urgent):
-            return
+            return None
         document = self._business(recording.business_id or 0)
         sender = self._senders.sms_from or document.numbers[0]
-        self._senders.texts.send(compose.voicemail_sms(self._facts(recording, document), args["number"], sender))
+        return self._senders.texts.send(compose.voicemail_sms(self._facts(recording, document), args["number"], sender))
 
 
 def _not_a_message(recording: StoredRecording) -> bool:
@@ -179,6 +188,7 @@ def make_worker(
         public_url=settings.public_url,
         delete_from_twilio=settings.twilio_delete_recordings,
         clock=clock,
+        stand_in=spoken_sample if demo_inbox(settings) else None,
     )
     domain = message_domain(settings.public_url)
     notes = Notes(database, made, public_url=settings.public_url, domain=domain, clock=clock)

@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
+from ivr.jobs.model import PRINTED
 from ivr.messages.call_notes import CALL_NOTE_EMAIL, CALL_NOTE_SMS
 from ivr.messages.outbox import URGENT, VOICEMAIL_EMAIL, VOICEMAIL_SMS
 from ivr.store import cards, jobs, voicemails
@@ -24,6 +25,8 @@ class DeliveryState(StrEnum):
     SENDING = "sending"  # a worker has it in hand now
     RETRYING = "retrying"  # tried and failed; tried again at next_attempt_at
     SENT = "sent"
+    # Printed on the server's console instead of sent: no SMTP server or Twilio account (`make run`, issue 21).
+    PRINTED = "printed"
     FAILED = "failed"  # given up (24 h of failures, or refused for good)
 
 
@@ -77,7 +80,7 @@ def delivery(job: JobStatus) -> Delivery | None:
         return None
     channel, recipient = _CHANNELS[job.kind]
     if job.state == JobState.DONE:
-        state = DeliveryState.SENT
+        state = DeliveryState.PRINTED if job.done_as == PRINTED else DeliveryState.SENT
     elif job.state == JobState.FAILED:
         state = DeliveryState.FAILED
     elif job.state == JobState.RUNNING:

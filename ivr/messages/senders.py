@@ -16,7 +16,7 @@ from email.utils import formatdate
 from typing import Protocol, TextIO
 from urllib.parse import unquote, urlsplit
 
-from ivr.jobs.model import PermanentFailure
+from ivr.jobs.model import PRINTED, PermanentFailure
 from ivr.messages.compose import Email, Sms
 from ivr.messages.failures import DeliveryCode
 from ivr.messages.twilio_calls import CallLister, TwilioCalls
@@ -34,12 +34,13 @@ RECONCILE_LIMIT = 1000
 PERMANENT_SMTP_CODES = range(500, 600)
 
 
+# A sender's send returns None when the message went out, or PRINTED when it was only printed on the console.
 class Mailer(Protocol):
-    def send(self, mail: Email, sender: str) -> None: ...
+    def send(self, mail: Email, sender: str) -> str | None: ...
 
 
 class TextSender(Protocol):
-    def send(self, text: Sms) -> None: ...
+    def send(self, text: Sms) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,7 @@ class ConsoleMailer:
         self._stream = stream
         self._reason = reason
 
-    def send(self, mail: Email, sender: str) -> None:
+    def send(self, mail: Email, sender: str) -> str:
         attached = ", ".join(f"{a.file_name} ({len(a.data)} bytes)" for a in mail.attachments) or "none"
         print(
             f"--- e-mail ({self._reason}) ---\nFrom: {sender}\nTo: {mail.to}\n"
@@ -143,6 +144,7 @@ class ConsoleMailer:
             file=self._stream or sys.stdout,
             flush=True,
         )
+        return PRINTED
 
 
 class TwilioTexts:
@@ -178,12 +180,13 @@ class ConsoleTexts:
         self._stream = stream
         self._reason = reason
 
-    def send(self, text: Sms) -> None:
+    def send(self, text: Sms) -> str:
         print(
             f"--- SMS ({self._reason}) ---\nFrom: {text.sender}\nTo: {text.to}\n{text.body}\n---",
             file=self._stream or sys.stdout,
             flush=True,
         )
+        return PRINTED
 
 
 class ForeignRecordingHost(PermanentFailure):

@@ -55,7 +55,8 @@ class SimulatedMessages:
         self._messages: OrderedDict[str, str] = OrderedDict()
         self._lock = threading.Lock()
 
-    def _first_time(self, message: LeftMessage) -> bool:
+    def remember(self, message: LeftMessage) -> bool:
+        """The call left this message (its end gets no missed-call note); whether it is the first time told."""
         with self._lock:
             if self._messages.get(message.call_sid) == message.recording_sid:
                 return False
@@ -67,7 +68,7 @@ class SimulatedMessages:
     def voicemail(self, message: LeftMessage, box: Voicemail, now: datetime) -> None:
         """The e-mails and texts the message would make (ivr.messages.outbox.voicemail_jobs), printed. The call log
         must hold the call's steps already (its path is the route the e-mail tells)."""
-        if not self._first_time(message):
+        if not self.remember(message):
             return
         document = stored_document(self._database, message.business_id)
         with self._database.transaction() as session:

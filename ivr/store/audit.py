@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from ivr.store.tables import AuditEventRow
+from ivr.store.access_tables import AuditEventRow
 
 ACTIONS = frozenset(
     {

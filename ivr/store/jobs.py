@@ -62,6 +62,8 @@ class JobStatus:
     last_error: str | None
     finished_at: datetime | None
     last_problem: StoredProblem | None = None
+    # "printed": done by the console senders, not sent (ivr.jobs.model.PRINTED); None: done as usual.
+    done_as: str | None = None
 
 
 def enqueue(session: Session, specs: list[JobSpec], now: datetime) -> int:
@@ -134,8 +136,16 @@ def _problem_columns(problem: StoredProblem | None) -> dict[str, Any]:
     }
 
 
-def succeeded(session: Session, job_id: int, now: datetime) -> None:
-    _finish(session, job_id, state=JobState.DONE.value, finished_at=now, last_error=None, **_problem_columns(None))
+def succeeded(session: Session, job_id: int, now: datetime, done_as: str | None = None) -> None:
+    _finish(
+        session,
+        job_id,
+        state=JobState.DONE.value,
+        finished_at=now,
+        last_error=None,
+        done_as=done_as,
+        **_problem_columns(None),
+    )
 
 
 def retry_at(session: Session, job_id: int, when: datetime, error: str, problem: StoredProblem | None = None) -> None:
@@ -177,6 +187,7 @@ def for_subjects(session: Session, subjects: list[str]) -> dict[str, list[JobSta
                 row.last_error,
                 utc(row.finished_at) if row.finished_at else None,
                 StoredProblem(row.last_error_code, dict(row.last_error_values or {})) if row.last_error_code else None,
+                row.done_as,
             )
         )
     return found

@@ -12,7 +12,8 @@ from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from ivr.errors import NotFoundError
-from ivr.store.tables import ApiKeyRow, BusinessRow
+from ivr.store.access_tables import ApiKeyRow
+from ivr.store.tables import BusinessRow
 
 KEY_PREFIX = "gl_"
 SHOWN_PREFIX_LENGTH = 10

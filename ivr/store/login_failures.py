@@ -8,7 +8,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from ivr.store.tables import LoginFailureRow
+from ivr.store.access_tables import LoginFailureRow
 
 # A key quiet this long starts again from nothing: it also bounds the table when an attacker cycles addresses.
 FORGET_AFTER = timedelta(days=1)

@@ -10,8 +10,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ivr.store import staff
+from ivr.store.access_tables import PasswordResetRow, StaffUserRow
 from ivr.store.staff import StaffUser
-from ivr.store.tables import PasswordResetRow, StaffUserRow
 
 VALID_FOR = timedelta(hours=1)
 # 256 bits: a link cannot be guessed within its hour.

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ivr.errors import ConflictError, InputError, NotFoundError
 from ivr.roles import OWNER, ROLES
-from ivr.store.tables import StaffMembershipRow, StaffUserRow
+from ivr.store.access_tables import StaffMembershipRow, StaffUserRow
 
 if TYPE_CHECKING:
     from argon2 import PasswordHasher

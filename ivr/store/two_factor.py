@@ -16,7 +16,7 @@ import pyotp
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from ivr.store.tables import RecoveryCodeRow, StaffUserRow
+from ivr.store.access_tables import RecoveryCodeRow, StaffUserRow
 
 # RFC 6238's default step, the one phone apps (Google Authenticator, FreeOTP, 1Password) assume.
 STEP_S = 30

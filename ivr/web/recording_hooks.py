@@ -22,6 +22,7 @@ from starlette.datastructures import FormData
 from ivr.callflow.model import Voicemail, voicemail_boxes
 from ivr.document.phones import caller_id
 from ivr.errors import InputError
+from ivr.messages.demo_recording import at_the_calls_time, demo_inbox
 from ivr.messages.intake import take_in
 from ivr.messages.outbox import CALL_SID, RECORDING_SID, LeftMessage, message_domain
 from ivr.messages.transcription import transcribe_wait_s
@@ -146,12 +147,19 @@ def left_message(services: Services, form: FormData, query: RecordingQuery) -> t
 
 
 def store_message(services: Services, form: FormData, message: LeftMessage, box: Voicemail) -> bool:
-    """Take the message and its deliveries in; a simulated call's are printed instead, and nothing is stored."""
-    if is_simulated(form.get(SIMULATED_CALL_FIELD)):
-        services.call_log.flush()  # the e-mail tells the call's route from the log
-        services.simulated_messages.voicemail(message, box, services.clock())
-        return True
+    """Take the message and its deliveries in; a simulated call's are printed instead, and nothing is stored,
+    except in development mode with nothing that could send (ivr.messages.demo_recording): there it goes into the
+    inbox like a real one, with a spoken sample as its recording, and its deliveries are printed by the console
+    senders."""
     settings = services.settings
+    if is_simulated(form.get(SIMULATED_CALL_FIELD)):
+        if not demo_inbox(settings):
+            services.call_log.flush()  # the e-mail tells the call's route from the log
+            services.simulated_messages.voicemail(message, box, services.clock())
+            return True
+        services.simulated_messages.remember(message)  # its end prints no missed-call note
+        services.call_log.flush()  # its time is the call's, which the log holds
+        message = at_the_calls_time(services.database, message)
     domain = message_domain(settings.public_url)
     new = take_in(services.database, message, box, domain, services.clock(), transcribe_wait_s(settings))
     if new:

@@ -15,8 +15,9 @@ from ivr.audio_stores import storage
 from ivr.messages.voicemail_copies import VoicemailAudio
 from ivr.privacy.caller import NothingStored, Request, erase_caller, export_caller, masked
 from ivr.settings import Settings
+from ivr.store.access_tables import AuditEventRow
 from ivr.store.database import Database
-from ivr.store.tables import AuditEventRow, CallNoteRow, CallRow, JobRow, RecordingRow
+from ivr.store.tables import CallNoteRow, CallRow, JobRow, RecordingRow
 from tests.fakes.twilio_api import FakeTwilio, voicemail_mp3
 from tests.privacy.stored import Left, apply, holders, leave
 from tests.seaweedfs import S3Store

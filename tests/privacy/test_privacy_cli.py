@@ -14,8 +14,9 @@ from sqlalchemy import select
 
 from audio.objects import LocalObjects
 from ivr.messages.voicemail_copies import VoicemailAudio
+from ivr.store.access_tables import AuditEventRow
 from ivr.store.database import Database
-from ivr.store.tables import AuditEventRow, CallRow, RecordingRow
+from ivr.store.tables import CallRow, RecordingRow
 from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 from tests.privacy.stored import NUMBER, document, leave
 from tests.test_cli import GREETLINE, env, run  # noqa: F401 (a fixture)

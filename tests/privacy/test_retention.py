@@ -15,8 +15,9 @@ from ivr.messages.voicemail_copies import VoicemailAudio
 from ivr.privacy.retention import expired_before, retention_of, run_retention
 from ivr.settings import Settings
 from ivr.store import audit
+from ivr.store.access_tables import AuditEventRow
 from ivr.store.database import Database
-from ivr.store.tables import AuditEventRow, CallNoteRow, CallRow, RecordingRow
+from ivr.store.tables import CallNoteRow, CallRow, RecordingRow
 from ivr.usecases.documents import apply_text
 from tests.fakes.twilio_api import FakeTwilio
 from tests.privacy.stored import apply, document, holders, leave

@@ -16,8 +16,9 @@ from audio.objects import LocalObjects
 from ivr.messages.voicemail_copies import VoicemailAudio
 from ivr.settings import Settings
 from ivr.store import staff
+from ivr.store.access_tables import AuditEventRow
 from ivr.store.database import Database
-from ivr.store.tables import AuditEventRow, CallRow, RecordingRow
+from ivr.store.tables import CallRow, RecordingRow
 from ivr.usecases.documents import apply_text
 from ivr.web.app import create_app
 from tests.fakes.twilio_api import FakeTwilio

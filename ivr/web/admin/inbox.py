@@ -82,6 +82,10 @@ def delivery_words(words_: Words, delivery: Delivery, timezone: str, language: s
 
     if delivery.state is DeliveryState.SENT:
         return words_.gettext("sent at %(time)s") % {"time": at(delivery.finished_at)}
+    if delivery.state is DeliveryState.PRINTED:
+        return words_.gettext("printed on the server's console at %(time)s, not sent") % {
+            "time": at(delivery.finished_at)
+        }
     if delivery.state is DeliveryState.FAILED:
         return words_.gettext("failed at %(time)s; given up") % {"time": at(delivery.finished_at)}
     if delivery.state is DeliveryState.RETRYING:

@@ -25,7 +25,10 @@ router = APIRouter(
 class DeliveryOut(BaseModel):
     channel: str = Field(description="email or sms")
     to: str
-    state: str = Field(description="waiting, sending, retrying, sent or failed")
+    state: str = Field(
+        description="waiting, sending, retrying, sent, printed (on the server's console, not sent: no SMTP server or "
+        "Twilio account configured) or failed"
+    )
     attempts: int
     next_attempt_at: datetime | None
     finished_at: datetime | None
