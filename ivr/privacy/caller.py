@@ -6,7 +6,6 @@ Called alike by `greetline caller export|erase` and the admin page's privacy for
 
 import io
 import json
-import logging
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,8 +15,6 @@ from ivr.errors import InputError, NotFoundError
 from ivr.privacy.deleters import DELETERS, Deleter, Holders
 from ivr.store import audit, personal_data
 from ivr.store.personal_data import Scope
-
-log = logging.getLogger("greetline.privacy")
 
 EXPORT_JSON = "caller.json"
 # Shown in the trail instead of the number: enough to tell two requests apart, not enough to call anyone.
@@ -29,7 +26,6 @@ class NothingStored(NotFoundError):
 
     def __init__(self, caller: str) -> None:
         self.caller = caller
-        log.warning("refused a request about %s: nothing is stored about that number", masked(caller))
         super().__init__(f"nothing is stored about {caller} at this business: no calls, messages or notes")
 
 

@@ -2,6 +2,7 @@
 erased everywhere on request (AVG art. 15 and 17). The acts are ivr.privacy.caller's, as `greetline caller` runs
 them, each in the audit trail. Open to every login of the business until roles come (issue 24: owners only)."""
 
+import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -9,7 +10,7 @@ from fastapi.responses import Response
 from pydantic_core import PydanticCustomError
 
 from ivr.document.phones import country_of, read_number
-from ivr.privacy.caller import NothingStored, erase_caller, export_caller
+from ivr.privacy.caller import NothingStored, erase_caller, export_caller, masked
 from ivr.privacy.caller import Request as CallerRequest
 from ivr.privacy.retention import retention_of
 from ivr.web.admin.pages import UserDep, check_csrf, common, page, words
@@ -17,6 +18,8 @@ from ivr.web.admin.problem_words import said
 from ivr.web.admin.problems import Problems
 from ivr.web.request_session import RequestSessionDep
 from ivr.web.services import ServicesDep
+
+log = logging.getLogger("greetline.privacy")
 
 router = APIRouter(prefix="/privacy", include_in_schema=False)
 
@@ -57,6 +60,7 @@ def _asked(
 
 
 def _nothing(request: Request, db: RequestSessionDep, user: UserDep, field: str, error: NothingStored) -> Response:
+    log.warning("business %s: refused a request about %s: nothing is stored", user.business_id, masked(error.caller))
     said_ = words(request).gettext("Nothing is stored about %(number)s: no calls, messages or notes.")
     return _page(request, db, user, Problems({field: [said_ % {"number": error.caller}]}))
 
