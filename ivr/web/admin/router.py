@@ -8,7 +8,9 @@ from ivr.web.admin import (
     dashboard,
     greetings,
     history,
+    holidays,
     inbox,
+    keys,
     periods,
     session,
     settings,
@@ -17,5 +19,5 @@ from ivr.web.admin import (
 )
 
 router = APIRouter(include_in_schema=False)
-for page in (session, dashboard, settings, periods, greetings, history, inbox, team, texts, answering):
+for page in (session, dashboard, settings, periods, holidays, greetings, history, inbox, team, texts, answering, keys):
     router.include_router(page.router, prefix="/admin")  # here, as the overview's own path is the prefix alone
