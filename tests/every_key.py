@@ -10,6 +10,7 @@ business: Huisartsenpraktijk De Linde
 numbers: ["{NUMBER}", "+31501234568"]
 language: nl
 country: NL
+region: noord  # written in lower case: the page keeps it as written
 timezone: Europe/Amsterdam
 greeting: {{text: "{{salutation}}, u spreekt met Huisartsenpraktijk De Linde."}}
 info: {{text: "Wij zijn op werkdagen bereikbaar van acht tot vijf."}}
