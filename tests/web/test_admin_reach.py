@@ -6,6 +6,7 @@ import html
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import httpx
 import pytest
@@ -19,7 +20,9 @@ from ivr.store import businesses, keys, staff
 from ivr.store.database import Database
 from ivr.usecases.documents import apply_text
 from ivr.web.app import create_app
+from tests.audio.signals import speech_wav
 from tests.local_server import running_server
+from tests.twilio_client import TwilioLikeClient
 from tests.web.test_admin import EMAIL as DEMO_EMAIL
 from tests.web.test_admin import PASSWORD as DEMO_PASSWORD
 from tests.web.test_admin import PUBLIC_URL, TUESDAY_10, csrf, log_in, stored_document
@@ -242,3 +245,29 @@ def test_the_landline_codes_are_listed_with_what_each_does(admin: httpx.Client) 
     assert "Doorschakelcodes voor een vaste lijn" in page
     assert '<code translate="no">*61*+31501234567#</code></td><td>Niet opgenomen' in page
     assert '<code translate="no">#210#</code></td><td>Altijd doorschakelen uitzetten' in page
+
+
+def test_an_uploaded_recording_becomes_the_information_and_the_closed_message(
+    admin: httpx.Client, settings: Settings, tmp_path: Path
+) -> None:
+    token = log_in(admin)
+    for name, words in [("info.wav", "Wij zijn deze week beperkt bereikbaar."), ("welkom.wav", "Dag, De Linde.")]:
+        voice = speech_wav(tmp_path / name, words).read_bytes()
+        assert admin.post(
+            "/admin/greetings/upload", data={"csrf": token}, files={"recording": (name, voice)}
+        ).is_success
+    page = admin.get("/admin/greetings").text
+    (info_id,) = [int(x) for x in re.findall(r'action="/admin/greetings/(\d+)/active"', page)]  # not the welcome
+    before = stored_document(settings)
+    previewed = admin.post(f"/admin/greetings/{info_id}/use", data={"use": "info", "intent": "preview", "csrf": token})
+    assert previewed.status_code == 200 and 'id="week"' in previewed.text and stored_document(settings) == before
+    saved = admin.post(f"/admin/greetings/{info_id}/use", data={"use": "info", "intent": "save", "csrf": token})
+    assert saved.status_code == 200 and "Opgeslagen." in saved.text
+    info = stored_document(settings)["info"]
+    assert info["file"] == "info.wav" and info["text"] == before["info"]["text"]  # spoken when it cannot be played
+    assert '<span class="badge">Informatiebericht</span>' in saved.text
+    assert info["media"] in TwilioLikeClient(admin, public_url=PUBLIC_URL).post("/twilio/voice").text
+    admin.post(f"/admin/greetings/{info_id}/use", data={"use": "closed", "intent": "save", "csrf": token})
+    assert stored_document(settings)["closed"]["greeting"]["media"] == info["media"]
+    in_use = admin.post(f"/admin/greetings/{info_id}/delete", data={"csrf": token})
+    assert in_use.status_code == 409 and stored_document(settings)["info"] == info

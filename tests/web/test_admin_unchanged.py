@@ -40,6 +40,7 @@ CHANGES_BY_DESIGN = {
     r"/admin/history/\d+/restore": "brings an older version back",
     r"/admin/greetings/\d+/active": "puts another recording in use",
     r"/admin/greetings/\d+/delete": "deletes a recording",
+    r"/admin/greetings/\d+/use": "makes a recording another message",
     r"/admin/staff/\d+/remove": "removes a login",
     r"/admin/keys": "makes an API key",
     r"/admin/keys/\d+/revoke": "revokes an API key",
