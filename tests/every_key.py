@@ -55,6 +55,7 @@ missed_calls: {{email: [praktijk@example.nl, balie@example.nl]}}
 daily_summary: {{email: [dokter@example.nl], at: "18:15"}}
 referral: {{number: "+31881234567", name: de huisartsenpost Groningen}}
 urgent_words: [spoed, bloeding, benauwd]
+texts: {{goodbye: "Dank u wel, tot ziens.", unavailable: "Er is nu niemand bereikbaar; belt u morgen opnieuw."}}
 """
 
 # The other shapes: a voicemail overflow with texts, a closed-hours number with a box for when nobody answers it,

@@ -42,6 +42,7 @@ PARTS = (
     "missed_calls",
     "daily_summary",
     "referral",
+    "texts",
 )
 
 

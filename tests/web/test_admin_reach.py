@@ -271,3 +271,20 @@ def test_an_uploaded_recording_becomes_the_information_and_the_closed_message(
     assert stored_document(settings)["closed"]["greeting"]["media"] == info["media"]
     in_use = admin.post(f"/admin/greetings/{info_id}/delete", data={"csrf": token})
     assert in_use.status_code == 409 and stored_document(settings)["info"] == info
+
+
+def test_the_fixed_texts_are_worded_by_the_business_and_heard(admin: httpx.Client, settings: Settings) -> None:
+    token = log_in(admin)
+    page = admin.get("/admin/texts").text
+    assert '<q translate="no">Er is nu helaas niemand bereikbaar. Probeer het later opnieuw.</q>' in page
+    own = {"voicemail": "", "goodbye": "Dank u wel en tot ziens.", "unavailable": "", "csrf": token}
+    previewed = admin.post("/admin/texts/fixed", data={**own, "intent": "preview"})
+    assert previewed.status_code == 200 and "texts" not in stored_document(settings)
+    saved = admin.post("/admin/texts/fixed", data={**own, "intent": "save"})
+    assert saved.status_code == 200 and stored_document(settings)["texts"] == {"goodbye": "Dank u wel en tot ziens."}
+    assert re.search(
+        r'id="fixed-goodbye-spoken"><audio controls preload="none" src="/media/[0-9a-f]+\.mp3"', saved.text
+    )
+    unknown = admin.post("/admin/texts/fixed", data={**own, "voicemail": "Spreek in, {naam}.", "intent": "save"})
+    assert unknown.status_code == 422 and "{naam}" in refusal_at(unknown.text, "fixed")
+    assert stored_document(settings)["texts"] == {"goodbye": "Dank u wel en tot ziens."}
