@@ -7,6 +7,7 @@ the same controls in English. Screenshots of each step are kept in artifacts/.""
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
@@ -19,6 +20,7 @@ from ivr.store import businesses, staff
 from ivr.store.database import Database
 from ivr.usecases.documents import apply_text
 from ivr.web.app import create_app
+from tests.audio.signals import speech_wav
 from tests.browser.test_admin_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, EMAIL, PASSWORD, TUESDAY_10
 from tests.local_server import running_server
 
@@ -146,7 +148,7 @@ def test_a_practice_manager_sets_what_only_yaml_reached(page: Page, served: tupl
     shot(page, "message-new-again")
 
 
-def test_the_same_controls_in_english(page: Page, served: tuple[str, Database]) -> None:
+def test_the_same_controls_in_english(page: Page, served: tuple[str, Database], tmp_path: Path) -> None:
     page.get_by_role("link", name="English").click()
     page.get_by_role("link", name="Settings").click()
     expect(page.get_by_label("Staff press 1 to take a call")).not_to_be_checked()
@@ -169,3 +171,29 @@ def test_the_same_controls_in_english(page: Page, served: tuple[str, Database]) 
     page.get_by_role("button", name="Make a key").click()
     said(page, "shown only this once")
     shot(page, "english-key")
+
+    # The practice's own goodbye, heard after a message.
+    page.get_by_role("link", name="What callers hear").click()
+    page.get_by_label("After a message is left").fill("Dank u wel, tot ziens.")
+    page.locator("form[action='/admin/texts/fixed'] button[value=save]").click()
+    said(page, "Saved")
+    assert stored(served[1])["texts"] == {"goodbye": "Dank u wel, tot ziens."}
+    expect(page.locator("#fixed-goodbye-spoken audio")).to_have_count(1)
+    shot(page, "english-fixed-texts")
+
+    # An uploaded recording as the information message: seen first, then saved.
+    voice = speech_wav(tmp_path / "informatie.wav", "Deze week zijn wij beperkt bereikbaar.")
+    page.get_by_role("link", name="Greetings").click()
+    page.get_by_label("Upload a recording").set_input_files(str(voice))
+    page.locator("form[action='/admin/greetings/upload'] button").click()
+    said(page, "Saved")
+    recording = page.locator("section.recording", has_text="informatie.wav")
+    recording.get_by_label("Use this recording as").select_option("info")
+    recording.locator("button[value=preview]").click()
+    said(page, "Not saved yet")
+    recording = page.locator("section.recording", has_text="informatie.wav")
+    recording.locator("button[value=save]").click()
+    said(page, "Saved")
+    expect(page.locator("section.recording", has_text="informatie.wav")).to_contain_text("Information message")
+    assert stored(served[1])["info"]["file"] == "informatie.wav"  # type: ignore[index]
+    shot(page, "english-recording-as-information")
