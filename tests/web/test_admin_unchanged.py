@@ -98,7 +98,8 @@ def _served(settings: Settings, document: str, recordings: int, tmp_path: Path) 
     _seed(database, business_id)
     local_speech = {"public_url": PUBLIC_URL, "tts_engines": ("espeak",)}
     app = create_app(settings.model_copy(update=local_speech), clock=lambda: NOW)
-    with running_server(app) as url, httpx.Client(base_url=url, timeout=60) as http:
+    # The first form that speaks speaks every text of the business (espeak-ng): slow on a busy machine.
+    with running_server(app) as url, httpx.Client(base_url=url, timeout=180) as http:
         page = http.get("/admin/login").text
         token = _csrf(page)
         answer = http.post("/admin/login", data={"email": EMAIL, "password": PASSWORD, "csrf": token})
