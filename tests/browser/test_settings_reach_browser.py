@@ -143,7 +143,7 @@ def test_a_practice_manager_sets_what_only_yaml_reached(page: Page, served: tupl
     message = page.locator(f"#{SID}")
     message.get_by_role("button", name="Afgehandeld").click()
     message = page.locator(f"#{SID}")
-    message.get_by_role("button", name="Markeren als niet afgehandeld").click()
+    message.get_by_role("button", name="Markeer als niet afgehandeld").click()
     expect(page.locator(f"#{SID}")).to_contain_text("Nieuw")
     shot(page, "message-new-again")
 

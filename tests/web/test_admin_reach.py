@@ -231,12 +231,12 @@ def test_a_message_and_a_call_note_marked_handled_by_mistake_are_new_again(
     admin.post(f"/admin/messages/{SID}/handled", data={"csrf": token})
     admin.post(f"/admin/messages/notes/{note.note_id}/handled", data={"csrf": token})
     handled = admin.get("/admin/messages").text
-    assert handled.count("Markeren als niet afgehandeld") == 2
+    assert handled.count("Markeer als niet afgehandeld") == 2
     again = admin.post(f"/admin/messages/{SID}/handled", data={"csrf": token, "handled": "no", "back": "message"})
     assert again.status_code == 303 and again.headers["location"] == f"/admin/messages/{SID}"
     assert "nog niet" in admin.get(again.headers["location"]).text
     admin.post(f"/admin/messages/notes/{note.note_id}/handled", data={"csrf": token, "handled": "no"})
-    assert "Markeren als niet afgehandeld" not in admin.get("/admin/messages").text
+    assert "Markeer als niet afgehandeld" not in admin.get("/admin/messages").text
 
 
 def test_the_landline_codes_are_listed_with_what_each_does(admin: httpx.Client) -> None:
