@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any, Literal
 
 from ivr.callflow.model import Country
-from ivr.callflow.public_holidays import JOINED, calendar_of, public_holidays_of, region_code
+from ivr.callflow.public_holidays import JOINED, calendar_of, package_language, public_holidays_of, region_code
 from ivr.web.admin.forms import listed
 
 HolidayMode = Literal["all", "none", "chosen"]
@@ -34,9 +34,11 @@ def _parts(country: Country, year: int, region: str | None, language: str) -> di
 def holiday_choices(
     country: Country, region: str | None, business_language: str, page_language: str, year: int
 ) -> list[HolidayChoice]:
-    """The year's public holidays in calendar order; several on one day are several choices."""
+    """The year's public holidays in calendar order; several on one day are several choices. Shown in the page's
+    language where the package has the country's names in it, else as saved (not in English on a French page)."""
     own = _parts(country, year, region, business_language)
-    shown = _parts(country, year, region, page_language)
+    in_page_language = page_language == "en" or package_language(country, page_language) != calendar_of(country).english
+    shown = _parts(country, year, region, page_language if in_page_language else business_language)
     readings = [_parts(country, year, region, language) for language in ("en", calendar_of(country).own_language)]
     found = []
     for day in sorted(own):
