@@ -10,6 +10,7 @@ business: Huisartsenpraktijk De Linde
 numbers: ["{NUMBER}", "+31501234568"]
 language: nl
 country: NL
+region: noord  # written in lower case: the page keeps it as written
 timezone: Europe/Amsterdam
 greeting: {{text: "{{salutation}}, u spreekt met Huisartsenpraktijk De Linde."}}
 info: {{text: "Wij zijn op werkdagen bereikbaar van acht tot vijf."}}
@@ -61,6 +62,7 @@ callback: {{email: [balie@example.nl], sms: ["+31687654321"]}}
 text_back: {{text: "U belde {{business}}. Wij bellen u zo snel mogelijk terug.", after_s: 300}}
 blocked: ["+31612340000", "+31687650000"]
 retention: {{voicemail_days: 30, transcript_days: 30, notes_days: 180, call_log_days: 365}}
+texts: {{goodbye: "Dank u wel, tot ziens.", unavailable: "Er is nu niemand bereikbaar; belt u morgen opnieuw."}}
 """
 
 # The other shapes: a voicemail overflow with texts, a closed-hours number with a box for when nobody answers it,

@@ -21,6 +21,7 @@ from ivr.callflow.model import (
     Voicemail,
 )
 from ivr.document import model as doc
+from ivr.document.fixed_texts import FixedTexts
 from ivr.document.holidays import holiday_closures, known_region
 from ivr.document.hours import parse_hours
 from prompts import PartOfDay, PromptBook, prompt_book
@@ -99,14 +100,19 @@ def emergency(found: doc.Emergency | None, prompts: PromptMaker) -> Emergency | 
     return Emergency(found.key, prompts.text(found.prompt), tuple(found.dial)) if found is not None else None
 
 
-def texts_for(prompts: PromptMaker, holiday: doc.Greeting | None = None) -> Texts:
-    """`holiday`: the business's own holiday message, if it wrote one."""
+def texts_for(prompts: PromptMaker, holiday: doc.Greeting | None = None, own: FixedTexts | None = None) -> Texts:
+    """`holiday`: the business's own holiday message, if it wrote one; `own`: its own fixed texts (`texts:`)."""
+    worded = own.own() if own is not None else {}
+
+    def fixed(name: str) -> Prompt:
+        return prompts.text(worded[name]) if name in worded else prompts.default(name)
+
     return Texts(
         menu_retry=prompts.default("menu_retry"),
-        voicemail=prompts.default("voicemail"),
+        voicemail=fixed("voicemail"),
         whisper=prompts.default("whisper"),
-        unavailable=prompts.default("unavailable"),
-        goodbye=prompts.default("goodbye"),
+        unavailable=fixed("unavailable"),
+        goodbye=fixed("goodbye"),
         holiday=prompts.greeting(holiday, "holiday"),
         confirm=prompts.default("confirm"),
         blocked=prompts.default("blocked"),
@@ -193,7 +199,7 @@ def to_business(
             )
             for period in document.periods
         ),
-        texts=texts_for(prompts, closed.holiday),
+        texts=texts_for(prompts, closed.holiday, document.texts),
         missed_call_emails=tuple(document.missed_calls.email) if document.missed_calls else (),
         confirm=document.confirm,
         service=tuple(document.overflow.dial or ()) if document.overflow else (),

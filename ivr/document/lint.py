@@ -51,6 +51,7 @@ def _texts(document: BusinessDocument) -> list[tuple[str, str]]:
         add(f"periods[{index}].greeting", period.greeting)
         if period.emergency:
             found.append((f"periods[{index}].emergency.prompt", period.emergency.prompt))
+    found += [(f"texts.{name}", text) for name, text in (document.texts.own() if document.texts else {}).items()]
     return found
 
 
@@ -248,7 +249,9 @@ def _placeholders(document: BusinessDocument) -> list[Finding]:
 
 def _keys_taken(document: BusinessDocument, where: str) -> list[str]:
     """The keys a menu takes while the text at `where` plays: when closed (and in a period) only the emergency
-    option's, else the menu's."""
+    option's, else the menu's; none during the fixed texts (the voicemail prompt, the goodbye, nobody available)."""
+    if where.startswith("texts."):
+        return []
     if where.startswith("closed."):
         offered = document.closed.emergency if document.closed else None
     elif where.startswith("periods["):

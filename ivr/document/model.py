@@ -17,6 +17,7 @@ from ivr.callflow.model import Country
 from ivr.callflow.ringing import MAX_RINGS, MIN_RINGS
 from ivr.document.callbacks import BlockedNumbers, CallbackSetting, TextBack, callback_route
 from ivr.document.codes import FIELD, Code, refused, refused_each, set_aside
+from ivr.document.fixed_texts import FixedTexts
 from ivr.document.holidays import holiday_refusals, known_region
 from ivr.document.hours import hours_refusals
 from ivr.document.phones import DEFAULT_COUNTRY, Countries, iso_country
@@ -254,6 +255,8 @@ class BusinessDocument(Strict):
     instructions: Instructions | None = None
     # The out-of-hours number callers are told to call themselves (ready-made messages; never dialled by us).
     referral: Referral | None = None
+    # The business's own voicemail prompt, goodbye and "nobody available"; unset: the language's.
+    texts: FixedTexts | None = None
     # Words that flag a voicemail urgent when its transcript holds them (issue 22); unset: the language's defaults
     # (ivr.messages.urgency), an empty list: none.
     urgent_words: list[Annotated[str, StringConstraints(min_length=1, max_length=40)]] | None = None

@@ -86,9 +86,16 @@ def all_keys(session: Session) -> list[ApiKey]:
     return [_key(row) for row in session.scalars(select(ApiKeyRow).order_by(ApiKeyRow.id))]
 
 
-def revoke(session: Session, key_id: int, now: datetime) -> ApiKey:
+def keys_of(session: Session, business_id: int) -> list[ApiKey]:
+    """A business's own keys, the newest first (platform keys are not the business's to see)."""
+    query = select(ApiKeyRow).where(ApiKeyRow.business_id == business_id).order_by(ApiKeyRow.id.desc())
+    return [_key(row) for row in session.scalars(query)]
+
+
+def revoke(session: Session, key_id: int, now: datetime, *, business_id: int | None = None) -> ApiKey:
+    """`business_id`: only that business's key (the admin page); another's is as if it did not exist."""
     row = session.get(ApiKeyRow, key_id)
-    if row is None:
+    if row is None or (business_id is not None and row.business_id != business_id):
         raise NotFoundError(f"no API key with id {key_id}; `greetline keys list` shows them")
     row.revoked_at = row.revoked_at or now
     return _key(row)

@@ -30,10 +30,12 @@ PARTS = (
     "menu",
     "rings",
     "operators",
+    "confirm",
     "ring",
     "overflow",
     "hours",
     "holidays",
+    "region",
     "closed",
     "periods",
     "instructions",
@@ -44,6 +46,7 @@ PARTS = (
     "callback",
     "text_back",
     "blocked",
+    "texts",
 )
 
 

@@ -1,4 +1,5 @@
-"""A business's recorded greetings: upload one (and make it the welcome), make one the welcome, delete one.
+"""A business's recorded greetings: upload one (and make it the welcome), make one the welcome or another message,
+delete one.
 
 Normalising a recording is slow (ffmpeg, up to a second for five minutes of audio) and runs before the
 transaction opens, in the caller's thread: the CLI's, or a worker thread of the web server (the routes are plain
@@ -8,6 +9,7 @@ then written in one transaction, checked with the new recording's measured lengt
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -81,6 +83,27 @@ def upload_greeting(
     return Uploaded(item, saved, notes)
 
 
+# What else an uploaded recording can be, by the document's path of each greeting: the information message after
+# the welcome, the message outside opening hours, the message on a public holiday that closes the business.
+RECORDING_USES = {"info": "info", "closed": "closed.greeting", "holiday": "closed.holiday"}
+
+
+def recording_parts(item: library.GreetingRecording, use: str) -> dict[str, str]:
+    """The change that makes a library recording the `use` message (RECORDING_USES). Its text stays: it is what is
+    spoken when the recording cannot be played, and what the page and the transcript show."""
+    path = RECORDING_USES[use]
+    return {f"{path}.file": item.file_name, f"{path}.media": item.media_id}
+
+
+def media_in_use(document: dict[str, Any]) -> set[str]:
+    """Every recording the document plays: the welcome, the information, the closed and holiday messages and the
+    periods' greetings."""
+    closed = document.get("closed") or {}
+    greetings = [document.get("greeting"), document.get("info"), closed.get("greeting"), closed.get("holiday")]
+    greetings += [period.get("greeting") for period in document.get("periods", [])]
+    return {greeting["media"] for greeting in greetings if greeting and greeting.get("media")}
+
+
 def make_welcome_in(
     session: Session, business_id: int, greeting_id: int, now: datetime, by: str = "", if_revision: int | None = None
 ) -> Uploaded:
@@ -103,11 +126,11 @@ def make_welcome(database: Database, business_id: int, greeting_id: int, now: da
 
 
 def delete_greeting_in(session: Session, business_id: int, greeting_id: int) -> None:
-    """Remove a recording from the library; the welcome in use is kept (ConflictError)."""
+    """Remove a recording from the library; one callers hear (the welcome, or another message) is kept
+    (ConflictError)."""
     item = library.greeting(session, business_id, greeting_id)
-    active = (businesses.get(session, business_id).document.get("greeting") or {}).get("media")
-    if item.media_id == active:
-        raise ConflictError("this greeting is the active welcome; make another one active first")
+    if item.media_id in media_in_use(businesses.get(session, business_id).document):
+        raise ConflictError("this greeting is in use; make another one active first")
     library.delete_greeting(session, business_id, greeting_id)
 
 

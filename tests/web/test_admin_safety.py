@@ -27,11 +27,11 @@ def refusal_at(page: str, field: str) -> str:
     [
         (
             "hours",
-            {"hours": "", "holidays": "on"},
+            {"hours": ""},
             "hours",
             r'<textarea id="hours" name="hours"[^>]*aria-describedby="hours-help hours-error"',
             "vink 'Altijd open' aan",
-            'name="holidays" value="on" checked',
+            '<input type="checkbox" name="always_open" value="on">',  # as sent: not ticked
         ),
         (
             "hours",

@@ -18,7 +18,7 @@ from ivr.messages.call_notes import NoteInput, take_note
 from ivr.messages.intake import take_in
 from ivr.messages.outbox import LeftMessage
 from ivr.settings import Settings
-from ivr.store import businesses, history, staff
+from ivr.store import businesses, history, keys, staff
 from ivr.store.database import Database
 from ivr.usecases.documents import apply_text
 from ivr.usecases.editing import change_parts
@@ -40,7 +40,10 @@ CHANGES_BY_DESIGN = {
     r"/admin/history/\d+/restore": "brings an older version back",
     r"/admin/greetings/\d+/active": "puts another recording in use",
     r"/admin/greetings/\d+/delete": "deletes a recording",
+    r"/admin/greetings/\d+/use": "makes a recording another message",
     r"/admin/staff/\d+/remove": "removes a login",
+    r"/admin/keys": "makes an API key",
+    r"/admin/keys/\d+/revoke": "revokes an API key",
 }
 # The forms that change the document: each must be found on the pages, or the walk missed it.
 DOCUMENT_FORMS = {
@@ -48,6 +51,7 @@ DOCUMENT_FORMS = {
     "/admin/settings/phones",
     "/admin/settings/hours",
     "/admin/settings/periods",
+    "/admin/settings/holidays",
     "/admin/settings/after-calls",
     "/admin/texts/info",
     "/admin/texts/menu",
@@ -55,7 +59,10 @@ DOCUMENT_FORMS = {
     "/admin/greetings/text",
     "/admin/greetings/upload",
     "/admin/answering/instructions",
+    "/admin/answering/notes",
 }
+# A period's own form, changing it in place, for a document with periods.
+PERIOD_FORM = "/admin/settings/periods/0"
 
 
 @dataclass
@@ -73,13 +80,16 @@ class Admin:
 
 
 def _seed(database: Database, business_id: int) -> None:
-    """A second login, a message and a call note: so the staff and messages pages show their forms too."""
+    """A second login, a message, a call note and an API key: so the staff, messages and keys pages show their forms
+    too."""
     with database.transaction() as session:
         staff.set_login(session, business_id=business_id, email=EMAIL, password=PASSWORD, now=NOW)
         staff.set_login(session, business_id=business_id, email="tweede@delinde.nl", password=PASSWORD, now=NOW)
     message = LeftMessage("RE" + "1" * 32, "CA" + "1" * 32, business_id, "overflow", "https://api.twilio.test/r", 12)
     take_in(database, message, Voicemail(("praktijk@example.nl",)), "greetline.test", NOW)
     take_note(database, business_id, NoteInput("Jan", "+31611112222", "Belt terug", False), NOW, "greetline.test")
+    with database.transaction() as session:  # so the keys page shows its revoke form
+        keys.create(session, business_id=business_id, label="afsprakensysteem", now=NOW)
 
 
 def _served(settings: Settings, document: str, recordings: int, tmp_path: Path) -> Iterator[Admin]:
@@ -88,7 +98,8 @@ def _served(settings: Settings, document: str, recordings: int, tmp_path: Path) 
     _seed(database, business_id)
     local_speech = {"public_url": PUBLIC_URL, "tts_engines": ("espeak",)}
     app = create_app(settings.model_copy(update=local_speech), clock=lambda: NOW)
-    with running_server(app) as url, httpx.Client(base_url=url, timeout=60) as http:
+    # The first form that speaks speaks every text of the business (espeak-ng): slow on a busy machine.
+    with running_server(app) as url, httpx.Client(base_url=url, timeout=180) as http:
         page = http.get("/admin/login").text
         token = _csrf(page)
         answer = http.post("/admin/login", data={"email": EMAIL, "password": PASSWORD, "csrf": token})
@@ -184,7 +195,8 @@ def test_every_form_saved_unchanged_changes_nothing(admin: Admin) -> None:
             assert after[0] == before[0], f"{form.action} on {path} changed the document"
             assert after[1] == before[1], f"{form.action} on {path} added a version to the history"
             walked.add(form.action)
-    assert walked >= DOCUMENT_FORMS, f"not found on the pages: {sorted(DOCUMENT_FORMS - walked)}"
+    expected = DOCUMENT_FORMS | ({PERIOD_FORM} if admin.stored()[0].get("periods") else set())
+    assert walked >= expected, f"not found on the pages: {sorted(expected - walked)}"
 
 
 def test_a_document_applied_again_unchanged_adds_no_version(settings: Settings) -> None:

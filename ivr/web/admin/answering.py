@@ -1,6 +1,6 @@
 """/admin/answering: what the answering service works from. The standing instructions and whom to reach when it
-is urgent, each period's own instructions, the word the service hears for each menu choice, and the secret
-card URL (made or rotated here; shown only then, as only its hash is kept)."""
+is urgent, each period's own instructions, the word the service hears for each menu choice, where its call notes
+go, and the secret card URL (made or rotated here; shown only then, as only its hash is kept)."""
 
 from typing import Any
 
@@ -16,17 +16,23 @@ from ivr.errors import DocumentError
 from ivr.store import cards
 from ivr.store.staff import StaffUser
 from ivr.web.admin.cycle import submitted
-from ivr.web.admin.pages import Draft, UserDep, check_csrf, common, page, typed_text, words
+from ivr.web.admin.forms import listed, local_numbers
+from ivr.web.admin.pages import Draft, UserDep, check_csrf, common, language, page, typed_text, week_view, words
 from ivr.web.admin.problems import Problems
 from ivr.web.request_session import RequestSession, RequestSessionDep
 from ivr.web.services import Services, ServicesDep
 
 router = APIRouter(prefix="/answering")
+# The document's problems about the note addresses (and a service they need) are shown at the form.
+_AT_NOTES = {"overflow": "notes"}
 
 
 def _form_values(document: dict[str, Any]) -> dict[str, Any]:
     standing = document.get("instructions") or {}
+    notes = (document.get("overflow") or {}).get("notes") or {}
     return {
+        "notes_email": ", ".join(notes.get("email", [])),
+        "notes_sms": ", ".join(notes.get("sms", [])),
         "text": standing.get("text", ""),
         "urgent": standing.get("urgent", ""),
         "periods": [(period.get("instructions") or {}).get("text", "") for period in document.get("periods", [])],
@@ -47,9 +53,14 @@ def _page(
     draft: Draft | None = None,
     notes: list[str] | None = None,
 ) -> Response:
-    """`draft` is never given: these forms save without a preview (the page's shape is the one every form shares)."""
+    """`draft`: the note addresses not saved yet, with the checker's advice about them (the other forms here save
+    without a preview: nothing a caller hears changes)."""
     shared = common(db, user)
     document = shared["document"]
+    previewed: dict[str, Any] = {}
+    if draft is not None:
+        lang = language(request, document)
+        previewed = week_view(services, db, user, document, words(request, document), lang, draft)
     try:
         in_force = instructions_in_force(validate_document(document), services.clock())
     except DocumentError:
@@ -71,6 +82,7 @@ def _page(
         notes_to=overflow.get("notes") or {},
         card_made=cards.made_at(db.session, user.business_id),
         new_url=new_url,
+        **previewed,
     )
 
 
@@ -122,6 +134,30 @@ def _save_instructions(
     if menu:
         parts["menu"] = menu
     return submitted(request, services, db, user, _page, typed, parts)
+
+
+@router.post("/notes")
+async def save_notes(request: Request, services: ServicesDep, db: RequestSessionDep, user: UserDep) -> Response:
+    form = await request.form(max_fields=8)
+    return await run_in_threadpool(_save_notes, request, services, db, user, form)
+
+
+def _save_notes(request: Request, services: Services, db: RequestSession, user: StaffUser, form: FormData) -> Response:
+    """Where the service's call notes go (`overflow.notes`): e-mail addresses, and numbers texted for urgent notes;
+    both empty: nowhere. Refused while calls do not go to a service (the document's own rule, shown here)."""
+    check_csrf(request, str(form.get("csrf", "")))
+    document = common(db, user)["document"]
+    email, sms = str(form.get("notes_email", "")), str(form.get("notes_sms", ""))
+    typed = {"notes_email": email, "notes_sms": sms}
+    notes: dict[str, Any] = {}
+    if listed(email):
+        notes["email"] = listed(email)
+    if listed(sms):
+        notes["sms"] = local_numbers(listed(sms), document.get("country", "NL"))
+    intent = str(form.get("intent", ""))
+    return submitted(
+        request, services, db, user, _page, typed, {"overflow.notes": notes or None}, intent=intent, fields=_AT_NOTES
+    )
 
 
 @router.post("/card")

@@ -113,12 +113,38 @@ def period_from_form(
     if not text.strip():
         problems.add("period", words.gettext("Give the greeting callers hear during the period."))
     destination = route_part(route, dial, email, country, sms)
+    if route == "dial" and destination:
+        # The box the form shows beside the number takes a message when nobody answers it (as under closed:).
+        destination["voicemail"] = voicemail_box(email, sms, country) or None
     if not destination:
         problems.add("period_route", words.gettext("Say where calls go: a number or a voicemail box."))
     if problems:
         return None, problems
     period = {"from": days[0].isoformat(), "to": days[1].isoformat(), "greeting": {"text": text.strip()}}
-    return {**period, **destination}, problems
+    return {**period, **{key: value for key, value in destination.items() if value is not None}}, problems
+
+
+def period_fields(period: dict[str, Any], index: int) -> dict[str, Any]:
+    """A stored period as the period form shows it for editing in place; a number with a box behind it shows both."""
+    box = period.get("voicemail") or {}
+    return {
+        "period_index": index,
+        "period_start": period["from"],
+        "period_end": period["to"],
+        "period_text": (period.get("greeting") or {}).get("text", ""),
+        "period_route": "dial" if period.get("dial") else "voicemail",
+        "period_dial": ", ".join(period.get("dial") or []),
+        "period_email": ", ".join(box.get("email", [])),
+        "period_sms": ", ".join(box.get("sms", [])),
+    }
+
+
+def edited_period(stored: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """The stored period with what the form shows changed: its emergency option, instructions and a recorded
+    greeting stay."""
+    kept = {key: value for key, value in stored.items() if key not in ("from", "to", "dial", "voicemail", "greeting")}
+    greeting = {**(stored.get("greeting") or {}), **new["greeting"]}
+    return {**kept, **new, "greeting": greeting}
 
 
 def overlapping(new: dict[str, Any], periods: list[dict[str, Any]]) -> dict[str, Any] | None:

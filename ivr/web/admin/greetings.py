@@ -1,12 +1,13 @@
 """/admin/greetings: every greeting with a player and its picture; upload a recording or type a welcome; choose
-which recording callers hear; delete the ones not in use.
+which recording callers hear as the welcome, and which as the information, closed or holiday message; delete the
+ones not in use.
 
 An uploaded recording joins the business's library (the same one the API manages) and becomes the welcome at
 once, which is what someone uploading a greeting expects: the same use case as the API's upload with `active=true`
 (ivr.usecases.greetings), refused for the same reasons; a refused recording changes nothing.
 """
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
@@ -50,8 +51,24 @@ def _items(services: Services, db: RequestSession, user: StaffUser, document: di
     active = (document.get("greeting") or {}).get("media")
     uploads = library.greetings(db.session, user.business_id)
     spoken = rendered.rendered_for(db.session.connection(), user.business_id, document.get("language", "nl"))
+    closed = document.get("closed") or {}
+    uses = {
+        use: (part or {}).get("media")
+        for use, part in (
+            ("info", document.get("info")),
+            ("closed", closed.get("greeting")),
+            ("holiday", closed.get("holiday")),
+        )
+    }
     items: list[dict[str, Any]] = [
-        {"id": g.id, "title": g.file_name, "media_id": g.media_id, "engine": "upload", "active": g.media_id == active}
+        {
+            "id": g.id,
+            "title": g.file_name,
+            "media_id": g.media_id,
+            "engine": "upload",
+            "active": g.media_id == active,
+            "uses": [use for use, media in uses.items() if media == g.media_id],
+        }
         for g in sorted(uploads, key=lambda g: (g.media_id != active, -g.id))
     ]
     if active and not any(item["active"] for item in items):  # named by a document applied from the CLI
@@ -91,6 +108,11 @@ def _page(
         **shared,
         page_title=words_.gettext("Greetings"),
         recordings_list=items,
+        use_names={
+            "info": words_.gettext("Information message"),
+            "closed": words_.gettext("Message outside opening hours"),
+            "holiday": words_.gettext("Message on public holidays"),
+        },
         # What was typed, when given (a refused or previewed welcome), else the stored one.
         **{"greeting_text": (document.get("greeting") or {}).get("text", ""), **extra},
     )
@@ -229,6 +251,24 @@ def make_active(
     assert made.welcome is not None
     remember_after_commit(db, services.database, made.welcome.stored)
     return RedirectResponse("/admin/greetings", status_code=303)
+
+
+@router.post("/{greeting_id}/use")
+def use_recording(
+    request: Request,
+    services: ServicesDep,
+    db: RequestSessionDep,
+    user: UserDep,
+    greeting_id: ChosenGreeting,
+    use: Annotated[Literal["info", "closed", "holiday"], Form()],
+    intent: Annotated[str, Form()] = "",
+) -> Response:
+    """A recording of the library as the information, closed or holiday message; previewed like a typed text. The
+    checker's problems are shown at the recording (its length is what to change)."""
+    item = library.greeting(db.session, user.business_id, greeting_id)
+    parts = usecase.recording_parts(item, use)
+    at_recording = {path: "recording" for path in ("info", "closed")}
+    return submitted(request, services, db, user, _shown, {}, parts, intent=intent, fields=at_recording)
 
 
 @router.post("/{greeting_id}/delete")

@@ -1,5 +1,6 @@
 """/admin/messages: the business's voicemail messages with a player, who each was delivered to and how that
-stands (sent / trying again and when / failed and why), marking one handled, and the audio itself.
+stands (sent / trying again and when / failed and why), marking one handled (or not, undoing a mistake), and the
+audio itself.
 
 The audio is medical data at a GP practice: it is served here only to the business's own logged-in staff (and
 by the API to its key), never under /media, and never kept in a shared cache.
@@ -7,7 +8,7 @@ by the API to its key), never under /media, and never kept in a shared cache.
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -225,9 +226,11 @@ def mark_handled(
     recording_sid: Sid,
     csrf: Annotated[str, Form()],
     back: Annotated[str, Form(max_length=16)] = "list",
+    handled: Annotated[Literal["yes", "no"], Form()] = "yes",
 ) -> Response:
+    """`handled=no` undoes a mark made by mistake: the message is new again."""
     check_csrf(request, csrf)
-    voicemails.mark_handled(db.session, user.business_id, recording_sid, services.clock())
+    voicemails.mark_handled(db.session, user.business_id, recording_sid, services.clock(), handled=handled == "yes")
     target = f"/admin/messages/{recording_sid}" if back == "message" else f"/admin/messages#{recording_sid}"
     return RedirectResponse(target, status_code=303)
 
@@ -240,7 +243,8 @@ def mark_note_handled(
     user: UserDep,
     note_id: Annotated[str, Path(max_length=34)],
     csrf: Annotated[str, Form()],
+    handled: Annotated[Literal["yes", "no"], Form()] = "yes",
 ) -> Response:
     check_csrf(request, csrf)
-    cards.note_handled(db.session, user.business_id, note_id, services.clock())
+    cards.note_handled(db.session, user.business_id, note_id, services.clock(), handled=handled == "yes")
     return RedirectResponse(f"/admin/messages#{note_id}", status_code=303)

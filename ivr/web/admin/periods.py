@@ -1,24 +1,91 @@
-"""/admin/settings/periods: a period with its own greeting and destination (a holiday, a week closed) is added or
-removed on the settings page; what callers hear during it is spoken at once, to hear in the list."""
+"""/admin/settings/periods: a period with its own greeting and destination (a holiday, a week closed) is added,
+changed in place or removed on the settings page; what callers hear during it is spoken at once, to hear in the
+list."""
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import Response
 
+from ivr.store.staff import StaffUser
 from ivr.web.admin import pages, wording
 from ivr.web.admin.cycle import speaking, submitted
-from ivr.web.admin.forms import overlapping, period_from_form, period_name
+from ivr.web.admin.forms import edited_period, overlapping, period_from_form, period_name
 from ivr.web.admin.pages import UserDep
 from ivr.web.admin.problems import Problems
 from ivr.web.admin.settings import settings_page
-from ivr.web.request_session import RequestSessionDep
-from ivr.web.services import ServicesDep
+from ivr.web.request_session import RequestSession, RequestSessionDep
+from ivr.web.services import Services, ServicesDep
 
 router = APIRouter(prefix="/settings/periods", include_in_schema=False)
 # The document's problems about the periods are shown at the form's dates.
 _AT_THE_PERIOD = {"periods": "period"}
+PeriodIndex = Annotated[int, Path(ge=0, le=10_000)]
+
+
+def _save_period(
+    request: Request,
+    services: Services,
+    db: RequestSession,
+    user: StaffUser,
+    typed: dict[str, Any],
+    index: int | None,
+    intent: str,
+) -> Response:
+    """Add the typed period (`index` None), or put it in the place of the period at `index`."""
+    document = pages.document_of(db, user)
+    words = pages.words(request, document)
+    current = list(document.get("periods", []))
+    new, problems = period_from_form(
+        words,
+        typed["period_start"],
+        typed["period_end"],
+        typed["period_text"],
+        typed["period_route"],
+        typed["period_dial"],
+        typed["period_email"],
+        document.get("country", "NL"),
+        typed["period_sms"],
+    )
+    if new is None:
+        return submitted(request, services, db, user, settings_page, typed, problems=problems)
+    others = [period for place, period in enumerate(current) if place != index]
+    clash = overlapping(new, others)
+    if clash is not None:
+        locale = wording.calendar_locale(pages.language(request, document))
+        overlap = words.gettext(
+            "This period (%(new)s) overlaps the period %(old)s; change the dates or remove that one."
+        ) % {"new": period_name(new, locale), "old": period_name(clash, locale)}
+        return submitted(request, services, db, user, settings_page, typed, problems=Problems({"period": [overlap]}))
+    if index is None:
+        current.append(new)
+    else:
+        current[index] = edited_period(current[index], new)
+    return submitted(
+        request,
+        services,
+        db,
+        user,
+        settings_page,
+        typed,
+        {"periods": current},
+        intent=intent,
+        fields=_AT_THE_PERIOD,
+        after_saving=speaking(services, db, user),  # the period's greeting, to hear in the list
+    )
+
+
+def _typed(start: str, end: str, text: str, route: str, dial: str, email: str, sms: str) -> dict[str, Any]:
+    return {
+        "period_start": start,
+        "period_end": end,
+        "period_text": text,
+        "period_route": route,
+        "period_dial": dial,
+        "period_email": email,
+        "period_sms": sms,
+    }
 
 
 @router.post("")
@@ -38,40 +105,46 @@ def add_period(
     intent: Annotated[str, Form()] = "",
 ) -> Response:
     pages.check_csrf(request, csrf)
-    document = pages.document_of(db, user)
-    words = pages.words(request, document)
-    typed = {
-        "period_sms": sms,
-        "period_start": start,
-        "period_end": end,
-        "period_text": text,
-        "period_route": route,
-        "period_dial": dial,
-        "period_email": email,
-    }
-    current = document.get("periods", [])
-    new, problems = period_from_form(words, start, end, text, route, dial, email, document.get("country", "NL"), sms)
-    if new is None:
-        return submitted(request, services, db, user, settings_page, typed, problems=problems)
-    clash = overlapping(new, current)
-    if clash is not None:
-        locale = wording.calendar_locale(pages.language(request, document))
-        overlap = words.gettext(
-            "This period (%(new)s) overlaps the period %(old)s; change the dates or remove that one."
-        ) % {"new": period_name(new, locale), "old": period_name(clash, locale)}
-        return submitted(request, services, db, user, settings_page, typed, problems=Problems({"period": [overlap]}))
-    return submitted(
-        request,
-        services,
-        db,
-        user,
-        settings_page,
-        typed,
-        {"periods": [*current, new]},
-        intent=intent,
-        fields=_AT_THE_PERIOD,
-        after_saving=speaking(services, db, user),  # the period's greeting, to hear in the list
-    )
+    typed = _typed(start, end, text, route, dial, email, sms)
+    return _save_period(request, services, db, user, typed, None, intent)
+
+
+def _changed_meanwhile(request: Request, services: Services, db: RequestSession, user: StaffUser) -> Response:
+    words = pages.words(request, pages.document_of(db, user))
+    changed = words.gettext("The list of periods has changed meanwhile; check it and try again.")
+    return submitted(request, services, db, user, settings_page, {}, problems=Problems({"period": [changed]}))
+
+
+def _still_there(db: RequestSession, user: StaffUser, index: int, start: str) -> bool:
+    """Whether the period at this place in the list is still the one the page showed (by its first day)."""
+    current = pages.document_of(db, user).get("periods", [])
+    return index < len(current) and current[index]["from"] == start
+
+
+@router.post("/{index}")
+def change_period(
+    request: Request,
+    services: ServicesDep,
+    db: RequestSessionDep,
+    user: UserDep,
+    index: PeriodIndex,
+    csrf: Annotated[str, Form()],
+    original: Annotated[date, Form()],
+    start: Annotated[str, Form()] = "",
+    end: Annotated[str, Form()] = "",
+    text: Annotated[str, Form()] = "",
+    route: Annotated[Literal["dial", "voicemail"], Form()] = "dial",
+    dial: Annotated[str, Form()] = "",
+    email: Annotated[str, Form()] = "",
+    sms: Annotated[str, Form()] = "",
+    intent: Annotated[str, Form()] = "",
+) -> Response:
+    """Change the period in place: its dates, greeting and destination; its emergency option and instructions stay."""
+    pages.check_csrf(request, csrf)
+    if not _still_there(db, user, index, original.isoformat()):
+        return _changed_meanwhile(request, services, db, user)
+    typed = _typed(start, end, text, route, dial, email, sms) | {"period_index": index}
+    return _save_period(request, services, db, user, typed, index, intent)
 
 
 @router.post("/{index}/delete")
@@ -80,18 +153,14 @@ def remove_period(
     services: ServicesDep,
     db: RequestSessionDep,
     user: UserDep,
-    index: Annotated[int, Path(ge=0, le=10_000)],
+    index: PeriodIndex,
     start: Annotated[date, Form()],
     csrf: Annotated[str, Form()],
 ) -> Response:
-    """Remove the period at this place in the list, if it is still the one the page showed (by its first day)."""
+    """Remove the period at this place in the list, if it is still the one the page showed."""
     pages.check_csrf(request, csrf)
-    document = pages.document_of(db, user)
-    current = list(document.get("periods", []))
-    if index >= len(current) or current[index]["from"] != start.isoformat():
-        changed = pages.words(request, document).gettext(
-            "The list of periods has changed meanwhile; check it and try again."
-        )
-        return submitted(request, services, db, user, settings_page, {}, problems=Problems({"period": [changed]}))
+    if not _still_there(db, user, index, start.isoformat()):
+        return _changed_meanwhile(request, services, db, user)
+    current = list(pages.document_of(db, user).get("periods", []))
     del current[index]
     return submitted(request, services, db, user, settings_page, {}, {"periods": current}, fields=_AT_THE_PERIOD)

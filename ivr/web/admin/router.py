@@ -13,7 +13,9 @@ from ivr.web.admin import (
     dashboard,
     greetings,
     history,
+    holidays,
     inbox,
+    keys,
     password_reset,
     periods,
     privacy,
@@ -42,6 +44,7 @@ for page in (
     dashboard,
     settings,
     periods,
+    holidays,
     greetings,
     history,
     inbox,
@@ -53,5 +56,5 @@ for page in (
 ):
     # here, as the overview's own path is the prefix alone
     router.include_router(page.router, prefix="/admin", dependencies=[Depends(business_page)])
-for owners in (team, audit, privacy):
+for owners in (team, audit, privacy, keys):
     router.include_router(owners.router, prefix="/admin", dependencies=[Depends(owner_page)])

@@ -1,6 +1,6 @@
 """/admin/settings: the ring count (with what it means in seconds), the staff phones and where unanswered calls go,
-opening hours and public holidays, the e-mails after calls, and the forwarding codes for a mobile. The periods'
-forms are on this page too (ivr.web.admin.periods).
+opening hours, the e-mails after calls, and the forwarding codes for a mobile and a landline. The forms of the
+periods (ivr.web.admin.periods) and of the public holidays (ivr.web.admin.holidays) are on this page too.
 
 Every change goes through ivr.usecases.editing (the document model, the checker, the store), so it is heard on the
 very next call; each form names only the fields it shows (ivr.web.admin.cycle)."""
@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 
-from ivr.callflow.forwarding import forward_codes, no_answer_timer_s
+from ivr.callflow.forwarding import LANDLINE_SERVICES, forward_codes, landline_codes, no_answer_timer_s
 from ivr.callflow.model import Country
 from ivr.callflow.ringing import MAX_RINGS, MIN_RINGS
 from ivr.document.load import validate_document
@@ -26,8 +26,10 @@ from ivr.web.admin.forms import (
     local_numbers,
     overflow_fields,
     overflow_part,
+    period_fields,
 )
 from ivr.web.admin.heard import heard_now
+from ivr.web.admin.holiday_choices import HolidayChoice, choices_for, holiday_fields, regions_of
 from ivr.web.admin.i18n import Words, translations
 from ivr.web.admin.pages import Draft, UserDep
 from ivr.web.admin.problem_words import problem_words
@@ -61,13 +63,40 @@ def _forward_words(words: Words, document: dict[str, Any]) -> list[tuple[str, st
     return [(code.code, meaning.get(code.code[:5], "")) for code in codes]
 
 
-def _form_values(document: dict[str, Any], lang: str) -> dict[str, Any]:
+def _landline_words(words: Words, document: dict[str, Any]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The landline codes by line type, each with what it does: `*61*NUMBER#` sets a forwarding, `#61#` cancels it
+    (ivr.callflow.forwarding)."""
+    lines = {"analogue": words.gettext("Analogue line"), "ISDN": words.gettext("ISDN line")}
+    found = []
+    for line, codes in landline_codes(document["numbers"][0]).items():
+        always, no_answer, busy = LANDLINE_SERVICES[line]
+        sets = {
+            no_answer: words.gettext("Not answered (after the exchange's own time, about 20 s): forward to Greetline"),
+            busy: words.gettext("Busy: forward to Greetline"),
+            always: words.gettext("Always: every call goes to Greetline at once (holidays, closed days)"),
+        }
+        cancels = {
+            no_answer: words.gettext("Cancel forwarding when not answered"),
+            busy: words.gettext("Cancel forwarding when busy"),
+            always: words.gettext("Cancel forwarding always"),
+        }
+        shown = []
+        for code in codes:
+            service = code.code.strip("*#").split("*")[0].strip("#")
+            shown.append((code.code, (cancels if code.code.startswith("#") else sets)[service]))
+        found.append((lines[line], shown))
+    return found
+
+
+def _form_values(document: dict[str, Any], lang: str, holidays: list[HolidayChoice]) -> dict[str, Any]:
     """What the settings forms show: the stored document, in the shape and language of the fields."""
     overflow = overflow_fields(document)
     hours = document.get("hours") or {}
     return {
+        **holiday_fields(document, holidays),
         "operators": "\n".join(document.get("operators", [])),
         "ring": document.get("ring", "simultaneous"),
+        "confirm": document.get("confirm", False) is True,
         "overflow_kind": overflow["kind"],
         "overflow_dial": overflow["dial"],
         "overflow_email": overflow["email"],
@@ -80,7 +109,6 @@ def _form_values(document: dict[str, Any], lang: str) -> dict[str, Any]:
         "missed_emails": ", ".join((document.get("missed_calls") or {}).get("email", [])),
         "summary_emails": ", ".join((document.get("daily_summary") or {}).get("email", [])),
         "summary_at": (document.get("daily_summary") or {}).get("at", "17:30"),
-        "holidays": document.get("holidays", True) is not False,
         "period_start": "",
         "period_end": "",
         "period_text": "",
@@ -113,6 +141,7 @@ def settings_page(
     previewed = pages.week_view(services, db, user, document, words, lang, draft) if draft is not None else {}
     meaning = editing.ring_meaning(validate_document(document))
     ring_text, ring_warnings = _ring_words(words, meaning)
+    holidays = choices_for(document, lang, services.clock().year)
     return pages.page(
         request,
         "settings.html",
@@ -125,8 +154,11 @@ def settings_page(
         ring_text=ring_text,
         ring_warnings=ring_warnings,
         forward_codes=_forward_words(words, document),
+        landline_codes=_landline_words(words, document),
         spoken=pages.spoken_media(db, user, document),
-        form={**_form_values(document, lang), **(typed or {})},
+        form={**_form_values(document, lang, holidays), **(typed or {})},
+        holiday_choices=holidays,
+        regions=regions_of(document),
         hours_example=f"{wording.days_for_form('mon-fri', lang)} 08:00-12:00, 13:00-17:00",
         problems=problems or Problems(),
         notice=notice,
@@ -136,8 +168,17 @@ def settings_page(
 
 
 @router.get("")
-def show_settings(request: Request, services: ServicesDep, db: RequestSessionDep, user: UserDep) -> Response:
-    return settings_page(request, services, db, user)
+def show_settings(
+    request: Request,
+    services: ServicesDep,
+    db: RequestSessionDep,
+    user: UserDep,
+    period: Annotated[int | None, Query(ge=0, le=10_000)] = None,
+) -> Response:
+    """`period`: the period (by its place in the list) whose form is shown filled, to change it in place."""
+    periods = pages.document_of(db, user).get("periods", [])
+    typed = period_fields(periods[period], period) if period is not None and period < len(periods) else None
+    return settings_page(request, services, db, user, typed=typed)
 
 
 @router.get("/rings/meaning")
@@ -181,19 +222,22 @@ def save_phones(
     csrf: Annotated[str, Form()],
     operators: Annotated[str, Form()] = "",
     ring: Annotated[str, Form()] = "simultaneous",
+    confirm: Annotated[str, Form()] = "",
     overflow_kind: Annotated[OverflowKind | None, Form()] = None,
     overflow_dial: Annotated[str, Form()] = "",
     overflow_email: Annotated[str, Form()] = "",
     overflow_sms: Annotated[str, Form()] = "",
     intent: Annotated[str, Form()] = "",
 ) -> Response:
-    """The staff phones, all at once or in turn, and where calls go that nobody answers: the overflow's fields
-    only, so the answering service's note addresses (shown on the answering-service page) stay."""
+    """The staff phones, all at once or in turn, whether they take a call with 1 (`confirm`), and where calls go
+    that nobody answers: the overflow's fields only, so the answering service's note addresses (on the
+    answering-service page) stay."""
     pages.check_csrf(request, csrf)
     document = pages.document_of(db, user)
     typed = {
         "operators": operators,
         "ring": ring,
+        "confirm": confirm == "on",
         "overflow_kind": overflow_kind or overflow_fields(document)["kind"],
         "overflow_dial": overflow_dial,
         "overflow_email": overflow_email,
@@ -209,6 +253,7 @@ def save_phones(
     parts = {
         "operators": staff_phones,
         "ring": ring,
+        "confirm": confirm == "on",
         **overflow_part(overflow_kind, dial, overflow_email, overflow_sms, country),
     }
     return submitted(request, services, db, user, settings_page, typed, parts, intent=intent)
@@ -222,14 +267,13 @@ def save_hours(
     user: UserDep,
     csrf: Annotated[str, Form()],
     hours: Annotated[str, Form()] = "",
-    holidays: Annotated[str, Form()] = "",
     always_open: Annotated[str, Form()] = "",
     intent: Annotated[str, Form()] = "",
 ) -> Response:
     pages.check_csrf(request, csrf)
     document = pages.document_of(db, user)
     words = pages.words(request, document)
-    typed = {"hours": hours, "holidays": holidays == "on", "always_open": always_open == "on"}
+    typed = {"hours": hours, "always_open": always_open == "on"}
     parsed: dict[str, str | list[str]] = {}
     for line in hours.splitlines():
         days, times = hours_line(line)
@@ -244,10 +288,7 @@ def save_hours(
             "Give the opening hours, or tick 'Always open' if calls should come through day and night."
         )
         return submitted(request, services, db, user, settings_page, typed, problems=Problems({"hours": [missing]}))
-    # The box says "closed on holidays"; a list of which ones (written in the document) is kept while ticked.
-    current = document.get("holidays", True)
-    closed_on_holidays = (current if isinstance(current, list) else True) if holidays == "on" else False
-    parts = {"hours": hours_part(parsed, document.get("hours")), "holidays": closed_on_holidays}
+    parts = {"hours": hours_part(parsed, document.get("hours"))}
     return submitted(request, services, db, user, settings_page, typed, parts, intent=intent)
 
 

@@ -1,6 +1,7 @@
 """/admin/texts: everything a caller hears besides the welcome (which has its own page with recordings): the
 information message (on or off), the menu (up to four options, each with where it goes and the emergency
-mark), the message and destination outside opening hours, and the holiday message. The page shows the
+mark), the message and destination outside opening hours, the holiday message, and the fixed texts (the voicemail
+prompt, the goodbye, nobody available) in the business's own words. The page shows the
 checker's advice and what a caller hears at the moments staff plan for; each form can show both for its change
 before it is saved ("Preview"). A saved text is rendered as speech at once, so it can be played on the page."""
 
@@ -17,6 +18,7 @@ from ivr.document.model import MAX_MENU_OPTIONS
 from ivr.errors import InputError
 from ivr.store.staff import StaffUser
 from ivr.web.admin.cycle import speaking, submitted
+from ivr.web.admin.fixed_texts import fixed_text_fields, fixed_text_names, fixed_text_parts
 from ivr.web.admin.forms import route_fields, route_part, voicemail_box
 from ivr.web.admin.i18n import Words
 from ivr.web.admin.pages import (
@@ -69,6 +71,7 @@ def _form_values(document: dict[str, Any]) -> dict[str, Any]:
         "holiday_text": (closed.get("holiday") or {}).get("text", ""),
         **{f"closed_{name}": value for name, value in route_fields(closed).items()},
         "options": options,
+        **fixed_text_fields(document),
     }
 
 
@@ -107,6 +110,7 @@ def _page(
         page_title=words_.gettext("What callers hear"),
         form={**_form_values(document), **(typed or {})},
         templates=template_names(words_),
+        fixed_names=fixed_text_names(words_),
         spoken=spoken_media(db, user, document),
         default_holiday=prompt_book(document.get("language", "nl")).text("holiday", business=document["business"]),
         **week_view(services, db, user, document, words_, lang, draft),
@@ -247,6 +251,29 @@ def save_closed(
         intent=intent,
         fields=CLOSED_FIELDS,
         after_saving=speaking(services, db, user),
+    )
+
+
+@router.post("/fixed")
+def save_fixed_texts(
+    request: Request,
+    services: ServicesDep,
+    db: RequestSessionDep,
+    user: UserDep,
+    csrf: Annotated[str, Form()],
+    voicemail: Annotated[str, Form()] = "",
+    goodbye: Annotated[str, Form()] = "",
+    unavailable: Annotated[str, Form()] = "",
+    intent: Annotated[str, Form()] = "",
+) -> Response:
+    """The voicemail prompt, the goodbye and "nobody available" in the business's own words."""
+    check_csrf(request, csrf)
+    typed = {"voicemail": voicemail, "goodbye": goodbye, "unavailable": unavailable}
+    parts = fixed_text_parts(typed)
+    after = speaking(services, db, user)
+    fields = {"texts": "fixed"}
+    return submitted(
+        request, services, db, user, _page, {"fixed": typed}, parts, intent=intent, fields=fields, after_saving=after
     )
 
 
