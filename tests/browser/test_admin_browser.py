@@ -34,6 +34,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
+# A phone screen in a Dutch browser: the login page follows the browser's Accept-Language (chromium's own is en-US).
+PHONE = {"viewport": {"width": 390, "height": 844}, "locale": "nl-NL"}
+
 if not shutil.which(CHROMIUM) and not os.environ.get("CI"):
     pytest.skip(f"{CHROMIUM} is not installed; `make test` installs it", allow_module_level=True)
 
@@ -46,7 +49,7 @@ def phone_browser(base_url: str) -> Iterator[Page]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            yield browser.new_page(viewport={"width": 390, "height": 844}, base_url=base_url)
+            yield browser.new_page(**PHONE, base_url=base_url)
         finally:
             browser.close()
 
@@ -63,7 +66,7 @@ def page(settings: Settings, demo_text: str, tmp_path: Path) -> Iterator[Page]:
     app = create_app(settings.model_copy(update=local), clock=lambda: TUESDAY_10)
     with running_server(app) as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 390, "height": 844}, base_url=url)  # a phone screen
+        page = browser.new_page(**PHONE, base_url=url)
         page.goto("/admin/login")
         page.get_by_label("E-mailadres").fill(EMAIL)
         page.get_by_label("Wachtwoord").fill(PASSWORD)

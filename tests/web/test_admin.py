@@ -306,9 +306,10 @@ def test_the_history_shows_who_changed_what_and_goes_back_to_a_version(admin: ht
     assert page.count('class="version"') == 3 and page.count("Gewijzigd door") == 2
     assert "Gewijzigd via de API of de opdrachtregel" in page  # the document applied from the CLI
     newest = page.split('class="version"')[1]
-    assert re.search(r"<td>Aantal keer overgaan</td><td><code[^>]*>3</code></td><td><code[^>]*>2</code>", newest)
+    assert re.search(r"<dt>Aantal keer overgaan</dt><dd>[^<]*<[^>]*>Voor:</span> 3 keer</dd>", newest)
+    assert re.search(r"<dd>[^<]*<[^>]*>Na:</span> 2 keer</dd>", newest)
     assert "24-11-2026, 10:00" in newest and "assistent@delinde.nl" in newest
-    oldest = int(re.findall(r'action="/admin/history/(\d+)/restore"', page)[-1])
+    oldest = int(re.findall(r'href="/admin/history/(\d+)/restore"', page)[-1])
     back = admin.post(f"/admin/history/{oldest}/restore", data={"csrf": token})
     assert back.status_code == 303 and stored_document(settings) == first
     assert admin.get("/admin/history").text.count('class="version"') == 4  # going back is a change too

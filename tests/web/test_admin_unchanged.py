@@ -38,6 +38,7 @@ CHANGES_BY_DESIGN = {
     r"/admin/logout": "ends the session",
     r"/admin/settings/periods/\d+/delete": "removes a period",
     r"/admin/history/\d+/restore": "brings an older version back",
+    r"/admin/history/\d+/undo": "undoes one change",
     r"/admin/greetings/\d+/active": "puts another recording in use",
     r"/admin/greetings/\d+/delete": "deletes a recording",
     r"/admin/staff/\d+/remove": "removes a login",

@@ -19,7 +19,7 @@ from ivr.store import businesses, rendered, staff
 from ivr.store.staff import StaffUser
 from ivr.usecases import editing
 from ivr.web.admin import week, wording
-from ivr.web.admin.i18n import DEFAULT_LANGUAGE, LANGUAGES, Words, translations
+from ivr.web.admin.i18n import DEFAULT_LANGUAGE, LANGUAGES, Words, asked_for, translations
 from ivr.web.admin.problem_words import problem_words
 from ivr.web.admin.problems import Problems, placed
 from ivr.web.admin.templating import templates
@@ -31,13 +31,14 @@ if TYPE_CHECKING:
 
 
 def language(request: Request, document: dict[str, Any] | None = None) -> str:
-    """The language the visitor chose, else the business's own, else Dutch."""
+    """The language the visitor chose, else the business's own, else the one their browser asks for (the login
+    page, before any is chosen), else Dutch."""
     chosen = request.session.get("lang")
     if chosen in LANGUAGES:
         return str(chosen)
     if document and document.get("language") in LANGUAGES:
         return str(document["language"])
-    return DEFAULT_LANGUAGE
+    return asked_for(request.headers.get("accept-language", "")) or DEFAULT_LANGUAGE
 
 
 def words(request: Request, document: dict[str, Any] | None = None) -> Words:
