@@ -10,6 +10,7 @@ from starlette.types import ASGIApp
 
 from audio.media import MediaStore
 from audio.tts.cache import SpeechCache
+from audio.tts.reach import Reach
 from ivr.audio_stores import Storage
 from ivr.card.notes import NoteRate
 from ivr.messages.simulated import SimulatedMessages
@@ -70,6 +71,8 @@ class Services:
     heap: HeapSettler = field(default_factory=HeapSettler)
     # Tells an embedded job worker that new deliveries are stored (so it need not wait for its next poll).
     jobs_waiting: Callable[[], None] = lambda: None
+    # Which speech engines were out of reach lately: a page's next texts go straight to the offline engine.
+    reach: Reach = field(default_factory=Reach)
 
     def audio(self) -> Storage:
         """The app's stores as one, for rendering and speaking texts within a request."""
@@ -83,7 +86,7 @@ class Services:
             speech_engines,
         )
 
-        return render_number(self.database, self.audio(), speech_engines(self.settings), number)
+        return render_number(self.database, self.audio(), speech_engines(self.settings), number, reach=self.reach)
 
 
 def get_services(request: Request) -> Services:
