@@ -22,6 +22,7 @@ from ivr.store.database import Database
 from ivr.twiml import TwimlRenderer
 from ivr.web.logins import LoginGuard
 from ivr.web.process_levers import HeapSettler
+from ivr.web.speaking import Speaker
 
 if TYPE_CHECKING:
     from ivr.usecases.rendering import RenderReport
@@ -73,6 +74,8 @@ class Services:
     jobs_waiting: Callable[[], None] = lambda: None
     # Which speech engines were out of reach lately: a page's next texts go straight to the offline engine.
     reach: Reach = field(default_factory=Reach)
+    # Speaks a business's texts after a save, off the request (ivr.web.speaking).
+    speaking: Speaker = field(default_factory=Speaker)
 
     def audio(self) -> Storage:
         """The app's stores as one, for rendering and speaking texts within a request."""

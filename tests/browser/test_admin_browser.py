@@ -17,6 +17,7 @@ from ivr.usecases.documents import apply_text
 from ivr.web.app import create_app
 from tests.audio.signals import encode, speech_wav
 from tests.local_server import running_server
+from tests.web.test_admin import SAVE_WAITS_FOR_SPEECH_S
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
@@ -62,7 +63,11 @@ def page(settings: Settings, demo_text: str, tmp_path: Path) -> Iterator[Page]:
         staff.set_login(session, business_id=business.id, email=EMAIL, password=PASSWORD, now=TUESDAY_10)
     database.dispose()
     # Speech from espeak-ng on this machine: Google's endpoint is outside 127.0.0.1.
-    local = {"public_url": "http://greetline.test", "tts_engines": ("espeak",)}
+    local = {
+        "public_url": "http://greetline.test",
+        "tts_engines": ("espeak",),
+        "speaking_grace_s": SAVE_WAITS_FOR_SPEECH_S,
+    }
     app = create_app(settings.model_copy(update=local), clock=lambda: TUESDAY_10)
     with running_server(app) as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -23,6 +23,9 @@ TUESDAY_10 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 EMAIL, PASSWORD = "assistent@delinde.nl", "een-lang-wachtwoord"
 # Plain http here, so the session cookie is not marked Secure and the test client sends it back.
 PUBLIC_URL = "http://greetline.test"
+# These tests read a text's recording on the save's own answer, so the save waits for it to be spoken (the page
+# answers "being spoken" after GREETLINE_SPEAKING_GRACE_S otherwise: tests/web/test_speaking_later.py).
+SAVE_WAITS_FOR_SPEECH_S = 300.0
 
 
 @pytest.fixture
@@ -33,7 +36,7 @@ def admin(settings: Settings, demo_text: str) -> Iterator[httpx.Client]:
         staff.set_login(session, business_id=business.id, email=EMAIL, password=PASSWORD, now=TUESDAY_10)
     database.dispose()
     # Speech from espeak-ng on this machine: Google's endpoint is outside 127.0.0.1.
-    local_speech = {"public_url": PUBLIC_URL, "tts_engines": ("espeak",)}
+    local_speech = {"public_url": PUBLIC_URL, "tts_engines": ("espeak",), "speaking_grace_s": SAVE_WAITS_FOR_SPEECH_S}
     app = create_app(settings.model_copy(update=local_speech), clock=lambda: TUESDAY_10)
     with running_server(app) as url, httpx.Client(base_url=url, timeout=30) as http:
         yield http

@@ -5,6 +5,7 @@ from fastapi import APIRouter
 
 from ivr.web.admin import (
     answering,
+    being_spoken,
     dashboard,
     greetings,
     history,
@@ -17,5 +18,5 @@ from ivr.web.admin import (
 )
 
 router = APIRouter(include_in_schema=False)
-for page in (session, dashboard, settings, periods, greetings, history, inbox, team, texts, answering):
+for page in (session, dashboard, settings, periods, greetings, history, inbox, team, texts, answering, being_spoken):
     router.include_router(page.router, prefix="/admin")  # here, as the overview's own path is the prefix alone
