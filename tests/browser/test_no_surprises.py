@@ -13,7 +13,16 @@ from ivr.store import staff
 from ivr.store.database import Database
 from ivr.usecases.documents import apply_text
 from ivr.web.app import create_app
-from tests.browser.test_admin_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, EMAIL, PASSWORD, TUESDAY_10, page
+from tests.browser.test_admin_browser import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    EMAIL,
+    PASSWORD,
+    PHONE,
+    TUESDAY_10,
+    page,
+)
 from tests.local_server import running_server
 from tests.web.test_admin_uploads import generated
 
@@ -25,6 +34,9 @@ PHONE_WIDTH_PX = 390
 # Longer than the 30 s within which an emergency caller must be able to press (ivr/document/path_check.py).
 LONG_WELCOME_S = 55
 WHY_NL = "Een beller met spoed moet binnen 30 s kunnen kiezen."
+INFO = "Wij zijn op werkdagen bereikbaar van acht tot half zes."
+# Every text of the demo is spoken after the first save; on a busy machine that took minutes.
+SPOKEN_WITHIN_MS = 300_000
 
 
 def shot(page: Page, name: str) -> None:
@@ -92,7 +104,9 @@ def served_url(settings: Settings, demo_text: str) -> Iterator[str]:
     with database.transaction() as session:
         staff.set_login(session, business_id=business.id, email=EMAIL, password=PASSWORD, now=TUESDAY_10)
     database.dispose()
-    app = create_app(settings.model_copy(update={"public_url": "http://greetline.test"}), clock=lambda: TUESDAY_10)
+    # espeak-ng only (Google's endpoint is outside 127.0.0.1); a save never waits for speech: "being spoken" at once.
+    local = {"public_url": "http://greetline.test", "tts_engines": ("espeak",), "speaking_grace_s": 0.0}
+    app = create_app(settings.model_copy(update=local), clock=lambda: TUESDAY_10)
     with running_server(app) as url:
         yield url
 
@@ -108,5 +122,30 @@ def test_the_login_page_speaks_the_browsers_language(served_url: str) -> None:
             shot(german, "5-login-in-german")
             german.get_by_role("link", name="Français").click()  # a choice, kept over the browser's language
             expect(german.get_by_role("heading", name="Se connecter")).to_be_visible()
+        finally:
+            browser.close()
+
+
+def test_a_save_answers_at_once_and_the_page_shows_the_recording_when_it_is_ready(served_url: str) -> None:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(**PHONE, base_url=served_url)
+            page.goto("/admin/login")
+            page.get_by_label("E-mailadres").fill(EMAIL)
+            page.get_by_label("Wachtwoord").fill(PASSWORD)
+            page.get_by_role("button", name="Inloggen").click()
+            page.get_by_role("link", name="Wat bellers horen").click()
+            page.get_by_label("Informatiebericht", exact=True).fill(INFO)
+            page.locator("form[action='/admin/texts/info']").get_by_role("button", name="Opslaan", exact=True).click()
+            expect(page.locator("#being-spoken")).to_contain_text("Wordt ingesproken")
+            shot(page, "6-being-spoken")
+            # The page shows itself anew once the texts are spoken (espeak-ng; slow on a busy machine).
+            expect(page.locator("#info-spoken audio")).to_be_attached(timeout=SPOKEN_WITHIN_MS)
+            expect(page.locator("#being-spoken")).to_have_count(0)
+            expect(page.locator("#info-spoken-label")).to_have_text(
+                "Het opgeslagen bericht, zoals bellers het nu horen:"
+            )
+            shot(page, "7-spoken")
         finally:
             browser.close()

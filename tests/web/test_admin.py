@@ -38,7 +38,7 @@ def admin(settings: Settings, demo_text: str) -> Iterator[httpx.Client]:
     # Speech from espeak-ng on this machine: Google's endpoint is outside 127.0.0.1.
     local_speech = {"public_url": PUBLIC_URL, "tts_engines": ("espeak",), "speaking_grace_s": SAVE_WAITS_FOR_SPEECH_S}
     app = create_app(settings.model_copy(update=local_speech), clock=lambda: TUESDAY_10)
-    with running_server(app) as url, httpx.Client(base_url=url, timeout=30) as http:
+    with running_server(app) as url, httpx.Client(base_url=url, timeout=SAVE_WAITS_FOR_SPEECH_S) as http:
         yield http
 
 
