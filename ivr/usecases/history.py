@@ -25,11 +25,12 @@ class Proposal:
     becomes: dict[str, Any]  # the document it would be
 
 
-def proposal(session: Session, business_id: int, version_id: int, way: Way) -> Proposal:
+def proposal(session: Session, business_id: int, version_id: int, way: Way, *, for_update: bool = False) -> Proposal:
     """What undoing version `version_id`'s change, or restoring that version, would make of the document.
-    NotFoundError for another business's version, and for undoing the first version (nothing came before it)."""
+    NotFoundError for another business's version, and for undoing the first version (nothing came before it).
+    `for_update`: hold the business's row until the transaction ends (a change saved meanwhile is not lost)."""
     version = history.version(session, business_id, version_id)
-    now = businesses.get(session, business_id, for_update=True).document
+    now = businesses.get(session, business_id, for_update=for_update).document
     if way == "restore":
         return Proposal(way, version, now, version.document)
     start = history.before(session, business_id, version_id)
@@ -43,5 +44,5 @@ def proposal(session: Session, business_id: int, version_id: int, way: Way) -> P
 def go_back_in(session: Session, business_id: int, version_id: int, way: Way, now: datetime, by: str = "") -> Saved:
     """Undo one change or restore a version, inside the caller's transaction; refused (DocumentError) as any
     document the checker refuses."""
-    proposed = proposal(session, business_id, version_id, way)
+    proposed = proposal(session, business_id, version_id, way, for_update=True)
     return apply_in(session, proposed.becomes, now, business_id=business_id, by=by)
