@@ -35,6 +35,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
+# A save speaks its texts before it answers here (speaking_grace_s below): the first one speaks every text of the
+# demo, which took over 30 s (Playwright's default for a click and its navigation) on a busy machine.
+ACTION_TIMEOUT_MS = 180_000
 # A phone screen in a Dutch browser: the login page follows the browser's Accept-Language (chromium's own is en-US).
 PHONE = {"viewport": {"width": 390, "height": 844}, "locale": "nl-NL"}
 
@@ -50,7 +53,9 @@ def phone_browser(base_url: str) -> Iterator[Page]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            yield browser.new_page(**PHONE, base_url=base_url)
+            page = browser.new_page(**PHONE, base_url=base_url)
+            page.set_default_timeout(ACTION_TIMEOUT_MS)
+            yield page
         finally:
             browser.close()
 
@@ -72,6 +77,7 @@ def page(settings: Settings, demo_text: str, tmp_path: Path) -> Iterator[Page]:
     with running_server(app) as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(**PHONE, base_url=url)
+        page.set_default_timeout(ACTION_TIMEOUT_MS)
         page.goto("/admin/login")
         page.get_by_label("E-mailadres").fill(EMAIL)
         page.get_by_label("Wachtwoord").fill(PASSWORD)
