@@ -90,7 +90,7 @@ def _served(settings: Settings, document: str, recordings: int, tmp_path: Path) 
     _seed(database, business_id)
     local_speech = {"public_url": PUBLIC_URL, "tts_engines": ("espeak",), "speaking_grace_s": SAVE_WAITS_FOR_SPEECH_S}
     app = create_app(settings.model_copy(update=local_speech), clock=lambda: NOW)
-    with running_server(app) as url, httpx.Client(base_url=url, timeout=60) as http:
+    with running_server(app) as url, httpx.Client(base_url=url, timeout=SAVE_WAITS_FOR_SPEECH_S) as http:
         page = http.get("/admin/login").text
         token = _csrf(page)
         answer = http.post("/admin/login", data={"email": EMAIL, "password": PASSWORD, "csrf": token})
