@@ -3,7 +3,7 @@
 from pathlib import Path
 from typing import Self
 
-from pydantic import field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ivr.errors import ConfigurationError
@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     tts_tls_ca_path: Path | None = None
     tts_retries: int = 3
     tts_retry_base_delay_s: float = 1.0
+    # How long an admin page's save waits for its new texts to be spoken before answering "being spoken" and
+    # showing the recording when it is ready (ivr.web.speaking).
+    speaking_grace_s: float = Field(default=1.0, ge=0)
     speech_cache_dir: Path = DEFAULT_DATA_DIR / "speech-cache"
     # Every business's routing as the fallback needs it, rewritten on every change: a server started while the
     # database is down still rings the staff. Keep it on local disk beside the database (not on a shared volume).

@@ -4,6 +4,7 @@ import argparse
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ import pytest
 
 from ivr.cli import build_parser
 from tests.audio.signals import decoded, probe
-from tests.conftest import DEMO_DOCUMENT
+from tests.conftest import DEMO_DOCUMENT, REPO
 
 GREETLINE = [sys.executable, "-m", "ivr"]
 # Bounds a command that hangs; none of these takes more than a few seconds.
@@ -354,3 +355,22 @@ def test_a_folder_without_documents_is_one_line(env: dict[str, str], tmp_path: P
         result.stderr.strip()
         == f"greetline: error: {tmp_path} holds no .yaml documents; put one business document per file there"
     )
+
+
+def test_make_run_applies_the_demo_only_while_it_does_not_exist(env: dict[str, str], tmp_path: Path) -> None:
+    """A restart of `make run` keeps what the manager changed (here: rings 4 -> 3) instead of applying the demo
+    over it. The Makefile's own command is run (without rendering speech, which is not what this is about)."""
+    planned = subprocess.run(["make", "-n", "run"], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    applies = [shlex.split(line, comments=True) for line in planned.splitlines() if "greetline apply" in line]
+    assert len(applies) == 1
+    makes_apply = [*applies[0][applies[0].index("apply") :], "--no-render"]
+    first = run(makes_apply, env).stdout
+    assert "applied Huisartsenpraktijk De Linde" in first
+    changed = tmp_path / "three-rings.yaml"
+    changed.write_text(DEMO_DOCUMENT.read_text("utf-8").replace("rings: 4", "rings: 3"), "utf-8")
+    run(["apply", "--no-render", str(changed)], env)  # the manager's change (the page saves the same way)
+    again = run(makes_apply, env).stdout
+    assert again.startswith("kept Huisartsenpraktijk De Linde (business 1, revision 2) as stored: it exists already")
+    assert "rings: 3" in run(["export", "+31501234567"], env).stdout
+    folder = run(["apply", "--if-new", str(tmp_path)], env, check=False)
+    assert folder.returncode == 1 and "--if-new applies one document file" in folder.stderr

@@ -8,6 +8,7 @@ from audio.tts.cache import SpeechCache, SpeechKey
 from audio.tts.engines import SpeechEngine
 from audio.tts.errors import EngineFailure, NoSpeechEngineWorked, SpeechError
 from audio.tts.languages import require_supported
+from audio.tts.reach import Reach
 
 
 @dataclass(frozen=True)
@@ -20,10 +21,15 @@ class Speech:
     failures: tuple[EngineFailure, ...]
 
 
-def synthesize_with_fallback(text: str, language: str, engines: Sequence[SpeechEngine], cache: SpeechCache) -> Speech:
+def synthesize_with_fallback(
+    text: str, language: str, engines: Sequence[SpeechEngine], cache: SpeechCache, reach: Reach | None = None
+) -> Speech:
     """Engines are tried in the configured order, so a preferred engine that recovers is used again
-    (and cached) even when a later engine's rendering of the same text is already on disk."""
+    (and cached) even when a later engine's rendering of the same text is already on disk. With `reach`, an
+    engine found out of reach lately is skipped, and one found so now is remembered (audio.tts.reach)."""
     require_supported(language)
+    if reach is not None:
+        engines = reach.usable(engines)
     if not text.strip():
         raise SpeechError("there is no text to speak; type the greeting first")
     if not engines:
@@ -39,6 +45,8 @@ def synthesize_with_fallback(text: str, language: str, engines: Sequence[SpeechE
             speech_duration_s(audio)
         except SpeechError as error:
             failures.append(EngineFailure(engine.name, error.code, str(error)))
+            if reach is not None:
+                reach.heard(failures[-1:])
             continue
         cache.put(key, audio)
         return Speech(audio, engine.name, key.voice, from_cache=False, failures=tuple(failures))

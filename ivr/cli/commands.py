@@ -30,6 +30,7 @@ from ivr.web.app import create_app
 from ivr.web.process_levers import in_forked_child
 
 if TYPE_CHECKING:
+    from ivr.store.businesses import StoredBusiness
     from ivr.usecases.rendering import Progress, RenderReport
 
 
@@ -119,8 +120,12 @@ def lint_file(path: Path, sms_from: str | None = None) -> Checked:
     return Checked(checked.document, unusable + checked.findings + sms_sender_findings(document, sms_from))
 
 
-def apply_file(runtime: Runtime, path: Path, *, render: bool, progress: "Progress | None" = None) -> list[str]:
-    """Check, store recordings the document names, apply, then render its texts. Returns the lines to print."""
+def apply_file(
+    runtime: Runtime, path: Path, *, render: bool, progress: "Progress | None" = None, if_new: bool = False
+) -> list[str]:
+    """Check, store recordings the document names, apply, then render its texts. Returns the lines to print.
+    With `if_new`, a document whose business exists already (one of its numbers is taken) is left as it is stored:
+    `make run` starts the demo this way, so a restart keeps what the manager changed on the page."""
     from ivr.usecases.measured import upload_durations
     from ivr.usecases.rendering import render_number
     from ivr.usecases.uploads import attach_uploads
@@ -130,6 +135,14 @@ def apply_file(runtime: Runtime, path: Path, *, render: bool, progress: "Progres
     if checked.document is None:
         checked.accepted()  # refuses, listing every problem
     assert checked.document is not None
+    if if_new:
+        runtime.migrate()
+        existing = _existing(runtime, list(checked.document.numbers))
+        if existing is not None:
+            return [
+                f"kept {existing.document['business']} (business {existing.id}, revision {existing.revision}) as "
+                f"stored: it exists already, so {path} was not applied again (apply without --if-new replaces it)"
+            ]
     # Normalised before the transaction opens; apply_document checks with their measured lengths.
     document, upload_notes = attach_uploads(checked.document, path.parent, media)
     runtime.migrate()
@@ -150,6 +163,14 @@ def apply_file(runtime: Runtime, path: Path, *, render: bool, progress: "Progres
         )
         lines += render_report_lines(report)
     return lines
+
+
+def _existing(runtime: Runtime, numbers: list[str]) -> "StoredBusiness | None":
+    from ivr.store import businesses
+
+    with runtime.database.transaction() as session:
+        owners = sorted(set(businesses.owners_of(session, numbers).values()))
+        return businesses.get(session, owners[0]) if owners else None
 
 
 def render_report_lines(report: "RenderReport") -> list[str]:

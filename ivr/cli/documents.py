@@ -15,11 +15,14 @@ from ivr.errors import DocumentError, InputError
 
 def _apply(args: argparse.Namespace) -> int:
     if Path(args.file).is_dir():
+        if args.if_new:
+            raise InputError("--if-new applies one document file; a folder's documents replace their businesses")
         return _apply_folder(args)
     from ivr.cli.commands import apply_file
 
     with runtime() as opened:
-        print("\n".join(apply_file(opened, Path(args.file), render=args.render, progress=show_progress)))
+        lines = apply_file(opened, Path(args.file), render=args.render, progress=show_progress, if_new=args.if_new)
+        print("\n".join(lines))
     return 0
 
 
@@ -134,6 +137,12 @@ def register(commands: Any) -> None:
         help="processes checking a folder's documents, threads rendering them (default: one per CPU)",
     )
     apply.add_argument("--no-render", dest="render", action="store_false", help="do not render the texts as speech now")
+    apply.add_argument(
+        "--if-new",
+        action="store_true",
+        help="leave a business that exists already as it is stored (a document file, not a folder); `make run` "
+        "applies the demo this way, so a restart keeps the changes made on the admin page",
+    )
     apply.set_defaults(func=_apply)
 
     lint = commands.add_parser(

@@ -45,3 +45,14 @@ def version(session: Session, business_id: int, version_id: int) -> Version:
     if row is None or row.business_id != business_id:
         raise NotFoundError(f"no version {version_id} of business {business_id}")
     return _version(row)
+
+
+def before(session: Session, business_id: int, version_id: int) -> Version | None:
+    """The version just before `version_id`: what its change started from (None for the first)."""
+    row = session.scalars(
+        select(DocumentVersionRow)
+        .where(DocumentVersionRow.business_id == business_id, DocumentVersionRow.id < version_id)
+        .order_by(DocumentVersionRow.id.desc())
+        .limit(1)
+    ).first()
+    return _version(row) if row is not None else None

@@ -15,6 +15,7 @@ from audio.media import MediaStore
 from audio.normalize import normalize_greeting
 from audio.tts import SpeechCache, SpeechEngine, synthesize_with_fallback
 from audio.tts.errors import NoSpeechEngineWorked
+from audio.tts.reach import Reach
 from ivr.document.load import validate_document
 from ivr.document.spoken import Kind, spoken_texts
 from ivr.errors import InputError, Problem
@@ -50,7 +51,9 @@ def render_business(
     cache: SpeechCache,
     now: datetime,
     progress: Progress = lambda _done, _total, _text: None,
+    reach: Reach | None = None,
 ) -> RenderReport:
+    """`reach`: which engines were out of reach lately, shared by the texts a process speaks (audio.tts.reach)."""
     document = validate_document(stored.document)
     with database.reading() as connection:
         existing = rendered.rendered_for(connection, stored.id, document.language)
@@ -68,7 +71,7 @@ def render_business(
             report.problems.append(Problem(AudioCode.SPEECH_NO_ENGINE, where, message, {"text": spoken.text}))
             continue
         try:
-            speech = synthesize_with_fallback(spoken.text, document.language, working, cache)
+            speech = synthesize_with_fallback(spoken.text, document.language, working, cache, reach)
             normalised = normalize_greeting(speech.audio, kind=spoken.kind)
         except NoSpeechEngineWorked as error:
             values = {**error.values, "text": spoken.text}
@@ -129,6 +132,7 @@ def render_number(
     engines: Sequence[SpeechEngine],
     number: str,
     progress: Progress = lambda _done, _total, _text: None,
+    reach: Reach | None = None,
 ) -> RenderReport:
     """Render every text of the business answering `number` (blocking; reports progress). Until a text has its
     recording, callers hear it spoken by Twilio's <Say>."""
@@ -141,6 +145,7 @@ def render_number(
         cache=audio.speech,
         now=datetime.now(UTC),
         progress=progress,
+        reach=reach,
     )
 
 

@@ -10,6 +10,7 @@ from starlette.types import ASGIApp
 
 from audio.media import MediaStore
 from audio.tts.cache import SpeechCache
+from audio.tts.reach import Reach
 from ivr.audio_stores import Storage
 from ivr.messages.simulated import SimulatedMessages
 from ivr.messages.voicemail_copies import VoicemailAudio
@@ -20,6 +21,7 @@ from ivr.store.database import Database
 from ivr.twiml import TwimlRenderer
 from ivr.web.logins import LoginGuard
 from ivr.web.process_levers import HeapSettler
+from ivr.web.speaking import Speaker
 
 if TYPE_CHECKING:
     from ivr.privacy.deleters import Holders
@@ -68,6 +70,10 @@ class Services:
     heap: HeapSettler = field(default_factory=HeapSettler)
     # Tells an embedded job worker that new deliveries are stored (so it need not wait for its next poll).
     jobs_waiting: Callable[[], None] = lambda: None
+    # Which speech engines were out of reach lately: a page's next texts go straight to the offline engine.
+    reach: Reach = field(default_factory=Reach)
+    # Speaks a business's texts after a save, off the request (ivr.web.speaking).
+    speaking: Speaker = field(default_factory=Speaker)
 
     def audio(self) -> Storage:
         """The app's stores as one, for rendering and speaking texts within a request."""
@@ -89,7 +95,7 @@ class Services:
             speech_engines,
         )
 
-        return render_number(self.database, self.audio(), speech_engines(self.settings), number)
+        return render_number(self.database, self.audio(), speech_engines(self.settings), number, reach=self.reach)
 
 
 def get_services(request: Request) -> Services:

@@ -17,6 +17,7 @@ from ivr.usecases.documents import apply_text
 from ivr.web.app import create_app
 from tests.audio.signals import encode, speech_wav
 from tests.local_server import running_server
+from tests.web.test_admin import SAVE_WAITS_FOR_SPEECH_S
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
@@ -34,6 +35,12 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
+# A save speaks its texts before it answers here (speaking_grace_s below): the first one speaks every text of the
+# demo, which took over 30 s (Playwright's default for a click and its navigation) on a busy machine.
+ACTION_TIMEOUT_MS = 180_000
+# A phone screen in a Dutch browser: the login page follows the browser's Accept-Language (chromium's own is en-US).
+PHONE = {"viewport": {"width": 390, "height": 844}, "locale": "nl-NL"}
+
 if not shutil.which(CHROMIUM) and not os.environ.get("CI"):
     pytest.skip(f"{CHROMIUM} is not installed; `make test` installs it", allow_module_level=True)
 
@@ -46,7 +53,9 @@ def phone_browser(base_url: str) -> Iterator[Page]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            yield browser.new_page(viewport={"width": 390, "height": 844}, base_url=base_url)
+            page = browser.new_page(**PHONE, base_url=base_url)
+            page.set_default_timeout(ACTION_TIMEOUT_MS)
+            yield page
         finally:
             browser.close()
 
@@ -59,11 +68,16 @@ def page(settings: Settings, demo_text: str, tmp_path: Path) -> Iterator[Page]:
         staff.set_login(session, business_id=business.id, email=EMAIL, password=PASSWORD, now=TUESDAY_10)
     database.dispose()
     # Speech from espeak-ng on this machine: Google's endpoint is outside 127.0.0.1.
-    local = {"public_url": "http://greetline.test", "tts_engines": ("espeak",)}
+    local = {
+        "public_url": "http://greetline.test",
+        "tts_engines": ("espeak",),
+        "speaking_grace_s": SAVE_WAITS_FOR_SPEECH_S,
+    }
     app = create_app(settings.model_copy(update=local), clock=lambda: TUESDAY_10)
     with running_server(app) as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 390, "height": 844}, base_url=url)  # a phone screen
+        page = browser.new_page(**PHONE, base_url=url)
+        page.set_default_timeout(ACTION_TIMEOUT_MS)
         page.goto("/admin/login")
         page.get_by_label("E-mailadres").fill(EMAIL)
         page.get_by_label("Wachtwoord").fill(PASSWORD)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ivr.settings import Settings
-from tests.browser.test_admin_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from tests.browser.test_admin_browser import ACTION_TIMEOUT_MS, ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, PHONE
 from tests.fakes.smtp import MailServer
 from tests.fakes.twilio_api import FakeTwilio
 from tests.web.inbox_setup import EMAIL, PASSWORD, Inbox, inbox_server
@@ -32,7 +32,8 @@ def inbox(
 def page(inbox: Inbox) -> Iterator[Page]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 390, "height": 844}, base_url=inbox.url)  # a phone screen
+        page = browser.new_page(**PHONE, base_url=inbox.url)
+        page.set_default_timeout(ACTION_TIMEOUT_MS)
         page.goto("/admin/login")
         page.get_by_label("E-mailadres").fill(EMAIL)
         page.get_by_label("Wachtwoord").fill(PASSWORD)

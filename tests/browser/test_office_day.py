@@ -76,7 +76,6 @@ def shot(page: Page, name: str) -> None:
 
 def test_an_office_managers_day(inbox: Inbox, page: Page) -> None:
     inbox.clock.advance(DAY_S)  # the configuration is Tuesday's; the manager's day is Wednesday
-    page.on("dialog", lambda dialog: dialog.accept())  # "Terugzetten naar deze versie?": yes
 
     # Morning: log in.
     page.goto("/admin/login")
@@ -147,13 +146,15 @@ def test_an_office_managers_day(inbox: Inbox, page: Page) -> None:
     expect(page.locator(f"section#{sid} .badge")).to_have_text("Afgehandeld")
     shot(page, "6-message-handled")
 
-    # And back to Tuesday's version, after confirming.
+    # And back to Tuesday's whole version, after seeing what that changes.
     page.get_by_role("link", name="Geschiedenis").click()
     versions = page.locator("section.version")
     expect(versions).to_have_count(4)  # Tuesday's, then the notice, the closed message and the period
     tuesday = versions.filter(has_text=TUESDAY_VERSION)
     expect(tuesday).to_have_count(1)
-    tuesday.get_by_role("button", name="Terugzetten").click()
+    tuesday.get_by_role("link", name=f"De hele versie van {TUESDAY_VERSION}").click()
+    expect(page.locator("dl.changes")).to_contain_text("Informatiebericht")  # what will change, before it does
+    page.get_by_role("button", name="Deze hele versie terugzetten").click()
     expect(page.locator("section.version")).to_have_count(5)
     expect(page.locator("section.version").first.locator(".badge")).to_have_text("In gebruik")
     shot(page, "7-back-to-tuesday")

@@ -23,6 +23,7 @@ from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 from tests.local_server import running_server
 from tests.messages.documents import BUSINESS_NUMBER, apply_after_call_document, call_sid, recording_sid
 from tests.twilio_client import TwilioLikeClient
+from tests.web.test_admin import SAVE_WAITS_FOR_SPEECH_S
 
 # Tuesday 24 November 2026, 10:15 in Amsterdam.
 NOW = datetime(2026, 11, 24, 9, 15, tzinfo=UTC)
@@ -90,6 +91,7 @@ def delivering(settings: Settings, mail_server: MailServer, fake_twilio: FakeTwi
             "voicemail_dir": tmp_path / "voicemail",
             "embedded_worker": False,
             "tts_engines": ("espeak",),
+            "speaking_grace_s": SAVE_WAITS_FOR_SPEECH_S,
         }
     )
 

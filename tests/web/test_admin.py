@@ -23,6 +23,9 @@ TUESDAY_10 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 EMAIL, PASSWORD = "assistent@delinde.nl", "een-lang-wachtwoord"
 # Plain http here, so the session cookie is not marked Secure and the test client sends it back.
 PUBLIC_URL = "http://greetline.test"
+# These tests read a text's recording on the save's own answer, so the save waits for it to be spoken (the page
+# answers "being spoken" after GREETLINE_SPEAKING_GRACE_S otherwise: tests/web/test_speaking_later.py).
+SAVE_WAITS_FOR_SPEECH_S = 300.0
 
 
 @pytest.fixture
@@ -33,9 +36,9 @@ def admin(settings: Settings, demo_text: str) -> Iterator[httpx.Client]:
         staff.set_login(session, business_id=business.id, email=EMAIL, password=PASSWORD, now=TUESDAY_10)
     database.dispose()
     # Speech from espeak-ng on this machine: Google's endpoint is outside 127.0.0.1.
-    local_speech = {"public_url": PUBLIC_URL, "tts_engines": ("espeak",)}
+    local_speech = {"public_url": PUBLIC_URL, "tts_engines": ("espeak",), "speaking_grace_s": SAVE_WAITS_FOR_SPEECH_S}
     app = create_app(settings.model_copy(update=local_speech), clock=lambda: TUESDAY_10)
-    with running_server(app) as url, httpx.Client(base_url=url, timeout=30) as http:
+    with running_server(app) as url, httpx.Client(base_url=url, timeout=SAVE_WAITS_FOR_SPEECH_S) as http:
         yield http
 
 
@@ -306,9 +309,10 @@ def test_the_history_shows_who_changed_what_and_goes_back_to_a_version(admin: ht
     assert page.count('class="version"') == 3 and page.count("Gewijzigd door") == 2
     assert "Gewijzigd via de API of de opdrachtregel" in page  # the document applied from the CLI
     newest = page.split('class="version"')[1]
-    assert re.search(r"<td>Aantal keer overgaan</td><td><code[^>]*>3</code></td><td><code[^>]*>2</code>", newest)
+    assert re.search(r"<dt>Aantal keer overgaan</dt><dd>[^<]*<[^>]*>Voor:</span> 3 keer</dd>", newest)
+    assert re.search(r"<dd>[^<]*<[^>]*>Na:</span> 2 keer</dd>", newest)
     assert "24-11-2026, 10:00" in newest and "assistent@delinde.nl" in newest
-    oldest = int(re.findall(r'action="/admin/history/(\d+)/restore"', page)[-1])
+    oldest = int(re.findall(r'href="/admin/history/(\d+)/restore"', page)[-1])
     back = admin.post(f"/admin/history/{oldest}/restore", data={"csrf": token})
     assert back.status_code == 303 and stored_document(settings) == first
     assert admin.get("/admin/history").text.count('class="version"') == 4  # going back is a change too

@@ -147,7 +147,11 @@ def test_the_e_mails_after_calls_are_set_refused_at_the_field_and_switched_off(
 def test_a_ready_made_message_is_heard_before_it_is_used(admin: httpx.Client, settings: Settings) -> None:
     token = log_in(admin)
     filled = admin.post("/admin/texts/info/template", data={"template": "outbreak", "csrf": token})
-    found = re.search(r'id="template-spoken"><audio controls preload="none" src="([^"]+)"', filled.text)
+    found = re.search(
+        r'id="template-spoken"><span class="player-label">Het kant-en-klare bericht:</span> '
+        r'<audio controls preload="none" src="([^"]+)"',
+        filled.text,
+    )
     assert found is not None and found.group(1) == "/admin/texts/templates/outbreak.mp3"
     spoken = admin.get(found.group(1))
     assert spoken.status_code == 200 and spoken.headers["content-type"] == "audio/mpeg"

@@ -109,7 +109,10 @@ def test_every_delete_and_go_back_asks_first(admin: httpx.Client) -> None:
     pages = {path: admin.get(path).text for path in ("/admin/settings", "/admin/history", "/admin/staff")}
     destructive = re.compile(r'<form method="post" action="(/admin/[^"]*/(delete|restore|remove)[^"]*)"([^>]*)>')
     found = [(path, match) for path, page in pages.items() for match in destructive.finditer(page)]
-    assert {path for path, _ in found} >= {"/admin/settings", "/admin/history"}
+    assert {path for path, _ in found} >= {"/admin/settings"}
+    # Going back in the history is asked on a page of its own, which shows what would change (tests/web/
+    # test_history_undo.py); the history page itself sends nothing.
+    assert "<form" not in pages["/admin/history"].split("<main", 1)[1]
     for path, match in found:
         question = re.search(r'data-confirm="([^"]+)"', match.group(3))
         assert question is not None, f"{match.group(1)} on {path} does not ask first"

@@ -27,6 +27,7 @@ from tests.audio.signals import speech_wav
 from tests.every_key import EVERY_KEY, OTHER_SHAPES
 from tests.local_server import running_server
 from tests.web.browser_forms import Form, forms_of, links_of
+from tests.web.test_admin import SAVE_WAITS_FOR_SPEECH_S
 
 # Tuesday 24 November 2026, 10:00 in Amsterdam: inside the first period below, so its instructions are in force.
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -38,6 +39,7 @@ CHANGES_BY_DESIGN = {
     r"/admin/logout": "ends the session",
     r"/admin/settings/periods/\d+/delete": "removes a period",
     r"/admin/history/\d+/restore": "brings an older version back",
+    r"/admin/history/\d+/undo": "undoes one change",
     r"/admin/greetings/\d+/active": "puts another recording in use",
     r"/admin/greetings/\d+/delete": "deletes a recording",
     r"/admin/greetings/\d+/use": "makes a recording another message",
@@ -96,10 +98,9 @@ def _served(settings: Settings, document: str, recordings: int, tmp_path: Path) 
     database = Database(settings.database_url)
     business_id = apply_text(database, document, NOW).stored.id
     _seed(database, business_id)
-    local_speech = {"public_url": PUBLIC_URL, "tts_engines": ("espeak",)}
+    local_speech = {"public_url": PUBLIC_URL, "tts_engines": ("espeak",), "speaking_grace_s": SAVE_WAITS_FOR_SPEECH_S}
     app = create_app(settings.model_copy(update=local_speech), clock=lambda: NOW)
-    # The first form that speaks speaks every text of the business (espeak-ng): slow on a busy machine.
-    with running_server(app) as url, httpx.Client(base_url=url, timeout=180) as http:
+    with running_server(app) as url, httpx.Client(base_url=url, timeout=SAVE_WAITS_FOR_SPEECH_S) as http:
         page = http.get("/admin/login").text
         token = _csrf(page)
         answer = http.post("/admin/login", data={"email": EMAIL, "password": PASSWORD, "csrf": token})

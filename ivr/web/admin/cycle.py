@@ -15,7 +15,6 @@ from ivr.store.staff import StaffUser
 from ivr.web.admin import pages
 from ivr.web.admin.i18n import Words
 from ivr.web.admin.pages import Draft
-from ivr.web.admin.problem_words import spoken_notes
 from ivr.web.admin.problems import Problems
 from ivr.web.request_session import RequestSession
 from ivr.web.services import Services
@@ -76,10 +75,11 @@ def submitted(
 
 
 def speaking(services: Services, db: RequestSession, user: StaffUser) -> Callable[[Words], list[str]]:
-    """After saving a text: speak the business's texts at once, so the page can play them (until then callers hear
-    Twilio's <Say>); returns which texts are not spoken yet and why, and advice about those that are."""
+    """After saving a text: speak the business's texts, so the page can play them (until then callers hear
+    Twilio's <Say>); returns which texts are not spoken yet and why, and advice about those that are, or that they
+    are being spoken still (pages.speak_soon)."""
 
     def speak(words: Words) -> list[str]:
-        return spoken_notes(words, pages.speak_texts(services, db, user))
+        return pages.speak_soon(services, db, user, words)
 
     return speak

@@ -30,11 +30,12 @@ from ivr.web.admin.pages import (
     document_of,
     language,
     page,
+    speak_soon,
     typed_text,
     week_view,
     words,
 )
-from ivr.web.admin.problem_words import audio_refusal, problem_words, spoken_notes
+from ivr.web.admin.problem_words import audio_refusal, problem_words
 from ivr.web.admin.problems import Problems
 from ivr.web.admin.waveform import picture
 from ivr.web.bodies import uploaded_file
@@ -216,9 +217,7 @@ def text_greeting(
 
     def speak(words_: Words) -> list[str]:
         # Saved either way: until a text has a recording, callers hear it spoken by Twilio's <Say>.
-        number = document_of(db, user)["numbers"][0]
-        db.commit()  # speaking is slow: no transaction is held meanwhile
-        return spoken_notes(words_, services.speak_texts(number))
+        return speak_soon(services, db, user, words_)
 
     welcome = typed_text(text)
     # A typed welcome replaces a recording; the text a recording falls back to, saved as it is, changes nothing.

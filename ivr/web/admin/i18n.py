@@ -28,6 +28,25 @@ class Words(Protocol):
     def ngettext(self, singular: str, plural: str, count: int, /) -> str: ...
 
 
+def asked_for(accept_language: str) -> str | None:
+    """The first of LANGUAGES a browser's Accept-Language header asks for, by its weights (RFC 9110 12.5.4;
+    "de-CH" asks for "de"); None when it asks for none of them."""
+    weighed: list[tuple[float, int, str]] = []
+    for position, item in enumerate(accept_language.split(",")):
+        tag, _, parameters = item.strip().partition(";")
+        weight = 1.0
+        name, _, value = parameters.strip().partition("=")
+        if name.strip().lower() == "q":
+            try:
+                weight = float(value)
+            except ValueError:
+                continue
+        primary = tag.strip().split("-")[0].lower()
+        if primary in LANGUAGES and weight > 0:
+            weighed.append((-weight, position, primary))
+    return min(weighed)[2] if weighed else None
+
+
 def catalogue_path(language: str) -> Path:
     return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 

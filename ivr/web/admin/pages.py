@@ -3,12 +3,13 @@ and saving a change through ivr.usecases.editing (the document model, the checke
 
 import secrets
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from markupsafe import Markup
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ivr.document.lint import Finding
@@ -19,8 +20,8 @@ from ivr.store import businesses, rendered, staff
 from ivr.store.staff import StaffUser
 from ivr.usecases import editing
 from ivr.web.admin import week, wording
-from ivr.web.admin.i18n import DEFAULT_LANGUAGE, LANGUAGES, Words, translations
-from ivr.web.admin.problem_words import problem_words
+from ivr.web.admin.i18n import DEFAULT_LANGUAGE, LANGUAGES, Words, asked_for, translations
+from ivr.web.admin.problem_words import problem_words, spoken_notes
 from ivr.web.admin.problems import Problems, placed
 from ivr.web.admin.templating import templates
 from ivr.web.request_session import RequestSession, RequestSessionDep, remember_after_commit
@@ -30,18 +31,16 @@ from ivr.web.services import Services
 ROLE_REFUSED = "role does not change anything"
 OWNERS_ONLY = "owners only"
 
-if TYPE_CHECKING:
-    from ivr.usecases.rendering import RenderReport
-
 
 def language(request: Request, document: dict[str, Any] | None = None) -> str:
-    """The language the visitor chose, else the business's own, else Dutch."""
+    """The language the visitor chose, else the business's own, else the one their browser asks for (the login
+    page, before any is chosen), else Dutch."""
     chosen = request.session.get("lang")
     if chosen in LANGUAGES:
         return str(chosen)
     if document and document.get("language") in LANGUAGES:
         return str(document["language"])
-    return DEFAULT_LANGUAGE
+    return asked_for(request.headers.get("accept-language", "")) or DEFAULT_LANGUAGE
 
 
 def words(request: Request, document: dict[str, Any] | None = None) -> Words:
@@ -136,12 +135,24 @@ def spoken_media(db: RequestSession, user: StaffUser, document: dict[str, Any]) 
     return {text: prompt.media_id for text, prompt in found.items()}
 
 
-def speak_texts(services: Services, db: RequestSession, user: StaffUser) -> "RenderReport":
-    """Speak the business's texts now, so the page can play them; until then callers hear Twilio's <Say>. Slow: the
-    request's changes are committed first, so no transaction is held (nor SQLite's write lock) while it speaks."""
+def speak_soon(services: Services, db: RequestSession, user: StaffUser, words: Words) -> list[str]:
+    """Speak the business's texts after a save, so the page can play them; until then callers hear Twilio's <Say>.
+    Answers within GREETLINE_SPEAKING_GRACE_S (1 s): a text already spoken, or one espeak-ng speaks at once, shows
+    its player on the answer itself, with what speaking left to say; anything slower (Google out of reach, a busy
+    machine) answers that the texts are being spoken (the page then asks /admin/speaking and shows itself anew
+    when they are). The request's changes are committed first: no transaction is held while it speaks."""
     number = document_of(db, user)["numbers"][0]
     db.commit()
-    return services.speak_texts(number)
+    future = services.speaking.soon(number, lambda: services.speak_texts(number))
+    try:
+        report = future.result(timeout=services.settings.speaking_grace_s)
+    except TimeoutError:
+        being_spoken = words.gettext(
+            "Being spoken… Until the recording is ready, callers hear the text in the phone network's computer "
+            "voice; this page shows the recording by itself when it is ready."
+        )
+        return [Markup('<span id="being-spoken">%s</span>') % being_spoken]
+    return spoken_notes(words, report)
 
 
 def save_parts(

@@ -7,6 +7,7 @@ from ivr.web.admin import (
     account,
     answering,
     audit,
+    being_spoken,
     blocking,
     callbacks,
     cards,
@@ -53,6 +54,7 @@ for page in (
     texts,
     answering,
     statistics,
+    being_spoken,
 ):
     # here, as the overview's own path is the prefix alone
     router.include_router(page.router, prefix="/admin", dependencies=[Depends(business_page)])

@@ -22,6 +22,7 @@ from ivr.web.admin.fixed_texts import fixed_text_fields, fixed_text_names, fixed
 from ivr.web.admin.forms import route_fields, route_part, voicemail_box
 from ivr.web.admin.i18n import Words
 from ivr.web.admin.pages import (
+    PREVIEW,
     Draft,
     UserDep,
     check_csrf,
@@ -149,9 +150,23 @@ def save_info(
         return submitted(request, services, db, user, _page, typed, problems=empty)
     # The text only: a recorded message stays (its text, when there is one, is what is spoken without it).
     part = {"info.text": text or None} if info_on == "on" else {"info": None}
+    if intent == PREVIEW and info_on == "on" and text:
+        typed["info_draft_spoken"] = _spoken_draft(services, common(db, user)["document"], text)
     return submitted(
         request, services, db, user, _page, typed, part, intent=intent, after_saving=speaking(services, db, user)
     )
+
+
+def _spoken_draft(services: Services, document: dict[str, Any], text: str) -> str | None:
+    """The draft information message spoken for its preview only: a recording in the media store that no business
+    uses (the saved message keeps its own until the draft is saved). None when no engine can speak it: the
+    preview then shows the draft in words only."""
+    from ivr.usecases.rendering import speak_text  # the engines load with the first text spoken
+
+    try:
+        return speak_text(services.settings, services.audio(), text, document.get("language", "nl"), "info")
+    except AudioError:
+        return None
 
 
 @router.post("/info/template")
