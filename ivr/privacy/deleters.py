@@ -66,5 +66,10 @@ DELETERS: tuple[Deleter, ...] = (
     Deleter("voicemails", lambda kept: kept.voicemail_days, delete_voicemail),
     Deleter("transcripts", lambda kept: kept.transcript_days, _in_one_transaction(personal_data.forget_transcripts)),
     Deleter("call_notes", lambda kept: kept.notes_days, _in_one_transaction(personal_data.delete_notes)),
+    # Asked or sent about a call, kept like the answering service's notes about one.
+    Deleter(
+        "callback_requests", lambda kept: kept.notes_days, _in_one_transaction(personal_data.delete_callback_requests)
+    ),
+    Deleter("text_backs", lambda kept: kept.notes_days, _in_one_transaction(personal_data.delete_text_backs)),
     Deleter("calls", lambda kept: kept.call_log_days, _in_one_transaction(personal_data.delete_calls)),
 )

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, delete, or_, select, true, update
 from sqlalchemy.orm import Session
 
-from ivr.store.tables import CallNoteRow, CallRow, JobRow, RecordingRow
+from ivr.store.tables import CallbackRequestRow, CallNoteRow, CallRow, JobRow, RecordingRow, TextBackRow
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,18 @@ def _notes(scope: Scope) -> ColumnElement[bool]:
     return found
 
 
+def _asked_by(table: type[CallbackRequestRow] | type[TextBackRow], scope: Scope) -> ColumnElement[bool]:
+    """A callback request or a text back: each belongs to a business and names the caller's number."""
+    if scope.business_id is None:
+        return ~true()
+    found = table.business_id == scope.business_id
+    if scope.before is not None:
+        found = found & (table.created_at < scope.before)
+    if scope.caller is not None:
+        found = found & (table.caller_number == scope.caller)
+    return found
+
+
 def _forget_jobs(session: Session, subjects: list[str]) -> None:
     if subjects:
         session.execute(delete(JobRow).where(JobRow.subject.in_(subjects)))
@@ -115,6 +127,19 @@ def delete_notes(session: Session, scope: Scope) -> int:
     return _count(session.execute(delete(CallNoteRow).where(CallNoteRow.note_id.in_(ids))))
 
 
+def delete_callback_requests(session: Session, scope: Scope) -> int:
+    ids = list(session.scalars(select(CallbackRequestRow.id).where(_asked_by(CallbackRequestRow, scope))))
+    if not ids:
+        return 0
+    _forget_jobs(session, [f"callback-{id_}" for id_ in ids])  # the subject its deliveries are queued under
+    return _count(session.execute(delete(CallbackRequestRow).where(CallbackRequestRow.id.in_(ids))))
+
+
+def delete_text_backs(session: Session, scope: Scope) -> int:
+    """The texts sent back; their jobs are the call's (subject: its call sid) and go with the call."""
+    return _count(session.execute(delete(TextBackRow).where(_asked_by(TextBackRow, scope))))
+
+
 def delete_calls(session: Session, scope: Scope) -> int:
     sids = list(session.scalars(select(CallRow.call_sid).where(_calls(scope))))
     if not sids:
@@ -141,5 +166,19 @@ def everything_about(session: Session, scope: Scope) -> dict[str, list[dict[str,
         ],
         "call_notes": [
             _row(r) for r in session.scalars(select(CallNoteRow).where(_notes(scope)).order_by(CallNoteRow.created_at))
+        ],
+        "callback_requests": [
+            _row(r)
+            for r in session.scalars(
+                select(CallbackRequestRow)
+                .where(_asked_by(CallbackRequestRow, scope))
+                .order_by(CallbackRequestRow.created_at)
+            )
+        ],
+        "text_backs": [
+            _row(r)
+            for r in session.scalars(
+                select(TextBackRow).where(_asked_by(TextBackRow, scope)).order_by(TextBackRow.created_at)
+            )
         ],
     }

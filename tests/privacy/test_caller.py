@@ -15,9 +15,10 @@ from ivr.audio_stores import storage
 from ivr.messages.voicemail_copies import VoicemailAudio
 from ivr.privacy.caller import NothingStored, Request, erase_caller, export_caller, masked
 from ivr.settings import Settings
+from ivr.store import callbacks
 from ivr.store.access_tables import AuditEventRow
 from ivr.store.database import Database
-from ivr.store.tables import CallNoteRow, CallRow, JobRow, RecordingRow
+from ivr.store.tables import CallbackRequestRow, CallNoteRow, CallRow, JobRow, RecordingRow, TextBackRow
 from tests.fakes.twilio_api import FakeTwilio, voicemail_mp3
 from tests.privacy.stored import Left, apply, holders, leave
 from tests.seaweedfs import S3Store
@@ -32,6 +33,10 @@ def _two_callers(database: Database, audio: VoicemailAudio, twilio: FakeTwilio) 
     business = apply(database, NOW)
     patients = [leave(database, audio, twilio, business, PATIENT, NOW - timedelta(days=days)) for days in (3, 1)]
     other = leave(database, audio, twilio, business, OTHER, NOW - timedelta(days=2), words="Andere patiënt.")
+    with database.transaction() as session:  # each asked to be called back, and was texted back
+        for left, number in [(patients[1], PATIENT), (other, OTHER)]:
+            callbacks.save(session, business, number, left.call_sid, NOW - timedelta(days=1))
+            session.add(TextBackRow(business_id=business, caller_number=number, created_at=NOW, call_sid=left.call_sid))
     return business, patients, other
 
 
@@ -41,6 +46,8 @@ def _rows(database: Database) -> dict[str, set[str]]:
             "calls": set(session.scalars(select(CallRow.call_sid))),
             "voicemails": set(session.scalars(select(RecordingRow.recording_sid))),
             "notes": set(session.scalars(select(CallNoteRow.note_id))),
+            "callbacks": set(session.scalars(select(CallbackRequestRow.caller_number))),
+            "texts back": set(session.scalars(select(TextBackRow.caller_number))),
         }
 
 
@@ -73,8 +80,21 @@ def _erase_and_check(database: Database, audio: VoicemailAudio, twilio: FakeTwil
 
     counts = erase_caller(holders(database, audio, twilio), Request(business, PATIENT, "dokter@linde.example", NOW))
 
-    assert counts == {"voicemails": 2, "transcripts": 0, "call_notes": 2, "calls": 2}
-    assert _rows(database) == {"calls": {other.call_sid}, "voicemails": {other.recording_sid}, "notes": {other.note_id}}
+    assert counts == {
+        "voicemails": 2,
+        "transcripts": 0,
+        "call_notes": 2,
+        "callback_requests": 1,
+        "text_backs": 1,
+        "calls": 2,
+    }
+    assert _rows(database) == {
+        "calls": {other.call_sid},
+        "voicemails": {other.recording_sid},
+        "notes": {other.note_id},
+        "callbacks": {OTHER},
+        "texts back": {OTHER},
+    }
     assert [audio.read(left.recording_sid) for left in patients] == [None, None]
     assert audio.read(other.recording_sid) == voicemail_mp3()
     assert sorted(twilio.deleted) == sorted(left.recording_sid for left in patients)  # the stand-in's DELETE
@@ -140,8 +160,19 @@ def test_an_export_holds_everything_about_the_caller_and_nothing_of_others(
     assert [v["transcript"] for v in found["voicemails"]] == ["Ik wil graag een herhaalrecept."] * 2
     assert [n["note_id"] for n in found["call_notes"]] == [left.note_id for left in patients]
     assert found["call_notes"][0]["message"] == "Belt terug over de uitslag."
+    assert [(r["caller_number"], r["call_sid"]) for r in found["callback_requests"]] == [
+        (PATIENT, patients[1].call_sid)
+    ]
+    assert [(t["caller_number"], t["call_sid"]) for t in found["text_backs"]] == [(PATIENT, patients[1].call_sid)]
     assert other.call_sid not in archive.read("caller.json").decode() and "Andere" not in str(found)
     assert _trail(database) == [
-        ("caller_exported", "cli", {"caller": "+31*******22", "counts": {"calls": 2, "voicemails": 2, "call_notes": 2}})
+        (
+            "caller_exported",
+            "cli",
+            {
+                "caller": "+31*******22",
+                "counts": {"calls": 2, "voicemails": 2, "call_notes": 2, "callback_requests": 1, "text_backs": 1},
+            },
+        )
     ]
     assert twilio_api.deleted == [] and len(_rows(database)["calls"]) == 3  # an export changes nothing

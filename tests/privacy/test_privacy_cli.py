@@ -74,8 +74,8 @@ def test_export_then_erase_a_caller(line: dict[str, str], twilio_api: FakeTwilio
 
     erased = run(["caller", "erase", "--business", NUMBER, "--caller", PATIENT], line)
     assert (
-        erased.stdout
-        == f"erased everything stored about {PATIENT}: voicemails 2, transcripts 0, call_notes 2, calls 2\n"
+        erased.stdout == f"erased everything stored about {PATIENT}: voicemails 2, transcripts 0, call_notes 2, "
+        "callback_requests 0, text_backs 0, calls 2\n"
     )
     assert list(Path(line["GREETLINE_VOICEMAIL_DIR"]).iterdir()) == []
     assert sorted(twilio_api.deleted) == sorted(sids)
@@ -101,9 +101,9 @@ def test_retention_run_deletes_now_what_has_expired(line: dict[str, str], twilio
         check=True,
     )
     assert result.stdout.splitlines() == [
-        "business 1: deleted voicemails 1, transcripts 0, call_notes 0, calls 0",
-        "calls to no business, the audit trail: deleted voicemails 0, transcripts 0, call_notes 0, calls 0, "
-        "audit_events 0",
+        "business 1: deleted voicemails 1, transcripts 0, call_notes 0, callback_requests 0, text_backs 0, calls 0",
+        "calls to no business, the audit trail: deleted voicemails 0, transcripts 0, call_notes 0, "
+        "callback_requests 0, text_backs 0, calls 0, audit_events 0",
     ]
     assert twilio_api.deleted == [old]
     database = Database(line["GREETLINE_DATABASE_URL"])

@@ -78,7 +78,14 @@ def _run_and_check(database: Database, audio: VoicemailAudio, twilio_api: FakeTw
 
     counts = run_retention(holders(database, audio, twilio_api), NOW)
 
-    assert counts[business] == {"voicemails": 2, "transcripts": 1, "call_notes": 1, "calls": 1}
+    assert counts[business] == {
+        "voicemails": 2,
+        "transcripts": 1,
+        "call_notes": 1,
+        "callback_requests": 0,
+        "text_backs": 0,
+        "calls": 1,
+    }
     with database.transaction() as session:
         assert set(session.scalars(select(RecordingRow.recording_sid))) == {recent.recording_sid, fresh.recording_sid}
         words = {
@@ -100,11 +107,27 @@ def _run_and_check(database: Database, audio: VoicemailAudio, twilio_api: FakeTw
     assert ("caller_exported", days_ago(729)) in [(action, at) for action, at, _ in trail]
     assert days_ago(731) not in [at for _, at, _ in trail]
     runs = [details for action, _, details in trail if action == "retention_run"]
-    assert {"counts": {"voicemails": 2, "transcripts": 1, "call_notes": 1, "calls": 1}} in runs
+    assert {
+        "counts": {
+            "voicemails": 2,
+            "transcripts": 1,
+            "call_notes": 1,
+            "callback_requests": 0,
+            "text_backs": 0,
+            "calls": 1,
+        }
+    } in runs
     assert "herhaalrecept" not in str(trail) and "+31611112222" not in str(trail)
     # Run again: nothing more has expired.
     again = run_retention(holders(database, audio, twilio_api), NOW)
-    assert again[business] == {"voicemails": 0, "transcripts": 0, "call_notes": 0, "calls": 0}
+    assert again[business] == {
+        "voicemails": 0,
+        "transcripts": 0,
+        "call_notes": 0,
+        "callback_requests": 0,
+        "text_backs": 0,
+        "calls": 0,
+    }
 
 
 def test_expired_voicemail_is_gone_from_the_database_the_disk_and_twilio(
