@@ -98,6 +98,17 @@ def fallback_after_dial(directory: Directory, to_number: str, status: str) -> De
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 
 
+async def read_snapshot(directory: Directory) -> None:
+    """Before answering from memory: the routing snapshot another process rewrote, read and parsed in a thread.
+
+    The event loop only looks at the file's stat. The thread is the event loop's own executor, not the pool the
+    database reads run in: with the database stalled that pool can be full of waiting reads, and the fallback,
+    which needs the snapshot most then, must not queue behind them.
+    """
+    if directory.snapshot_stale():
+        await asyncio.get_running_loop().run_in_executor(None, directory.read_snapshot)
+
+
 def within_deadline(handler: Handler) -> Handler:
     """The handler's answer if it comes within the deadline and without failing; the fallback otherwise."""
 
@@ -149,6 +160,7 @@ async def _fallback_response(request: Request) -> Response:
         services = get_services(request)
         form = await request.form()
         to_number = str(form.get("To", ""))
+        await read_snapshot(services.directory)
         decision = fallback_decision(services.directory, to_number, request.url.path)
         body = services.renderer.render(decision.steps)
         routing = services.directory.last_known(to_number)

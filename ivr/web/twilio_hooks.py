@@ -34,6 +34,7 @@ from ivr.web.fallback import (
     FallbackRoute,
     fallback_after_dial,
     language_for_number,
+    read_snapshot,
     within_deadline,
 )
 from ivr.web.recording_hooks import RecordingQuery, RecordingQueryDep, left_message, store_message
@@ -84,6 +85,7 @@ async def _answer(services: Services, form: FormData, decide: Decide) -> Respons
     """Find the business by the number called, decide, hand the step to the call log, answer."""
     to_number, from_number, call_sid = _field(form, "To"), caller_id(_field(form, "From")), _field(form, "CallSid")
     now = services.clock()
+    await read_snapshot(services.directory)
     cached = MISS if _field(form, SIMULATED_TIME_FIELD) else services.directory.cached(to_number, now)
     business: Business | None
     if isinstance(cached, Miss):
@@ -171,6 +173,7 @@ async def _after_fallback_dial(request: Request) -> Response:
     services = get_services(request)
     form = await verified_twilio_form(request)
     to_number = _field(form, "To")
+    await read_snapshot(services.directory)
     decision = fallback_after_dial(services.directory, to_number, _field(form, "DialCallStatus"))
     routing = services.directory.last_known(to_number)
     services.call_log.record(
@@ -224,6 +227,7 @@ async def whisper(request: Request) -> Response:
     form = await verified_twilio_form(request)
     business, now = int(request.query_params.get("business", "")), services.clock()
     route = CallerRoute.from_params(request.query_params)
+    await read_snapshot(services.directory)
     found = services.directory.cached_by_id(business, now)
     if isinstance(found, Miss):
         found = await run_in_threadpool(_whisper_lookup, services, business, now)
