@@ -21,7 +21,7 @@ from ivr.callflow.model import (
     Voicemail,
 )
 from ivr.callflow.ringing import dial_timeout_s
-from ivr.callflow.schedule import Holiday, InPeriod, Open, OutsideHours, situation
+from ivr.callflow.schedule import Holiday, InPeriod, Open, OutsideHours, Situation, situation
 from ivr.callflow.steps import (
     Decision,
     Dial,
@@ -202,7 +202,11 @@ def _closed_steps(business: Business, message: Prompt, via: Via, path: str, peri
 
 def incoming(business: Business, now: datetime) -> Decision:
     """The first answer to a call: welcome, emergency options, information, the other options, then a human."""
-    current = situation(business, now)
+    return incoming_in(business, situation(business, now))
+
+
+def incoming_in(business: Business, current: Situation) -> Decision:
+    """`incoming` in the business's situation: the same for every caller while the situation lasts."""
     if isinstance(current, InPeriod):
         period = current.period
         path = f"period:{period.first_day.isoformat()}"

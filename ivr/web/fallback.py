@@ -32,7 +32,7 @@ from ivr.store.calls import CallStep
 from ivr.store.snapshot import Routing
 from ivr.twiml import LAST_RESORT_TWIML
 from ivr.web.services import get_services
-from ivr.web.signature import verified_twilio_form
+from ivr.web.signature import urlencoded_form, verified_twilio_form
 from prompts import prompt_book
 
 log = logging.getLogger("greetline.fallback")
@@ -158,7 +158,7 @@ def _late_answer(task: "asyncio.Future[Response]") -> None:
 async def _fallback_response(request: Request) -> Response:
     try:
         services = get_services(request)
-        form = await request.form()
+        form = await urlencoded_form(request)  # signed: checked before this
         to_number = str(form.get("To", ""))
         await read_snapshot(services.directory)
         decision = fallback_decision(services.directory, to_number, request.url.path)

@@ -46,7 +46,8 @@ log = logging.getLogger("greetline.calls")
 
 router = APIRouter(prefix="/twilio", route_class=FallbackRoute, tags=["twilio"])
 
-Decide = Callable[[Business, datetime], Decision]
+# A decision, or a decision with its TwiML already rendered (ivr.web.first_answers).
+Decide = Callable[[Business, datetime], Decision | tuple[Decision, str]]
 # The call log's call_sid column (ivr.store.tables.CallRow); Twilio's own are 34 characters.
 MAX_CALL_SID_CHARS = 64
 
@@ -88,6 +89,7 @@ async def _answer(services: Services, form: FormData, decide: Decide) -> Respons
     await read_snapshot(services.directory)
     cached = MISS if _field(form, SIMULATED_TIME_FIELD) else services.directory.cached(to_number, now)
     business: Business | None
+    body: str | None = None
     if isinstance(cached, Miss):
         now, business = await run_in_threadpool(_from_database, services, form, to_number)
         services.heap.after_loading(services.directory.documents_loaded)
@@ -98,7 +100,8 @@ async def _answer(services: Services, form: FormData, decide: Decide) -> Respons
         decision = flow.unknown_number(Prompt(prompt_book(language.value).text("unavailable")), language)
         log.warning("call %s to unknown number %s from %s", call_sid, to_number, from_number)
     else:
-        decision = decide(business, now)
+        answered = decide(business, now)
+        decision, body = answered if isinstance(answered, tuple) else (answered, None)
     services.call_log.record(
         CallStep(
             call_sid=call_sid,
@@ -113,7 +116,7 @@ async def _answer(services: Services, form: FormData, decide: Decide) -> Respons
             simulated=is_simulated(form.get(SIMULATED_CALL_FIELD)),
         )
     )
-    return _twiml(services, decision)
+    return _twiml(services, decision) if body is None else Response(body, media_type=TWIML_MEDIA_TYPE)
 
 
 async def _voice(request: Request, decide: Callable[[Request, FormData], Decide]) -> Response:
@@ -129,7 +132,11 @@ def _query_int(request: Request, name: str, default: int) -> int:
 
 async def voice(request: Request) -> Response:
     """A call comes in."""
-    return await _voice(request, lambda _request, _form: flow.incoming)
+    services = get_services(request)
+    return await _voice(
+        request,
+        lambda _request, _form: lambda business, now: services.first_answers.answer(business, now, services.renderer),
+    )
 
 
 async def menu(request: Request) -> Response:
