@@ -138,7 +138,8 @@ def cold_start_s(businesses: int = scale.BUSINESSES) -> float:
                     except httpx.TransportError:
                         time.sleep(0.01)  # polling for the port to open; not synchronisation
                         continue
-                    if answer.status_code == 200 and "<Gather" in answer.text:  # the greeting and the menu
+                    # The business's own answer, open (menu) or closed (its box), not the fallback's dial.
+                    if answer.status_code == 200 and ("<Gather" in answer.text or "<Record" in answer.text):
                         return time.perf_counter() - started
                     raise RuntimeError(f"the first call was not answered as normal: {answer.text[:300]}")
         finally:
