@@ -19,8 +19,9 @@ from ivr.callflow.schedule import Holiday, InPeriod, Situation, situation
 from ivr.callflow.steps import Decision
 from ivr.twiml import TwimlRenderer
 
-# Businesses in memory times their situations seen; emptied when reached (then refilled by the next calls).
-MAX_ANSWERS = 65_536
+# Businesses in memory times their parts of day and situations seen (as many as the renderer caches answers);
+# emptied when reached, then refilled by the next calls. Each entry holds its business object until then.
+MAX_ANSWERS = 32_768
 
 
 def _situation_key(current: Situation) -> tuple[str, Hashable]:
