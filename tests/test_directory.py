@@ -94,6 +94,8 @@ def test_a_snapshot_another_process_rewrote_is_heard_from_the_next_call(
     looked_up(database, directory)  # writes the number's routing to the snapshot: its own write is no change
     assert directory.cached(NUMBER, NOW) is not MISS
     RoutingSnapshot(path).replace_all({})  # `greetline apply` in another process rewrites the file
+    assert directory.snapshot_stale()
+    directory.read_snapshot()  # what a call has a worker thread do before it asks memory (ivr.web.fallback)
     assert directory.cached(NUMBER, NOW) is MISS
 
 

@@ -22,7 +22,7 @@ from ivr.callflow.model import (
     Voicemail,
 )
 from ivr.callflow.ringing import dial_timeout_s
-from ivr.callflow.schedule import Holiday, InPeriod, Open, OutsideHours, situation
+from ivr.callflow.schedule import Holiday, InPeriod, Open, OutsideHours, Situation, situation
 from ivr.callflow.steps import (
     Decision,
     Dial,
@@ -219,9 +219,22 @@ def _closed_steps(business: Business, message: Prompt, via: Via, path: str, peri
 def incoming(business: Business, now: datetime, caller: str = "") -> Decision:
     """The first answer to a call: welcome, emergency options, information, the other options, then a human.
     `caller`: the caller's number ("" when withheld); one on the blocked list hears the blocked text only."""
-    if caller and caller in business.blocked:
-        return Decision((speak(business.texts.blocked, business.language), Hangup()), "blocked", Outcome.BLOCKED)
-    current = situation(business, now)
+    if is_blocked(business, caller):
+        return blocked_answer(business)
+    return incoming_in(business, situation(business, now))
+
+
+def is_blocked(business: Business, caller: str) -> bool:
+    return bool(caller) and caller in business.blocked
+
+
+def blocked_answer(business: Business) -> Decision:
+    return Decision((speak(business.texts.blocked, business.language), Hangup()), "blocked", Outcome.BLOCKED)
+
+
+def incoming_in(business: Business, current: Situation) -> Decision:
+    """`incoming` in the business's situation: the same for every caller while the situation lasts (a blocked
+    caller is answered before it, by `incoming`)."""
     if isinstance(current, InPeriod):
         period = current.period
         path = f"period:{period.first_day.isoformat()}"

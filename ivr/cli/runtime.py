@@ -32,9 +32,9 @@ def load_settings(*, insecure_dev_mode: bool = False) -> Settings:
 def migrate(settings: Settings) -> list[str]:
     """The database schema, and the bucket when audio lives in S3; returns what was done besides."""
     from ivr.audio_stores import prepare_storage
-    from ivr.store.migrate import upgrade
+    from ivr.store.migrate import upgrade_if_behind
 
-    upgrade(settings.database_url)
+    upgrade_if_behind(settings.database_url)
     created = prepare_storage(settings)
     return [created] if created else []
 

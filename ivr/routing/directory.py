@@ -204,6 +204,7 @@ class Directory:
         self, connection: Connection, *, due: bool = False
     ) -> tuple[dict[str, tuple[int, int] | None], dict[int, tuple[int, int] | None]]:
         """The maps to fill, after asking the database whether anything changed if that is due."""
+        self._routing.reload()  # in a worker thread here: the file may be read and parsed
         self._current()  # forgets the maps if this process or the snapshot heard of a change
         maps = self._by_number, self._by_id
         if due or time.monotonic() - self._checked_at >= self._recheck_s:
@@ -289,3 +290,12 @@ class Directory:
     def last_known(self, number: str) -> Routing | None:
         """The number's routing as last saved or seen, to answer calls while the database is away."""
         return self._routing.get(number)
+
+    def snapshot_stale(self) -> bool:
+        """Another process rewrote the routing snapshot since it was read (one stat): `read_snapshot` before
+        answering from memory, in a worker thread."""
+        return self._routing.stale()
+
+    def read_snapshot(self) -> None:
+        """Blocking: read and parse the rewritten routing snapshot (never on the event loop)."""
+        self._routing.reload()

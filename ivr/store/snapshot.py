@@ -57,16 +57,24 @@ class RoutingSnapshot:
         # Counts the rewrites by others read from the file: the directory hears another process's change by it (this
         # process's own changes it hears from ivr.store.revisions, after their commit).
         self._generation = 0
-        self._reload()
+        self.reload()
 
     def generation(self) -> int:
-        """Changes when another process has rewritten the file since (one stat of the file)."""
-        self._reload()
+        """Changes when another process's rewrite of the file has been read (`reload`); from memory."""
         return self._generation
 
     def get(self, number: str) -> Routing | None:
-        self._reload()
+        """From memory: what the file said when it was last read (`reload`)."""
         return self._entries.get(number)
+
+    def stale(self) -> bool:
+        """Whether another process has rewritten the file since it was read: one stat, cheap on the event loop."""
+        if self.path is None:
+            return False
+        try:
+            return _file_version(self.path) != self._read_version
+        except FileNotFoundError:
+            return False
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -127,16 +135,20 @@ class RoutingSnapshot:
             fcntl.flock(lock, fcntl.LOCK_EX)
             yield  # closing the file releases the lock
 
-    def _reload(self) -> None:
-        """Read the file again when another process has rewritten it since."""
+    def reload(self) -> None:
+        """Read the file again when another process has rewritten it since.
+
+        Blocking file I/O and a parse of every number's entry (megabytes with 10,000 businesses): never on the event
+        loop. A call that finds the file `stale` has this run in a worker thread (ivr.web.fallback.read_snapshot).
+        """
         if self.path is None:
             return
-        try:
-            version = _file_version(self.path)
-        except FileNotFoundError:
-            return
-        if version != self._read_version:
-            with self._guard:
+        with self._guard:  # a second reader waits for the first, then finds nothing left to read
+            try:
+                version = _file_version(self.path)
+            except FileNotFoundError:
+                return
+            if version != self._read_version:
                 self._entries = self._read()
                 self._read_version = version
                 self._generation += 1

@@ -39,7 +39,7 @@ from ivr.web.logins import shared_login_guard
 from ivr.web.media import media_router
 from ivr.web.process_levers import tune_served_process
 from ivr.web.services import CallLog, Clock, Services, utc_now
-from ivr.web.voice_path import VoicePath
+from ivr.web.voice_path import LeanFastAPI, VoicePath
 
 log = logging.getLogger("greetline")
 
@@ -96,7 +96,7 @@ def create_app(
             changes.close()
         services.call_log.close()  # store the last calls' steps before the process ends (or spill them)
 
-    app = FastAPI(
+    app = LeanFastAPI(
         title="Greetline",
         version="0.1.0",
         summary="Phone greetings, one short menu, ring-count overflow.",
@@ -157,8 +157,9 @@ def create_app(
     )
     # Every body is capped and timed before anything reads it.
     app.add_middleware(BodyLimits, deadline_s=settings.body_timeout_s)
-    # Outermost of ours: the voice webhooks skip the app's shell, their bodies capped and timed the same way.
-    app.add_middleware(VoicePath, endpoints=twilio_hooks.VOICE_ENDPOINTS, deadline_s=settings.body_timeout_s)
+    # Before all middleware, FastAPI's own too: the voice webhooks skip the app's shell, their bodies capped and timed
+    # the same way.
+    app.voice_path = VoicePath(twilio_hooks.VOICE_ENDPOINTS, deadline_s=settings.body_timeout_s)
 
     @app.get("/", include_in_schema=False)
     def index() -> PlainTextResponse:

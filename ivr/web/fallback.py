@@ -32,7 +32,7 @@ from ivr.store.calls import CallStep
 from ivr.store.snapshot import Routing
 from ivr.twiml import LAST_RESORT_TWIML
 from ivr.web.services import get_services
-from ivr.web.signature import verified_twilio_form
+from ivr.web.signature import urlencoded_form, verified_twilio_form
 from prompts import prompt_book
 
 log = logging.getLogger("greetline.fallback")
@@ -98,6 +98,17 @@ def fallback_after_dial(directory: Directory, to_number: str, status: str) -> De
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 
 
+async def read_snapshot(directory: Directory) -> None:
+    """Before answering from memory: the routing snapshot another process rewrote, read and parsed in a thread.
+
+    The event loop only looks at the file's stat. The thread is the event loop's own executor, not the pool the
+    database reads run in: with the database stalled that pool can be full of waiting reads, and the fallback,
+    which needs the snapshot most then, must not queue behind them.
+    """
+    if directory.snapshot_stale():
+        await asyncio.get_running_loop().run_in_executor(None, directory.read_snapshot)
+
+
 def within_deadline(handler: Handler) -> Handler:
     """The handler's answer if it comes within the deadline and without failing; the fallback otherwise."""
 
@@ -147,8 +158,9 @@ def _late_answer(task: "asyncio.Future[Response]") -> None:
 async def _fallback_response(request: Request) -> Response:
     try:
         services = get_services(request)
-        form = await request.form()
+        form = await urlencoded_form(request)  # signed: checked before this
         to_number = str(form.get("To", ""))
+        await read_snapshot(services.directory)
         decision = fallback_decision(services.directory, to_number, request.url.path)
         body = services.renderer.render(decision.steps)
         routing = services.directory.last_known(to_number)

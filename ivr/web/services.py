@@ -19,6 +19,7 @@ from ivr.settings import Settings
 from ivr.store.calls import CallEntry
 from ivr.store.database import Database
 from ivr.twiml import TwimlRenderer
+from ivr.web.first_answers import FirstAnswers
 from ivr.web.logins import LoginGuard
 from ivr.web.process_levers import HeapSettler
 from ivr.web.speaking import Speaker
@@ -68,6 +69,8 @@ class Services:
     logins: LoginGuard = field(default_factory=LoginGuard)
     # Moves the directory's loaded business data out of the garbage collector's full passes.
     heap: HeapSettler = field(default_factory=HeapSettler)
+    # Each business's first answer to a call, decided and rendered once per situation.
+    first_answers: FirstAnswers = field(default_factory=FirstAnswers)
     # Tells an embedded job worker that new deliveries are stored (so it need not wait for its next poll).
     jobs_waiting: Callable[[], None] = lambda: None
     # Which speech engines were out of reach lately: a page's next texts go straight to the offline engine.

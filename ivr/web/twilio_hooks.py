@@ -37,6 +37,7 @@ from ivr.web.fallback import (
     FallbackRoute,
     fallback_after_dial,
     language_for_number,
+    read_snapshot,
     within_deadline,
 )
 from ivr.web.recording_hooks import RecordingQuery, RecordingQueryDep, left_message, store_message
@@ -48,7 +49,8 @@ log = logging.getLogger("greetline.calls")
 
 router = APIRouter(prefix="/twilio", route_class=FallbackRoute, tags=["twilio"])
 
-Decide = Callable[[Business, datetime], Decision]
+# A decision, or a decision with its TwiML already rendered (ivr.web.first_answers).
+Decide = Callable[[Business, datetime], Decision | tuple[Decision, str]]
 # The call log's call_sid column (ivr.store.tables.CallRow); Twilio's own are 34 characters.
 MAX_CALL_SID_CHARS = 64
 
@@ -87,8 +89,10 @@ async def answer_call(services: Services, form: FormData, decide: Decide) -> Res
     """Find the business by the number called, decide, hand the step to the call log, answer."""
     to_number, from_number, call_sid = _field(form, "To"), caller_id(_field(form, "From")), _field(form, "CallSid")
     now = services.clock()
+    await read_snapshot(services.directory)
     cached = MISS if _field(form, SIMULATED_TIME_FIELD) else services.directory.cached(to_number, now)
     business: Business | None
+    body: str | None = None
     if isinstance(cached, Miss):
         now, business = await run_in_threadpool(_from_database, services, form, to_number)
         services.heap.after_loading(services.directory.documents_loaded)
@@ -99,7 +103,8 @@ async def answer_call(services: Services, form: FormData, decide: Decide) -> Res
         decision = flow.unknown_number(Prompt(prompt_book(language.value).text("unavailable")), language)
         log.warning("call %s to unknown number %s from %s", call_sid, to_number, from_number)
     else:
-        decision = decide(business, now)
+        answered = decide(business, now)
+        decision, body = answered if isinstance(answered, tuple) else (answered, None)
     services.call_log.record(
         CallStep(
             call_sid=call_sid,
@@ -117,7 +122,7 @@ async def answer_call(services: Services, form: FormData, decide: Decide) -> Res
             urgent=business is not None and takes_emergency_option(decision.path, _emergency_keys(business)),
         )
     )
-    return _twiml(services, decision)
+    return _twiml(services, decision) if body is None else Response(body, media_type=TWIML_MEDIA_TYPE)
 
 
 def _emergency_keys(business: Business) -> tuple[str, ...]:
@@ -144,11 +149,19 @@ def _query_int(request: Request, name: str, default: int) -> int:
 
 
 async def voice(request: Request) -> Response:
-    """A call comes in (a caller on the blocked list hears the blocked text)."""
+    """A call comes in: every caller of the business hears the same first answer while its situation lasts (kept
+    once decided, ivr.web.first_answers), except one on the blocked list, who hears the blocked text."""
+    services = get_services(request)
 
     def decide(_request: Request, form: FormData) -> Decide:
         caller = caller_id(_field(form, "From"))
-        return lambda business, now: flow.incoming(business, now, caller)
+
+        def first(business: Business, now: datetime) -> Decision | tuple[Decision, str]:
+            if flow.is_blocked(business, caller):
+                return flow.blocked_answer(business)
+            return services.first_answers.answer(business, now, services.renderer)
+
+        return first
 
     return await _voice(request, decide)
 
@@ -194,6 +207,7 @@ async def _after_fallback_dial(request: Request) -> Response:
     services = get_services(request)
     form = await verified_twilio_form(request)
     to_number = _field(form, "To")
+    await read_snapshot(services.directory)
     decision = fallback_after_dial(services.directory, to_number, _field(form, "DialCallStatus"))
     routing = services.directory.last_known(to_number)
     services.call_log.record(
@@ -247,6 +261,7 @@ async def whisper(request: Request) -> Response:
     form = await verified_twilio_form(request)
     business, now = int(request.query_params.get("business", "")), services.clock()
     route = CallerRoute.from_params(request.query_params)
+    await read_snapshot(services.directory)
     found = services.directory.cached_by_id(business, now)
     if isinstance(found, Miss):
         found = await run_in_threadpool(_whisper_lookup, services, business, now)
