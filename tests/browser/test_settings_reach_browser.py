@@ -51,7 +51,7 @@ def served(settings: Settings, demo_text: str) -> Iterator[tuple[str, Database]]
 def page(served: tuple[str, Database]) -> Iterator[Page]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 390, "height": 844}, base_url=served[0])  # a phone screen
+        page = browser.new_page(viewport={"width": 390, "height": 844}, locale="nl-NL", base_url=served[0])  # a phone screen
         page.set_default_timeout(SAVED_WITHIN_MS)
         page.goto("/admin/login")
         page.get_by_label("E-mailadres").fill(EMAIL)
@@ -178,7 +178,8 @@ def test_the_same_controls_in_english(page: Page, served: tuple[str, Database], 
     page.locator("form[action='/admin/texts/fixed'] button[value=save]").click()
     said(page, "Saved")
     assert stored(served[1])["texts"] == {"goodbye": "Dank u wel, tot ziens."}
-    expect(page.locator("#fixed-goodbye-spoken audio")).to_have_count(1)
+    # Spoken in the background ("Wordt ingesproken…"): the page shows the player once it has reloaded itself.
+    expect(page.locator("#fixed-goodbye-spoken audio")).to_have_count(1, timeout=SAVED_WITHIN_MS)
     shot(page, "english-fixed-texts")
 
     # An uploaded recording as the information message: seen first, then saved.

@@ -60,7 +60,7 @@ def page(settings: Settings, demo_text: str) -> Iterator[Page]:
     app = create_app(settings.model_copy(update={"public_url": "http://greetline.test"}), clock=lambda: NOW)
     with running_server(app) as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 390, "height": 844}, base_url=url)
+        page = browser.new_page(viewport={"width": 390, "height": 844}, locale="nl-NL", base_url=url)
         page.goto("/admin/login")
         page.get_by_label("E-mailadres").fill(EMAIL)
         page.get_by_label("Wachtwoord").fill(PASSWORD)

@@ -43,7 +43,7 @@ def page(settings: Settings, demo_text: str, mail: MailServer) -> Iterator[Page]
     app = create_app(settings.model_copy(update=local), clock=lambda: TUESDAY_10)
     with running_server(app) as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser.new_page(viewport={"width": 390, "height": 844}, base_url=url)
+        yield browser.new_page(viewport={"width": 390, "height": 844}, locale="nl-NL", base_url=url)
         browser.close()
 
 
