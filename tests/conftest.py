@@ -113,6 +113,9 @@ def settings(sqlite_url: str, tmp_path: Path) -> Settings:
         call_log_spill_path=tmp_path / "call-log-spill.jsonl",
         # Google is out of reach here: fail over to espeak-ng without waiting out real back-off delays.
         tts_retry_base_delay_s=0.01,
+        # A save waits for its texts to be spoken before it answers, so a test reads the recording in the answer;
+        # tests of the "being spoken" answer (tests/web/test_speaking_later.py) set the page's own grace.
+        speaking_grace_s=300.0,
         public_url=PUBLIC_URL,
         twilio_auth_token=TEST_TOKEN,
     )

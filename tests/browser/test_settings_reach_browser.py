@@ -51,7 +51,8 @@ def served(settings: Settings, demo_text: str) -> Iterator[tuple[str, Database]]
 def page(served: tuple[str, Database]) -> Iterator[Page]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 390, "height": 844}, locale="nl-NL", base_url=served[0])  # a phone screen
+        # A phone screen, a Dutch browser.
+        page = browser.new_page(viewport={"width": 390, "height": 844}, locale="nl-NL", base_url=served[0])
         page.set_default_timeout(SAVED_WITHIN_MS)
         page.goto("/admin/login")
         page.get_by_label("E-mailadres").fill(EMAIL)

@@ -83,7 +83,7 @@ def test_the_report_is_sent_once_with_its_figures_and_charts(
         )
     clock = FakeClock(FIRST_OF_DECEMBER)
     worker = make_worker(report_settings, database, clock)
-    assert worker.run_schedules() == 1
+    assert worker.run_schedules() == 2  # the month's report, the day's retention
     worker.run_due()
     mails = mail_server.inbox.wait_for(2)
     assert sorted(str(mail["To"]) for mail in mails) == ["jan@jansen.example", "kantoor@jansen.example"]
@@ -109,4 +109,4 @@ def test_the_report_is_sent_once_with_its_figures_and_charts(
     assert worker.run_schedules() == 0
     assert make_worker(report_settings, database, clock).run_schedules() == 0
     clock.now = datetime(2027, 1, 1, 7, 0, tzinfo=UTC)
-    assert worker.run_schedules() == 1
+    assert worker.run_schedules() == 2  # January's report, and that day's retention

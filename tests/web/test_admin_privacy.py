@@ -75,7 +75,11 @@ def test_export_then_erase_a_caller_from_the_page(admin: httpx.Client, stored: D
         assert list(session.scalars(select(CallRow.from_number))) == ["+31633334444"]
         assert len(list(session.scalars(select(RecordingRow.recording_sid)))) == 1
         trail = list(session.execute(select(AuditEventRow.action, AuditEventRow.actor, AuditEventRow.address)))
-    assert [(action, actor) for action, actor, _ in trail] == [("caller_exported", EMAIL), ("caller_erased", EMAIL)]
+    assert [(action, actor) for action, actor, _ in trail] == [
+        ("login", EMAIL),  # the trail records the login too (ivr.web.admin.session)
+        ("caller_exported", EMAIL),
+        ("caller_erased", EMAIL),
+    ]
     assert all(address == "127.0.0.1" for _, _, address in trail)
     assert len(list((tmp_path / "voicemail").iterdir())) == 1
 
@@ -95,4 +99,4 @@ def test_a_number_with_nothing_stored_or_no_number_is_refused_in_dutch(
     assert refused.status_code == 422 and said in refused.text
     with stored.transaction() as session:
         assert len(list(session.scalars(select(CallRow.call_sid)))) == 2
-        assert list(session.scalars(select(AuditEventRow.id))) == []
+        assert list(session.scalars(select(AuditEventRow.action))) == ["login"]  # no erasure in the trail

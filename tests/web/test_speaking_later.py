@@ -46,6 +46,7 @@ def slow_google_admin(
         "tts_tls_ca_path": google_certificates.ca_path,
         "tts_timeout_s": GOOGLE_TIMEOUT_S,
         "tts_retries": 0,
+        "speaking_grace_s": Settings.model_fields["speaking_grace_s"].default,  # the product's own
     }
     app = create_app(settings.model_copy(update=speech), clock=lambda: TUESDAY_10)
     with running_server(app) as url, httpx.Client(base_url=url, timeout=60) as http:

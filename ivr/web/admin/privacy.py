@@ -1,6 +1,6 @@
 """/admin/privacy: how long this business keeps what callers leave, and one caller's data handed over (a ZIP) or
 erased everywhere on request (AVG art. 15 and 17). The acts are ivr.privacy.caller's, as `greetline caller` runs
-them, each in the audit trail. Open to every login of the business until roles come (issue 24: owners only)."""
+them, each in the audit trail. Owners only: mounted so in ivr.web.admin.router."""
 
 import logging
 from typing import Annotated, Any
