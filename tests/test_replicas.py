@@ -267,18 +267,6 @@ def _tail(fleet: Fleet) -> str:
     return "\n".join(fleet.a.output[-10:] + fleet.b.output[-10:])
 
 
-def test_with_one_replica_killed_the_other_answers_every_call(fleet: Fleet) -> None:
-    fleet.a.process.send_signal(signal.SIGKILL)
-    fleet.a.process.wait(WAIT_S)
-    with fleet.http(fleet.a) as on_a, fleet.http(fleet.b) as on_b:
-        with pytest.raises(httpx.ConnectError):
-            answer(fleet, on_a)
-        answers = [answer(fleet, on_b) for _ in range(20)]
-    assert all("<Dial" in text and TIMEOUT_3_RINGS in text for text in answers)
-    # Nothing was ever written to a replica's own disk but its routing snapshot and call-log spill.
-    assert [path for machine in fleet.local_dirs for path in machine.glob("*/**/*") if path.is_file()] == []
-
-
 def test_the_replicas_share_one_login_throttle(fleet: Fleet) -> None:
     # Wrong passwords for one account, alternating between the replicas: each counts the other's failures too, so
     # the attempt after the free ones is refused on either (issue 24). Another account: EMAIL keeps logging in.
@@ -292,3 +280,16 @@ def test_the_replicas_share_one_login_throttle(fleet: Fleet) -> None:
             answers.append(http.post("/admin/login", data={"email": account, "password": "fout", "csrf": token[1]}))
     assert [answer.status_code for answer in answers] == [401] * FREE_FAILURES_PER_ACCOUNT + [429]
     assert int(answers[-1].headers["Retry-After"]) >= 1
+
+
+# Last in the module: it kills replica a, which the tests above need.
+def test_with_one_replica_killed_the_other_answers_every_call(fleet: Fleet) -> None:
+    fleet.a.process.send_signal(signal.SIGKILL)
+    fleet.a.process.wait(WAIT_S)
+    with fleet.http(fleet.a) as on_a, fleet.http(fleet.b) as on_b:
+        with pytest.raises(httpx.ConnectError):
+            answer(fleet, on_a)
+        answers = [answer(fleet, on_b) for _ in range(20)]
+    assert all("<Dial" in text and TIMEOUT_3_RINGS in text for text in answers)
+    # Nothing was ever written to a replica's own disk but its routing snapshot and call-log spill.
+    assert [path for machine in fleet.local_dirs for path in machine.glob("*/**/*") if path.is_file()] == []
