@@ -7,7 +7,7 @@ import yaml
 
 from prompts import LANGUAGES
 
-PLACEHOLDERS = ("business", "until", "stand_in", "referral")
+PLACEHOLDERS = ("business", "from", "until", "stand_in", "referral")
 
 
 @cache

@@ -228,7 +228,7 @@ def test_templates_are_listed_and_shown_filled_for_a_business(env: dict[str, str
         "busy_period",
     ]
     shown = run(["templates", "show", "holiday_closure", "--business", "+31501234567"], env).stdout
-    assert shown.startswith("Huisartsenpraktijk De Linde is gesloten tot en met")
+    assert shown.startswith("Huisartsenpraktijk De Linde is wegens vakantie gesloten van 24 december 2026")
     wrong = run(["templates", "show", "nonsense", "--business", "+31501234567"], env, check=False)
     assert wrong.returncode == 1 and wrong.stderr.count("\n") == 1 and "outbreak" in wrong.stderr
 

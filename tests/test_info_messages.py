@@ -32,12 +32,49 @@ def test_each_template_fills_and_passes_the_checker(demo_text: str, name: str, l
     assert "www" not in text and "http" not in text
 
 
-def test_the_holiday_closure_names_the_last_day_and_the_stand_in_digit_by_digit(demo_text: str) -> None:
+def test_the_holiday_closure_names_both_days_and_the_stand_in_digit_by_digit(demo_text: str) -> None:
+    # Heard as the information message, which plays only while the business is open (before its period): it
+    # announces the closure from its first day, and names the stand-in's number, not what kind of stand-in it is.
     text, _ = ready_made(stored(demo_text), "holiday_closure", TODAY)
     assert text == (
-        "Huisartsenpraktijk De Linde is gesloten tot en met 1 januari 2027. "
-        "Voor dringende zaken belt u de waarneming op 0 2 0, 9 9 9, 9 9 9 9."
+        "Huisartsenpraktijk De Linde is wegens vakantie gesloten van 24 december 2026 tot en met 1 januari 2027. "
+        "Voor dringende zaken belt u in die tijd 0 2 0, 9 9 9, 9 9 9 9."
     )
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", ["holiday_closure", "temporary_closure"])
+def test_a_closure_announced_while_open_names_its_first_day(demo_text: str, name: str, language: str) -> None:
+    first_day = {
+        "nl": "24 december 2026",
+        "en": "24 December 2026",
+        "de": "24. Dezember 2026",
+        "fr": "24 décembre 2026",
+    }
+    text, _ = ready_made({**stored(demo_text), "language": language}, name, TODAY)
+    assert first_day[language] in text, text
+
+
+# Words that name a kind of business or service: a bakery's callers must not hear of a practice or a locum.
+KINDS = ["praktijk", "huisarts", "waarneming", "practice", "surgery", "locum", "praxis", "arzt", "cabinet", "médecin"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", template_names())
+def test_a_template_names_no_kind_of_business_the_document_does_not(demo_text: str, name: str, language: str) -> None:
+    bakery = stored(demo_text.replace("Huisartsenpraktijk De Linde", "Bakkerij Smit"))
+    document = {**bakery, "language": language, "referral": {"number": REFERRAL}}
+    text, _ = ready_made(document, name, TODAY)
+    assert not [kind for kind in KINDS if kind in text.lower()], text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_busy_notice_names_no_hour_and_promises_no_order(demo_text: str, language: str) -> None:
+    # Nothing puts urgent calls first, and the hour to call back is not in the document.
+    text, _ = ready_made({**stored(demo_text), "language": language}, "busy_period", TODAY)
+    invented = {"nl": ["elf uur", "eerst"], "en": ["eleven", "first"], "de": ["elf uhr", "zuerst"]}
+    invented["fr"] = ["onze heures", "d'abord"]
+    assert not [words for words in invented[language] if words in text.lower()], text
 
 
 def test_a_template_that_needs_a_period_says_so(demo_text: str) -> None:

@@ -1,4 +1,4 @@
-"""Ready-made information messages filled from a business's own document: its name, the end of its next period,
+"""Ready-made information messages filled from a business's own document: its name, the days of its next period,
 the stand-in's number and its referral: number, numbers read out digit by digit. One function for the CLI,
 the API and the admin page."""
 
@@ -38,7 +38,8 @@ def _values(document: dict[str, Any], today: date) -> dict[str, str]:
     period = _next_period(document, today)
     values = {"business": document["business"]}
     if period is not None:
-        values["until"] = format_date(date.fromisoformat(period["to"]), "long", locale=_DATE_LOCALE[language])
+        for name, day in (("from", period["from"]), ("until", period["to"])):
+            values[name] = format_date(date.fromisoformat(day), "long", locale=_DATE_LOCALE[language])
         if period.get("dial"):
             values["stand_in"] = spoken_digits(period["dial"][0])
     referral = document.get("referral")
@@ -59,12 +60,13 @@ def _referral(referral: dict[str, Any], language: str) -> str:
 
 def ready_made(document: dict[str, Any], name: str, today: date) -> tuple[str, list[Finding]]:
     """The template filled for this business, and what the greeting checker says about it as its information
-    message; InputError names what the business still lacks (a period with a stand-in, an overflow number)."""
+    message; InputError names what the business still lacks (a period with a stand-in, a referral: number)."""
     try:
         text = fill_template(name, document.get("language", "nl"), _values(document, today))
     except ValueError as error:
         hint = {
-            "until": "add a period (its last day is the date said)",
+            "from": "add a period (its first and last day are the dates said)",
+            "until": "add a period (its first and last day are the dates said)",
             "stand_in": "add a period with a number to put calls through to",
             "referral": 'add referral: {number: "+31...", name: "..."} (the number callers call out of hours)',
         }

@@ -12,11 +12,11 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from ivr.callflow.flow import speak
-from ivr.callflow.model import Business, Country, HolidayClosures
+from ivr.callflow.model import Business, Country
 from ivr.callflow.ringing import dial_timeout_s, ringing_s
 from ivr.document.codes import Code
 from ivr.document.findings import Finding, Level, errors
-from ivr.document.model import BusinessDocument, Closed, Greeting
+from ivr.document.model import BusinessDocument, Closed, Greeting, Period
 from ivr.document.path_check import business_at_for, path_findings, spoken_seconds
 from ivr.document.phones import MOBILE_VOICEMAIL_AFTER_S, is_mobile, landline_country
 from ivr.document.phrases import EMERGENCY_WORDS, EMERGENCY_WORDS_BY_LANGUAGE, FILLER, WEBSITE, asked_keys
@@ -137,12 +137,22 @@ def lint(
     return findings
 
 
+def _staff_numbers(document: BusinessDocument) -> list[str]:
+    """Every number a call is put through to with staff's confirm question (all but the answering service's): the
+    operators, menu options, and after hours the closed and period numbers and their emergency numbers."""
+    parts: list[Closed | Period] = [document.closed or Closed(), *document.periods]
+    after_hours = [part.dial or [] for part in parts] + [part.emergency.dial for part in parts if part.emergency]
+    dialled = [option.dial or [] for option in document.menu] + after_hours
+    return [*document.operators, *(number for numbers in dialled for number in numbers)]
+
+
 def _mobile_voicemail(document: BusinessDocument) -> list[Finding]:
-    """A staff mobile whose own voicemail answers before the ringing ends takes every unanswered call."""
+    """A staff mobile whose own voicemail answers before the ringing ends takes every unanswered call: it never
+    goes on to the overflow, nor after hours to the part's message box (the on-call mobile nobody answers)."""
     if document.confirm:
         return []
     heard_s = ringing_s(dial_timeout_s(document.rings, Country(document.country)))
-    staff = [*document.operators, *(number for option in document.menu for number in option.dial or [])]
+    staff = _staff_numbers(document)
     mobiles = list(dict.fromkeys(number for number in staff if is_mobile(number)))
     if not mobiles or heard_s <= MOBILE_VOICEMAIL_AFTER_S:
         return []
@@ -151,8 +161,8 @@ def _mobile_voicemail(document: BusinessDocument) -> list[Finding]:
             Code.MOBILE_VOICEMAIL,
             "confirm",
             f"{', '.join(mobiles)} is a mobile and rings about {heard_s} s: its own voicemail answers after about "
-            f"{MOBILE_VOICEMAIL_AFTER_S} s and takes the call, so it never overflows; set confirm: true (each "
-            "staff phone presses 1 to take a call), or use fewer rings",
+            f"{MOBILE_VOICEMAIL_AFTER_S} s and takes the call, so it never goes on to the overflow or a message "
+            "box; set confirm: true (each staff phone presses 1 to take a call), or use fewer rings",
             {"numbers": ", ".join(mobiles), "seconds": heard_s, "voicemail_after_s": MOBILE_VOICEMAIL_AFTER_S},
             level=Level.WARNING,
         )
@@ -301,7 +311,7 @@ def _closed_unnamed(document: BusinessDocument, business: Business) -> list[Find
     heard: list[tuple[str, str, PromptName]] = []
     if document.hours is not None:
         heard.append(("closed.greeting" if closed.greeting else "closed", business.closed.greeting.text, "closed"))
-    if business.holidays != HolidayClosures():
+    if business.holidays.closes_some_day:  # a region alone closes on no day: the holiday text is never heard
         heard.append(("closed.holiday" if closed.holiday else "holidays", business.texts.holiday.text, "holiday"))
     for index, period in enumerate(business.periods):
         written = document.periods[index].greeting is not None

@@ -198,19 +198,26 @@ def _closed_dial_hangs_up(path: CallPath, document: BusinessDocument, described:
     if not rung or rung[-1].stage not in (DialStage.CLOSED, DialStage.EMERGENCY):
         return
     part, route = _closed_part_place(path, document)
+    numbers = rung[-1].text
     if rung[-1].stage is DialStage.EMERGENCY:
-        where = f"{part}.emergency"
+        # The emergency option has no box of its own: its part's box takes what its number does not answer.
+        where, fix = f"{part}.emergency", f"add voicemail: {{email: [...]}} to {part}: its box takes the call then"
+    elif route.dial is not None:
+        where, fix = f"{part}.dial", "add voicemail: {email: [...]} beside dial: there, and a message is taken instead"
     else:
-        where = f"{part}.dial" if route.dial is not None else part
-    values = {"numbers": rung[-1].text}
-    collect(Code.HANGS_UP_UNANSWERED, Level.WARNING, where, _hangs_up_message, values).add(described)
+        # The number is the overflow's, rung because closed: has no route of its own; a voicemail: written alone
+        # there would replace that number, not follow it.
+        where = part
+        box = "voicemail: {email: [...]}"
+        fix = f"write {part}: {{dial: [{numbers}], {box}}}: the number rings, then a message is taken"
+    collect(Code.HANGS_UP_UNANSWERED, Level.WARNING, where, _hangs_up_message(fix), {"numbers": numbers}).add(described)
 
 
-def _hangs_up_message(path: str, _seconds: float, more: int) -> str:
-    return (
-        f"{path}: when nobody answers, the caller is hung up on with no message box{_and_more(more)}; "
-        f"add voicemail: {{email: [...]}} beside dial: there, and a message is taken instead"
-    )
+def _hangs_up_message(fix: str) -> Callable[[str, float, int], str]:
+    def message(path: str, _seconds: float, more: int) -> str:
+        return f"{path}: when nobody answers, the caller is hung up on with no message box{_and_more(more)}; {fix}"
+
+    return message
 
 
 def _message_message(path: str, _seconds: float, more: int) -> str:

@@ -293,7 +293,7 @@ def test_ready_made_messages_are_listed_and_filled_for_a_business(api: Setup) ->
     assert set(library) >= {"outbreak", "holiday_closure"} and set(library["outbreak"]) == {"nl", "en", "de", "fr"}
     filled = api.http.get(f"/api/v1/businesses/{api.demo_id}/info-templates/holiday_closure", headers=key).json()
     assert filled["language"] == "nl" and filled["findings"] == []
-    assert filled["text"].startswith("Huisartsenpraktijk De Linde is gesloten tot en met")
+    assert filled["text"].startswith("Huisartsenpraktijk De Linde is wegens vakantie gesloten van 24 december 2026")
     other = api.http.get(f"/api/v1/businesses/{api.other_id}/info-templates/outbreak", headers=key)
     assert other.status_code == 404
     unknown = api.http.get(f"/api/v1/businesses/{api.demo_id}/info-templates/nonsense", headers=key)

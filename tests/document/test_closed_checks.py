@@ -138,3 +138,61 @@ def test_the_default_closed_holiday_and_period_texts_name_the_business_in_every_
 ) -> None:
     said = prompt_book(language).text(name, business="Bakkerij Smit")  # type: ignore[arg-type]
     assert "Bakkerij Smit" in said.split(".")[0], said
+
+
+def test_the_advice_for_a_hang_up_fits_where_the_number_stands() -> None:
+    # The emergency option has no voicemail: of its own; the period's box takes what its number does not answer.
+    period = (
+        '{from: 2026-12-24, to: 2026-12-26, dial: "+4921188888888", '
+        'emergency: {prompt: "Im Notfall die 1.", dial: "+491701234567"}}'
+    )
+    warned = found(
+        PLUMBER.replace("Im Notfall drücken Sie die 1.", "") + f"periods:\n  - {period}\n", Code.HANGS_UP_UNANSWERED
+    )
+    by_place = {finding.where: finding.message for finding in warned}
+    assert sorted(by_place) == ["periods[0].dial", "periods[0].emergency"]
+    assert by_place["periods[0].emergency"].endswith(
+        "add voicemail: {email: [...]} to periods[0]: its box takes the call then"
+    )
+    assert "beside dial:" in by_place["periods[0].dial"]
+    # Without a closed route the overflow's number rings; a voicemail: written alone under closed: would replace
+    # it, so the advice writes both.
+    inherited = (
+        PLUMBER.replace("overflow: {voicemail: {email: [buero@schulte.example]}}", 'overflow: {dial: "+4921177777777"}')
+        .replace("  voicemail: {email: [buero@schulte.example]}\n", "")
+        .replace(" Im Notfall drücken Sie die 1.", "")
+    )
+    [finding] = found(inherited, Code.HANGS_UP_UNANSWERED)
+    assert finding.where == "closed"
+    assert finding.message.endswith(
+        "write closed: {dial: [+4921177777777], voicemail: {email: [...]}}: the number rings, then a message is taken"
+    )
+
+
+def test_an_on_call_mobile_after_hours_is_told_its_own_voicemail_takes_the_call_before_the_box() -> None:
+    # Four German rings are 20 s of ringing, as long as a mobile's own voicemail waits: five ring past it.
+    on_call = CLOSED_DIAL.replace("operators:", "rings: 5\noperators:").replace(
+        'dial: "+491701234567"}', 'dial: "+491701234567", voicemail: {email: [a@b.example]}}'
+    )
+    [finding] = found(on_call, Code.MOBILE_VOICEMAIL)
+    assert (finding.level.value, finding.where, finding.values["numbers"]) == ("warning", "confirm", "+491701234567")
+    assert "never goes on to the overflow or a message box" in finding.message
+    period = (
+        "{from: 2026-12-24, to: 2026-12-26, voicemail: {email: [a@b.example]}, "
+        'emergency: {prompt: "Die 1.", dial: "+491721234567"}}'
+    )
+    [finding] = found(on_call + f"periods:\n  - {period}\n", Code.MOBILE_VOICEMAIL)
+    assert finding.values["numbers"] == "+491701234567, +491721234567"
+    assert found(on_call + "confirm: true\n", Code.MOBILE_VOICEMAIL) == []
+
+
+def test_a_holiday_message_is_not_checked_when_no_holiday_closes_the_business() -> None:
+    # region: alone closes on no day: the holiday message is never heard.
+    text = CLOSED_DIAL.replace(
+        "closed: {", 'region: NW\nholidays: false\nclosed: {holiday: {text: "Heute ist Feiertag."}, '
+    )
+    assert [finding.where for finding in found(text, Code.MESSAGE_UNNAMED)] == []
+    assert [
+        finding.where
+        for finding in found(text.replace("holidays: false", "holidays: [Fronleichnam]"), Code.MESSAGE_UNNAMED)
+    ] == ["closed.holiday"]

@@ -273,8 +273,8 @@ def test_a_staff_mobile_ringing_past_its_voicemail_is_told_about_confirm_calls()
         "warning",
         "confirm",
         "+31611111111, +31612345678 is a mobile and rings about 25 s: its own voicemail answers after about 20 s "
-        "and takes the call, so it never overflows; set confirm: true (each staff phone presses 1 to take a call), "
-        "or use fewer rings",
+        "and takes the call, so it never goes on to the overflow or a message box; set confirm: true (each staff "
+        "phone presses 1 to take a call), or use fewer rings",
     ) in found
     confirmed = [f for f in lint(parse_document(mobile + "confirm: true\n"), today=MONDAY) if f.where == "confirm"]
     assert confirmed == []

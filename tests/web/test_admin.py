@@ -393,6 +393,34 @@ def test_the_closed_message_and_its_destination(admin: httpx.Client, settings: S
     assert stored_document(settings)["closed"] == {"greeting": {"text": "Wij zijn gesloten."}, "dial": ["+31207777777"]}
 
 
+def test_the_closed_message_offers_an_emergency_key_with_the_box_behind_its_number(
+    admin: httpx.Client, settings: Settings
+) -> None:
+    token = log_in(admin)
+    data = {"closed_text": "Wij zijn gesloten. Voor spoed, toets 1.", "closed_kind": "voicemail", "csrf": token}
+    data |= {"closed_email": "praktijk@example.nl"}
+    # Without an emergency key the 1 the message asks for does nothing: refused at the message.
+    refused = admin.post("/admin/texts/closed", data=data)
+    assert refused.status_code == 422 and 'id="closed-error"' in refused.text
+    half = admin.post("/admin/texts/closed", data={**data, "emergency_prompt": "Voor spoed, toets 1."})
+    assert half.status_code == 422 and 'id="closed_emergency-error"' in half.text  # a key with nowhere to go
+    saved = admin.post(
+        "/admin/texts/closed", data={**data, "emergency_prompt": "Toets 1.", "emergency_dial": "06 1234 5678"}
+    )
+    assert saved.status_code == 200, re.findall(r'<p id="[a-z_]+-error"[^>]*>(.*?)</p>', saved.text)
+    closed = stored_document(settings)["closed"]
+    assert closed["emergency"] == {"prompt": "Toets 1.", "dial": ["+31612345678"]}
+    assert closed["voicemail"] == {"email": ["praktijk@example.nl"]}  # takes what the number does not answer
+    assert 'name="emergency_dial" type="text" value="+31612345678"' in saved.text
+    # Key 5 asked for and written; then emptied, the option goes.
+    five = {**data, "closed_text": "Wij zijn gesloten. Voor spoed, toets 5."}
+    five |= {"emergency_prompt": "Toets 5.", "emergency_key": "5", "emergency_dial": "+31612345678"}
+    assert admin.post("/admin/texts/closed", data=five).status_code == 200
+    assert stored_document(settings)["closed"]["emergency"]["key"] == "5"
+    assert admin.post("/admin/texts/closed", data={**data, "closed_text": "Wij zijn gesloten."}).status_code == 200
+    assert "emergency" not in stored_document(settings)["closed"]
+
+
 def test_the_menu_is_edited_with_a_destination_for_every_option(admin: httpx.Client, settings: Settings) -> None:
     token = log_in(admin)
     menu = stored_document(settings)["menu"]

@@ -196,6 +196,25 @@ def route_fields(part: dict[str, Any] | None) -> dict[str, str]:
     }
 
 
+def emergency_part(prompt: str, key: str, dial: str, country: str) -> dict[str, Any] | None:
+    """The emergency option after the closed message; None when the form leaves it empty. The key is written only
+    when typed (the document's default is 1), so an unchanged form writes back what is stored."""
+    if not prompt.strip() and not listed(dial):
+        return None
+    part: dict[str, Any] = {"prompt": prompt.strip(), "dial": local_numbers(listed(dial), country)}
+    return part | ({"key": key.strip()} if key.strip() else {})
+
+
+def emergency_fields(part: dict[str, Any] | None) -> dict[str, str]:
+    """A stored emergency option as the form shows it."""
+    part = part or {}
+    return {
+        "emergency_prompt": part.get("prompt", ""),
+        "emergency_key": str(part.get("key", "")),
+        "emergency_dial": ", ".join(part.get("dial") or []),
+    }
+
+
 def hours_part(typed: dict[str, str | list[str]], stored: object) -> dict[str, Any] | None:
     """The hours to save: the stored ones, as written, when the typed ones mean the same (the field shows a list
     of times as "a, b" and the days in the page's language), else the typed ones; None for always open."""

@@ -19,7 +19,7 @@ from ivr.errors import InputError
 from ivr.store.staff import StaffUser
 from ivr.web.admin.cycle import speaking, submitted
 from ivr.web.admin.fixed_texts import fixed_text_fields, fixed_text_names, fixed_text_parts
-from ivr.web.admin.forms import route_fields, route_part, voicemail_box
+from ivr.web.admin.forms import emergency_fields, emergency_part, route_fields, route_part, voicemail_box
 from ivr.web.admin.i18n import Words
 from ivr.web.admin.pages import (
     PREVIEW,
@@ -47,6 +47,7 @@ CLOSED_FIELDS = {
     "closed.dial": "closed_route",
     "closed.voicemail": "closed_route",
     "closed.holiday": "holiday",
+    "closed.emergency": "closed_emergency",
 }
 
 
@@ -70,6 +71,7 @@ def _form_values(document: dict[str, Any]) -> dict[str, Any]:
         "info_text": info.get("text", ""),
         "closed_text": (closed.get("greeting") or {}).get("text", ""),
         "holiday_text": (closed.get("holiday") or {}).get("text", ""),
+        **emergency_fields(closed.get("emergency")),
         **{f"closed_{name}": value for name, value in route_fields(closed).items()},
         "options": options,
         **fixed_text_fields(document),
@@ -233,13 +235,18 @@ def save_closed(
     closed_email: Annotated[str, Form()] = "",
     closed_sms: Annotated[str, Form()] = "",
     holiday_text: Annotated[str, Form()] = "",
+    emergency_prompt: Annotated[str, Form()] = "",
+    emergency_key: Annotated[str, Form()] = "",
+    emergency_dial: Annotated[str, Form()] = "",
     intent: Annotated[str, Form()] = "",
 ) -> Response:
-    """The message outside opening hours, where those calls go, and the message on a closing public holiday."""
+    """The message outside opening hours, where those calls go, the emergency key heard after it (also on public
+    holidays), and the message on a closing public holiday."""
     check_csrf(request, csrf)
     document = common(db, user)["document"]
     typed = {"closed_text": closed_text, "closed_kind": closed_kind, "closed_dial": closed_dial}
     typed |= {"closed_email": closed_email, "closed_sms": closed_sms, "holiday_text": holiday_text}
+    typed |= {"emergency_prompt": emergency_prompt, "emergency_key": emergency_key, "emergency_dial": emergency_dial}
     country = document.get("country", "NL")
     destination = route_part(closed_kind, closed_dial, closed_email, country, closed_sms)
     if closed_kind == "dial" and destination:
@@ -254,6 +261,7 @@ def save_closed(
         "closed.voicemail": destination.get("voicemail"),
         "closed.greeting.text": typed_text(closed_text) or None,
         "closed.holiday.text": typed_text(holiday_text) or None,
+        "closed.emergency": emergency_part(emergency_prompt, emergency_key, emergency_dial, country),
     }
     return submitted(
         request,
