@@ -39,6 +39,11 @@ READ: dict[int | str, dict[str, Any]] = {200: {"headers": ETAG_HEADER}}
 CHANGE: dict[int | str, dict[str, Any]] = {200: {"headers": ETAG_HEADER}, **CHANGE_RESPONSES}
 
 
+# Digits found in the caller's number, typed with the spaces, dashes, dots or brackets people write a number with
+# (as the call log's search field takes them; ivr.store.calls finds the digits, a national 0 left off).
+CALLER_DIGITS = r"^\+?\(?[0-9][0-9 ()./-]{1,24}$"
+
+
 class BusinessSummary(BaseModel):
     id: int
     business: str
@@ -232,7 +237,11 @@ def list_calls(
     | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     caller: Annotated[
-        str | None, Query(pattern=r"^\+?[0-9]{2,15}$", description="digits of the caller's number")
+        str | None,
+        Query(
+            pattern=CALLER_DIGITS,
+            description='digits of the caller\'s number, written as people write it: "06 1234 5678", "+31 6 1234"',
+        ),
     ] = None,
     end_reason: EndReason | None = None,
 ) -> list[CallOut]:
