@@ -250,3 +250,16 @@ def test_a_body_that_is_no_json_and_a_misspelt_part_are_said_as_such(api: Setup)
         ("ringz", "unknown_key"),
         ("business", "part_not_changeable"),
     ]
+
+
+def test_a_window_time_without_a_zone_is_the_business_local_time(api: Setup) -> None:  # noqa: F811
+    TwilioLikeClient(api.http).post("/twilio/voice")  # at 09:00 UTC: 10:00 in Amsterdam
+    key = api.as_key(api.demo_key)
+    base = f"/api/v1/businesses/{api.demo_id}"
+    for since, listed in (("2026-11-24T10:00:00", 1), ("2026-11-24T09:30:00", 1), ("2026-11-24T10:00:01", 0)):
+        found = api.http.get(f"{base}/calls", params={"since": since}, headers=key).json()
+        assert len(found) == listed, since
+        rows = api.http.get(f"{base}/calls.csv", params={"since": since}, headers=key).text.splitlines()[1:]
+        assert len(rows) == listed, since
+    before = api.http.get(f"{base}/calls", params={"until": "2026-11-24T10:00:00"}, headers=key).json()
+    assert before == []  # until is exclusive: the call began at 10:00 there

@@ -6,11 +6,13 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Query, Response
 from pydantic import BaseModel, Field
+from sqlalchemy import Connection
 from typing_extensions import TypedDict
 
 from ivr.callflow.end_reasons import EndReason
 from ivr.callflow.ringing import MAX_RINGS, MIN_RINGS
 from ivr.document.load import validate_document
+from ivr.document.model import DEFAULT_TIMEZONE
 from ivr.errors import ConflictError, DocumentError
 from ivr.store import businesses, calls
 from ivr.store.businesses import StoredBusiness
@@ -27,7 +29,7 @@ from ivr.web.api.auth import (
     owner_in,
 )
 from ivr.web.api.errors import CHANGE_RESPONSES, ERROR_RESPONSES
-from ivr.web.api.inputs import ApiInput, known_query
+from ivr.web.api.inputs import WINDOW_TIME, ApiInput, in_zone, known_query
 from ivr.web.api.revisions import ETAG_HEADER, IfMatch, with_etag
 from ivr.web.preview import caller_hears
 from ivr.web.request_session import RequestSessionDep, remember_after_commit
@@ -224,13 +226,19 @@ def get_rings(business_id: BusinessId, db: RequestSessionDep, caller: CallerDep,
     return _ring_meaning_out(editing.ring_meaning(validate_document(stored.document)))
 
 
+def _timezone_of(connection: Connection, business_id: int) -> str:
+    (stored,) = businesses.documents_of(connection, [business_id])
+    timezone = stored.document.get("timezone", DEFAULT_TIMEZONE)
+    return timezone if isinstance(timezone, str) else DEFAULT_TIMEZONE
+
+
 @router.get("/businesses/{business_id}/calls", summary="The call log, newest first")
 def list_calls(
     business_id: BusinessId,
     services: ServicesDep,
     key: PresentedKeyDep,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: Annotated[datetime | None, Query(description=WINDOW_TIME)] = None,
+    until: Annotated[datetime | None, Query(description=WINDOW_TIME)] = None,
     outcome: Literal[
         "operator", "overflow", "voicemail", "closed", "missed", "hung up", "fallback", "callback", "blocked"
     ]
@@ -249,6 +257,9 @@ def list_calls(
     # On PostgreSQL each BEGIN, COMMIT and statement is a round trip (issue 12).
     with services.database.reading() as connection:
         owner_in(connection, key, business_id)
+        if any(moment is not None and moment.tzinfo is None for moment in (since, until)):
+            timezone = _timezone_of(connection, business_id)  # a third statement, only for a time without a zone
+            since, until = in_zone(since, timezone), in_zone(until, timezone)
         services.call_log.flush()  # include calls still on their way to the database
         logged = calls.recent(
             connection,
