@@ -146,12 +146,16 @@ def _where(location: Sequence[int | str]) -> tuple[int | str, ...]:
     return tuple(location[1:]) if location and location[0] == "body" else tuple(location)
 
 
-def _unreadable_body(found: Mapping[str, Any]) -> Problem:
-    """A body that is no JSON at all: said as that, not as a value of the wrong kind at "[0]" (FastAPI places
-    json_invalid at the parse error's character offset)."""
-    reason = str((found.get("ctx") or {}).get("error", "")) or "not JSON"
+def unreadable_body(reason: str) -> Problem:
+    """A body that is no JSON at all, the same from every endpoint (FastAPI's parsing, the card's own)."""
     message = f"the body is not JSON ({reason}); send a JSON object with Content-Type: application/json"
     return Problem("json_invalid", "body", message, {"reason": reason})
+
+
+def _unreadable_body(found: Mapping[str, Any]) -> Problem:
+    """Said as that, not as a value of the wrong kind at "[0]" (FastAPI places json_invalid at the parse error's
+    character offset)."""
+    return unreadable_body(str((found.get("ctx") or {}).get("error", "")) or "not JSON")
 
 
 def validation_answer(error: RequestValidationError) -> Answer:
