@@ -263,3 +263,19 @@ def test_a_window_time_without_a_zone_is_the_business_local_time(api: Setup) -> 
         assert len(rows) == listed, since
     before = api.http.get(f"{base}/calls", params={"until": "2026-11-24T10:00:00"}, headers=key).json()
     assert before == []  # until is exclusive: the call began at 10:00 there
+
+
+def test_what_the_ring_count_means_is_taken_back_as_read_never_set(api: Setup) -> None:  # noqa: F811
+    key = api.as_key(api.demo_key)
+    rings = f"/api/v1/businesses/{api.demo_id}/rings"
+    read = api.http.get(rings, headers=key).json()
+    # Its own dial timeout would have been ignored without a word: refused, nothing changed.
+    refused = api.http.put(rings, json={**read, "rings": 3, "dial_timeout_s": 99}, headers=key)
+    assert refused.status_code == 422, refused.text
+    assert [(p["where"], p["code"]) for p in refused.json()["detail"]["problems"]] == [("dial_timeout_s", "read_only")]
+    assert api.http.get(rings, headers=key).json() == read
+    # GET's answer with the count changed goes back as read; so does the meaning of the new count.
+    changed = api.http.put(rings, json={**read, "rings": 3}, headers=key)
+    assert changed.status_code == 200, changed.text
+    again = api.http.put(rings, json={**changed.json(), "rings": 3}, headers=key)
+    assert again.status_code == 200 and again.json() == changed.json()

@@ -13,7 +13,7 @@ from ivr.callflow.end_reasons import EndReason
 from ivr.callflow.ringing import MAX_RINGS, MIN_RINGS
 from ivr.document.load import validate_document
 from ivr.document.model import DEFAULT_TIMEZONE
-from ivr.errors import ConflictError, DocumentError
+from ivr.errors import ConflictError, DocumentError, InputError, Problem
 from ivr.store import businesses, calls
 from ivr.store.businesses import StoredBusiness
 from ivr.usecases import editing
@@ -55,13 +55,16 @@ class BusinessSummary(BaseModel):
 
 def _read_only() -> Any:
     return Field(
-        default=None, description="read-only: as GET answers it; ignored", json_schema_extra={"readOnly": True}
+        default=None,
+        description="read-only: may be sent back as GET answered it; another value is refused",
+        json_schema_extra={"readOnly": True},
     )
 
 
 class RingCount(ApiInput):
-    """The ring count. What else GET answers may come back with it, ignored (what it means follows from the count),
-    so that a GET's answer can be PUT back as read; any other field is refused."""
+    """The ring count. What else GET answers may come back with it, as read or as the new count makes it (what it
+    means follows from the count), so that a GET's answer can be PUT back; another value there, or any other field,
+    is refused."""
 
     rings: int = Field(ge=MIN_RINGS, le=MAX_RINGS, description="rings before the call overflows")
     country: str | None = _read_only()
@@ -69,6 +72,10 @@ class RingCount(ApiInput):
     dial_timeout_s: int | None = _read_only()
     ringing_s: int | None = _read_only()
     warnings: list[str] | None = _read_only()
+
+
+# What GET …/rings answers beside the count: read-only, following from the count and the country.
+MEANING_FIELDS = ("country", "ring_cycle_s", "dial_timeout_s", "ringing_s", "warnings")
 
 
 class RingMeaningOut(BaseModel):
@@ -198,6 +205,25 @@ def patch_config(
     return out
 
 
+def _refuse_own_meaning(body: RingCount, current: dict[str, Any]) -> None:
+    """What the count means may come back as GET answered it, or as the new count makes it; any other value would be
+    ignored (a client sending `dial_timeout_s: 30` believes it set it), so it is refused: only `rings` is set here."""
+    read = _ring_meaning_out(editing.ring_meaning(validate_document(current)))
+    new = _ring_meaning_out(editing.ring_meaning(validate_document({**current, "rings": body.rings})))
+    problems = [
+        Problem(
+            "read_only",
+            name,
+            f"follows from rings and cannot be set: with {new.rings} rings it is {getattr(new, name)!r}; leave it out",
+            {"value": str(sent)[:40]},
+        )
+        for name in MEANING_FIELDS
+        if (sent := getattr(body, name)) is not None and sent not in (getattr(read, name), getattr(new, name))
+    ]
+    if problems:
+        raise InputError("nothing was changed; only rings can be set here", problems)
+
+
 @router.put("/businesses/{business_id}/rings", summary="Set the ring count; answers what it means", responses=CHANGE)
 def put_rings(
     business_id: BusinessId,
@@ -208,7 +234,8 @@ def put_rings(
     if_revision: IfMatch,
     response: Response,
 ) -> RingMeaningOut:
-    owned_document(db.session, caller, business_id)
+    current = owned_document(db.session, caller, business_id)
+    _refuse_own_meaning(body, current)
     now = datetime.now(UTC)
     rings = {"rings": body.rings}
     _, stored = _saved(
