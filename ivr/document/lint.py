@@ -204,16 +204,17 @@ def stored_sms_sender_findings(data: Mapping[str, Any], sms_from: str | None) ->
     numbers = data.get("numbers") or [""]
     sender = sms_from or str(numbers[0])
     country = landline_country(sender)
-    if country is None or not _sends_texts(dict(data)):
+    # text_back: texts the caller, with no sms: list of its own (issue 23 came after this check).
+    if country is None or not (_sends_texts(dict(data)) or data.get("text_back")):
         return []
     source = "GREETLINE_SMS_FROM" if sms_from else "the business's first number (GREETLINE_SMS_FROM is not set)"
     return [
         Finding(
             Code.SMS_FROM_LANDLINE,
             "sms_from" if sms_from else "numbers",
-            f"texts (sms:) go from {source}, {sender}, a landline in {country}: Twilio cannot send SMS from "
-            "landlines there, so none would arrive; set GREETLINE_SMS_FROM to a mobile number or an alphanumeric "
-            "sender ID (1 to 11 letters and digits, e.g. Praktijk), or send e-mail only",
+            f"texts (sms:, text_back:) go from {source}, {sender}, a landline in {country}: Twilio cannot send "
+            "SMS from landlines there, so none would arrive; set GREETLINE_SMS_FROM to a mobile number or an "
+            "alphanumeric sender ID (1 to 11 letters and digits, e.g. Praktijk), or send e-mail only",
             {"sender": sender, "country": country},
             level=Level.WARNING,
         )

@@ -72,10 +72,19 @@ def replace_document(database: Database, business_id: int, data: dict[str, Any],
 def _merged(session: Session, business_id: int, parts: dict[str, Any], *, for_update: bool) -> dict[str, Any]:
     """The stored document with the parts set: a part whole ("overflow"), or a key in one ("overflow.dial"); what
     the parts do not name stays as stored (ivr.document.fields)."""
-    unknown = sorted({path.partition(".")[0] for path in parts} - set(PARTS))
-    if unknown:
-        message = "cannot be changed on its own here; replace the whole configuration"
-        raise DocumentError(Problem(Code.PART_NOT_CHANGEABLE, key, message) for key in unknown)
+    named = {path.partition(".")[0] for path in parts}
+    # A key no document has is a misspelling ("ringz"), worded as the document's checker words it; a real key that
+    # is not changed on its own ("menu") needs the whole document.
+    unknown = [
+        Problem(Code.UNKNOWN_KEY, key, "is not a known key; check its spelling or remove it", {"key": key})
+        for key in sorted(named - set(BusinessDocument.model_fields))
+    ]
+    whole = [
+        Problem(Code.PART_NOT_CHANGEABLE, key, "cannot be changed on its own here; replace the whole configuration")
+        for key in sorted((named & set(BusinessDocument.model_fields)) - set(PARTS))
+    ]
+    if unknown or whole:
+        raise DocumentError([*unknown, *whole])
     return with_fields(businesses.get(session, business_id, for_update=for_update).document, parts)
 
 

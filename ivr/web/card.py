@@ -25,7 +25,7 @@ from ivr.messages.outbox import message_domain
 from ivr.store import businesses, callbacks, calls, cards
 from ivr.web.admin.i18n import translations
 from ivr.web.admin.templating import templates
-from ivr.web.api.errors import CARD_RESPONSES, documented
+from ivr.web.api.errors import CARD_RESPONSES, documented, unreadable_body
 from ivr.web.services import Services, ServicesDep
 
 router = APIRouter(include_in_schema=False)
@@ -166,8 +166,9 @@ async def card_note(request: Request, services: ServicesDep, token: str) -> JSON
         raise HTTPException(415, "send the note as JSON (Content-Type: application/json)")
     try:
         body = await request.json()
-    except ValueError:
-        raise HTTPException(400, "the body is not JSON; send {caller_name, caller_number, message, urgent}") from None
+    except ValueError as error:
+        problem = unreadable_body(str(error).split(":")[0])  # json's reason, without the line and column
+        raise InputError(problem.message, [problem]) from None
     if not isinstance(body, dict):
         raise HTTPException(422, "send a JSON object: {caller_name, caller_number, message, urgent}")
     note, problems = check_note(body, document.country)

@@ -225,8 +225,11 @@ def test_greetings_upload_list_activate_preview_delete(api: Setup, tmp_path: Pat
     refused = api.http.post(base, files={"recording": ("welkom.mp3", b"not audio at all")}, headers=key)
     assert refused.status_code == 422 and "not an audio format" in refusal(refused)
     assert len(api.http.get(base, headers=key).json()) == 1  # the refused upload left nothing behind
-    active = api.http.put(f"{base}/{greeting['id']}/active", headers=key).json()
+    activated = api.http.put(f"{base}/{greeting['id']}/active", headers=key)
+    active = activated.json()
     assert active["active"] is True
+    config = api.http.get(f"/api/v1/businesses/{api.other_id}/config", headers=key)
+    assert activated.headers["ETag"] == config.headers["ETag"]  # the revision the change made
     assert greeting["media_id"] in TwilioLikeClient(api.http).post("/twilio/voice", {"To": "+31201234567"}).text
     preview = api.http.get(f"{base}/{greeting['id']}/preview", headers=key)
     assert preview.headers["content-type"] == "audio/mpeg" and len(preview.content) > 1000

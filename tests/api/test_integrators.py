@@ -176,3 +176,106 @@ def test_the_api_reads_national_numbers_in_the_business_country(api: Setup) -> N
     problem = refused.json()["detail"]["problems"][0]
     assert (problem["where"], problem["code"]) == ("operators[0]", "invalid_phone_number")
     assert problem["message"].endswith("write it as 020 123 4567 or +31 20 123 4567")
+
+
+def test_blocking_a_number_takes_if_match_and_answers_the_revision(api: Setup) -> None:  # noqa: F811
+    key = api.as_key(api.demo_key)
+    config = f"/api/v1/businesses/{api.demo_id}/config"
+    read = api.http.get(config, headers=key)
+    assert api.http.put(f"/api/v1/businesses/{api.demo_id}/rings", json={"rings": 2}, headers=key).status_code == 200
+    blocked = f"/api/v1/businesses/{api.demo_id}/blocked/+31611112222"
+    # Made to the revision read before someone else's change: refused, the number not blocked.
+    stale = api.http.put(blocked, headers={**key, "If-Match": read.headers["ETag"]})
+    assert stale.status_code == 412, stale.text
+    assert stale.json()["detail"]["problems"][0]["code"] == "stale_revision"
+    assert "+31611112222" not in api.http.get(config, headers=key).json().get("blocked", [])
+    current = api.http.get(config, headers=key).headers["ETag"]
+    done = api.http.put(blocked, headers={**key, "If-Match": current})
+    assert done.status_code == 204
+    now = api.http.get(config, headers=key)
+    assert now.json()["blocked"] == ["+31611112222"] and done.headers["ETag"] == now.headers["ETag"] != current
+    assert api.http.delete(blocked, headers={**key, "If-Match": current}).status_code == 412
+    undone = api.http.delete(blocked, headers={**key, "If-Match": now.headers["ETag"]})
+    assert undone.status_code == 204 and api.http.get(config, headers=key).json().get("blocked", []) == []
+
+
+def test_every_change_to_the_document_documents_if_match_and_its_etag(api: Setup) -> None:  # noqa: F811
+    schema = api.http.get("/openapi.json").json()
+    conditional = {
+        (method.upper(), path)
+        for path, methods in schema["paths"].items()
+        for method, operation in methods.items()
+        if "412" in operation["responses"]
+    }
+    assert conditional == {
+        ("PUT", "/api/v1/businesses/{business_id}/config"),
+        ("PATCH", "/api/v1/businesses/{business_id}/config"),
+        ("PUT", "/api/v1/businesses/{business_id}/rings"),
+        ("PUT", "/api/v1/businesses/{business_id}/blocked/{number}"),
+        ("DELETE", "/api/v1/businesses/{business_id}/blocked/{number}"),
+        ("PUT", "/api/v1/businesses/{business_id}/greetings/{greeting_id}/active"),
+        ("PUT", "/api/v1/businesses/{business_id}/greetings/text"),
+    }
+    for method, path in conditional:
+        operation = schema["paths"][path][method.lower()]
+        assert "if-match" in [parameter["name"] for parameter in operation["parameters"]], (method, path)
+        answered = next(operation["responses"][status] for status in ("200", "204") if status in operation["responses"])
+        assert "ETag" in answered.get("headers", {}), (method, path)
+
+
+def test_the_call_log_finds_a_caller_written_as_people_write_numbers(api: Setup) -> None:  # noqa: F811
+    TwilioLikeClient(api.http).post("/twilio/voice")  # from +31612345678
+    key = api.as_key(api.demo_key)
+    calls = f"/api/v1/businesses/{api.demo_id}/calls"
+    for typed in ("06 1234 5678", "06-12345678", "+31 6 1234 5678", "0612345678", "5678"):
+        found = api.http.get(calls, params={"caller": typed}, headers=key)
+        assert found.status_code == 200, (typed, found.text)
+        assert [call["caller"] for call in found.json()] == ["+31612345678"], typed
+    assert api.http.get(calls, params={"caller": "06 9999 9999"}, headers=key).json() == []
+    refused = api.http.get(calls, params={"caller": "Jansen"}, headers=key)
+    assert refused.status_code == 422 and refused.json()["detail"]["problems"][0]["where"] == "query.caller"
+
+
+def test_a_body_that_is_no_json_and_a_misspelt_part_are_said_as_such(api: Setup) -> None:  # noqa: F811
+    key = api.as_key(api.demo_key)
+    base = f"/api/v1/businesses/{api.demo_id}"
+    garbled = api.http.put(f"{base}/rings", content=b"rings=5", headers={**key, "Content-Type": "application/json"})
+    assert garbled.status_code == 422
+    (problem,) = garbled.json()["detail"]["problems"]
+    assert (problem["where"], problem["code"]) == ("body", "json_invalid")
+    assert problem["message"].startswith("the body is not JSON")
+    misspelt = api.http.patch(f"{base}/config", json={"ringz": 5, "business": "X"}, headers=key)
+    assert misspelt.status_code == 422
+    assert [(p["where"], p["code"]) for p in misspelt.json()["detail"]["problems"]] == [
+        ("ringz", "unknown_key"),
+        ("business", "part_not_changeable"),
+    ]
+
+
+def test_a_window_time_without_a_zone_is_the_business_local_time(api: Setup) -> None:  # noqa: F811
+    TwilioLikeClient(api.http).post("/twilio/voice")  # at 09:00 UTC: 10:00 in Amsterdam
+    key = api.as_key(api.demo_key)
+    base = f"/api/v1/businesses/{api.demo_id}"
+    for since, listed in (("2026-11-24T10:00:00", 1), ("2026-11-24T09:30:00", 1), ("2026-11-24T10:00:01", 0)):
+        found = api.http.get(f"{base}/calls", params={"since": since}, headers=key).json()
+        assert len(found) == listed, since
+        rows = api.http.get(f"{base}/calls.csv", params={"since": since}, headers=key).text.splitlines()[1:]
+        assert len(rows) == listed, since
+    before = api.http.get(f"{base}/calls", params={"until": "2026-11-24T10:00:00"}, headers=key).json()
+    assert before == []  # until is exclusive: the call began at 10:00 there
+
+
+def test_what_the_ring_count_means_is_taken_back_as_read_never_set(api: Setup) -> None:  # noqa: F811
+    key = api.as_key(api.demo_key)
+    rings = f"/api/v1/businesses/{api.demo_id}/rings"
+    read = api.http.get(rings, headers=key).json()
+    # Its own dial timeout would have been ignored without a word: refused, nothing changed.
+    refused = api.http.put(rings, json={**read, "rings": 3, "dial_timeout_s": 99}, headers=key)
+    assert refused.status_code == 422, refused.text
+    assert [(p["where"], p["code"]) for p in refused.json()["detail"]["problems"]] == [("dial_timeout_s", "read_only")]
+    assert api.http.get(rings, headers=key).json() == read
+    # GET's answer with the count changed goes back as read; so does the meaning of the new count.
+    changed = api.http.put(rings, json={**read, "rings": 3}, headers=key)
+    assert changed.status_code == 200, changed.text
+    again = api.http.put(rings, json={**changed.json(), "rings": 3}, headers=key)
+    assert again.status_code == 200 and again.json() == changed.json()

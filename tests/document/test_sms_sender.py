@@ -90,6 +90,15 @@ def test_the_checker_warns_only_when_texts_go_from_a_landline() -> None:
     assert sms_sender_findings(parse_document(document_of("+33142345678", "FR")), None)[0].values["country"] == "FR"
 
 
+def test_a_text_back_alone_is_a_text_from_the_sender() -> None:
+    # text_back: has no sms: list; its text goes from the same sender and is lost from a landline all the same.
+    texted_back = document_of("+31501234567", texts=False) + 'text_back: {text: "U belde {business}.", after_s: 120}\n'
+    (found,) = sms_sender_findings(parse_document(texted_back), None)
+    assert (found.code, found.values["sender"]) == ("sms_from_landline", "+31501234567")
+    assert "texts (sms:, text_back:) go from the business's first number" in found.message
+    assert sms_sender_findings(parse_document(texted_back), "Jansen") == []
+
+
 def test_lint_says_so_and_an_alphanumeric_sender_quiets_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -99,8 +108,8 @@ def test_lint_says_so_and_an_alphanumeric_sender_quiets_it(
     assert main(["lint", "--json", str(document)]) == 0  # a warning: the document is still applied
     (found,) = [f for f in json.loads(capsys.readouterr().out) if f["code"] == "sms_from_landline"]
     assert found["message"].startswith(
-        "texts (sms:) go from the business's first number (GREETLINE_SMS_FROM is not set), +31501234567, a landline "
-        "in NL: Twilio cannot send SMS from landlines there"
+        "texts (sms:, text_back:) go from the business's first number (GREETLINE_SMS_FROM is not set), +31501234567, "
+        "a landline in NL: Twilio cannot send SMS from landlines there"
     )
     monkeypatch.setenv("GREETLINE_SMS_FROM", "Jansen")
     assert main(["lint", "--json", str(document)]) == 0
@@ -135,7 +144,7 @@ def test_serve_says_so_for_each_business_whose_texts_cannot_go(settings: Setting
         pass
     warnings = [line for line in server.output if "landline" in line]
     assert warnings == [
-        "greetline: warning: Huisartsenpraktijk De Linde: texts (sms:) go from the business's first number "
+        "greetline: warning: Huisartsenpraktijk De Linde: texts (sms:, text_back:) go from the business's first number "
         "(GREETLINE_SMS_FROM is not set), +31501234567, a landline in NL: Twilio cannot send SMS from landlines "
         "there, so none would arrive; set GREETLINE_SMS_FROM to a mobile number or an alphanumeric sender ID (1 to "
         "11 letters and digits, e.g. Praktijk), or send e-mail only"

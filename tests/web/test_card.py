@@ -190,6 +190,10 @@ def test_a_note_field_the_api_does_not_take_is_refused_not_ignored(served: CardS
     assert [(p["where"], p["code"]) for p in refused.json()["detail"]["problems"]] == [("urgnt", "unknown_key")]
     taken = browser.post(api, json={**note, "urgent": True})
     assert taken.status_code == 201 and taken.json()["urgent"] is True
+    # No JSON at all: the same answer as every other API endpoint gives (ivr.web.api.errors.unreadable_body).
+    garbled = browser.post(api, content=b"caller_name=Jan", headers={"Content-Type": "application/json"})
+    assert garbled.status_code == 422
+    assert [(p["where"], p["code"]) for p in garbled.json()["detail"]["problems"]] == [("body", "json_invalid")]
 
 
 def test_the_form_needs_its_csrf_token_fits_in_16_kB_and_is_rate_bound(

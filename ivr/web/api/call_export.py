@@ -2,8 +2,9 @@
 
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
 from ivr.document.model import DEFAULT_TIMEZONE
@@ -12,7 +13,7 @@ from ivr.store import call_figures
 from ivr.store.database import Database
 from ivr.web.api.auth import BusinessId, CallerDep, owned_business
 from ivr.web.api.errors import ERROR_RESPONSES
-from ivr.web.api.inputs import known_query
+from ivr.web.api.inputs import WINDOW_TIME, in_zone, known_query
 from ivr.web.request_session import RequestSessionDep
 from ivr.web.services import ServicesDep
 
@@ -50,10 +51,11 @@ def calls_csv(
     db: RequestSessionDep,
     services: ServicesDep,
     caller: CallerDep,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: Annotated[datetime | None, Query(description=WINDOW_TIME)] = None,
+    until: Annotated[datetime | None, Query(description=WINDOW_TIME)] = None,
 ) -> StreamingResponse:
     stored = owned_business(db.session, caller, business_id)
     timezone = stored.document.get("timezone", DEFAULT_TIMEZONE)
     services.call_log.flush()  # include calls still on their way to the database
+    since, until = in_zone(since, timezone), in_zone(until, timezone)
     return streamed_csv(services.database, business_id, timezone, since, until, f"calls-{business_id}.csv")

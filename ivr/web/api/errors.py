@@ -12,7 +12,7 @@ never get here: their route class answers fallback TwiML for any failure (ivr.we
 """
 
 import inspect
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
@@ -146,10 +146,24 @@ def _where(location: Sequence[int | str]) -> tuple[int | str, ...]:
     return tuple(location[1:]) if location and location[0] == "body" else tuple(location)
 
 
+def unreadable_body(reason: str) -> Problem:
+    """A body that is no JSON at all, the same from every endpoint (FastAPI's parsing, the card's own)."""
+    message = f"the body is not JSON ({reason}); send a JSON object with Content-Type: application/json"
+    return Problem("json_invalid", "body", message, {"reason": reason})
+
+
+def _unreadable_body(found: Mapping[str, Any]) -> Problem:
+    """Said as that, not as a value of the wrong kind at "[0]" (FastAPI places json_invalid at the parse error's
+    character offset)."""
+    return unreadable_body(str((found.get("ctx") or {}).get("error", "")) or "not JSON")
+
+
 def validation_answer(error: RequestValidationError) -> Answer:
     """FastAPI's own validation in our shape and codes (extra_forbidden → unknown_key, missing → required, …)."""
-    problems = problems_of([{**found, "loc": _where(found.get("loc", ()))} for found in error.errors()])
-    return Answer(422, refusal(REFUSED, problems))
+    found = error.errors()
+    unreadable = [_unreadable_body(each) for each in found if each.get("type") == "json_invalid"]
+    readable = [{**each, "loc": _where(each.get("loc", ()))} for each in found if each.get("type") != "json_invalid"]
+    return Answer(422, refusal(REFUSED, [*unreadable, *problems_of(readable)]))
 
 
 def http_answer(error: StarletteHTTPException) -> Answer:

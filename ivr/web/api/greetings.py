@@ -15,13 +15,15 @@ from ivr.usecases.uploads import MAX_UPLOAD_BYTES
 from ivr.web.api.auth import BusinessId, CallerDep, owned_document
 from ivr.web.api.errors import CHANGE_RESPONSES, ERROR_RESPONSES
 from ivr.web.api.inputs import ApiInput, known_query
-from ivr.web.api.revisions import IfMatch
+from ivr.web.api.revisions import ETAG_HEADER, IfMatch, with_etag
 from ivr.web.bodies import uploaded_file
 from ivr.web.request_session import RequestSessionDep, remember_after_commit
 from ivr.web.services import Services, ServicesDep
 
 router = APIRouter(prefix="/api/v1", tags=["greetings"], responses=ERROR_RESPONSES, dependencies=[Depends(known_query)])
 
+# A change to the document: it answers the new revision in ETag, as PUT …/config does.
+CHANGE: dict[int | str, dict[str, Any]] = {200: {"headers": ETAG_HEADER}, **CHANGE_RESPONSES}
 GreetingId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
@@ -137,7 +139,7 @@ def preview(
 @router.put(
     "/businesses/{business_id}/greetings/{greeting_id}/active",
     summary="Make this the welcome callers hear",
-    responses=CHANGE_RESPONSES,
+    responses=CHANGE,
 )
 def make_active(
     business_id: BusinessId,
@@ -146,11 +148,13 @@ def make_active(
     db: RequestSessionDep,
     caller: CallerDep,
     if_revision: IfMatch,
+    response: Response,
 ) -> GreetingOut:
     owned_document(db.session, caller, business_id)
     made = usecase.make_welcome_in(db.session, business_id, greeting_id, services.clock(), if_revision=if_revision)
     assert made.welcome is not None
     remember_after_commit(db, services.database, made.welcome.stored)
+    with_etag(response, made.welcome.stored.revision)
     return _out(services, made.greeting, made.greeting.media_id)
 
 
@@ -166,7 +170,7 @@ def delete_greeting(
 @router.put(
     "/businesses/{business_id}/greetings/text",
     summary="Use a typed welcome, rendered as speech",
-    responses=CHANGE_RESPONSES,
+    responses=CHANGE,
 )
 def text_greeting(
     business_id: BusinessId,
@@ -174,11 +178,13 @@ def text_greeting(
     services: ServicesDep,
     caller: CallerDep,
     if_revision: IfMatch,
+    response: Response,
 ) -> RenderOut:
     # A transaction of its own, no request session: the change is committed before its texts are spoken (slow).
     with services.database.transaction() as session:
         document = owned_document(session, caller, business_id)
     welcome = {"greeting": {"text": body.text}}
-    editing.change_parts(services.database, business_id, welcome, services.clock(), if_revision=if_revision)
+    saved = editing.change_parts(services.database, business_id, welcome, services.clock(), if_revision=if_revision)
+    with_etag(response, saved.stored.revision)
     report = services.speak_texts(document["numbers"][0])
     return RenderOut(rendered=len(report.rendered), problems=[str(problem) for problem in report.problems])

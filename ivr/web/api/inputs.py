@@ -2,6 +2,9 @@
 `unknown_key`, naming it), never silently ignored. `PUT …/rings {"ring": 5}` or `GET …/calls?outcom=missed` used to
 answer as if the misspelt part were not there, which an integrator reads as "done" (issue 20)."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from fastapi import Request
 from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
@@ -43,3 +46,17 @@ async def known_query(request: Request) -> None:
                 for name in unknown
             ]
         )
+
+
+# How `since` and `until` describe themselves in the schema.
+WINDOW_TIME = (
+    "a time with its zone (2026-11-24T10:00:00+01:00, 2026-11-24T09:00:00Z); without one, the business's local time"
+)
+
+
+def in_zone(moment: datetime | None, timezone: str) -> datetime | None:
+    """A time the client sent: with its zone it is that instant; without one it is wall-clock time at the business,
+    as `…/hears?at=` reads it and the CSV writes it. It was taken for UTC, an hour or two off in Europe (issue 20)."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=ZoneInfo(timezone))

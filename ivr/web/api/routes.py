@@ -6,12 +6,14 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Query, Response
 from pydantic import BaseModel, Field
+from sqlalchemy import Connection
 from typing_extensions import TypedDict
 
 from ivr.callflow.end_reasons import EndReason
 from ivr.callflow.ringing import MAX_RINGS, MIN_RINGS
 from ivr.document.load import validate_document
-from ivr.errors import ConflictError, DocumentError
+from ivr.document.model import DEFAULT_TIMEZONE
+from ivr.errors import ConflictError, DocumentError, InputError, Problem
 from ivr.store import businesses, calls
 from ivr.store.businesses import StoredBusiness
 from ivr.usecases import editing
@@ -27,7 +29,7 @@ from ivr.web.api.auth import (
     owner_in,
 )
 from ivr.web.api.errors import CHANGE_RESPONSES, ERROR_RESPONSES
-from ivr.web.api.inputs import ApiInput, known_query
+from ivr.web.api.inputs import WINDOW_TIME, ApiInput, in_zone, known_query
 from ivr.web.api.revisions import ETAG_HEADER, IfMatch, with_etag
 from ivr.web.preview import caller_hears
 from ivr.web.request_session import RequestSessionDep, remember_after_commit
@@ -39,6 +41,11 @@ READ: dict[int | str, dict[str, Any]] = {200: {"headers": ETAG_HEADER}}
 CHANGE: dict[int | str, dict[str, Any]] = {200: {"headers": ETAG_HEADER}, **CHANGE_RESPONSES}
 
 
+# Digits found in the caller's number, typed with the spaces, dashes, dots or brackets people write a number with
+# (as the call log's search field takes them; ivr.store.calls finds the digits, a national 0 left off).
+CALLER_DIGITS = r"^\+?\(?[0-9][0-9 ()./-]{1,24}$"
+
+
 class BusinessSummary(BaseModel):
     id: int
     business: str
@@ -48,13 +55,16 @@ class BusinessSummary(BaseModel):
 
 def _read_only() -> Any:
     return Field(
-        default=None, description="read-only: as GET answers it; ignored", json_schema_extra={"readOnly": True}
+        default=None,
+        description="read-only: may be sent back as GET answered it; another value is refused",
+        json_schema_extra={"readOnly": True},
     )
 
 
 class RingCount(ApiInput):
-    """The ring count. What else GET answers may come back with it, ignored (what it means follows from the count),
-    so that a GET's answer can be PUT back as read; any other field is refused."""
+    """The ring count. What else GET answers may come back with it, as read or as the new count makes it (what it
+    means follows from the count), so that a GET's answer can be PUT back; another value there, or any other field,
+    is refused."""
 
     rings: int = Field(ge=MIN_RINGS, le=MAX_RINGS, description="rings before the call overflows")
     country: str | None = _read_only()
@@ -62,6 +72,10 @@ class RingCount(ApiInput):
     dial_timeout_s: int | None = _read_only()
     ringing_s: int | None = _read_only()
     warnings: list[str] | None = _read_only()
+
+
+# What GET …/rings answers beside the count: read-only, following from the count and the country.
+MEANING_FIELDS = ("country", "ring_cycle_s", "dial_timeout_s", "ringing_s", "warnings")
 
 
 class RingMeaningOut(BaseModel):
@@ -191,6 +205,25 @@ def patch_config(
     return out
 
 
+def _refuse_own_meaning(body: RingCount, current: dict[str, Any]) -> None:
+    """What the count means may come back as GET answered it, or as the new count makes it; any other value would be
+    ignored (a client sending `dial_timeout_s: 30` believes it set it), so it is refused: only `rings` is set here."""
+    read = _ring_meaning_out(editing.ring_meaning(validate_document(current)))
+    new = _ring_meaning_out(editing.ring_meaning(validate_document({**current, "rings": body.rings})))
+    problems = [
+        Problem(
+            "read_only",
+            name,
+            f"follows from rings and cannot be set: with {new.rings} rings it is {getattr(new, name)!r}; leave it out",
+            {"value": str(sent)[:40]},
+        )
+        for name in MEANING_FIELDS
+        if (sent := getattr(body, name)) is not None and sent not in (getattr(read, name), getattr(new, name))
+    ]
+    if problems:
+        raise InputError("nothing was changed; only rings can be set here", problems)
+
+
 @router.put("/businesses/{business_id}/rings", summary="Set the ring count; answers what it means", responses=CHANGE)
 def put_rings(
     business_id: BusinessId,
@@ -201,7 +234,8 @@ def put_rings(
     if_revision: IfMatch,
     response: Response,
 ) -> RingMeaningOut:
-    owned_document(db.session, caller, business_id)
+    current = owned_document(db.session, caller, business_id)
+    _refuse_own_meaning(body, current)
     now = datetime.now(UTC)
     rings = {"rings": body.rings}
     _, stored = _saved(
@@ -219,20 +253,30 @@ def get_rings(business_id: BusinessId, db: RequestSessionDep, caller: CallerDep,
     return _ring_meaning_out(editing.ring_meaning(validate_document(stored.document)))
 
 
+def _timezone_of(connection: Connection, business_id: int) -> str:
+    (stored,) = businesses.documents_of(connection, [business_id])
+    timezone = stored.document.get("timezone", DEFAULT_TIMEZONE)
+    return timezone if isinstance(timezone, str) else DEFAULT_TIMEZONE
+
+
 @router.get("/businesses/{business_id}/calls", summary="The call log, newest first")
 def list_calls(
     business_id: BusinessId,
     services: ServicesDep,
     key: PresentedKeyDep,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: Annotated[datetime | None, Query(description=WINDOW_TIME)] = None,
+    until: Annotated[datetime | None, Query(description=WINDOW_TIME)] = None,
     outcome: Literal[
         "operator", "overflow", "voicemail", "closed", "missed", "hung up", "fallback", "callback", "blocked"
     ]
     | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     caller: Annotated[
-        str | None, Query(pattern=r"^\+?[0-9]{2,15}$", description="digits of the caller's number")
+        str | None,
+        Query(
+            pattern=CALLER_DIGITS,
+            description='digits of the caller\'s number, written as people write it: "06 1234 5678", "+31 6 1234"',
+        ),
     ] = None,
     end_reason: EndReason | None = None,
 ) -> list[CallOut]:
@@ -240,6 +284,9 @@ def list_calls(
     # On PostgreSQL each BEGIN, COMMIT and statement is a round trip (issue 12).
     with services.database.reading() as connection:
         owner_in(connection, key, business_id)
+        if any(moment is not None and moment.tzinfo is None for moment in (since, until)):
+            timezone = _timezone_of(connection, business_id)  # a third statement, only for a time without a zone
+            since, until = in_zone(since, timezone), in_zone(until, timezone)
         services.call_log.flush()  # include calls still on their way to the database
         logged = calls.recent(
             connection,
