@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.responses import Response, StreamingResponse
 from markupsafe import Markup
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 from ivr.callflow.whisper import CallerRoute
@@ -63,7 +64,7 @@ def _serves(user: StaffUser, business_id: int) -> None:
 
 
 @router.get("")
-def console(request: Request, db: RequestSessionDep, user: UserDep) -> Response:
+def console(request: Request, services: ServicesDep, db: RequestSessionDep, user: UserDep) -> Response:
     served = [(b, businesses.get(db.session, b).document["business"]) for b in served_by(user)]
     lang = pages.language(request)
     context = {
@@ -78,7 +79,17 @@ def console(request: Request, db: RequestSessionDep, user: UserDep) -> Response:
     }
     response = templates().TemplateResponse(request, "console.html", context)
     response.headers.update(PRIVATE_HEADERS)
+    if served:
+        response.background = BackgroundTask(_warm, request, services, served[0][0])
     return response
+
+
+def _warm(request: Request, services: Services, business_id: int) -> None:
+    """After the console page is sent, a card is made once and thrown away: the first pop-up then does not pay for
+    compiling the card's templates and loading number and date formats (measured on a loaded machine: the first
+    pop-up 0.3-0.8 s after the call was put through, later ones 0.1 s)."""
+    _id, _document, view = open_card(services, business_id)
+    _card(request, view, business_id)
 
 
 @router.get("/events")
