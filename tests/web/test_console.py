@@ -12,7 +12,7 @@ import pytest
 
 from ivr.roles import ANSWERING
 from ivr.settings import Settings
-from ivr.store import cards, staff
+from ivr.store import cards, console_events, keys, staff
 from ivr.store.console_events import PutThrough, add
 from ivr.usecases.documents import apply_text
 from tests.fakes.smtp import MailServer
@@ -165,3 +165,25 @@ def test_the_console_speaks_the_language_chosen(served: tuple[CardServer, int], 
     # The card's own sections and the console's words, in the service's language; the business's texts as written.
     assert "Anweisungen für heute" in card and "Gesprächsnotiz senden" in card and "Am Apparat:" in card
     assert "Afspraken alleen op dinsdag." in card
+
+
+def test_a_preview_of_what_callers_hear_pops_up_nothing(served: tuple[CardServer, int], console: httpx.Client) -> None:
+    """The admin page's and the API's preview runs the simulator through the app, whisper included: not a call."""
+    server, _other = served
+    with server.database.transaction() as session:
+        _key, secret = keys.create(session, business_id=server.business_id, label="preview", now=NOW)
+    heard = console.get(
+        f"/api/v1/businesses/{server.business_id}/hears?at=2026-11-24T22:00",
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    assert heard.status_code == 200 and "whisper" in [event["kind"] for event in heard.json()["events"]]
+    with server.database.reading() as connection:
+        assert console_events.after(connection, 0, [server.business_id]) == []
+
+
+def test_a_note_larger_than_a_card_takes_is_refused_before_it_is_read(
+    served: tuple[CardServer, int], console: httpx.Client
+) -> None:
+    server, _other = served
+    refused = console.post(f"/console/cards/{server.business_id}", data={"message": "x" * 20_000})
+    assert refused.status_code == 413
