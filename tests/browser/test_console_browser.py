@@ -119,6 +119,11 @@ def test_a_call_put_through_on_replica_a_pops_up_on_a_console_on_replica_b_and_i
         expect(card.locator(".urgent")).to_contain_text("Monteur Kees, 06 7777 0002.")
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "console.png"), full_page=True)
+        # On a phone too: nothing wider than the screen.
+        page.set_viewport_size({"width": 390, "height": 844})
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.screenshot(path=str(ARTIFACTS / "console-phone.png"), full_page=True)
+        page.set_viewport_size({"width": 1280, "height": 800})
 
         # The keyboard alone: Alt+N to the caller's name; the number is filled in from the call.
         page.keyboard.press("Alt+n")
