@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from ivr.roles import ANSWERING
+from ivr.settings import Settings
 from ivr.store import staff
 from ivr.store.database import Database
 from ivr.store.migrate import upgrade
@@ -22,11 +23,14 @@ from ivr.usecases.documents import apply_text
 from tests.browser.test_admin_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import TEST_TOKEN, own_postgres_database
 from tests.fakes.smtp import MailServer
+from tests.fakes.tcp_proxy import stalling_proxy
+from tests.fakes.twilio_api import FakeTwilio
 from tests.local_server import ServerProcess, server_process
 from tests.messages.documents import call_sid
 from tests.twilio_client import TwilioLikeClient
+from tests.web.card_setup import NOW, card_server
 
-pytest_plugins = ["tests.fakes.smtp"]
+pytest_plugins = ["tests.fakes.smtp", "tests.fakes.twilio_api"]
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
@@ -142,3 +146,39 @@ def test_a_call_put_through_on_replica_a_pops_up_on_a_console_on_replica_b_and_i
     assert "Meneer Bakker" in mail["Subject"] and "Lekkage in de badkamer, hoofdkraan is dicht." in mail.get_content()
     print(f"the card popped up on B {popped_after_s:.3f} s after the call was put through on A")
     assert popped_after_s < POPPED_WITHIN_S, f"the card popped up {popped_after_s:.2f} s after the call was put through"
+
+
+def test_a_console_that_lost_its_connection_reconnects_by_itself_and_loses_no_pop_up(
+    settings: Settings, mail_server: MailServer, twilio_api: FakeTwilio, tmp_path: Path
+) -> None:
+    """The browser's own reconnection: a call put through while the console's connection is cut pops up once the
+    connection is back (the browser says the last event it had, the server sends what came after)."""
+    with (
+        card_server(settings, mail_server, twilio_api, tmp_path) as server,
+        stalling_proxy(("127.0.0.1", int(server.url.rsplit(":", 1)[1]))) as proxy,
+        sync_playwright() as playwright,
+    ):
+        with server.database.transaction() as session:
+            staff.set_login(
+                session, business_id=server.business_id, email=EMAIL, password=PASSWORD, now=NOW, role=ANSWERING
+            )
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_context(locale="nl-NL", base_url=f"http://127.0.0.1:{proxy.port}").new_page()
+        page.goto("/admin/login")
+        page.get_by_label("E-mailadres").fill(EMAIL)
+        page.get_by_label("Wachtwoord").fill(PASSWORD)
+        page.get_by_role("button", name="Inloggen").click()
+        status = page.locator("#status")
+        expect(status).to_have_text("Verbonden")
+        server.call_to_service("+31611112222", "1")
+        expect(page.locator("article.card .caller")).to_have_text("06 11 11 22 22")
+
+        proxy.stall()  # the way back is not there yet: the browser's next attempts wait
+        proxy.drop()
+        expect(status).to_have_text("Verbinding verbroken; opnieuw verbinden…")
+        server.call_to_service("+31633334444", None)  # put through while the console is cut off
+        proxy.resume()
+        expect(status).to_have_text("Verbonden", timeout=10_000)
+        expect(page.locator("article.card .caller")).to_have_text("06 33 33 44 44", timeout=10_000)
+        expect(page.locator("#earlier button")).to_contain_text(["Installatiebedrijf Jansen \u2013 06 11 11 22 22"])
+        browser.close()
