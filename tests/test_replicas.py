@@ -4,6 +4,7 @@ Twilio's REST API as the local fake. Nothing is shared but the database and the 
 local directories, which must stay empty of audio.
 """
 
+import json
 import os
 import re
 import signal
@@ -21,6 +22,7 @@ from typing import Any
 import httpx
 import pytest
 
+from ivr.roles import ANSWERING
 from ivr.store import jobs, keys, staff
 from ivr.store.database import Database
 from ivr.store.migrate import upgrade
@@ -280,6 +282,40 @@ def test_the_replicas_share_one_login_throttle(fleet: Fleet) -> None:
             answers.append(http.post("/admin/login", data={"email": account, "password": "fout", "csrf": token[1]}))
     assert [answer.status_code for answer in answers] == [401] * FREE_FAILURES_PER_ACCOUNT + [429]
     assert int(answers[-1].headers["Retry-After"]) >= 1
+
+
+def test_a_call_put_through_on_one_replica_pops_up_on_a_console_connected_to_the_other_within_a_second(
+    fleet: Fleet,
+) -> None:
+    """Issue 26: the whisper runs on A; the console's event stream on B hears it through PostgreSQL's NOTIFY."""
+    with fleet.database.transaction() as session:
+        staff.set_login(
+            session,
+            business_id=fleet.business_id,
+            email="telefoniste@replica.example",
+            password=PASSWORD,
+            now=datetime.now(UTC),
+            role=ANSWERING,
+        )
+    with fleet.http(fleet.a) as on_a, fleet.http(fleet.b) as on_b:
+        token = re.search(r'name="csrf" value="([^"]+)"', on_b.get("/admin/login").text)
+        assert token is not None
+        form = {"email": "telefoniste@replica.example", "password": PASSWORD, "csrf": token[1]}
+        assert on_b.post("/admin/login", data=form).status_code == 303
+        with on_b.stream("GET", "/console/events") as stream:
+            lines = stream.iter_lines()
+            assert next(lines).startswith("retry:")  # the stream is open on B, after every event so far
+            call = call_sid()
+            leg = {"CallSid": call_sid(), "ParentCallSid": call, "To": "+31208888888", "From": "+31612345678"}
+            whisper = f"/twilio/whisper?business={fleet.business_id}&via=menu&key=1"
+            assert fleet.twilio_client(on_a).post(whisper, leg).status_code == 200
+            answered_at = time.monotonic()
+            event = ""
+            while not event.startswith("data:"):
+                event = next(lines)
+            popped_after_s = time.monotonic() - answered_at
+    assert json.loads(event.removeprefix("data:"))["call"] == call
+    assert popped_after_s < HEARD_WITHIN_S, f"the console on B heard the call {popped_after_s:.2f} s after A"
 
 
 # Last in the module: it kills replica a, which the tests above need.

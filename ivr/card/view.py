@@ -2,7 +2,7 @@
 put through to the service today with what each caller chose (read from the call log's whisper steps).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -26,6 +26,27 @@ class ForwardedCall:
 
 
 @dataclass(frozen=True)
+class EarlierContact:
+    """Something the caller on the console's line did earlier today: a call (`kind` "call", `text` its outcome), a
+    voicemail (`text` its transcript, if any) or a call note the service wrote (`text` the message)."""
+
+    at: datetime
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class CallerOnLine:
+    """The call the console popped this card up for (issue 26): who calls, how they came, what they did today."""
+
+    call_sid: str
+    number: str
+    route: CallerRoute
+    choice: str
+    earlier: tuple[EarlierContact, ...]
+
+
+@dataclass(frozen=True)
 class CardView:
     business: str
     language: str
@@ -38,6 +59,8 @@ class CardView:
     takes_notes: bool
     # The callers waiting to be called back (issue 23): when each asked, and the number, oldest first.
     callbacks: tuple[tuple[datetime, str], ...] = ()
+    # On the console only: the call being put through now and its caller's day.
+    caller: CallerOnLine | None = None
 
 
 def _route_of(call: LoggedCall) -> CallerRoute | None:
@@ -83,6 +106,21 @@ def card_view(
         takes_notes=overflow is not None and overflow.notes is not None,
         callbacks=tuple(sorted(open_callbacks)),
     )
+
+
+def with_caller(
+    view: CardView,
+    document: BusinessDocument,
+    call_sid: str,
+    number: str,
+    route: CallerRoute,
+    earlier: list[EarlierContact],
+) -> CardView:
+    """The card as the console shows it for one call: `earlier` are the caller's calls (this one left out), messages
+    and notes of the day, any order; listed newest first."""
+    contacts = sorted(earlier, key=lambda contact: contact.at, reverse=True)
+    caller = CallerOnLine(call_sid, number, route, _choice(document, route), tuple(contacts))
+    return replace(view, caller=caller)
 
 
 def card_json(view: CardView) -> dict[str, object]:

@@ -63,11 +63,19 @@ def note_jobs(note: CallNote, document: BusinessDocument, domain: str) -> list[J
 
 
 def take_note(
-    database: Database, business_id: int, typed: NoteInput, now: datetime, domain: str
+    database: Database, business_id: int, typed: NoteInput, now: datetime, domain: str, call_sid: str | None = None
 ) -> tuple[CallNote, int]:
-    """Store the note and queue its deliveries in one transaction; returns the note and how many deliveries."""
+    """Store the note and queue its deliveries in one transaction; returns the note and how many deliveries.
+    `call_sid`: the call it was written for (the console's notes)."""
     note = CallNote(
-        cards.new_note_id(), business_id, typed.caller_name, typed.caller_number, typed.message, typed.urgent, now
+        cards.new_note_id(),
+        business_id,
+        typed.caller_name,
+        typed.caller_number,
+        typed.message,
+        typed.urgent,
+        now,
+        call_sid=call_sid,
     )
     document = stored_document(database, business_id)
     specs = note_jobs(note, document, domain)

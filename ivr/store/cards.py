@@ -62,6 +62,7 @@ class CallNote:
     urgent: bool
     created_at: datetime
     handled_at: datetime | None = None
+    call_sid: str | None = None
 
 
 def _note(row: CallNoteRow) -> CallNote:
@@ -74,6 +75,7 @@ def _note(row: CallNoteRow) -> CallNote:
         row.urgent,
         utc(row.created_at),
         utc(row.handled_at) if row.handled_at else None,
+        row.call_sid,
     )
 
 
@@ -91,6 +93,7 @@ def add_note(session: Session, note: CallNote) -> None:
             message=note.message,
             urgent=note.urgent,
             created_at=note.created_at,
+            call_sid=note.call_sid,
         )
     )
     session.flush()

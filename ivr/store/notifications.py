@@ -27,12 +27,18 @@ def libpq_url(database_url: str) -> str:
 
 
 class ChangeListener:
-    def __init__(self, database_url: str, on_change: Callable[[], None] = heard_elsewhere) -> None:
+    """`channel`: CHANGED_CHANNEL (the businesses) by default; the console's events have their own
+    (ivr.store.console_events.CONSOLE_CHANNEL)."""
+
+    def __init__(
+        self, database_url: str, on_change: Callable[[], None] = heard_elsewhere, channel: str = CHANGED_CHANNEL
+    ) -> None:
         self._conninfo = libpq_url(database_url)
         self._on_change = on_change
+        self._channel = channel
         self._stop = threading.Event()
         self.listening = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="greetline-changes", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=f"{channel}-listener", daemon=True)
 
     def start(self) -> None:
         self._thread.start()
@@ -57,7 +63,7 @@ class ChangeListener:
         import psycopg
 
         with psycopg.connect(self._conninfo, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S) as connection:
-            connection.execute(f"LISTEN {CHANGED_CHANNEL}")
+            connection.execute(f"LISTEN {self._channel}")
             self._on_change()  # anything committed before LISTEN took effect is heard through this
             self.listening.set()
             while not self._stop.is_set():
@@ -65,6 +71,11 @@ class ChangeListener:
                     self._on_change()
 
 
-def listener_for(database_url: str) -> ChangeListener | None:
-    """A listener on PostgreSQL; None on SQLite (one machine: every process hears through the snapshot file)."""
-    return ChangeListener(database_url) if make_url(database_url).get_backend_name() == "postgresql" else None
+def listener_for(
+    database_url: str, on_change: Callable[[], None] = heard_elsewhere, channel: str = CHANGED_CHANNEL
+) -> ChangeListener | None:
+    """A listener on PostgreSQL; None on SQLite (one machine: every process hears through the snapshot file, and
+    the console's events are published by the one server that serves the consoles)."""
+    if make_url(database_url).get_backend_name() != "postgresql":
+        return None
+    return ChangeListener(database_url, on_change, channel)

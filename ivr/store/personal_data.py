@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, delete, or_, select, true, update
 from sqlalchemy.orm import Session
 
+from ivr.store.console_events import ConsoleEventRow
 from ivr.store.tables import CallbackRequestRow, CallNoteRow, CallRow, JobRow, RecordingRow, TextBackRow
 
 
@@ -141,10 +142,12 @@ def delete_text_backs(session: Session, scope: Scope) -> int:
 
 
 def delete_calls(session: Session, scope: Scope) -> int:
+    """The calls, their deliveries, and their pop-ups on the answering service's console (kept a day at most)."""
     sids = list(session.scalars(select(CallRow.call_sid).where(_calls(scope))))
     if not sids:
         return 0
     _forget_jobs(session, sids)
+    session.execute(delete(ConsoleEventRow).where(ConsoleEventRow.call_sid.in_(sids)))
     return _count(session.execute(delete(CallRow).where(CallRow.call_sid.in_(sids))))
 
 

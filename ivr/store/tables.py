@@ -261,6 +261,8 @@ class CallNoteRow(Base):
     urgent: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(Instant())
     handled_at: Mapped[datetime | None] = mapped_column(Instant())
+    # The call it was written for, when written on the console (issue 26); the card's notes name no call.
+    call_sid: Mapped[str | None] = mapped_column(String(64))
 
 
 class CallbackRequestRow(Base):

@@ -53,6 +53,20 @@ def voicemails(
     return [_voicemail(row) for row in rows]
 
 
+def from_caller(
+    session: Session, business_id: int, number: str, since: datetime, until: datetime
+) -> list[VoicemailMessage]:
+    """One caller's messages in a time range (the console's "earlier today"), newest first."""
+    query = select(RecordingRow).where(
+        RecordingRow.business_id == business_id,
+        IS_A_MESSAGE,
+        RecordingRow.from_number == number,
+        RecordingRow.received_at >= since,
+        RecordingRow.received_at < until,
+    )
+    return [_voicemail(row) for row in session.scalars(query.order_by(RecordingRow.received_at.desc()).limit(50))]
+
+
 def _escaped(text: str) -> str:
     """LIKE's own characters taken literally: a search for "100%" finds "100%", not everything."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -10,6 +10,7 @@ from fastapi.responses import PlainTextResponse
 from starlette.middleware.sessions import SessionMiddleware
 
 from ivr.audio_stores import storage
+from ivr.console.feed import ConsoleFeed
 from ivr.jobs.embedded import WorkerThread
 from ivr.messages.delivery import make_worker
 from ivr.messages.simulated import SimulatedMessages
@@ -17,10 +18,11 @@ from ivr.routing.directory import Directory
 from ivr.routing.watch import DatabaseWatch, RevisionCheck
 from ivr.settings import Settings
 from ivr.store.call_log import CallLogWriter
+from ivr.store.console_events import CONSOLE_CHANNEL
 from ivr.store.database import Database
 from ivr.store.notifications import listener_for
 from ivr.twiml import TwimlRenderer
-from ivr.web import callback_feed, callback_hooks, card, health, recording_hooks, twilio_hooks
+from ivr.web import callback_feed, callback_hooks, card, console_page, health, recording_hooks, twilio_hooks
 from ivr.web.admin import pages as admin_pages
 from ivr.web.admin.router import router as admin_router
 from ivr.web.api import audit as api_audit
@@ -76,6 +78,9 @@ def create_app(
     watch = DatabaseWatch(database)
     # PostgreSQL: hear other replicas' changes within a second (the directory's revision check is the safety net).
     changes = listener_for(settings.database_url)
+    console = ConsoleFeed(database)
+    # PostgreSQL: a call put through on another replica wakes this one's consoles (ivr.console.feed).
+    console_wakes = listener_for(settings.database_url, on_change=console.wake, channel=CONSOLE_CHANNEL)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -84,6 +89,8 @@ def create_app(
         revision_check.start()  # asks whether another replica changed a business, beside the calls
         if changes is not None:
             changes.start()
+        if console_wakes is not None:
+            console_wakes.start()
         # Only a served app runs the worker: tests serve without a lifespan, so they never deliver.
         if worker is not None:
             worker.start()
@@ -94,6 +101,9 @@ def create_app(
         revision_check.close()
         if changes is not None:
             changes.close()
+        console.close()
+        if console_wakes is not None:
+            console_wakes.close()
         services.call_log.close()  # store the last calls' steps before the process ends (or spill them)
 
     app = LeanFastAPI(
@@ -123,6 +133,7 @@ def create_app(
         ),
         jobs_waiting=worker.wake.set if worker else lambda: None,
         logins=shared_login_guard(database, clock),
+        console=console,
     )
     app.state.services = services
     revision_check = RevisionCheck(database, services.directory)
@@ -144,6 +155,7 @@ def create_app(
     app.include_router(health.router)
     app.include_router(card.router)
     app.include_router(card.api_router)
+    app.include_router(console_page.router)
     admin_pages.install_error_pages(app)
     install_error_answers(app)
     install_docs(app)

@@ -33,7 +33,7 @@ UPLOAD_DEADLINE_FACTOR = 12
 
 # A call note from the answering service's card: a name, a number and a message of at most 2,000 characters.
 CARD_MAX_BYTES = 16 * KIB
-_CARD_PATH = re.compile(r"^/(api/v1/)?card/")
+_CARD_PATH = re.compile(r"^/((api/v1/)?card/|console/cards/)")
 
 # An upload form is the file and a few short fields (the CSRF token); nothing else is read.
 UPLOAD_MAX_FIELDS = 4

@@ -69,7 +69,7 @@ def open_card(services: Services, business_id: int) -> tuple[int, BusinessDocume
     return business_id, document, card_view(document, logged, now, open_callbacks)
 
 
-def _may_send(services: Services, business_id: int) -> bool:
+def send_allowed(services: Services, business_id: int) -> bool:
     """In a worker thread: the card's note limit, counted in the database (every replica sees the same count)."""
     with services.database.transaction() as session:
         sent = cards.notes_since(session, business_id, services.clock() - timedelta(seconds=WINDOW_S))
@@ -135,7 +135,7 @@ async def note_from_form(
         return card_page_for(request, view, action, status_code=422, typed=typed, problems=problems)
     if not view.takes_notes:
         return card_page_for(request, view, action, status_code=409, typed=typed, notice="no_notes")
-    if not await run_in_threadpool(_may_send, services, business_id):
+    if not await run_in_threadpool(send_allowed, services, business_id):
         return card_page_for(request, view, action, status_code=429, typed=typed, notice="too_many")
     domain = message_domain(services.settings.public_url)
     await run_in_threadpool(take_note, services.database, business_id, note, services.clock(), domain)
@@ -177,7 +177,7 @@ async def card_note(request: Request, services: ServicesDep, token: str) -> JSON
         raise InputError("the note was not taken; fix these problems", problems)
     if not view.takes_notes:
         raise HTTPException(409, "this business's overflow has no notes: {email: [...]}; ask the business to add it")
-    if not await run_in_threadpool(_may_send, services, business_id):
+    if not await run_in_threadpool(send_allowed, services, business_id):
         raise HTTPException(429, "too many notes from this card; wait a few minutes and send again")
     domain = message_domain(services.settings.public_url)
     stored, deliveries = await run_in_threadpool(

@@ -98,7 +98,7 @@ def _preview_services(
     services: Services, settings: Settings, drafts: Mapping[int, BusinessDocument] | None
 ) -> Services:
     if not drafts:  # the stored documents: the app's own directory knows them (and keeps what it parsed)
-        return replace(services, settings=settings, call_log=_NotLogged())
+        return replace(services, settings=settings, call_log=_NotLogged(), console=None)
     directory = Directory(
         media_exists=services.media.exists,
         # A draft's routing is nobody's to remember: the shared snapshot holds saved documents only.
@@ -107,7 +107,9 @@ def _preview_services(
         drafts=drafts,
     )
     # A heap settler of its own, as the drafts' directory counts the documents it loaded from zero.
-    return replace(services, settings=settings, call_log=_NotLogged(), directory=directory, heap=HeapSettler())
+    return replace(
+        services, settings=settings, call_log=_NotLogged(), directory=directory, heap=HeapSettler(), console=None
+    )
 
 
 def _with_services(app: ASGIApp, services: Services) -> ASGIApp:

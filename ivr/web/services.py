@@ -12,6 +12,7 @@ from audio.media import MediaStore
 from audio.tts.cache import SpeechCache
 from audio.tts.reach import Reach
 from ivr.audio_stores import Storage
+from ivr.console.feed import ConsoleFeed
 from ivr.messages.simulated import SimulatedMessages
 from ivr.messages.voicemail_copies import VoicemailAudio
 from ivr.routing.directory import Directory
@@ -77,6 +78,8 @@ class Services:
     reach: Reach = field(default_factory=Reach)
     # Speaks a business's texts after a save, off the request (ivr.web.speaking).
     speaking: Speaker = field(default_factory=Speaker)
+    # The answering services' consoles: a call put through pops up its card (ivr.console.feed); none for a preview.
+    console: ConsoleFeed | None = None
 
     def audio(self) -> Storage:
         """The app's stores as one, for rendering and speaking texts within a request."""

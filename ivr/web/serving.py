@@ -12,6 +12,8 @@ import uvicorn
 from fastapi import FastAPI
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from ivr.console.stream import STREAM_STOP
+
 # Idle keep-alive connections close after this; Twilio opens a new connection when it needs one.
 KEEP_ALIVE_S = 5
 # h11's bound on a request line plus headers (its default, stated so nobody raises it by accident); more is 400.
@@ -48,6 +50,15 @@ class _HeaderDeadlineProtocol(H11Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
         super().connection_lost(exc)
+
+    def shutdown(self) -> None:
+        """uvicorn's graceful shutdown waits for every open response; an event stream would never end by itself, so
+        it is told to end (it finishes its response cleanly, and the browser reconnects to another replica)."""
+        if self.cycle is not None and not self.cycle.response_complete:
+            stop = self.scope.get(STREAM_STOP)
+            if isinstance(stop, asyncio.Event):
+                stop.set()
+        super().shutdown()
 
     def _waiting_for_headers(self) -> bool:
         return self.cycle is None or self.cycle.response_complete

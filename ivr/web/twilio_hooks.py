@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from fastapi import APIRouter, Request, Response
 from sqlalchemy import Connection
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
@@ -32,6 +33,7 @@ from ivr.routing.directory import MISS, Miss
 from ivr.simulator import SIMULATED_CALL_FIELD, SIMULATED_TIME_FIELD, is_simulated
 from ivr.store import jobs
 from ivr.store.calls import CallEnd, CallStep
+from ivr.store.console_events import PutThrough
 from ivr.web.fallback import (
     TWIML_MEDIA_TYPE,
     FallbackRoute,
@@ -275,6 +277,14 @@ async def whisper(request: Request) -> Response:
         # The whisper plays the moment the service answers: the time to a person ends here.
         step = CallStep(parent, found.id, "", "", now, decision.path, None, simulated=simulated, answered_at=now)
         services.call_log.record(step)
+        if services.console is not None:
+            # The service's console pops up this business's card (issue 26); stored after the whisper is answered,
+            # in a worker thread, so the call never waits for it. The leg's From is the caller's number (Twilio
+            # dials the service with the caller's ID).
+            answer = _twiml(services, decision)
+            event = PutThrough(found.id, parent, caller_id(_field(form, "From"))[:32], route.via.value, route.key, now)
+            answer.background = BackgroundTask(services.console.publish, event)
+            return answer
     return _twiml(services, decision)
 
 

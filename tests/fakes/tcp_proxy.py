@@ -33,6 +33,16 @@ class StallingProxy:
     def resume(self) -> None:
         self._flowing.set()
 
+    def drop(self) -> None:
+        """Cut every open connection, as a lost network path does; new ones are accepted as before."""
+        with self._lock:
+            cut = [sock for sock in self._sockets if sock is not self._listener]
+            self._sockets = [self._listener]
+        for sock in cut:
+            with suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+
     def close(self) -> None:
         self._closed.set()
         self._flowing.set()  # let waiting pumps run into the closed sockets and end

@@ -15,8 +15,9 @@ from ivr.audio_stores import storage
 from ivr.messages.voicemail_copies import VoicemailAudio
 from ivr.privacy.caller import NothingStored, Request, erase_caller, export_caller, masked
 from ivr.settings import Settings
-from ivr.store import callbacks
+from ivr.store import callbacks, console_events
 from ivr.store.access_tables import AuditEventRow
+from ivr.store.console_events import PutThrough
 from ivr.store.database import Database
 from ivr.store.tables import CallbackRequestRow, CallNoteRow, CallRow, JobRow, RecordingRow, TextBackRow
 from tests.fakes.twilio_api import FakeTwilio, voicemail_mp3
@@ -78,6 +79,10 @@ def _erase_and_check(database: Database, audio: VoicemailAudio, twilio: FakeTwil
             )
         )
 
+    with database.transaction() as session:  # both callers' calls popped up on the answering service's console
+        for caller, call in ((PATIENT, patients[0].call_sid), (OTHER, other.call_sid)):
+            console_events.add(session, PutThrough(business, call, caller, "direct", "", NOW))
+
     counts = erase_caller(holders(database, audio, twilio), Request(business, PATIENT, "dokter@linde.example", NOW))
 
     assert counts == {
@@ -95,6 +100,8 @@ def _erase_and_check(database: Database, audio: VoicemailAudio, twilio: FakeTwil
         "callbacks": {OTHER},
         "texts back": {OTHER},
     }
+    with database.reading() as connection:
+        assert [event.call_sid for event in console_events.after(connection, 0, [business])] == [other.call_sid]
     assert [audio.read(left.recording_sid) for left in patients] == [None, None]
     assert audio.read(other.recording_sid) == voicemail_mp3()
     assert sorted(twilio.deleted) == sorted(left.recording_sid for left in patients)  # the stand-in's DELETE

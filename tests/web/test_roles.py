@@ -189,7 +189,7 @@ def test_a_failed_login_is_in_the_trail_with_its_address(served: Served) -> None
 def test_an_answering_service_opens_the_cards_it_serves_and_no_other(served: Served) -> None:
     with served.client(SERVICE) as http:
         overview = http.get("/admin", follow_redirects=False)
-        assert (overview.status_code, overview.headers["location"]) == (303, "/admin/cards")
+        assert (overview.status_code, overview.headers["location"]) == (303, "/console")
         listing = http.get("/admin/cards").text
         assert f'href="/admin/cards/{served.home}"' in listing and f"/admin/cards/{served.other}" not in listing
         assert http.get(f"/admin/cards/{served.home}").status_code == 200

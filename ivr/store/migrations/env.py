@@ -4,6 +4,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from ivr.store.access_tables import AuditEventRow  # noqa: F401  (its tables on Base.metadata too)
+from ivr.store.console_events import ConsoleEventRow  # noqa: F401  (its table on Base.metadata too)
 from ivr.store.database import make_engine
 from ivr.store.tables import Base
 

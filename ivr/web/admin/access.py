@@ -34,9 +34,10 @@ def _refuse(request: Request, user: StaffUser, reason: str) -> HTTPException:
 
 
 def _elsewhere(services: Services, user: StaffUser) -> None:
-    """An answering service goes to its cards; an owner who must set up two-step login first, to its login's page."""
+    """An answering service goes to its console (ivr.web.console_page); an owner who must set up two-step login
+    first, to its login's page."""
     if not opens_pages(user.role):
-        raise HTTPException(303, headers={"Location": "/admin/cards"})
+        raise HTTPException(303, headers={"Location": "/console"})
     if services.settings.require_2fa and user.role == OWNER and not user.two_factor:
         raise HTTPException(303, headers={"Location": "/admin/account"})
 
