@@ -104,6 +104,68 @@ def test_the_migration_gives_older_calls_their_reason(database_url: str) -> None
     assert counted == {("reason", "answered_staff"): 1, ("reason", "holiday"): 1, ("reason", ""): 1}
 
 
+def test_the_migration_places_hang_ups_and_emergency_options_by_the_path(database_url: str) -> None:
+    config = alembic_config(database_url)
+    command.upgrade(config, "0018")
+    database = Database(database_url)
+    menu = '{"menu": [{"key": 1, "prompt": "a"}, {"key": 2, "prompt": "b", "emergency": true}]}'
+    older = [
+        ("H1", '["welcome+menu"]', "hung up", 7, False),
+        ("H2", '["welcome+menu", "menu:wrong:9"]', "hung up", 70, False),
+        ("H3", '["welcome", "operators:busy>overflow:none", "voicemail:overflow"]', "hung up", 30, False),
+        ("U1", '["welcome+menu", "menu:2", "option:completed"]', "operator", 20, False),
+        ("U2", '["closed:hours", "emergency:1", "emergency:no-answer"]', "missed", 40, False),
+        ("S1", '["welcome+menu", "menu:2"]', "hung up", 9, True),
+    ]
+    try:
+        with database.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO businesses (id, name, document, revision, created_at, updated_at)"
+                    " VALUES (1, 'Jansen', :menu, 1, :at, :at)"
+                ),
+                {"menu": menu, "at": START},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO calls (call_sid, business_id, to_number, from_number, started_at, path, outcome,"
+                    " duration_s, simulated) VALUES (:sid, 1, '+31501234567', '+31612345678', :at, :path, :outcome,"
+                    " :duration_s, :simulated)"
+                ),
+                [
+                    {"sid": sid, "at": START, "path": path, "outcome": outcome, "duration_s": s, "simulated": test}
+                    for sid, path, outcome, s, test in older
+                ],
+            )
+        command.upgrade(config, "head")
+        with database.engine.connect() as connection:
+            rows = connection.execute(text("SELECT call_sid, end_reason, urgent FROM calls")).all()
+            found = {sid: (reason, bool(urgent)) for sid, reason, urgent in rows}
+            counted = counters(connection)
+    finally:
+        database.dispose()
+    assert found == {
+        "H1": ("hung_up_welcome", False),
+        "H2": ("hung_up_menu", False),
+        "H3": ("busy", False),
+        "U1": ("answered_staff", True),
+        "U2": ("closed_no_message", True),
+        "S1": ("simulated", True),
+    }
+    assert counted == {
+        ("reason", "hung_up_welcome"): 1,
+        ("reason", "hung_up_menu"): 1,
+        ("reason", "busy"): 1,
+        ("reason", "answered_staff"): 1,
+        ("reason", "closed_no_message"): 1,
+        ("hangup", "hung_up_welcome"): 1,
+        ("hangup", "hung_up_menu"): 1,
+        ("hangup_s", "5"): 1,
+        ("hangup_s", "60"): 1,
+        ("urgent", "all"): 2,
+    }
+
+
 def counters(connection: Connection) -> dict[tuple[str, str], int]:
     rows = connection.execute(text("SELECT kind, label, calls FROM call_figures WHERE calls != 0")).all()
     return {(kind, label): calls for kind, label, calls in rows}
