@@ -203,3 +203,23 @@ def test_no_product_module_over_the_line_limit() -> None:
         if (lines := len(path.read_text("utf-8").splitlines())) > MAX_LINES
     }
     assert long == {}
+
+
+MIGRATIONS = sorted((ROOT / "ivr" / "store" / "migrations" / "versions").glob("*.py"))
+PRODUCT_PACKAGES = (*PACKAGES, "bench", "tests")
+
+
+@pytest.mark.parametrize("path", MIGRATIONS, ids=lambda path: path.name)
+def test_a_migration_imports_no_product_code(path: Path) -> None:
+    """A migration runs on every new install as it was written: code of ours it imported could change under it and
+    rewrite history (a backfill's logic is copied into the migration instead)."""
+    tree = ast.parse(path.read_text("utf-8"), str(path))
+    relative = [node.lineno for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level > 0]
+    ours = sorted(name for name in imported_modules(path) if name.split(".")[0] in PRODUCT_PACKAGES)
+    assert (ours, relative) == ([], []), f"{path.name} imports product code; copy what it needs into it"
+
+
+def test_the_migration_check_finds_an_import_inside_a_function(tmp_path: Path) -> None:
+    migration = tmp_path / "0099_example.py"
+    migration.write_text("import sqlalchemy\n\ndef upgrade() -> None:\n    from ivr.store import tables\n")
+    assert imported_modules(migration) == {"sqlalchemy", "ivr.store"}

@@ -11,7 +11,6 @@ from ivr.document.instructions import InstructionsInForce, instructions_in_force
 from ivr.document.model import BusinessDocument
 from ivr.messages.compose import menu_label
 from ivr.store.calls import LoggedCall
-from ivr.store.jobs import utc
 
 WHISPER_STEP = "whisper:"
 
@@ -92,8 +91,7 @@ def card_view(
     for call in sorted(logged_today, key=lambda found: found.started_at):
         route = _route_of(call)
         if route is not None:
-            # SQLite gives the time back without its zone; the call log stores UTC.
-            calls.append(ForwardedCall(utc(call.started_at), call.from_number, route, _choice(document, route)))
+            calls.append(ForwardedCall(call.started_at, call.from_number, route, _choice(document, route)))
     overflow = document.overflow
     return CardView(
         business=document.business,

@@ -1,12 +1,12 @@
 """The document's second chances for a caller who reached nobody: where callback requests go, the text back to a
 missed mobile caller, and the numbers that reach nobody at all."""
 
-from typing import Annotated, Self
+from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo
 
 from ivr.document.codes import Code, refused
-from ivr.document.values import EmailAddresses, PhoneNumber, SmsNumbers, Strict, listed_once, one_or_many
+from ivr.document.values import PhoneNumber, Recipients, Strict, one_or_many
 
 # A text back is one SMS: 160 characters of GSM-7 (3GPP TS 23.038), fewer with accents; the name can fill in longer.
 MAX_TEXT_BACK_CHARS = 320
@@ -14,30 +14,10 @@ MAX_TEXT_BACK_CHARS = 320
 MAX_TEXT_BACK_AFTER_S = 3600
 
 
-class CallbackRequests(Strict):
+class CallbackRequests(Recipients):
     """Where a callback request goes: an e-mail per address, an SMS per number (and the inbox, the card, the feed)."""
 
-    email: EmailAddresses = Field(default_factory=list)
-    sms: SmsNumbers = Field(default_factory=list)
-
-    @field_validator("email")
-    @classmethod
-    def _emails_once(cls, value: list[str]) -> list[str]:
-        return listed_once(value, "address")
-
-    @field_validator("sms")
-    @classmethod
-    def _numbers_once(cls, value: list[str]) -> list[str]:
-        return listed_once(value, "number")
-
-    @model_validator(mode="after")
-    def _delivered_somewhere(self) -> Self:
-        if not self.email and not self.sms:
-            raise refused(
-                Code.BOX_WITHOUT_RECIPIENTS,
-                "callback: needs email: [addresses] and/or sms: [numbers], or nobody hears of the requests",
-            )
-        return self
+    _nobody = "callback: needs email: [addresses] and/or sms: [numbers], or nobody hears of the requests"
 
 
 class TextBack(Strict):

@@ -26,9 +26,9 @@ from ivr.document.retention import Retention
 from ivr.document.values import (
     MAX_DIALLED_NUMBERS,
     DialledNumbers,
-    EmailAddresses,
     PhoneNumber,
     PhoneNumbers,
+    Recipients,
     SmsNumbers,
     Strict,
     listed_once,
@@ -55,32 +55,18 @@ class Greeting(Strict):
         return self
 
 
-class VoicemailBox(Strict):
+class VoicemailBox(Recipients):
     """Where a message left in this box goes: an e-mail per address, an SMS per number."""
 
-    email: EmailAddresses = Field(default_factory=list)
-    sms: SmsNumbers = Field(default_factory=list)
+    _nobody = "a voicemail box needs email: [addresses] and/or sms: [numbers], or nobody hears the messages"
+
     # Texted only for a message whose transcript holds an urgent word (issue 22; needs a transcriber).
     urgent_sms: SmsNumbers = Field(default_factory=list)
 
-    @field_validator("email")
+    @field_validator("urgent_sms")
     @classmethod
-    def _emails_once(cls, value: list[str]) -> list[str]:
-        return listed_once(value, "address")
-
-    @field_validator("sms", "urgent_sms")
-    @classmethod
-    def _numbers_once(cls, value: list[str]) -> list[str]:
+    def _urgent_numbers_once(cls, value: list[str]) -> list[str]:
         return listed_once(value, "number")
-
-    @model_validator(mode="after")
-    def _delivered_somewhere(self) -> Self:
-        if not self.email and not self.sms:
-            raise refused(
-                Code.BOX_WITHOUT_RECIPIENTS,
-                "a voicemail box needs email: [addresses] and/or sms: [numbers], or nobody hears the messages",
-            )
-        return self
 
 
 class Route(Strict):

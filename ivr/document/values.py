@@ -3,9 +3,9 @@
 Shared by the document's parts (ivr.document.model); each refuses with our own problem codes (ivr.document.codes).
 """
 
-from typing import Annotated
+from typing import Annotated, ClassVar, Self
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from ivr.document.codes import Code, refused
 from ivr.document.phones import email, number_in_country
@@ -56,3 +56,29 @@ EmailAddresses = Annotated[list[EmailAddress], BeforeValidator(one_or_many)]
 SmsNumbers = Annotated[list[PhoneNumber], BeforeValidator(one_or_many)]
 # A time of day as "HH:MM" on a 24-hour clock, local to the business.
 LOCAL_TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
+class Recipients(Strict):
+    """Who hears of something: an e-mail per address, an SMS per number; each listed once, at least one of them."""
+
+    email: EmailAddresses = Field(default_factory=list)
+    sms: SmsNumbers = Field(default_factory=list)
+
+    # The refusal of a part that names nobody: what the part is, and who would hear nothing.
+    _nobody: ClassVar[str]
+
+    @field_validator("email")
+    @classmethod
+    def _emails_once(cls, value: list[str]) -> list[str]:
+        return listed_once(value, "address")
+
+    @field_validator("sms")
+    @classmethod
+    def _numbers_once(cls, value: list[str]) -> list[str]:
+        return listed_once(value, "number")
+
+    @model_validator(mode="after")
+    def _delivered_somewhere(self) -> Self:
+        if not self.email and not self.sms:
+            raise refused(Code.BOX_WITHOUT_RECIPIENTS, self._nobody)
+        return self

@@ -5,51 +5,27 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import Connection
 
 from ivr.store import figure_rollup
-from ivr.store.calls import LoggedCall
+from ivr.store.calls import WRITTEN_COLUMNS, LoggedCall
 from ivr.store.tables import CallRow
 
-_COLUMNS = (
-    "call_sid",
-    "business_id",
-    "to_number",
-    "from_number",
-    "started_at",
-    "path",
-    "outcome",
-    "ended_at",
-    "duration_s",
-    "rings",
-    "box",
-    "simulated",
-    "end_reason",
-    "person_s",
-    "urgent",
-)
+# The writer's columns, and `recovered`: the writer never sets it (ivr.store.recovered_calls does), an import keeps it.
+_COLUMNS = (*WRITTEN_COLUMNS, "recovered")
+_FIELDS = attrgetter(*_COLUMNS)
+# The columns whose values are converted on the way in, as the table's column types would.
+_PATH, _STARTED, _ENDED, _MARKS = (_COLUMNS.index(name) for name in ("path", "started_at", "ended_at", "marks"))
 
 
 def _values(c: LoggedCall, path: str, started: Any, ended: Any) -> tuple[Any, ...]:
-    return (
-        c.call_sid,
-        c.business_id,
-        c.to_number,
-        c.from_number,
-        started,
-        path,
-        c.outcome,
-        ended,
-        c.duration_s,
-        c.rings,
-        c.box,
-        c.simulated,
-        c.end_reason,
-        c.person_s,
-        c.urgent,
-    )
+    values = list(_FIELDS(c))
+    marks = json.dumps([[stage.value, start_s] for stage, start_s in c.marks]) if c.marks else None
+    values[_PATH], values[_STARTED], values[_ENDED], values[_MARKS] = path, started, ended, marks
+    return tuple(values)
 
 
 # Calls sent to SQLite per executemany: bounds the memory of a million-call import.

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, Executable, Integer, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from ivr.callflow.timeline import Mark
+from ivr.callflow.timeline import Mark, Stage
 from ivr.store import call_progress, figure_rollup
 from ivr.store.tables import CallRow, RecordingRow
 
@@ -37,6 +37,9 @@ class LoggedCall:
     urgent: bool = False
     # Added from Twilio's Calls list, its steps lost (ivr.messages.call_recovery): its path is not known.
     recovered: bool = False
+    # Where each stage began, in seconds from the call's start (ivr.callflow.timeline). Read back by `get` only: the
+    # lists (`recent`, ivr.store.call_figures) leave them out, nothing they show needs them.
+    marks: tuple[Mark, ...] = ()
 
 
 def _logged(row: CallRow) -> LoggedCall:
@@ -57,6 +60,7 @@ def _logged(row: CallRow) -> LoggedCall:
         row.person_s,
         row.urgent,
         row.recovered,
+        tuple((Stage(stage), float(start_s)) for stage, start_s in row.marks or ()),
     )
 
 
@@ -96,7 +100,8 @@ class CallEnd:
 
 CallEntry = CallStep | CallEnd
 
-_COLUMNS = (
+# The call log's columns a call's writer fills (the bulk import, ivr.store.call_import, writes the same).
+WRITTEN_COLUMNS = (
     "call_sid",
     "business_id",
     "to_number",
@@ -141,7 +146,7 @@ def write_entries(connection: Connection, entries: list[CallEntry]) -> None:
     (the one an unanswered call's "after N rings" is about); the box is the latest a step named.
     """
     sids = sorted({entry.call_sid for entry in entries})
-    columns = [getattr(CallRow, name) for name in _COLUMNS]
+    columns = [getattr(CallRow, name) for name in WRITTEN_COLUMNS]
     rows = connection.execute(select(*columns).where(CallRow.call_sid.in_(sids)))
     calls: dict[str, dict[str, Any]] = {
         row.call_sid: {**row._asdict(), "path": list(row.path), "marks": list(row.marks or [])} for row in rows

@@ -29,7 +29,6 @@ SPOKEN = (
 )
 # Loading the model and transcribing ten seconds take about 10 s on an idle 2-core machine; far more when busy.
 MAIL_WAIT_S = 600.0
-VOICEMAIL_ONLY = "kantoor@jansen.example"
 # Shared libraries that only the transcriber loads (CTranslate2 runs the model, ONNX Runtime faster-whisper's VAD).
 MODEL_LIBRARIES = re.compile(r"ctranslate2|onnxruntime|faster_whisper")
 
@@ -57,6 +56,8 @@ def test_an_english_voicemail_arrives_as_an_email_holding_most_of_what_was_said(
     assert (WHISPER_BASE / "model.bin").is_file(), "run `make setup`: it assembles the Whisper base model"
     upgrade(settings.database_url)
     database = Database(settings.database_url)
+    # No daily summary: this process runs on the real clock, and after 17:30 in Amsterdam its summary would be
+    # among the mails read here.
     apply_after_call_document(database, datetime.now(UTC), daily_summary=False)
     database.dispose()
     environment = {
@@ -80,15 +81,11 @@ def test_an_english_voicemail_arrives_as_an_email_holding_most_of_what_was_said(
     form = {"CallSid": call, "From": "+31611112222", "RecordingSid": sid, "RecordingUrl": url}
     with server_process(environment) as server, httpx.Client(base_url=server.base_url, timeout=30.0) as http:
         assert TwilioLikeClient(http).post("/twilio/recording?business=1&box=overflow", form).status_code == 201
-        # The box's address that gets no daily summary (its 17:30 summary goes to the other, whatever the time).
-        inbox = mail_server.inbox
-        with inbox.arrived:
-            inbox.arrived.wait_for(lambda: inbox.to(VOICEMAIL_ONLY), MAIL_WAIT_S)
+        mails = mail_server.inbox.wait_for(2, timeout_s=MAIL_WAIT_S)  # to both of the box's addresses
         served, transcriber = server.process.pid, descendants_of(server.process.pid)
         in_served = mapped_model_libraries(served)
         in_children = set().union(*(mapped_model_libraries(pid) for pid in transcriber))
-    mails = inbox.to(VOICEMAIL_ONLY)
-    assert mails, "\n".join(server.output)
+    assert len(mails) >= 2, "\n".join(server.output)
     body = mails[0].get_body(("plain",))
     assert body is not None
     text = body.get_content().replace("\r\n", "\n")

@@ -75,7 +75,15 @@ def test_the_calls_page_filters_by_caller_and_reason(database: Database) -> None
     assert [c.call_sid for c in by_reason] == ["CA5"]
 
 
-def test_the_migration_gives_older_calls_their_reason(database_url: str) -> None:
+# A call as logged before revision 0035: its id, path (JSON), outcome, duration and whether it was a test call.
+OlderCall = tuple[str, str, str | None, int, bool]
+
+
+def migrated(
+    database_url: str, older: list[OlderCall], document: str = "{}"
+) -> tuple[dict[str, tuple[str | None, bool]], dict[tuple[str, str], int]]:
+    """The calls logged at revision 0018 (for business 1, with this document), migrated to the head: each call's end
+    reason and emergency mark, and the statistics' counters."""
     config = alembic_config(database_url)
     command.upgrade(config, "0018")
     database = Database(database_url)
@@ -83,25 +91,74 @@ def test_the_migration_gives_older_calls_their_reason(database_url: str) -> None
         with database.engine.begin() as connection:
             connection.execute(
                 text(
+                    "INSERT INTO businesses (id, name, document, revision, created_at, updated_at)"
+                    " VALUES (1, 'Jansen', :document, 1, :at, :at)"
+                ),
+                {"document": document, "at": START},
+            )
+            connection.execute(
+                text(
                     "INSERT INTO calls (call_sid, business_id, to_number, from_number, started_at, path, outcome,"
                     " duration_s, simulated) VALUES (:sid, 1, '+31501234567', '+31612345678', :at, :path, :outcome,"
-                    " 20, false)"
+                    " :duration_s, :simulated)"
                 ),
                 [
-                    {"sid": "OLD1", "at": START, "path": '["welcome", "operators:completed"]', "outcome": "operator"},
-                    {"sid": "OLD2", "at": START, "path": '["closed:holiday:Kerstmis"]', "outcome": "closed"},
-                    {"sid": "OLD3", "at": START, "path": '["welcome"]', "outcome": None},
+                    {"sid": sid, "at": START, "path": path, "outcome": outcome, "duration_s": s, "simulated": test}
+                    for sid, path, outcome, s, test in older
                 ],
             )
         command.upgrade(config, "head")
         with database.engine.connect() as connection:
-            rows = connection.execute(text("SELECT call_sid, end_reason FROM calls")).all()
-            found = {sid: reason for sid, reason in rows}
-            counted = counters(connection)
+            rows = connection.execute(text("SELECT call_sid, end_reason, urgent FROM calls")).all()
+            return {sid: (reason, bool(urgent)) for sid, reason, urgent in rows}, counters(connection)
     finally:
         database.dispose()
-    assert found == {"OLD1": "answered_staff", "OLD2": "holiday", "OLD3": None}
+
+
+def test_the_migration_gives_older_calls_their_reason(database_url: str) -> None:
+    found, counted = migrated(
+        database_url,
+        [
+            ("OLD1", '["welcome", "operators:completed"]', "operator", 20, False),
+            ("OLD2", '["closed:holiday:Kerstmis"]', "closed", 20, False),
+            ("OLD3", '["welcome"]', None, 20, False),
+        ],
+    )
+    assert found == {"OLD1": ("answered_staff", False), "OLD2": ("holiday", False), "OLD3": (None, False)}
     assert counted == {("reason", "answered_staff"): 1, ("reason", "holiday"): 1, ("reason", ""): 1}
+
+
+def test_the_migration_places_hang_ups_and_emergency_options_by_the_path(database_url: str) -> None:
+    menu = '{"menu": [{"key": 1, "prompt": "a"}, {"key": 2, "prompt": "b", "emergency": true}]}'
+    older: list[OlderCall] = [
+        ("H1", '["welcome+menu"]', "hung up", 7, False),
+        ("H2", '["welcome+menu", "menu:wrong:9"]', "hung up", 70, False),
+        ("H3", '["welcome", "operators:busy>overflow:none", "voicemail:overflow"]', "hung up", 30, False),
+        ("U1", '["welcome+menu", "menu:2", "option:completed"]', "operator", 20, False),
+        ("U2", '["closed:hours", "emergency:1", "emergency:no-answer"]', "missed", 40, False),
+        ("S1", '["welcome+menu", "menu:2"]', "hung up", 9, True),
+    ]
+    found, counted = migrated(database_url, older, menu)
+    assert found == {
+        "H1": ("hung_up_welcome", False),
+        "H2": ("hung_up_menu", False),
+        "H3": ("busy", False),
+        "U1": ("answered_staff", True),
+        "U2": ("closed_no_message", True),
+        "S1": ("simulated", True),
+    }
+    assert counted == {
+        ("reason", "hung_up_welcome"): 1,
+        ("reason", "hung_up_menu"): 1,
+        ("reason", "busy"): 1,
+        ("reason", "answered_staff"): 1,
+        ("reason", "closed_no_message"): 1,
+        ("hangup", "hung_up_welcome"): 1,
+        ("hangup", "hung_up_menu"): 1,
+        ("hangup_s", "5"): 1,
+        ("hangup_s", "60"): 1,
+        ("urgent", "all"): 2,
+    }
 
 
 def counters(connection: Connection) -> dict[tuple[str, str], int]:

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import inspect
 
+from ivr.callflow.timeline import Stage
 from ivr.document.load import document_data, parse_document
 from ivr.errors import ConflictError, DocumentError, NotFoundError
 from ivr.store import businesses, call_import, calls
@@ -172,6 +173,20 @@ def test_bulk_stored_businesses_and_imported_calls_read_back_like_single_ones(
     assert [replace(call, started_at=utc(call.started_at), ended_at=call.ended_at and utc(call.ended_at))
             for call in newest[:2]] == imported[::-1]  # fmt: skip
     assert (newest[0].started_at.tzinfo is None) == (newest[2].started_at.tzinfo is None)
+
+
+def test_a_bulk_imported_call_keeps_its_stage_marks_and_is_placed_by_them(database: Database, demo_text: str) -> None:
+    business = apply_text(database, demo_text, NOW).stored
+    marks = ((Stage.WELCOME, 0.0), (Stage.INFORMATION, 4.0), (Stage.RINGING, 10.0))
+    going_on = LoggedCall("CA1", business.id, "+31501234567", "+31612345678", NOW, ["welcome"], None, None, None)
+    with database.engine.begin() as connection:
+        call_import.import_calls(connection, [replace(going_on, marks=marks)])
+        # The caller hangs up 6 s in: within the information, as only the marks can tell.
+        calls.write_entries(connection, [CallEnd("CA1", NOW + timedelta(seconds=6), 6, "hung up")])
+    with database.transaction() as session:
+        logged = calls.get(session, "CA1")
+    assert logged is not None and logged.marks == marks
+    assert logged.end_reason == "hung_up_information"
 
 
 def utc(moment: datetime) -> datetime:

@@ -117,3 +117,31 @@ def test_staff_are_not_made_to_set_it_up(served: tuple[str, Database, int]) -> N
     with httpx.Client(base_url=url, timeout=30) as http:
         _password(http, "assistent@delinde.nl")
         assert http.get("/admin/settings").status_code == 200
+
+
+def test_staff_turn_it_off_with_a_code_and_an_owner_may_not(served: tuple[str, Database, int]) -> None:
+    url, database, home = served
+    with httpx.Client(base_url=url, timeout=30) as http:
+        _password(http, "assistent@delinde.nl")
+        token = csrf(http.get("/admin/account").text)
+        started = http.post("/admin/account/two-factor/start", data={"csrf": token})
+        key = re.search(r'id="totp-key"[^>]*>([A-Z2-7 ]+)<', started.text)
+        assert key
+        totp = pyotp.TOTP(key.group(1).replace(" ", ""))
+        http.post("/admin/account/two-factor/confirm", data={"csrf": token, "code": totp.at(NOW)})
+        wrong = http.post("/admin/account/two-factor/off", data={"csrf": token, "code": "000000"})
+        assert wrong.status_code == 422 and WRONG_CODE_NL in wrong.text
+        off = http.post(
+            "/admin/account/two-factor/off", data={"csrf": token, "code": totp.at(NOW + timedelta(seconds=30))}
+        )
+        assert off.status_code == 200 and "Inloggen in twee stappen staat uit." in off.text
+    with httpx.Client(base_url=url, timeout=30) as http:
+        _password(http)
+        token = csrf(http.get("/admin/account").text)
+        refused = http.post("/admin/account/two-factor/off", data={"csrf": token, "code": "000000"})
+        assert refused.status_code == 422 and "verplicht voor eigenaren" in refused.text
+    with database.transaction() as session:
+        turned_off = staff.verify(session, "assistent@delinde.nl", PASSWORD)
+        trail = [e.action for e in reversed(audit.events(session, home))]
+    assert turned_off is not None and not turned_off.two_factor
+    assert trail[-3:] == ["two_factor_enabled", "two_factor_disabled", "login"]

@@ -5,7 +5,7 @@ list."""
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import Response
 
 from ivr.store.staff import StaffUser
@@ -76,7 +76,16 @@ def _save_period(
     )
 
 
-def _typed(start: str, end: str, text: str, route: str, dial: str, email: str, sms: str) -> dict[str, Any]:
+def _typed(
+    start: Annotated[str, Form()] = "",
+    end: Annotated[str, Form()] = "",
+    text: Annotated[str, Form()] = "",
+    route: Annotated[Literal["dial", "voicemail"], Form()] = "dial",
+    dial: Annotated[str, Form()] = "",
+    email: Annotated[str, Form()] = "",
+    sms: Annotated[str, Form()] = "",
+) -> dict[str, Any]:
+    """A period's form as typed, under the settings page's names for its fields (the same to add or change one)."""
     return {
         "period_start": start,
         "period_end": end,
@@ -88,6 +97,9 @@ def _typed(start: str, end: str, text: str, route: str, dial: str, email: str, s
     }
 
 
+TypedPeriod = Annotated[dict[str, Any], Depends(_typed)]
+
+
 @router.post("")
 def add_period(
     request: Request,
@@ -95,17 +107,10 @@ def add_period(
     db: RequestSessionDep,
     user: UserDep,
     csrf: Annotated[str, Form()],
-    start: Annotated[str, Form()] = "",
-    end: Annotated[str, Form()] = "",
-    text: Annotated[str, Form()] = "",
-    route: Annotated[Literal["dial", "voicemail"], Form()] = "dial",
-    dial: Annotated[str, Form()] = "",
-    email: Annotated[str, Form()] = "",
-    sms: Annotated[str, Form()] = "",
+    typed: TypedPeriod,
     intent: Annotated[str, Form()] = "",
 ) -> Response:
     pages.check_csrf(request, csrf)
-    typed = _typed(start, end, text, route, dial, email, sms)
     return _save_period(request, services, db, user, typed, None, intent)
 
 
@@ -130,21 +135,14 @@ def change_period(
     index: PeriodIndex,
     csrf: Annotated[str, Form()],
     original: Annotated[date, Form()],
-    start: Annotated[str, Form()] = "",
-    end: Annotated[str, Form()] = "",
-    text: Annotated[str, Form()] = "",
-    route: Annotated[Literal["dial", "voicemail"], Form()] = "dial",
-    dial: Annotated[str, Form()] = "",
-    email: Annotated[str, Form()] = "",
-    sms: Annotated[str, Form()] = "",
+    typed: TypedPeriod,
     intent: Annotated[str, Form()] = "",
 ) -> Response:
     """Change the period in place: its dates, greeting and destination; its emergency option and instructions stay."""
     pages.check_csrf(request, csrf)
     if not _still_there(db, user, index, original.isoformat()):
         return _changed_meanwhile(request, services, db, user)
-    typed = _typed(start, end, text, route, dial, email, sms) | {"period_index": index}
-    return _save_period(request, services, db, user, typed, index, intent)
+    return _save_period(request, services, db, user, typed | {"period_index": index}, index, intent)
 
 
 @router.post("/{index}/delete")

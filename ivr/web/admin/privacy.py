@@ -3,7 +3,8 @@ erased everywhere on request (AVG art. 15 and 17). The acts are ivr.privacy.call
 them, each in the audit trail. Owners only: mounted so in ivr.web.admin.router."""
 
 import logging
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
@@ -12,16 +13,19 @@ from pydantic_core import PydanticCustomError
 from ivr.document.phones import country_of, read_number
 from ivr.privacy.caller import NothingStored, erase_caller, export_caller, masked
 from ivr.privacy.caller import Request as CallerRequest
+from ivr.privacy.deleters import Holders
 from ivr.privacy.retention import retention_of
+from ivr.store.staff import StaffUser
 from ivr.web.admin.pages import UserDep, check_csrf, common, page, words
 from ivr.web.admin.problem_words import said
 from ivr.web.admin.problems import Problems
-from ivr.web.request_session import RequestSessionDep
-from ivr.web.services import ServicesDep
+from ivr.web.request_session import RequestSession, RequestSessionDep
+from ivr.web.services import Services, ServicesDep
 
 log = logging.getLogger("greetline.privacy")
 
 router = APIRouter(prefix="/privacy", include_in_schema=False)
+T = TypeVar("T")
 
 
 def _page(
@@ -46,23 +50,36 @@ def privacy_page(request: Request, db: RequestSessionDep, user: UserDep) -> Resp
     return _page(request, db, user)
 
 
-def _asked(
-    request: Request, services: ServicesDep, db: RequestSessionDep, user: UserDep, caller: str, field: str
-) -> CallerRequest | Problems:
-    """The request for the number typed, or the problem with it in the page's language."""
+def _carried_out(
+    request: Request,
+    services: Services,
+    db: RequestSession,
+    user: StaffUser,
+    caller: str,
+    what: Literal["export", "erase"],
+    act: Callable[[Holders, CallerRequest], T],
+) -> tuple[CallerRequest, T] | Response:
+    """The act done about the number typed, or the page with what was wrong with it (in the page's language) or
+    that nothing is stored about it."""
+    field = f"{what}-caller"
     document = common(db, user)["document"]
     try:
         number = read_number(caller, country_of(document))
     except PydanticCustomError as error:
-        return Problems({field: [said(words(request, document), error.type, error.context or {})]})
+        problem = said(words(request, document), error.type, error.context or {})
+        return _page(request, db, user, Problems({field: [problem]}), **{f"typed_{what}": caller})
     address = request.client.host if request.client else None
-    return CallerRequest(user.business_id, number, user.email, services.clock(), address)
-
-
-def _nothing(request: Request, db: RequestSessionDep, user: UserDep, field: str, error: NothingStored) -> Response:
-    log.warning("business %s: refused a request about %s: nothing is stored", user.business_id, masked(error.caller))
-    said_ = words(request).gettext("Nothing is stored about %(number)s: no calls, messages or notes.")
-    return _page(request, db, user, Problems({field: [said_ % {"number": error.caller}]}))
+    asked = CallerRequest(user.business_id, number, user.email, services.clock(), address)
+    # The act has transactions of its own (an erasure reaches the audio store and Twilio between them).
+    db.commit()
+    try:
+        return asked, act(services.privacy_holders(), asked)
+    except NothingStored as error:
+        log.warning(
+            "business %s: refused a request about %s: nothing is stored", user.business_id, masked(error.caller)
+        )
+        said_ = words(request).gettext("Nothing is stored about %(number)s: no calls, messages or notes.")
+        return _page(request, db, user, Problems({field: [said_ % {"number": error.caller}]}))
 
 
 @router.post("/export")
@@ -75,14 +92,10 @@ def export(
     caller: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
     check_csrf(request, csrf)
-    asked = _asked(request, services, db, user, caller, "export-caller")
-    if isinstance(asked, Problems):
-        return _page(request, db, user, asked, typed_export=caller)
-    db.commit()  # the export has transactions of its own
-    try:
-        data = export_caller(services.privacy_holders(), asked)
-    except NothingStored as error:
-        return _nothing(request, db, user, "export-caller", error)
+    done = _carried_out(request, services, db, user, caller, "export", export_caller)
+    if isinstance(done, Response):
+        return done
+    asked, data = done
     name = f"greetline-{asked.caller.lstrip('+')}-{asked.at:%Y%m%d}.zip"
     return Response(
         data,
@@ -101,14 +114,10 @@ def erase(
     caller: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
     check_csrf(request, csrf)
-    asked = _asked(request, services, db, user, caller, "erase-caller")
-    if isinstance(asked, Problems):
-        return _page(request, db, user, asked, typed_erase=caller)
-    db.commit()  # the erasure has transactions of its own, and reaches the audio store and Twilio between them
-    try:
-        counts = erase_caller(services.privacy_holders(), asked)
-    except NothingStored as error:
-        return _nothing(request, db, user, "erase-caller", error)
+    done = _carried_out(request, services, db, user, caller, "erase", erase_caller)
+    if isinstance(done, Response):
+        return done
+    asked, counts = done
     notice = words(request).gettext(
         "Erased everything about %(number)s: %(calls)s calls, %(voicemails)s messages, %(notes)s call notes."
     ) % {

@@ -3,7 +3,7 @@ under "Uw login". A wrong or reused code counts toward the login throttle like a
 is in the audit trail."""
 
 import math
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
@@ -15,8 +15,8 @@ from ivr.web.admin.account import account_page, address_of, record_for_login
 from ivr.web.admin.pages import UserDep, check_csrf, words
 from ivr.web.admin.problems import Problems
 from ivr.web.admin.session import PENDING, logged_in
-from ivr.web.request_session import RequestSessionDep
-from ivr.web.services import ServicesDep
+from ivr.web.request_session import RequestSession, RequestSessionDep
+from ivr.web.services import Services, ServicesDep
 
 router = APIRouter(include_in_schema=False)
 # The secret being set up, until a first code from the app confirms it.
@@ -112,14 +112,11 @@ def confirm_setup(
         return RedirectResponse("/admin/account", status_code=303)
     step = two_factor.matching_step(secret, code, services.clock())
     if step is None:
-        wrong = words(request).gettext("This code is wrong or was used already.")
-        return account_page(request, db, user, Problems({"code": [wrong]}), setting_up=_setup(secret, user))
+        return _wrong_code(request, db, user, "code", setting_up=_setup(secret, user))
     codes = two_factor.turn_on(db.session, user.id, secret, step)
     request.session.pop(SETTING_UP, None)
-    record_for_login(services, db, user, "two_factor_enabled", address_of(request))
-    now_on = staff.get(db.session, user.id, user.business_id) or user
     notice = words(request).gettext("Two-step login is on. Keep these recovery codes somewhere safe: each works once.")
-    return account_page(request, db, now_on, notice=notice, recovery_codes=codes)
+    return _switched(request, services, db, user, "two_factor_enabled", notice, recovery_codes=codes)
 
 
 @router.post("/account/two-factor/off")
@@ -137,9 +134,20 @@ def turn_off(
         refused = words_.gettext("Two-step login is required for owners here; it stays on.")
         return account_page(request, db, user, Problems({"form": [refused]}))
     if two_factor.check_code(db.session, user.id, code, services.clock()) is None:
-        wrong = words_.gettext("This code is wrong or was used already.")
-        return account_page(request, db, user, Problems({"off-code": [wrong]}))
+        return _wrong_code(request, db, user, "off-code")
     two_factor.turn_off(db.session, user.id)
-    record_for_login(services, db, user, "two_factor_disabled", address_of(request))
-    now_off = staff.get(db.session, user.id, user.business_id) or user
-    return account_page(request, db, now_off, notice=words_.gettext("Two-step login is off."))
+    return _switched(request, services, db, user, "two_factor_disabled", words_.gettext("Two-step login is off."))
+
+
+def _wrong_code(request: Request, db: RequestSession, user: StaffUser, field: str, **extra: Any) -> Response:
+    wrong = words(request).gettext("This code is wrong or was used already.")
+    return account_page(request, db, user, Problems({field: [wrong]}), **extra)
+
+
+def _switched(
+    request: Request, services: Services, db: RequestSession, user: StaffUser, action: str, notice: str, **extra: Any
+) -> Response:
+    """Two-step login turned on or off: in the audit trail, and the account page as it is now."""
+    record_for_login(services, db, user, action, address_of(request))
+    now = staff.get(db.session, user.id, user.business_id) or user
+    return account_page(request, db, now, notice=notice, **extra)

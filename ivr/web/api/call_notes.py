@@ -4,7 +4,7 @@ deliveries, as the admin page's inbox lists them; mark one handled (or not)."""
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
@@ -13,7 +13,7 @@ from ivr.store import cards
 from ivr.web.api.auth import BusinessId, CallerDep, owned_document
 from ivr.web.api.errors import ERROR_RESPONSES
 from ivr.web.api.inputs import known_query
-from ivr.web.api.voicemails import DeliveryOut, HandledIn
+from ivr.web.api.voicemails import DeliveryOut, HandledBody, marked_handled
 from ivr.web.request_session import RequestSessionDep
 from ivr.web.services import ServicesDep
 
@@ -67,9 +67,6 @@ def mark_note_handled(
     services: ServicesDep,
     db: RequestSessionDep,
     caller: CallerDep,
-    body: Annotated[HandledIn | None, Body(description="without a body: handled")] = None,
+    body: HandledBody = None,
 ) -> Response:
-    owned_document(db.session, caller, business_id)
-    handled = body.handled if body is not None else True
-    cards.note_handled(db.session, business_id, note_id, services.clock(), handled=handled)
-    return Response(status_code=204)
+    return marked_handled(cards.note_handled, db, caller, business_id, note_id, services.clock(), body)

@@ -1,19 +1,20 @@
 """/api/v1 voicemails: the messages callers left, with their deliveries; listen to one, mark it handled (or not)."""
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Protocol
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
 from ivr.messages import inbox
 from ivr.store import voicemails
 from ivr.store.keys import SHOWN_PREFIX_LENGTH
-from ivr.web.api.auth import BusinessId, CallerDep, PresentedKeyDep, owned_document
+from ivr.web.api.auth import BusinessId, Caller, CallerDep, PresentedKeyDep, owned_document
 from ivr.web.api.errors import ERROR_RESPONSES
 from ivr.web.api.inputs import ApiInput, known_query
-from ivr.web.request_session import RequestSessionDep
+from ivr.web.request_session import RequestSession, RequestSessionDep
 from ivr.web.services import ServicesDep
 from ivr.web.voicemail_download import audio_response, listened
 
@@ -115,6 +116,24 @@ class HandledIn(ApiInput):
     handled: bool = Field(default=True, description="false: not handled after all (a mistake undone)")
 
 
+HandledBody = Annotated[HandledIn | None, Body(description="without a body: handled")]
+
+
+class Marks(Protocol):
+    """A store's mark of one of a business's items (a voicemail, a call note) as handled or not."""
+
+    def __call__(self, session: Session, business_id: int, key: str, now: datetime, /, *, handled: bool) -> None: ...
+
+
+def marked_handled(
+    mark: Marks, db: RequestSession, caller: Caller, business_id: int, key: str, now: datetime, body: HandledIn | None
+) -> Response:
+    """The API's PUT …/handled, for each kind of item: without a body, handled."""
+    owned_document(db.session, caller, business_id)
+    mark(db.session, business_id, key, now, handled=body.handled if body is not None else True)
+    return Response(status_code=204)
+
+
 @router.put(
     "/businesses/{business_id}/voicemails/{recording_sid}/handled",
     status_code=204,
@@ -126,9 +145,6 @@ def mark_handled(
     services: ServicesDep,
     db: RequestSessionDep,
     caller: CallerDep,
-    body: Annotated[HandledIn | None, Body(description="without a body: handled")] = None,
+    body: HandledBody = None,
 ) -> Response:
-    owned_document(db.session, caller, business_id)
-    handled = body.handled if body is not None else True
-    voicemails.mark_handled(db.session, business_id, recording_sid, services.clock(), handled=handled)
-    return Response(status_code=204)
+    return marked_handled(voicemails.mark_handled, db, caller, business_id, recording_sid, services.clock(), body)
