@@ -226,6 +226,28 @@ class Period(Route):
         return self
 
 
+class Calendar(Strict):
+    """The owner's calendar as an iCalendar feed (Google Agenda's secret address, an Outlook or Apple link), read by
+    the worker every few minutes; `when_away: service` sends calls straight to the answering service while an away
+    event runs (issue 26)."""
+
+    ics: str = Field(min_length=1, max_length=2000)
+    when_away: Literal["ring", "service"] = "ring"
+
+    @field_validator("ics")
+    @classmethod
+    def _an_address(cls, value: str) -> str:
+        scheme, _, rest = value.strip().partition("://")
+        if scheme.lower() not in ("https", "webcal", "http") or not rest or any(c.isspace() for c in rest):
+            raise refused(
+                Code.NOT_A_CALENDAR_ADDRESS,
+                "ics: is the calendar's address, starting with https:// or webcal:// "
+                "(Google Agenda: settings, 'secret address in iCal format')",
+                value=value[:100],
+            )
+        return value.strip()
+
+
 class BusinessDocument(Strict):
     business: str = Field(min_length=1, max_length=100)
     numbers: PhoneNumbers
@@ -266,6 +288,8 @@ class BusinessDocument(Strict):
     blocked: BlockedNumbers = Field(default_factory=list)
     # How long calls, messages and their words are kept (ivr.document.retention; issue 24).
     retention: Retention = Retention()
+    # The owner's calendar (issue 26): who is away, on the answering service's card, and calls while away.
+    calendar: Calendar | None = None
 
     @field_validator("country", mode="before")
     @classmethod
@@ -352,6 +376,18 @@ class BusinessDocument(Strict):
         )
         if found:
             raise refused_each([(("holidays", *place), error) for place, error in found])
+        return self
+
+    @model_validator(mode="after")
+    def _away_to_a_service(self) -> Self:
+        to_service = self.calendar is not None and self.calendar.when_away == "service"
+        if to_service and (self.overflow is None or self.overflow.dial is None):
+            raise refused(
+                Code.AWAY_WITHOUT_SERVICE,
+                "when_away: service sends calls to the answering service: give overflow a dial: NUMBER, "
+                "or use when_away: ring",
+                **{FIELD: "calendar"},
+            )
         return self
 
     @field_validator("numbers")
