@@ -69,8 +69,41 @@ def away_spells(events: Iterable[CalendarEvent]) -> tuple[tuple[datetime, dateti
     return tuple((event.start, event.end) for event in events if event.away and event.end > event.start)
 
 
+def today_at(now: datetime, timezone: str) -> tuple[datetime, datetime]:
+    """The local day at the business around `now`: its first instant and the next day's."""
+    zone = ZoneInfo(timezone)
+    today = now.astimezone(zone).date()
+    return datetime.combine(today, time(), tzinfo=zone), datetime.combine(
+        today + timedelta(days=1), time(), tzinfo=zone
+    )
+
+
 def window_of(now: datetime, timezone: str) -> tuple[datetime, datetime]:
     """Today and tomorrow at the business: the card shows today, and an away spell may run past midnight."""
-    today = now.astimezone(ZoneInfo(timezone)).date()
-    start = datetime.combine(today, time(), tzinfo=ZoneInfo(timezone))
-    return start, datetime.combine(today + timedelta(days=2), time(), tzinfo=ZoneInfo(timezone))
+    start, tomorrow = today_at(now, timezone)
+    return start, today_at(tomorrow, timezone)[1]
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    """What the card (and the service's console) shows of the owner's calendar on a day (issue 26)."""
+
+    # The events overlapping the local day, in start order.
+    events: tuple[CalendarEvent, ...]
+    # When the owner is back, if an away event runs now (ivr.callflow.schedule.away_until).
+    away_until: datetime | None
+    # When the copy shown was fetched; None: no good copy yet.
+    fetched_at: datetime | None
+    # Why the last fetch was not taken (a Refusal's value), CAPPED when events were left out, else None.
+    problem: str | None = None
+    problem_detail: str | None = None
+
+
+# CalendarDay.problem of a copy taken with events left out (MAX_INSTANCES, MAX_SERIES).
+CAPPED = "capped"
+
+
+def day_of(events: Iterable[CalendarEvent], day_start: datetime, day_end: datetime) -> tuple[CalendarEvent, ...]:
+    return tuple(
+        event for event in events if event.start < day_end and (event.end > day_start or event.start >= day_start)
+    )

@@ -13,12 +13,14 @@ reach a private address. That window is small; closing it needs connecting to th
 import ipaddress
 import socket
 import time
+from collections.abc import Callable
 from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from ivr.calendar.away import CalendarRefused, Refusal
+from ivr.settings import Settings
 
 # The issue's bound: a year of a busy calendar is a few hundred kB; 2 MB leaves room and stops a runaway answer.
 MAX_FEED_BYTES = 2_000_000
@@ -36,9 +38,17 @@ def feed_url(url: str) -> str:
     return "https://" + url.removeprefix("webcal://") if url.startswith("webcal://") else url
 
 
-def _checked_host(url: str, allow_private: bool) -> None:
+AddressAllowed = Callable[[ipaddress.IPv4Address | ipaddress.IPv6Address], bool]
+
+
+def public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Not private, loopback, link-local (169.254.169.254: cloud metadata), shared, reserved or multicast."""
+    return address.is_global and not address.is_multicast
+
+
+def _checked_host(url: str, allow_http: bool, allowed: AddressAllowed) -> None:
     parts = urlsplit(url)
-    if parts.scheme != "https" and not (allow_private and parts.scheme == "http"):
+    if parts.scheme != "https" and not (allow_http and parts.scheme == "http"):
         raise CalendarRefused(Refusal.NOT_HTTPS, f"only https:// feeds are fetched, got {parts.scheme or 'none'}://")
     host = parts.hostname
     if not host:
@@ -47,18 +57,26 @@ def _checked_host(url: str, allow_private: bool) -> None:
         found = socket.getaddrinfo(host, parts.port or 443, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:
         raise CalendarRefused(Refusal.UNREACHABLE, f"{host}: {error}") from None
-    if allow_private:
-        return
     for *_rest, address in found:
         ip = ipaddress.ip_address(str(address[0]).split("%")[0])
-        if not ip.is_global:
+        if not allowed(ip):
             raise CalendarRefused(Refusal.PRIVATE_ADDRESS, f"{host} is at {ip}, which is not a public address")
 
 
 class HttpFeedFetcher:
-    def __init__(self, *, timeout_s: float, allow_private: bool = False, max_bytes: int = MAX_FEED_BYTES) -> None:
+    def __init__(
+        self,
+        *,
+        timeout_s: float,
+        allow_private: bool = False,
+        max_bytes: int = MAX_FEED_BYTES,
+        address_allowed: AddressAllowed | None = None,
+    ) -> None:
+        """`address_allowed`: which resolved addresses may be fetched from (default: public ones, or any with
+        `allow_private`, which also allows plain http)."""
         self._timeout_s = timeout_s
-        self._allow_private = allow_private
+        self._allow_http = allow_private
+        self._allowed: AddressAllowed = address_allowed or ((lambda _address: True) if allow_private else public)
         self._max_bytes = max_bytes
 
     def fetch(self, url: str) -> bytes:
@@ -66,7 +84,7 @@ class HttpFeedFetcher:
         url = feed_url(url)
         with httpx.Client(timeout=httpx.Timeout(self._timeout_s), follow_redirects=False, trust_env=False) as client:
             for _hop in range(MAX_REDIRECTS + 1):
-                _checked_host(url, self._allow_private)
+                _checked_host(url, self._allow_http, self._allowed)
                 try:
                     with client.stream("GET", url, headers={"Accept": "text/calendar"}) as answer:
                         location = answer.headers.get("location")
@@ -94,3 +112,8 @@ class HttpFeedFetcher:
             if time.monotonic() > deadline:
                 raise CalendarRefused(Refusal.TOO_SLOW, f"not read within {self._timeout_s:g} s")
         return bytes(body)
+
+
+def feed_fetcher(settings: Settings) -> HttpFeedFetcher:
+    """The one place the fetcher is made from Settings."""
+    return HttpFeedFetcher(timeout_s=settings.calendar_timeout_s, allow_private=settings.calendar_allow_private)

@@ -6,10 +6,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from ivr.calendar.away import CAPPED, CalendarDay, away_spells, day_of, today_at
+from ivr.callflow.schedule import away_until
 from ivr.callflow.whisper import CallerRoute, Via
 from ivr.document.instructions import InstructionsInForce, instructions_in_force
 from ivr.document.model import BusinessDocument
 from ivr.messages.compose import menu_label
+from ivr.store.calendars import CalendarCopy
 from ivr.store.calls import LoggedCall
 from ivr.store.jobs import utc
 
@@ -38,6 +41,8 @@ class CardView:
     takes_notes: bool
     # The callers waiting to be called back (issue 23): when each asked, and the number, oldest first.
     callbacks: tuple[tuple[datetime, str], ...] = ()
+    # The owner's calendar today (calendar: in the document, issue 26); None: the business has none.
+    calendar: CalendarDay | None = None
 
 
 def _route_of(call: LoggedCall) -> CallerRoute | None:
@@ -62,9 +67,11 @@ def card_view(
     logged_today: list[LoggedCall],
     now: datetime,
     open_callbacks: tuple[tuple[datetime, str], ...] = (),
+    calendar_copy: CalendarCopy | None = None,
 ) -> CardView:
     """`logged_today`: the business's calls of the local day, any order; those the service heard are listed.
-    `open_callbacks`: the callback requests not yet done, (asked at, number)."""
+    `open_callbacks`: the callback requests not yet done, (asked at, number). `calendar_copy`: the last copy of the
+    document's calendar feed (None: not fetched yet)."""
     calls = []
     for call in sorted(logged_today, key=lambda found: found.started_at):
         route = _route_of(call)
@@ -82,7 +89,17 @@ def card_view(
         calls=tuple(calls),
         takes_notes=overflow is not None and overflow.notes is not None,
         callbacks=tuple(sorted(open_callbacks)),
+        calendar=None if document.calendar is None else calendar_day(calendar_copy, now, document.timezone),
     )
+
+
+def calendar_day(copy: CalendarCopy | None, now: datetime, timezone: str) -> CalendarDay:
+    if copy is None:
+        return CalendarDay((), None, None)
+    today = day_of(copy.events, today_at(now, timezone))
+    problem = copy.problem or (CAPPED if copy.capped else None)
+    until = away_until(away_spells(copy.events), now)
+    return CalendarDay(today, until, copy.fetched_at, problem, copy.problem_detail)
 
 
 def card_json(view: CardView) -> dict[str, object]:
@@ -114,4 +131,23 @@ def card_json(view: CardView) -> dict[str, object]:
         ],
         "takes_notes": view.takes_notes,
         "callbacks": [{"asked_at": asked.isoformat(), "number": number} for asked, number in view.callbacks],
+        "calendar": None if view.calendar is None else _calendar_json(view.calendar),
+    }
+
+
+def _calendar_json(day: CalendarDay) -> dict[str, object]:
+    return {
+        "away_until": day.away_until.isoformat() if day.away_until else None,
+        "events": [
+            {
+                "start": event.start.isoformat(),
+                "end": event.end.isoformat(),
+                "title": event.title,
+                "away": event.away,
+                "all_day": event.all_day,
+            }
+            for event in day.events
+        ],
+        "fetched_at": day.fetched_at.isoformat() if day.fetched_at else None,
+        "problem": day.problem,
     }

@@ -15,6 +15,7 @@ from pydantic import (
 
 from ivr.callflow.model import Country
 from ivr.callflow.ringing import MAX_RINGS, MIN_RINGS
+from ivr.document.calendar import Calendar
 from ivr.document.callbacks import BlockedNumbers, CallbackSetting, TextBack, callback_route
 from ivr.document.codes import FIELD, Code, refused, refused_each, set_aside
 from ivr.document.fixed_texts import FixedTexts
@@ -224,28 +225,6 @@ class Period(Route):
                 end=self.end.isoformat(),
             )
         return self
-
-
-class Calendar(Strict):
-    """The owner's calendar as an iCalendar feed (Google Agenda's secret address, an Outlook or Apple link), read by
-    the worker every few minutes; `when_away: service` sends calls straight to the answering service while an away
-    event runs (issue 26)."""
-
-    ics: str = Field(min_length=1, max_length=2000)
-    when_away: Literal["ring", "service"] = "ring"
-
-    @field_validator("ics")
-    @classmethod
-    def _an_address(cls, value: str) -> str:
-        scheme, _, rest = value.strip().partition("://")
-        if scheme.lower() not in ("https", "webcal", "http") or not rest or any(c.isspace() for c in rest):
-            raise refused(
-                Code.NOT_A_CALENDAR_ADDRESS,
-                "ics: is the calendar's address, starting with https:// or webcal:// "
-                "(Google Agenda: settings, 'secret address in iCal format')",
-                value=value[:100],
-            )
-        return value.strip()
 
 
 class BusinessDocument(Strict):

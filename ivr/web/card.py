@@ -22,7 +22,7 @@ from ivr.errors import InputError, NotFoundError, Problem
 from ivr.messages.call_notes import take_note
 from ivr.messages.notes import SUMMARY_MAX_CALLS, local_day_bounds
 from ivr.messages.outbox import message_domain
-from ivr.store import businesses, callbacks, calls, cards
+from ivr.store import businesses, calendars, callbacks, calls, cards
 from ivr.web.admin.i18n import translations
 from ivr.web.admin.templating import templates
 from ivr.web.api.errors import CARD_RESPONSES, documented
@@ -63,10 +63,11 @@ def open_card(services: Services, business_id: int) -> tuple[int, BusinessDocume
             start, end = local_day_bounds(now.astimezone(ZoneInfo(document.timezone)).date(), document.timezone)
             logged = calls.recent(session.connection(), business_id, limit=SUMMARY_MAX_CALLS, since=start, until=end)
             waiting = callbacks.listed(session, business_id, open_only=True)
+            copy = calendars.copy_of(session, business_id, document.calendar.ics) if document.calendar else None
     except NotFoundError:
         raise _not_found() from None
     open_callbacks = tuple((found.created_at, found.caller_number) for found in waiting)
-    return business_id, document, card_view(document, logged, now, open_callbacks)
+    return business_id, document, card_view(document, logged, now, open_callbacks, copy)
 
 
 def _may_send(services: Services, business_id: int) -> bool:

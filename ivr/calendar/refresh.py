@@ -1,0 +1,97 @@
+"""The worker's calendar job: every business's feed fetched, read for today and tomorrow, and stored; a refused
+fetch keeps the last good copy (calls go on as it says) and stores why, for the card.
+
+`refresh_calendar` is one business's use case, `refresh_calendars` all of them; the job (`CalendarRefresh`) is
+queued every GREETLINE_CALENDAR_EVERY_S by `calendar_schedule`.
+"""
+
+import logging
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from ivr.calendar.away import CalendarRefused, window_of
+from ivr.calendar.fetch import FeedFetcher
+from ivr.calendar.reading import read_calendar
+from ivr.document.model import DEFAULT_TIMEZONE
+from ivr.store import businesses, calendars
+from ivr.store.database import Database
+from ivr.store.jobs import JobSpec
+
+log = logging.getLogger("greetline.calendar")
+
+CALENDARS = "calendars"
+# Feeds fetched at once: most of a fetch is waiting for the other server; a few at a time keep a slow one from
+# holding up the rest without opening hundreds of connections.
+PARALLEL_FETCHES = 8
+# What a refresh stored: a good copy, a capped one, or the refusal's code (ivr.calendar.away.Refusal).
+GOOD = "ok"
+CAPPED = "capped"
+
+
+@dataclass(frozen=True)
+class Feed:
+    business_id: int
+    url: str
+    timezone: str
+
+
+def feed_of(business_id: int, document: Mapping[str, Any]) -> Feed | None:
+    """A stored document's calendar feed (validated when it was stored), if it names one."""
+    calendar = document.get("calendar")
+    if not isinstance(calendar, Mapping) or not calendar.get("ics"):
+        return None
+    return Feed(business_id, str(calendar["ics"]), str(document.get("timezone") or DEFAULT_TIMEZONE))
+
+
+def refresh_calendar(database: Database, fetcher: FeedFetcher, feed: Feed, now: datetime) -> str:
+    """Fetch and read one feed outside any transaction, then store the copy or the refusal in one."""
+    try:
+        read = read_calendar(fetcher.fetch(feed.url), window_of(now, feed.timezone), feed.timezone)
+    except CalendarRefused as refused:
+        log.warning("calendar of business %d not taken: %s", feed.business_id, refused)
+        with database.transaction() as session:
+            calendars.store_refused(session, feed.business_id, feed.url, refused.code.value, refused.detail, now)
+        return refused.code.value
+    with database.transaction() as session:
+        calendars.store_good(session, feed.business_id, feed.url, read.events, read.capped, now)
+    return CAPPED if read.capped else GOOD
+
+
+def feeds(database: Database) -> list[Feed]:
+    with database.reading() as connection:
+        ids = sorted(businesses.revisions(connection))
+        found = (feed_of(stored.id, stored.document) for stored in businesses.documents_of(connection, ids))
+        return [feed for feed in found if feed is not None]
+
+
+def refresh_calendars(database: Database, fetcher: FeedFetcher, now: datetime) -> dict[int, str]:
+    """Every business's feed; returns what was stored for each."""
+    listed = feeds(database)
+    with ThreadPoolExecutor(PARALLEL_FETCHES, thread_name_prefix="calendar") as pool:
+        done = pool.map(lambda feed: refresh_calendar(database, fetcher, feed, now), listed)
+        return dict(zip((feed.business_id for feed in listed), done, strict=True))
+
+
+def calendar_schedule(every_s: float) -> Callable[[datetime], list[JobSpec]]:
+    """Once per `every_s` slot, whatever the number of workers (the key makes repeats no-ops)."""
+
+    def schedule(now: datetime) -> list[JobSpec]:
+        slot = int(now.timestamp() // every_s)
+        return [JobSpec(f"{CALENDARS}:{slot}", CALENDARS, {})]
+
+    return schedule
+
+
+class CalendarRefresh:
+    """The worker's job."""
+
+    def __init__(self, database: Database, fetcher: FeedFetcher, clock: Callable[[], datetime]) -> None:
+        self._database = database
+        self._fetcher = fetcher
+        self._clock = clock
+
+    def __call__(self, args: dict[str, Any]) -> None:
+        refresh_calendars(self._database, self._fetcher, self._clock())
