@@ -17,6 +17,8 @@ from ivr.store.calls import LoggedCall
 from ivr.store.jobs import utc
 
 WHISPER_STEP = "whisper:"
+# The first answer's label when the calendar sent the call to the service (ivr.callflow.flow.incoming_in).
+AWAY_STEP = "away>"
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,8 @@ class ForwardedCall:
     route: CallerRoute
     # A menu choice's word (the option's label, else what its prompt offers), empty for the other routes.
     choice: str
+    # Sent straight to the service because the owner's calendar said away (calendar: {when_away: service}).
+    away: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,9 @@ def card_view(
         route = _route_of(call)
         if route is not None:
             # SQLite gives the time back without its zone; the call log stores UTC.
-            calls.append(ForwardedCall(utc(call.started_at), call.from_number, route, _choice(document, route)))
+            away = any(label.startswith(AWAY_STEP) for label in call.path)
+            at = utc(call.started_at)
+            calls.append(ForwardedCall(at, call.from_number, route, _choice(document, route), away))
     overflow = document.overflow
     return CardView(
         business=document.business,
@@ -126,6 +132,7 @@ def card_json(view: CardView) -> dict[str, object]:
                 "via": call.route.via.value,
                 "key": call.route.key or None,
                 "choice": call.choice or None,
+                "away": call.away,
             }
             for call in view.calls
         ],

@@ -23,6 +23,7 @@ from ivr.messages.call_notes import take_note
 from ivr.messages.notes import SUMMARY_MAX_CALLS, local_day_bounds
 from ivr.messages.outbox import message_domain
 from ivr.store import businesses, calendars, callbacks, calls, cards
+from ivr.web.admin.calendar_words import calendar_words
 from ivr.web.admin.i18n import translations
 from ivr.web.admin.templating import templates
 from ivr.web.api.errors import CARD_RESPONSES, documented
@@ -92,8 +93,13 @@ def card_page_for(
     problems: list[Problem] | None = None,
     notice: str | None = None,
 ) -> Response:
+    words = translations(view.language)
+    calendar = view.calendar
     context = {
-        "words": translations(view.language),
+        "words": words,
+        "calendar": None
+        if calendar is None
+        else calendar_words(words, calendar, view.day, view.timezone, view.language),
         "lang": view.language,
         "country": view.country,
         "timezone": view.timezone,
