@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ivr.calendar.away import CalendarRefused, window_of
+from ivr.calendar.away import CalendarRefused, away_spells, window_of
 from ivr.calendar.fetch import FeedFetcher
 from ivr.calendar.reading import read_calendar
 from ivr.document.model import DEFAULT_TIMEZONE
@@ -95,3 +95,17 @@ class CalendarRefresh:
 
     def __call__(self, args: dict[str, Any]) -> None:
         refresh_calendars(self._database, self._fetcher, self._clock())
+
+
+def timezone_of_number(database: Database, number: str) -> str:
+    """The zone of the business answering `number` (a feed's floating times are its local time), else the default."""
+    with database.reading() as connection:
+        version = businesses.version_of_number(connection, number)
+        stored = businesses.document_of(connection, version[0]) if version else None
+    return str(stored.document.get("timezone") or DEFAULT_TIMEZONE) if stored else DEFAULT_TIMEZONE
+
+
+def simulated_away(feed: bytes, timezone: str, moment: datetime) -> tuple[tuple[datetime, datetime], ...]:
+    """`greetline call --calendar FILE.ics`: the file's away spells around the call's moment, read as the worker
+    reads a feed (CalendarRefused when it is not a calendar)."""
+    return away_spells(read_calendar(feed, window_of(moment, timezone), timezone).events)
