@@ -92,4 +92,5 @@ def _refusal(words: Words, code: str) -> str:
         Refusal.HTTP_ERROR: words.gettext("the calendar's server refused (check the address)"),
         Refusal.TOO_MANY_EVENTS: words.gettext("the calendar holds too many events"),
     }
-    return reasons.get(code, code)  # type: ignore[call-overload]
+    known = {refusal.value: words for refusal, words in reasons.items()}
+    return known.get(code, code)
