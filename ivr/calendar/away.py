@@ -103,7 +103,10 @@ class CalendarDay:
 CAPPED = "capped"
 
 
-def day_of(events: Iterable[CalendarEvent], day_start: datetime, day_end: datetime) -> tuple[CalendarEvent, ...]:
-    return tuple(
-        event for event in events if event.start < day_end and (event.end > day_start or event.start >= day_start)
-    )
+def day_of(events: Iterable[CalendarEvent], day: tuple[datetime, datetime]) -> tuple[CalendarEvent, ...]:
+    """The events overlapping the day (an event of no length: starting in it)."""
+    start, end = day
+    return tuple(event for event in events if event.start < end and max(event.end, event.start + _INSTANT) > start)
+
+
+_INSTANT = timedelta(microseconds=1)
