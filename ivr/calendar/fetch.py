@@ -14,13 +14,14 @@ import ipaddress
 import socket
 import time
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urljoin, urlsplit
-
-import httpx
 
 from ivr.calendar.away import CalendarRefused, Refusal
 from ivr.settings import Settings
+
+if TYPE_CHECKING:
+    import httpx
 
 # The issue's bound: a year of a busy calendar is a few hundred kB; 2 MB leaves room and stops a runaway answer.
 MAX_FEED_BYTES = 2_000_000
@@ -80,6 +81,8 @@ class HttpFeedFetcher:
         self._max_bytes = max_bytes
 
     def fetch(self, url: str) -> bytes:
+        import httpx  # here: a server holds httpx only once its worker fetches (idle memory, issue 12)
+
         deadline = time.monotonic() + self._timeout_s
         url = feed_url(url)
         with httpx.Client(timeout=httpx.Timeout(self._timeout_s), follow_redirects=False, trust_env=False) as client:
@@ -100,7 +103,7 @@ class HttpFeedFetcher:
                     raise CalendarRefused(Refusal.UNREACHABLE, str(error)[:200] or type(error).__name__) from None
         raise CalendarRefused(Refusal.TOO_MANY_REDIRECTS, f"more than {MAX_REDIRECTS} redirects")
 
-    def _body(self, answer: httpx.Response, deadline: float) -> bytes:
+    def _body(self, answer: "httpx.Response", deadline: float) -> bytes:
         declared = answer.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self._max_bytes:
             raise CalendarRefused(Refusal.TOO_BIG, f"{int(declared)} bytes; at most {self._max_bytes} are read")

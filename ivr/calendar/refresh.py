@@ -14,7 +14,6 @@ from typing import Any
 
 from ivr.calendar.away import CalendarRefused, away_spells, window_of
 from ivr.calendar.fetch import FeedFetcher
-from ivr.calendar.reading import read_calendar
 from ivr.document.model import DEFAULT_TIMEZONE
 from ivr.store import businesses, calendars
 from ivr.store.database import Database
@@ -48,6 +47,8 @@ def feed_of(business_id: int, document: Mapping[str, Any]) -> Feed | None:
 
 def refresh_calendar(database: Database, fetcher: FeedFetcher, feed: Feed, now: datetime) -> str:
     """Fetch and read one feed outside any transaction, then store the copy or the refusal in one."""
+    from ivr.calendar.reading import read_calendar  # icalendar: loaded by the first fetch, not by a server's start
+
     try:
         read = read_calendar(fetcher.fetch(feed.url), window_of(now, feed.timezone), feed.timezone)
     except CalendarRefused as refused:
@@ -108,4 +109,6 @@ def timezone_of_number(database: Database, number: str) -> str:
 def simulated_away(feed: bytes, timezone: str, moment: datetime) -> tuple[tuple[datetime, datetime], ...]:
     """`greetline call --calendar FILE.ics`: the file's away spells around the call's moment, read as the worker
     reads a feed (CalendarRefused when it is not a calendar)."""
+    from ivr.calendar.reading import read_calendar
+
     return away_spells(read_calendar(feed, window_of(moment, timezone), timezone).events)
