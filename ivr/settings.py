@@ -92,8 +92,8 @@ class Settings(BaseSettings):
     # Calendar feeds (issue 26): fetched every calendar_every_s by the worker, each within calendar_timeout_s.
     # calendar_allow_private lets a feed be on a private or loopback address (and plain http): for tests and a
     # calendar server on one's own network only, as any business could then make the server fetch from it.
-    calendar_every_s: float = 300.0
-    calendar_timeout_s: float = 10.0
+    calendar_every_s: float = Field(default=300.0, ge=10)
+    calendar_timeout_s: float = Field(default=10.0, gt=0, le=60)
     calendar_allow_private: bool = False
 
     @field_validator(
