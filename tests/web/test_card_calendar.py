@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from ivr.card.link import card_link
 from ivr.messages.delivery import make_worker
@@ -41,6 +42,7 @@ NOBODY_AWAY = feed(event("2", f"{TZ}20261124T160000", f"{TZ}20261124T163000", "O
 class Served:
     twilio: TwilioLikeClient
     http: httpx.Client
+    app: FastAPI
     card_path: str
     settings: Settings
     database: Database
@@ -55,6 +57,20 @@ class Served:
     def call(self) -> str:
         form = {"CallSid": "CA" + "1" * 32, "From": "+31611112222", "To": BUSINESS_NUMBER}
         return self.twilio.post("/twilio/voice", form).text
+
+    def service_answers(self, twiml: str) -> None:
+        """The service's leg hears its whisper (the call is then on the card's list)."""
+        found = re.search(r'url="([^"]+)"', twiml)
+        assert found is not None, twiml
+        path = found.group(1).replace("&amp;", "&").removeprefix(PUBLIC_URL)
+        leg = {
+            "CallSid": "CA" + "2" * 32,
+            "ParentCallSid": "CA" + "1" * 32,
+            "To": SERVICE_NUMBER,
+            "From": "+31611112222",
+        }
+        self.twilio.post(path, leg)
+        self.app.state.services.call_log.flush()
 
 
 @pytest.fixture
@@ -79,7 +95,7 @@ def served(
     try:
         with running_server(app) as base, httpx.Client(base_url=base, timeout=30) as http:
             twilio = TwilioLikeClient(http, public_url=PUBLIC_URL)
-            yield Served(twilio, http, link.url.removeprefix(PUBLIC_URL), configured, database, clock)
+            yield Served(twilio, http, app, link.url.removeprefix(PUBLIC_URL), configured, database, clock)
     finally:
         database.dispose()
 
@@ -100,9 +116,10 @@ def test_while_the_owner_is_away_calls_go_straight_to_the_service_and_the_card_s
     assert calendar_feed.requests == ["/calendar/ical/private-abc/basic.ics"]
     away = served.call()
     assert _dialled(away) == [SERVICE_NUMBER] and "<Gather" not in away  # no menu, no staff phone
-    assert "whisper" in away
+    served.service_answers(away)
     page = served.http.get(served.card_path).text
     assert "Afwezig tot 15:00" in page
+    assert "afwezig volgens de agenda" in page.split('<ol class="calls">', 1)[1]  # why the call came to the service
     assert "09:00\u201315:00 Afwezig: cursus (afwezig)" in page and "16:00\u201316:30 Overleg met Piet<" in page
     data = served.http.get(served.card_path.replace("/card/", "/api/v1/card/")).json()
     assert data["calendar"]["away_until"] == "2026-11-24T14:00:00+00:00"
