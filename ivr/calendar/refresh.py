@@ -1,8 +1,10 @@
 """The worker's calendar job: every business's feed fetched, read for today and tomorrow, and stored; a refused
 fetch keeps the last good copy (calls go on as it says) and stores why, for the card.
 
-`refresh_calendar` is one business's use case, `refresh_calendars` all of them; the job (`CalendarRefresh`) is
-queued every GREETLINE_CALENDAR_EVERY_S by `calendar_schedule`.
+`refresh_calendar` is one business's use case, `refresh_calendars` several; the job (`CalendarRefresh`) is queued
+every GREETLINE_CALENDAR_EVERY_S by its own schedule while some business has a calendar. One job fetches every
+feed, eight at a time: many slow feeds can make it outlast the worker's lease (GREETLINE_JOB_LEASE_S), and then a
+second worker may fetch them again (harmless: the same copy is stored).
 """
 
 import logging
@@ -61,41 +63,47 @@ def refresh_calendar(database: Database, fetcher: FeedFetcher, feed: Feed, now: 
     return CAPPED if read.capped else GOOD
 
 
-def feeds(database: Database) -> list[Feed]:
-    with database.reading() as connection:
-        ids = sorted(businesses.revisions(connection))
-        found = (feed_of(stored.id, stored.document) for stored in businesses.documents_of(connection, ids))
-        return [feed for feed in found if feed is not None]
-
-
-def refresh_calendars(database: Database, fetcher: FeedFetcher, now: datetime) -> dict[int, str]:
-    """Every business's feed; returns what was stored for each."""
-    listed = feeds(database)
+def refresh_calendars(database: Database, fetcher: FeedFetcher, listed: list[Feed], now: datetime) -> dict[int, str]:
+    """The feeds, a few at a time; returns what was stored for each business."""
     with ThreadPoolExecutor(PARALLEL_FETCHES, thread_name_prefix="calendar") as pool:
         done = pool.map(lambda feed: refresh_calendar(database, fetcher, feed, now), listed)
         return dict(zip((feed.business_id for feed in listed), done, strict=True))
 
 
-def calendar_schedule(every_s: float) -> Callable[[datetime], list[JobSpec]]:
-    """Once per `every_s` slot, whatever the number of workers (the key makes repeats no-ops)."""
-
-    def schedule(now: datetime) -> list[JobSpec]:
-        slot = int(now.timestamp() // every_s)
-        return [JobSpec(f"{CALENDARS}:{slot}", CALENDARS, {})]
-
-    return schedule
-
-
 class CalendarRefresh:
-    """The worker's job."""
+    """The worker's job and its schedule: once per GREETLINE_CALENDAR_EVERY_S slot, whatever the number of workers
+    (the key makes repeats no-ops), and only while some business has a calendar.
 
-    def __init__(self, database: Database, fetcher: FeedFetcher, clock: Callable[[], datetime]) -> None:
+    The schedule runs every half minute; like the daily summary's (ivr.messages.notes) it reads again only the
+    documents whose revision changed, keeping each business's feed, not its document."""
+
+    def __init__(
+        self, database: Database, fetcher: FeedFetcher, clock: Callable[[], datetime], *, every_s: float
+    ) -> None:
         self._database = database
         self._fetcher = fetcher
         self._clock = clock
+        self._every_s = every_s
+        self._feeds: dict[int, tuple[int, Feed | None]] = {}
+
+    def feeds(self) -> list[Feed]:
+        with self._database.reading() as connection:
+            current = businesses.revisions(connection)
+            changed = [id_ for id_, revision in current.items() if self._feeds.get(id_, (0,))[0] != revision]
+            for stored in businesses.documents_of(connection, changed):
+                self._feeds[stored.id] = (stored.revision, feed_of(stored.id, stored.document))
+        for gone in self._feeds.keys() - current.keys():
+            del self._feeds[gone]
+        return [feed for _revision, feed in self._feeds.values() if feed is not None]
+
+    def schedule(self, now: datetime) -> list[JobSpec]:
+        if not self.feeds():
+            return []
+        slot = int(now.timestamp() // self._every_s)
+        return [JobSpec(f"{CALENDARS}:{slot}", CALENDARS, {})]
 
     def __call__(self, args: dict[str, Any]) -> None:
-        refresh_calendars(self._database, self._fetcher, self._clock())
+        refresh_calendars(self._database, self._fetcher, self.feeds(), self._clock())
 
 
 def timezone_of_number(database: Database, number: str) -> str:

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from ivr.calendar.fetch import feed_fetcher
-from ivr.calendar.refresh import CALENDARS, CalendarRefresh, calendar_schedule
+from ivr.calendar.refresh import CALENDARS, CalendarRefresh
 from ivr.document.model import BusinessDocument
 from ivr.jobs.model import PermanentFailure
 from ivr.jobs.worker import Handler, Schedule, Worker
@@ -215,6 +215,7 @@ def make_worker(
         handlers[RECOVER_CALLS] = CallRecovery(database, made.calls, clock=clock)
         schedules.append(recovery_schedule)
     # Each business's calendar feed (issue 26), read again every few minutes.
-    handlers[CALENDARS] = CalendarRefresh(database, feed_fetcher(settings), clock)
-    schedules.append(calendar_schedule(settings.calendar_every_s))
+    calendar = CalendarRefresh(database, feed_fetcher(settings), clock, every_s=settings.calendar_every_s)
+    handlers[CALENDARS] = calendar
+    schedules.append(calendar.schedule)
     return Worker(database, handlers, clock=clock, lease_s=settings.job_lease_s, schedules=schedules)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from ivr.calendar.away import Refusal
 from ivr.calendar.fetch import HttpFeedFetcher
-from ivr.calendar.refresh import CAPPED, GOOD, refresh_calendars
+from ivr.calendar.refresh import CAPPED, GOOD, Feed, refresh_calendars
 from ivr.routing.directory import Directory, Miss
 from ivr.store import calendars
 from ivr.store.database import Database
@@ -20,6 +20,7 @@ NUMBER = "+31201234567"
 # Tuesday 24 November 2026, 10:15 in Amsterdam.
 NOW = datetime(2026, 11, 24, 9, 15, tzinfo=UTC)
 TZ = ";TZID=Europe/Amsterdam:"
+ZONE = "Europe/Amsterdam"
 AWAY = feed(event("1", f"{TZ}20261124T090000", f"{TZ}20261124T150000", "Afwezig", "TRANSP:TRANSPARENT"))
 BACK = feed(event("1", f"{TZ}20261124T090000", f"{TZ}20261124T110000", "Afwezig", "TRANSP:TRANSPARENT"))
 
@@ -44,7 +45,7 @@ def test_a_good_copy_is_followed_by_calls_and_a_bad_answer_keeps_it(
     with database.reading() as connection:
         assert directory.lookup(connection, NUMBER, NOW).away == ()  # type: ignore[union-attr]
 
-    assert refresh_calendars(database, fetcher, NOW) == {business_id: GOOD}
+    assert refresh_calendars(database, fetcher, [Feed(business_id, url, ZONE)], NOW) == {business_id: GOOD}
     spell = (datetime(2026, 11, 24, 8, tzinfo=UTC), datetime(2026, 11, 24, 14, tzinfo=UTC))
     # The change was heard: the next call reads the spells (the directory asks the database again once).
     assert isinstance(directory.cached(NUMBER, NOW), Miss)
@@ -57,7 +58,7 @@ def test_a_good_copy_is_followed_by_calls_and_a_bad_answer_keeps_it(
         (Answer(b"", 500), Refusal.HTTP_ERROR),
     ]:
         calendar_feed.serve("/basic.ics", answer)
-        assert refresh_calendars(database, fetcher, NOW) == {business_id: refusal.value}
+        assert refresh_calendars(database, fetcher, [Feed(business_id, url, ZONE)], NOW) == {business_id: refusal.value}
         with database.transaction() as session:
             copy = calendars.copy_of(session, business_id, url)
         assert copy is not None and copy.problem == refusal.value and copy.fetched_at == NOW
@@ -66,7 +67,7 @@ def test_a_good_copy_is_followed_by_calls_and_a_bad_answer_keeps_it(
             assert directory.lookup(connection, NUMBER, NOW).away == (spell,)  # type: ignore[union-attr]
 
     calendar_feed.serve("/basic.ics", Answer(BACK))
-    assert refresh_calendars(database, fetcher, NOW) == {business_id: GOOD}
+    assert refresh_calendars(database, fetcher, [Feed(business_id, url, ZONE)], NOW) == {business_id: GOOD}
     with database.reading() as connection:
         shorter = (spell[0], datetime(2026, 11, 24, 10, tzinfo=UTC))
         assert directory.lookup(connection, NUMBER, NOW).away == (shorter,)  # type: ignore[union-attr]
@@ -80,4 +81,4 @@ def test_a_capped_copy_is_taken_and_says_so(database: Database, calendar_feed: F
     url = calendar_feed.serve("/many.ics", Answer(feed(*many)))
     business_id = apply_text(database, _document(url), NOW).stored.id
     fetcher = HttpFeedFetcher(timeout_s=5, allow_private=True)
-    assert refresh_calendars(database, fetcher, NOW) == {business_id: CAPPED}
+    assert refresh_calendars(database, fetcher, [Feed(business_id, url, ZONE)], NOW) == {business_id: CAPPED}
