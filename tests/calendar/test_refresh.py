@@ -2,11 +2,11 @@
 copy stored and followed by calls from the very next one; a bad answer refused with its reason, the last good copy
 kept, calls unaffected."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from ivr.calendar.away import Refusal
 from ivr.calendar.fetch import HttpFeedFetcher
-from ivr.calendar.refresh import CAPPED, GOOD, Feed, refresh_calendars
+from ivr.calendar.refresh import CAPPED, GOOD, CalendarRefresh, Feed, refresh_calendars
 from ivr.routing.directory import Directory, Miss
 from ivr.store import calendars
 from ivr.store.database import Database
@@ -82,3 +82,20 @@ def test_a_capped_copy_is_taken_and_says_so(database: Database, calendar_feed: F
     business_id = apply_text(database, _document(url), NOW).stored.id
     fetcher = HttpFeedFetcher(timeout_s=5, allow_private=True)
     assert refresh_calendars(database, fetcher, [Feed(business_id, url, ZONE)], NOW) == {business_id: CAPPED}
+
+
+def test_the_job_is_queued_once_a_slot_and_only_while_some_business_has_a_calendar(
+    database: Database, calendar_feed: FakeCalendarServer
+) -> None:
+    fetcher = HttpFeedFetcher(timeout_s=2, allow_private=True)
+    refresh = CalendarRefresh(database, fetcher, lambda: NOW, every_s=300)
+    without = _document("https://example.invalid/x.ics").replace("calendar: ", "# calendar: ")
+    apply_text(database, without, NOW)
+    assert refresh.schedule(NOW) == []
+    url = calendar_feed.serve("/basic.ics", Answer(AWAY))
+    apply_text(database, _document(url), NOW)  # the same number: the document changed
+    (job,) = refresh.schedule(NOW)
+    assert refresh.schedule(NOW + timedelta(seconds=299 - NOW.timestamp() % 300)) == [job]
+    assert refresh.schedule(NOW + timedelta(seconds=300)) != [job]
+    refresh(job.args)
+    assert calendar_feed.requests == ["/basic.ics"]
