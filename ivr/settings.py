@@ -89,6 +89,12 @@ class Settings(BaseSettings):
     transcribe_wait_s: float = 60.0
     # One recording's transcription (up to five minutes of audio) must end within this, or it is tried again.
     transcribe_timeout_s: float = 110.0
+    # Calendar feeds (issue 26): fetched every calendar_every_s by the worker, each within calendar_timeout_s.
+    # calendar_allow_private lets a feed be on a private or loopback address (and plain http): for tests and a
+    # calendar server on one's own network only, as any business could then make the server fetch from it.
+    calendar_every_s: float = Field(default=300.0, ge=10)
+    calendar_timeout_s: float = Field(default=10.0, gt=0, le=60)
+    calendar_allow_private: bool = False
 
     @field_validator(
         "smtp_url",

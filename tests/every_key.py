@@ -61,6 +61,9 @@ urgent_words: [spoed, bloeding, benauwd]
 callback: {{email: [balie@example.nl], sms: ["+31687654321"]}}
 text_back: {{text: "U belde {{business}}. Wij bellen u zo snel mogelijk terug.", after_s: 300}}
 blocked: ["+31612340000", "+31687650000"]
+calendar:
+  ics: "https://calendar.google.com/calendar/ical/praktijk%40example.nl/private-0123abcd/basic.ics"
+  when_away: service
 retention: {{voicemail_days: 30, transcript_days: 30, notes_days: 180, call_log_days: 365}}
 texts: {{goodbye: "Dank u wel, tot ziens.", unavailable: "Er is nu niemand bereikbaar; belt u morgen opnieuw."}}
 """

@@ -22,7 +22,7 @@ from ivr.callflow.model import (
     Voicemail,
 )
 from ivr.callflow.ringing import dial_timeout_s
-from ivr.callflow.schedule import Holiday, InPeriod, Open, OutsideHours, Situation, situation
+from ivr.callflow.schedule import Away, Holiday, InPeriod, OutsideHours, Situation, situation
 from ivr.callflow.steps import (
     Decision,
     Dial,
@@ -246,9 +246,12 @@ def incoming_in(business: Business, current: Situation) -> Decision:
         reason = f"closed:holiday:{current.name}" if isinstance(current, Holiday) else "closed:hours"
         steps = _closed_steps(business, message, Via.HOLIDAY if holiday else Via.HOURS, reason)
         return Decision(steps, reason, Outcome.CLOSED)
-    assert isinstance(current, Open)
     welcome = (speak(business.greeting, business.language),)
     info = (speak(business.info, business.language),) if business.info is not None else ()
+    if isinstance(current, Away) and isinstance(business.overflow, DialNumbers):
+        # The owner is away: no staff phone rings and no menu is offered, the service takes the call at once.
+        away = _overflow(business, CallerRoute(Via.DIRECT), (), "away>")
+        return Decision((*welcome, *info, *away.steps), "away>" + away.path)
     if business.menu:
         gather = _menu_gather(business, welcome, attempt=1, info=info)
         return Decision((gather, _operators(business)), "welcome+menu")

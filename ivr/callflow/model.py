@@ -1,7 +1,7 @@
 """What the call flow knows about a business: plain frozen data, built by the document adapter."""
 
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time
 from enum import StrEnum
 
 
@@ -199,6 +199,10 @@ class Business:
     blocked: frozenset[str] = frozenset()
     # A missed mobile caller is texted back this long after the call (text_back:); None: no texts back.
     text_back_after_s: int | None = None
+    # calendar: {when_away: service}: while the owner's calendar says away, calls go straight to the answering
+    # service. `away`: the away spells (start, end) of the last good copy of the feed, filled in by the directory.
+    away_to_service: bool = False
+    away: tuple[tuple[datetime, datetime], ...] = ()
 
 
 def voicemail_boxes(business: Business) -> dict[str, Voicemail]:

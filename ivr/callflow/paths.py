@@ -19,7 +19,7 @@ from ivr.callflow.callback import NumberProblem, SpokenNumber
 from ivr.callflow.flow import DialStage, DialStatus
 from ivr.callflow.model import Business, Prompt
 from ivr.callflow.ringing import ringing_s
-from ivr.callflow.schedule import Holiday, InPeriod, Open, Situation, closing_holiday, situation
+from ivr.callflow.schedule import Away, Holiday, InPeriod, Open, Situation, closing_holiday, situation
 from ivr.callflow.steps import Decision, Dial, Gather, Hangup, Hook, Outcome, Play, Record, Redirect, Say, Speech, Step
 from ivr.callflow.whisper import CallerRoute, Via
 
@@ -34,6 +34,8 @@ SAMPLE_EVERY_MIN = 30
 HOLIDAY_HORIZON_DAYS = 366
 # The hour at which whole-day situations (holidays, periods) are tried.
 DAYTIME = time(10, 0)
+# How long the away spell of the checker's away scene lasts (any length: the flow does not depend on it).
+AWAY_SPELL = timedelta(hours=1)
 # A path longer than this is a loop in the flow; real paths have fewer than 30 events.
 MAX_EVENTS = 80
 # "A wrong key" is the first of these the menu does not use.
@@ -251,6 +253,8 @@ def _situation_key(found: Situation) -> tuple[str, str]:
         return ("period", found.period.first_day.isoformat())
     if isinstance(found, Holiday):
         return ("holiday", found.name)
+    if isinstance(found, Away):
+        return ("away", "")
     return ("open", "") if isinstance(found, Open) else ("closed", "")
 
 
@@ -287,6 +291,10 @@ def scenes(business_at: BusinessAt, first_day: date) -> list[Scene]:
     for period in base.periods:
         if period.last_day >= first_day:
             consider(datetime.combine(max(period.first_day, first_day), DAYTIME, zone))
+    first_open = next((scene for _key, _business, scene in found if isinstance(scene.situation, Open)), None)
+    if base.away_to_service and first_open is not None:
+        # calendar: {when_away: service}: the owner's calendar says away at a time the business is open.
+        found.append((("away", ""), base, Scene(Away(first_open.local + AWAY_SPELL), first_open.local)))
     return [scene for _key, _business, scene in found]
 
 
@@ -296,5 +304,5 @@ def explore(business_at: BusinessAt, first_day: date, seconds: Seconds) -> list[
     for scene in scenes(business_at, first_day):
         business = business_at(scene.local)
         walker = _Walker(business, seconds, scene)
-        paths += walker.walk(flow.incoming(business, scene.local).steps, (), 0.0)
+        paths += walker.walk(flow.incoming_in(business, scene.situation).steps, (), 0.0)
     return paths

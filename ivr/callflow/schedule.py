@@ -1,5 +1,6 @@
 """Is the business open right now, and if not, why: periods first, then public holidays, then hours."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -28,7 +29,27 @@ class OutsideHours:
     pass
 
 
-Situation = Open | InPeriod | Holiday | OutsideHours
+@dataclass(frozen=True)
+class Away:
+    """Open, but the owner's calendar says away (calendar: {when_away: service}): calls go to the service."""
+
+    until: datetime
+
+
+Situation = Open | InPeriod | Holiday | OutsideHours | Away
+
+
+def away_until(spells: Iterable[tuple[datetime, datetime]], now: datetime) -> datetime | None:
+    """When the owner is back, if an away spell runs now: the end of the chain of spells that touch or overlap it
+    (a morning off followed by an afternoon away is away until the afternoon ends)."""
+    until: datetime | None = None
+    for start, end in sorted(spells):
+        if until is None:
+            if start <= now < end:
+                until = end
+        elif start <= until:
+            until = max(until, end)
+    return until
 
 
 def closing_holiday(business: Business, day: date) -> str | None:
@@ -60,9 +81,14 @@ def situation(business: Business, now: datetime) -> Situation:
     if holiday is not None:
         return Holiday(holiday)
     if business.hours is None:
-        return Open()
+        return _open_or_away(business, now)
     ranges = business.hours.by_weekday[local.weekday()]
     moment = local.time()
     if any(time_range.contains(moment) for time_range in ranges):
-        return Open()
+        return _open_or_away(business, now)
     return OutsideHours()
+
+
+def _open_or_away(business: Business, now: datetime) -> Open | Away:
+    until = away_until(business.away, now) if business.away_to_service else None
+    return Open() if until is None else Away(until)

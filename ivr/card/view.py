@@ -6,13 +6,18 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from ivr.calendar.away import CAPPED, CalendarDay, away_spells, day_of, today_at
+from ivr.callflow.schedule import away_until
 from ivr.callflow.whisper import CallerRoute, Via
 from ivr.document.instructions import InstructionsInForce, instructions_in_force
 from ivr.document.model import BusinessDocument
 from ivr.messages.compose import menu_label
+from ivr.store.calendars import CalendarCopy
 from ivr.store.calls import LoggedCall
 
 WHISPER_STEP = "whisper:"
+# The first answer's label when the calendar sent the call to the service (ivr.callflow.flow.incoming_in).
+AWAY_STEP = "away>"
 
 
 @dataclass(frozen=True)
@@ -22,6 +27,8 @@ class ForwardedCall:
     route: CallerRoute
     # A menu choice's word (the option's label, else what its prompt offers), empty for the other routes.
     choice: str
+    # Sent straight to the service because the owner's calendar said away (calendar: {when_away: service}).
+    away: bool = False
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,8 @@ class CardView:
     callbacks: tuple[tuple[datetime, str], ...] = ()
     # On the console only: the call being put through now and its caller's day.
     caller: CallerOnLine | None = None
+    # The owner's calendar today (calendar: in the document, issue 26); None: the business has none.
+    calendar: CalendarDay | None = None
 
 
 def _route_of(call: LoggedCall) -> CallerRoute | None:
@@ -84,14 +93,17 @@ def card_view(
     logged_today: list[LoggedCall],
     now: datetime,
     open_callbacks: tuple[tuple[datetime, str], ...] = (),
+    calendar_copy: CalendarCopy | None = None,
 ) -> CardView:
     """`logged_today`: the business's calls of the local day, any order; those the service heard are listed.
-    `open_callbacks`: the callback requests not yet done, (asked at, number)."""
+    `open_callbacks`: the callback requests not yet done, (asked at, number). `calendar_copy`: the last copy of the
+    document's calendar feed (None: not fetched yet)."""
     calls = []
     for call in sorted(logged_today, key=lambda found: found.started_at):
         route = _route_of(call)
         if route is not None:
-            calls.append(ForwardedCall(call.started_at, call.from_number, route, _choice(document, route)))
+            away = any(label.startswith(AWAY_STEP) for label in call.path)
+            calls.append(ForwardedCall(call.started_at, call.from_number, route, _choice(document, route), away))
     overflow = document.overflow
     return CardView(
         business=document.business,
@@ -103,6 +115,7 @@ def card_view(
         calls=tuple(calls),
         takes_notes=overflow is not None and overflow.notes is not None,
         callbacks=tuple(sorted(open_callbacks)),
+        calendar=None if document.calendar is None else calendar_day(calendar_copy, now, document.timezone),
     )
 
 
@@ -119,6 +132,15 @@ def with_caller(
     contacts = sorted(earlier, key=lambda contact: contact.at, reverse=True)
     caller = CallerOnLine(call_sid, number, route, _choice(document, route), tuple(contacts))
     return replace(view, caller=caller)
+
+
+def calendar_day(copy: CalendarCopy | None, now: datetime, timezone: str) -> CalendarDay:
+    if copy is None:
+        return CalendarDay((), None, None)
+    today = day_of(copy.events, today_at(now, timezone))
+    problem = copy.problem or (CAPPED if copy.capped else None)
+    until = away_until(away_spells(copy.events), now)
+    return CalendarDay(today, until, copy.fetched_at, problem, copy.problem_detail)
 
 
 def card_json(view: CardView) -> dict[str, object]:
@@ -145,9 +167,29 @@ def card_json(view: CardView) -> dict[str, object]:
                 "via": call.route.via.value,
                 "key": call.route.key or None,
                 "choice": call.choice or None,
+                "away": call.away,
             }
             for call in view.calls
         ],
         "takes_notes": view.takes_notes,
         "callbacks": [{"asked_at": asked.isoformat(), "number": number} for asked, number in view.callbacks],
+        "calendar": None if view.calendar is None else _calendar_json(view.calendar),
+    }
+
+
+def _calendar_json(day: CalendarDay) -> dict[str, object]:
+    return {
+        "away_until": day.away_until.isoformat() if day.away_until else None,
+        "events": [
+            {
+                "start": event.start.isoformat(),
+                "end": event.end.isoformat(),
+                "title": event.title,
+                "away": event.away,
+                "all_day": event.all_day,
+            }
+            for event in day.events
+        ],
+        "fetched_at": day.fetched_at.isoformat() if day.fetched_at else None,
+        "problem": day.problem,
     }

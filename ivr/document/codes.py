@@ -59,6 +59,9 @@ class Code(StrEnum):
     TOO_MANY_AT_ONCE = "too_many_at_once"
     NUMBER_TWICE = "number_twice"
     CALLBACK_NOT_SET = "callback_not_set"
+    # calendar: (issue 26).
+    NOT_A_CALENDAR_ADDRESS = "not_a_calendar_address"
+    AWAY_WITHOUT_SERVICE = "away_without_service"
     PART_NOT_CHANGEABLE = "part_not_changeable"
     RETENTION_DAYS = "retention_days"
     # Files a document names (ivr.usecases.uploads); an audio refusal keeps its own code (audio.errors.AudioCode).

@@ -207,6 +207,7 @@ def to_business(
         callback=callback_texts(document, prompts, book),
         blocked=frozenset(document.blocked),
         text_back_after_s=document.text_back.after_s if document.text_back else None,
+        away_to_service=document.calendar is not None and document.calendar.when_away == "service",
     )
 
 

@@ -15,6 +15,7 @@ from pydantic import (
 
 from ivr.callflow.model import Country
 from ivr.callflow.ringing import MAX_RINGS, MIN_RINGS
+from ivr.document.calendar import Calendar
 from ivr.document.callbacks import BlockedNumbers, CallbackSetting, TextBack, callback_route
 from ivr.document.codes import FIELD, Code, refused, refused_each, set_aside
 from ivr.document.fixed_texts import FixedTexts
@@ -252,6 +253,8 @@ class BusinessDocument(Strict):
     blocked: BlockedNumbers = Field(default_factory=list)
     # How long calls, messages and their words are kept (ivr.document.retention; issue 24).
     retention: Retention = Retention()
+    # The owner's calendar (issue 26): who is away, on the answering service's card, and calls while away.
+    calendar: Calendar | None = None
 
     @field_validator("country", mode="before")
     @classmethod
@@ -338,6 +341,18 @@ class BusinessDocument(Strict):
         )
         if found:
             raise refused_each([(("holidays", *place), error) for place, error in found])
+        return self
+
+    @model_validator(mode="after")
+    def _away_to_a_service(self) -> Self:
+        to_service = self.calendar is not None and self.calendar.when_away == "service"
+        if to_service and (self.overflow is None or self.overflow.dial is None):
+            raise refused(
+                Code.AWAY_WITHOUT_SERVICE,
+                "when_away: service sends calls to the answering service: give overflow a dial: NUMBER, "
+                "or use when_away: ring",
+                **{FIELD: "calendar"},
+            )
         return self
 
     @field_validator("numbers")

@@ -10,7 +10,7 @@ import yaml
 
 from ivr.callflow.flow import DialStatus
 from ivr.callflow.paths import CallPath, EventKind, Scene
-from ivr.callflow.schedule import Holiday, InPeriod, Open
+from ivr.callflow.schedule import Away, Holiday, InPeriod, Open
 
 ARROW = " → "
 # Local hours at which "at night" ends and the morning begins.
@@ -52,6 +52,8 @@ class PathWords:
                 first=period.first_day.isoformat(), last=period.last_day.isoformat()
             )
         when = f"{self.words['weekdays'][local.weekday()]} {self._part_of_day(local.hour)}"
+        if isinstance(found, Away):
+            return f"{when}{ARROW}{self.words['away']}"
         return f"{when}{ARROW}{self.words['open' if isinstance(found, Open) else 'closed']}"
 
     def describe(self, path: CallPath) -> str:

@@ -11,6 +11,8 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from ivr.calendar.fetch import feed_fetcher
+from ivr.calendar.refresh import CALENDARS, CalendarRefresh
 from ivr.document.model import BusinessDocument
 from ivr.jobs.model import PermanentFailure
 from ivr.jobs.worker import Handler, Schedule, Worker
@@ -212,4 +214,8 @@ def make_worker(
     if made.calls is not None:
         handlers[RECOVER_CALLS] = CallRecovery(database, made.calls, clock=clock)
         schedules.append(recovery_schedule)
+    # Each business's calendar feed (issue 26), read again every few minutes.
+    calendar = CalendarRefresh(database, feed_fetcher(settings), clock, every_s=settings.calendar_every_s)
+    handlers[CALENDARS] = calendar
+    schedules.append(calendar.schedule)
     return Worker(database, handlers, clock=clock, lease_s=settings.job_lease_s, schedules=schedules)

@@ -25,11 +25,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 
+from ivr.calendar.away import away_spells
 from ivr.callflow.model import Business, DialNumbers, Voicemail
 from ivr.document.convert import to_business
 from ivr.document.load import validate_document
 from ivr.document.model import BusinessDocument
-from ivr.store import businesses, revisions
+from ivr.store import businesses, calendars, revisions
 from ivr.store.rendered import rendered_for
 from ivr.store.revisions import Stamp, committed
 from ivr.store.snapshot import Routing, RoutingSnapshot
@@ -51,6 +52,8 @@ class Routed:
     timezone: ZoneInfo
     numbers: tuple[str, ...]
     by_part: dict[PartOfDay, Business]
+    # The calendar feed whose away spells calls follow (calendar: {when_away: service}); None: no calendar to read.
+    calendar_url: str | None = None
 
     def business_at(self, now: datetime) -> Business:
         return self.by_part[part_of_day(now.astimezone(self.timezone).hour)]
@@ -65,7 +68,18 @@ def routed(
     )
     # The parts of day differ only in the texts with a salutation: the rest is held once.
     converted = [first, *(shared(other, first) for other in others)]
-    return Routed(ZoneInfo(document.timezone), tuple(document.numbers), dict(zip(PARTS_OF_DAY, converted, strict=True)))
+    by_part = dict(zip(PARTS_OF_DAY, converted, strict=True))
+    url = document.calendar.ics if document.calendar is not None and first.away_to_service else None
+    return Routed(ZoneInfo(document.timezone), tuple(document.numbers), by_part, url)
+
+
+def with_away(loaded: Routed, spells: tuple[tuple[datetime, datetime], ...]) -> Routed:
+    """The same revision with the calendar's away spells as last read (new objects: first answers are decided
+    afresh, ivr.web.first_answers)."""
+    if loaded.by_part[PARTS_OF_DAY[0]].away == spells:
+        return loaded
+    by_part = {part: replace(business, away=spells) for part, business in loaded.by_part.items()}
+    return replace(loaded, by_part=by_part)
 
 
 T = TypeVar("T")
@@ -225,7 +239,7 @@ class Directory:
             return None
         found = self._documents.get(version[0])
         if found is not None and found[0] == version[1]:
-            return version, found[1]
+            return version, self._with_calendar(connection, version, found[1])
         stored = businesses.document_of(connection, version[0])
         if stored is None:  # deleted between the two queries
             return None
@@ -239,9 +253,16 @@ class Directory:
             if self._media_exists(prompt.media_id)
         }
         loaded = routed(document, stored.id, recordings, self._media_exists)
-        self._documents[stored.id] = (stored.revision, loaded)
         self.documents_loaded += 1
-        return version, loaded
+        return version, self._with_calendar(connection, version, loaded)
+
+    def _with_calendar(self, connection: Connection, version: tuple[int, int], loaded: Routed) -> Routed:
+        """A miss comes after a change was heard, which may be a calendar's: its spells are read again (one small
+        query, only for a business whose calls follow its calendar)."""
+        if loaded.calendar_url is not None:
+            loaded = with_away(loaded, away_spells(calendars.events_of(connection, version[0], loaded.calendar_url)))
+        self._documents[version[0]] = (version[1], loaded)
+        return loaded
 
     def local_to_aware(self, connection: Connection, number: str, local: datetime) -> datetime:
         """A wall-clock time at the business (naive) as an instant; unknown numbers read it as UTC."""

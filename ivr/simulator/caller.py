@@ -16,7 +16,7 @@ from twilio.request_validator import RequestValidator
 from audio.wav import wav_duration_s
 from ivr.callflow.ringing import ringing_s
 from ivr.errors import GreetlineError
-from ivr.simulator import SIMULATED, SIMULATED_CALL_FIELD, SIMULATED_TIME_FIELD
+from ivr.simulator import SIMULATED, SIMULATED_AWAY_FIELD, SIMULATED_CALL_FIELD, SIMULATED_TIME_FIELD, away_field
 from ivr.simulator.behaviour import PhoneBehaviour
 from ivr.simulator.twiml_reader import Verb, read_twiml
 from prompts import prompt_book
@@ -71,6 +71,8 @@ class CallPlan:
     # Where Twilio would keep the recording (GREETLINE_TWILIO_API_URL); None: post no recording callbacks,
     # so a preview of what callers hear never stores or delivers a message.
     recordings_url: str | None = None
+    # `greetline call --calendar FILE.ics`: the calendar's away spells, followed instead of the stored copy's.
+    away: tuple[tuple[datetime, datetime], ...] | None = None
 
 
 def say_duration_s(text: str, language_code: str) -> float:
@@ -131,6 +133,8 @@ class SimulatedCall:
         }
         if self._plan.local_time is not None:
             params[SIMULATED_TIME_FIELD] = self._plan.local_time.isoformat()
+        if self._plan.away is not None:
+            params[SIMULATED_AWAY_FIELD] = away_field(self._plan.away)
         absolute = url if url.startswith("http") else f"{self._public_url}{url}"
         headers = {}
         if self._validator is not None:

@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import Connection, event, func, select, text
 from sqlalchemy.orm import Session
 
-from ivr.store.tables import BusinessRow
+from ivr.store.tables import BusinessRow, CalendarCopyRow
 
 _CHANGED = "greetline_routing_changed"
 # The NOTIFY channel every replica LISTENs on; the payload is empty: any change reloads the whole directory.
@@ -27,13 +27,15 @@ _NOTIFY = text(f"NOTIFY {CHANGED_CHANNEL}")
 _guard = threading.Lock()
 _committed = 0
 
-Stamp = tuple[int, int, int | None, datetime | None]
+Stamp = tuple[int, int, int | None, datetime | None, datetime | None]
 
 _STAMP = select(
     func.count(),
     func.coalesce(func.sum(BusinessRow.revision), 0),
     func.max(BusinessRow.id),
     func.max(BusinessRow.updated_at),
+    # A calendar copy whose away events changed (ivr.store.calendars), written by a worker in another process.
+    select(func.max(CalendarCopyRow.changed_at)).scalar_subquery(),
 )
 
 
@@ -59,7 +61,7 @@ def heard_elsewhere() -> None:
 
 def stamp(connection: Connection) -> Stamp:
     row = connection.execute(_STAMP).one()
-    return (int(row[0]), int(row[1]), row[2], row[3])
+    return (int(row[0]), int(row[1]), row[2], row[3], row[4])
 
 
 # Process-wide, on every session, registered on import (why here and not with the levers: ivr.web.process_levers).

@@ -302,3 +302,23 @@ class TextBackRow(Base):
     caller_number: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(Instant())
     call_sid: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class CalendarCopyRow(Base):
+    """The last good copy of a business's calendar feed as read for today and tomorrow (issue 26), and how the last
+    fetch went; kept while the feed is down, replaced by the next good one."""
+
+    __tablename__ = "calendar_copies"
+
+    business_id: Mapped[int] = mapped_column(ForeignKey("businesses.id", ondelete="CASCADE"), primary_key=True)
+    # The feed the copy is of: a copy of an address the document no longer names is not shown or used.
+    url: Mapped[str] = mapped_column(Text)
+    # [[start, end, title, away, all_day], ...], instants in ISO 8601 UTC (ivr.store.calendars).
+    events: Mapped[list[Any]] = mapped_column(JSON)
+    capped: Mapped[bool] = mapped_column(Boolean, default=False)
+    fetched_at: Mapped[datetime | None] = mapped_column(Instant())
+    checked_at: Mapped[datetime] = mapped_column(Instant())
+    # When the events last changed: part of the routing stamp (ivr.store.revisions), so servers reload the spells.
+    changed_at: Mapped[datetime] = mapped_column(Instant(), index=True)
+    problem: Mapped[str | None] = mapped_column(String(32))
+    problem_detail: Mapped[str | None] = mapped_column(String(300))

@@ -47,6 +47,7 @@ PARTS = (
     "text_back",
     "blocked",
     "texts",
+    "calendar",
 )
 
 

@@ -22,8 +22,9 @@ from ivr.errors import InputError, NotFoundError, Problem
 from ivr.messages.call_notes import take_note
 from ivr.messages.notes import SUMMARY_MAX_CALLS, local_day_bounds
 from ivr.messages.outbox import message_domain
-from ivr.store import businesses, callbacks, calls, cards
-from ivr.web.admin.i18n import translations
+from ivr.store import businesses, calendars, callbacks, calls, cards
+from ivr.web.admin.calendar_words import CalendarWords, calendar_words
+from ivr.web.admin.i18n import Words, translations
 from ivr.web.admin.templating import templates
 from ivr.web.api.errors import CARD_RESPONSES, documented, unreadable_body
 from ivr.web.services import Services, ServicesDep
@@ -63,10 +64,11 @@ def open_card(services: Services, business_id: int) -> tuple[int, BusinessDocume
             start, end = local_day_bounds(now.astimezone(ZoneInfo(document.timezone)).date(), document.timezone)
             logged = calls.recent(session.connection(), business_id, limit=SUMMARY_MAX_CALLS, since=start, until=end)
             waiting = callbacks.listed(session, business_id, open_only=True)
+            copy = calendars.copy_of(session, business_id, document.calendar.ics) if document.calendar else None
     except NotFoundError:
         raise _not_found() from None
     open_callbacks = tuple((found.created_at, found.caller_number) for found in waiting)
-    return business_id, document, card_view(document, logged, now, open_callbacks)
+    return business_id, document, card_view(document, logged, now, open_callbacks, copy)
 
 
 def send_allowed(services: Services, business_id: int) -> bool:
@@ -81,6 +83,13 @@ def _csrf(request: Request) -> str:
     return token
 
 
+def calendar_in_words(view: CardView, words: Words, language: str) -> CalendarWords | None:
+    """The card's calendar section in `language` (the card's own, or the console's), None without a calendar."""
+    if view.calendar is None:
+        return None
+    return calendar_words(words, view.calendar, view.day, view.timezone, language)
+
+
 def card_page_for(
     request: Request,
     view: CardView,
@@ -91,8 +100,10 @@ def card_page_for(
     problems: list[Problem] | None = None,
     notice: str | None = None,
 ) -> Response:
+    words = translations(view.language)
     context = {
-        "words": translations(view.language),
+        "words": words,
+        "calendar": calendar_in_words(view, words, view.language),
         "lang": view.language,
         "country": view.country,
         "timezone": view.timezone,

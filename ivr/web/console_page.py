@@ -40,7 +40,7 @@ from ivr.web.admin import pages, wording
 from ivr.web.admin.i18n import LANGUAGES, translations
 from ivr.web.admin.pages import UserDep
 from ivr.web.admin.templating import templates
-from ivr.web.card import PRIVATE_HEADERS, open_card, send_allowed
+from ivr.web.card import PRIVATE_HEADERS, calendar_in_words, open_card, send_allowed
 from ivr.web.request_session import RequestSessionDep
 from ivr.web.services import Services, ServicesDep
 
@@ -179,8 +179,10 @@ def _card(
     notice: str | None = None,
 ) -> Response:
     lang = pages.language(request)
+    words = translations(lang)
     context: dict[str, Any] = {
-        "words": translations(lang),
+        "words": words,
+        "calendar": calendar_in_words(view, words, lang),
         "lang": lang,
         "country": view.country,
         "timezone": view.timezone,

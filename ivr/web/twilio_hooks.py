@@ -8,6 +8,7 @@ callbacks are FastAPI routes with the TwilioForm dependency and FallbackRoute.
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from fastapi import APIRouter, Request, Response
@@ -30,7 +31,13 @@ from ivr.messages.notes import missed_call_check
 from ivr.messages.outbox import CALL_SID
 from ivr.messages.text_back import text_back_check
 from ivr.routing.directory import MISS, Miss
-from ivr.simulator import SIMULATED_CALL_FIELD, SIMULATED_TIME_FIELD, is_simulated
+from ivr.simulator import (
+    SIMULATED_AWAY_FIELD,
+    SIMULATED_CALL_FIELD,
+    SIMULATED_TIME_FIELD,
+    away_of_field,
+    is_simulated,
+)
 from ivr.store import jobs
 from ivr.store.calls import CallEnd, CallStep
 from ivr.store.console_events import PutThrough
@@ -92,7 +99,8 @@ async def answer_call(services: Services, form: FormData, decide: Decide) -> Res
     to_number, from_number, call_sid = _field(form, "To"), caller_id(_field(form, "From")), _field(form, "CallSid")
     now = services.clock()
     await read_snapshot(services.directory)
-    cached = MISS if _field(form, SIMULATED_TIME_FIELD) else services.directory.cached(to_number, now)
+    simulated = _field(form, SIMULATED_TIME_FIELD) or SIMULATED_AWAY_FIELD in form
+    cached = MISS if simulated else services.directory.cached(to_number, now)
     business: Business | None
     body: str | None = None
     if isinstance(cached, Miss):
@@ -100,6 +108,8 @@ async def answer_call(services: Services, form: FormData, decide: Decide) -> Res
         services.heap.after_loading(services.directory.documents_loaded)
     else:
         business = cached
+    if business is not None and SIMULATED_AWAY_FIELD in form:  # greetline call --calendar: this call's spells
+        business = replace(business, away=away_of_field(_field(form, SIMULATED_AWAY_FIELD)))
     if business is None:
         language = language_for_number(to_number)
         decision = flow.unknown_number(Prompt(prompt_book(language.value).text("unavailable")), language)

@@ -37,6 +37,8 @@ def _form_values(document: dict[str, Any]) -> dict[str, Any]:
         "urgent": standing.get("urgent", ""),
         "periods": [(period.get("instructions") or {}).get("text", "") for period in document.get("periods", [])],
         "labels": {option.get("key"): option.get("label", "") for option in document.get("menu", [])},
+        "calendar_ics": (document.get("calendar") or {}).get("ics", ""),
+        "calendar_service": (document.get("calendar") or {}).get("when_away") == "service",
     }
 
 
@@ -158,6 +160,25 @@ def _save_notes(request: Request, services: Services, db: RequestSession, user: 
     return submitted(
         request, services, db, user, _page, typed, {"overflow.notes": notes or None}, intent=intent, fields=_AT_NOTES
     )
+
+
+@router.post("/calendar")
+async def save_calendar(request: Request, services: ServicesDep, db: RequestSessionDep, user: UserDep) -> Response:
+    form = await request.form(max_fields=8)
+    return await run_in_threadpool(_save_calendar, request, services, db, user, form)
+
+
+def _save_calendar(
+    request: Request, services: Services, db: RequestSession, user: StaffUser, form: FormData
+) -> Response:
+    """The owner's calendar feed (issue 26), and whether calls go straight to the service while it says away; an
+    empty address drops the calendar."""
+    check_csrf(request, str(form.get("csrf", "")))
+    ics, service = str(form.get("calendar_ics", "")).strip(), bool(form.get("calendar_service"))
+    typed = {"calendar_ics": ics, "calendar_service": service}
+    when_away = "service" if service else "ring"
+    parts: dict[str, Any] = {"calendar.ics": ics, "calendar.when_away": when_away} if ics else {"calendar": None}
+    return submitted(request, services, db, user, _page, typed, parts, intent=str(form.get("intent", "")))
 
 
 @router.post("/card")

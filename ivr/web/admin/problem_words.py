@@ -190,6 +190,10 @@ _DOCUMENT: dict[Code, Say] = {
     Code.TOO_MANY_AT_ONCE: _too_many_at_once,
     Code.NUMBER_TWICE: _fixed(_("A number is listed twice.")),
     Code.CALLBACK_NOT_SET: _fixed(_("Say where callback requests go: an e-mail address or a mobile number.")),
+    Code.NOT_A_CALENDAR_ADDRESS: _fixed(_("Give the calendar's address, starting with https:// or webcal://.")),
+    Code.AWAY_WITHOUT_SERVICE: _fixed(
+        _("Calls can go to the answering service while you are away only when it has a number: give it first.")
+    ),
     Code.PART_NOT_CHANGEABLE: _general,
     Code.FILE_TOO_LARGE: lambda w, v: (
         w.gettext("The file is larger than %(mb)s MB: upload a shorter recording.") % {"mb": v.get("mb", "")}
