@@ -5,19 +5,21 @@ a card's note. A business the login does not serve is a 404, and so is a note fo
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
 
+from ivr.calendar.away import CalendarEvent
 from ivr.roles import ANSWERING
 from ivr.settings import Settings
-from ivr.store import cards, console_events, keys, staff
+from ivr.store import calendars, cards, console_events, keys, staff
 from ivr.store.console_events import PutThrough, add
 from ivr.usecases.documents import apply_text
 from tests.fakes.smtp import MailServer
 from tests.fakes.twilio_api import FakeTwilio
-from tests.web.card_setup import NOW, PASSWORD, CardServer, card_server
+from tests.web.card_setup import CARD_DOCUMENT, NOW, PASSWORD, CardServer, card_server
 from tests.web.test_admin import csrf
 
 pytest_plugins = ["tests.fakes.twilio_api", "tests.fakes.smtp"]
@@ -187,3 +189,21 @@ def test_a_note_larger_than_a_card_takes_is_refused_before_it_is_read(
     server, _other = served
     refused = console.post(f"/console/cards/{server.business_id}", data={"message": "x" * 20_000})
     assert refused.status_code == 413
+
+
+def test_the_popped_card_says_who_is_away_by_the_calendar(
+    served: tuple[CardServer, int], console: httpx.Client
+) -> None:
+    """The console shows the card's own calendar section (one builder for both): the owner away until 15:00."""
+    server, _other = served
+    url = "https://calendar.example/ical/private-abc/basic.ics"
+    apply_text(server.database, CARD_DOCUMENT + f'calendar: {{ics: "{url}"}}\n', NOW)
+    away = CalendarEvent(datetime(2026, 11, 24, 8, tzinfo=UTC), datetime(2026, 11, 24, 14, tzinfo=UTC), "Cursus", True)
+    with server.database.transaction() as session:
+        calendars.store_good(session, server.business_id, url, (away,), False, NOW)
+    after = console.get("/console").text.split("/console/events?after=", 1)[1].split('"', 1)[0]
+    server.call_to_service("+31611112222", "1")
+    (event,) = _events(console, 1, after=after)
+    call = json.loads(event["data"])["call"]
+    text = console.get(f"/console/cards/{server.business_id}?call={call}").text
+    assert "Afwezig tot 15:00" in text and "09:00\u201315:00 Cursus (afwezig)" in text
