@@ -1,6 +1,6 @@
 """The call log: one row per call, its path through the flow and how it ended."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -82,6 +82,8 @@ class CallStep:
     answered_at: datetime | None = None
     # This step is the caller choosing an emergency option (ivr.callflow.end_reasons.takes_emergency_option).
     urgent: bool = False
+    # What the caller heard, when the marks and the flag above are still to be worked out from it (by the writer).
+    heard: call_progress.Heard | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -134,12 +136,18 @@ _UPDATE = (
 )
 
 
-def write_entries(connection: Connection, entries: list[CallEntry]) -> None:
+def write_entries(
+    connection: Connection, entries: list[CallEntry], heard: call_progress.HeardMarks | None = None
+) -> None:
     """Apply a batch of log entries in three statements: read the calls, insert the new, update the rest.
 
     A step repeated back to back (Twilio retried a webhook) is stored once. The ring count kept is the first dial's
-    (the one an unanswered call's "after N rings" is about); the box is the latest a step named.
+    (the one an unanswered call's "after N rings" is about); the box is the latest a step named. `heard`: where the
+    stage marks of what callers heard are worked out (the writer keeps one, so an answer many callers hear is
+    worked out once).
     """
+    heard = heard or call_progress.HeardMarks()
+    entries = [settled(entry, heard) for entry in entries]
     sids = sorted({entry.call_sid for entry in entries})
     columns = [getattr(CallRow, name) for name in _COLUMNS]
     rows = connection.execute(select(*columns).where(CallRow.call_sid.in_(sids)))
@@ -197,6 +205,16 @@ def write_entries(connection: Connection, entries: list[CallEntry]) -> None:
             [{"sid": call["sid"], **{key: call[key] for key in _CHANGING}} for call in changed],
         )
     figure_rollup.add(connection, figure_rollup.changes(before, calls.values()))
+
+
+def settled(entry: CallEntry, heard: call_progress.HeardMarks | None = None) -> CallEntry:
+    """The entry with the stage marks and the emergency flag worked out from what the caller heard (if not yet)."""
+    if not isinstance(entry, CallStep) or entry.heard is None:
+        return entry
+    business, steps = entry.heard.business, entry.heard.steps
+    marks = (heard or call_progress.HeardMarks()).marks(business, steps)
+    urgent = entry.urgent or call_progress.takes_emergency_option(business, entry.path)
+    return replace(entry, marks=marks, urgent=urgent, heard=None)
 
 
 def get(session: Session, call_sid: str) -> LoggedCall | None:
