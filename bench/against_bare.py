@@ -8,8 +8,10 @@ uvicorn settings `greetline serve` uses:
   is what Greetline's app shell costs every request (middleware, routing, exception handling);
 - `greetline serve` itself (SQLite, the demo business), answering signed `POST /twilio/voice`;
 
-then measures peak throughput and p99 with wrk in interleaved rounds (bench.peak), and the cold start: `greetline
-serve` with 10,000 businesses stored, from process start to its first signed call answered.
+then measures peak throughput and p99 with wrk in interleaved rounds (bench.peak), each server's CPU time per request
+in those rounds (from /proc: on a machine shared with other work the CPU a request needs is steadier than the
+requests per second a server got), and the cold start: `greetline serve` with 10,000 businesses stored, from process
+start to its first signed call answered.
 
 `--before DIR`: also `greetline serve` from DIR, an earlier commit's tree (`git archive COMMIT | tar -x -C DIR`), as a
 fourth row in the same interleaved rounds, so a change is measured against what it changed under the same load.
