@@ -48,10 +48,22 @@ class HeardMarks:
         self._known[key] = (business, steps, marks)
         return marks
 
+    def of(
+        self, heard: Heard | None, path: str, marks: tuple[Mark, ...], urgent: bool
+    ) -> tuple[tuple[Mark, ...], bool]:
+        """A step's marks and emergency flag: as given, or worked out from what the caller heard."""
+        if heard is None:
+            return marks, urgent
+        return self.marks(heard.business, heard.steps), urgent or takes_emergency_option(heard.business, path)
+
 
 def takes_emergency_option(business: Business, path: str) -> bool:
     keys = tuple(option.key for option in business.menu if option.emergency)
     return end_reasons.takes_emergency_option(path, keys)
+
+
+# Each stage as the call log stores it: a dict look-up rather than the enum's `value` per mark (profiled, issue 25).
+_STORED = {stage: stage.value for stage in Stage}
 
 
 def add_marks(call: dict[str, Any], at: datetime, step_marks: tuple[Mark, ...]) -> None:
@@ -64,7 +76,7 @@ def add_marks(call: dict[str, Any], at: datetime, step_marks: tuple[Mark, ...]) 
     marks: list[list[Any]] = [mark for mark in call["marks"] or [] if mark[1] <= offset_s]
     for stage, start_s in step_marks:
         if not marks or marks[-1][0] != stage:
-            marks.append([stage.value, round(max(offset_s + start_s, 0.0), 1)])
+            marks.append([_STORED[stage], round(max(offset_s + start_s, 0.0), 1)])
     call["marks"] = marks
 
 

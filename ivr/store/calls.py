@@ -147,7 +147,6 @@ def write_entries(
     worked out once).
     """
     heard = heard or call_progress.HeardMarks()
-    entries = [settled(entry, heard) for entry in entries]
     sids = sorted({entry.call_sid for entry in entries})
     columns = [getattr(CallRow, name) for name in _COLUMNS]
     rows = connection.execute(select(*columns).where(CallRow.call_sid.in_(sids)))
@@ -159,6 +158,7 @@ def write_entries(
     for entry in entries:
         call = calls.get(entry.call_sid)
         if isinstance(entry, CallStep):
+            marks, urgent = heard.of(entry.heard, entry.path, entry.marks, entry.urgent)
             if call is None:
                 calls[entry.call_sid] = {
                     "call_sid": entry.call_sid,
@@ -176,9 +176,9 @@ def write_entries(
                     "end_reason": None,
                     "marks": [],
                     "person_s": None,
-                    "urgent": entry.urgent,
+                    "urgent": urgent,
                 }
-                call_progress.add_marks(calls[entry.call_sid], entry.at, entry.marks)
+                call_progress.add_marks(calls[entry.call_sid], entry.at, marks)
                 call_progress.add_answer(calls[entry.call_sid], entry.answered_at)
                 continue
             if not call["path"] or call["path"][-1] != entry.path:
@@ -186,8 +186,8 @@ def write_entries(
             call["outcome"] = entry.outcome or call["outcome"]
             call["rings"] = call["rings"] or entry.rings
             call["box"] = entry.box or call["box"]
-            call["urgent"] = call["urgent"] or entry.urgent
-            call_progress.add_marks(call, entry.at, entry.marks)
+            call["urgent"] = call["urgent"] or urgent
+            call_progress.add_marks(call, entry.at, marks)
             call_progress.add_answer(call, entry.answered_at)
         elif call is not None:
             call["ended_at"], call["duration_s"] = entry.at, entry.duration_s
@@ -211,9 +211,7 @@ def settled(entry: CallEntry, heard: call_progress.HeardMarks | None = None) -> 
     """The entry with the stage marks and the emergency flag worked out from what the caller heard (if not yet)."""
     if not isinstance(entry, CallStep) or entry.heard is None:
         return entry
-    business, steps = entry.heard.business, entry.heard.steps
-    marks = (heard or call_progress.HeardMarks()).marks(business, steps)
-    urgent = entry.urgent or call_progress.takes_emergency_option(business, entry.path)
+    marks, urgent = (heard or call_progress.HeardMarks()).of(entry.heard, entry.path, entry.marks, entry.urgent)
     return replace(entry, marks=marks, urgent=urgent, heard=None)
 
 
