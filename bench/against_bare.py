@@ -8,8 +8,10 @@ uvicorn settings `greetline serve` uses:
   is what Greetline's app shell costs every request (middleware, routing, exception handling);
 - `greetline serve` itself (SQLite, the demo business), answering signed `POST /twilio/voice`;
 
-then measures peak throughput and p99 with wrk in interleaved rounds (bench.peak), and the cold start: `greetline
-serve` with 10,000 businesses stored, from process start to its first signed call answered.
+then measures peak throughput and p99 with wrk in interleaved rounds (bench.peak), each server's CPU time per request
+in those rounds (from /proc: on a machine shared with other work the CPU a request needs is steadier than the
+requests per second a server got), and the cold start: `greetline serve` with 10,000 businesses stored, from process
+start to its first signed call answered.
 
 `--before DIR`: also `greetline serve` from DIR, an earlier commit's tree (`git archive COMMIT | tar -x -C DIR`), as a
 fourth row in the same interleaved rounds, so a change is measured against what it changed under the same load.
@@ -97,7 +99,7 @@ def peak_rows(*, rounds: int, round_s: float, before: Path | None = None) -> dic
             before_env = greetline_env(scratch / "before", f"sqlite:///{scratch}/before/bench.db")
             servers[BEFORE] = (_start_in(before, before_env), "/twilio/voice")
         try:
-            targets = {name: Target(port, path) for name, ((_process, port), path) in servers.items()}
+            targets = {name: Target(port, path, process.pid) for name, ((process, port), path) in servers.items()}
             return peak.interleaved(targets, rounds=rounds, round_s=round_s)
         finally:
             for (process, _port), _path in servers.values():
@@ -175,15 +177,19 @@ def report(results: dict[str, Any]) -> str:
         f"interleaved rounds of {results['round_s']:g} s; one uvicorn worker each, SQLite.",
         f"Load average before: {results['load_before']}; after: {results['load_after']}.",
         "",
-        "| endpoint | req/s (median) | each round | p99 (ms, median) | x bare app | errors |",
-        "|---|---|---|---|---|---|",
+        "| endpoint | req/s (median) | each round | p99 (ms, median) | x bare app | server CPU per request (ms) | "
+        "x bare app's CPU | errors |",
+        "|---|---|---|---|---|---|---|---|",
     ]
+    bare_cpu = peak.median_cpu_ms(found[BARE])
     for name, rounds in found.items():
-        rate = peak.median_rate(rounds)
+        rate, cpu = peak.median_rate(rounds), peak.median_cpu_ms(rounds)
         each = " ".join(f"{one.requests_per_s:.0f}" for one in rounds)
         errors = sum(one.errors for one in rounds)
+        cpu_text = f"{cpu:.3f} | {bare_cpu / cpu:.2f}x" if cpu and bare_cpu else "- | -"
         lines.append(
-            f"| {name} | {rate:.0f} | {each} | {peak.median_p99(rounds):.1f} | {rate / bare_rate:.2f}x | {errors} |"
+            f"| {name} | {rate:.0f} | {each} | {peak.median_p99(rounds):.1f} | {rate / bare_rate:.2f}x | {cpu_text} "
+            f"| {errors} |"
         )
     in_app, ours = peak.median_rate(found[IN_APP]), peak.median_rate(found[GREETLINE])
     ours_p99 = peak.median_p99(found[GREETLINE])

@@ -38,6 +38,12 @@ CONSTANT_CALL_PAGE = json.dumps(
 
 def build() -> FastAPI:
     app = create_app(Settings(twilio_auth_token=os.environ["GREETLINE_TWILIO_AUTH_TOKEN"]))
+    add_bare_routes(app)
+    return app
+
+
+def add_bare_routes(app: FastAPI) -> None:
+    """After all of Greetline's routes, as a route added to the app would be."""
 
     @app.post("/bare/voice")
     async def bare_voice(request: Request) -> Response:
@@ -48,8 +54,6 @@ def build() -> FastAPI:
     async def bare_calls() -> Response:
         # The API reads' ceiling: a page of 50 calls as JSON, with no key, no database and no worker thread.
         return Response(CONSTANT_CALL_PAGE, media_type="application/json")
-
-    return app
 
 
 def main() -> None:

@@ -16,7 +16,8 @@ from typing import Any
 
 from bench.documents import number_of
 from bench.load import run_load
-from bench.scale import BUSINESSES, _new_businesses, cpu_s
+from bench.peak import cpu_s
+from bench.scale import BUSINESSES, _new_businesses
 from bench.webhook import PUBLIC_URL, TOKEN, _requests, _start_server
 from ivr.store import businesses
 from ivr.store.database import Database

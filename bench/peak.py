@@ -13,7 +13,7 @@ import shutil
 import statistics
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -39,6 +39,8 @@ class Target:
 
     port: int
     path: str
+    # The server's process id: its CPU time per request is measured too (see `cpu_s`).
+    pid: int | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,9 @@ class Round:
     requests_per_s: float
     p99_ms: float
     errors: int
+    requests: int = 0
+    # The server's CPU milliseconds per request in the round (None: its process was not given).
+    cpu_ms: float | None = None
 
 
 def require_wrk() -> str:
@@ -103,10 +108,28 @@ def parse_wrk(output: str) -> Round:
     if rate is None or p99 is None:
         raise RuntimeError(f"wrk's output lacks Requests/sec or the 99th percentile:\n{output}")
     errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    requests = re.search(r"(\d+) requests in ", output)
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
     failed = int(errors.group(1)) if errors else 0
     failed += sum(int(n) for n in socket_errors.groups()) if socket_errors else 0
-    return Round(float(rate.group(1)), _milliseconds(p99.group(1)), failed)
+    return Round(float(rate.group(1)), _milliseconds(p99.group(1)), failed, int(requests.group(1)) if requests else 0)
+
+
+def cpu_s(pid: int) -> float:
+    """CPU time the process has used (user + system, all threads): what a request costs the server, which a
+    machine shared with other work does not inflate the way it inflates latency."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measured_round(target: Target, script: Path, duration_s: float) -> Round:
+    """A wrk round against `target`, with the server's CPU per request when its process is known."""
+    if target.pid is None:
+        return run_wrk(target.port, script, duration_s)
+    before = cpu_s(target.pid)
+    found = run_wrk(target.port, script, duration_s)
+    spent_ms = (cpu_s(target.pid) - before) * 1000
+    return replace(found, cpu_ms=spent_ms / found.requests if found.requests else None)
 
 
 def run_wrk(port: int, script: Path, duration_s: float) -> Round:
@@ -141,7 +164,7 @@ def interleaved(
             run_wrk(target.port, scripts[name], WARM_UP_S)
         for _round in range(rounds):
             for name, target in targets.items():
-                found[name].append(run_wrk(target.port, scripts[name], round_s))
+                found[name].append(measured_round(target, scripts[name], round_s))
     return found
 
 
@@ -151,6 +174,11 @@ def median_rate(rounds: list[Round]) -> float:
 
 def median_p99(rounds: list[Round]) -> float:
     return statistics.median(found.p99_ms for found in rounds)
+
+
+def median_cpu_ms(rounds: list[Round]) -> float | None:
+    measured = [found.cpu_ms for found in rounds if found.cpu_ms is not None]
+    return statistics.median(measured) if measured else None
 
 
 def load_average() -> str:

@@ -31,6 +31,7 @@ from typing import Any
 from bench import peak
 from bench.documents import DEMO, number_of
 from bench.load import LoadResult, run_load
+from bench.peak import cpu_s
 from bench.webhook import PUBLIC_URL, TOKEN, _requests, _start_server
 from ivr.document.load import document_data, read_yaml, validate_document
 from ivr.store import businesses, call_import, keys
@@ -146,13 +147,6 @@ def populate(url: str, *, business_count: int = BUSINESSES, call_count: int = CA
         return Populated(url, businesses_s, calls_s, ids[0], secret)
     finally:
         database.dispose()
-
-
-def cpu_s(pid: int) -> float:
-    """CPU time the process has used (user + system, all threads): what a request costs the server, which a
-    machine shared with other work does not inflate the way it inflates latency."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _get(path: str, key: str, count: int) -> list[bytes]:

@@ -27,9 +27,11 @@ from ivr.usecases.documents import (
 )
 from ivr.usecases.measured import recording_words
 from ivr.web.app import create_app
-from ivr.web.process_levers import in_forked_child
+from ivr.web.process_levers import beside_in_forked_child, in_forked_child
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ivr.store.businesses import StoredBusiness
     from ivr.usecases.rendering import Progress, RenderReport
 
@@ -66,11 +68,12 @@ def _migrate_or_warning(settings: Settings) -> str | None:
 SMS_SENDER_WARNINGS_SHOWN = 10
 
 
-def sms_sender_warnings(settings: Settings) -> list[str]:
-    """`serve`: which businesses' texts would go from a landline that cannot send them. Read in a child process, so
-    the server never holds every document at once (issue 12); none when the database does not answer (`serve`
-    warns about that already)."""
-    return in_forked_child(_sms_sender_warnings, settings)
+def sms_sender_warnings(settings: Settings, then: "Callable[[list[str]], None]") -> None:
+    """`serve`: which businesses' texts would go from a landline that cannot send them, handed to `then` when read.
+    Read in a child process while the server starts, so the server never holds every document at once (issue 12)
+    and its first call does not wait for them (issue 25); none when the database does not answer (`serve` warns
+    about that already)."""
+    beside_in_forked_child(_sms_sender_warnings, settings, then)
 
 
 def _sms_sender_warnings(settings: Settings) -> list[str]:

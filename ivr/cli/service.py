@@ -38,8 +38,7 @@ def _serve(args: argparse.Namespace) -> int:
             print(f"greetline: warning: {warning}", file=sys.stderr)
     from ivr.cli.commands import sms_sender_warnings
 
-    for warning in sms_sender_warnings(settings):
-        print(f"greetline: warning: {warning}", file=sys.stderr)
+    sms_sender_warnings(settings, _print_warnings)  # beside the start: printed when read
     print(f"Voice webhook: POST {settings.public_url}/twilio/voice", file=sys.stderr)
     options = {"log_level": args.log_level, "access_log": args.access_log}
     if args.workers > 1:
@@ -59,6 +58,11 @@ def _serve(args: argparse.Namespace) -> int:
     )
     uvicorn.Server(config).run()
     return 0
+
+
+def _print_warnings(warnings: list[str]) -> None:
+    for warning in warnings:
+        print(f"greetline: warning: {warning}", file=sys.stderr, flush=True)
 
 
 def _worker(args: argparse.Namespace) -> int:

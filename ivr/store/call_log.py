@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ivr.callflow.timeline import Stage
-from ivr.store import calls
+from ivr.store import call_progress, calls
 from ivr.store.calls import CallEnd, CallEntry, CallStep
 from ivr.store.database import Database
 
@@ -72,7 +72,9 @@ class SpillFile:
 
 
 def _encoded(entry: CallEntry) -> dict[str, Any]:
+    entry = calls.settled(entry)  # the marks and the flag, not the business they come from
     data = {"kind": "step" if isinstance(entry, CallStep) else "end", **asdict(entry), "at": entry.at.isoformat()}
+    data.pop("heard", None)
     if isinstance(entry, CallStep) and entry.answered_at is not None:
         data["answered_at"] = entry.answered_at.isoformat()
     return data
@@ -113,6 +115,7 @@ class CallLogWriter:
         self._recorded = 0
         self._stored = 0
         self._closing = threading.Event()
+        self._heard = call_progress.HeardMarks()  # used by the writer's thread only
         self._thread = threading.Thread(target=self._run, name="greetline-call-log", daemon=True)
         self._thread.start()
 
@@ -183,7 +186,7 @@ class CallLogWriter:
             try:
                 with self._database.engine.begin() as connection:
                     for start in range(0, len(batch), BATCH_SIZE):
-                        calls.write_entries(connection, batch[start : start + BATCH_SIZE])
+                        calls.write_entries(connection, batch[start : start + BATCH_SIZE], self._heard)
             except Exception as error:
                 failures += 1
                 if failures == 1:

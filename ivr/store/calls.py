@@ -1,6 +1,6 @@
 """The call log: one row per call, its path through the flow and how it ended."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -86,6 +86,8 @@ class CallStep:
     answered_at: datetime | None = None
     # This step is the caller choosing an emergency option (ivr.callflow.end_reasons.takes_emergency_option).
     urgent: bool = False
+    # What the caller heard, when the marks and the flag above are still to be worked out from it (by the writer).
+    heard: call_progress.Heard | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -139,12 +141,17 @@ _UPDATE = (
 )
 
 
-def write_entries(connection: Connection, entries: list[CallEntry]) -> None:
+def write_entries(
+    connection: Connection, entries: list[CallEntry], heard: call_progress.HeardMarks | None = None
+) -> None:
     """Apply a batch of log entries in three statements: read the calls, insert the new, update the rest.
 
     A step repeated back to back (Twilio retried a webhook) is stored once. The ring count kept is the first dial's
-    (the one an unanswered call's "after N rings" is about); the box is the latest a step named.
+    (the one an unanswered call's "after N rings" is about); the box is the latest a step named. `heard`: where the
+    stage marks of what callers heard are worked out (the writer keeps one, so an answer many callers hear is
+    worked out once).
     """
+    heard = heard or call_progress.HeardMarks()
     sids = sorted({entry.call_sid for entry in entries})
     columns = [getattr(CallRow, name) for name in WRITTEN_COLUMNS]
     rows = connection.execute(select(*columns).where(CallRow.call_sid.in_(sids)))
@@ -156,6 +163,7 @@ def write_entries(connection: Connection, entries: list[CallEntry]) -> None:
     for entry in entries:
         call = calls.get(entry.call_sid)
         if isinstance(entry, CallStep):
+            marks, urgent = heard.of(entry.heard, entry.path, entry.marks, entry.urgent)
             if call is None:
                 calls[entry.call_sid] = {
                     "call_sid": entry.call_sid,
@@ -173,9 +181,9 @@ def write_entries(connection: Connection, entries: list[CallEntry]) -> None:
                     "end_reason": None,
                     "marks": [],
                     "person_s": None,
-                    "urgent": entry.urgent,
+                    "urgent": urgent,
                 }
-                call_progress.add_marks(calls[entry.call_sid], entry.at, entry.marks)
+                call_progress.add_marks(calls[entry.call_sid], entry.at, marks)
                 call_progress.add_answer(calls[entry.call_sid], entry.answered_at)
                 continue
             if not call["path"] or call["path"][-1] != entry.path:
@@ -183,8 +191,8 @@ def write_entries(connection: Connection, entries: list[CallEntry]) -> None:
             call["outcome"] = entry.outcome or call["outcome"]
             call["rings"] = call["rings"] or entry.rings
             call["box"] = entry.box or call["box"]
-            call["urgent"] = call["urgent"] or entry.urgent
-            call_progress.add_marks(call, entry.at, entry.marks)
+            call["urgent"] = call["urgent"] or urgent
+            call_progress.add_marks(call, entry.at, marks)
             call_progress.add_answer(call, entry.answered_at)
         elif call is not None:
             call["ended_at"], call["duration_s"] = entry.at, entry.duration_s
@@ -202,6 +210,14 @@ def write_entries(connection: Connection, entries: list[CallEntry]) -> None:
             [{"sid": call["sid"], **{key: call[key] for key in _CHANGING}} for call in changed],
         )
     figure_rollup.add(connection, figure_rollup.changes(before, calls.values()))
+
+
+def settled(entry: CallEntry, heard: call_progress.HeardMarks | None = None) -> CallEntry:
+    """The entry with the stage marks and the emergency flag worked out from what the caller heard (if not yet)."""
+    if not isinstance(entry, CallStep) or entry.heard is None:
+        return entry
+    marks, urgent = (heard or call_progress.HeardMarks()).of(entry.heard, entry.path, entry.marks, entry.urgent)
+    return replace(entry, marks=marks, urgent=urgent, heard=None)
 
 
 def get(session: Session, call_sid: str) -> LoggedCall | None:

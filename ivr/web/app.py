@@ -40,6 +40,7 @@ from ivr.web.docs import install_docs
 from ivr.web.logins import shared_login_guard
 from ivr.web.media import media_router
 from ivr.web.process_levers import tune_served_process
+from ivr.web.route_index import RouteIndex
 from ivr.web.services import CallLog, Clock, Services, utc_now
 from ivr.web.voice_path import LeanFastAPI, VoicePath
 
@@ -172,6 +173,8 @@ def create_app(
     # Before all middleware, FastAPI's own too: the voice webhooks skip the app's shell, their bodies capped and timed
     # the same way.
     app.voice_path = VoicePath(twilio_hooks.VOICE_ENDPOINTS, deadline_s=settings.body_timeout_s)
+    # The router skips the routes a method and path already seen cannot match (a route added last searched them all).
+    RouteIndex.install(app.router)
 
     @app.get("/", include_in_schema=False)
     def index() -> PlainTextResponse:

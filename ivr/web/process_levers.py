@@ -74,6 +74,28 @@ def in_forked_child(work: Callable[[Argument], Result], argument: Argument) -> R
         return child.submit(work, argument).result()
 
 
+def beside_in_forked_child(
+    work: Callable[[Argument], Result], argument: Argument, then: Callable[[Result], None]
+) -> None:
+    """`in_forked_child`, without waiting: the child is forked now (before the server starts, as above) and works
+    while the server starts; `then(result)` runs in a thread of this process when it is done. A server stopping
+    before that waits for it at exit (a few seconds at most), so what it reports is never lost.
+
+    For what need not hold the server back: `serve`'s warning about texts from a landline read every stored document
+    (10,000 of them: a second of CPU on the way to the first call, issue 25)."""
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    child = ProcessPoolExecutor(1, mp_context=get_context("fork"))
+    submitted = child.submit(work, argument)  # forks now: the executor's own thread starts after the fork
+
+    def done(finished: "Future[Result]") -> None:
+        child.shutdown(wait=False)
+        then(finished.result())
+
+    submitted.add_done_callback(done)
+
+
 def hand_settings_to_workers(settings: Settings) -> None:
     """Each worker of `greetline serve --workers N` builds its app from the environment (ivr.web.serving's
     `app_for_worker`): hand it the settings `serve` decided rather than read. Before the workers start."""

@@ -6,6 +6,7 @@ business's staff numbers.
 """
 
 import logging
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Annotated
 from urllib.parse import parse_qsl
@@ -43,9 +44,29 @@ class TwilioSignature:
         self._public_url = public_url
 
     def valid(self, path_and_query: str, form: FormData, signature: str) -> bool:
-        for value in form.values():
-            _text(value)
-        return bool(self._validator.validate(self._public_url + path_and_query, form, signature))
+        return bool(self._validator.validate(self._public_url + path_and_query, _FormValues(form), signature))
+
+
+class _FormValues:
+    """The form as the validator reads a Flask MultiDict: its names, and all values of a name (`getall`) in one look-up.
+
+    Handed the FormData itself, the validator asks `getall` (an AttributeError), then `getlist`, which walks every
+    field, for each name: with the exception that was a third of the signature's time (issue 25).
+    """
+
+    def __init__(self, form: FormData) -> None:
+        self._values: dict[str, list[str]] = {}
+        for name, value in form.multi_items():
+            self._values.setdefault(name, []).append(_text(value))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def getall(self, name: str) -> list[str]:
+        return self._values[name]
 
 
 def _text(value: object) -> str:

@@ -18,12 +18,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from ivr.callflow import flow
-from ivr.callflow.end_reasons import takes_emergency_option
 from ivr.callflow.flow import DialStage, DialStatus
 from ivr.callflow.last_resort import FALLBACK_STAGE
 from ivr.callflow.model import Business, Prompt
 from ivr.callflow.steps import Decision, Outcome
-from ivr.callflow.timeline import stage_marks
 from ivr.callflow.whisper import CallerRoute, Via
 from ivr.document.phones import caller_id
 from ivr.errors import InputError
@@ -39,6 +37,7 @@ from ivr.simulator import (
     is_simulated,
 )
 from ivr.store import jobs
+from ivr.store.call_progress import Heard
 from ivr.store.calls import CallEnd, CallStep
 from ivr.store.console_events import PutThrough
 from ivr.web.fallback import (
@@ -129,16 +128,12 @@ async def answer_call(services: Services, form: FormData, decide: Decide) -> Res
             rings=business.rings if business and decision.dials else None,
             box=decision.box,
             simulated=is_simulated(form.get(SIMULATED_CALL_FIELD)),
-            marks=stage_marks(business, decision.steps) if business else (),
             answered_at=_answered_at(form, now),
-            urgent=business is not None and takes_emergency_option(decision.path, _emergency_keys(business)),
+            # The stage marks and the emergency flag are worked out from it by the call log's writer, off the loop.
+            heard=Heard(business, decision.steps) if business else None,
         )
     )
     return _twiml(services, decision) if body is None else Response(body, media_type=TWIML_MEDIA_TYPE)
-
-
-def _emergency_keys(business: Business) -> tuple[str, ...]:
-    return tuple(option.key for option in business.menu if option.emergency)
 
 
 def _answered_at(form: FormData, now: datetime) -> datetime | None:
