@@ -112,3 +112,22 @@ def test_lint_words_the_findings_in_the_language_asked_for(tmp_path: Path, capsy
     assert (
         capsys.readouterr().out.splitlines()[0] == "error: menu[0].label: Dit is te lang: ten hoogste 30 tekens, nu 45."
     )
+
+
+def test_a_day_of_the_wrong_kind_hides_no_other_days_bad_range() -> None:
+    hours = 'hours: {mon-fri: 8, blursday: "08:00-12:00", sat: "25:00-26:00"}\n'
+    found = [(code, where) for code, where, _values in _found(BASE + VOICEMAIL + hours)]
+    assert found[:3] == [
+        (Code.WRONG_KIND, "hours.mon-fri"),
+        (Code.NOT_DAYS, "hours.blursday"),
+        (Code.BAD_TIME, "hours.sat"),
+    ]
+
+
+@pytest.mark.parametrize("written", ["2026-13-01", "2026-02-30"])
+def test_an_impossible_date_is_a_finding_at_its_field_not_a_traceback(written: str) -> None:
+    """YAML reads 2026-13-01 as a date and PyYAML raised ValueError from its constructor: lint and the admin page
+    ended in a traceback instead of saying which date is wrong."""
+    period = f"periods:\n  - {{from: {written}, to: 2026-12-31, text: Wij zijn er niet.}}\n"
+    found = _found(BASE + VOICEMAIL + period)
+    assert (Code.WRONG_KIND, "periods[0].from", {"kinds": "date"}) in found
