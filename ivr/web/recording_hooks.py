@@ -8,8 +8,8 @@ The <Record> action (/twilio/recorded) takes the same message in but is a voice 
 
 import logging
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -160,6 +160,10 @@ def store_message(services: Services, form: FormData, message: LeftMessage, box:
         services.simulated_messages.remember(message)  # its end prints no missed-call note
         services.call_log.flush()  # its time is the call's, which the log holds
         message = at_the_calls_time(services.database, message)
+    if message.started_at is None and message.duration_s is not None:
+        # The <Record> action (/twilio/recorded, usually first) says no RecordingStartTime: it comes as the message
+        # ends, so the message began its length before now (one begun at 16:59 belongs to that day, not the next).
+        message = replace(message, started_at=services.clock() - timedelta(seconds=message.duration_s))
     domain = message_domain(settings.public_url)
     new = take_in(services.database, message, box, domain, services.clock(), transcribe_wait_s(settings))
     if new:

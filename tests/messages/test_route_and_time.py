@@ -163,3 +163,24 @@ def test_the_status_callback_start_time_is_the_message_time(
     with database.transaction() as session:
         stored = calls.get_recording(session, sid)
     assert stored is not None and stored.received_at.astimezone(UTC) == started
+
+
+def test_the_record_actions_message_is_timed_from_its_start_not_its_end(
+    app: FastAPI, database: Database, twilio_api: FakeTwilio
+) -> None:
+    """The <Record> action usually arrives first and says no start time; it comes as the message ends, so the
+    message's time is its length before then (a message begun at 16:59 that lasts two minutes is 16:59's)."""
+    call, sid = call_sid(), recording_sid()
+    form = {
+        "CallSid": call,
+        "From": "+31611112222",
+        "To": BUSINESS_NUMBER,
+        "RecordingSid": sid,
+        "RecordingUrl": twilio_api.add_recording(sid, call),
+        "RecordingDuration": "74",
+    }
+    with twilio_client(app) as twilio:
+        assert twilio.post("/twilio/recorded?business=1&box=overflow", form).status_code == 200
+    with database.transaction() as session:
+        stored = calls.get_recording(session, sid)
+    assert stored is not None and stored.received_at.astimezone(UTC) == NOW - timedelta(seconds=74)
