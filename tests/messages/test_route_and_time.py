@@ -18,11 +18,18 @@ from ivr.settings import Settings
 from ivr.store import calls
 from ivr.store.call_log import CallLogWriter
 from ivr.store.database import Database
+from ivr.usecases.documents import apply_text
 from ivr.web.app import create_app
 from tests.clock import FakeClock
 from tests.fakes.smtp import MailServer
 from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
-from tests.messages.documents import BUSINESS_NUMBER, apply_after_call_document, call_sid, recording_sid
+from tests.messages.documents import (
+    AFTER_CALL_DOCUMENT,
+    BUSINESS_NUMBER,
+    apply_after_call_document,
+    call_sid,
+    recording_sid,
+)
 from tests.twilio_client import TwilioLikeClient, twilio_client
 
 pytest_plugins = ["tests.fakes.twilio_api", "tests.fakes.smtp"]
@@ -184,3 +191,39 @@ def test_the_record_actions_message_is_timed_from_its_start_not_its_end(
     with database.transaction() as session:
         stored = calls.get_recording(session, sid)
     assert stored is not None and stored.received_at.astimezone(UTC) == NOW - timedelta(seconds=74)
+
+
+def gather_action(twiml: str) -> str:
+    found = re.search(r'<Gather action="([^"]+)"', twiml)
+    assert found, twiml
+    url = urlsplit(found[1].replace("&amp;", "&"))
+    return f"{url.path}?{url.query}"
+
+
+def test_a_message_left_after_declining_the_callback_offer_says_its_route(
+    settings: Settings,
+    database: Database,
+    mail_server: MailServer,
+    twilio_api: FakeTwilio,
+    after_call_settings: Settings,
+    lagging_app: FastAPI,
+) -> None:
+    """The offer before the beep (offer_callback) is a webhook between the box's route and its <Record>: the route
+    travels through it, and the e-mail says "na 4 keer overgaan", not "rechtstreeks", while the log lags."""
+    text = AFTER_CALL_DOCUMENT.replace(
+        'overflow: {voicemail: {email: [kantoor@jansen.example, jan@jansen.example], sms: ["+31687654321"]}}',
+        "overflow: {voicemail: {email: [kantoor@jansen.example]}, offer_callback: true}\n"
+        "callback: {email: [kantoor@jansen.example]}",
+    )
+    apply_text(database, text, NOW)
+    call = {"CallSid": call_sid(), "From": "+31611112222", "To": BUSINESS_NUMBER}
+    with twilio_client(lagging_app) as client:
+        client.post("/twilio/voice", call)
+        offered = client.post("/twilio/dial-ended?stage=operators", {**call, "DialCallStatus": "no-answer"}).text
+        declined = client.post(gather_action(offered), {**call, "Digits": "2"}).text
+        sid = recording_sid()
+        form = {"CallSid": call["CallSid"], "From": "", "RecordingSid": sid, "RecordingDuration": "30"}
+        form["RecordingUrl"] = twilio_api.add_recording(sid, call["CallSid"])
+        assert client.post(recording_callback(declined), form).status_code == 201
+    make_worker(after_call_settings, database, FakeClock(NOW + timedelta(seconds=2))).run_due()
+    assert "Route: na 4 keer overgaan\n" in mail_body(mail_server)
