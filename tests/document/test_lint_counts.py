@@ -10,6 +10,8 @@ import pytest
 from ivr.cli import main
 from ivr.document.codes import Code
 from ivr.usecases.documents import check_text
+from ivr.web.admin.i18n import translations
+from ivr.web.admin.problem_words import problem_words
 
 # A Monday: the checker walks the week from here.
 MONDAY = date(2026, 11, 23)
@@ -131,3 +133,19 @@ def test_an_impossible_date_is_a_finding_at_its_field_not_a_traceback(written: s
     period = f"periods:\n  - {{from: {written}, to: 2026-12-31, text: Wij zijn er niet.}}\n"
     found = _found(BASE + VOICEMAIL + period)
     assert (Code.WRONG_KIND, "periods[0].from", {"kinds": "date"}) in found
+
+
+def test_the_words_for_a_long_menu_and_many_phones_say_how_many_the_document_has() -> None:
+    """The reader sees the count the checker found (six options, eleven phones), in the page's language."""
+    menu = "menu:\n" + "".join(_option(key, "12" if key == 3 else "+31201234568") for key in range(1, 7))
+    phones = ", ".join(['"0612"'] + [f'"+316123456{n:02d}"' for n in range(10)])
+    text = BASE.replace('operators: ["+31612345678"]', f"operators: [{phones}]") + VOICEMAIL + menu
+    findings = {f.code: f for f in check_text(text, today=MONDAY).findings}
+    dutch = translations("nl")
+    assert (
+        problem_words(dutch, findings[Code.MENU_TOO_LONG])
+        == "Een keuzemenu heeft hoogstens vier keuzes; dit heeft er 6."
+    )
+    assert problem_words(dutch, findings[Code.TOO_MANY_AT_ONCE]) == (
+        "Er kunnen hoogstens 10 telefoons tegelijk overgaan; er staan er 11."
+    )
