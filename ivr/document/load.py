@@ -36,7 +36,7 @@ def validate_document(data: object) -> BusinessDocument:
 _BASE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _DocumentLoader(_BASE_LOADER):
+class _DocumentLoader(_BASE_LOADER):  # type: ignore[valid-type,misc]  # libyaml's loader or the pure one, at import
     """An impossible date (2026-13-01, 2026-02-30) stays the text it is, so the model names its field and says it is
     no date, in the reader's language; PyYAML's own constructor raised ValueError and the check ended in a traceback."""
 

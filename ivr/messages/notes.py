@@ -65,21 +65,26 @@ class SettingsThen:
     menu: tuple[tuple[str, str], ...]
 
 
-def _settings_of(version: history.Version | None, today: BusinessDocument) -> SettingsThen:
+def settings_of(document: BusinessDocument) -> SettingsThen:
+    return SettingsThen(document.rings, tuple((option.key, option.prompt) for option in document.menu))
+
+
+def _settings_of(version: history.Version | None, today: SettingsThen) -> SettingsThen:
+    if version is None:
+        return today
     try:
-        then = validate_document(version.document) if version is not None else today
+        return settings_of(validate_document(version.document))
     except DocumentError:  # a version today's rules refuse: its words are not worth a lost note
-        then = today
-    return SettingsThen(then.rings, tuple((option.key, option.prompt) for option in then.menu))
+        return today
 
 
 def settings_then(database: Database, business_id: int, moment: datetime, today: BusinessDocument) -> SettingsThen:
     with database.transaction() as session:
-        return _settings_of(history.as_of(session, business_id, moment), today)
+        return _settings_of(history.as_of(session, business_id, moment), settings_of(today))
 
 
 def settings_during(
-    session: Session, business_id: int, moments: list[datetime], today: BusinessDocument
+    session: Session, business_id: int, moments: list[datetime], today: SettingsThen
 ) -> list[SettingsThen]:
     """The settings in force at each of a day's moments (ascending or not), from two reads: the version in force at
     the first, and the day's changes after it."""
@@ -100,7 +105,7 @@ def call_facts(
 ) -> compose.VoicemailFacts:
     """What a note about a logged call says: the call as the log has it, its route in the settings of its time
     (`then`; today's when not told), the business as it is now."""
-    then = then or SettingsThen(document.rings, tuple((option.key, option.prompt) for option in document.menu))
+    then = then or settings_of(document)
     return compose.VoicemailFacts(
         business=document.business,
         language=document.language,
@@ -285,7 +290,8 @@ class Notes:
         with self._database.transaction() as session:
             logged = calls.recent(session.connection(), business_id, limit=SUMMARY_MAX_CALLS, since=start, until=end)
             sids = [call.call_sid for call in logged]
-            in_force = settings_during(session, business_id, [utc(call.started_at) for call in logged], document)
+            moments = [utc(call.started_at) for call in logged]
+            in_force = settings_during(session, business_id, moments, settings_of(document))
             found = session.query(RecordingRow).filter(RecordingRow.call_sid.in_(sids), IS_A_MESSAGE)
             rows = found.all() if sids else []
             messages = {row.call_sid: row.recording_sid for row in rows}
