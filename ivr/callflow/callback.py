@@ -8,7 +8,7 @@ hands in what it found as plain data, so every answer here is table-tested witho
 from dataclasses import dataclass
 from enum import StrEnum
 
-from ivr.callflow.flow import speak, voicemail_steps
+from ivr.callflow.flow import route_params, speak, voicemail_steps
 from ivr.callflow.model import Business, CallbackTexts, Prompt, voicemail_boxes
 from ivr.callflow.steps import Decision, Gather, Hangup, Hook, Outcome, Say, Speech, Step, Webhook
 
@@ -72,11 +72,12 @@ def _problem_text(texts: CallbackTexts, problem: NumberProblem) -> Prompt:
     }[problem]
 
 
-def _give_up(business: Business, box: str, path: str) -> tuple[Step, ...]:
-    """No number to call back: the voicemail box the caller came from, else goodbye."""
+def _give_up(business: Business, box: str, path: str, came: tuple[str, ...]) -> tuple[Step, ...]:
+    """No number to call back: the voicemail box the caller came from (`came`: the route that led there), else
+    goodbye."""
     found = voicemail_boxes(business).get(box)
     if found is not None:
-        return voicemail_steps(business, found, (path,), offer=False)
+        return voicemail_steps(business, found, (*came, path), offer=False)
     return (speak(business.texts.goodbye, business.language), Hangup())
 
 
@@ -86,52 +87,66 @@ def _ask(
     caller: SpokenNumber | None,
     box: str,
     attempt: int,
+    came: tuple[str, ...],
     lead: tuple[Speech, ...] = (),
 ) -> tuple[Step, ...]:
     """Ask for the number; a caller who keys nothing hears the box or goodbye after the wait, never silence."""
     question = (
         _with_number(texts.your_number, texts, caller, business) if caller else speak(texts.key_in, business.language)
     )
-    params = (("attempt", str(attempt)), *((("box", box),) if box else ()))
+    params = (("attempt", str(attempt)), *((("box", box),) if box else ()), *route_params(came))
     gather = Gather(
         (*lead, question), Webhook(Hook.CALLBACK_NUMBER, params), KEY_IN_WAIT_S, num_digits=None, finish_on_key="#"
     )
-    return (gather, *_give_up(business, box, "callback:no-key"))
+    return (gather, *_give_up(business, box, "callback:no-key", came))
 
 
-def _no_callbacks(business: Business, box: str) -> Decision:
+def _no_callbacks(business: Business, box: str, came: tuple[str, ...]) -> Decision:
     """The business stopped taking callback requests during the call: the caller still gets somewhere."""
-    steps = _give_up(business, box, "callback:off")
+    steps = _give_up(business, box, "callback:off", came)
     return Decision(steps, "callback:off", None if box in voicemail_boxes(business) else Outcome.MISSED)
 
 
-def callback_start(business: Business, caller: SpokenNumber | None, box: str = "") -> Decision:
+def callback_start(
+    business: Business, caller: SpokenNumber | None, box: str = "", came: tuple[str, ...] = ()
+) -> Decision:
     """`caller`: the caller's number read from the call, None when withheld (then the caller keys one in);
-    `box`: the voicemail box the caller came from, the way out when no number comes."""
+    `box`: the voicemail box the caller came from, the way out when no number comes; `came`: the route that led
+    to that box, carried on to the message left there (issue 20 item 7)."""
     texts = business.callback
     if texts is None:
-        return _no_callbacks(business, box)
-    return Decision(_ask(business, texts, caller, box, attempt=1), "callback:ask" if caller else "callback:key-in")
+        return _no_callbacks(business, box, came)
+    steps = _ask(business, texts, caller, box, attempt=1, came=came)
+    return Decision(steps, "callback:ask" if caller else "callback:key-in")
 
 
-def callback_offer(business: Business, digits: str, caller: SpokenNumber | None, box: str) -> Decision:
+def callback_offer(
+    business: Business, digits: str, caller: SpokenNumber | None, box: str, came: tuple[str, ...] = ()
+) -> Decision:
     """A key pressed during the offer before a voicemail's beep: 1 starts a request, any other the message."""
     if digits == OFFER_KEY:
-        return callback_start(business, caller, box)
+        return callback_start(business, caller, box, came)
     found = voicemail_boxes(business).get(box)
     if found is None:  # the box went away during the call
-        return _no_callbacks(business, "")
-    return Decision(voicemail_steps(business, found, ("callback:declined",), offer=False), "callback:declined")
+        return _no_callbacks(business, "", came)
+    steps = voicemail_steps(business, found, (*came, "callback:declined"), offer=False)
+    return Decision(steps, "callback:declined")
 
 
 def callback_number(
-    business: Business, digits: str, caller: SpokenNumber | None, keyed: KeyedNumber, attempt: int, box: str = ""
+    business: Business,
+    digits: str,
+    caller: SpokenNumber | None,
+    keyed: KeyedNumber,
+    attempt: int,
+    box: str = "",
+    came: tuple[str, ...] = (),
 ) -> CallbackAnswer:
     """The caller's keys: 1 confirms the number read back, anything else is a number keyed in (`keyed`: what the
     adapter made of `digits`)."""
     texts = business.callback
     if texts is None:
-        return CallbackAnswer(_no_callbacks(business, box))
+        return CallbackAnswer(_no_callbacks(business, box, came))
     number = caller if digits == CONFIRM_KEY and caller is not None else keyed
     if isinstance(number, SpokenNumber):
         steps = (_with_number(texts.confirmed, texts, number, business), Hangup())
@@ -139,6 +154,6 @@ def callback_number(
     why = speak(_problem_text(texts, number), business.language)
     path = f"callback:{number.value}"
     if attempt < ATTEMPTS:
-        return CallbackAnswer(Decision(_ask(business, texts, None, box, attempt + 1, lead=(why,)), path))
+        return CallbackAnswer(Decision(_ask(business, texts, None, box, attempt + 1, came, lead=(why,)), path))
     outcome = None if box in voicemail_boxes(business) else Outcome.MISSED
-    return CallbackAnswer(Decision((why, *_give_up(business, box, path)), path, outcome))
+    return CallbackAnswer(Decision((why, *_give_up(business, box, path, came)), path, outcome))

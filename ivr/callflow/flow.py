@@ -117,8 +117,13 @@ def _box_hook(hook: Hook, business: Business, box: Voicemail, route: tuple[str, 
     that led there (with the ring count when a dial went unanswered): the e-mail about the message says how the
     caller came without waiting for the call log, which stores the steps a moment later, from any replica."""
     rings = (("rings", str(business.rings)),) if any(":no-answer" in label for label in route) else ()
-    labels = tuple(("route", label) for label in route)
-    return Webhook(hook, (("business", str(business.id)), ("box", box.box), *labels, *rings))
+    return Webhook(hook, (("business", str(business.id)), ("box", box.box), *route_params(route), *rings))
+
+
+def route_params(route: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """The route as query parameters, for a webhook between the box's route and its <Record> (the callback offer
+    and its number): a message left after them still carries how the caller came."""
+    return tuple(("route", label) for label in route)
 
 
 def voicemail_steps(
@@ -131,7 +136,7 @@ def voicemail_steps(
     prompt = speak(business.texts.voicemail, business.language)
     lead: tuple[Step, ...] = (prompt,)
     if offer and box.offer_callback and business.callback is not None:
-        action = Webhook(Hook.CALLBACK, (("box", box.box), ("offer", "1")))
+        action = Webhook(Hook.CALLBACK, (("box", box.box), ("offer", "1"), *route_params(route)))
         lead = (Gather((prompt, speak(business.callback.offer, business.language)), action, CALLBACK_OFFER_WAIT_S),)
     return (
         *lead,

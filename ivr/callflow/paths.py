@@ -164,9 +164,10 @@ class _Walker:
         """The keys a <Gather> takes, each with the prompt that offers it, and what pressing a key decides."""
         business, params = self.business, dict(gather.action.params)
         box, texts = params.get("box", ""), business.callback
+        came = tuple(value for name, value in gather.action.params if name == "route")
         if gather.action.hook is Hook.CALLBACK and texts is not None:  # the offer before a voicemail's beep
             return [(callback.OFFER_KEY, texts.offer)], lambda key: callback.callback_offer(
-                business, key, EXAMPLE_CALLER, box
+                business, key, EXAMPLE_CALLER, box, came
             )
         if gather.action.hook is Hook.CALLBACK_NUMBER and texts is not None:  # 1 confirms the number read back
             attempt = int(params.get("attempt", "1"))
@@ -174,7 +175,7 @@ class _Walker:
                 [(callback.CONFIRM_KEY, texts.your_number)],
                 lambda key: (
                     callback.callback_number(
-                        business, key, EXAMPLE_CALLER, NumberProblem.NOT_A_NUMBER, attempt, box
+                        business, key, EXAMPLE_CALLER, NumberProblem.NOT_A_NUMBER, attempt, box, came
                     ).decision
                 ),
             )

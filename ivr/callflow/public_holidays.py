@@ -2,8 +2,10 @@
 
 The package computes (no I/O). It knows each country's subdivisions (the German states: NW gives Fronleichnam and
 Allerheiligen) and names holidays in the languages it has translations for, which differ by country (Germany: de
-and English; Belgium: nl, fr, de and English). A business reads names in its own language where the country offers
-it, else in English; a name it writes is recognised in its language, in English and in the country's own language.
+and English; Belgium: nl, fr, de and English). A business reads names in its own language: the country's where the
+package has them, else a neighbour's name for the same holiday on the same day (a Dutch business in Germany reads
+"Hemelvaartsdag", never "Ascension Day", issue 20 item 13), else the country's own; a name it writes is recognised
+in its language, in English and in the country's own language.
 """
 
 from collections.abc import Mapping
@@ -64,13 +66,62 @@ def package_language(country: Country, language: str) -> str:
     return wanted if wanted in calendar.languages else calendar.english
 
 
+# Countries (and all their regions) whose names for a holiday a business may borrow when its own country's names are
+# not in its language: the package's translations into nl, de and fr (holidays 0.6x, `supported_languages`).
+NAMES_LENT_BY: Mapping[str, tuple[str, ...]] = {
+    "nl": ("NL", "BE"),
+    "de": ("DE", "AT", "CH", "LU", "BE"),
+    "fr": ("FR", "BE", "CH", "LU"),
+}
+
+
+def _named(country: str, year: int, region: str | None, language: str) -> dict[date, list[str]]:
+    import holidays
+
+    found = holidays.country_holidays(country, subdiv=region, years=year, language=language)
+    return {day: name.split(JOINED) for day, name in found.items()}
+
+
+@cache
+def lent_names(language: str, year: int) -> Mapping[tuple[date, str], str]:
+    """(day, American English name) → the name in `language` a country that has it gives the same holiday on the
+    same day. The day must match as well as the name: the US's Labor Day in September is no Dag van de Arbeid."""
+    import holidays
+
+    found: dict[tuple[date, str], str] = {}
+    for country in NAMES_LENT_BY.get(language, ()):
+        for region in (None, *holidays.country_holidays(country).subdivisions):
+            english = _named(country, year, region, "en_US")
+            named = _named(country, year, region, language)
+            for day, names in english.items():
+                if len(named.get(day, ())) == len(names):
+                    for name, lent in zip(names, named[day], strict=True):
+                        found.setdefault((day, name), lent)
+    return found
+
+
+def _borrowed(country: Country, year: int, region: str | None, language: str) -> dict[date, str]:
+    """The country's holidays named in a language its own calendar lacks: a neighbour's name for each, else the
+    country's own name (a word the business sees locally) rather than English."""
+    english = _named(country.value, year, region, "en_US")
+    own = _named(country.value, year, region, calendar_of(country).own_language)
+    lent = lent_names(language, year)
+    found = {}
+    for day, names in english.items():
+        locally = own.get(day, [])
+        if len(locally) != len(names):
+            locally = names
+        found[day] = JOINED.join(lent.get((day, name), local) for name, local in zip(names, locally, strict=True))
+    return found
+
+
 @lru_cache(maxsize=256)
 def public_holidays_of(country: Country, year: int, region: str | None = None, language: str = "en") -> dict[date, str]:
     """Cached: every call would otherwise rebuild the year."""
-    import holidays
-
     named_in = package_language(country, language)
-    return dict(holidays.country_holidays(country.value, subdiv=region, years=year, language=named_in).items())
+    if language != "en" and named_in == calendar_of(country).english:
+        return _borrowed(country, year, region, language)
+    return {day: JOINED.join(names) for day, names in _named(country.value, year, region, named_in).items()}
 
 
 def public_holiday(country: Country, day: date, region: str | None = None, language: str = "en") -> str | None:

@@ -166,7 +166,8 @@ def register(commands: Any) -> None:
         description="Print a country's (and a region's) public holidays for a year, named in a language. A "
         "document's holidays: list closes the business on the ones it names (as printed here in the business's "
         "language, in English or in the country's own, in any case), or on dates written MM-DD (every year) or "
-        "YYYY-MM-DD (once). Where the country has no names in the language asked for, they are printed in English.",
+        "YYYY-MM-DD (once). Where the country has no names in the language asked for, a neighbour's name for the same "
+        "day is printed (Germany in Dutch: Hemelvaartsdag), else the country's own.",
         epilog="example: greetline holidays DE --region NW --language de --year 2027",
     )
     holidays.add_argument(

@@ -2,10 +2,11 @@
 
 from datetime import time
 
-from pydantic_core import PydanticCustomError
+from pydantic import ValidationError, ValidatorFunctionWrapHandler
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from ivr.callflow.model import OpeningHours, TimeRange
-from ivr.document.codes import Code, Place, refused
+from ivr.document.codes import Code, Place, refused, refused_each
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 CLOSED_WORDS = ("closed", "")
@@ -126,3 +127,26 @@ def parse_hours(raw: dict[str, str | list[str]]) -> OpeningHours:
 def hours_refusals(raw: dict[str, str | list[str]]) -> list[tuple[Place, PydanticCustomError]]:
     """Every problem of the opening hours (not only the first), each at its day spec and range."""
     return _read_hours(raw)[1]
+
+
+def _well_typed(value: object) -> bool:
+    return isinstance(value, str) or (isinstance(value, list) and all(isinstance(item, str) for item in value))
+
+
+def checked_hours(raw: object, handler: ValidatorFunctionWrapHandler) -> dict[str, str | list[str]] | None:
+    """The model's `hours:` check, reporting every problem at once: a day given a number or a mapping stops pydantic
+    before the ranges are read, so the other days' ranges are read here too and named beside it."""
+    try:
+        hours: dict[str, str | list[str]] | None = handler(raw)
+    except ValidationError as error:
+        typed = {day: spec for day, spec in raw.items() if _well_typed(spec)} if isinstance(raw, dict) else {}
+        details = [
+            InitErrorDetails(type=found["type"], loc=found["loc"], input=found["input"], ctx=found.get("ctx", {}))
+            for found in error.errors()
+        ]
+        ranges = [InitErrorDetails(type=error, loc=place, input=None) for place, error in hours_refusals(typed)]
+        raise ValidationError.from_exception_data("BusinessDocument", [*details, *ranges]) from None
+    found = hours_refusals(hours) if hours is not None else []
+    if found:
+        raise refused_each(found)
+    return hours

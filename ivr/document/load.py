@@ -33,12 +33,27 @@ def validate_document(data: object) -> BusinessDocument:
 
 
 # libyaml's parser when PyYAML was built with it: a quarter of checking a document in pure Python (bulk apply).
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _DocumentLoader(_BASE_LOADER):  # type: ignore[valid-type,misc]  # libyaml's loader or the pure one, at import
+    """An impossible date (2026-13-01, 2026-02-30) stays the text it is, so the model names its field and says it is
+    no date, in the reader's language; PyYAML's own constructor raised ValueError and the check ended in a traceback."""
+
+
+def _date_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_DocumentLoader.add_constructor("tag:yaml.org,2002:timestamp", _date_or_text)
 
 
 def read_yaml(text: str) -> object:
     try:
-        return yaml.load(text, Loader=_SAFE_LOADER)
+        return yaml.load(text, Loader=_DocumentLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "document"

@@ -9,6 +9,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationInfo,
+    ValidatorFunctionWrapHandler,
     field_validator,
     model_validator,
 )
@@ -20,7 +21,7 @@ from ivr.document.callbacks import BlockedNumbers, CallbackSetting, TextBack, ca
 from ivr.document.codes import FIELD, Code, refused, refused_each, set_aside
 from ivr.document.fixed_texts import FixedTexts
 from ivr.document.holidays import holiday_refusals, known_region
-from ivr.document.hours import hours_refusals
+from ivr.document.hours import checked_hours
 from ivr.document.phones import DEFAULT_COUNTRY, Countries, iso_country
 from ivr.document.reports import DailySummary, MissedCalls, MonthlyReport
 from ivr.document.retention import Retention
@@ -308,13 +309,10 @@ class BusinessDocument(Strict):
             )
         return value
 
-    @field_validator("hours")
+    @field_validator("hours", mode="wrap")
     @classmethod
-    def _readable_hours(cls, value: dict[str, str | list[str]] | None) -> dict[str, str | list[str]] | None:
-        found = hours_refusals(value) if value is not None else []
-        if found:
-            raise refused_each(found)
-        return value
+    def _readable_hours(cls, value: object, handler: ValidatorFunctionWrapHandler) -> dict[str, str | list[str]] | None:
+        return checked_hours(value, handler)
 
     @model_validator(mode="after")
     def _simultaneous_at_most_ten(self, info: ValidationInfo) -> Self:

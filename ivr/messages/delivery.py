@@ -23,7 +23,7 @@ from ivr.messages.callback_requests import CallbackDeliveries
 from ivr.messages.demo_recording import demo_inbox, spoken_sample
 from ivr.messages.failures import DeliveryCode
 from ivr.messages.monthly_reports import MonthlyReports
-from ivr.messages.notes import Notes, stored_document
+from ivr.messages.notes import Notes, settings_then, stored_document
 from ivr.messages.outbox import KEEP_RECORDING, URGENT, VOICEMAIL_EMAIL, VOICEMAIL_SMS, message_domain
 from ivr.messages.reconcile import RECONCILE, Reconciler, reconcile_schedule
 from ivr.messages.senders import Senders, senders
@@ -111,6 +111,8 @@ class Deliveries:
     def _facts(self, recording: StoredRecording, document: BusinessDocument) -> compose.VoicemailFacts:
         with self._database.transaction() as session:
             call = calls.get(session, recording.call_sid)
+        # A delivery retried days later (or a message reconciled late) words its route in the settings of its time.
+        then = settings_then(self._database, recording.business_id or 0, utc(recording.received_at), document)
         return compose.VoicemailFacts(
             business=document.business,
             language=document.language,
@@ -120,9 +122,9 @@ class Deliveries:
             received_at=utc(recording.received_at),
             duration_s=recording.duration_s,
             path=compose.message_route(tuple(call.path) if call else (), recording.route, recording.box),
-            # As the caller heard it: the ring count the webhooks carried, or the call log kept, then today's.
-            rings=recording.rings or (call.rings if call else None) or document.rings,
-            menu=tuple((option.key, option.prompt) for option in document.menu),
+            # As the caller heard it: the ring count the webhooks carried, or the call log kept, else that day's.
+            rings=recording.rings or (call.rings if call else None) or then.rings,
+            menu=then.menu,
             inbox_url=inbox_url(self._public_url, recording.recording_sid),
             **_words(recording),
         )

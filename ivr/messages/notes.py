@@ -5,6 +5,7 @@ Both are sent from the same function whether the worker runs them or `greetline 
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 from ivr.document.load import validate_document
 from ivr.document.model import BusinessDocument
 from ivr.document.phones import for_people
+from ivr.errors import DocumentError
 from ivr.jobs.model import PermanentFailure
 from ivr.jobs.worker import Handler
 from ivr.messages import compose, summary_email
@@ -30,7 +32,7 @@ from ivr.messages.summary_days import (
     summary_subject,
     summary_time,
 )
-from ivr.store import businesses, callbacks, calls, cards, jobs, text_backs
+from ivr.store import businesses, callbacks, calls, cards, history, jobs, text_backs
 from ivr.store.database import Database
 from ivr.store.jobs import JobSpec, JobState, utc
 from ivr.store.tables import RecordingRow
@@ -53,8 +55,57 @@ def stored_document(database: Database, business_id: int) -> BusinessDocument:
         return validate_document(businesses.get(session, business_id).document)
 
 
-def call_facts(document: BusinessDocument, call: calls.LoggedCall, inbox_url: str) -> compose.VoicemailFacts:
-    """What a note about a logged call says: the call as the log has it, the business as it is now."""
+@dataclass(frozen=True)
+class SettingsThen:
+    """What a past call's words take from the document in force when it came (issue 20 item 8): the menu's
+    prompts ("menu: 2 - voor offertes" as the caller heard it) and the ring count, for a call logged before its own
+    ring count was kept. Names, languages and addresses are today's: a note goes where the business wants it now."""
+
+    rings: int
+    menu: tuple[tuple[str, str], ...]
+
+
+def settings_of(document: BusinessDocument) -> SettingsThen:
+    return SettingsThen(document.rings, tuple((option.key, option.prompt) for option in document.menu))
+
+
+def _settings_of(version: history.Version | None, today: SettingsThen) -> SettingsThen:
+    if version is None:
+        return today
+    try:
+        return settings_of(validate_document(version.document))
+    except DocumentError:  # a version today's rules refuse: its words are not worth a lost note
+        return today
+
+
+def settings_then(database: Database, business_id: int, moment: datetime, today: BusinessDocument) -> SettingsThen:
+    with database.transaction() as session:
+        return _settings_of(history.as_of(session, business_id, moment), settings_of(today))
+
+
+def settings_during(
+    session: Session, business_id: int, moments: list[datetime], today: SettingsThen
+) -> list[SettingsThen]:
+    """The settings in force at each of a day's moments (ascending or not), from two reads: the version in force at
+    the first, and the day's changes after it."""
+    if not moments:
+        return []
+    first, last = min(moments), max(moments)
+    versions = [history.as_of(session, business_id, first), *history.changed_during(session, business_id, first, last)]
+    settings = [_settings_of(version, today) for version in versions]
+    starts = [utc(version.changed_at) if version is not None else None for version in versions]
+    found = []
+    for moment in moments:
+        found.append(settings[max(i for i, start in enumerate(starts) if start is None or start <= utc(moment))])
+    return found
+
+
+def call_facts(
+    document: BusinessDocument, call: calls.LoggedCall, inbox_url: str, then: SettingsThen | None = None
+) -> compose.VoicemailFacts:
+    """What a note about a logged call says: the call as the log has it, its route in the settings of its time
+    (`then`; today's when not told), the business as it is now."""
+    then = then or settings_of(document)
     return compose.VoicemailFacts(
         business=document.business,
         language=document.language,
@@ -64,8 +115,8 @@ def call_facts(document: BusinessDocument, call: calls.LoggedCall, inbox_url: st
         received_at=utc(call.started_at),
         duration_s=call.duration_s,
         path=tuple(call.path),
-        rings=call.rings or document.rings,  # as the call rang; a call logged before rings were kept: today's
-        menu=tuple((option.key, option.prompt) for option in document.menu),
+        rings=call.rings or then.rings,  # as the call rang; a call logged before rings were kept: its day's
+        menu=then.menu,
         inbox_url=inbox_url,
     )
 
@@ -178,7 +229,8 @@ class Notes:
             call = calls.get(session, args["call_sid"])
         if call is None:
             raise PermanentFailure(f"call {args['call_sid']} is not in the call log", DeliveryCode.MESSAGE_GONE)
-        facts = call_facts(document, call, f"{self._public_url}/admin/calls")
+        then = settings_then(self._database, args["business_id"], call.started_at, document)
+        facts = call_facts(document, call, f"{self._public_url}/admin/calls", then)
         self._senders.mailer.send(
             compose.missed_call_email(facts, args["address"], args["message_id"]), self._senders.mail_from
         )
@@ -233,9 +285,13 @@ class Notes:
     def summary_facts(self, business_id: int, day: date, *, late: bool = False) -> summary_email.SummaryFacts:
         document = self._document(business_id)
         start, end = local_day_bounds(day, document.timezone)
+        # A late summary (or `greetline summary` for an old day) says each call as the settings then had it.
+        then = settings_then(self._database, business_id, end, document)
         with self._database.transaction() as session:
             logged = calls.recent(session.connection(), business_id, limit=SUMMARY_MAX_CALLS, since=start, until=end)
             sids = [call.call_sid for call in logged]
+            moments = [utc(call.started_at) for call in logged]
+            in_force = settings_during(session, business_id, moments, settings_of(document))
             found = session.query(RecordingRow).filter(RecordingRow.call_sid.in_(sids), IS_A_MESSAGE)
             rows = found.all() if sids else []
             messages = {row.call_sid: row.recording_sid for row in rows}
@@ -266,8 +322,8 @@ class Notes:
             answering_service=document.overflow is not None and document.overflow.dial is not None,
             callbacks=tuple((found.created_at, found.caller_number, found.done) for found in asked),
             texted_back=len(texted),
-            rings=document.rings,
-            menu=tuple((option.key, option.prompt) for option in document.menu),
+            rings=then.rings,
+            menu=then.menu,
             calls=tuple(
                 summary_email.SummaryCall(
                     utc(call.started_at),
@@ -282,8 +338,10 @@ class Notes:
                     words=said.get(call.call_sid),
                     urgent=call.call_sid in urgent,
                     end_reason=call.end_reason,
+                    rings_then=settings.rings,
+                    menu=settings.menu,
                 )
-                for call in logged
+                for call, settings in zip(logged, in_force, strict=True)
             ),
             failed=tuple(failed),
             notes=tuple(

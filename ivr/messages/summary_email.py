@@ -36,6 +36,9 @@ class SummaryCall:
     urgent: bool = False
     # Why it ended (ivr.callflow.end_reasons); None while it went on, or for a call logged before reasons were kept.
     end_reason: str | None = None
+    # The document's ring count and menu prompts when the call came (issue 20 item 8); None: the summary's.
+    rings_then: int | None = None
+    menu: tuple[tuple[str, str], ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,8 @@ def _summary_line(call: SummaryCall, facts: SummaryFacts) -> str:
         outcome = words["outcome_answered"]
     else:
         outcome = words["outcome_missed"]
-    route = route_in_words(call.path, call.rings or facts.rings, facts.menu, facts.language)
+    rings = call.rings or call.rings_then or facts.rings
+    route = route_in_words(call.path, rings, facts.menu if call.menu is None else call.menu, facts.language)
     parts = [local, caller_text(call.caller, facts.country, facts.language), route, outcome]
     if call.duration_s is not None:
         parts.append(duration_text(call.duration_s, facts.language))

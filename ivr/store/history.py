@@ -56,3 +56,29 @@ def before(session: Session, business_id: int, version_id: int) -> Version | Non
         .limit(1)
     ).first()
     return _version(row) if row is not None else None
+
+
+def as_of(session: Session, business_id: int, moment: datetime) -> Version | None:
+    """The version in force at `moment`: the last saved at or before it (None before the first, or for a business
+    stored before versions were kept)."""
+    row = session.scalars(
+        select(DocumentVersionRow)
+        .where(DocumentVersionRow.business_id == business_id, DocumentVersionRow.changed_at <= moment)
+        .order_by(DocumentVersionRow.id.desc())
+        .limit(1)
+    ).first()
+    return _version(row) if row is not None else None
+
+
+def changed_during(session: Session, business_id: int, since: datetime, until: datetime) -> list[Version]:
+    """The versions saved after `since` up to `until`, oldest first (a day's changes: a handful at most)."""
+    rows = session.scalars(
+        select(DocumentVersionRow)
+        .where(
+            DocumentVersionRow.business_id == business_id,
+            DocumentVersionRow.changed_at > since,
+            DocumentVersionRow.changed_at <= until,
+        )
+        .order_by(DocumentVersionRow.id)
+    )
+    return [_version(row) for row in rows]

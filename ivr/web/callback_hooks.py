@@ -5,8 +5,9 @@ its deliveries, render TwiML. Like /recorded these are FallbackRoute routes: any
 
 import logging
 from datetime import datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Query, Response
 from starlette.concurrency import run_in_threadpool
 
 from ivr.callflow import callback
@@ -18,6 +19,7 @@ from ivr.messages.callback_requests import take_request
 from ivr.messages.outbox import CALL_SID, message_domain
 from ivr.simulator import SIMULATED_CALL_FIELD, is_simulated
 from ivr.web.fallback import FallbackRoute
+from ivr.web.recording_hooks import MAX_ROUTE_LABEL_CHARS, MAX_ROUTE_LABELS
 from ivr.web.services import Services, ServicesDep
 from ivr.web.signature import TwilioForm
 from ivr.web.twilio_hooks import answer_call
@@ -34,28 +36,42 @@ def _text(form: TwilioForm, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
+# The route that led to the box, carried on to the <Record> a message is left at (ivr.callflow.flow.route_params).
+RouteQuery = Annotated[list[str] | None, Query(description="the path labels that led to the box")]
+
+
+def _came(route: list[str] | None) -> tuple[str, ...]:
+    return tuple(label[:MAX_ROUTE_LABEL_CHARS] for label in (route or [])[:MAX_ROUTE_LABELS])
+
+
 @router.post("/callback", summary="The caller asks to be called back, or pressed a key at the offer before the beep")
-async def start(form: TwilioForm, services: ServicesDep, box: str = "", offer: str = "") -> Response:
+async def start(
+    form: TwilioForm, services: ServicesDep, box: str = "", offer: str = "", route: RouteQuery = None
+) -> Response:
     caller, digits, box = caller_id(_text(form, "From")), _text(form, "Digits"), box[:MAX_BOX_CHARS]
+    came = _came(route)
 
     def decide(business: Business, _now: datetime) -> Decision:
         spoken = caller_number(caller, business.country.value)
         if offer:
-            return callback.callback_offer(business, digits, spoken, box)
-        return callback.callback_start(business, spoken, box)
+            return callback.callback_offer(business, digits, spoken, box, came)
+        return callback.callback_start(business, spoken, box, came)
 
     return await answer_call(services, form, decide)
 
 
 @router.post("/callback-number", summary="The caller confirmed the number read back, or keyed in another")
-async def number(form: TwilioForm, services: ServicesDep, attempt: int = 1, box: str = "") -> Response:
+async def number(
+    form: TwilioForm, services: ServicesDep, attempt: int = 1, box: str = "", route: RouteQuery = None
+) -> Response:
     caller, digits, box = caller_id(_text(form, "From")), _text(form, "Digits"), box[:MAX_BOX_CHARS]
+    came = _came(route)
     confirmed: list[tuple[int, str, datetime]] = []
 
     def decide(business: Business, now: datetime) -> Decision:
         country = business.country.value
         answer = callback.callback_number(
-            business, digits, caller_number(caller, country), keyed_number(digits, country), attempt, box
+            business, digits, caller_number(caller, country), keyed_number(digits, country), attempt, box, came
         )
         if answer.number is not None:
             confirmed.append((business.id, answer.number, now))

@@ -8,8 +8,8 @@ The <Record> action (/twilio/recorded) takes the same message in but is a voice 
 
 import logging
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -146,11 +146,14 @@ def left_message(services: Services, form: FormData, query: RecordingQuery) -> t
     return message, boxes[box]
 
 
-def store_message(services: Services, form: FormData, message: LeftMessage, box: Voicemail) -> bool:
+def store_message(
+    services: Services, form: FormData, message: LeftMessage, box: Voicemail, *, at_its_end: bool = False
+) -> bool:
     """Take the message and its deliveries in; a simulated call's are printed instead, and nothing is stored,
     except in development mode with nothing that could send (ivr.messages.demo_recording): there it goes into the
     inbox like a real one, with a spoken sample as its recording, and its deliveries are printed by the console
-    senders."""
+    senders. `at_its_end`: the request came as the recording ended (the <Record> action), so a message without
+    Twilio's start time began its length before now."""
     settings = services.settings
     if is_simulated(form.get(SIMULATED_CALL_FIELD)):
         if not demo_inbox(settings):
@@ -160,6 +163,10 @@ def store_message(services: Services, form: FormData, message: LeftMessage, box:
         services.simulated_messages.remember(message)  # its end prints no missed-call note
         services.call_log.flush()  # its time is the call's, which the log holds
         message = at_the_calls_time(services.database, message)
+    if at_its_end and message.started_at is None and message.duration_s is not None:
+        # The <Record> action (/twilio/recorded, usually first) says no RecordingStartTime: it comes as the message
+        # ends, so the message began its length before now (one begun at 16:59 belongs to that day, not the next).
+        message = replace(message, started_at=services.clock() - timedelta(seconds=message.duration_s))
     domain = message_domain(settings.public_url)
     new = take_in(services.database, message, box, domain, services.clock(), transcribe_wait_s(settings))
     if new:

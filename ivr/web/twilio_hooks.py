@@ -242,7 +242,7 @@ def _keep_message(services: Services, form: FormData, query: RecordingQuery) -> 
         return
     try:
         message, found_box = left_message(services, form, query)
-        store_message(services, form, message, found_box)
+        store_message(services, form, message, found_box, at_its_end=True)
     except InputError as error:
         log.warning("call %s: voicemail not taken in at /recorded: %s", _field(form, "CallSid")[:40], error)
     except Exception:

@@ -50,7 +50,7 @@ def test_the_closed_box_offers_a_callback_before_the_beep() -> None:
     steps = flow.incoming(NIGHT, TUESDAY_NIGHT).steps
     gather = steps[1]
     assert isinstance(gather, Gather) and gather.action.hook is Hook.CALLBACK
-    assert dict(gather.action.params) == {"box": "closed", "offer": "1"}
+    assert gather.action.params == (("box", "closed"), ("offer", "1"), ("route", "closed:hours"))
     assert [prompt.text for prompt in gather.prompts] == ["Spreek uw bericht in.", TEXTS.offer.text]
     assert isinstance(steps[2], Record)
 
@@ -169,3 +169,26 @@ def test_the_paths_walk_the_callback_to_its_end_and_show_the_text_back_after_a_c
     assert nobody[0].events[-1].at_s == hung_up.at_s + 120
     without = explore(lambda _at: replace(business, text_back_after_s=None), date(2026, 11, 23), lambda _s: 1.0)
     assert not any(event.kind is EventKind.TEXT_BACK for path in without for event in path.events)
+
+
+def _routes(webhook_params: tuple[tuple[str, str], ...]) -> list[str]:
+    return [value for name, value in webhook_params if name == "route"]
+
+
+def test_a_message_left_after_the_offer_carries_the_route_that_led_to_the_box() -> None:
+    """Issue 20 item 7: the offer's webhooks carry the box's route on, so the e-mail about a message left after
+    declining (or after no number came) says how the caller came, not "rechtstreeks", before the call log has it."""
+    offer = next(step for step in flow.incoming(NIGHT, TUESDAY_NIGHT).steps if isinstance(step, Gather))
+    came = tuple(_routes(offer.action.params))
+    assert came == ("closed:hours",)
+    declined = callback_offer(NIGHT, "2", MOBILE, "closed", came)
+    [record] = [step for step in declined.steps if isinstance(step, Record)]
+    assert _routes(record.status_callback.params) == ["closed:hours", "callback:declined"]
+    started = callback_start(NIGHT, None, "closed", came)
+    ask = started.steps[0]
+    assert isinstance(ask, Gather) and _routes(ask.action.params) == ["closed:hours"]
+    [record] = [step for step in started.steps if isinstance(step, Record)]
+    assert _routes(record.status_callback.params) == ["closed:hours", "callback:no-key"]
+    answer = callback_number(NIGHT, "12", None, NumberProblem.TOO_SHORT, 2, "closed", came)
+    [record] = [step for step in answer.decision.steps if isinstance(step, Record)]
+    assert _routes(record.status_callback.params) == ["closed:hours", "callback:too-short"]

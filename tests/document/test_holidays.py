@@ -212,3 +212,45 @@ def test_a_region_alone_does_not_make_a_business_that_never_closes_for_holidays_
     holiday_text = to_business(always, 1, part_of_day="morning").texts.holiday.text
     assert holiday_text in [spoken.text for spoken in spoken_texts(always)]
     assert holiday_text not in [spoken.text for spoken in spoken_texts(never)]
+
+
+ASCENSION_2027 = datetime(2027, 5, 6, 9, 0, tzinfo=UTC)
+IN_GERMANY_IN_DUTCH = GERMAN.replace("language: de", "language: nl")
+
+
+@pytest.mark.parametrize(
+    ("document", "language", "path", "route"),
+    [
+        (IN_GERMANY_IN_DUTCH, "nl", "closed:holiday:Hemelvaartsdag", "feestdag (Hemelvaartsdag)"),
+        (BASE + "language: fr\n", "fr", "closed:holiday:Ascension", "jour férié (Ascension)"),
+        (BASE + "language: de\n", "de", "closed:holiday:Christi Himmelfahrt", "Feiertag (Christi Himmelfahrt)"),
+    ],
+)
+def test_a_holiday_the_countrys_calendar_does_not_name_in_the_business_language_is_never_english(
+    document: str, language: str, path: str, route: str
+) -> None:
+    """Germany's calendar has no Dutch names, the Netherlands' no French (issue 20 item 13: "feestdag (Ascension
+    Day)"): a neighbour's name for the same day is borrowed, and the e-mail's route says it."""
+    business = to_business(parse_document(document + "holidays: true\n"), 1, part_of_day="morning")
+    decision = flow.incoming(business, ASCENSION_2027)
+    assert decision.path == path
+    assert route_in_words((decision.path,), 4, (), language) == route
+
+
+def test_a_holiday_no_neighbour_names_is_given_the_countrys_own_name_not_english() -> None:
+    """German Unity Day has no Dutch name in any calendar: a Dutch business in Germany reads the German one."""
+    business = to_business(parse_document(IN_GERMANY_IN_DUTCH + "holidays: true\n"), 1, part_of_day="morning")
+    assert situation(business, datetime(2027, 10, 3, 9, 0, tzinfo=UTC)) == Holiday("Tag der Deutschen Einheit")
+
+
+def test_a_borrowed_name_is_one_for_the_same_day_not_the_same_english_words() -> None:
+    """The US's Labor Day (September) is no Dag van de Arbeid (1 May)."""
+    us_in_dutch = BASE.replace("+31201234567", "+12125550100").replace("+31201111111", "+12125550111")
+    business = to_business(parse_document(us_in_dutch + "country: US\nholidays: true\n"), 1, part_of_day="morning")
+    assert situation(business, datetime(2027, 9, 6, 15, 0, tzinfo=UTC)) == Holiday("Labor Day")
+
+
+def test_a_dutch_business_in_germany_may_write_the_dutch_name() -> None:
+    document = parse_document(IN_GERMANY_IN_DUTCH + "holidays: [Hemelvaartsdag]\n")
+    business = to_business(document, 1, part_of_day="morning")
+    assert situation(business, ASCENSION_2027) == Holiday("Hemelvaartsdag")

@@ -10,6 +10,8 @@ import pytest
 from ivr.cli import main
 from ivr.document.codes import Code
 from ivr.usecases.documents import check_text
+from ivr.web.admin.i18n import translations
+from ivr.web.admin.problem_words import problem_words
 
 # A Monday: the checker walks the week from here.
 MONDAY = date(2026, 11, 23)
@@ -111,4 +113,39 @@ def test_lint_words_the_findings_in_the_language_asked_for(tmp_path: Path, capsy
     assert main(["lint", "--language", "nl", str(document)]) == 1
     assert (
         capsys.readouterr().out.splitlines()[0] == "error: menu[0].label: Dit is te lang: ten hoogste 30 tekens, nu 45."
+    )
+
+
+def test_a_day_of_the_wrong_kind_hides_no_other_days_bad_range() -> None:
+    hours = 'hours: {mon-fri: 8, blursday: "08:00-12:00", sat: "25:00-26:00"}\n'
+    found = [(code, where) for code, where, _values in _found(BASE + VOICEMAIL + hours)]
+    assert found[:3] == [
+        (Code.WRONG_KIND, "hours.mon-fri"),
+        (Code.NOT_DAYS, "hours.blursday"),
+        (Code.BAD_TIME, "hours.sat"),
+    ]
+
+
+@pytest.mark.parametrize("written", ["2026-13-01", "2026-02-30"])
+def test_an_impossible_date_is_a_finding_at_its_field_not_a_traceback(written: str) -> None:
+    """YAML reads 2026-13-01 as a date and PyYAML raised ValueError from its constructor: lint and the admin page
+    ended in a traceback instead of saying which date is wrong."""
+    period = f"periods:\n  - {{from: {written}, to: 2026-12-31, text: Wij zijn er niet.}}\n"
+    found = _found(BASE + VOICEMAIL + period)
+    assert (Code.WRONG_KIND, "periods[0].from", {"kinds": "date"}) in found
+
+
+def test_the_words_for_a_long_menu_and_many_phones_say_how_many_the_document_has() -> None:
+    """The reader sees the count the checker found (six options, eleven phones), in the page's language."""
+    menu = "menu:\n" + "".join(_option(key, "12" if key == 3 else "+31201234568") for key in range(1, 7))
+    phones = ", ".join(['"0612"'] + [f'"+316123456{n:02d}"' for n in range(10)])
+    text = BASE.replace('operators: ["+31612345678"]', f"operators: [{phones}]") + VOICEMAIL + menu
+    findings = {f.code: f for f in check_text(text, today=MONDAY).findings}
+    dutch = translations("nl")
+    assert (
+        problem_words(dutch, findings[Code.MENU_TOO_LONG])
+        == "Een keuzemenu heeft hoogstens vier keuzes; dit heeft er 6."
+    )
+    assert problem_words(dutch, findings[Code.TOO_MANY_AT_ONCE]) == (
+        "Er kunnen hoogstens 10 telefoons tegelijk overgaan; er staan er 11."
     )

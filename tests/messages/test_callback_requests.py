@@ -104,11 +104,11 @@ def test_a_caller_pressing_1_at_the_offer_at_night_is_called_back_by_email_and_t
 ) -> None:
     call = {"CallSid": call_sid(), "From": "+31611112222", "To": BUSINESS_NUMBER}
     offer = action_of_gather(client.post("/twilio/voice", call).text)
-    assert offer == "/twilio/callback?box=closed&offer=1"
+    assert offer == "/twilio/callback?box=closed&offer=1&route=closed%3Ahours"
     asked = client.post(offer, {**call, "Digits": "1"}).text
     assert "Wij bellen u terug op nul zes, één één, één één, twee twee, twee twee." in said(asked)[0]
     confirm = action_of_gather(asked)
-    assert confirm == "/twilio/callback-number?attempt=1&box=closed"
+    assert confirm == "/twilio/callback-number?attempt=1&box=closed&route=closed%3Ahours"
     done = client.post(confirm, {**call, "Digits": "1"})
     assert said(done.text) == [
         "Dank u. Wij bellen u zo snel mogelijk terug op nul zes, één één, één één, twee twee, twee twee. Tot ziens."

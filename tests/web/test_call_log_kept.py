@@ -105,3 +105,24 @@ def test_a_message_left_after_4_rings_still_says_4_in_the_inbox_and_the_log_keep
     assert "na 4 keer overgaan" in inbox and "na 3 keer overgaan" not in inbox
     logged = line.api("GET", "/calls").json()
     assert [(c["rings"], c["box"]) for c in logged] == [(4, "overflow")]
+
+
+def test_a_message_left_at_menu_option_2_keeps_its_words_after_the_menu_changes(
+    boxed_line: Line, database: Database
+) -> None:
+    """The inbox names the option by its prompt when the caller pressed it, not by today's (issue 20 item 8)."""
+    line = boxed_line
+    call = {"CallSid": call_sid(), "From": "+31612345678", "To": BUSINESS_NUMBER}
+    line.twilio.post("/twilio/voice", call)
+    twiml = line.twilio.post("/twilio/menu?attempt=1", {**call, "Digits": "2"}).text
+    callback = re.search(r'recordingStatusCallback="[^"]*(/twilio/recording\?[^"]+)"', twiml)
+    assert callback is not None
+    sid = recording_sid()
+    url = f"https://api.twilio.com/2010-04-01/Accounts/AC{'1' * 32}/Recordings/{sid}"
+    form = {"CallSid": call["CallSid"], "RecordingSid": sid, "RecordingUrl": url, "RecordingDuration": "20"}
+    assert line.twilio.post(callback[1].replace("&amp;", "&"), form).status_code == 201
+    changed = AFTER_CALL_DOCUMENT.replace("Voor offertes, toets 2.", "Voor klachten, toets 2.")
+    apply_text(database, changed, datetime(2026, 11, 24, 9, 30, tzinfo=UTC))
+    log_in(line.http)
+    inbox = line.http.get(f"/admin/messages/{sid}").text
+    assert "voor offertes" in inbox and "voor klachten" not in inbox

@@ -17,10 +17,11 @@ from ivr.messages import inbox
 from ivr.messages.compose import menu_label
 from ivr.messages.failures import DeliveryCode
 from ivr.messages.inbox import Delivery, DeliveryState, InboxMessage, InboxNote
+from ivr.messages.notes import SettingsThen, settings_during
 from ivr.messages.outbox import RECORDING_SID
 from ivr.messages.transcript_text import first_line
 from ivr.store import cards, voicemails
-from ivr.store.jobs import StoredProblem
+from ivr.store.jobs import StoredProblem, utc
 from ivr.store.staff import StaffUser
 from ivr.web.admin import wording
 from ivr.web.admin.i18n import Words
@@ -56,16 +57,17 @@ class BoxWords:
     own: str = ""
 
 
-def box_words(words_: Words, message: InboxMessage, document: dict[str, Any], language: str) -> BoxWords:
-    """The box a message was left in; "after N rings" with the ring count then, today's only when not told."""
+def box_words(words_: Words, message: InboxMessage, then: SettingsThen, language: str) -> BoxWords:
+    """The box a message was left in, in the settings in force when it was left (`then`, issue 20 item 8): "after N
+    rings" with the ring count the message kept, else that day's; a menu option by its prompt then."""
     kind, _, rest = (message.box or "").partition(":")
     if kind == "overflow":
-        rings = message.rings or int(document.get("rings", 4))
+        rings = message.rings or then.rings
         return BoxWords(words_.ngettext("after %(num)d ring", "after %(num)d rings", rings) % {"num": rings})
     if kind == "closed":
         return BoxWords(words_.gettext("outside opening hours"))
     if kind == "menu":
-        prompts = {str(option.get("key")): option.get("prompt", "") for option in document.get("menu", [])}
+        prompts = dict(then.menu)
         own = menu_label(prompts[rest]) if prompts.get(rest) else ""
         return BoxWords(words_.gettext("menu: key %(key)s") % {"key": rest}, own)
     if kind == "period":
@@ -132,10 +134,16 @@ def _shown(
     lang = page_language(request, document)
     words_ = words(request, document)
     timezone = document.get("timezone", "Europe/Amsterdam")
+    moments = [utc(message.received_at) for message in found]
+    today = SettingsThen(
+        int(document.get("rings", 4)),
+        tuple((str(option.get("key")), str(option.get("prompt", ""))) for option in document.get("menu", [])),
+    )
+    in_force = settings_during(db.session, user.business_id, moments, today)
     shown = [
         {
             "message": message,
-            "box": box_words(words_, message, document, lang),
+            "box": box_words(words_, message, then, lang),
             "first_line": first_line(message.transcript) if message.transcript else "",
             "spoken": _language_name(words_, message.transcript_language)
             if message.transcript_language and message.transcript_language != document.get("language", "nl")
@@ -144,7 +152,7 @@ def _shown(
                 (d, delivery_words(words_, d, timezone, lang), delivery_reason(words_, d)) for d in message.deliveries
             ],
         }
-        for message in found
+        for message, then in zip(found, in_force, strict=True)
     ]
     call_notes = [
         {

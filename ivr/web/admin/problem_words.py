@@ -50,7 +50,18 @@ def _not_a_time_range(w: Words, v: Mapping[str, Value]) -> str:
 
 
 def _too_many_at_once(w: Words, v: Mapping[str, Value]) -> str:
-    return w.gettext("At most %(most)s phones can ring at once.") % {"most": v.get("most", 10)}
+    if "count" not in v:
+        return w.gettext("At most %(most)s phones can ring at once.") % {"most": v.get("most", 10)}
+    # The count includes the phones whose number is wrong (issue 20 item 13): eleven listed are eleven.
+    said = w.gettext("At most %(most)s phones can ring at once; %(count)s are listed.")
+    return said % {"most": v.get("most", 10), "count": v["count"]}
+
+
+def _menu_too_long(w: Words, v: Mapping[str, Value]) -> str:
+    if "count" not in v:
+        return w.gettext("A menu has at most four options.")
+    # Options with a wrong number count too: a menu of six with one bad number has six options.
+    return w.gettext("A menu has at most four options; this one has %(count)s.") % {"count": v["count"]}
 
 
 def _no_route(w: Words, _v: Mapping[str, Value]) -> str:
@@ -185,7 +196,7 @@ _DOCUMENT: dict[Code, Say] = {
         w.gettext("%(value)s days cannot be kept: choose from %(least)s to %(most)s days.")
         % {"value": v.get("value", ""), "least": v.get("least", ""), "most": v.get("most", "")}
     ),
-    Code.MENU_TOO_LONG: _fixed(_("A menu has at most four options.")),
+    Code.MENU_TOO_LONG: _menu_too_long,
     Code.KEY_TWICE: _fixed(_("Each option needs its own key.")),
     Code.TOO_MANY_AT_ONCE: _too_many_at_once,
     Code.NUMBER_TWICE: _fixed(_("A number is listed twice.")),
