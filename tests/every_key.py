@@ -69,7 +69,7 @@ texts: {{goodbye: "Dank u wel, tot ziens.", unavailable: "Er is nu niemand berei
 """
 
 # The other shapes: a voicemail overflow with texts, a closed-hours number with a box for when nobody answers it,
-# every day open, every public holiday.
+# every day open, every public holiday, a period's emergency key written as the default it is.
 OTHER_SHAPES = f"""\
 business: Fysiotherapie Noord
 numbers: ["{NUMBER}"]
@@ -79,6 +79,12 @@ ring: simultaneous
 overflow: {{voicemail: {{email: [noord@example.nl], sms: ["+31687654321", "+31611111111"]}}}}
 holidays: true
 closed: {{dial: ["+31209999999"], voicemail: {{email: [noord@example.nl]}}}}
+periods:
+  - from: 2027-07-01
+    to: 2027-07-14
+    greeting: {{text: "Wij zijn op vakantie."}}
+    voicemail: {{email: [noord@example.nl]}}
+    emergency: {{prompt: "Voor spoed, toets 1.", dial: ["+31612345678", "+31687654321"], key: "1"}}
 menu:
   - {{key: "#", prompt: "Voor de balie, toets hekje.", voicemail: {{email: [balie@example.nl]}}}}
 urgent_words: []

@@ -227,8 +227,15 @@ def test_templates_are_listed_and_shown_filled_for_a_business(env: dict[str, str
         "temporary_closure",
         "busy_period",
     ]
-    shown = run(["templates", "show", "holiday_closure", "--business", "+31501234567"], env).stdout
+    # The next period is the demo's Christmas one until it ends on 1 January 2027; the day is given, not read
+    # from the clock, so the test passes in any year.
+    holiday = ["templates", "show", "holiday_closure", "--business", "+31501234567"]
+    shown = run([*holiday, "--date", "2026-11-24"], env).stdout
     assert shown.startswith("Huisartsenpraktijk De Linde is wegens vakantie gesloten van 24 december 2026")
+    after = run([*holiday, "--date", "2027-01-02"], env, check=False)
+    assert after.returncode == 1 and "add a period" in after.stderr  # no period left to announce
+    typo = run([*holiday, "--date", "24-11-2026"], env, check=False)
+    assert typo.returncode == 1 and typo.stderr.count("\n") == 1 and "YYYY-MM-DD" in typo.stderr
     wrong = run(["templates", "show", "nonsense", "--business", "+31501234567"], env, check=False)
     assert wrong.returncode == 1 and wrong.stderr.count("\n") == 1 and "outbreak" in wrong.stderr
 

@@ -2,12 +2,13 @@
 
 import argparse
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from ivr.callflow.model import Country
 from ivr.callflow.ringing import MAX_RINGS, MIN_RINGS
+from ivr.cli.arguments import parse_day
 from ivr.cli.runtime import Runtime, runtime
 from ivr.document.phones import read_number
 from ivr.errors import InputError
@@ -135,21 +136,24 @@ def _templates_list(args: argparse.Namespace) -> int:
 def _templates_show(args: argparse.Namespace) -> int:
     from ivr.document.info_messages import ready_made
 
+    # The day decides which period is the next one the message announces.
+    today = parse_day(args.date, "--date") if args.date else datetime.now(UTC).date()
+
     def showing(opened: Runtime, session: Any, stored: Any) -> str:
-        text, findings = ready_made(stored.document, args.name, datetime.now(UTC).date())
+        text, findings = ready_made(stored.document, args.name, today)
         lines = [text, *(f"  {finding}" for finding in findings)]
         if args.mp3 is not None:
-            lines.append(f"spoken: {_spoken_to(opened, args.mp3, stored.document, args.name)}")
+            lines.append(f"spoken: {_spoken_to(opened, args.mp3, stored.document, args.name, today)}")
         return "\n".join(lines)
 
     return _for_business(args, showing)
 
 
-def _spoken_to(opened: Runtime, path: Path, document: dict[str, Any], name: str) -> Path:
+def _spoken_to(opened: Runtime, path: Path, document: dict[str, Any], name: str, today: date) -> Path:
     """The message as speech, written to `path` as MP3 (to hear first, or to play on a practice's own phone system)."""
     from ivr.usecases.rendering import spoken_ready_made
 
-    spoken = spoken_ready_made(opened.settings, opened.audio, document, name, datetime.now(UTC).date())
+    spoken = spoken_ready_made(opened.settings, opened.audio, document, name, today)
     try:
         path.write_bytes(spoken)
     except OSError as error:
@@ -265,6 +269,7 @@ def register(commands: Any) -> None:
     show.add_argument("name", help="the template's name, as `greetline templates list` prints it")
     show.add_argument("--business", required=True, metavar="NUMBER", help="a number of the business")
     show.add_argument("--mp3", type=Path, metavar="FILE", help="also write the message, spoken, to FILE as MP3")
+    show.add_argument("--date", help="the day to announce the next period from, YYYY-MM-DD (default: today)")
     show.set_defaults(func=_templates_show)
 
     forward = commands.add_parser(

@@ -2,12 +2,10 @@
 
 import argparse
 import sys
-from datetime import date
 from typing import Any
 
-from ivr.cli.arguments import positive_int
+from ivr.cli.arguments import parse_day, positive_int
 from ivr.cli.runtime import load_settings, runtime
-from ivr.errors import InputError
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -84,10 +82,7 @@ def _worker(args: argparse.Namespace) -> int:
 def _summary(args: argparse.Namespace) -> int:
     from ivr.cli.commands import send_summary
 
-    try:
-        day = date.fromisoformat(args.date) if args.date else None
-    except ValueError:
-        raise InputError(f"--date {args.date!r}: write the day as YYYY-MM-DD") from None
+    day = parse_day(args.date, "--date") if args.date else None
     with runtime() as opened:
         sent_day, addresses = send_summary(opened, args.number, day)
     print(f"sent the summary of {sent_day} to {', '.join(addresses)}")

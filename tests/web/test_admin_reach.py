@@ -1,6 +1,7 @@
 """Settings that only YAML or the API could reach, now on the admin page (issue 21): staff pressing 1, which public
-holidays close and the region, the answering service's note addresses, a period changed in place, API keys, a
-message marked not handled again, and the landline forwarding codes. Over real HTTP, in the page's language."""
+holidays close and the region, the answering service's note addresses, a period changed in place and its emergency
+key, API keys, a message marked not handled again, and the landline forwarding codes. Over real HTTP, in the page's
+language."""
 
 import html
 import re
@@ -176,6 +177,38 @@ def test_a_period_is_changed_in_place_keeping_what_the_form_does_not_show(
     ]  # the number, its box and the instructions as they were
     stale = admin.post("/admin/settings/periods/0", data={**changed, "intent": "save"})  # its first day moved
     assert stale.status_code == 422 and "intussen gewijzigd" in refusal_at(stale.text, "period")
+
+
+def test_a_period_offers_an_emergency_key_on_its_form(admin: httpx.Client, settings: Settings) -> None:
+    token = log_in(admin)
+    period = {"start": "2027-02-01", "end": "2027-02-05", "text": "Deze week belt u de waarneming."}
+    period |= {"route": "dial", "dial": "020 999 9999", "email": "praktijk@example.nl", "csrf": token}
+    half = admin.post("/admin/settings/periods", data={**period, "emergency_prompt": "Voor spoed, toets 1."})
+    assert half.status_code == 422 and 'id="period_emergency-error"' in half.text  # a key with nowhere to go
+    assert 'name="emergency_prompt" type="text" value="Voor spoed, toets 1."' in half.text  # kept to correct
+    emergency = {"emergency_prompt": "Voor spoed, toets 1.", "emergency_dial": "06 1234 5678"}
+    added = admin.post("/admin/settings/periods", data={**period, **emergency, "intent": "save"})
+    assert added.status_code == 200, re.findall(r'<p id="[a-z_]+-error"[^>]*>(.*?)</p>', added.text)
+    place = len(stored_document(settings)["periods"]) - 1
+    assert stored_document(settings)["periods"][place]["emergency"] == {
+        "prompt": "Voor spoed, toets 1.",
+        "dial": ["+31612345678"],
+    }  # key 1 is the document's default, so not written
+    assert "spoedtoets 1 verbindt door met 06" in added.text  # in the list of periods
+    form = admin.get("/admin/settings", params={"period": place}).text
+    assert 'name="emergency_dial" type="text" value="+31612345678"' in form
+    # Changed in place to key 5; then emptied, the option goes and the rest of the period stays.
+    changed = {**period, "original": "2027-02-01", "intent": "save"}
+    five = {"emergency_prompt": "Voor spoed, toets 5.", "emergency_key": "5", "emergency_dial": "+31612345678"}
+    assert admin.post(f"/admin/settings/periods/{place}", data={**changed, **five}).status_code == 200
+    assert stored_document(settings)["periods"][place]["emergency"]["key"] == "5"
+    assert (
+        'name="emergency_key" type="text" maxlength="1" value="5"'
+        in admin.get("/admin/settings", params={"period": place}).text
+    )
+    assert admin.post(f"/admin/settings/periods/{place}", data=changed).status_code == 200
+    stored = stored_document(settings)["periods"][place]
+    assert "emergency" not in stored and stored["dial"] == ["+31209999999"]
 
 
 def test_an_api_key_is_made_shown_once_and_revoked(admin: httpx.Client, settings: Settings) -> None:

@@ -99,9 +99,11 @@ def period_from_form(
     email: str,
     country: str,
     sms: str = "",
+    emergency: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any] | None, Problems]:
     """A period as the document writes it, or the problems with what was typed; a period always says where calls go
-    (without one the call would end after the greeting, which nobody adding a holiday means)."""
+    (without one the call would end after the greeting, which nobody adding a holiday means). `emergency`: the
+    emergency option heard after the greeting (emergency_part), if any."""
     problems = Problems()
     days = []
     for name, value in (("period", start), ("period", end)):
@@ -121,6 +123,7 @@ def period_from_form(
     if problems:
         return None, problems
     period = {"from": days[0].isoformat(), "to": days[1].isoformat(), "greeting": {"text": text.strip()}}
+    period |= {"emergency": emergency} if emergency else {}
     return {**period, **{key: value for key, value in destination.items() if value is not None}}, problems
 
 
@@ -136,13 +139,15 @@ def period_fields(period: dict[str, Any], index: int) -> dict[str, Any]:
         "period_dial": ", ".join(period.get("dial") or []),
         "period_email": ", ".join(box.get("email", [])),
         "period_sms": ", ".join(box.get("sms", [])),
+        **{f"period_{name}": value for name, value in emergency_fields(period.get("emergency")).items()},
     }
 
 
 def edited_period(stored: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
-    """The stored period with what the form shows changed: its emergency option, instructions and a recorded
-    greeting stay."""
-    kept = {key: value for key, value in stored.items() if key not in ("from", "to", "dial", "voicemail", "greeting")}
+    """The stored period with what the form shows changed (an emergency option emptied on the form goes): its
+    instructions and a recorded greeting stay."""
+    shown = ("from", "to", "dial", "voicemail", "greeting", "emergency")
+    kept = {key: value for key, value in stored.items() if key not in shown}
     greeting = {**(stored.get("greeting") or {}), **new["greeting"]}
     return {**kept, **new, "greeting": greeting}
 
@@ -197,8 +202,9 @@ def route_fields(part: dict[str, Any] | None) -> dict[str, str]:
 
 
 def emergency_part(prompt: str, key: str, dial: str, country: str) -> dict[str, Any] | None:
-    """The emergency option after the closed message; None when the form leaves it empty. The key is written only
-    when typed (the document's default is 1), so an unchanged form writes back what is stored."""
+    """The emergency option after the closed message or a period's greeting; None when the form leaves it empty.
+    The key is written only when typed (the document's default is 1), so an unchanged form writes back what is
+    stored."""
     if not prompt.strip() and not listed(dial):
         return None
     part: dict[str, Any] = {"prompt": prompt.strip(), "dial": local_numbers(listed(dial), country)}

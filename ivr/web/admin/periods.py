@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from ivr.store.staff import StaffUser
 from ivr.web.admin import pages, wording
 from ivr.web.admin.cycle import speaking, submitted
-from ivr.web.admin.forms import edited_period, overlapping, period_from_form, period_name
+from ivr.web.admin.forms import edited_period, emergency_part, overlapping, period_from_form, period_name
 from ivr.web.admin.pages import UserDep
 from ivr.web.admin.problems import Problems
 from ivr.web.admin.settings import settings_page
@@ -37,6 +37,10 @@ def _save_period(
     document = pages.document_of(db, user)
     words = pages.words(request, document)
     current = list(document.get("periods", []))
+    country = document.get("country", "NL")
+    emergency = emergency_part(
+        typed["period_emergency_prompt"], typed["period_emergency_key"], typed["period_emergency_dial"], country
+    )
     new, problems = period_from_form(
         words,
         typed["period_start"],
@@ -45,8 +49,9 @@ def _save_period(
         typed["period_route"],
         typed["period_dial"],
         typed["period_email"],
-        document.get("country", "NL"),
+        country,
         typed["period_sms"],
+        emergency,
     )
     if new is None:
         return submitted(request, services, db, user, settings_page, typed, problems=problems)
@@ -62,6 +67,9 @@ def _save_period(
         current.append(new)
     else:
         current[index] = edited_period(current[index], new)
+    place = len(current) - 1 if index is None else index
+    # The document's problems with the emergency option are shown at its fields, the others at the dates.
+    fields = _AT_THE_PERIOD | {f"periods[{place}].emergency": "period_emergency"}
     return submitted(
         request,
         services,
@@ -71,7 +79,7 @@ def _save_period(
         typed,
         {"periods": current},
         intent=intent,
-        fields=_AT_THE_PERIOD,
+        fields=fields,
         after_saving=speaking(services, db, user),  # the period's greeting, to hear in the list
     )
 
@@ -84,6 +92,9 @@ def _typed(
     dial: Annotated[str, Form()] = "",
     email: Annotated[str, Form()] = "",
     sms: Annotated[str, Form()] = "",
+    emergency_prompt: Annotated[str, Form()] = "",
+    emergency_key: Annotated[str, Form()] = "",
+    emergency_dial: Annotated[str, Form()] = "",
 ) -> dict[str, Any]:
     """A period's form as typed, under the settings page's names for its fields (the same to add or change one)."""
     return {
@@ -94,6 +105,9 @@ def _typed(
         "period_dial": dial,
         "period_email": email,
         "period_sms": sms,
+        "period_emergency_prompt": emergency_prompt,
+        "period_emergency_key": emergency_key,
+        "period_emergency_dial": emergency_dial,
     }
 
 
@@ -138,7 +152,7 @@ def change_period(
     typed: TypedPeriod,
     intent: Annotated[str, Form()] = "",
 ) -> Response:
-    """Change the period in place: its dates, greeting and destination; its emergency option and instructions stay."""
+    """Change the period in place: its dates, greeting, destination and emergency option; its instructions stay."""
     pages.check_csrf(request, csrf)
     if not _still_there(db, user, index, original.isoformat()):
         return _changed_meanwhile(request, services, db, user)

@@ -20,6 +20,7 @@ from ivr.web.admin import pages, wording
 from ivr.web.admin.cycle import submitted
 from ivr.web.admin.forms import (
     OverflowKind,
+    emergency_fields,
     hours_line,
     hours_part,
     listed,
@@ -116,6 +117,7 @@ def _form_values(document: dict[str, Any], lang: str, holidays: list[HolidayChoi
         "period_dial": "",
         "period_email": "",
         "period_sms": "",
+        **{f"period_{name}": value for name, value in emergency_fields(None).items()},
     }
 
 
