@@ -40,7 +40,7 @@ from twilio.request_validator import RequestValidator
 from ivr.jobs.worker import Worker
 from ivr.messages.delivery import make_worker
 from ivr.settings import Settings
-from ivr.store import calls
+from ivr.store import recordings
 from ivr.store.database import Database
 from ivr.store.migrate import upgrade
 from ivr.web.app import create_app
@@ -231,7 +231,7 @@ class Greetline:
         if load is not None:
             load.join()
         with self._database.transaction() as session:
-            stored = calls.get_recording(session, sid)
+            stored = recordings.get_recording(session, sid)
         assert stored is not None and stored.transcript_status == "done", stored
         return {"s": took, "cpu_s": cpu, "text": stored.transcript or ""}
 

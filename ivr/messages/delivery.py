@@ -33,10 +33,10 @@ from ivr.messages.voicemail_copies import VoicemailAudio
 from ivr.privacy.deleters import Holders
 from ivr.privacy.retention import RETENTION, RetentionJob, retention_schedule
 from ivr.settings import Settings
-from ivr.store import calls
-from ivr.store.calls import StoredRecording
+from ivr.store import calls, recordings
 from ivr.store.database import Database
 from ivr.store.jobs import utc
+from ivr.store.recordings import StoredRecording
 from ivr.store.transcripts import TranscriptStatus
 
 log = logging.getLogger("greetline.messages")
@@ -77,7 +77,7 @@ class Deliveries:
 
     def _recording(self, recording_sid: str) -> StoredRecording:
         with self._database.transaction() as session:
-            found = calls.get_recording(session, recording_sid)
+            found = recordings.get_recording(session, recording_sid)
         if found is None or found.business_id is None:
             raise PermanentFailure(f"no stored message {recording_sid}", DeliveryCode.MESSAGE_GONE)
         return found
@@ -100,7 +100,7 @@ class Deliveries:
             return None
         name = self._audio.keep(recording.recording_sid, data)
         with self._database.transaction() as session:
-            calls.recording_kept(session, recording.recording_sid, name, self._clock())
+            recordings.recording_kept(session, recording.recording_sid, name, self._clock())
         if fetcher is not None and self._delete_from_twilio:  # only now that ours is stored and checked
             fetcher.delete(recording.url)
         return data

@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ivr.callflow.model import Voicemail
 from ivr.messages.outbox import LeftMessage, voicemail_jobs
-from ivr.store import calls, jobs, transcripts
+from ivr.store import calls, jobs, recordings, transcripts
 from ivr.store.database import Database
 from ivr.store.tables import RecordingRow
 
@@ -32,7 +32,7 @@ def take_in(
             if message.from_number is None:  # the status callback does not say; the call log does
                 call = calls.get(session, message.call_sid)
                 message = replace(message, from_number=call.from_number if call else None)
-            new = calls.save_recording(
+            new = recordings.save_recording(
                 session,
                 recording_sid=message.recording_sid,
                 call_sid=message.call_sid,

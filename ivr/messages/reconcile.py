@@ -10,7 +10,7 @@ from ivr.messages.intake import take_in
 from ivr.messages.outbox import LeftMessage
 from ivr.messages.senders import RecordingFetcher
 from ivr.routing.directory import Directory
-from ivr.store import calls
+from ivr.store import calls, recordings
 from ivr.store.database import Database
 from ivr.store.jobs import JobSpec
 
@@ -69,7 +69,7 @@ class Reconciler:
         taken = 0
         for listed in self._recordings.recent(datetime.fromisoformat(str(args["since"]))):
             with self._database.transaction() as session:
-                if calls.get_recording(session, listed.recording_sid) is not None:
+                if recordings.get_recording(session, listed.recording_sid) is not None:
                     continue
                 call = calls.get(session, listed.call_sid)
             box_name = (call.box or box_from_path(call.path)) if call else None

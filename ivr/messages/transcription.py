@@ -27,9 +27,9 @@ from ivr.messages.notes import missed_call_check, stored_document
 from ivr.messages.outbox import TRANSCRIBE, VOICEMAIL_EMAIL, VOICEMAIL_SMS
 from ivr.messages.urgency import is_urgent
 from ivr.settings import Settings
-from ivr.store import calls, jobs, transcripts
-from ivr.store.calls import StoredRecording
+from ivr.store import jobs, recordings, transcripts
 from ivr.store.database import Database
+from ivr.store.recordings import StoredRecording
 
 log = logging.getLogger("greetline.messages")
 
@@ -99,7 +99,7 @@ class Transcriptions:
     def transcribe(self, args: dict[str, Any]) -> None:
         sid = args["recording_sid"]
         with self._database.transaction() as session:
-            recording = calls.get_recording(session, sid)
+            recording = recordings.get_recording(session, sid)
         if recording is None or recording.business_id is None:
             raise PermanentFailure(f"no stored message {sid}", DeliveryCode.MESSAGE_GONE)
         document = stored_document(self._database, recording.business_id)

@@ -14,7 +14,7 @@ from ivr.messages.delivery import make_worker
 from ivr.messages.inbox import Delivery, DeliveryState
 from ivr.settings import Settings
 from ivr.simulator import SIMULATED_CALL_FIELD, SIMULATED_TIME_FIELD
-from ivr.store import calls
+from ivr.store import recordings
 from ivr.store.database import Database
 from ivr.web.admin.i18n import translations
 from ivr.web.admin.inbox import delivery_words
@@ -58,7 +58,7 @@ def test_a_simulated_voicemail_in_development_mode_can_be_played_and_says_it_was
     sid = leave_simulated_message(development, database)
     make_worker(development, database, lambda: NOW + timedelta(minutes=1)).run_due()
     with database.transaction() as session:
-        stored = calls.get_recording(session, sid)
+        stored = recordings.get_recording(session, sid)
         message = inbox.message(session, business_id, sid)
 
     assert stored is not None and stored.audio_name == f"{sid}.mp3"

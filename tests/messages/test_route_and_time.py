@@ -18,7 +18,7 @@ from ivr.messages.notes import Notes
 from ivr.messages.senders import senders
 from ivr.messages.summary_email import daily_summary_email
 from ivr.settings import Settings
-from ivr.store import calls
+from ivr.store import calls, recordings
 from ivr.store.call_log import CallLogWriter
 from ivr.store.database import Database
 from ivr.usecases.documents import apply_text
@@ -149,7 +149,7 @@ def test_a_reconciled_message_carries_the_time_the_caller_left_it(
     assert worker.run_schedules() == 3  # the reconciliation, the calls' recovery, the day's retention
     worker.run_due()
     with database.transaction() as session:
-        stored = calls.get_recording(session, sid)
+        stored = recordings.get_recording(session, sid)
     assert stored is not None and stored.received_at.astimezone(UTC) == left
     text = mail_body(mail_server)
     assert "Tijd: 24-11-2026 09:40\n" in text and "10:15" not in text
@@ -171,7 +171,7 @@ def test_the_status_callback_start_time_is_the_message_time(
     with twilio_client(app) as twilio:
         assert twilio.post("/twilio/recording?business=1&box=overflow", form).status_code == 201
     with database.transaction() as session:
-        stored = calls.get_recording(session, sid)
+        stored = recordings.get_recording(session, sid)
     assert stored is not None and stored.received_at.astimezone(UTC) == started
 
 
@@ -192,7 +192,7 @@ def test_the_record_actions_message_is_timed_from_its_start_not_its_end(
     with twilio_client(app) as twilio:
         assert twilio.post("/twilio/recorded?business=1&box=overflow", form).status_code == 200
     with database.transaction() as session:
-        stored = calls.get_recording(session, sid)
+        stored = recordings.get_recording(session, sid)
     assert stored is not None and stored.received_at.astimezone(UTC) == NOW - timedelta(seconds=74)
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import inspect
 from ivr.callflow.timeline import Stage
 from ivr.document.load import document_data, parse_document
 from ivr.errors import ConflictError, DocumentError, NotFoundError
-from ivr.store import businesses, call_import, calls
+from ivr.store import businesses, call_import, calls, recordings
 from ivr.store.businesses import NewBusiness
 from ivr.store.calls import CallEnd, CallEntry, CallStep, LoggedCall
 from ivr.store.database import Database
@@ -134,9 +134,9 @@ def test_recording_callbacks_are_stored_once(database: Database) -> None:
         "received_at": NOW,
     }
     with database.transaction() as session:
-        assert calls.save_recording(session, **recording) is True
+        assert recordings.save_recording(session, **recording) is True
     with database.transaction() as session:
-        assert calls.save_recording(session, **recording) is False
+        assert recordings.save_recording(session, **recording) is False
 
 
 def test_bulk_stored_businesses_and_imported_calls_read_back_like_single_ones(
