@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the system programs Greetline runs (Debian/Ubuntu packages), only those that are missing.
 # ffmpeg: decoding and normalising greetings; espeak-ng: the offline speech engine;
-# chromium: the browser the admin page's tests drive (Playwright uses it; it downloads no browser of its own).
+# chromium: the browser the admin page's tests drive (Playwright uses it; it downloads no browser of its own);
+# faketime: the tests that run a real process on another day (the retention run a month on).
 # With --bench (`make bench`) also wrk: the load generator of the peak rows (bench/peak.py).
 set -euo pipefail
 
-declare -A PACKAGE_OF=([ffmpeg]=ffmpeg [ffprobe]=ffmpeg [espeak-ng]=espeak-ng [chromium]=chromium)
+declare -A PACKAGE_OF=([ffmpeg]=ffmpeg [ffprobe]=ffmpeg [espeak-ng]=espeak-ng [chromium]=chromium [faketime]=faketime)
 [ "${1:-}" = "--bench" ] && PACKAGE_OF[wrk]=wrk
 missing=()
 for program in "${!PACKAGE_OF[@]}"; do
