@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     snapshot_path: Path = DEFAULT_DATA_DIR / "routing-snapshot.json"
     # Call-log steps that did not fit in memory while the database was away; stored once it is back.
     call_log_spill_path: Path = DEFAULT_DATA_DIR / "call-log-spill.jsonl"
+    # A served app stores its call log through a process of its own (ivr.store.call_log_child): the inserts then
+    # cost the webhooks no CPU and no GIL. False: by a thread of the serving process.
+    call_log_process: bool = True
     # Calls to numbers seen since the last change are answered from memory. A change made by this process, or by
     # another one on this machine (it rewrites the snapshot), is heard from the next call; one made by another
     # replica is heard by calls arriving this long after it (a cheap revision query at most this often). 0: always ask.

@@ -23,6 +23,7 @@ from typing import Any
 
 from ivr.callflow.timeline import Stage
 from ivr.store import call_progress, calls
+from ivr.store.call_log_child import ChildStore
 from ivr.store.calls import CallEnd, CallEntry, CallStep
 from ivr.store.database import Database
 
@@ -116,6 +117,7 @@ class CallLogWriter:
         self._stored = 0
         self._closing = threading.Event()
         self._heard = call_progress.HeardMarks()  # used by the writer's thread only
+        self._child: ChildStore | None = None  # stores the batches when set (`store_in_child`)
         self._thread = threading.Thread(target=self._run, name="greetline-call-log", daemon=True)
         self._thread.start()
 
@@ -136,6 +138,10 @@ class CallLogWriter:
                 log.warning("call log is %d steps behind; spilling to %s", self._max_pending, self._spill.path)
             self._spill.append([entry])
 
+    def store_in_child(self) -> None:
+        """From now on batches are stored by a process of its own (ivr.store.call_log_child)."""
+        self._child = ChildStore(self._database.url)
+
     def flush(self, timeout_s: float = FLUSH_TIMEOUT_S) -> bool:
         """Wait until everything recorded so far is stored; False if that took longer than `timeout_s`."""
         with self._progress:
@@ -145,6 +151,8 @@ class CallLogWriter:
     def close(self) -> None:
         self._closing.set()  # also ends the writer's wait for the window at once
         self._thread.join()
+        if self._child is not None:
+            self._child.close()
 
     def _run(self) -> None:
         if self._spill is not None:  # what an earlier process spilled (or could not store before it ended)
@@ -184,9 +192,7 @@ class CallLogWriter:
         failures = 0
         while batch:
             try:
-                with self._database.engine.begin() as connection:
-                    for start in range(0, len(batch), BATCH_SIZE):
-                        calls.write_entries(connection, batch[start : start + BATCH_SIZE], self._heard)
+                self._write(batch)
             except Exception as error:
                 failures += 1
                 if failures == 1:
@@ -205,6 +211,16 @@ class CallLogWriter:
                 self._count_stored(len(batch))
             return True
         return True
+
+    def _write(self, batch: list[CallEntry]) -> None:
+        """The batch stored in one transaction, here or by the child (its marks worked out here: the child has no
+        business objects)."""
+        child = self._child
+        if child is not None:
+            child.store([calls.settled(entry, self._heard) for entry in batch])
+            return
+        with self._database.engine.begin() as connection:
+            calls.write_batches(connection, batch, self._heard)
 
     def _give_up(self, batch: list[CallEntry]) -> None:
         """Closing with the database away: keep the steps on disk for the next start."""

@@ -76,6 +76,9 @@ def create_app(
         if settings.embedded_worker
         else None
     )
+    own_writer = CallLogWriter(database, settings.call_log_spill_path) if call_log is None else None
+    call_log = call_log or own_writer
+    assert call_log is not None
     watch = DatabaseWatch(database)
     # PostgreSQL: hear other replicas' changes within a second (the directory's revision check is the safety net).
     changes = listener_for(settings.database_url)
@@ -86,6 +89,8 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         tune_served_process()  # process-wide: only a served app pulls its levers (ivr.web.process_levers)
+        if own_writer is not None and settings.call_log_process:
+            own_writer.store_in_child()
         watch.start()  # rewrites the routing snapshot from the database now and whenever it comes back
         revision_check.start()  # asks whether another replica changed a business, beside the calls
         if changes is not None:
@@ -122,7 +127,7 @@ def create_app(
             media_exists=stored.media.exists, routing=database.routing, recheck_s=settings.directory_recheck_s
         ),
         renderer=TwimlRenderer(settings.public_url),
-        call_log=call_log or CallLogWriter(database, settings.call_log_spill_path),
+        call_log=call_log,
         clock=clock,
         media=stored.media,
         voicemails=stored.voicemails,

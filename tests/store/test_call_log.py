@@ -2,9 +2,10 @@
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -58,14 +59,31 @@ def sqlite_database(sqlite_url: str) -> Iterator[Database]:
     database.dispose()
 
 
+Writer = Callable[..., CallLogWriter]
+
+
+@pytest.fixture(params=["in-process", "child"])
+def writer_of(request: pytest.FixtureRequest) -> Writer:
+    """A writer storing by its own thread, or through the child process a served app uses (ivr.store.call_log_child):
+    the faults below must be met the same way by both."""
+
+    def made(*args: Any, **kwargs: Any) -> CallLogWriter:
+        writer = CallLogWriter(*args, **kwargs)
+        if request.param == "child":
+            writer.store_in_child()
+        return writer
+
+    return made
+
+
 def db_path(database: Database) -> Path:
     return Path(database.url.removeprefix("sqlite:///"))
 
 
 def test_a_locked_database_delays_the_log_and_loses_nothing(
-    sqlite_database: Database, failures: _Failures, tmp_path: Path
+    sqlite_database: Database, failures: _Failures, tmp_path: Path, writer_of: Writer
 ) -> None:
-    writer = CallLogWriter(sqlite_database, tmp_path / "spill.jsonl")
+    writer = writer_of(sqlite_database, tmp_path / "spill.jsonl")
     with exclusive_lock(db_path(sqlite_database)):
         for entry in steps(500):
             writer.record(entry)
@@ -76,10 +94,10 @@ def test_a_locked_database_delays_the_log_and_loses_nothing(
 
 
 def test_a_full_queue_spills_to_disk_in_order_and_the_spill_is_stored(
-    sqlite_database: Database, failures: _Failures, tmp_path: Path
+    sqlite_database: Database, failures: _Failures, tmp_path: Path, writer_of: Writer
 ) -> None:
     spill = tmp_path / "spill.jsonl"
-    writer = CallLogWriter(sqlite_database, spill, max_pending=10)
+    writer = writer_of(sqlite_database, spill, max_pending=10)
     with exclusive_lock(db_path(sqlite_database)):
         writer.record(steps(1, "CAfirst")[0])
         assert failures.seen.wait(WAIT_S)
@@ -97,11 +115,11 @@ def test_a_full_queue_spills_to_disk_in_order_and_the_spill_is_stored(
 
 
 def test_closing_while_locked_keeps_the_steps_for_the_next_start(
-    sqlite_database: Database, failures: _Failures, tmp_path: Path
+    sqlite_database: Database, failures: _Failures, tmp_path: Path, writer_of: Writer
 ) -> None:
     spill = tmp_path / "spill.jsonl"
     with exclusive_lock(db_path(sqlite_database)):
-        writer = CallLogWriter(sqlite_database, spill, close_retry_s=0.0)
+        writer = writer_of(sqlite_database, spill, close_retry_s=0.0)
         for entry in steps(50):
             writer.record(entry)
         writer.close()  # shutting down with the database away: the steps go to disk
