@@ -119,6 +119,9 @@ def create_app(
         lifespan=lifespan,
         docs_url=None,  # served from the app's own copy of Swagger UI: see ivr.web.docs
         redoc_url=None,
+        # Greetline sets up no OpenTelemetry; FastAPI's native telemetry otherwise asks three global providers
+        # whether they are configured on every request (a sixth of the app shell's cost, issue 25).
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     services = Services(
         settings=settings,
