@@ -9,8 +9,9 @@ uvicorn settings `greetline serve` uses:
 - `greetline serve` itself (SQLite, the demo business), answering signed `POST /twilio/voice`;
 
 then measures peak throughput and p99 with wrk in interleaved rounds (bench.peak), each server's CPU time per request
-in those rounds (from /proc: on a machine shared with other work the CPU a request needs is steadier than the
-requests per second a server got), and the cold start: `greetline serve` with 10,000 businesses stored, from process
+in those rounds, its child processes included (`serve` stores its call log through one; from /proc: on a machine
+shared with other work the CPU a request needs is steadier than the requests per second a server got), and the cold
+start: `greetline serve` with 10,000 businesses stored, from process
 start to its first signed call answered.
 
 `--before DIR`: also `greetline serve` from DIR, an earlier commit's tree (`git archive COMMIT | tar -x -C DIR`), as a

@@ -116,10 +116,25 @@ def parse_wrk(output: str) -> Round:
 
 
 def cpu_s(pid: int) -> float:
-    """CPU time the process has used (user + system, all threads): what a request costs the server, which a
-    machine shared with other work does not inflate the way it inflates latency."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """CPU time the process and its child processes have used (user + system, all threads; children running and
+    ended): what a request costs the server, which a machine shared with other work does not inflate the way it
+    inflates latency. The children count: `greetline serve` stores its call log through one (issue 25)."""
+    fields = _stat(pid)
+    used = int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and entry.name != str(pid):
+            try:
+                child = _stat(int(entry.name))
+            except (OSError, IndexError):
+                continue  # ended meanwhile
+            if child[1] == str(pid):
+                used += sum(int(field) for field in child[11:15])
+    return used / os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> list[str]:
+    """/proc/PID/stat after the command's name: state, parent, ..., utime (11), stime, cutime, cstime (14)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
 
 
 def measured_round(target: Target, script: Path, duration_s: float) -> Round:
