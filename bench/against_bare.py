@@ -82,10 +82,17 @@ def _start_in(tree: Path, env: dict[str, str]) -> tuple["subprocess.Popen[str]",
     raise RuntimeError(f"`greetline serve` from {tree} did not start")
 
 
-def peak_rows(*, rounds: int, round_s: float, before: Path | None = None) -> dict[str, list[Round]]:
-    with tempfile.TemporaryDirectory(prefix="bench-bare-") as folder:
+def peak_rows(
+    *, rounds: int, round_s: float, before: Path | None = None, postgres: bool = False
+) -> dict[str, list[Round]]:
+    with tempfile.TemporaryDirectory(prefix="bench-bare-") as folder, scale.scratch_databases(Path(folder)) as urls:
         scratch = Path(folder)
-        env = greetline_env(scratch, f"sqlite:///{scratch}/bench.db")
+        url = urls["PostgreSQL" if postgres else "SQLite"]
+        if url is None:
+            raise SystemExit("PostgreSQL does not answer at 127.0.0.1:5432: run without --postgres")
+        env = greetline_env(scratch, url)
+        if postgres:  # replicas share it on PostgreSQL, so `serve` asks for one there
+            env["GREETLINE_SESSION_SECRET"] = "bench-session-secret-" + "x" * 32
         subprocess.run(
             [sys.executable, "-m", "ivr", "apply", "--no-render", str(scale.DEMO)], env=env, check=True, cwd=REPO
         )
@@ -95,6 +102,8 @@ def peak_rows(*, rounds: int, round_s: float, before: Path | None = None) -> dic
             GREETLINE: (_start_server(env, [*SERVE, "--port", "0"]), "/twilio/voice"),
         }
         if before is not None:
+            if postgres:
+                raise SystemExit("--before compares on SQLite only")
             (scratch / "before").mkdir()
             shutil.copy(scratch / "bench.db", scratch / "before" / "bench.db")
             before_env = greetline_env(scratch / "before", f"sqlite:///{scratch}/before/bench.db")
@@ -152,15 +161,21 @@ def cold_start_s(businesses: int = scale.BUSINESSES) -> float:
 
 
 def main(
-    *, rounds: int = peak.ROUNDS, round_s: float = peak.ROUND_S, before: Path | None = None, cold_start: bool = True
+    *,
+    rounds: int = peak.ROUNDS,
+    round_s: float = peak.ROUND_S,
+    before: Path | None = None,
+    cold_start: bool = True,
+    postgres: bool = False,
 ) -> dict[str, Any]:
     load_before = peak.load_average()
-    found = peak_rows(rounds=rounds, round_s=round_s, before=before)
+    found = peak_rows(rounds=rounds, round_s=round_s, before=before, postgres=postgres)
     return {
         "load_before": load_before,
         "peak": found,
         "rounds": rounds,
         "round_s": round_s,
+        "database": "PostgreSQL" if postgres else "SQLite",
         "cold_start_s": cold_start_s() if cold_start else None,
         "load_after": peak.load_average(),
     }
@@ -175,7 +190,8 @@ def report(results: dict[str, Any]) -> str:
     bare_rate, bare_p99 = peak.median_rate(found[BARE]), peak.median_p99(found[BARE])
     lines = [
         f"wrk, {peak.WRK_THREADS} thread, {peak.WRK_CONNECTIONS} connections, median of {results['rounds']} "
-        f"interleaved rounds of {results['round_s']:g} s; one uvicorn worker each, SQLite.",
+        f"interleaved rounds of {results['round_s']:g} s; one uvicorn worker each, Greetline on "
+        f"{results.get('database', 'SQLite')}.",
         f"Load average before: {results['load_before']}; after: {results['load_after']}.",
         "",
         "| endpoint | req/s (median) | each round | p99 (ms, median) | x bare app | server CPU per request (ms) | "
@@ -224,11 +240,15 @@ if __name__ == "__main__":
     parser.add_argument("--round-s", type=float, default=peak.ROUND_S)
     parser.add_argument("--before", type=Path, help="an earlier commit's tree, measured in the same rounds")
     parser.add_argument("--no-cold-start", action="store_true", help="leave the cold start out")
+    parser.add_argument(
+        "--postgres", action="store_true", help="Greetline's rows on a scratch PostgreSQL database at 127.0.0.1:5432"
+    )
     arguments = parser.parse_args()
     found = main(
         rounds=arguments.rounds,
         round_s=arguments.round_s,
         before=arguments.before,
         cold_start=not arguments.no_cold_start,
+        postgres=arguments.postgres,
     )
     print(report(found))
