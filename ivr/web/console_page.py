@@ -39,7 +39,7 @@ from ivr.web.admin.cards import served_by, serves
 from ivr.web.admin.i18n import LANGUAGES, translations
 from ivr.web.admin.pages import UserDep
 from ivr.web.admin.templating import templates
-from ivr.web.card import PRIVATE_HEADERS, calendar_in_words, open_card, send_allowed
+from ivr.web.card import PRIVATE_HEADERS, card_context, open_card, send_allowed
 from ivr.web.request_session import RequestSessionDep
 from ivr.web.services import Services, ServicesDep
 
@@ -167,21 +167,9 @@ def _card(
     problems: list[Problem] | None = None,
     notice: str | None = None,
 ) -> Response:
-    lang = pages.language(request)
-    words = translations(lang)
-    context: dict[str, Any] = {
-        "words": words,
-        "calendar": calendar_in_words(view, words, lang),
-        "lang": lang,
-        "country": view.country,
-        "timezone": view.timezone,
-        "view": view,
-        "business_id": business_id,
-        "csrf": pages.csrf_token(request),
-        "typed": typed or {},
-        "problems": {problem.where: problem.code for problem in problems or []},
-        "notice": notice,
-    }
+    csrf = pages.csrf_token(request)
+    context = card_context(view, pages.language(request), csrf, typed=typed, problems=problems, notice=notice)
+    context["business_id"] = business_id
     card = templates().env.get_template("card.html")
     context["sections"] = Markup("".join(card.blocks["sections"](card.new_context(context))))
     response = templates().TemplateResponse(request, "console_card.html", context, status_code=status_code)
