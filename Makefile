@@ -28,7 +28,7 @@ $(WHISPER_BASE)/model.bin: $(VENV)/.installed scripts/assemble-whisper-base.py
 
 run: setup
 	$(BIN)/greetline migrate
-	$(BIN)/greetline apply --if-new $(DEMO)  # a restart keeps what was changed on the admin page
+	$(BIN)/greetline apply --if-new --move-past-periods $(DEMO)  # a restart keeps what was changed on the admin page
 	$(BIN)/greetline staff create --business +31501234567 --email $(DEMO_EMAIL) --password $(DEMO_PASSWORD) >/dev/null
 	@echo
 	@echo "  Demo business: Huisartsenpraktijk De Linde on +31501234567"

@@ -11,6 +11,8 @@ from datetime import datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from ivr.callflow.model import AwaySpell
+
 # Words in a title that say the owner is away, in the four languages of the house (whole words, any case).
 AWAY_WORDS = (
     "afwezig", "vakantie", "verlof", "vrij", "ziek",
@@ -42,6 +44,7 @@ class CalendarRefused(Exception):
         self.detail = detail
 
 
+# Not the call flow's type: the card shows an event's title and all-day; the flow gets only the spells (AwaySpell).
 @dataclass(frozen=True)
 class CalendarEvent:
     """One instance of an event in the window, in UTC; an all-day event runs from local midnight to midnight."""
@@ -64,7 +67,7 @@ def says_away(title: str) -> bool:
     return _AWAY.search(title) is not None
 
 
-def away_spells(events: Iterable[CalendarEvent]) -> tuple[tuple[datetime, datetime], ...]:
+def away_spells(events: Iterable[CalendarEvent]) -> tuple[AwaySpell, ...]:
     """The spells the call flow follows (ivr.callflow.schedule.away_until): the away events' times, nothing else."""
     return tuple((event.start, event.end) for event in events if event.away and event.end > event.start)
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from ivr.calendar.away import CalendarRefused, away_spells, window_of
 from ivr.calendar.fetch import FeedFetcher
+from ivr.callflow.model import AwaySpell
 from ivr.document.model import DEFAULT_TIMEZONE
 from ivr.store import businesses, calendars
 from ivr.store.database import Database
@@ -114,7 +115,7 @@ def timezone_of_number(database: Database, number: str) -> str:
     return str(stored.document.get("timezone") or DEFAULT_TIMEZONE) if stored else DEFAULT_TIMEZONE
 
 
-def simulated_away(feed: bytes, timezone: str, moment: datetime) -> tuple[tuple[datetime, datetime], ...]:
+def simulated_away(feed: bytes, timezone: str, moment: datetime) -> tuple[AwaySpell, ...]:
     """`greetline call --calendar FILE.ics`: the file's away spells around the call's moment, read as the worker
     reads a feed (CalendarRefused when it is not a calendar)."""
     from ivr.calendar.reading import read_calendar

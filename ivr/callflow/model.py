@@ -4,6 +4,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
 
+# An away spell of the owner's calendar, (start, end) in UTC: all the calendar hands the call flow (Business.away),
+# made from the feed's away events by ivr.calendar.away.away_spells.
+AwaySpell = tuple[datetime, datetime]
+
 
 class Language(StrEnum):
     NL = "nl"
@@ -202,7 +206,7 @@ class Business:
     # calendar: {when_away: service}: while the owner's calendar says away, calls go straight to the answering
     # service. `away`: the away spells (start, end) of the last good copy of the feed, filled in by the directory.
     away_to_service: bool = False
-    away: tuple[tuple[datetime, datetime], ...] = ()
+    away: tuple[AwaySpell, ...] = ()
 
 
 def voicemail_boxes(business: Business) -> dict[str, Voicemail]:

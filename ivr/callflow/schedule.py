@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from ivr.callflow.model import Business, Period
+from ivr.callflow.model import AwaySpell, Business, Period
 from ivr.callflow.public_holidays import names_on, public_holiday
 
 
@@ -29,6 +29,7 @@ class OutsideHours:
     pass
 
 
+# Not a calendar event (ivr.calendar.away.CalendarEvent): the flow's answer to "away now?", from AwaySpells alone.
 @dataclass(frozen=True)
 class Away:
     """Open, but the owner's calendar says away (calendar: {when_away: service}): calls go to the service."""
@@ -39,7 +40,7 @@ class Away:
 Situation = Open | InPeriod | Holiday | OutsideHours | Away
 
 
-def away_until(spells: Iterable[tuple[datetime, datetime]], now: datetime) -> datetime | None:
+def away_until(spells: Iterable[AwaySpell], now: datetime) -> datetime | None:
     """When the owner is back, if an away spell runs now: the end of the chain of spells that touch or overlap it
     (a morning off followed by an afternoon away is away until the afternoon ends)."""
     until: datetime | None = None

@@ -7,12 +7,13 @@ import sys
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ivr.cli.runtime import Runtime, runtime
 from ivr.errors import InputError
 
-Spells = tuple[tuple[datetime, datetime], ...]
+if TYPE_CHECKING:
+    from ivr.callflow.model import AwaySpell
 
 
 def _call(args: argparse.Namespace) -> int:
@@ -44,9 +45,7 @@ def _call(args: argparse.Namespace) -> int:
     return 0
 
 
-def _away(
-    opened: Runtime, path: str, to_number: str, local_time: datetime | None
-) -> tuple[tuple[datetime, datetime], ...]:
+def _away(opened: Runtime, path: str, to_number: str, local_time: datetime | None) -> "tuple[AwaySpell, ...]":
     """The calendar file's away spells around the call (its floating times in the business's zone)."""
     from zoneinfo import ZoneInfo
 

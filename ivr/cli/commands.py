@@ -9,10 +9,12 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
+from zoneinfo import ZoneInfo
 
 from ivr.cli.runtime import Runtime, migrate, runtime
 from ivr.document.lint import Finding, sms_sender_findings, stored_sms_sender_findings
 from ivr.document.load import document_data, read_yaml, validate_document
+from ivr.document.past_periods import moved_on
 from ivr.errors import DocumentError, GreetlineError, InputError
 from ivr.settings import Settings
 from ivr.simulator.caller import CallPlan, SimulatedCall, Transcript
@@ -124,11 +126,20 @@ def lint_file(path: Path, sms_from: str | None = None) -> Checked:
 
 
 def apply_file(
-    runtime: Runtime, path: Path, *, render: bool, progress: "Progress | None" = None, if_new: bool = False
+    runtime: Runtime,
+    path: Path,
+    *,
+    render: bool,
+    progress: "Progress | None" = None,
+    if_new: bool = False,
+    move_past_periods: bool = False,
+    now: datetime | None = None,
 ) -> list[str]:
     """Check, store recordings the document names, apply, then render its texts. Returns the lines to print.
     With `if_new`, a document whose business exists already (one of its numbers is taken) is left as it is stored:
-    `make run` starts the demo this way, so a restart keeps what the manager changed on the page."""
+    `make run` starts the demo this way, so a restart keeps what the manager changed on the page. With
+    `move_past_periods`, periods over by `now` (the business's day) come again a whole number of years later
+    (ivr.document.past_periods: the demo's Christmas period). `now`: the clock's, unless given."""
     from ivr.usecases.measured import upload_durations
     from ivr.usecases.rendering import render_number
     from ivr.usecases.uploads import attach_uploads
@@ -146,10 +157,14 @@ def apply_file(
                 f"kept {existing.document['business']} (business {existing.id}, revision {existing.revision}) as "
                 f"stored: it exists already, so {path} was not applied again (apply without --if-new replaces it)"
             ]
+    now = now or datetime.now(UTC)
+    document = checked.document
+    if move_past_periods:
+        document = moved_on(document, now.astimezone(ZoneInfo(document.timezone)).date())
     # Normalised before the transaction opens; apply_document checks with their measured lengths.
-    document, upload_notes = attach_uploads(checked.document, path.parent, media)
+    document, upload_notes = attach_uploads(document, path.parent, media)
     runtime.migrate()
-    saved = apply_document(runtime.database, document, datetime.now(UTC), measured_s=upload_durations(document, media))
+    saved = apply_document(runtime.database, document, now, measured_s=upload_durations(document, media))
     numbers = ", ".join(document.numbers)
     lines = [f"warning: {finding.where}: {finding.message}" for finding in saved.warnings]
     lines += [f"warning: {note}" for note in upload_notes]
@@ -274,8 +289,6 @@ def run_worker(runtime: Runtime, stop: "threading.Event") -> None:
 
 def send_summary(runtime: Runtime, number: str, day: date | None) -> tuple[str, list[str]]:
     """`greetline summary`: the business's daily summary for `day` (default: today there), sent now."""
-    from zoneinfo import ZoneInfo
-
     from ivr.jobs.model import PermanentFailure
     from ivr.messages.notes import Notes
     from ivr.messages.outbox import message_domain

@@ -17,11 +17,20 @@ def _apply(args: argparse.Namespace) -> int:
     if Path(args.file).is_dir():
         if args.if_new:
             raise InputError("--if-new applies one document file; a folder's documents replace their businesses")
+        if args.move_past_periods:
+            raise InputError("--move-past-periods applies one document file (the demo); apply a folder without it")
         return _apply_folder(args)
     from ivr.cli.commands import apply_file
 
     with runtime() as opened:
-        lines = apply_file(opened, Path(args.file), render=args.render, progress=show_progress, if_new=args.if_new)
+        lines = apply_file(
+            opened,
+            Path(args.file),
+            render=args.render,
+            progress=show_progress,
+            if_new=args.if_new,
+            move_past_periods=args.move_past_periods,
+        )
         print("\n".join(lines))
     return 0
 
@@ -142,6 +151,12 @@ def register(commands: Any) -> None:
         action="store_true",
         help="leave a business that exists already as it is stored (a document file, not a folder); `make run` "
         "applies the demo this way, so a restart keeps the changes made on the admin page",
+    )
+    apply.add_argument(
+        "--move-past-periods",
+        action="store_true",
+        help="move each period that is over on by whole years to its next time (a document file, not a folder); "
+        "`make run` applies the demo this way, so its Christmas period is always the coming one",
     )
     apply.set_defaults(func=_apply)
 

@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection
 
 from ivr.calendar.away import away_spells
-from ivr.callflow.model import Business, DialNumbers, Voicemail
+from ivr.callflow.model import AwaySpell, Business, DialNumbers, Voicemail
 from ivr.document.convert import to_business
 from ivr.document.load import validate_document
 from ivr.document.model import BusinessDocument
@@ -73,7 +73,7 @@ def routed(
     return Routed(ZoneInfo(document.timezone), tuple(document.numbers), by_part, url)
 
 
-def with_away(loaded: Routed, spells: tuple[tuple[datetime, datetime], ...]) -> Routed:
+def with_away(loaded: Routed, spells: tuple[AwaySpell, ...]) -> Routed:
     """The same revision with the calendar's away spells as last read (new objects: first answers are decided
     afresh, ivr.web.first_answers)."""
     if loaded.by_part[PARTS_OF_DAY[0]].away == spells:

@@ -2,6 +2,8 @@
 
 from datetime import datetime
 
+from ivr.callflow.model import AwaySpell
+
 # A form field the simulator sends (signed like every other) to run a call at another local time; the voice webhooks
 # (ivr.web.twilio_hooks) read it. Here, not there: the simulator talks to a server over HTTP and needs no web code.
 SIMULATED_TIME_FIELD = "GreetlineSimulatedAt"
@@ -21,11 +23,11 @@ def is_simulated(value: object) -> bool:
     return value == SIMULATED
 
 
-def away_field(spells: tuple[tuple[datetime, datetime], ...]) -> str:
+def away_field(spells: tuple[AwaySpell, ...]) -> str:
     return ",".join(f"{start.isoformat()}/{end.isoformat()}" for start, end in spells)
 
 
-def away_of_field(value: str) -> tuple[tuple[datetime, datetime], ...]:
+def away_of_field(value: str) -> tuple[AwaySpell, ...]:
     """SIMULATED_AWAY_FIELD read back; a malformed one raises ValueError (the webhook answers its fallback)."""
     spells = []
     for spell in filter(None, value.split(",")):

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from twilio.request_validator import RequestValidator
 
 from audio.wav import wav_duration_s
+from ivr.callflow.model import AwaySpell
 from ivr.callflow.ringing import ringing_s
 from ivr.errors import GreetlineError
 from ivr.simulator import SIMULATED, SIMULATED_AWAY_FIELD, SIMULATED_CALL_FIELD, SIMULATED_TIME_FIELD, away_field
@@ -72,7 +73,7 @@ class CallPlan:
     # so a preview of what callers hear never stores or delivers a message.
     recordings_url: str | None = None
     # `greetline call --calendar FILE.ics`: the calendar's away spells, followed instead of the stored copy's.
-    away: tuple[tuple[datetime, datetime], ...] | None = None
+    away: tuple[AwaySpell, ...] | None = None
 
 
 def say_duration_s(text: str, language_code: str) -> float:

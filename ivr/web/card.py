@@ -8,6 +8,7 @@ Any token that opens no card (wrong, rotated, malformed) is answered exactly as 
 import hmac
 import secrets
 from datetime import timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Request
@@ -23,8 +24,8 @@ from ivr.messages.call_notes import take_note
 from ivr.messages.notes import SUMMARY_MAX_CALLS, local_day_bounds
 from ivr.messages.outbox import message_domain
 from ivr.store import businesses, calendars, callbacks, calls, cards
-from ivr.web.admin.calendar_words import CalendarWords, calendar_words
-from ivr.web.admin.i18n import Words, translations
+from ivr.web.admin.calendar_words import calendar_words
+from ivr.web.admin.i18n import translations
 from ivr.web.admin.templating import templates
 from ivr.web.api.errors import CARD_RESPONSES, documented, unreadable_body
 from ivr.web.services import Services, ServicesDep
@@ -83,11 +84,33 @@ def _csrf(request: Request) -> str:
     return token
 
 
-def calendar_in_words(view: CardView, words: Words, language: str) -> CalendarWords | None:
-    """The card's calendar section in `language` (the card's own, or the console's), None without a calendar."""
-    if view.calendar is None:
-        return None
-    return calendar_words(words, view.calendar, view.day, view.timezone, language)
+def card_context(
+    view: CardView,
+    language: str,
+    csrf: str,
+    *,
+    typed: dict[str, str] | None = None,
+    problems: list[Problem] | None = None,
+    notice: str | None = None,
+) -> dict[str, Any]:
+    """What card.html's sections and note form are drawn from, for the card's page (in the business's language)
+    and the console's card (in the login's): `typed` is the form as sent, `notice` what became of it."""
+    words = translations(language)
+    calendar = (
+        None if view.calendar is None else calendar_words(words, view.calendar, view.day, view.timezone, language)
+    )
+    return {
+        "words": words,
+        "calendar": calendar,
+        "lang": language,
+        "country": view.country,
+        "timezone": view.timezone,
+        "view": view,
+        "csrf": csrf,
+        "typed": typed or {},
+        "problems": {problem.where: problem.code for problem in problems or []},
+        "notice": notice,
+    }
 
 
 def card_page_for(
@@ -100,20 +123,8 @@ def card_page_for(
     problems: list[Problem] | None = None,
     notice: str | None = None,
 ) -> Response:
-    words = translations(view.language)
-    context = {
-        "words": words,
-        "calendar": calendar_in_words(view, words, view.language),
-        "lang": view.language,
-        "country": view.country,
-        "timezone": view.timezone,
-        "view": view,
-        "action": action,
-        "csrf": _csrf(request),
-        "typed": typed or {},
-        "problems": {problem.where: problem.code for problem in problems or []},
-        "notice": notice,
-    }
+    context = card_context(view, view.language, _csrf(request), typed=typed, problems=problems, notice=notice)
+    context["action"] = action
     response = templates().TemplateResponse(request, "card.html", context, status_code=status_code)
     response.headers.update(PRIVATE_HEADERS)
     return response

@@ -32,15 +32,14 @@ from ivr.errors import Problem
 from ivr.messages.call_notes import take_note
 from ivr.messages.notes import SUMMARY_MAX_CALLS, local_day_bounds
 from ivr.messages.outbox import message_domain
-from ivr.roles import opens_card
 from ivr.store import businesses, calls, cards, console_events, voicemails
 from ivr.store.console_events import PutThrough
-from ivr.store.staff import StaffUser
 from ivr.web.admin import pages, wording
+from ivr.web.admin.cards import served_by, serves
 from ivr.web.admin.i18n import LANGUAGES, translations
 from ivr.web.admin.pages import UserDep
 from ivr.web.admin.templating import templates
-from ivr.web.card import PRIVATE_HEADERS, calendar_in_words, open_card, send_allowed
+from ivr.web.card import PRIVATE_HEADERS, card_context, open_card, send_allowed
 from ivr.web.request_session import RequestSessionDep
 from ivr.web.services import Services, ServicesDep
 
@@ -51,16 +50,6 @@ BusinessId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 MAX_CALL_SID_CHARS = 64
 # A stream ends after this and the browser reconnects at once (Last-Event-ID): a login ended meanwhile is noticed.
 MAX_STREAM_S = 3600.0
-
-
-def served_by(user: StaffUser) -> list[int]:
-    return [place.business_id for place in user.memberships if opens_card(place.role)]
-
-
-def _serves(user: StaffUser, business_id: int) -> None:
-    if business_id not in served_by(user):
-        log.warning("refused the console card of business %s to %s: it does not serve it", business_id, user.email)
-        raise HTTPException(404)
 
 
 @router.get("")
@@ -178,21 +167,9 @@ def _card(
     problems: list[Problem] | None = None,
     notice: str | None = None,
 ) -> Response:
-    lang = pages.language(request)
-    words = translations(lang)
-    context: dict[str, Any] = {
-        "words": words,
-        "calendar": calendar_in_words(view, words, lang),
-        "lang": lang,
-        "country": view.country,
-        "timezone": view.timezone,
-        "view": view,
-        "business_id": business_id,
-        "csrf": pages.csrf_token(request),
-        "typed": typed or {},
-        "problems": {problem.where: problem.code for problem in problems or []},
-        "notice": notice,
-    }
+    csrf = pages.csrf_token(request)
+    context = card_context(view, pages.language(request), csrf, typed=typed, problems=problems, notice=notice)
+    context["business_id"] = business_id
     card = templates().env.get_template("card.html")
     context["sections"] = Markup("".join(card.blocks["sections"](card.new_context(context))))
     response = templates().TemplateResponse(request, "console_card.html", context, status_code=status_code)
@@ -204,7 +181,7 @@ def _card(
 async def console_card(
     request: Request, services: ServicesDep, user: UserDep, business_id: BusinessId, call: str = ""
 ) -> Response:
-    _serves(user, business_id)
+    serves(user, business_id)
     _document, view, event = await run_in_threadpool(_opened, services, business_id, call)
     if call and event is None:  # another business's call, or none: nothing about it is shown
         raise HTTPException(404)
@@ -214,7 +191,7 @@ async def console_card(
 @router.post("/cards/{business_id}")
 async def console_note(request: Request, services: ServicesDep, user: UserDep, business_id: BusinessId) -> Response:
     """The note form of a popped card: answered with the card again, saying it was sent or why not."""
-    _serves(user, business_id)
+    serves(user, business_id)
     form = await request.form(max_files=0, max_fields=8)
     call = str(form.get("call") or "")
     document, view, event = await run_in_threadpool(_opened, services, business_id, call)
