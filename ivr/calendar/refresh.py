@@ -16,7 +16,7 @@ from typing import Any
 from ivr.calendar.away import CalendarRefused, away_spells, window_of
 from ivr.calendar.fetch import FeedFetcher
 from ivr.document.model import DEFAULT_TIMEZONE
-from ivr.store import businesses, calendars
+from ivr.store import businesses, calendars, jobs
 from ivr.store.database import Database
 from ivr.store.jobs import JobSpec
 
@@ -88,8 +88,8 @@ class CalendarRefresh:
     def schedule(self, now: datetime) -> list[JobSpec]:
         slot = int(now.timestamp() // self._every_s)
         return [
-            JobSpec(f"{CALENDARS}:{feed.business_id}:{slot}", CALENDARS, {"business_id": feed.business_id})
-            for feed in self.feeds()
+            JobSpec(f"{CALENDARS}:{id_}:{slot}", CALENDARS, {"business_id": id_}, business_id=id_)
+            for id_ in (feed.business_id for feed in self.feeds())
         ]
 
     def __call__(self, args: dict[str, Any]) -> None:
@@ -97,8 +97,11 @@ class CalendarRefresh:
         Called from several threads at once: it reads the database, not the schedule's memory."""
         if "business_id" not in args:
             return  # an every-feed job queued by an older version: its slot's per-business jobs do the work
+        business_id = int(args["business_id"])
+        with self._database.transaction() as session:
+            jobs.forget_done(session, CALENDARS, business_id)  # the earlier slots' (this one is running)
         with self._database.reading() as connection:
-            stored = businesses.document_of(connection, int(args["business_id"]))
+            stored = businesses.document_of(connection, business_id)
         feed = feed_of(stored.id, stored.document) if stored is not None else None
         if feed is not None:
             refresh_calendar(self._database, self._fetcher, feed, self._clock())

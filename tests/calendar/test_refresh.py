@@ -6,6 +6,8 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import select
+
 from ivr.calendar.away import Refusal
 from ivr.calendar.fetch import FeedFetcher, HttpFeedFetcher
 from ivr.calendar.refresh import CALENDARS, CAPPED, GOOD, CalendarRefresh, Feed, refresh_calendar
@@ -13,6 +15,7 @@ from ivr.jobs.worker import Worker
 from ivr.routing.directory import Directory, Miss
 from ivr.store import calendars
 from ivr.store.database import Database
+from ivr.store.tables import JobRow
 from ivr.usecases.documents import apply_text
 from tests.calendar.feeds import event, feed
 from tests.fakes.calendar_feed import Answer, FakeCalendarServer
@@ -139,3 +142,19 @@ def test_a_slow_feed_delays_only_its_own_business(database: Database, calendar_f
         fast_copy, slow_copy = calendars.copy_of(session, fast, fast_url), calendars.copy_of(session, slow, slow_url)
     assert fast_copy is not None and fast_copy.problem is None and fast_copy.fetched_at == NOW
     assert slow_copy is not None and slow_copy.problem == Refusal.NOT_ICALENDAR.value
+
+
+def test_a_business_keeps_only_its_latest_refresh_job(database: Database, calendar_feed: FakeCalendarServer) -> None:
+    """A job each five minutes for each calendar: the earlier ones are forgotten as the next one runs."""
+    url = calendar_feed.serve("/basic.ics", Answer(AWAY))
+    business_id = apply_text(database, _document(url), NOW).stored.id
+    moments = [NOW, NOW + timedelta(seconds=300), NOW + timedelta(seconds=600)]
+    refresh = CalendarRefresh(database, HttpFeedFetcher(timeout_s=5, allow_private=True), lambda: NOW, every_s=300)
+    for moment in moments:
+        worker = Worker(database, {CALENDARS: refresh}, clock=lambda at=moment: at, schedules=[refresh.schedule])
+        assert (worker.run_schedules(), worker.run_due()) == (1, 1)
+    with database.transaction() as session:
+        kept = session.execute(select(JobRow.key, JobRow.state, JobRow.business_id)).all()
+    slot = int(moments[-1].timestamp() // 300)
+    assert kept == [(f"{CALENDARS}:{business_id}:{slot}", "done", business_id)]
+    assert calendar_feed.requests == ["/basic.ics"] * 3
