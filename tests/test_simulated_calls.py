@@ -40,6 +40,18 @@ CLOSED_AT_UTC = datetime(2026, 11, 24, 21, 0, tzinfo=UTC)
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
+def yesterday_at(hour: int, minute: int = 0) -> datetime:
+    """A moment of yesterday at the practice, for calls beside a served process. That process's worker runs on the
+    real clock and its daily retention run deletes calls logged more than 400 days before today (the call log's
+    default), so a fixed date would lose its calls once that much time has passed; yesterday never does."""
+    day = datetime.now(AMSTERDAM).date() - timedelta(days=1)
+    return datetime.combine(day, datetime.min.time().replace(hour=hour, minute=minute), AMSTERDAM)
+
+
+def at_text(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
 @pytest.fixture
 def configured(settings: Settings, mail_server: MailServer, twilio_api: FakeTwilio, tmp_path: Path) -> Settings:
     """The demo in a database, with real SMTP and a Twilio account configured, as in production."""
@@ -151,26 +163,33 @@ def test_a_simulated_call_is_logged_marked_and_left_out_of_the_summary(
 
 def test_at_is_stored_as_the_utc_instant(configured: Settings, database: Database) -> None:
     greetline_call(configured, "--at", CLOSED_AT)
+    # A time alone is on the command's own today (the machine's date): the day before and after the command, which
+    # differ only when it ran across midnight.
+    before = date.today()
     greetline_call(configured, "--at", "22:00")
+    after = date.today()
     first, second = sorted(logged(database), key=lambda row: row.started_at)
     assert jobs.utc(first.started_at) == CLOSED_AT_UTC
-    today_at_ten = datetime.combine(date.today(), datetime.min.time().replace(hour=22), AMSTERDAM)
-    assert jobs.utc(second.started_at) == today_at_ten.astimezone(UTC)
+    at_ten = {datetime.combine(day, datetime.min.time().replace(hour=22), AMSTERDAM) for day in (before, after)}
+    assert jobs.utc(second.started_at) in {moment.astimezone(UTC) for moment in at_ten}
 
 
 def test_url_shows_the_words_of_recordings_and_the_server_marks_the_call(
     configured: Settings, database: Database
 ) -> None:
     greetline(configured, "render", NUMBER)
-    in_process = greetline_call(configured, "--at", CLOSED_AT)
+    closed = yesterday_at(22)  # closed every day: the closed greeting, or the stand-in of a period
+    in_process = greetline_call(configured, "--at", at_text(closed))
     with server_process(command_environment(configured)) as server:
-        over_http = greetline_call(configured, "--url", server.base_url, "--at", CLOSED_AT)
+        over_http = greetline_call(configured, "--url", server.base_url, "--at", at_text(closed))
     heard = [line.split("s  ", 1)[1] for line in in_process.splitlines() if "hears recording" in line]
     assert heard and all('"' in line and "/media/" not in line for line in heard)
     assert [line.split("s  ", 1)[1] for line in over_http.splitlines() if "hears recording" in line] == heard
     # The server took the voicemail as a simulation too: marked, at the UTC instant, nothing stored or queued (its
     # worker's own schedules, the reconciliation and the summaries, may have queued theirs).
-    assert [(row.simulated, jobs.utc(row.started_at)) for row in logged(database)] == [(True, CLOSED_AT_UTC)] * 2
+    assert [(row.simulated, jobs.utc(row.started_at)) for row in logged(database)] == [
+        (True, closed.astimezone(UTC))
+    ] * 2
     with database.transaction() as session:
         assert session.scalars(select(RecordingRow)).all() == []
         # After 17:30 in Amsterdam the summary has also been written out as its e-mails.
@@ -185,7 +204,9 @@ CALLS_BESIDE_SERVE = 6
 def test_calls_beside_a_running_server_are_all_logged_and_ended(configured: Settings, database: Database) -> None:
     with server_process(command_environment(configured)):
         for index in range(CALLS_BESIDE_SERVE):
-            greetline_call(configured, "--at", f"2026-11-24 {10 + index}:15", "--operators", "never", "--press", "1")
+            # On a closed day (a weekend, a holiday) the key is not asked for: the call ends all the same.
+            at = at_text(yesterday_at(10 + index, 15))
+            greetline_call(configured, "--at", at, "--operators", "never", "--press", "1")
     rows = logged(database)
     assert len(rows) == CALLS_BESIDE_SERVE
     assert [row for row in rows if row.ended_at is None or not row.simulated or row.outcome is None] == []

@@ -1,15 +1,14 @@
-"""The worker's calendar job: every business's feed fetched, read for today and tomorrow, and stored; a refused
+"""The worker's calendar jobs: each business's feed fetched, read for today and tomorrow, and stored; a refused
 fetch keeps the last good copy (calls go on as it says) and stores why, for the card.
 
-`refresh_calendar` is one business's use case, `refresh_calendars` several; the job (`CalendarRefresh`) is queued
-every GREETLINE_CALENDAR_EVERY_S by its own schedule while some business has a calendar. One job fetches every
-feed, eight at a time: many slow feeds can make it outlast the worker's lease (GREETLINE_JOB_LEASE_S), and then a
-second worker may fetch them again (harmless: the same copy is stored).
+`refresh_calendar` is one business's use case; the jobs (`CalendarRefresh`) are queued
+every GREETLINE_CALENDAR_EVERY_S by their own schedule, one per business with a calendar, and the worker runs them
+side by side (a kind it runs concurrently, ivr.jobs.worker). Each fetch is bounded by GREETLINE_CALENDAR_TIMEOUT_S
+(at most 60 s), well within its own job's lease (GREETLINE_JOB_LEASE_S): a slow feed delays only its own business.
 """
 
 import logging
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,16 +17,13 @@ from ivr.calendar.away import CalendarRefused, away_spells, window_of
 from ivr.calendar.fetch import FeedFetcher
 from ivr.callflow.model import AwaySpell
 from ivr.document.model import DEFAULT_TIMEZONE
-from ivr.store import businesses, calendars
+from ivr.store import businesses, calendars, jobs
 from ivr.store.database import Database
 from ivr.store.jobs import JobSpec
 
 log = logging.getLogger("greetline.calendar")
 
 CALENDARS = "calendars"
-# Feeds fetched at once: most of a fetch is waiting for the other server; a few at a time keep a slow one from
-# holding up the rest without opening hundreds of connections.
-PARALLEL_FETCHES = 8
 # What a refresh stored: a good copy, a capped one, or the refusal's code (ivr.calendar.away.Refusal).
 GOOD = "ok"
 CAPPED = "capped"
@@ -64,16 +60,9 @@ def refresh_calendar(database: Database, fetcher: FeedFetcher, feed: Feed, now: 
     return CAPPED if read.capped else GOOD
 
 
-def refresh_calendars(database: Database, fetcher: FeedFetcher, listed: list[Feed], now: datetime) -> dict[int, str]:
-    """The feeds, a few at a time; returns what was stored for each business."""
-    with ThreadPoolExecutor(PARALLEL_FETCHES, thread_name_prefix="calendar") as pool:
-        done = pool.map(lambda feed: refresh_calendar(database, fetcher, feed, now), listed)
-        return dict(zip((feed.business_id for feed in listed), done, strict=True))
-
-
 class CalendarRefresh:
-    """The worker's job and its schedule: once per GREETLINE_CALENDAR_EVERY_S slot, whatever the number of workers
-    (the key makes repeats no-ops), and only while some business has a calendar.
+    """The worker's job and its schedule: for each business with a calendar, once per GREETLINE_CALENDAR_EVERY_S
+    slot, whatever the number of workers (the key makes repeats no-ops).
 
     The schedule runs every half minute; like the daily summary's (ivr.messages.notes) it reads again only the
     documents whose revision changed, keeping each business's feed, not its document."""
@@ -98,13 +87,25 @@ class CalendarRefresh:
         return [feed for _revision, feed in self._feeds.values() if feed is not None]
 
     def schedule(self, now: datetime) -> list[JobSpec]:
-        if not self.feeds():
-            return []
         slot = int(now.timestamp() // self._every_s)
-        return [JobSpec(f"{CALENDARS}:{slot}", CALENDARS, {})]
+        return [
+            JobSpec(f"{CALENDARS}:{id_}:{slot}", CALENDARS, {"business_id": id_}, business_id=id_)
+            for id_ in (feed.business_id for feed in self.feeds())
+        ]
 
     def __call__(self, args: dict[str, Any]) -> None:
-        refresh_calendars(self._database, self._fetcher, self.feeds(), self._clock())
+        """One business's feed, as its document names it now (it may have changed or gone since it was queued).
+        Called from several threads at once: it reads the database, not the schedule's memory."""
+        if "business_id" not in args:
+            return  # an every-feed job queued by an older version: its slot's per-business jobs do the work
+        business_id = int(args["business_id"])
+        with self._database.transaction() as session:
+            jobs.forget_done(session, CALENDARS, business_id)  # the earlier slots' (this one is running)
+        with self._database.reading() as connection:
+            stored = businesses.document_of(connection, business_id)
+        feed = feed_of(stored.id, stored.document) if stored is not None else None
+        if feed is not None:
+            refresh_calendar(self._database, self._fetcher, feed, self._clock())
 
 
 def timezone_of_number(database: Database, number: str) -> str:

@@ -216,8 +216,9 @@ def make_worker(
     if made.calls is not None:
         handlers[RECOVER_CALLS] = CallRecovery(database, made.calls, clock=clock)
         schedules.append(recovery_schedule)
-    # Each business's calendar feed (issue 26), read again every few minutes.
+    # Each business's calendar feed (issue 26), read again every few minutes, a job each, side by side.
     calendar = CalendarRefresh(database, feed_fetcher(settings), clock, every_s=settings.calendar_every_s)
     handlers[CALENDARS] = calendar
     schedules.append(calendar.schedule)
-    return Worker(database, handlers, clock=clock, lease_s=settings.job_lease_s, schedules=schedules)
+    lease_s = settings.job_lease_s
+    return Worker(database, handlers, clock=clock, lease_s=lease_s, schedules=schedules, concurrent={CALENDARS})

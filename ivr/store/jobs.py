@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from ivr.store.tables import JobRow
@@ -146,6 +146,13 @@ def succeeded(session: Session, job_id: int, now: datetime, done_as: str | None 
         done_as=done_as,
         **_problem_columns(None),
     )
+
+
+def forget_done(session: Session, kind: str, business_id: int) -> int:
+    """The done jobs of one kind for one business: for work that recurs every few minutes and stores its outcome
+    elsewhere (a calendar's refresh, with the calendar's copy), so that its rows do not pile up (288 a day each)."""
+    done = (JobRow.kind == kind) & (JobRow.business_id == business_id) & (JobRow.state == JobState.DONE.value)
+    return int(getattr(session.execute(delete(JobRow).where(done)), "rowcount", 0) or 0)
 
 
 def retry_at(session: Session, job_id: int, when: datetime, error: str, problem: StoredProblem | None = None) -> None:

@@ -1,15 +1,20 @@
 """The feed fetcher against a calendar server on 127.0.0.1: a feed fetched, and each answer that must not be taken
-refused with its reason (private addresses, plain http, a redirect hop to a refused address, too big, too slow)."""
+refused with its reason (private addresses, plain http, a redirect hop to a refused address, too big, too slow);
+the connection goes to the address that was checked, with the feed's name for Host and TLS."""
 
 import ipaddress
+import shutil
+import ssl
+import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from ivr.calendar.away import CalendarRefused, Refusal
-from ivr.calendar.fetch import MAX_REDIRECTS, HttpFeedFetcher, feed_url, public
+from ivr.calendar.fetch import MAX_REDIRECTS, Address, HttpFeedFetcher, Resolver, feed_url, public
 from tests.calendar.feeds import event, feed
-from tests.fakes.calendar_feed import Answer, FakeCalendarServer
+from tests.fakes.calendar_feed import Answer, FakeCalendarServer, calendar_server
 
 pytest_plugins = ["tests.fakes.calendar_feed"]
 
@@ -81,3 +86,91 @@ def test_too_big_too_slow_and_an_error_answer_are_refused(server: FakeCalendarSe
 
 def test_webcal_links_are_https() -> None:
     assert feed_url("webcal://p12-caldav.icloud.com/published/2/abc") == "https://p12-caldav.icloud.com/published/2/abc"
+
+
+def _pinned(answers: list[list[str]]) -> tuple[Resolver, list[tuple[str, int]]]:
+    """A DNS that gives each answer in turn (the last one from then on), and the questions it was asked."""
+    asked: list[tuple[str, int]] = []
+
+    def resolver(host: str, port: int) -> list[Address]:
+        asked.append((host, port))
+        return [ipaddress.ip_address(found) for found in answers[min(len(asked), len(answers)) - 1]]
+
+    return resolver, asked
+
+
+def test_the_connection_goes_to_the_address_that_was_checked(server: FakeCalendarServer) -> None:
+    """DNS rebinding: the name resolves to an allowed address for the check and to a refused one afterwards; the
+    fetch connects to the checked one and asks it for the name, and the refused address hears nothing."""
+    port = int(server.base_url.rsplit(":", 1)[1])
+    server.serve("/basic.ics", Answer(FEED))
+    resolver, asked = _pinned([["127.0.0.1"], ["127.0.0.2"]])
+    allowed = ipaddress.ip_address("127.0.0.1")
+    fetcher = HttpFeedFetcher(
+        timeout_s=5, allow_private=True, address_allowed=lambda found: found == allowed, resolver=resolver
+    )
+    with calendar_server("127.0.0.2", port) as inside:
+        inside.serve("/basic.ics", Answer(b"BEGIN:VCALENDAR inside"))
+        assert fetcher.fetch(f"http://feeds.example:{port}/basic.ics") == FEED
+    assert asked == [("feeds.example", port)]
+    assert server.hosts == [f"feeds.example:{port}"] and inside.requests == []
+
+
+def test_a_name_answering_a_refused_address_among_allowed_ones_is_refused(server: FakeCalendarServer) -> None:
+    port = int(server.base_url.rsplit(":", 1)[1])
+    server.serve("/basic.ics", Answer(FEED))
+    resolver, _asked = _pinned([["127.0.0.1", "127.0.0.2"]])
+    allowed = ipaddress.ip_address("127.0.0.1")
+    fetcher = HttpFeedFetcher(
+        timeout_s=5, allow_private=True, address_allowed=lambda found: found == allowed, resolver=resolver
+    )
+    assert _refused(fetcher, f"http://feeds.example:{port}/basic.ics") is Refusal.PRIVATE_ADDRESS
+    assert server.requests == []
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A self-signed certificate for feeds.example (its own authority), made by the openssl command."""
+    if shutil.which("openssl") is None:
+        pytest.skip("the openssl command is not installed (apt-get install openssl)")
+    folder = tmp_path_factory.mktemp("tls")
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=feeds.example",
+            "-addext",
+            "subjectAltName=DNS:feeds.example",
+            "-keyout",
+            str(folder / "key.pem"),
+            "-out",
+            str(folder / "cert.pem"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return folder
+
+
+def test_https_checks_the_certificate_against_the_name_not_the_address(certificate: Path) -> None:
+    """The URL the client connects to names the checked IP; TLS still sends the feed's name (SNI) and checks the
+    server's certificate against it, so a certificate for another name is refused."""
+    served = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    served.load_cert_chain(certificate / "cert.pem", certificate / "key.pem")
+    trusted = ssl.create_default_context(cafile=certificate / "cert.pem")
+    resolver, _asked = _pinned([["127.0.0.1"]])
+    fetcher = HttpFeedFetcher(timeout_s=5, allow_private=True, resolver=resolver, trusted=trusted)
+    with calendar_server(tls=served) as secure:
+        port = int(secure.base_url.rsplit(":", 1)[1])
+        secure.serve("/basic.ics", Answer(FEED))
+        assert fetcher.fetch(f"https://feeds.example:{port}/basic.ics") == FEED
+        assert secure.server_names == ["feeds.example"] and secure.hosts == [f"feeds.example:{port}"]
+        assert _refused(fetcher, f"https://other.example:{port}/basic.ics") is Refusal.UNREACHABLE
+        assert secure.requests == ["/basic.ics"]

@@ -5,8 +5,10 @@ Use `calendar_feed` from a test module with `pytest_plugins = ["tests.fakes.cale
 PYTEST_DONT_REWRITE
 """
 
+import ssl
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -28,6 +30,9 @@ class FakeCalendarServer:
     base_url: str = ""
     answers: dict[str, Answer] = field(default_factory=dict)
     requests: list[str] = field(default_factory=list)
+    # The Host header of each request, in order: which name the fetcher asked for at this address.
+    hosts: list[str] = field(default_factory=list)
+    server_names: list[str] = field(default_factory=list)
     released: threading.Event = field(default_factory=threading.Event)
 
     def serve(self, path: str, answer: Answer) -> str:
@@ -39,6 +44,7 @@ def _handler(fake: FakeCalendarServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             fake.requests.append(self.path)
+            fake.hosts.append(self.headers.get("Host", ""))
             answer = fake.answers.get(self.path, Answer(b"not found", 404))
             self.send_response(answer.status)
             if answer.location:
@@ -60,12 +66,23 @@ def _handler(fake: FakeCalendarServer) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-@pytest.fixture
-def calendar_feed() -> Iterator[FakeCalendarServer]:
+@contextmanager
+def calendar_server(
+    host: str = "127.0.0.1", port: int = 0, tls: ssl.SSLContext | None = None
+) -> Iterator[FakeCalendarServer]:
+    """A calendar server at `host` (127.0.0.2 too: all of 127/8 is this machine's loopback), on `port` or any;
+    with `tls`, over https, noting the server name each client asked for (SNI) in `server_names`."""
     fake = FakeCalendarServer()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
+    server = ThreadingHTTPServer((host, port), _handler(fake))
     server.daemon_threads = True
-    fake.base_url = f"http://127.0.0.1:{server.server_address[1]}"
+    if tls is not None:
+
+        def heard(_socket: ssl.SSLObject, name: str | None, _context: ssl.SSLContext) -> None:
+            fake.server_names.append(name or "")
+
+        tls.sni_callback = heard  # type: ignore[assignment]
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+    fake.base_url = f"{'https' if tls else 'http'}://{host}:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -74,3 +91,9 @@ def calendar_feed() -> Iterator[FakeCalendarServer]:
         fake.released.set()
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def calendar_feed() -> Iterator[FakeCalendarServer]:
+    with calendar_server() as fake:
+        yield fake

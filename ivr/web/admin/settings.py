@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from ivr.callflow.forwarding import LANDLINE_SERVICES, forward_codes, landline_codes, no_answer_timer_s
 from ivr.callflow.model import Country
 from ivr.callflow.ringing import MAX_RINGS, MIN_RINGS
+from ivr.document.lint import stored_sms_sender_findings
 from ivr.document.load import validate_document
 from ivr.store.staff import StaffUser
 from ivr.usecases import editing
@@ -143,6 +144,8 @@ def settings_page(
     previewed = pages.week_view(services, db, user, document, words, lang, draft) if draft is not None else {}
     meaning = editing.ring_meaning(validate_document(document))
     ring_text, ring_warnings = _ring_words(words, meaning)
+    # The finding `greetline serve` and `lint` print (texts from a landline cannot go), beside the texts' numbers.
+    sms_findings = stored_sms_sender_findings(document, services.settings.sms_from)
     holidays = choices_for(document, lang, services.clock().year)
     return pages.page(
         request,
@@ -155,6 +158,7 @@ def settings_page(
         rings=meaning,
         ring_text=ring_text,
         ring_warnings=ring_warnings,
+        sms_warnings=[problem_words(words, finding) for finding in sms_findings],
         forward_codes=_forward_words(words, document),
         landline_codes=_landline_words(words, document),
         spoken=pages.spoken_media(db, user, document),
