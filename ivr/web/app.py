@@ -77,6 +77,7 @@ def create_app(
             make_worker(settings, database, clock, voicemails=stored.voicemails, transcriber_in_own_process=True),
             settings.job_poll_s,
             SCHEDULE_EVERY_S,
+            start_after_s=START_SETTLE_S,
         )
         if settings.embedded_worker
         else None
