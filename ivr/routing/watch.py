@@ -1,8 +1,9 @@
 """Keeping the routing snapshot (ivr.store.snapshot) true: on every saved change, and from the database itself.
 
 A saved change rewrites its business's entries (`remember_routing`, called by the use cases that save). A server
-also rewrites the whole snapshot from the database whenever it (re)connects (`DatabaseWatch`), which picks up
-changes made while it was away or by other processes, and the directory notes a newer revision seen on a call.
+also brings the snapshot up to date from the database whenever it (re)connects (`DatabaseWatch`: the businesses whose
+revision differs from the one the snapshot holds), which picks up changes made while it was away or by other
+processes, and the directory notes a newer revision seen on a call.
 The directory's revision check runs here too (`RevisionCheck`), beside the calls rather than in front of them.
 """
 
