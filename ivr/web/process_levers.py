@@ -94,23 +94,25 @@ def in_forked_child(work: Callable[[Argument], Result], argument: Argument) -> R
 def beside_in_forked_child(
     work: Callable[[Argument], Result], argument: Argument, then: Callable[[Result], None]
 ) -> None:
-    """`in_forked_child`, without waiting: the child is forked now (before the server starts, as above) and works
-    while the server starts; `then(result)` runs in a thread of this process when it is done. A server stopping
-    before that waits for it at exit (a few seconds at most), so what it reports is never lost.
+    """`work(argument)` and then `then(result)` in a child process forked now (before the server starts, as above),
+    working while the server starts. The child reports by itself (it shares the server's standard error) and ends
+    when done: a server stopped before that no longer matters to it. With a result to hand back (a process pool)
+    it was left waiting for its parent's word for ever, and what it found was lost, whenever `serve` was stopped
+    within seconds of its start: uvicorn ends a SIGTERM'd server by raising the signal again, so no exit handler
+    runs (issue 25). A server ending normally (Ctrl-C) waits for it at exit, as for any child of multiprocessing.
 
     For what need not hold the server back: `serve`'s warning about texts from a landline read every stored document
     (10,000 of them: a second of CPU on the way to the first call, issue 25)."""
-    from concurrent.futures import Future, ProcessPoolExecutor
+    import threading
     from multiprocessing import get_context
 
-    child = ProcessPoolExecutor(1, mp_context=get_context("fork"))
-    submitted = child.submit(work, argument)  # forks now: the executor's own thread starts after the fork
+    child = get_context("fork").Process(target=_then, args=(work, argument, then), name="greetline-beside")
+    child.start()
+    threading.Thread(target=child.join, name="greetline-beside-reaper", daemon=True).start()  # no zombie left
 
-    def done(finished: "Future[Result]") -> None:
-        child.shutdown(wait=False)
-        then(finished.result())
 
-    submitted.add_done_callback(done)
+def _then(work: Callable[[Argument], Result], argument: Argument, then: Callable[[Result], None]) -> None:
+    then(work(argument))
 
 
 def hand_settings_to_workers(settings: Settings) -> None:
