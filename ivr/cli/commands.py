@@ -71,7 +71,8 @@ SMS_SENDER_WARNINGS_SHOWN = 10
 
 
 def sms_sender_warnings(settings: Settings, then: "Callable[[list[str]], None]") -> None:
-    """`serve`: which businesses' texts would go from a landline that cannot send them, handed to `then` when read.
+    """`serve`: which businesses' texts would go from a landline that cannot send them, handed to `then` when read
+    (in the child process, which shares the server's standard error).
     Read in a child process while the server starts, so the server never holds every document at once (issue 12)
     and its first call does not wait for them (issue 25); none when the database does not answer (`serve` warns
     about that already)."""

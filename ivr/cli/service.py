@@ -9,12 +9,15 @@ from ivr.cli.runtime import load_settings, runtime
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-    from uvicorn.supervisors.multiprocess import Multiprocess
+    from ivr.web.process_levers import built_without_collecting
 
-    from ivr.web.app import create_app
-    from ivr.web.process_levers import hand_settings_to_workers
-    from ivr.web.serving import server_config
+    with built_without_collecting():  # not around the children forked below: they would inherit it
+        import uvicorn
+        from uvicorn.supervisors.multiprocess import Multiprocess
+
+        from ivr.web.app import create_app
+        from ivr.web.process_levers import hand_settings_to_workers
+        from ivr.web.serving import server_config
 
     settings = load_settings(insecure_dev_mode=args.insecure_dev_mode)
     if "public_url" not in settings.model_fields_set:
@@ -51,9 +54,9 @@ def _serve(args: argparse.Namespace) -> int:
         )
         Multiprocess(config, sockets=[config.bind_socket()]).run()
         return 0
-    config = server_config(
-        create_app(settings), host=args.host, port=args.port, header_timeout_s=settings.header_timeout_s, **options
-    )
+    with built_without_collecting():
+        app = create_app(settings)
+    config = server_config(app, host=args.host, port=args.port, header_timeout_s=settings.header_timeout_s, **options)
     uvicorn.Server(config).run()
     return 0
 

@@ -55,6 +55,10 @@ class Worker:
         self._lease = timedelta(seconds=lease_s)
         self._schedules = schedules
         self._concurrent = frozenset(concurrent)
+        # Held while a claimed batch runs, from its claim to its last outcome: a worker told to stop waits for this
+        # (`ivr.jobs.embedded.WorkerThread.stop`), not for a schedule reading every business, which the next start
+        # does again (its jobs' keys make a repeat harmless).
+        self.in_hand = threading.Lock()
 
     def run_schedules(self) -> int:
         """Queue what the schedules say is due now; returns how many jobs were new."""
@@ -65,16 +69,20 @@ class Worker:
         with self._database.transaction() as session:
             return jobs.enqueue(session, specs, now)
 
-    def run_due(self) -> int:
-        """Run every job that is due now; returns how many were run."""
+    def run_due(self, stop: threading.Event | None = None) -> int:
+        """Run every job that is due now, or until `stop` is set (the batch claimed is run to its end); returns how
+        many were run."""
         ran = 0
         while True:
-            with self._database.transaction() as session:
-                claimed = jobs.claim_due(session, self._clock(), self._lease, CLAIM_BATCH)
-            if not claimed:
-                return ran
-            self._run_batch(claimed)
-            ran += len(claimed)
+            with self.in_hand:
+                if stop is not None and stop.is_set():
+                    return ran
+                with self._database.transaction() as session:
+                    claimed = jobs.claim_due(session, self._clock(), self._lease, CLAIM_BATCH)
+                if not claimed:
+                    return ran
+                self._run_batch(claimed)
+                ran += len(claimed)
 
     def _run_batch(self, claimed: list[Job]) -> None:
         side_by_side = [job for job in claimed if job.kind in self._concurrent]
@@ -134,7 +142,7 @@ class Worker:
                 if last_schedule is None or (now - last_schedule).total_seconds() >= schedule_every_s:
                     self.run_schedules()
                     last_schedule = now
-                self.run_due()
+                self.run_due(stop)
             except Exception:  # the database is away: keep the loop alive and try again at the next poll
                 log.exception("the job worker could not reach its jobs; trying again in %.0f s", poll_s)
             wake.wait(poll_s)

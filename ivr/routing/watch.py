@@ -1,8 +1,9 @@
 """Keeping the routing snapshot (ivr.store.snapshot) true: on every saved change, and from the database itself.
 
 A saved change rewrites its business's entries (`remember_routing`, called by the use cases that save). A server
-also rewrites the whole snapshot from the database whenever it (re)connects (`DatabaseWatch`), which picks up
-changes made while it was away or by other processes, and the directory notes a newer revision seen on a call.
+also brings the snapshot up to date from the database whenever it (re)connects (`DatabaseWatch`: the businesses whose
+revision differs from the one the snapshot holds), which picks up changes made while it was away or by other
+processes, and the directory notes a newer revision seen on a call.
 The directory's revision check runs here too (`RevisionCheck`), beside the calls rather than in front of them.
 """
 
@@ -39,22 +40,57 @@ def remember_routing(database: Database, stored: StoredBusiness) -> None:
         log.error("could not rewrite the routing snapshot %s: %r", database.routing.path, error)
 
 
-def refresh_routing(database: Database) -> int:
-    """Rewrite the whole snapshot from the database; returns the number of numbers it holds."""
-    entries: dict[str, Routing] = {}
+def refresh_routing(database: Database, stop: threading.Event | None = None) -> int | None:
+    """Bring the snapshot to the database's revisions; returns how many businesses were written again, None when
+    `stop` was set first (nothing written).
+
+    Only the businesses whose revision differs from the one the snapshot holds are read: a restart with nothing
+    changed reads no document (one query for the revisions), where reading and validating all 10,000 held the
+    server's first calls back (issue 25).
+    """
     with database.reading() as connection:
-        for business in businesses.documents_of(connection, sorted(businesses.revisions(connection))):
-            entries.update(routing_entries(business))
-    database.routing.replace_all(entries)
-    return len(entries)
+        current = businesses.revisions(connection)
+        held, whole, changed = _outdated(database, current)
+        written: list[tuple[int, int, dict[str, Routing]]] = []
+        for business in businesses.documents_of(connection, changed):
+            if stop is not None and stop.is_set():  # the server is stopping: the next start does it
+                return None
+            written.append((business.id, business.revision, routing_entries(business)))
+    gone: list[tuple[int, int, dict[str, Routing]]] = [(id_, held[id_], {}) for id_ in held.keys() - current.keys()]
+    if whole:
+        snapshot = {number: routing for _id, _revision, entries in written for number, routing in entries.items()}
+        database.routing.replace_all(snapshot)
+    elif written or gone:
+        database.routing.put_businesses(written + gone)  # a deleted business's numbers go with its empty entries
+    return len(written)
+
+
+def routing_outdated(database: Database) -> int:
+    """How many businesses `refresh_routing` would read now (one query, no document)."""
+    with database.reading() as connection:
+        return len(_outdated(database, businesses.revisions(connection))[2])
+
+
+def _outdated(database: Database, current: dict[int, int]) -> tuple[dict[int, int], bool, list[int]]:
+    """The revisions the snapshot holds, whether it is to be written whole, and the businesses to read.
+
+    Whole when it holds nothing, is of an older format, or holds a revision newer than the database's (a database
+    restored from a backup): a business's newer entries would otherwise win over the older revision put back."""
+    database.routing.reload()  # blocking file I/O: in the watch's thread
+    held = database.routing.held_revisions() or {}  # None (an older format) and empty alike: all are read
+    whole = not held or any(held.get(id_, 0) > revision for id_, revision in current.items())
+    changed = sorted(current if whole else (id_ for id_, revision in current.items() if held.get(id_) != revision))
+    return held, whole, changed
 
 
 class DatabaseWatch:
-    """Checks in the background that the database answers; on every (re)connection rewrites the snapshot."""
+    """Checks in the background that the database answers; on every (re)connection brings the snapshot up to date."""
 
-    def __init__(self, database: Database, interval_s: float = PROBE_INTERVAL_S) -> None:
+    def __init__(self, database: Database, interval_s: float = PROBE_INTERVAL_S, settle_s: float = 0.0) -> None:
+        """`settle_s`: how long after the start a snapshot to be written from every document waits."""
         self._database = database
         self._interval_s = interval_s
+        self._settle_s = settle_s
         self._stop = threading.Event()
         self.reachable: bool | None = None  # None: not probed yet
         self._thread = threading.Thread(target=self._run, name="greetline-database-watch", daemon=True)
@@ -67,11 +103,19 @@ class DatabaseWatch:
         self._thread.join(self._interval_s)  # a probe stuck on a stalled server is left behind (daemon thread)
 
     def _run(self) -> None:
+        starting = True
         while True:
             try:
                 if not self.reachable:
-                    count = refresh_routing(self._database)
-                    log.info("database reachable; routing snapshot rewritten (%d numbers)", count)
+                    # A first start (no snapshot yet, or one of an older format) reads every document: the server's
+                    # first calls have the process first. A restart finds the snapshot current and waits for nothing.
+                    outdated = starting and self._settle_s and routing_outdated(self._database)
+                    if outdated and self._stop.wait(self._settle_s):
+                        return
+                    written = refresh_routing(self._database, self._stop)
+                    if written is None:
+                        return
+                    log.info("database reachable; routing snapshot brought up to date (%d businesses read)", written)
                 else:
                     with self._database.reading() as connection:
                         connection.exec_driver_sql("SELECT 1")
@@ -80,6 +124,7 @@ class DatabaseWatch:
                 if self.reachable is not False:
                     log.warning("database unreachable (%r): answering calls from the routing snapshot", error)
                 self.reachable = False
+            starting = False
             if self._stop.wait(self._interval_s):
                 return
 

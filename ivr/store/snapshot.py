@@ -54,6 +54,8 @@ class RoutingSnapshot:
         self._guard = threading.Lock()
         self._entries: dict[str, Routing] = {}
         self._read_version: tuple[int, int, int] | None = None
+        # False when the file read was of an older format: its entries lack fields, so it must be rewritten whole.
+        self._whole = True
         # Counts the rewrites by others read from the file: the directory hears another process's change by it (this
         # process's own changes it hears from ivr.store.revisions, after their commit).
         self._generation = 0
@@ -105,6 +107,13 @@ class RoutingSnapshot:
                 current.update(entries)
                 numbers_of[business_id] = list(entries)  # the same business twice in one batch: the later wins
 
+    def held_revisions(self) -> dict[int, int] | None:
+        """Each business's revision as held in memory (`reload` first to see the file); None when the file was of an
+        older format, so every business is to be written again (ivr.routing.watch compares these with the database)."""
+        if not self._whole:
+            return None
+        return {routing.business_id: routing.revision for routing in self._entries.values()}
+
     def revision_of(self, number: str) -> int | None:
         """The stored revision for a number, from memory (no look at the file): cheap enough for every call."""
         routing = self._entries.get(number)
@@ -118,12 +127,12 @@ class RoutingSnapshot:
     @contextmanager
     def _changing(self) -> Iterator[dict[str, Routing]]:
         with self._guard, self._file_lock():
-            current = self._read() if self.path else dict(self._entries)
+            current = self._read()[0] if self.path else dict(self._entries)
             yield current
             if self.path:
                 _write_atomically(self.path, _encoded(current.items()))
                 self._read_version = _file_version(self.path)
-            self._entries = current
+            self._entries, self._whole = current, True
 
     @contextmanager
     def _file_lock(self) -> Iterator[None]:
@@ -149,11 +158,12 @@ class RoutingSnapshot:
             except FileNotFoundError:
                 return
             if version != self._read_version:
-                self._entries = self._read()
+                self._entries, self._whole = self._read()
                 self._read_version = version
                 self._generation += 1
 
-    def _read(self) -> dict[str, Routing]:
+    def _read(self) -> tuple[dict[str, Routing], bool]:
+        """The file's entries, and whether it holds every field of the current format."""
         assert self.path is not None
         try:
             data = json.loads(self.path.read_text("utf-8"))
@@ -161,14 +171,15 @@ class RoutingSnapshot:
                 log.error(
                     "routing snapshot %s has format %r, not %d; ignored", self.path, data.get("format"), SNAPSHOT_FORMAT
                 )
-                return {}
-            return {number: _decoded(entry) for number, entry in data["numbers"].items()}
+                return {}, True
+            entries = {number: _decoded(entry) for number, entry in data["numbers"].items()}
+            return entries, data["format"] == SNAPSHOT_FORMAT
         except FileNotFoundError:
-            return {}
+            return {}, True
         except (ValueError, KeyError, TypeError) as error:
             # Written atomically, so this is damage from outside; the next change or refresh writes a good one.
             log.error("routing snapshot %s is unreadable (%r); ignored", self.path, error)
-            return {}
+            return {}, True
 
 
 def _owned(entries: dict[str, Routing], number: str, business_id: int) -> bool:

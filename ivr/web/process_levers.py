@@ -3,6 +3,8 @@
 Every lever is here, and each is pulled from one place:
 - the switch interval: the served app's lifespan (`tune_served_process`), in every worker process;
 - freezing the heap: after the directory loaded documents (`HeapSettler`, which the voice webhook calls on a miss);
+- no cyclic collection while a served app is imported and built, frozen afterwards: `greetline serve` and each of
+  its workers (`built_without_collecting`);
 - migrating in a forked child: `greetline serve` before its server starts (`in_forked_child`);
 - the settings handed to workers through the environment: `greetline serve --workers N` (`hand_settings_to_workers`).
 One process-wide hook stays with the store on purpose: the listener on every SQLAlchemy session's commit
@@ -18,7 +20,8 @@ import os
 import secrets
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 from ivr.settings import Settings
@@ -57,6 +60,20 @@ class HeapSettler:
             gc.freeze()
 
 
+@contextmanager
+def built_without_collecting() -> Iterator[None]:
+    """Importing and building the served app makes about 200,000 objects that live as long as the process; the cyclic
+    collector walked them again and again while they were made: about 0.15 s of the 1.2-1.3 s of CPU the imports take
+    (issue 25, a first call within 3 s of the start). Paused meanwhile; what was built is then frozen out of its sight,
+    as `HeapSettler` does for business data (the few cycles of garbage made meanwhile are kept with it)."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
+
+
 Argument = TypeVar("Argument")
 Result = TypeVar("Result")
 
@@ -77,23 +94,25 @@ def in_forked_child(work: Callable[[Argument], Result], argument: Argument) -> R
 def beside_in_forked_child(
     work: Callable[[Argument], Result], argument: Argument, then: Callable[[Result], None]
 ) -> None:
-    """`in_forked_child`, without waiting: the child is forked now (before the server starts, as above) and works
-    while the server starts; `then(result)` runs in a thread of this process when it is done. A server stopping
-    before that waits for it at exit (a few seconds at most), so what it reports is never lost.
+    """`work(argument)` and then `then(result)` in a child process forked now (before the server starts, as above),
+    working while the server starts. The child reports by itself (it shares the server's standard error) and ends
+    when done: a server stopped before that no longer matters to it. With a result to hand back (a process pool)
+    it was left waiting for its parent's word for ever, and what it found was lost, whenever `serve` was stopped
+    within seconds of its start: uvicorn ends a SIGTERM'd server by raising the signal again, so no exit handler
+    runs (issue 25). A server ending normally (Ctrl-C) waits for it at exit, as for any child of multiprocessing.
 
     For what need not hold the server back: `serve`'s warning about texts from a landline read every stored document
     (10,000 of them: a second of CPU on the way to the first call, issue 25)."""
-    from concurrent.futures import Future, ProcessPoolExecutor
+    import threading
     from multiprocessing import get_context
 
-    child = ProcessPoolExecutor(1, mp_context=get_context("fork"))
-    submitted = child.submit(work, argument)  # forks now: the executor's own thread starts after the fork
+    child = get_context("fork").Process(target=_then, args=(work, argument, then), name="greetline-beside")
+    child.start()
+    threading.Thread(target=child.join, name="greetline-beside-reaper", daemon=True).start()  # no zombie left
 
-    def done(finished: "Future[Result]") -> None:
-        child.shutdown(wait=False)
-        then(finished.result())
 
-    submitted.add_done_callback(done)
+def _then(work: Callable[[Argument], Result], argument: Argument, then: Callable[[Result], None]) -> None:
+    then(work(argument))
 
 
 def hand_settings_to_workers(settings: Settings) -> None:

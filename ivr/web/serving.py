@@ -86,12 +86,15 @@ class WorkerProtocol(_HeaderDeadlineProtocol):
 
 def app_for_worker() -> FastAPI:
     """The app in each worker of `greetline serve --workers N`, from the GREETLINE_* environment `serve` set."""
-    from ivr.settings import Settings
-    from ivr.web.app import create_app
+    from ivr.web.process_levers import built_without_collecting
 
-    settings = Settings()
-    WorkerProtocol.header_timeout_s = settings.header_timeout_s
-    return create_app(settings)
+    with built_without_collecting():
+        from ivr.settings import Settings
+        from ivr.web.app import create_app
+
+        settings = Settings()
+        WorkerProtocol.header_timeout_s = settings.header_timeout_s
+        return create_app(settings)
 
 
 WORKER_APP = "ivr.web.serving:app_for_worker"

@@ -15,7 +15,12 @@ from ivr.settings import Settings
 from ivr.store.database import Database
 from ivr.usecases.documents import apply_text
 from ivr.web.app import create_app
-from ivr.web.process_levers import SERVED_SWITCH_INTERVAL_S, HeapSettler, hand_settings_to_workers
+from ivr.web.process_levers import (
+    SERVED_SWITCH_INTERVAL_S,
+    HeapSettler,
+    built_without_collecting,
+    hand_settings_to_workers,
+)
 from ivr.web.serving import app_for_worker
 from tests.conftest import PUBLIC_URL, TEST_TOKEN
 from tests.test_import_weight import imported_after
@@ -36,6 +41,18 @@ def test_the_heap_is_frozen_after_documents_were_loaded_and_not_otherwise() -> N
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()  # hand the test process's objects back to the collector
+
+
+def test_no_collection_while_the_served_app_is_built_and_what_was_built_is_frozen() -> None:
+    gc.unfreeze()
+    try:
+        with built_without_collecting():
+            collecting_inside = gc.isenabled()
+            made = [[] for _ in range(1000)]  # objects that live on, as the app's do
+        assert not collecting_inside and gc.isenabled()
+        assert gc.get_freeze_count() >= len(made)
+    finally:
+        gc.unfreeze()
 
 
 async def _switch_interval_inside(app: FastAPI) -> float:
