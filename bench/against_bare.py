@@ -96,19 +96,18 @@ def peak_rows(
         subprocess.run(
             [sys.executable, "-m", "ivr", "apply", "--no-render", str(scale.DEMO)], env=env, check=True, cwd=REPO
         )
-        servers = {
-            BARE: (_start_server(env, BARE_APP), "/twilio/voice"),
-            IN_APP: (_start_server(env, IN_APP_BARE), "/bare/voice"),
-            GREETLINE: (_start_server(env, [*SERVE, "--port", "0"]), "/twilio/voice"),
-        }
-        if before is not None:
-            if postgres:
-                raise SystemExit("--before compares on SQLite only")
-            (scratch / "before").mkdir()
-            shutil.copy(scratch / "bench.db", scratch / "before" / "bench.db")
-            before_env = greetline_env(scratch / "before", f"sqlite:///{scratch}/before/bench.db")
-            servers[BEFORE] = (_start_in(before, before_env), "/twilio/voice")
-        try:
+        if before is not None and postgres:
+            raise SystemExit("--before compares on SQLite only")
+        servers: dict[str, tuple[tuple[subprocess.Popen[str], int], str]] = {}
+        try:  # started one by one, each stopped below, also when a later one fails to start
+            servers[BARE] = (_start_server(env, BARE_APP), "/twilio/voice")
+            servers[IN_APP] = (_start_server(env, IN_APP_BARE), "/bare/voice")
+            servers[GREETLINE] = (_start_server(env, [*SERVE, "--port", "0"]), "/twilio/voice")
+            if before is not None:
+                (scratch / "before").mkdir()
+                shutil.copy(scratch / "bench.db", scratch / "before" / "bench.db")
+                before_env = greetline_env(scratch / "before", f"sqlite:///{scratch}/before/bench.db")
+                servers[BEFORE] = (_start_in(before, before_env), "/twilio/voice")
             targets = {name: Target(port, path, process.pid) for name, ((process, port), path) in servers.items()}
             return peak.interleaved(targets, rounds=rounds, round_s=round_s)
         finally:
