@@ -16,7 +16,6 @@ is the first start's wall-clock.
 """
 
 import argparse
-import os
 import shutil
 import signal
 import subprocess
@@ -46,21 +45,6 @@ class Start:
     stop_s: float | None = None
 
 
-def cpu_of_tree_s(pid: int) -> float:
-    """utime + stime of `pid` and every descendant still running, and of the children it has reaped."""
-    total, pending = 0.0, [pid]
-    while pending:
-        current = pending.pop()
-        try:
-            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
-            total += sum(int(field) for field in fields[11:15]) / os.sysconf("SC_CLK_TCK")
-            for task in Path(f"/proc/{current}/task").iterdir():
-                pending += [int(child) for child in (task / "children").read_text().split()]
-        except (FileNotFoundError, ProcessLookupError):
-            continue  # ended meanwhile: its time is with its parent's reaped children
-    return total
-
-
 def one_start(tree: Path, scratch: Path, *, stop: bool) -> Start:
     env = greetline_env(scratch, f"sqlite:///{scratch}/cold.db")
     port = _free_port()
@@ -78,8 +62,8 @@ def one_start(tree: Path, scratch: Path, *, stop: bool) -> Start:
                 except httpx.TransportError:
                     time.sleep(0.01)  # polling for the port to open; not synchronisation
                     continue
-                first_call_s, cpu_s = time.perf_counter() - started, cpu_of_tree_s(process.pid)
-                server_cpu_s = peak.cpu_s(process.pid)
+                first_call_s, cpu_s = time.perf_counter() - started, peak.cpu_s(process.pid)
+                server_cpu_s = peak.own_cpu_s(process.pid)
                 if answer.status_code != 200 or not ("<Gather" in answer.text or "<Record" in answer.text):
                     raise RuntimeError(f"the first call was not answered as normal: {answer.text[:300]}")
                 break

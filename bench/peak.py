@@ -116,20 +116,26 @@ def parse_wrk(output: str) -> Round:
 
 
 def cpu_s(pid: int) -> float:
-    """CPU time the process and its child processes have used (user + system, all threads; children running and
-    ended): what a request costs the server, which a machine shared with other work does not inflate the way it
+    """CPU time the process and its descendants have used (user + system, all threads; those running and those it
+    has reaped): what a request costs the server, which a machine shared with other work does not inflate the way it
     inflates latency. The children count: `greetline serve` stores its call log through one (issue 25)."""
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = _stat(current)
+            total += sum(int(field) for field in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(child) for child in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # ended meanwhile: its time is with its parent's reaped children
+    return total
+
+
+def own_cpu_s(pid: int) -> float:
+    """CPU time of the process alone (all its threads), without its children."""
     fields = _stat(pid)
-    used = int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and entry.name != str(pid):
-            try:
-                child = _stat(int(entry.name))
-            except (OSError, IndexError):
-                continue  # ended meanwhile
-            if child[1] == str(pid):
-                used += sum(int(field) for field in child[11:15])
-    return used / os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _stat(pid: int) -> list[str]:
