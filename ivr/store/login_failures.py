@@ -4,8 +4,6 @@ attacker spreading guesses over the replicas behind a load balancer is slowed as
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from ivr.store.access_tables import LoginFailureRow
@@ -22,6 +20,10 @@ def counted(session: Session, key: str) -> tuple[int, datetime] | None:
 
 def failed(session: Session, key: str, now: datetime) -> None:
     """One more failure, in one statement, so two replicas counting at once both count."""
+    # Imported here, as in ivr.store.figure_rollup: a server on SQLite never needs PostgreSQL's dialect.
+    from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
     insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = insert(LoginFailureRow).values(key=key, count=1, last_at=now)
     session.execute(
