@@ -20,31 +20,23 @@ fourth row in the same interleaved rounds, so a change is measured against what 
 """
 
 import argparse
-import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
-import httpx
-
-from bench import peak, scale
-from bench.documents import number_of
+from bench import cold_start, peak, scale
+from bench.cold_start import COLD_START_TARGET_S, SERVE, greetline_env
 from bench.peak import Round, Target
-from bench.webhook import PUBLIC_URL, REPO, TOKEN, _start_server
+from bench.webhook import REPO, _start_server
 
 # Issue 25's targets.
 RATIO_TARGET = 0.75
 SHELL_TARGET = 0.9
 P99_FACTOR_TARGET = 2.0
-COLD_START_TARGET_S = 3.0
-# The cold start gives up after this: a server that never answers is a failed row, not a stuck benchmark.
-COLD_START_GIVE_UP_S = 60.0
 
 BARE = "bare FastAPI app, own process"
 IN_APP = "bare route inside Greetline's app"
@@ -52,19 +44,6 @@ GREETLINE = "signed /twilio/voice, `greetline serve`"
 BEFORE = "the same, the earlier tree (--before)"
 
 
-def greetline_env(scratch: Path, database_url: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "GREETLINE_DATABASE_URL": database_url,
-        "GREETLINE_PUBLIC_URL": PUBLIC_URL,
-        "GREETLINE_TWILIO_AUTH_TOKEN": TOKEN,
-        "GREETLINE_MEDIA_DIR": f"{scratch}/media",
-        "GREETLINE_SNAPSHOT_PATH": f"{scratch}/snapshot.json",
-        "GREETLINE_CALL_LOG_SPILL_PATH": f"{scratch}/spill.jsonl",
-    }
-
-
-SERVE = [sys.executable, "-m", "ivr", "serve", "--host", "127.0.0.1", "--log-level", "info"]
 BARE_APP = [sys.executable, "-m", "bench.bare_app", "--port", "0"]
 IN_APP_BARE = [sys.executable, "-m", "bench.bench_app", "--port", "0"]
 
@@ -116,47 +95,9 @@ def peak_rows(
                 process.wait(30)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def cold_start_s(businesses: int = scale.BUSINESSES) -> float:
-    """From `greetline serve`'s process start to its first signed call answered with its normal TwiML (not the
-    fallback's), `businesses` stored."""
-    with tempfile.TemporaryDirectory(prefix="bench-cold-") as folder:
-        scratch = Path(folder)
-        url = f"sqlite:///{scratch}/cold.db"
-        # In a process of its own, as `greetline apply` would: a connection this process kept open would make the
-        # migration check of `serve` wait out SQLite's busy timeout (10 s), which is not what is measured here.
-        populate = f"from bench import scale; scale.populate({url!r}, business_count={businesses}, call_count=0)"
-        subprocess.run([sys.executable, "-c", populate], cwd=REPO, check=True)
-        env = greetline_env(scratch, url)
-        port = _free_port()
-        body, signature = peak.signed_forms("/twilio/voice", 1, [number_of(businesses - 1)])[0]
-        headers = {"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature}
-        started = time.perf_counter()
-        process = subprocess.Popen(
-            [*SERVE, "--port", str(port)], env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        try:
-            with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=COLD_START_GIVE_UP_S) as client:
-                while time.perf_counter() - started < COLD_START_GIVE_UP_S:
-                    try:
-                        answer = client.post("/twilio/voice", content=body, headers=headers)
-                    except httpx.TransportError:
-                        time.sleep(0.01)  # polling for the port to open; not synchronisation
-                        continue
-                    # The business's own answer, open (menu) or closed (its box), not the fallback's dial.
-                    if answer.status_code == 200 and ("<Gather" in answer.text or "<Record" in answer.text):
-                        return time.perf_counter() - started
-                    raise RuntimeError(f"the first call was not answered as normal: {answer.text[:300]}")
-        finally:
-            process.terminate()
-            process.wait(30)
-    raise RuntimeError(f"`greetline serve` answered no call within {COLD_START_GIVE_UP_S:g} s")
+def cold_start_s() -> float:
+    """The cold start's first start (bench.cold_start): from process start to the first call answered as normal."""
+    return cold_start.first_start_s()
 
 
 def main(
